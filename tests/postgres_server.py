@@ -1,0 +1,61 @@
+"""A throw-away PostgreSQL server started from the installed binaries for one test run.
+
+PostgreSQL refuses to run as root, so when we are root the server runs as `postgres`.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def find_bin_dir() -> Path:
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
+    if not candidates:
+        raise RuntimeError("no PostgreSQL server binaries under /usr/lib/postgresql/*/bin; "
+                           "install them with `apt-get install postgresql` (make test does)")
+    return Path(candidates[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _as_server_user(argv: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
+
+
+@contextmanager
+def running_postgres() -> Iterator[str]:
+    """Start a server in a fresh directory and yield a SQLAlchemy URL to a fresh database."""
+    bin_dir = find_bin_dir()
+    root = Path(tempfile.mkdtemp(prefix="accord-pg-"))
+    root.chmod(0o755)
+    data = root / "data"
+    port = free_port()
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    run = lambda argv: subprocess.run(  # noqa: E731
+        _as_server_user(argv), check=True, capture_output=True, text=True)
+    try:
+        run([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
+             "--no-sync", "-E", "UTF8"])
+        run([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o",
+             f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+             "-c full_page_writes=off -c max_connections=200", "start"])
+        run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
+             "accord_test"])
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/accord_test"
+    finally:
+        subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m",
+                                        "immediate", "stop"]), capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
