@@ -94,7 +94,7 @@ def _annotation(raw: Any, where: str) -> AnnotationRecord:
         lead_time_s=None if lead is None else _number(lead, f"{where}.lead_time_s", float))
 
 
-def _prediction(raw: Any, where: str) -> PredictionRecord:
+def parse_prediction(raw: Any, where: str) -> PredictionRecord:
     if not isinstance(raw, Mapping):
         raise _fail(where, f"expected an object, got {type(raw).__name__}")
     _unknown(raw, PREDICTION_KEYS, where)
@@ -138,7 +138,7 @@ def parse_task_record(raw: Any) -> TaskRecord:
         gold=None if gold is None else _regions(gold, "gold"),
         annotations=tuple(_annotation(a, f"annotations[{i}]")
                           for i, a in enumerate(_list(raw.get("annotations"), "annotations"))),
-        predictions=tuple(_prediction(p, f"predictions[{i}]")
+        predictions=tuple(parse_prediction(p, f"predictions[{i}]")
                           for i, p in enumerate(_list(raw.get("predictions"), "predictions"))))
 
 

@@ -129,3 +129,9 @@ def list_guideline_versions(session: Session, project_id: int) -> list[dict[str,
         GuidelineVersion.version)
     return [{"version": r.version, "note": r.note, "created_by": r.created_by,
              "created_at": r.created_at} for r in session.scalars(stmt)]
+
+
+def get_project_versions(session: Session, project_id: int) -> tuple[int, int]:
+    """The (schema, guideline) versions currently in force in a project."""
+    project = _project(session, project_id)
+    return project.schema_version, project.guideline_version

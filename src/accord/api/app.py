@@ -1,0 +1,54 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy import Engine
+
+from accord import __version__
+from accord.api import errors, pages
+from accord.api.access import ROUTES
+from accord.api.deps import AppState, authorize
+from accord.api.responses import JsonResponse
+from accord.api.routes import auth, data, misc, projects, tasks, users, work
+from accord.api.security_headers import SecurityHeaders
+from accord.db.engine import make_engine
+from accord.settings import Settings
+
+log = logging.getLogger("accord")
+ROUTERS = (misc.router, auth.router, users.router, projects.router, tasks.router, work.router,
+           data.router)
+
+
+def create_app(settings: Settings, engine: Engine | None = None,
+               web_root: Path = pages.WEB_ROOT) -> FastAPI:
+    """Build the app; the database must already be migrated (`accord serve` does it)."""
+    engine = engine or make_engine(settings.resolved_database_url)
+    app = FastAPI(title="Accord", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json", default_response_class=JsonResponse,
+                  debug=False)
+    app.state.accord = AppState(settings=settings, engine=engine,
+                                secret=settings.resolved_secret_key())
+    for router in ROUTERS:
+        app.include_router(router, dependencies=[Depends(authorize)])
+    check_access_table(app)
+    errors.install(app, debug=settings.debug)
+    pages.install(app, web_root)
+    app.add_middleware(SecurityHeaders)
+    if settings.egress_allow_private:
+        log.warning("ACCORD_EGRESS_ALLOW_PRIVATE is on: outbound fetches may reach private "
+                    "and loopback addresses")
+    return app
+
+
+def check_access_table(app: FastAPI) -> None:
+    """Every API route needs an entry in `access.ROUTES`; a new route without one fails here."""
+    missing = [f"{method} {route.path}" for route in app.routes if isinstance(route, APIRoute)
+               for method in sorted(route.methods) if (method, route.path) not in ROUTES]
+    if missing:
+        raise RuntimeError(f"routes without an access rule in accord.api.access.ROUTES: "
+                           f"{', '.join(missing)}")

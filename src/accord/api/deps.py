@@ -1,0 +1,154 @@
+"""Request-scoped dependencies: the database session and the authorized caller.
+
+`authorize` runs for every route (it is an app-wide dependency). It reads the route's entry
+in `access.ROUTES`, authenticates the request (bearer token, or session cookie plus CSRF
+check for unsafe methods), and for project routes resolves the caller's role there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from accord.api.access import PROJECT_ROLE, ROUTES, Access
+from accord.core.errors import NotAuthenticated, NotFound, PermissionDenied
+from accord.core.records import Role, role_at_least
+from accord.db.engine import WRITE, write_session
+from accord.services import auth, projects
+from accord.services.caller import Caller
+from accord.settings import Settings
+
+SESSION_COOKIE = "accord_session"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True, slots=True)
+class AppState:
+    settings: Settings
+    engine: Engine
+    secret: str
+
+
+def app_state(request: Request) -> AppState:
+    return request.app.state.accord  # type: ignore[no-any-return]
+
+
+def db_session(request: Request) -> Iterator[Session]:
+    """Reads get a plain transaction; writes start with BEGIN IMMEDIATE on SQLite."""
+    engine = app_state(request).engine
+    if request.method not in SAFE_METHODS:
+        engine = engine.execution_options(**WRITE)
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(db_session)]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _check_origin(request: Request, state: AppState) -> None:
+    """Refuse cookie-authenticated writes sent from another origin (CSRF)."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if not origin:
+        return
+    host = request.headers.get("host", "")
+    if state.settings.trust_proxy_headers:
+        host = request.headers.get("x-forwarded-host", host).split(",")[0].strip()
+    if urlsplit(origin).netloc.lower() != host.lower():
+        raise PermissionDenied("cross-site request refused: the Origin does not match this "
+                               "server", code="csrf_failed")
+
+
+def _authenticate(request: Request, session: Session, state: AppState) -> Caller:
+    header = request.headers.get("authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthenticated("the Authorization header must be `Bearer <token>`")
+        return auth.token_caller(session, token.strip(), state.secret)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        raise NotAuthenticated("log in, or send an API token as `Authorization: Bearer …`")
+    caller, csrf_token = auth.session_caller(session, cookie, state.secret)
+    if request.method not in SAFE_METHODS:
+        _check_origin(request, state)
+        if request.headers.get(CSRF_HEADER) != csrf_token:
+            raise PermissionDenied("missing or wrong X-CSRF-Token header for a cookie "
+                                   "session", code="csrf_failed")
+    return caller
+
+
+def _throttle_anonymous(request: Request, state: AppState) -> None:
+    with write_session(state.engine) as throttle:
+        auth.hit_rate_limit(throttle, f"anon:{client_address(request)}",
+                            state.settings.anonymous_requests_per_minute, 60)
+
+
+def authorize(request: Request, session: DbSession) -> None:
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    access = ROUTES.get((request.method, path or ""))
+    if access is None:
+        if request.method == "HEAD":
+            access = ROUTES.get(("GET", path or ""))
+        if access is None:
+            raise NotFound("no such route")
+    state = app_state(request)
+    if access == Access.PUBLIC:
+        request.state.caller = _optional_caller(request, session, state)
+        return
+    try:
+        caller = _authenticate(request, session, state)
+    except NotAuthenticated:
+        _throttle_anonymous(request, state)
+        raise
+    if access == Access.ADMIN and not caller.is_admin:
+        raise PermissionDenied("only an administrator may do this")
+    if access in PROJECT_ROLE:
+        caller = _in_project(request, session, caller, PROJECT_ROLE[access])
+    request.state.caller = caller
+
+
+def _optional_caller(request: Request, session: Session, state: AppState) -> Caller | None:
+    try:
+        return _authenticate(request, session, state)
+    except (NotAuthenticated, PermissionDenied):
+        return None
+
+
+def _in_project(request: Request, session: Session, caller: Caller, minimum: Role) -> Caller:
+    raw = request.path_params.get("project_id", "")
+    if not str(raw).isdigit():
+        raise NotFound(f"project {raw!r} not found")
+    project_id = int(raw)
+    role = projects.role_of(session, caller.user_id, project_id)
+    if caller.is_admin:
+        projects.get_project(session, project_id)  # 404 for absent projects
+        return caller.in_project(role or Role.MANAGER)
+    if role is None:
+        raise NotFound(f"project {project_id} not found", project_id=project_id)
+    if not role_at_least(role, minimum):
+        raise PermissionDenied(f"this needs the {minimum.value} role in project {project_id}; "
+                               f"you are {role.value}")
+    return caller.in_project(role)
+
+
+def current_caller(request: Request) -> Caller:
+    caller = getattr(request.state, "caller", None)
+    if caller is None:
+        raise NotAuthenticated("log in first")
+    return caller  # type: ignore[no-any-return]
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
+State = Annotated[AppState, Depends(app_state)]

@@ -1,0 +1,138 @@
+"""Tasks and the work on them: drafts, submissions, predictions, comments and flags."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request, Response
+
+from accord.api.deps import CurrentCaller, DbSession, State
+from accord.api.schemas import DraftBody, NewComment, NewFlag, NewTasks, SubmitBody, TaskChanges
+from accord.core.errors import InputError
+from accord.services import annotations, discussions, predictions, tasks
+
+router = APIRouter(prefix="/api/projects/{project_id}/tasks", tags=["tasks"])
+PAGING = {"cursor", "limit"}
+
+
+def _filters(request: Request, allowed: set[str]) -> dict[str, Any]:
+    unknown = set(request.query_params) - allowed - PAGING
+    if unknown:
+        name = sorted(unknown)[0]
+        raise InputError(f"unknown query parameter {name!r}; allowed: "
+                         f"{', '.join(sorted(allowed | PAGING))}", field=name)
+    return {}
+
+
+@router.get("")
+def list_tasks(project_id: int, request: Request, caller: CurrentCaller, session: DbSession,
+               batch: str | None = None, gold: bool | None = None, cursor: str | None = None,
+               limit: int = 100) -> dict[str, Any]:
+    _filters(request, tasks.LIST_FILTERS)
+    filters = {k: v for k, v in (("batch", batch), ("gold", gold)) if v is not None}
+    items, next_cursor = tasks.list_tasks(session, caller, project_id, filters, cursor, limit)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.post("", status_code=201)
+def create_tasks(project_id: int, body: NewTasks, caller: CurrentCaller, session: DbSession,
+                 state: State) -> dict[str, Any]:
+    """Create many tasks in one transaction: all of them, or none if any is invalid."""
+    limit = state.settings.max_tasks_per_request
+    if len(body.tasks) > limit:
+        raise InputError(f"at most {limit} tasks per request; got {len(body.tasks)} — split "
+                         "the list or use the import endpoint", field="tasks")
+    report = tasks.import_records(
+        session, caller, project_id, ((f"tasks[{i}]", t) for i, t in enumerate(body.tasks)))
+    return {"created": report.created, "skipped_duplicates": report.skipped_duplicates,
+            "annotations": report.annotations, "predictions": report.predictions}
+
+
+@router.get("/{task_id}")
+def read_task(project_id: int, task_id: int, caller: CurrentCaller,
+              session: DbSession) -> dict[str, Any]:
+    return tasks.task_view(tasks.get_task(session, project_id, task_id), caller)
+
+
+@router.patch("/{task_id}")
+def update_task(project_id: int, task_id: int, body: TaskChanges, caller: CurrentCaller,
+                session: DbSession) -> dict[str, Any]:
+    return tasks.update_task(session, caller, project_id, task_id,
+                             body.model_dump(exclude_unset=True))
+
+
+@router.delete("/{task_id}", status_code=204)
+def delete_task(project_id: int, task_id: int, caller: CurrentCaller,
+                session: DbSession) -> None:
+    tasks.delete_task(session, caller, project_id, task_id)
+
+
+@router.get("/{task_id}/draft")
+def read_draft(project_id: int, task_id: int, caller: CurrentCaller,
+               session: DbSession) -> dict[str, Any]:
+    return annotations.get_draft(session, caller, project_id, task_id)
+
+
+@router.put("/{task_id}/draft")
+def save_draft(project_id: int, task_id: int, body: DraftBody, caller: CurrentCaller,
+               session: DbSession) -> dict[str, Any]:
+    """Autosave: the draft lives on the server, so a reload or a closed tab loses nothing."""
+    return annotations.save_draft(session, caller, project_id, task_id, body.regions,
+                                  body.started_at, body.lead_time_s)
+
+
+@router.delete("/{task_id}/draft", status_code=204)
+def discard_draft(project_id: int, task_id: int, caller: CurrentCaller,
+                  session: DbSession) -> None:
+    annotations.discard_draft(session, caller, project_id, task_id)
+
+
+@router.get("/{task_id}/annotations")
+def list_task_annotations(project_id: int, task_id: int, caller: CurrentCaller,
+                          session: DbSession, cursor: str | None = None,
+                          limit: int = 100) -> dict[str, Any]:
+    items, next_cursor = annotations.list_annotations(session, caller, project_id,
+                                                      task_id=task_id, cursor=cursor,
+                                                      limit=limit)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.post("/{task_id}/annotations", status_code=201)
+def submit_annotation(project_id: int, task_id: int, body: SubmitBody, response: Response,
+                      caller: CurrentCaller, session: DbSession,
+                      idempotency_key: Annotated[str | None, Header()] = None
+                      ) -> dict[str, Any]:
+    """Submit; a retry with the same `Idempotency-Key` returns the first result (200)."""
+    view, created = annotations.submit(
+        session, caller, project_id, task_id, body.regions, schema_version=body.schema_version,
+        lead_time_s=body.lead_time_s, started_at=body.started_at,
+        idempotency_key=idempotency_key)
+    if not created:
+        response.status_code = 200
+    return view
+
+
+@router.get("/{task_id}/predictions")
+def list_task_predictions(project_id: int, task_id: int,
+                          session: DbSession) -> list[dict[str, Any]]:
+    return predictions.list_predictions(session, project_id, task_id)
+
+
+@router.get("/{task_id}/comments")
+def list_comments(project_id: int, task_id: int, caller: CurrentCaller,
+                  session: DbSession) -> list[dict[str, Any]]:
+    return discussions.list_comments(session, caller, project_id, task_id)
+
+
+@router.post("/{task_id}/comments", status_code=201)
+def add_comment(project_id: int, task_id: int, body: NewComment, caller: CurrentCaller,
+                session: DbSession) -> dict[str, Any]:
+    return discussions.add_comment(session, caller, project_id, task_id, body.body,
+                                   body.annotation_id, body.region_id)
+
+
+@router.post("/{task_id}/flags", status_code=201)
+def flag_task(project_id: int, task_id: int, body: NewFlag, caller: CurrentCaller,
+              session: DbSession) -> dict[str, Any]:
+    """Flag a task as ambiguous instead of guessing; it waits in the managers' queue."""
+    return discussions.add_flag(session, caller, project_id, task_id, body.note)

@@ -1,0 +1,258 @@
+"""`Client`: one method per API operation; list methods page through cursors lazily."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+import httpx
+
+from accord.client.errors import ApiError
+
+
+class HttpClient(Protocol):
+    """What the SDK needs of an HTTP client: httpx.Client, or a test client with its API."""
+
+    def request(self, method: str, url: str, **kwargs: Any) -> Any: ...
+
+    def stream(self, method: str, url: str, **kwargs: Any) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+def _raise_for(response: Any) -> None:
+    if response.status_code < 400:
+        return
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    raise ApiError(response.status_code, str(body.get("code", "http_error")),
+                   str(body.get("message", response.reason_phrase or "request failed")),
+                   body.get("details") if isinstance(body.get("details"), dict) else {})
+
+
+class Client:
+    def __init__(self, url: str = "http://127.0.0.1:8080", token: str | None = None, *,
+                 http: HttpClient | None = None, timeout_s: float = 300.0) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http: HttpClient = http or httpx.Client(base_url=url.rstrip("/"), headers=headers,
+                                                      timeout=timeout_s)
+        self._headers = headers if http is not None else {}
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {**self._headers, **kwargs.pop("headers", {})}
+        response = self._http.request(method, path, headers=headers, **kwargs)
+        _raise_for(response)
+        return None if response.status_code == 204 else response.json()
+
+    def _pages(self, path: str, params: dict[str, Any] | None = None,
+               limit: int = 500) -> Iterator[dict[str, Any]]:
+        cursor = None
+        while True:
+            query = {**(params or {}), "limit": limit, **({"cursor": cursor} if cursor else {})}
+            page = self._call("GET", path, params=query)
+            yield from page["items"]
+            cursor = page["next_cursor"]
+            if not cursor:
+                return
+
+    # -- server and identity
+    def health(self) -> dict[str, Any]:
+        return self._call("GET", "/api/health")
+
+    def me(self) -> dict[str, Any]:
+        return self._call("GET", "/api/auth/me")["user"]
+
+    def create_token(self, name: str = "") -> dict[str, Any]:
+        """A new API token for the calling user; `token` is in the result, shown only once."""
+        return self._call("POST", "/api/auth/tokens", json={"name": name})
+
+    def list_tokens(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/api/auth/tokens")
+
+    def revoke_token(self, token_id: int) -> None:
+        self._call("DELETE", f"/api/auth/tokens/{token_id}")
+
+    # -- users (admins)
+    def list_users(self) -> Iterator[dict[str, Any]]:
+        return self._pages("/api/users")
+
+    def create_user(self, email: str, *, name: str = "", password: str | None = None,
+                    is_admin: bool = False) -> dict[str, Any]:
+        return self._call("POST", "/api/users", json={"email": email, "name": name,
+                                                      "password": password,
+                                                      "is_admin": is_admin})
+
+    def update_user(self, user_id: int, **changes: Any) -> dict[str, Any]:
+        return self._call("PATCH", f"/api/users/{user_id}", json=changes)
+
+    # -- projects
+    def list_projects(self) -> Iterator[dict[str, Any]]:
+        return self._pages("/api/projects", limit=200)
+
+    def create_project(self, name: str, *, description: str = "",
+                       schema: dict[str, Any] | None = None) -> dict[str, Any]:
+        return self._call("POST", "/api/projects", json={"name": name, "description": description,
+                                                         "schema": schema})
+
+    def get_project(self, project_id: int) -> dict[str, Any]:
+        return self._call("GET", f"/api/projects/{project_id}")
+
+    def update_project(self, project_id: int, **changes: Any) -> dict[str, Any]:
+        return self._call("PATCH", f"/api/projects/{project_id}", json=changes)
+
+    def delete_project(self, project_id: int) -> None:
+        self._call("DELETE", f"/api/projects/{project_id}")
+
+    def list_members(self, project_id: int) -> list[dict[str, Any]]:
+        return self._call("GET", f"/api/projects/{project_id}/members")
+
+    def add_member(self, project_id: int, email: str, role: str,
+                   tier: str = "junior") -> dict[str, Any]:
+        return self._call("POST", f"/api/projects/{project_id}/members",
+                          json={"email": email, "role": role, "tier": tier})
+
+    def update_member(self, project_id: int, user_id: int, *, role: str | None = None,
+                      tier: str | None = None) -> dict[str, Any]:
+        return self._call("PATCH", f"/api/projects/{project_id}/members/{user_id}",
+                          json={"role": role, "tier": tier})
+
+    def remove_member(self, project_id: int, user_id: int) -> None:
+        self._call("DELETE", f"/api/projects/{project_id}/members/{user_id}")
+
+    # -- schema and guidelines
+    def validate_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", "/api/schema/validate", json=schema)["schema"]
+
+    def schema_from_label_studio(self, xml: str) -> dict[str, Any]:
+        return self._call("POST", "/api/schema/from-label-studio", json={"xml": xml})["schema"]
+
+    def get_schema(self, project_id: int, version: int | None = None) -> dict[str, Any]:
+        suffix = f"/versions/{version}" if version else ""
+        return self._call("GET", f"/api/projects/{project_id}/schema{suffix}")
+
+    def publish_schema(self, project_id: int, schema: dict[str, Any],
+                       note: str = "") -> dict[str, Any]:
+        return self._call("POST", f"/api/projects/{project_id}/schema/versions",
+                          json={"schema": schema, "note": note})
+
+    def get_guidelines(self, project_id: int, version: int | None = None) -> dict[str, Any]:
+        path = f"/api/projects/{project_id}/guidelines"
+        return self._call("GET", path + (f"/versions/{version}" if version else ""))
+
+    def publish_guidelines(self, project_id: int, body: str, note: str = "") -> dict[str, Any]:
+        return self._call("POST", f"/api/projects/{project_id}/guidelines/versions",
+                          json={"body": body, "note": note})
+
+    # -- tasks and work
+    def create_tasks(self, project_id: int, tasks: list[dict[str, Any]]) -> dict[str, Any]:
+        return self._call("POST", f"/api/projects/{project_id}/tasks", json={"tasks": tasks})
+
+    def list_tasks(self, project_id: int, **filters: Any) -> Iterator[dict[str, Any]]:
+        return self._pages(f"/api/projects/{project_id}/tasks", filters)
+
+    def get_task(self, project_id: int, task_id: int) -> dict[str, Any]:
+        return self._call("GET", f"/api/projects/{project_id}/tasks/{task_id}")
+
+    def update_task(self, project_id: int, task_id: int, **changes: Any) -> dict[str, Any]:
+        return self._call("PATCH", f"/api/projects/{project_id}/tasks/{task_id}", json=changes)
+
+    def delete_task(self, project_id: int, task_id: int) -> None:
+        self._call("DELETE", f"/api/projects/{project_id}/tasks/{task_id}")
+
+    def save_draft(self, project_id: int, task_id: int, regions: list[dict[str, Any]],
+                   lead_time_s: float | None = None) -> dict[str, Any]:
+        return self._call("PUT", f"/api/projects/{project_id}/tasks/{task_id}/draft",
+                          json={"regions": regions, "lead_time_s": lead_time_s})
+
+    def get_draft(self, project_id: int, task_id: int) -> dict[str, Any]:
+        return self._call("GET", f"/api/projects/{project_id}/tasks/{task_id}/draft")
+
+    def submit_annotation(self, project_id: int, task_id: int, regions: list[dict[str, Any]],
+                          *, lead_time_s: float | None = None,
+                          schema_version: int | None = None,
+                          idempotency_key: str | None = None) -> dict[str, Any]:
+        """Submit; retried with the same idempotency key (one is made if none is given)."""
+        key = idempotency_key or uuid.uuid4().hex
+        return self._call("POST", f"/api/projects/{project_id}/tasks/{task_id}/annotations",
+                          json={"regions": regions, "lead_time_s": lead_time_s,
+                                "schema_version": schema_version},
+                          headers={"Idempotency-Key": key})
+
+    def list_annotations(self, project_id: int, task_id: int | None = None
+                         ) -> Iterator[dict[str, Any]]:
+        path = f"/api/projects/{project_id}"
+        return self._pages(path + (f"/tasks/{task_id}/annotations" if task_id else
+                                   "/annotations"))
+
+    def review(self, project_id: int, annotation_id: int, verdict: str, *,
+               error_categories: Iterable[str] = (), comment: str = "",
+               regions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        return self._call("POST",
+                          f"/api/projects/{project_id}/annotations/{annotation_id}/reviews",
+                          json={"verdict": verdict, "error_categories": list(error_categories),
+                                "comment": comment, "regions": regions})
+
+    def create_predictions(self, project_id: int, predictions: list[dict[str, Any]]) -> int:
+        return self._call("POST", f"/api/projects/{project_id}/predictions",
+                          json={"predictions": predictions})["created"]
+
+    def list_predictions(self, project_id: int, task_id: int) -> list[dict[str, Any]]:
+        return self._call("GET", f"/api/projects/{project_id}/tasks/{task_id}/predictions")
+
+    def add_comment(self, project_id: int, task_id: int, body: str, *,
+                    annotation_id: int | None = None,
+                    region_id: str | None = None) -> dict[str, Any]:
+        return self._call("POST", f"/api/projects/{project_id}/tasks/{task_id}/comments",
+                          json={"body": body, "annotation_id": annotation_id,
+                                "region_id": region_id})
+
+    def flag_task(self, project_id: int, task_id: int, note: str) -> dict[str, Any]:
+        return self._call("POST", f"/api/projects/{project_id}/tasks/{task_id}/flags",
+                          json={"note": note})
+
+    def list_flags(self, project_id: int, status: str | None = None
+                   ) -> Iterator[dict[str, Any]]:
+        return self._pages(f"/api/projects/{project_id}/flags",
+                           {"status": status} if status else None)
+
+    def resolve_flag(self, project_id: int, flag_id: int, resolution: str = ""
+                     ) -> dict[str, Any]:
+        return self._call("POST", f"/api/projects/{project_id}/flags/{flag_id}/resolve",
+                          json={"resolution": resolution})
+
+    # -- datasets
+    def import_file(self, project_id: int, path: Path | str, format: str = "jsonl"
+                    ) -> dict[str, Any]:
+        path = Path(path)
+        with path.open("rb") as handle:
+            return self._call("POST", f"/api/projects/{project_id}/import",
+                              params={"format": format},
+                              files={"file": (path.name, handle, "application/octet-stream")})
+
+    def export(self, project_id: int, out: IO[bytes], format: str = "jsonl") -> int:
+        """Stream an export into `out`; returns the number of bytes written."""
+        written = 0
+        with self._http.stream("GET", f"/api/projects/{project_id}/export",
+                               params={"format": format}, headers=self._headers) as response:
+            if response.status_code >= 400:
+                response.read()
+                _raise_for(response)
+            for chunk in response.iter_bytes():
+                out.write(chunk)
+                written += len(chunk)
+        return written

@@ -1,0 +1,444 @@
+"""The canonical region format: how every annotation and prediction stores what was marked.
+
+A region list is JSON (docs/regions.md has the full format). Parsing here checks shape
+and JSON types only, so that a region that is well formed but wrong for the schema (an
+unknown class, a box outside the image) can still be loaded, shown and reviewed;
+`accord.core.validation.validate` judges it against the schema.
+
+>>> [region] = parse_regions([{"id": "r1", "label": "objects", "type": "bbox",
+...     "value": {"class": "car", "x": 10, "y": 20, "width": 30, "height": 40}}])
+>>> region.value
+BoxValue(class_name='car', x=10.0, y=20.0, width=30.0, height=40.0, rotation=0.0)
+>>> region.to_dict()["value"]["rotation"]
+0.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any, Final
+
+from accord.core._json_reader import DocumentReader, describe, index_path, is_kind, join_path
+from accord.core.schema import AttributeValue, LabelType
+
+__all__ = [
+    "AudioSegmentValue",
+    "BoxValue",
+    "ClassificationValue",
+    "Keyframe",
+    "KeypointsValue",
+    "MaskValue",
+    "MultilabelValue",
+    "PartialRegions",
+    "PolygonValue",
+    "PolylineValue",
+    "RatingValue",
+    "Region",
+    "RegionIssue",
+    "RegionValue",
+    "RelationValue",
+    "SpanValue",
+    "TranscriptionValue",
+    "VideoTrackValue",
+    "parse_regions",
+    "parse_regions_partial",
+    "regions_to_list",
+    "value_to_dict",
+]
+
+Point = tuple[float, float]
+Keypoint = tuple[float, float, int]  # x, y, COCO visibility: 0 unlabelled, 1 hidden, 2 visible
+
+
+@dataclass(frozen=True, slots=True)
+class ClassificationValue:
+    class_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class MultilabelValue:
+    classes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RatingValue:
+    rating: int
+
+
+@dataclass(frozen=True, slots=True)
+class BoxValue:
+    """Pixels; (x, y) is the unrotated top-left corner; rotation is clockwise about the centre."""
+
+    class_name: str
+    x: float
+    y: float
+    width: float
+    height: float
+    rotation: float = 0.0  # degrees
+
+
+@dataclass(frozen=True, slots=True)
+class PolygonValue:
+    class_name: str
+    points: tuple[Point, ...]  # a closed ring; the last point joins the first
+
+
+@dataclass(frozen=True, slots=True)
+class PolylineValue:
+    class_name: str
+    points: tuple[Point, ...]  # open: the last point does not join the first
+
+
+@dataclass(frozen=True, slots=True)
+class KeypointsValue:
+    class_name: str
+    points: tuple[Keypoint, ...]  # in the order of the class's keypoint names
+
+
+@dataclass(frozen=True, slots=True)
+class MaskValue:
+    """COCO run-length encoding: `counts` compressed (a string) or not (a list of runs)."""
+
+    class_name: str
+    height: int
+    width: int
+    counts: str | tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SpanValue:
+    """Character offsets into the source text; `end` is exclusive, as in Python slices."""
+
+    class_name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class RelationValue:
+    from_id: str
+    to_id: str
+    class_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptionValue:
+    text: str
+    region: str | None = None  # the region transcribed; None for the whole item
+
+
+@dataclass(frozen=True, slots=True)
+class AudioSegmentValue:
+    class_name: str
+    start: float  # seconds
+    end: float
+
+
+@dataclass(frozen=True, slots=True)
+class Keyframe:
+    """The box of a track on one frame; `outside` marks where the object leaves the view."""
+
+    frame: int
+    x: float
+    y: float
+    width: float
+    height: float
+    outside: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class VideoTrackValue:
+    class_name: str
+    track_id: int
+    keyframes: tuple[Keyframe, ...]
+
+
+RegionValue = (ClassificationValue | MultilabelValue | RatingValue | BoxValue | PolygonValue
+               | PolylineValue | KeypointsValue | MaskValue | SpanValue | RelationValue
+               | TranscriptionValue | AudioSegmentValue | VideoTrackValue)
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """One thing marked on a task; `score` is a model's confidence, for predictions."""
+
+    id: str
+    label: str
+    type: LabelType
+    value: RegionValue
+    attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
+    score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {"id": self.id, "label": self.label, "type": str(self.type),
+                               "value": value_to_dict(self.value)}
+        if self.attributes:
+            doc["attributes"] = dict(self.attributes)
+        if self.score is not None:
+            doc["score"] = self.score
+        return doc
+
+
+@dataclass(frozen=True, slots=True)
+class RegionIssue:
+    """A structural problem: `path` like `regions[3].value.points[2]`."""
+
+    path: str
+    message: str
+    region_id: str | None  # when the region's id could be read
+
+
+@dataclass(frozen=True, slots=True)
+class PartialRegions:
+    """The well-formed regions, each with its index in the input, and what was wrong with the rest."""
+
+    regions: tuple[tuple[int, Region], ...]
+    issues: tuple[RegionIssue, ...]
+
+
+_JSON_NAMES: Final = {"class_name": "class", "from_id": "from", "to_id": "to"}
+_REGION_KEYS: Final = frozenset({"id", "label", "type", "value", "attributes", "score"})
+# Per type: (key, JSON kind or one of _SHAPED, required).
+_VALUE_FIELDS: Final[Mapping[LabelType, tuple[tuple[str, str, bool], ...]]] = {
+    LabelType.CLASSIFICATION: (("class", "a string", True),),
+    LabelType.MULTILABEL: (("classes", "strings", True),),
+    LabelType.RATING: (("rating", "an integer", True),),
+    LabelType.BBOX: (("class", "a string", True), ("x", "a number", True),
+                     ("y", "a number", True), ("width", "a number", True),
+                     ("height", "a number", True), ("rotation", "a number", False)),
+    LabelType.POLYGON: (("class", "a string", True), ("points", "points", True)),
+    LabelType.POLYLINE: (("class", "a string", True), ("points", "points", True)),
+    LabelType.KEYPOINTS: (("class", "a string", True), ("points", "keypoints", True)),
+    LabelType.MASK: (("class", "a string", True), ("rle", "rle", True)),
+    LabelType.SPAN: (("class", "a string", True), ("start", "an integer", True),
+                     ("end", "an integer", True)),
+    LabelType.RELATION: (("class", "a string", False), ("from", "a string", True),
+                         ("to", "a string", True)),
+    LabelType.TRANSCRIPTION: (("text", "a string", True), ("region", "a string", False)),
+    LabelType.AUDIO_SEGMENT: (("class", "a string", True), ("start", "a number", True),
+                              ("end", "a number", True)),
+    LabelType.VIDEO_TRACK: (("class", "a string", True), ("track_id", "an integer", True),
+                            ("keyframes", "keyframes", True)),
+}
+_BUILDERS: Final[Mapping[LabelType, Callable[[dict[str, Any]], RegionValue]]] = {
+    LabelType.CLASSIFICATION: lambda f: ClassificationValue(f["class"]),
+    LabelType.MULTILABEL: lambda f: MultilabelValue(f["classes"]),
+    LabelType.RATING: lambda f: RatingValue(f["rating"]),
+    LabelType.BBOX: lambda f: BoxValue(f["class"], float(f["x"]), float(f["y"]),
+                                       float(f["width"]), float(f["height"]),
+                                       float(f.get("rotation", 0.0))),
+    LabelType.POLYGON: lambda f: PolygonValue(f["class"], f["points"]),
+    LabelType.POLYLINE: lambda f: PolylineValue(f["class"], f["points"]),
+    LabelType.KEYPOINTS: lambda f: KeypointsValue(f["class"], f["points"]),
+    LabelType.MASK: lambda f: MaskValue(f["class"], *f["rle"]),
+    LabelType.SPAN: lambda f: SpanValue(f["class"], f["start"], f["end"]),
+    LabelType.RELATION: lambda f: RelationValue(f["from"], f["to"], f.get("class")),
+    LabelType.TRANSCRIPTION: lambda f: TranscriptionValue(f["text"], f.get("region")),
+    LabelType.AUDIO_SEGMENT: lambda f: AudioSegmentValue(f["class"], float(f["start"]),
+                                                         float(f["end"])),
+    LabelType.VIDEO_TRACK: lambda f: VideoTrackValue(f["class"], f["track_id"], f["keyframes"]),
+}
+
+
+def parse_regions(raw: Any) -> tuple[Region, ...]:
+    """Read a region list; one InputError lists every structural problem with its path.
+
+    The error's `details["problems"]` is `[{"path": "regions[3].value.x", "message": ...}]`.
+    """
+    parsed = parse_regions_partial(raw)
+    if parsed.issues:
+        reader = DocumentReader()
+        for issue in parsed.issues:
+            reader.add(issue.path, issue.message)
+        raise reader.error("region list")
+    return tuple(region for _, region in parsed.regions)
+
+
+def parse_regions_partial(raw: Any) -> PartialRegions:
+    """Read what can be read: well-formed regions plus the issues of the others.
+
+    For callers that report rather than refuse, such as `validate`.
+    """
+    if not isinstance(raw, list | tuple):
+        issue = RegionIssue("regions", f"expected a list of regions, {describe(raw)}", None)
+        return PartialRegions((), (issue,))
+    regions: list[tuple[int, Region]] = []
+    issues: list[RegionIssue] = []
+    for index, item in enumerate(raw):
+        reader = DocumentReader()
+        region = _read_region(reader, item, index_path("regions", index))
+        if reader.problems or region is None:
+            region_id = _readable_id(item)
+            issues.extend(RegionIssue(p["path"], p["message"], region_id) for p in reader.problems)
+        else:
+            regions.append((index, region))
+    return PartialRegions(tuple(regions), tuple(issues))
+
+
+def value_to_dict(value: RegionValue) -> dict[str, Any]:
+    """The JSON form of a region's value: `class_name` is written `class`, None is left out."""
+    if isinstance(value, MaskValue):
+        counts = value.counts if isinstance(value.counts, str) else list(value.counts)
+        return {"class": value.class_name, "rle": {"size": [value.height, value.width],
+                                                   "counts": counts}}
+    return {_JSON_NAMES.get(f.name, f.name): _plain(getattr(value, f.name))
+            for f in fields(value) if getattr(value, f.name) is not None}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Keyframe):
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    return value
+
+
+def regions_to_list(regions: Sequence[Region]) -> list[dict[str, Any]]:
+    """The JSON form of a region list; `parse_regions` reads it back to equal regions."""
+    return [region.to_dict() for region in regions]
+
+
+def _readable_id(item: Any) -> str | None:
+    region_id = item.get("id") if isinstance(item, Mapping) else None
+    return region_id if isinstance(region_id, str) and region_id else None
+
+
+def _read_region(reader: DocumentReader, raw: Any, path: str) -> Region | None:
+    obj = reader.object(raw, path)
+    if obj is None:
+        return None
+    reader.keys(obj, path, _REGION_KEYS, {"id", "label", "type", "value"})
+    region_id = reader.get(obj, "id", path, "a string")
+    if region_id == "":
+        reader.add(join_path(path, "id"), "expected a non-empty string, got ''")
+    label = reader.get(obj, "label", path, "a string")
+    region_type = reader.choice(obj, "type", path, LabelType)
+    attributes = _read_attributes(reader, obj, path)
+    score = reader.get(obj, "score", path, "a number")
+    value = _read_value(reader, obj, path, region_type)
+    if not region_id or label is None or region_type is None or value is None:
+        return None
+    return Region(region_id, label, region_type, value, attributes,
+                  None if score is None else float(score))
+
+
+def _read_attributes(reader: DocumentReader, obj: Mapping[str, Any],
+                     path: str) -> dict[str, AttributeValue]:
+    raw = reader.get(obj, "attributes", path, "an object") or {}
+    where, attributes = join_path(path, "attributes"), {}
+    for key, value in raw.items():
+        if not isinstance(key, str):
+            reader.add(where, f"expected attribute names to be strings, {describe(key)}")
+        elif isinstance(value, bool | int | float | str) and value == value:  # NaN != NaN
+            attributes[key] = value
+        else:
+            reader.add(join_path(where, key), f"expected a boolean, number or string, "
+                       f"{describe(value)}")
+    return attributes
+
+
+def _read_value(reader: DocumentReader, obj: Mapping[str, Any], path: str,
+                region_type: LabelType | None) -> RegionValue | None:
+    if region_type is None or "value" not in obj:
+        return None
+    where = join_path(path, "value")
+    value = reader.object(obj["value"], where)
+    if value is None:
+        return None
+    specs = _VALUE_FIELDS[region_type]
+    reader.keys(value, where, {key for key, _, _ in specs},
+                {key for key, _, required in specs if required})
+    before, fields = len(reader.problems), {}
+    for key, kind, _ in specs:
+        if key in value:
+            shaped = _SHAPED.get(kind)
+            fields[key] = (shaped(reader, value[key], join_path(where, key)) if shaped
+                           else reader.get(value, key, where, kind))
+    if len(reader.problems) > before:
+        return None
+    return _BUILDERS[region_type](fields)
+
+
+def _read_strings(reader: DocumentReader, raw: Any, path: str) -> tuple[str, ...] | None:
+    if not isinstance(raw, list | tuple) or not all(isinstance(s, str) for s in raw):
+        reader.add(path, f"expected a list of strings, {describe(raw)}")
+        return None
+    return tuple(raw)
+
+
+def _read_numbers(reader: DocumentReader, raw: Any, path: str,
+                  what: str, kinds: tuple[str, ...]) -> tuple[Any, ...] | None:
+    """A fixed-length list such as [x, y] or [x, y, v], each item of its JSON kind."""
+    if (not isinstance(raw, list | tuple) or len(raw) != len(kinds)
+            or not all(is_kind(v, k) for v, k in zip(raw, kinds, strict=True))):
+        reader.add(path, f"expected {what}, {describe(raw)}")
+        return None
+    return tuple(float(v) if k == "a number" else v for v, k in zip(raw, kinds, strict=True))
+
+
+def _read_point_list(reader: DocumentReader, raw: Any, path: str, what: str,
+                     kinds: tuple[str, ...]) -> tuple[Any, ...] | None:
+    if not isinstance(raw, list | tuple):
+        reader.add(path, f"expected a list of points {what}, {describe(raw)}")
+        return None
+    points = [_read_numbers(reader, p, index_path(path, i), what, kinds) for i, p in enumerate(raw)]
+    return None if None in points else tuple(points)
+
+
+def _read_points(reader: DocumentReader, raw: Any, path: str) -> tuple[Point, ...] | None:
+    return _read_point_list(reader, raw, path, "[x, y]", ("a number", "a number"))
+
+
+def _read_keypoints(reader: DocumentReader, raw: Any, path: str) -> tuple[Keypoint, ...] | None:
+    kinds = ("a number", "a number", "an integer")
+    return _read_point_list(reader, raw, path, "[x, y, visibility]", kinds)
+
+
+def _read_rle(reader: DocumentReader, raw: Any, path: str) -> tuple[int, int, Any] | None:
+    rle = reader.object(raw, path)
+    if rle is None:
+        return None
+    reader.keys(rle, path, {"size", "counts"}, {"size", "counts"})
+    size = _read_numbers(reader, rle.get("size"), join_path(path, "size"),
+                         "[height, width] in pixels", ("an integer", "an integer"))
+    counts = rle.get("counts")
+    is_runs = isinstance(counts, list | tuple) and all(
+        isinstance(c, int) and not isinstance(c, bool) for c in counts)
+    if not isinstance(counts, str) and not is_runs:
+        reader.add(join_path(path, "counts"), "expected a compressed RLE string or a list of "
+                   f"run lengths, {describe(counts)}")
+        return None
+    if size is None:
+        return None
+    return (size[0], size[1], counts if isinstance(counts, str) else tuple(counts))
+
+
+def _read_keyframes(reader: DocumentReader, raw: Any, path: str) -> tuple[Keyframe, ...] | None:
+    if not isinstance(raw, list | tuple):
+        reader.add(path, f"expected a list of keyframes, {describe(raw)}")
+        return None
+    before, keyframes = len(reader.problems), []
+    for i, item in enumerate(raw):
+        at = index_path(path, i)
+        frame = reader.object(item, at)
+        if frame is None:
+            continue
+        reader.keys(frame, at, {"frame", "x", "y", "width", "height", "outside"},
+                    {"frame", "x", "y", "width", "height"})
+        numbers = [reader.get(frame, k, at, "a number") for k in ("x", "y", "width", "height")]
+        index = reader.get(frame, "frame", at, "an integer")
+        outside = reader.get(frame, "outside", at, "a boolean", default=False)
+        if index is not None and None not in numbers:
+            keyframes.append(Keyframe(index, *(float(n) for n in numbers), outside))
+    return tuple(keyframes) if len(reader.problems) == before else None
+
+
+_SHAPED: Final[Mapping[str, Callable[[DocumentReader, Any, str], Any]]] = {
+    "strings": _read_strings,
+    "points": _read_points,
+    "keypoints": _read_keypoints,
+    "rle": _read_rle,
+    "keyframes": _read_keyframes,
+}
+

@@ -1,0 +1,161 @@
+"""Annotations: server-side drafts, idempotent submission, and visibility rules.
+
+A draft is the one `draft` annotation of an author on a task; saving replaces its regions.
+Submitting validates against the schema in force, stamps schema and guideline versions, and
+removes the draft, in one transaction. An `Idempotency-Key` makes a retried submit (a lost
+response, a double click) return the first annotation instead of storing a second.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from accord.core.errors import Conflict, InputError, NotFound
+from accord.core.records import AnnotationStatus, Stage
+from accord.db.tables import Annotation
+from accord.db.types import utcnow
+from accord.services import audit, pagination, tasks, versions
+from accord.services.caller import Caller
+
+MAX_IDEMPOTENCY_KEY = 200
+
+
+def annotation_view(a: Annotation) -> dict[str, Any]:
+    return {"id": a.id, "task_id": a.task_id, "project_id": a.project_id,
+            "author_id": a.author_id, "stage": a.stage, "status": a.status,
+            "regions": a.regions, "schema_version": a.schema_version,
+            "guideline_version": a.guideline_version, "started_at": a.started_at,
+            "submitted_at": a.submitted_at, "lead_time_s": a.lead_time_s,
+            "parent_id": a.parent_id, "version": a.version, "created_at": a.created_at,
+            "updated_at": a.updated_at}
+
+
+def _draft(session: Session, task_id: int, author_id: int) -> Annotation | None:
+    return session.scalar(select(Annotation).where(
+        Annotation.task_id == task_id, Annotation.author_id == author_id,
+        Annotation.status == AnnotationStatus.DRAFT))
+
+
+def get_draft(session: Session, caller: Caller, project_id: int, task_id: int
+              ) -> dict[str, Any]:
+    tasks.get_task(session, project_id, task_id)
+    draft = _draft(session, task_id, caller.user_id)
+    if draft is None:
+        raise NotFound(f"no draft of yours on task {task_id}", task_id=task_id)
+    return annotation_view(draft)
+
+
+def save_draft(session: Session, caller: Caller, project_id: int, task_id: int,
+               regions: list[Any], started_at: datetime | None = None,
+               lead_time_s: float | None = None) -> dict[str, Any]:
+    """Store work in progress as-is (no schema check: a draft may be incomplete)."""
+    tasks.get_task(session, project_id, task_id)
+    schema_version, guideline_version = versions.get_project_versions(session, project_id)
+    draft = _draft(session, task_id, caller.user_id)
+    if draft is None:
+        draft = Annotation(task_id=task_id, project_id=project_id, author_id=caller.user_id,
+                           stage=Stage.LABEL, status=AnnotationStatus.DRAFT, regions=regions,
+                           schema_version=schema_version, guideline_version=guideline_version,
+                           started_at=started_at or utcnow(), lead_time_s=lead_time_s)
+        session.add(draft)
+    else:
+        draft.regions, draft.version = regions, draft.version + 1
+        draft.schema_version, draft.guideline_version = schema_version, guideline_version
+        if lead_time_s is not None:
+            draft.lead_time_s = lead_time_s
+    session.commit()
+    return annotation_view(draft)
+
+
+def discard_draft(session: Session, caller: Caller, project_id: int, task_id: int) -> None:
+    tasks.get_task(session, project_id, task_id)
+    session.execute(delete(Annotation).where(
+        Annotation.task_id == task_id, Annotation.author_id == caller.user_id,
+        Annotation.status == AnnotationStatus.DRAFT))
+    session.commit()
+
+
+def _by_key(session: Session, author_id: int, key: str) -> Annotation | None:
+    return session.scalar(select(Annotation).where(
+        Annotation.author_id == author_id, Annotation.idempotency_key == key))
+
+
+def submit(session: Session, caller: Caller, project_id: int, task_id: int,
+           regions: list[Any], *, schema_version: int | None = None,
+           lead_time_s: float | None = None, started_at: datetime | None = None,
+           idempotency_key: str | None = None) -> tuple[dict[str, Any], bool]:
+    """Store a submitted annotation; returns (annotation, created)."""
+    if idempotency_key is not None:
+        if not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
+            raise InputError(f"Idempotency-Key must have 1 to {MAX_IDEMPOTENCY_KEY} characters",
+                             field="Idempotency-Key")
+        existing = _by_key(session, caller.user_id, idempotency_key)
+        if existing is not None:
+            if existing.task_id != task_id:
+                raise Conflict("this Idempotency-Key was already used for task "
+                               f"{existing.task_id}", field="Idempotency-Key")
+            return annotation_view(existing), False
+    tasks.get_task(session, project_id, task_id)
+    current, schema = versions.current_schema(session, project_id)
+    if schema_version is not None and schema_version != current:
+        save_draft(session, caller, project_id, task_id, regions, started_at, lead_time_s)
+        raise Conflict(f"the project's schema changed from version {schema_version} to "
+                       f"{current} while you worked; your work is kept as a draft — reload "
+                       "the task to continue under the new schema",
+                       code="schema_changed", current_schema_version=current)
+    tasks.check_regions(schema, regions, "regions")
+    draft = _draft(session, task_id, caller.user_id)
+    started = started_at or (draft.started_at if draft else None)
+    if draft is not None:
+        session.delete(draft)
+    _, guideline_version = versions.get_project_versions(session, project_id)
+    annotation = Annotation(
+        task_id=task_id, project_id=project_id, author_id=caller.user_id, stage=Stage.LABEL,
+        status=AnnotationStatus.SUBMITTED, regions=regions, schema_version=current,
+        guideline_version=guideline_version, started_at=started, submitted_at=utcnow(),
+        lead_time_s=lead_time_s, idempotency_key=idempotency_key)
+    session.add(annotation)
+    try:
+        session.flush()
+    except IntegrityError:  # the same key won a race in another transaction
+        session.rollback()
+        existing = _by_key(session, caller.user_id, idempotency_key or "")
+        if existing is None:
+            raise
+        return annotation_view(existing), False
+    audit.record(session, caller, "annotation.submit", "annotation", annotation.id, project_id,
+                 task_id=task_id)
+    session.commit()
+    return annotation_view(annotation), True
+
+
+def get_annotation(session: Session, caller: Caller, project_id: int, annotation_id: int
+                   ) -> Annotation:
+    """An annotation of this project that the caller may see, else NotFound."""
+    annotation = session.get(Annotation, annotation_id)
+    if (annotation is None or annotation.project_id != project_id
+            or (not caller.sees_everything and annotation.author_id != caller.user_id)):
+        raise NotFound(f"annotation {annotation_id} not found in project {project_id}",
+                       annotation_id=annotation_id)
+    return annotation
+
+
+def list_annotations(session: Session, caller: Caller, project_id: int, *,
+                     task_id: int | None = None, cursor: str | None = None,
+                     limit: int = 100) -> tuple[list[dict[str, Any]], str | None]:
+    """Reviewers and managers see all submitted work; annotators see only their own."""
+    stmt = select(Annotation).where(Annotation.project_id == project_id,
+                                    Annotation.status != AnnotationStatus.DRAFT)
+    if task_id is not None:
+        tasks.get_task(session, project_id, task_id)
+        stmt = stmt.where(Annotation.task_id == task_id)
+    if not caller.sees_everything:
+        stmt = stmt.where(Annotation.author_id == caller.user_id)
+    stmt, limit = pagination.page(stmt, Annotation.id, cursor, limit)
+    rows, next_cursor = pagination.finish(list(session.scalars(stmt)), limit, lambda a: a.id)
+    return [annotation_view(a) for a in rows], next_cursor

@@ -1,0 +1,58 @@
+"""Model predictions (pre-labels): bulk upload, checked against the schema, listed per task."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from accord.core.errors import InputError
+from accord.core.task_records import parse_prediction
+from accord.db.tables import Prediction, Task
+from accord.db.types import utcnow
+from accord.services import audit, tasks, versions
+from accord.services.caller import Caller
+
+
+def prediction_view(p: Prediction) -> dict[str, Any]:
+    return {"id": p.id, "task_id": p.task_id, "regions": p.regions, "score": p.score,
+            "model_version": p.model_version, "created_at": p.created_at}
+
+
+def create_predictions(session: Session, caller: Caller, project_id: int,
+                       items: list[dict[str, Any]]) -> int:
+    """Store many predictions at once: all or none. Each item names its `task_id`."""
+    _, schema = versions.current_schema(session, project_id)
+    rows, now = [], utcnow()
+    for i, item in enumerate(items):
+        where = f"predictions[{i}]"
+        task_id = item.get("task_id")
+        if not isinstance(task_id, int) or isinstance(task_id, bool):
+            raise InputError(f"{where}.task_id: expected a task id, got {task_id!r}",
+                             field=f"{where}.task_id")
+        record = parse_prediction({k: v for k, v in item.items() if k != "task_id"}, where)
+        tasks.check_regions(schema, record.regions, f"{where}.regions")
+        rows.append({"task_id": task_id, "project_id": project_id, "regions": record.regions,
+                     "score": record.score, "model_version": record.model_version,
+                     "created_at": now})
+    wanted = {r["task_id"] for r in rows}
+    found = set(session.scalars(select(Task.id).where(Task.project_id == project_id,
+                                                      Task.id.in_(wanted))))
+    missing = sorted(wanted - found)
+    if missing:
+        raise InputError(f"task {missing[0]} is not in project {project_id}"
+                         + (f" (nor are {len(missing) - 1} more)" if len(missing) > 1 else ""),
+                         field="task_id", missing=missing[:20])
+    if rows:
+        session.execute(insert(Prediction), rows)
+    audit.record(session, caller, "predictions.create", "project", project_id, project_id,
+                 count=len(rows))
+    session.commit()
+    return len(rows)
+
+
+def list_predictions(session: Session, project_id: int, task_id: int) -> list[dict[str, Any]]:
+    tasks.get_task(session, project_id, task_id)
+    stmt = select(Prediction).where(Prediction.task_id == task_id).order_by(Prediction.id)
+    return [prediction_view(p) for p in session.scalars(stmt)]

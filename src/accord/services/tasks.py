@@ -1,0 +1,249 @@
+"""Tasks: bulk creation (one transaction, batched inserts), listing, reading, editing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from accord.core.errors import InputError, NotFound
+from accord.core.records import AnnotationStatus, Stage
+from accord.core.schema import Schema
+from accord.core.task_records import TaskRecord, parse_task_record
+from accord.core.validation import validate
+from accord.db.tables import Annotation, Prediction, Task, User
+from accord.db.types import utcnow
+from accord.services import audit, pagination, versions
+from accord.services.caller import Caller
+
+INSERT_BATCH = 2000
+LIST_FILTERS = {"batch", "gold"}
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    created: int
+    skipped_duplicates: int
+    annotations: int
+    predictions: int
+
+
+def check_regions(schema: Schema | None, regions: list[Any], where: str) -> None:
+    if schema is None:
+        if regions:
+            raise InputError(f"{where}: the project has no labeling schema yet, so regions "
+                             "cannot be checked; publish a schema first", field=where)
+        return
+    problems = validate(schema, regions)
+    if problems:
+        first = problems[0]
+        region = f"region {first.region_id!r}, " if first.region_id else ""
+        raise InputError(f"{where}: {region}{first.field}: {first.message}"
+                         + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1
+                            else ""), field=where,
+                         problems=[{"region_id": p.region_id, "field": p.field,
+                                    "code": p.code, "message": p.message} for p in problems])
+
+
+def check_record(schema: Schema | None, record: TaskRecord) -> None:
+    if record.gold is not None:
+        check_regions(schema, record.gold, "gold")
+    for i, annotation in enumerate(record.annotations):
+        check_regions(schema, annotation.regions, f"annotations[{i}].regions")
+    for i, prediction in enumerate(record.predictions):
+        check_regions(schema, prediction.regions, f"predictions[{i}].regions")
+
+
+def import_records(session: Session, caller: Caller, project_id: int,
+                   raw_records: Iterable[tuple[str, Any]],
+                   progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Create tasks (with their gold, annotations and predictions) all-or-nothing.
+
+    `raw_records` yields (where, raw dict) pairs; `where` (e.g. "tasks.jsonl, line 12") leads
+    every error message. Tasks whose content is already in the project are skipped, so an
+    interrupted import can simply be run again.
+    """
+    schema_version, schema = versions.current_schema(session, project_id)
+    guideline_version = versions.get_project_versions(session, project_id)[1]
+    authors: dict[str, int] = {}
+    totals = [0, 0, 0, 0]
+    records = iter(raw_records)
+    while chunk := list(islice(records, INSERT_BATCH)):
+        parsed = []
+        for where, raw in chunk:
+            try:
+                record = parse_task_record(raw)
+                check_record(schema, record)
+                for annotation in record.annotations:
+                    _resolve_author(session, annotation.author, authors, caller)
+            except InputError as exc:
+                raise InputError(f"{where}: {exc.message}", where=where, **exc.details) from exc
+            parsed.append(record)
+        counts = _insert_chunk(session, project_id, parsed, authors, caller, schema_version,
+                               guideline_version)
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
+        if progress:
+            progress(len(chunk))
+    report = ImportReport(*totals)
+    audit.record(session, caller, "tasks.import", "project", project_id, project_id,
+                 created=report.created, skipped_duplicates=report.skipped_duplicates)
+    session.commit()
+    return report
+
+
+def _resolve_author(session: Session, email: str | None, cache: dict[str, int],
+                    caller: Caller) -> int:
+    if email is None:
+        return caller.user_id
+    if email not in cache:
+        user_id = session.scalar(select(User.id).where(User.email == email.strip().lower()))
+        if user_id is None:
+            raise InputError(f"annotation author {email!r} is not a user; add the user first "
+                             "or leave `author` out to attribute the work to yourself",
+                             field="author")
+        cache[email] = user_id
+    return cache[email]
+
+
+def _insert_chunk(session: Session, project_id: int, records: list[TaskRecord],
+                  authors: dict[str, int], caller: Caller, schema_version: int,
+                  guideline_version: int) -> tuple[int, int, int, int]:
+    hashes = [r.content_hash for r in records]
+    existing = set(session.scalars(select(Task.content_hash).where(
+        Task.project_id == project_id, Task.content_hash.in_(set(hashes)))))
+    fresh: list[tuple[TaskRecord, str]] = []
+    for record, digest in zip(records, hashes, strict=True):
+        if digest not in existing:
+            existing.add(digest)
+            fresh.append((record, digest))
+    if not fresh:
+        return 0, len(records), 0, 0
+    now = utcnow()
+    ids = session.scalars(insert(Task).returning(Task.id, sort_by_parameter_order=True), [
+        {"project_id": project_id, "data": r.data, "media_url": r.media_url, "batch": r.batch,
+         "priority": r.priority, "gold": r.gold, "is_gold": r.gold is not None,
+         "content_hash": digest, "created_at": now} for r, digest in fresh]).all()
+    annotations = [
+        {"task_id": task_id, "project_id": project_id, "regions": a.regions,
+         "author_id": authors.get(a.author, caller.user_id) if a.author else caller.user_id,
+         "stage": Stage.LABEL, "status": AnnotationStatus.SUBMITTED,
+         "schema_version": schema_version, "guideline_version": guideline_version,
+         "submitted_at": now, "lead_time_s": a.lead_time_s, "version": 1,
+         "created_at": now, "updated_at": now}
+        for task_id, (r, _) in zip(ids, fresh, strict=True) for a in r.annotations]
+    predictions = [
+        {"task_id": task_id, "project_id": project_id, "regions": p.regions,
+         "model_version": p.model_version, "score": p.score, "created_at": now}
+        for task_id, (r, _) in zip(ids, fresh, strict=True) for p in r.predictions]
+    if annotations:
+        session.execute(insert(Annotation), annotations)
+    if predictions:
+        session.execute(insert(Prediction), predictions)
+    return len(fresh), len(records) - len(fresh), len(annotations), len(predictions)
+
+
+def get_task(session: Session, project_id: int, task_id: int) -> Task:
+    task = session.get(Task, task_id)
+    if task is None or task.project_id != project_id:
+        raise NotFound(f"task {task_id} not found in project {project_id}", task_id=task_id)
+    return task
+
+
+def task_view(task: Task, caller: Caller) -> dict[str, Any]:
+    """Annotators get no sign of whether a task is gold, so honeypots stay hidden."""
+    view = {"id": task.id, "project_id": task.project_id, "data": task.data,
+            "media_url": task.media_url, "batch": task.batch, "priority": task.priority,
+            "created_at": task.created_at}
+    if caller.sees_everything:
+        view |= {"is_gold": task.is_gold, "gold": task.gold}
+    return view
+
+
+def list_tasks(session: Session, caller: Caller, project_id: int, filters: dict[str, Any],
+               cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
+    unknown = set(filters) - LIST_FILTERS
+    if unknown:
+        name = sorted(unknown)[0]
+        raise InputError(f"unknown filter {name!r}; tasks can be filtered by "
+                         f"{', '.join(sorted(LIST_FILTERS))}", field=name)
+    stmt = select(Task).where(Task.project_id == project_id)
+    if filters.get("batch") is not None:
+        stmt = stmt.where(Task.batch == filters["batch"])
+    if filters.get("gold") is not None:
+        if not caller.sees_everything:
+            raise InputError("filter 'gold' is not available to annotators", field="gold")
+        stmt = stmt.where(Task.is_gold == filters["gold"])
+    stmt, limit = pagination.page(stmt, Task.id, cursor, limit)
+    rows, next_cursor = pagination.finish(list(session.scalars(stmt)), limit, lambda t: t.id)
+    return [task_view(t, caller) for t in rows], next_cursor
+
+
+def count_tasks(session: Session, project_id: int) -> int:
+    return session.scalar(select(func.count(Task.id)).where(Task.project_id == project_id)) or 0
+
+
+def update_task(session: Session, caller: Caller, project_id: int, task_id: int,
+                changes: dict[str, Any]) -> dict[str, Any]:
+    task = get_task(session, project_id, task_id)
+    if "gold" in changes:
+        _, schema = versions.current_schema(session, project_id)
+        if changes["gold"] is not None:
+            check_regions(schema, changes["gold"], "gold")
+        task.gold = changes["gold"]
+        task.is_gold = changes["gold"] is not None
+    for key in ("batch", "priority", "media_url"):
+        if key in changes:
+            setattr(task, key, changes[key])
+    audit.record(session, caller, "task.update", "task", task.id, project_id,
+                 fields=sorted(changes))
+    session.commit()
+    return task_view(task, caller)
+
+
+def delete_task(session: Session, caller: Caller, project_id: int, task_id: int) -> None:
+    task = get_task(session, project_id, task_id)
+    session.delete(task)
+    audit.record(session, caller, "task.delete", "task", task_id, project_id)
+    session.commit()
+
+
+def iter_records(session: Session, project_id: int, chunk: int = 1000
+                 ) -> Iterator[dict[str, Any]]:
+    """Every task as an export record, in id order, reading a bounded window at a time."""
+    last_id = 0
+    while True:
+        tasks = list(session.scalars(select(Task).where(
+            Task.project_id == project_id, Task.id > last_id).order_by(Task.id).limit(chunk)))
+        if not tasks:
+            return
+        ids = [t.id for t in tasks]
+        annotations: dict[int, list[dict[str, Any]]] = {}
+        stmt = select(Annotation, User.email).join(User, User.id == Annotation.author_id).where(
+            Annotation.task_id.in_(ids), Annotation.status != AnnotationStatus.DRAFT
+        ).order_by(Annotation.id)
+        for a, email in session.execute(stmt):
+            annotations.setdefault(a.task_id, []).append(
+                {"id": a.id, "regions": a.regions, "author": email, "status": a.status.value,
+                 "stage": a.stage.value, "lead_time_s": a.lead_time_s,
+                 "schema_version": a.schema_version, "guideline_version": a.guideline_version})
+        predictions: dict[int, list[dict[str, Any]]] = {}
+        for p in session.scalars(select(Prediction).where(
+                Prediction.task_id.in_(ids)).order_by(Prediction.id)):
+            predictions.setdefault(p.task_id, []).append(
+                {"id": p.id, "regions": p.regions, "model_version": p.model_version,
+                 "score": p.score})
+        for t in tasks:
+            record: dict[str, Any] = {"id": t.id, "data": t.data}
+            for key, value in (("media_url", t.media_url), ("batch", t.batch or None),
+                               ("priority", t.priority or None), ("gold", t.gold),
+                               ("annotations", annotations.get(t.id)),
+                               ("predictions", predictions.get(t.id))):
+                if value is not None:
+                    record[key] = value
+            yield record
+        last_id = ids[-1]
+        session.expunge_all()
