@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from accord.api.access import PROJECT_ROLE, ROUTES, Access
 from accord.core.errors import NotAuthenticated, NotFound, PermissionDenied
 from accord.core.records import Role, role_at_least
-from accord.db.engine import WRITE, write_session
+from accord.db.engine import WRITE
 from accord.services import auth, projects
 from accord.services.caller import Caller
 from accord.settings import Settings
@@ -56,7 +56,7 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _check_origin(request: Request, state: AppState) -> None:
+def check_origin(request: Request, state: AppState) -> None:
     """Refuse cookie-authenticated writes sent from another origin (CSRF)."""
     origin = request.headers.get("origin") or request.headers.get("referer")
     if not origin:
@@ -81,17 +81,19 @@ def _authenticate(request: Request, session: Session, state: AppState) -> Caller
         raise NotAuthenticated("log in, or send an API token as `Authorization: Bearer …`")
     caller, csrf_token = auth.session_caller(session, cookie, state.secret)
     if request.method not in SAFE_METHODS:
-        _check_origin(request, state)
+        check_origin(request, state)
         if request.headers.get(CSRF_HEADER) != csrf_token:
             raise PermissionDenied("missing or wrong X-CSRF-Token header for a cookie "
                                    "session", code="csrf_failed")
     return caller
 
 
-def _throttle_anonymous(request: Request, state: AppState) -> None:
-    with write_session(state.engine) as throttle:
-        auth.hit_rate_limit(throttle, f"anon:{client_address(request)}",
-                            state.settings.anonymous_requests_per_minute, 60)
+def _throttle_anonymous(request: Request, session: Session, state: AppState) -> None:
+    """Count a failed or anonymous call against the client's address (429 past the limit)."""
+    session.rollback()  # end the read snapshot before writing the counter
+    auth.hit_rate_limit(session, f"anon:{client_address(request)}",
+                        state.settings.anonymous_requests_per_minute, 60)
+    session.commit()
 
 
 def authorize(request: Request, session: DbSession) -> None:
@@ -110,7 +112,7 @@ def authorize(request: Request, session: DbSession) -> None:
     try:
         caller = _authenticate(request, session, state)
     except NotAuthenticated:
-        _throttle_anonymous(request, state)
+        _throttle_anonymous(request, session, state)
         raise
     if access == Access.ADMIN and not caller.is_admin:
         raise PermissionDenied("only an administrator may do this")

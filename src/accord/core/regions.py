@@ -191,7 +191,7 @@ class RegionIssue:
 
 @dataclass(frozen=True, slots=True)
 class PartialRegions:
-    """The well-formed regions, each with its index in the input, and what was wrong with the rest."""
+    """The well-formed regions, each with its index in the input; the issues of the rest."""
 
     regions: tuple[tuple[int, Region], ...]
     issues: tuple[RegionIssue, ...]

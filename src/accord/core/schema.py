@@ -288,7 +288,8 @@ def _read_rules(reader: DocumentReader, raw: Any, path: str, label_type: LabelTy
     return Rules(**{k: v for k, v in values.items() if v is not None})
 
 
-def _read_between(reader: DocumentReader, obj: Mapping[str, Any], path: str) -> tuple[str, ...] | None:
+def _read_between(reader: DocumentReader, obj: Mapping[str, Any],
+                  path: str) -> tuple[str, ...] | None:
     raw = reader.get(obj, "between", path, "a list") or []
     where = join_path(path, "between")
     names = [reader.name_value(item, index_path(where, i)) for i, item in enumerate(raw)]

@@ -59,14 +59,12 @@ def is_sqlite(engine: Engine) -> bool:
 
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
-    """One write transaction: committed on success, rolled back on any error."""
+    """A session for services that write; they commit, and closing rolls back the rest."""
     with Session(engine.execution_options(**WRITE), expire_on_commit=False) as session:
-        with session.begin():
-            yield session
+        yield session
 
 
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
-        with session.begin():
-            yield session
+        yield session

@@ -6,7 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from accord.api.deps import SESSION_COOKIE, CurrentCaller, DbSession, State, client_address
+from accord.api.deps import (
+    SESSION_COOKIE,
+    CurrentCaller,
+    DbSession,
+    State,
+    check_origin,
+    client_address,
+)
 from accord.api.schemas import LoginBody, TokenBody
 from accord.services import auth, users
 
@@ -31,6 +38,7 @@ def _is_https(request: Request, state: State) -> bool:
 def login(body: LoginBody, request: Request, response: Response, session: DbSession,
           state: State) -> dict[str, Any]:
     """Start a browser session (HttpOnly, SameSite=Lax cookie; Secure under HTTPS)."""
+    check_origin(request, state)  # no logging a victim into an attacker's account
     result = auth.login(session, body.email, body.password, client_address(request),
                         state.secret, ttl_s=state.settings.session_ttl_s,
                         attempts=state.settings.login_attempts_per_window,
@@ -47,6 +55,15 @@ def logout(request: Request, response: Response, session: DbSession, state: Stat
     if token:
         auth.logout(session, token, state.secret)
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+
+
+@router.get("/session")
+def current_session(request: Request, session: DbSession, state: State) -> dict[str, Any]:
+    """Who is logged in, or `{"user": null}`: the browser app asks this on start."""
+    caller = request.state.caller
+    if caller is None:
+        return {"user": None, "csrf_token": ""}
+    return me(request, caller, session, state)
 
 
 @router.get("/me")

@@ -10,8 +10,7 @@ from fastapi import APIRouter, UploadFile
 from fastapi.responses import StreamingResponse
 
 from accord import formats
-from accord.api.deps import CurrentCaller, DbSession, State
-from accord.db.engine import read_session
+from accord.api.deps import CurrentCaller, DbSession
 from accord.services import projects, tasks
 
 router = APIRouter(prefix="/api/projects/{project_id}", tags=["data"])
@@ -29,16 +28,15 @@ def import_file(project_id: int, file: UploadFile, caller: CurrentCaller, sessio
 
 
 @router.get("/export")
-def export_file(project_id: int, session: DbSession, state: State,
+def export_file(project_id: int, session: DbSession,
                 format: str = "jsonl") -> StreamingResponse:
     """Stream the project's tasks with their gold, submitted annotations and predictions."""
     write = formats.writer(format)
     projects.get_project(session, project_id)
-    engine = state.engine
 
     def body() -> Iterator[bytes]:
-        with read_session(engine) as export_session:
-            yield from write(tasks.iter_records(export_session, project_id))
+        # the request's session stays open until the response has been sent
+        yield from write(tasks.iter_records(session, project_id))
 
     filename = f"project-{project_id}{formats.EXTENSIONS[format]}"
     return StreamingResponse(body(), media_type=formats.MEDIA_TYPES[format],

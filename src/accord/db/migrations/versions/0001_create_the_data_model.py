@@ -1,14 +1,15 @@
 """create the data model
 
 Revision ID: 0001
-Revises: 
+Revises: (none)
 Create Date: 2026-11-23
 """
 
-from alembic import op
 import sqlalchemy as sa
-import accord.db.types
+from alembic import op
 from sqlalchemy.dialects import postgresql
+
+import accord.db.types
 
 revision = '0001'
 down_revision = None

@@ -1,0 +1,27 @@
+import { Route, Routes } from "react-router";
+import type { ApiClient } from "./api/client";
+import { AuthProvider } from "./components/AuthProvider";
+import { RequireAuth } from "./components/RequireAuth";
+import { LoginPage } from "./pages/LoginPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { ProjectsPage } from "./pages/ProjectsPage";
+
+/** Routes of the app. The router itself is supplied by the caller (browser or memory). */
+export function App({ client }: { client: ApiClient }) {
+  return (
+    <AuthProvider client={client}>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route
+          path="/"
+          element={
+            <RequireAuth>
+              <ProjectsPage />
+            </RequireAuth>
+          }
+        />
+        <Route path="*" element={<NotFoundPage />} />
+      </Routes>
+    </AuthProvider>
+  );
+}

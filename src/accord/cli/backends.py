@@ -1,0 +1,180 @@
+"""Where CLI commands act: on the local data dir (services directly) or on a server (SDK).
+
+Both backends offer the same methods and return the same shapes, so each command is written
+once and gives the same result either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from accord import formats
+from accord.client import Client
+from accord.core.errors import InputError, NotFound
+from accord.db.engine import make_engine, read_session, write_session
+from accord.db.migrate import migrate
+from accord.db.tables import User
+from accord.services import projects, tasks, users
+from accord.services.caller import Caller
+from accord.settings import Settings
+
+
+class Backend(Protocol):
+    def add_user(self, email: str, *, name: str, password: str | None,
+                 is_admin: bool) -> dict[str, Any]: ...
+
+    def create_token(self, email: str, name: str) -> dict[str, Any]: ...
+
+    def create_project(self, name: str, description: str,
+                       schema: dict[str, Any] | None) -> dict[str, Any]: ...
+
+    def list_projects(self) -> Iterator[dict[str, Any]]: ...
+
+    def import_file(self, project_id: int, path: Path, format: str,
+                    progress: Callable[[int], None]) -> dict[str, Any]: ...
+
+    def export(self, project_id: int, out: IO[bytes], format: str,
+               progress: Callable[[int], None]) -> int: ...
+
+
+class CountingReader:
+    """A binary file that reports how many bytes were consumed, for progress bars."""
+
+    def __init__(self, handle: IO[bytes], progress: Callable[[int], None]) -> None:
+        self.handle, self.progress = handle, progress
+
+    def __iter__(self) -> Iterator[bytes]:
+        for line in self.handle:
+            self.progress(len(line))
+            yield line
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.handle.read(size)
+        self.progress(len(chunk))
+        return chunk
+
+
+class LocalBackend:
+    """Acts on the data dir's database with the authority of the machine's owner.
+
+    Commands that need a user to act as (creating a project, importing) act as `as_email`,
+    by default the first admin.
+    """
+
+    def __init__(self, settings: Settings, as_email: str | None = None) -> None:
+        self.settings = settings
+        self.engine: Engine = make_engine(settings.resolved_database_url)
+        migrate(self.engine)
+        self.as_email = as_email
+
+    def _caller(self, session: Session) -> Caller:
+        if self.as_email:
+            user = users.find_user_by_email(session, self.as_email)
+        else:
+            user = session.scalar(select(User).where(User.is_admin).order_by(User.id).limit(1))
+            if user is None:
+                raise NotFound("there is no admin yet; create one with "
+                               "`accord user add EMAIL --role admin`")
+        return Caller(user_id=user.id, email=user.email, is_admin=user.is_admin)
+
+    def add_user(self, email: str, *, name: str, password: str | None,
+                 is_admin: bool) -> dict[str, Any]:
+        with write_session(self.engine) as session:
+            return users.create_user(session, None, email, name=name, password=password,
+                                     is_admin=is_admin)
+
+    def create_token(self, email: str, name: str) -> dict[str, Any]:
+        with write_session(self.engine) as session:
+            user = users.find_user_by_email(session, email)
+            return users.create_token(session, None, user.id,
+                                      self.settings.resolved_secret_key(), name)
+
+    def create_project(self, name: str, description: str,
+                       schema: dict[str, Any] | None) -> dict[str, Any]:
+        with write_session(self.engine) as session:
+            return projects.create_project(session, self._caller(session), name, description,
+                                           schema)
+
+    def list_projects(self) -> Iterator[dict[str, Any]]:
+        with read_session(self.engine) as session:
+            caller = self._caller(session)
+            cursor = None
+            while True:
+                items, cursor = projects.list_projects(session, caller, cursor, 500)
+                yield from items
+                if not cursor:
+                    return
+
+    def import_file(self, project_id: int, path: Path, format: str,
+                    progress: Callable[[int], None]) -> dict[str, Any]:
+        read = formats.reader(format)
+        with write_session(self.engine) as session, path.open("rb") as handle:
+            caller = self._caller(session)
+            projects.get_project(session, project_id)
+            counted = CountingReader(handle, progress)
+            report = tasks.import_records(session, caller, project_id,
+                                          read(counted, path.name))  # type: ignore[arg-type]
+        return {"created": report.created, "skipped_duplicates": report.skipped_duplicates,
+                "annotations": report.annotations, "predictions": report.predictions}
+
+    def export(self, project_id: int, out: IO[bytes], format: str,
+               progress: Callable[[int], None]) -> int:
+        write = formats.writer(format)
+        written = 0
+        with read_session(self.engine) as session:
+            projects.get_project(session, project_id)
+            for chunk in write(tasks.iter_records(session, project_id)):
+                out.write(chunk)
+                written += len(chunk)
+                progress(len(chunk))
+        return written
+
+
+class RemoteBackend:
+    """Acts on a running server through the SDK, as the owner of the API token."""
+
+    def __init__(self, url: str, token: str | None) -> None:
+        if not token:
+            raise InputError("--url needs an API token: pass --token or set ACCORD_TOKEN "
+                             "(`accord token create EMAIL` on the server makes one)",
+                             field="token")
+        self.client = Client(url, token)
+
+    def add_user(self, email: str, *, name: str, password: str | None,
+                 is_admin: bool) -> dict[str, Any]:
+        return self.client.create_user(email, name=name, password=password, is_admin=is_admin)
+
+    def create_token(self, email: str, name: str) -> dict[str, Any]:
+        me = self.client.me()
+        if me["email"] != email.strip().lower():
+            raise InputError(f"over --url you can only create tokens for yourself "
+                             f"({me['email']}); run the command on the server for {email}",
+                             field="email")
+        return self.client.create_token(name)
+
+    def create_project(self, name: str, description: str,
+                       schema: dict[str, Any] | None) -> dict[str, Any]:
+        return self.client.create_project(name, description=description, schema=schema)
+
+    def list_projects(self) -> Iterator[dict[str, Any]]:
+        return self.client.list_projects()
+
+    def import_file(self, project_id: int, path: Path, format: str,
+                    progress: Callable[[int], None]) -> dict[str, Any]:
+        report = self.client.import_file(project_id, path, format)
+        progress(path.stat().st_size)
+        return report
+
+    def export(self, project_id: int, out: IO[bytes], format: str,
+               progress: Callable[[int], None]) -> int:
+        class Counting:
+            def write(self, chunk: bytes) -> None:
+                out.write(chunk)
+                progress(len(chunk))
+
+        return self.client.export(project_id, Counting(), format)  # type: ignore[arg-type]

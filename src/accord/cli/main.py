@@ -1,0 +1,221 @@
+"""`accord`: serve, demo, users, tokens, projects, import and export.
+
+Commands act on the local data dir (`--data-dir`, ACCORD_DATA_DIR) or, given `--url` (or
+ACCORD_URL) and a token, on a running server, with the same results.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from typer.core import TyperGroup
+
+from accord.cli.backends import Backend, LocalBackend, RemoteBackend
+from accord.client.errors import ApiError
+from accord.core.errors import DomainError
+from accord.settings import Settings
+
+
+class ReportingGroup(TyperGroup):
+    """Turns our own errors into a one-line message and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (DomainError, ApiError) as exc:
+            err.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
+            raise typer.Exit(1) from None
+
+
+err = Console(stderr=True)
+out = Console()
+cli = typer.Typer(cls=ReportingGroup, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Accord: self-hosted annotation in which label quality is measured.")
+user_cli = typer.Typer(no_args_is_help=True, help="Manage users.")
+token_cli = typer.Typer(no_args_is_help=True, help="Manage API tokens.")
+project_cli = typer.Typer(no_args_is_help=True, help="Manage projects.")
+cli.add_typer(user_cli, name="user")
+cli.add_typer(token_cli, name="token")
+cli.add_typer(project_cli, name="project")
+
+DataDir = Annotated[Path | None, typer.Option("--data-dir", envvar="ACCORD_DATA_DIR",
+                                              help="Local data dir [default: ./accord-data]")]
+Url = Annotated[str | None, typer.Option("--url", envvar="ACCORD_URL",
+                                         help="Act on this server instead of the data dir")]
+Token = Annotated[str | None, typer.Option("--token", envvar="ACCORD_TOKEN",
+                                           help="API token for --url")]
+AsUser = Annotated[str | None, typer.Option("--as", envvar="ACCORD_AS", help="Local mode: "
+                                            "act as this user [default: the first admin]")]
+
+
+def settings_for(data_dir: Path | None) -> Settings:
+    return Settings(data_dir=data_dir) if data_dir else Settings()
+
+
+def backend(data_dir: Path | None, url: str | None, token: str | None,
+            as_email: str | None = None) -> Backend:
+    if url:
+        return RemoteBackend(url, token)
+    return LocalBackend(settings_for(data_dir), as_email)
+
+
+def fail(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    return typer.Exit(1)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, default=str, indent=2) + "\n")
+
+
+@user_cli.command("add")
+def user_add(email: str,
+             role: Annotated[str, typer.Option(help="admin or member")] = "member",
+             name: Annotated[str, typer.Option(help="Display name")] = "",
+             password: Annotated[str | None, typer.Option(
+                 help="Password for browser login; prompted for when omitted on a terminal"
+             )] = None,
+             data_dir: DataDir = None, url: Url = None, token: Token = None) -> None:
+    """Add a user. The first admin of a fresh install is made this way (sign-up is closed)."""
+    if role not in ("admin", "member"):
+        raise fail(f"--role must be admin or member; got {role!r}")
+    if password is None and sys.stdin.isatty():
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = backend(data_dir, url, token).add_user(email, name=name, password=password,
+                                                  is_admin=role == "admin")
+    out.print(f"added {user['email']} (id {user['id']}, {role})", highlight=False)
+
+
+@token_cli.command("create")
+def token_create(email: str, name: Annotated[str, typer.Option(help="A label")] = "cli",
+                 data_dir: DataDir = None, url: Url = None, token: Token = None) -> None:
+    """Create an API token for a user and print it (it is shown only this once)."""
+    created = backend(data_dir, url, token).create_token(email, name)
+    sys.stdout.write(created["token"] + "\n")
+
+
+@project_cli.command("create")
+def project_create(name: str,
+                   schema: Annotated[Path | None, typer.Option(
+                       help="Labeling schema (JSON), see docs/schema.md")] = None,
+                   description: str = "", data_dir: DataDir = None, url: Url = None,
+                   token: Token = None, as_email: AsUser = None) -> None:
+    """Create a project and print its id."""
+    document = None
+    if schema is not None:
+        try:
+            document = json.loads(schema.read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise fail(f"cannot read the schema {schema}: {exc}") from exc
+    project = backend(data_dir, url, token, as_email).create_project(name, description,
+                                                                     document)
+    sys.stdout.write(f"{project['id']}\n")
+
+
+@project_cli.command("list")
+def project_list(as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
+                 data_dir: DataDir = None, url: Url = None, token: Token = None,
+                 as_email: AsUser = None) -> None:
+    """List the projects you can see."""
+    items = list(backend(data_dir, url, token, as_email).list_projects())
+    if as_json:
+        print_json([{k: p[k] for k in ("id", "name", "description", "task_count",
+                                       "annotated_count", "accepted_count", "role")}
+                    for p in items])
+        return
+    table = Table("id", "name", "tasks", "annotated", "accepted", "role")
+    for p in items:
+        table.add_row(str(p["id"]), p["name"], str(p["task_count"]), str(p["annotated_count"]),
+                      str(p["accepted_count"]), p["role"] or "")
+    out.print(table)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                    TimeRemainingColumn(), console=err, transient=True)
+
+
+@cli.command("import")
+def import_(project: int, file: Path,
+            format: Annotated[str, typer.Option("--format", "-f", help="jsonl")] = "jsonl",
+            data_dir: DataDir = None, url: Url = None, token: Token = None,
+            as_email: AsUser = None) -> None:
+    """Import tasks (with gold, annotations and predictions) from a file: all or nothing."""
+    if not file.is_file():
+        raise fail(f"no such file: {file}")
+    target = backend(data_dir, url, token, as_email)
+    with _progress() as bar:
+        job = bar.add_task(f"importing {file.name}", total=file.stat().st_size)
+        report = target.import_file(project, file, format, lambda n: bar.advance(job, n))
+    out.print(f"imported {report['created']} tasks ({report['skipped_duplicates']} duplicates "
+              f"skipped, {report['annotations']} annotations, {report['predictions']} "
+              "predictions)", highlight=False)
+
+
+@cli.command("export")
+def export(project: int,
+           output: Annotated[Path, typer.Option("--output", "-o", help="File to write")],
+           format: Annotated[str, typer.Option("--format", "-f", help="jsonl")] = "jsonl",
+           data_dir: DataDir = None, url: Url = None, token: Token = None,
+           as_email: AsUser = None) -> None:
+    """Export a project's tasks with gold, submitted annotations and predictions."""
+    target = backend(data_dir, url, token, as_email)
+    partial = output.with_name(output.name + ".partial")
+    try:
+        with _progress() as bar, partial.open("wb") as handle:
+            job = bar.add_task(f"exporting project {project}", total=None)
+            written = target.export(project, handle, format, lambda n: bar.advance(job, n))
+        partial.replace(output)  # never leave a half-written file under the real name
+    finally:
+        partial.unlink(missing_ok=True)
+    out.print(f"wrote {written} bytes to {output}", highlight=False)
+
+
+@cli.command()
+def serve(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
+          port: Annotated[int | None, typer.Option(help="Port")] = None,
+          data_dir: DataDir = None,
+          dev: Annotated[bool, typer.Option(help="Allow a weak secret (local only)")] = False
+          ) -> None:
+    """Serve the web UI and API (default http://127.0.0.1:8080, data in ./accord-data)."""
+    from accord.cli.server import run_server
+
+    settings = settings_for(data_dir)
+    overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    if dev:
+        overrides["dev"] = True
+    run_server(settings.model_copy(update=overrides))
+
+
+@cli.command()
+def demo(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
+         port: Annotated[int | None, typer.Option(help="Port")] = None,
+         data_dir: DataDir = None,
+         serve_it: Annotated[bool, typer.Option("--serve/--no-serve",
+                                                help="Start the server afterwards")] = True
+         ) -> None:
+    """Create (once) a demo project with synthetic images and users, then serve it."""
+    from accord.cli.server import run_server
+    from accord.services.demo import ensure_demo
+
+    settings = settings_for(data_dir)
+    overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    settings = settings.model_copy(update=overrides)
+    LocalBackend(settings)  # creates and migrates the database
+    report = ensure_demo(settings, progress=lambda message: err.print(message, highlight=False))
+    out.print(report.describe(f"http://{settings.host}:{settings.port}"), highlight=False)
+    if serve_it:
+        run_server(settings)
+
+
+def main() -> None:
+    cli()

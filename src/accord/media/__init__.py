@@ -1,0 +1,1 @@
+"""Where task data lives: the local media folder (and, later, buckets and HTTP)."""

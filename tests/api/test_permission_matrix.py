@@ -1,0 +1,139 @@
+"""Every route × every principal, generated from the OpenAPI document.
+
+The expected status comes from `accord.api.access` (the data beside the routers); a route
+missing there, or missing a request example here, fails this test. Each call runs in its own
+savepoint, and every refused unsafe call must leave every table exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, MetaData, select
+from sqlalchemy.orm import Session
+
+from accord.api.access import EXPECTED, PRINCIPALS, ROUTES
+from accord.services import users, versions
+from accord.services.discussions import add_flag
+from builders import SCHEMA, SECRET, World, box, caller_of
+
+LS_XML = ('<View><Image name="image" value="$image"/>'
+          '<Choices name="scene" toName="image"><Choice value="day"/></Choices></View>')
+
+
+def bodies(world: World) -> dict[tuple[str, str], dict[str, Any]]:
+    """A valid request for each unsafe route, so an authorized caller gets a 2xx."""
+    t = world.task_ids[1]
+    P = "/api/projects/{project_id}"
+    return {
+        ("POST", "/api/auth/login"): {"json": {"email": "annotator@example.org",
+                                               "password": "correct-horse"}},
+        ("POST", "/api/auth/logout"): {},
+        ("POST", "/api/auth/tokens"): {"json": {"name": "spare"}},
+        ("DELETE", "/api/auth/tokens/{token_id}"): {},
+        ("POST", "/api/users"): {"json": {"email": "new@example.org"}},
+        ("PATCH", "/api/users/{user_id}"): {"json": {"name": "Renamed"}},
+        ("POST", "/api/schema/validate"): {"json": SCHEMA},
+        ("POST", "/api/schema/from-label-studio"): {"json": {"xml": LS_XML}},
+        ("POST", "/api/projects"): {"json": {"name": "New"}},
+        ("PATCH", P): {"json": {"name": "Renamed"}},
+        ("DELETE", P): {},
+        ("POST", P + "/members"): {"json": {"email": "outsider@example.org",
+                                            "role": "annotator"}},
+        ("PATCH", P + "/members/{user_id}"): {"json": {"tier": "senior"}},
+        ("DELETE", P + "/members/{user_id}"): {},
+        ("POST", P + "/schema/versions"): {"json": {"schema": SCHEMA}},
+        ("POST", P + "/guidelines/versions"): {"json": {"body": "# Be careful"}},
+        ("POST", P + "/tasks"): {"json": {"tasks": [{"data": {"image": "new.png"}}]}},
+        ("PATCH", P + "/tasks/{task_id}"): {"json": {"priority": 5}},
+        ("DELETE", P + "/tasks/{task_id}"): {},
+        ("PUT", P + "/tasks/{task_id}/draft"): {"json": {"regions": [box()]}},
+        ("DELETE", P + "/tasks/{task_id}/draft"): {},
+        ("POST", P + "/tasks/{task_id}/annotations"): {"json": {"regions": [box()]}},
+        ("POST", P + "/tasks/{task_id}/comments"): {"json": {"body": "Is this a car?"}},
+        ("POST", P + "/tasks/{task_id}/flags"): {"json": {"note": "Blurry"}},
+        ("POST", P + "/annotations/{annotation_id}/reviews"): {"json": {"verdict": "accept"}},
+        ("POST", P + "/predictions"): {"json": {"predictions": [
+            {"task_id": t, "regions": [box()], "model_version": "m1"}]}},
+        ("POST", P + "/flags/{flag_id}/resolve"): {"json": {"resolution": "clarified"}},
+        ("POST", P + "/import"): {"files": {"file": (
+            "tasks.jsonl", io.BytesIO(b'{"data": {"image": "imported.png"}}\n'))}},
+    }
+
+
+def table_digest(connection: Connection) -> str:
+    digest = hashlib.sha256()
+    metadata = MetaData()
+    metadata.reflect(connection)
+    for table in sorted(metadata.sorted_tables, key=lambda t: t.name):
+        if table.name == "rate_limits":
+            continue
+        for row in connection.execute(select(table).order_by(*table.primary_key.columns)):
+            digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
+
+
+def principal_params(session: Session, world: World, principal: str, path: str
+                     ) -> dict[str, Any]:
+    me = world.users.get(principal, world.users["annotator"])
+    params: dict[str, Any] = {
+        "project_id": world.project_id, "task_id": world.task_ids[1],
+        "annotation_id": world.annotation_id, "version": 1,
+        "user_id": me["id"] if path.startswith("/api/users") else world.users["annotator"]["id"],
+        "flag_id": world.flag_id, "token_id": world.spare_tokens.get(principal, 1)}
+    return params
+
+
+@pytest.fixture
+def matrix_world(world: World, session: Session) -> World:
+    manager = caller_of(world.users["manager"])
+    versions.add_guideline_version(session, manager, world.project_id, "# Guidelines")
+    world.flag_id = add_flag(session, manager, world.project_id, world.task_ids[1], "?")["id"]
+    world.spare_tokens = {p: users.create_token(session, None, world.users[p]["id"], SECRET,
+                                                "spare")["id"] for p in world.users}
+    return world
+
+
+def test_every_route_has_an_access_rule_and_an_example(app, matrix_world):
+    routes = {(m.upper(), path) for path, ops in app.openapi()["paths"].items() for m in ops}
+    assert routes == set(ROUTES), (
+        f"missing from access.ROUTES: {sorted(routes - set(ROUTES))}; "
+        f"stale there: {sorted(set(ROUTES) - routes)}")
+    unsafe = {r for r in routes if r[0] != "GET"}
+    assert unsafe == set(bodies(matrix_world)), sorted(unsafe ^ set(bodies(matrix_world)))
+
+
+def test_each_principal_gets_exactly_the_expected_status_on_every_route(
+        app, as_, matrix_world, session):
+    connection = session.connection()
+    examples = bodies(matrix_world)
+    failures = []
+    for (method, path), access in sorted(ROUTES.items()):
+        for principal in PRINCIPALS:
+            session.close()
+            savepoint = connection.begin_nested()
+            try:
+                before = table_digest(connection) if method != "GET" else None
+                url = path.format(**principal_params(session, matrix_world, principal, path))
+                if method == "GET" and path.endswith("/draft"):
+                    as_(principal).put(url, json={"regions": []})
+                response = as_(principal).request(method, url, **examples.get((method, path),
+                                                                              {}))
+                expected = EXPECTED[access][principal]
+                ok = response.status_code < 400
+                if (expected == "ok" and not ok) or (expected != "ok"
+                                                     and response.status_code != expected):
+                    failures.append(f"{principal:9} {method} {path}: expected {expected}, got "
+                                    f"{response.status_code} {response.text[:120]}")
+                if before is not None and not ok:
+                    session.close()
+                    if table_digest(connection) != before:
+                        failures.append(f"{principal:9} {method} {path}: refused but "
+                                        "changed the database")
+            finally:
+                session.close()
+                savepoint.rollback()
+    assert not failures, "\n".join(failures)

@@ -1,0 +1,67 @@
+"""Shared fixtures: real SQLite and PostgreSQL databases, the app, and builders.
+
+Every database test runs twice, on a SQLite file and on a throw-away PostgreSQL server that
+this run starts from the installed binaries (or on ACCORD_TEST_POSTGRES_URL if given). Each
+test runs inside an outer transaction that is rolled back, so services may commit freely.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from postgres_server import running_postgres  # noqa: E402
+
+from accord.db.engine import make_engine  # noqa: E402
+from accord.db.migrate import migrate  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    if url := os.environ.get("ACCORD_TEST_POSTGRES_URL"):
+        yield url
+        return
+    with running_postgres() as url:
+        yield url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    engine = make_engine(url)
+    migrate(engine, "head")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with engine.connect() as connection:
+        outer = connection.begin()
+        with Session(connection, join_transaction_mode="create_savepoint",
+                     expire_on_commit=False) as session:
+            yield session
+        outer.rollback()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    chromium = shutil.which("chromium") or pytest.fail(
+        "Debian's chromium is missing: apt-get install chromium (make test does)")
+    return {**browser_type_launch_args, "executable_path": chromium,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run",
+                     "--disable-quic"]}
