@@ -51,6 +51,7 @@ ROUTES: Final[dict[tuple[str, str], Access]] = {
     ("GET", "/api/health"): Access.PUBLIC,
     ("POST", "/api/auth/login"): Access.PUBLIC,
     ("POST", "/api/auth/logout"): Access.PUBLIC,
+    ("GET", "/api/auth/session"): Access.PUBLIC,
     ("GET", "/api/auth/me"): Access.USER,
     ("GET", "/api/auth/tokens"): Access.USER,
     ("POST", "/api/auth/tokens"): Access.USER,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 
@@ -35,7 +35,7 @@ def create_app(settings: Settings, engine: Engine | None = None,
                                 secret=settings.resolved_secret_key())
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(authorize)])
-    check_access_table(app)
+    check_access_table(ROUTERS)
     errors.install(app, debug=settings.debug)
     pages.install(app, web_root)
     app.add_middleware(SecurityHeaders)
@@ -45,10 +45,11 @@ def create_app(settings: Settings, engine: Engine | None = None,
     return app
 
 
-def check_access_table(app: FastAPI) -> None:
+def check_access_table(routers: tuple[APIRouter, ...]) -> None:
     """Every API route needs an entry in `access.ROUTES`; a new route without one fails here."""
-    missing = [f"{method} {route.path}" for route in app.routes if isinstance(route, APIRoute)
-               for method in sorted(route.methods) if (method, route.path) not in ROUTES]
+    missing = [f"{method} {route.path}" for router in routers for route in router.routes
+               if isinstance(route, APIRoute) for method in sorted(route.methods)
+               if (method, route.path) not in ROUTES]
     if missing:
         raise RuntimeError(f"routes without an access rule in accord.api.access.ROUTES: "
                            f"{', '.join(missing)}")

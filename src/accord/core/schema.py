@@ -102,10 +102,11 @@ def _read_schema(reader: DocumentReader, doc: Any) -> Schema | None:
     labels_raw = reader.get(root, "labels", "", "a list") or []
     data = [_read_data_field(reader, raw, index_path("data", i)) for i, raw in enumerate(data_raw)]
     labels = [_read_label(reader, raw, index_path("labels", i)) for i, raw in enumerate(labels_raw)]
-    _check_unique_names(reader, "data", [d.name if d else None for d in data])
-    _check_unique_names(reader, "labels", [lab.name if lab else None for lab in labels])
-    _check_sources(reader, data, labels)
-    _check_hotkeys(reader, labels)
+    # Cross-checks read the raw items, so a broken label still gets its name and source checked.
+    _check_unique_names(reader, "data", [_text(d, "name") for d in data_raw])
+    _check_unique_names(reader, "labels", [_text(lab, "name") for lab in labels_raw])
+    _check_sources(reader, data_raw, labels_raw)
+    _check_hotkeys(reader, labels_raw)
     _check_between(reader, labels)
     if None in data or None in labels:
         return None
@@ -338,34 +339,45 @@ def _check_unique_names(reader: DocumentReader, path: str, names: list[str | Non
             first[name] = i
 
 
-def _check_sources(reader: DocumentReader, data: list[DataField | None],
-                   labels: list[LabelDef | None]) -> None:
-    fields_by_name = {d.name: d for d in data if d}
-    for i, label in enumerate(labels):
-        if label is None or None in data:
-            continue
+def _text(item: Any, key: str) -> str | None:
+    value = item.get(key) if isinstance(item, Mapping) else None
+    return value if isinstance(value, str) else None
+
+
+def _check_sources(reader: DocumentReader, data: list[Any], labels: list[Any]) -> None:
+    types: dict[str, DataType | None] = {}
+    for item in data:
+        name, kind = _text(item, "name"), _text(item, "type")
+        if name is not None:
+            types.setdefault(name, DataType(kind) if kind in set(DataType) else None)
+    for i, item in enumerate(labels):
+        source, kind = _text(item, "source"), _text(item, "type")
+        label_type = LabelType(kind) if kind in set(LabelType) else None
         path = index_path("labels", i) + ".source"
-        source = fields_by_name.get(label.source)
         if source is None:
-            reader.add(path, f"no data field is named {label.source!r}; data fields: "
-                       f"{', '.join(fields_by_name) or '(none)'}")
-        elif source.type not in SOURCE_TYPES[label.type]:
-            fits = " or ".join(sorted(SOURCE_TYPES[label.type]))
-            reader.add(path, f"a {label.type} label annotates a {fits} field, got "
-                       f"{label.source!r} which is {source.type}")
+            continue
+        if source not in types:
+            reader.add(path, f"no data field is named {source!r}; data fields: "
+                       f"{', '.join(types) or '(none)'}")
+        elif label_type and types[source] and types[source] not in SOURCE_TYPES[label_type]:
+            fits = " or ".join(sorted(SOURCE_TYPES[label_type]))
+            reader.add(path, f"a {label_type} label annotates {fits} fields, got "
+                       f"{source!r} which is {types[source]}")
 
 
-def _check_hotkeys(reader: DocumentReader, labels: list[LabelDef | None]) -> None:
+def _check_hotkeys(reader: DocumentReader, labels: list[Any]) -> None:
     used: dict[tuple[frozenset[str], str], str] = {}
     for i, label in enumerate(labels):
-        for j, cls in enumerate(label.classes if label else ()):
-            match = _HOTKEY.fullmatch(cls.hotkey or "")
+        classes = label.get("classes") if isinstance(label, Mapping) else None
+        for j, cls in enumerate(classes if isinstance(classes, list | tuple) else ()):
+            hotkey = _text(cls, "hotkey")
+            match = _HOTKEY.fullmatch(hotkey or "")
             if match is None:
                 continue
             identity = (frozenset(match[1].split("+")) - {""}, match[2].lower())
             path = f"labels[{i}].classes[{j}]"
             if identity in used:
-                reader.add(path + ".hotkey", f"hotkey {cls.hotkey!r} is already used by "
+                reader.add(path + ".hotkey", f"hotkey {hotkey!r} is already used by "
                            f"{used[identity]}; hotkeys must be unique across the schema")
             else:
                 used[identity] = path
