@@ -19,10 +19,9 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from postgres_server import running_postgres  # noqa: E402
-
 from accord.db.engine import make_engine  # noqa: E402
 from accord.db.migrate import migrate  # noqa: E402
+from postgres_server import running_postgres  # noqa: E402
 
 
 @pytest.fixture(scope="session")

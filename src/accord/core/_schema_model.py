@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
 
-from accord.core._json_reader import describe
+from accord.core._json_reader import describe, is_kind
 
 __all__ = [
     "RULES_BY_TYPE",
@@ -209,8 +209,8 @@ def attribute_value_problem(attribute: AttributeDef, value: Any) -> str | None:
         if attribute.max_length is not None and len(value) > attribute.max_length:
             return f"expected at most {attribute.max_length} characters, got {len(value)}"
     if kind is AttributeType.NUMBER:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return f"expected a number, {describe(value)}"
+        if not is_kind(value, "a number"):
+            return f"expected a finite number, {describe(value)}"
         if attribute.min is not None and value < attribute.min:
             return f"expected at least {attribute.min}, got {value}"
         if attribute.max is not None and value > attribute.max:

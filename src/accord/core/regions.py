@@ -330,10 +330,10 @@ def _read_attributes(reader: DocumentReader, obj: Mapping[str, Any],
     for key, value in raw.items():
         if not isinstance(key, str):
             reader.add(where, f"expected attribute names to be strings, {describe(key)}")
-        elif isinstance(value, bool | int | float | str) and value == value:  # NaN != NaN
+        elif isinstance(value, bool | str) or is_kind(value, "a number"):
             attributes[key] = value
         else:
-            reader.add(join_path(where, key), f"expected a boolean, number or string, "
+            reader.add(join_path(where, key), f"expected a boolean, finite number or string, "
                        f"{describe(value)}")
     return attributes
 
