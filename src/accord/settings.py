@@ -34,8 +34,6 @@ class Settings(BaseSettings):
     port: int = Field(8080, gt=0, lt=65536, description="Port `accord serve` listens on")
     dev: bool = Field(False, description="Development mode: allows a weak secret key")
     debug: bool = Field(False, description="Include stack traces in 500 responses")
-    egress_allow_private: bool = Field(False, description="Let outbound fetches reach "
-                                       "private, loopback and link-local addresses (unsafe)")
     session_ttl_s: int = Field(14 * 24 * 3600, gt=0, description="Browser session lifetime")
     login_attempts_per_window: int = Field(10, gt=0, description="Failed logins allowed per "
                                            "account and client address in one window")

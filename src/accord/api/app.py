@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI
@@ -19,7 +18,6 @@ from accord.api.security_headers import SecurityHeaders
 from accord.db.engine import make_engine
 from accord.settings import Settings
 
-log = logging.getLogger("accord")
 ROUTERS = (misc.router, auth.router, users.router, projects.router, tasks.router, work.router,
            data.router)
 
@@ -39,9 +37,6 @@ def create_app(settings: Settings, engine: Engine | None = None,
     errors.install(app, debug=settings.debug)
     pages.install(app, web_root)
     app.add_middleware(SecurityHeaders)
-    if settings.egress_allow_private:
-        log.warning("ACCORD_EGRESS_ALLOW_PRIVATE is on: outbound fetches may reach private "
-                    "and loopback addresses")
     return app
 
 

@@ -104,7 +104,8 @@ class At:
     prefix: str
 
     def __call__(self, path: str, code: ProblemCode, message: str) -> Problem:
-        return Problem(self.region_id, join_path(self.prefix, path), code.value, message)
+        where = join_path(self.prefix, path) if path else self.prefix
+        return Problem(self.region_id, where, code.value, message)
 
 
 @dataclass(frozen=True, slots=True)

@@ -346,10 +346,9 @@ def _read_value(reader: DocumentReader, obj: Mapping[str, Any], path: str,
     value = reader.object(obj["value"], where)
     if value is None:
         return None
-    specs = _VALUE_FIELDS[region_type]
+    specs, before, fields = _VALUE_FIELDS[region_type], len(reader.problems), {}
     reader.keys(value, where, {key for key, _, _ in specs},
                 {key for key, _, required in specs if required})
-    before, fields = len(reader.problems), {}
     for key, kind, _ in specs:
         if key in value:
             shaped = _SHAPED.get(kind)
