@@ -20,6 +20,7 @@ from accord.services import users, versions
 from accord.services.discussions import add_flag
 from builders import SCHEMA, SECRET, World, box, caller_of
 
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
 LS_XML = ('<View><Image name="image" value="$image"/>'
           '<Choices name="scene" toName="image"><Choice value="day"/></Choices></View>')
 
@@ -83,12 +84,15 @@ def principal_params(session: Session, world: World, principal: str, path: str
         "project_id": world.project_id, "task_id": world.task_ids[1],
         "annotation_id": world.annotation_id, "version": 1,
         "user_id": me["id"] if path.startswith("/api/users") else world.users["annotator"]["id"],
-        "flag_id": world.flag_id, "token_id": world.spare_tokens.get(principal, 1)}
+        "flag_id": world.flag_id, "token_id": world.spare_tokens.get(principal, 1),
+        "field": "image"}
     return params
 
 
 @pytest.fixture
-def matrix_world(world: World, session: Session) -> World:
+def matrix_world(world: World, session: Session, settings) -> World:  # type: ignore[no-untyped-def]
+    (settings.data_dir / "media").mkdir(parents=True)
+    (settings.data_dir / "media" / "b.png").write_bytes(PNG)
     manager = caller_of(world.users["manager"])
     versions.add_guideline_version(session, manager, world.project_id, "# Guidelines")
     world.flag_id = add_flag(session, manager, world.project_id, world.task_ids[1], "?")["id"]

@@ -84,6 +84,7 @@ ROUTES: Final[dict[tuple[str, str], Access]] = {
     ("GET", P + "/tasks/{task_id}"): Access.ANNOTATOR,
     ("PATCH", P + "/tasks/{task_id}"): Access.MANAGER,
     ("DELETE", P + "/tasks/{task_id}"): Access.MANAGER,
+    ("GET", P + "/tasks/{task_id}/media/{field}"): Access.ANNOTATOR,
     ("GET", P + "/tasks/{task_id}/draft"): Access.ANNOTATOR,
     ("PUT", P + "/tasks/{task_id}/draft"): Access.ANNOTATOR,
     ("DELETE", P + "/tasks/{task_id}/draft"): Access.ANNOTATOR,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response
+from fastapi.responses import FileResponse
 
 from accord.api.deps import CurrentCaller, DbSession, State
 from accord.api.schemas import DraftBody, NewComment, NewFlag, NewTasks, SubmitBody, TaskChanges
-from accord.core.errors import InputError
+from accord.core.errors import InputError, NotFound
+from accord.media import local
 from accord.services import annotations, discussions, predictions, tasks
 
 router = APIRouter(prefix="/api/projects/{project_id}/tasks", tags=["tasks"])
@@ -65,6 +67,22 @@ def update_task(project_id: int, task_id: int, body: TaskChanges, caller: Curren
 def delete_task(project_id: int, task_id: int, caller: CurrentCaller,
                 session: DbSession) -> None:
     tasks.delete_task(session, caller, project_id, task_id)
+
+
+@router.get("/{task_id}/media/{field}")
+def task_media(project_id: int, task_id: int, field: str, session: DbSession,
+               state: State) -> FileResponse:
+    """The local file a task's data field names; only files a visible task references."""
+    task = tasks.get_task(session, project_id, task_id)
+    key = task.data.get(field)
+    if not isinstance(key, str):
+        raise NotFound(f"task {task_id} has no media in field {field!r}", field=field)
+    path = local.resolve(state.settings.data_dir / "media", key)
+    with path.open("rb") as handle:
+        media_type = local.sniff(handle.read(16))
+    disposition = "inline" if local.is_inline(media_type) else "attachment"
+    return FileResponse(path, media_type=media_type, content_disposition_type=disposition,
+                        filename=path.name)
 
 
 @router.get("/{task_id}/draft")
