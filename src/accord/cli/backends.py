@@ -41,6 +41,12 @@ class Backend(Protocol):
     def export(self, project_id: int, out: IO[bytes], format: str,
                progress: Callable[[int], None]) -> int: ...
 
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Backend: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
 
 class CountingReader:
     """A binary file that reports how many bytes were consumed, for progress bars."""
@@ -59,7 +65,18 @@ class CountingReader:
         return chunk
 
 
-class LocalBackend:
+class _Closing:
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> _Closing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class LocalBackend(_Closing):
     """Acts on the data dir's database with the authority of the machine's owner.
 
     Commands that need a user to act as (creating a project, importing) act as `as_email`,
@@ -71,6 +88,9 @@ class LocalBackend:
         self.engine: Engine = make_engine(settings.resolved_database_url)
         migrate(self.engine)
         self.as_email = as_email
+
+    def close(self) -> None:
+        self.engine.dispose()
 
     def _caller(self, session: Session) -> Caller:
         if self.as_email:
@@ -135,7 +155,7 @@ class LocalBackend:
         return written
 
 
-class RemoteBackend:
+class RemoteBackend(_Closing):
     """Acts on a running server through the SDK, as the owner of the API token."""
 
     def __init__(self, url: str, token: str | None) -> None:
@@ -144,6 +164,9 @@ class RemoteBackend:
                              "(`accord token create EMAIL` on the server makes one)",
                              field="token")
         self.client = Client(url, token)
+
+    def close(self) -> None:
+        self.client.close()
 
     def add_user(self, email: str, *, name: str, password: str | None,
                  is_admin: bool) -> dict[str, Any]:

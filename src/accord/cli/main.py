@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import click
+import httpx
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -34,10 +35,15 @@ class ReportingGroup(TyperGroup):
         except (DomainError, ApiError) as exc:
             err.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
             raise typer.Exit(1) from None
+        except httpx.TransportError as exc:
+            where = exc.request.url if exc.request else "the server"
+            err.print(f"[red]error:[/red] cannot reach {escape(str(where))}: "
+                      f"{escape(str(exc) or type(exc).__name__)}", highlight=False)
+            raise typer.Exit(1) from None
 
 
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 cli = typer.Typer(cls=ReportingGroup, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Accord: self-hosted annotation in which label quality is measured.")
 user_cli = typer.Typer(no_args_is_help=True, help="Manage users.")
@@ -63,6 +69,7 @@ def settings_for(data_dir: Path | None) -> Settings:
 
 def backend(data_dir: Path | None, url: str | None, token: str | None,
             as_email: str | None = None) -> Backend:
+    """The backend for this command; use it in a `with` block so it is closed."""
     if url:
         return RemoteBackend(url, token)
     return LocalBackend(settings_for(data_dir), as_email)
@@ -90,8 +97,8 @@ def user_add(email: str,
         raise fail(f"--role must be admin or member; got {role!r}")
     if password is None and sys.stdin.isatty():
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    user = backend(data_dir, url, token).add_user(email, name=name, password=password,
-                                                  is_admin=role == "admin")
+    with backend(data_dir, url, token) as target:
+        user = target.add_user(email, name=name, password=password, is_admin=role == "admin")
     out.print(f"added {user['email']} (id {user['id']}, {role})", highlight=False)
 
 
@@ -99,7 +106,8 @@ def user_add(email: str,
 def token_create(email: str, name: Annotated[str, typer.Option(help="A label")] = "cli",
                  data_dir: DataDir = None, url: Url = None, token: Token = None) -> None:
     """Create an API token for a user and print it (it is shown only this once)."""
-    created = backend(data_dir, url, token).create_token(email, name)
+    with backend(data_dir, url, token) as target:
+        created = target.create_token(email, name)
     sys.stdout.write(created["token"] + "\n")
 
 
@@ -116,8 +124,8 @@ def project_create(name: str,
             document = json.loads(schema.read_text())
         except (OSError, json.JSONDecodeError) as exc:
             raise fail(f"cannot read the schema {schema}: {exc}") from exc
-    project = backend(data_dir, url, token, as_email).create_project(name, description,
-                                                                     document)
+    with backend(data_dir, url, token, as_email) as target:
+        project = target.create_project(name, description, document)
     sys.stdout.write(f"{project['id']}\n")
 
 
@@ -126,7 +134,8 @@ def project_list(as_json: Annotated[bool, typer.Option("--json", help="JSON outp
                  data_dir: DataDir = None, url: Url = None, token: Token = None,
                  as_email: AsUser = None) -> None:
     """List the projects you can see."""
-    items = list(backend(data_dir, url, token, as_email).list_projects())
+    with backend(data_dir, url, token, as_email) as target:
+        items = list(target.list_projects())
     if as_json:
         print_json([{k: p[k] for k in ("id", "name", "description", "task_count",
                                        "annotated_count", "accepted_count", "role")}
@@ -152,8 +161,7 @@ def import_(project: int, file: Path,
     """Import tasks (with gold, annotations and predictions) from a file: all or nothing."""
     if not file.is_file():
         raise fail(f"no such file: {file}")
-    target = backend(data_dir, url, token, as_email)
-    with _progress() as bar:
+    with backend(data_dir, url, token, as_email) as target, _progress() as bar:
         job = bar.add_task(f"importing {file.name}", total=file.stat().st_size)
         report = target.import_file(project, file, format, lambda n: bar.advance(job, n))
     out.print(f"imported {report['created']} tasks ({report['skipped_duplicates']} duplicates "
@@ -168,10 +176,10 @@ def export(project: int,
            data_dir: DataDir = None, url: Url = None, token: Token = None,
            as_email: AsUser = None) -> None:
     """Export a project's tasks with gold, submitted annotations and predictions."""
-    target = backend(data_dir, url, token, as_email)
     partial = output.with_name(output.name + ".partial")
     try:
-        with _progress() as bar, partial.open("wb") as handle:
+        with backend(data_dir, url, token, as_email) as target, _progress() as bar, \
+                partial.open("wb") as handle:
             job = bar.add_task(f"exporting project {project}", total=None)
             written = target.export(project, handle, format, lambda n: bar.advance(job, n))
         partial.replace(output)  # never leave a half-written file under the real name
@@ -210,7 +218,8 @@ def demo(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     settings = settings_for(data_dir)
     overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     settings = settings.model_copy(update=overrides)
-    LocalBackend(settings)  # creates and migrates the database
+    with LocalBackend(settings):  # creates and migrates the database
+        pass
     report = ensure_demo(settings, progress=lambda message: err.print(message, highlight=False))
     out.print(report.describe(f"http://{settings.host}:{settings.port}"), highlight=False)
     if serve_it:

@@ -63,7 +63,7 @@ class Client:
                limit: int = 500) -> Iterator[dict[str, Any]]:
         cursor = None
         while True:
-            query = {**(params or {}), "limit": limit, **({"cursor": cursor} if cursor else {})}
+            query = {"limit": limit, **(params or {}), **({"cursor": cursor} if cursor else {})}
             page = self._call("GET", path, params=query)
             yield from page["items"]
             cursor = page["next_cursor"]

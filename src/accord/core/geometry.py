@@ -10,7 +10,7 @@ recomputed with `fractions.Fraction`, so collinear and touching edges are never 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 
 import numpy as np
@@ -22,8 +22,8 @@ Bounds = tuple[float, float, float, float]
 
 # Shewchuk's ccwerrboundA is (3 + 16 eps) eps ~ 3.3e-16; a wider bound only costs speed.
 _ORIENT_ERROR = 1e-15
-# Rows of edge pairs compared per numpy batch: bounds memory to ~_CHUNK * n booleans.
-_CHUNK = 256
+# Candidate edge pairs tested per numpy batch, which bounds memory on pathological outlines.
+_PAIRS_PER_BATCH = 1 << 20
 # Slack for "inside the image": rotating a box with sin/cos moves corners by ~1e-13 px.
 INSIDE_TOLERANCE_PX = 1e-6
 
@@ -51,8 +51,10 @@ def polygon_area(points: Sequence[Sequence[float]]) -> float:
     if len(points) < 3:
         return 0.0
     xy = np.asarray(points, dtype=float)[:, :2]
-    x, y = xy[:, 0], xy[:, 1]
-    return float(abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2.0)
+    with np.errstate(over="ignore", invalid="ignore"):  # absurd coordinates: inf or nan, no warning
+        xy = xy - xy[0]  # small shapes far from the origin would otherwise lose their digits
+        x, y = xy[:, 0], xy[:, 1]
+        return float(abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2.0)
 
 
 def bounds(points: Sequence[Sequence[float]]) -> Bounds:
@@ -119,7 +121,8 @@ def is_self_intersecting(points: Sequence[Sequence[float]]) -> bool:
 
     Repeated consecutive vertices are ignored. A ring with fewer than three distinct
     vertices counts as self-intersecting, since its edges lie on top of each other; so
-    does one whose vertices are all collinear. Cost is O(n^2) edge pairs, vectorised.
+    does one whose vertices are all collinear. Only edges whose bounding boxes meet are
+    compared (a sweep along x), so an ordinary outline costs about O(n log n).
 
     >>> is_self_intersecting([(0, 0), (4, 0), (4, 4), (0, 4)])
     False
@@ -133,8 +136,7 @@ def is_self_intersecting(points: Sequence[Sequence[float]]) -> bool:
     ends = np.roll(starts, -1, axis=0)
     if _adjacent_edges_fold_back(starts, ends):
         return True
-    return any(_separated_edges_meet(starts, ends, first, min(first + _CHUNK, len(ring)))
-               for first in range(0, len(ring), _CHUNK))
+    return _separated_edges_meet(starts, ends)
 
 
 def _distinct_ring(points: Sequence[Sequence[float]]) -> list[Point]:
@@ -152,26 +154,57 @@ def _adjacent_edges_fold_back(starts: np.ndarray, ends: np.ndarray) -> bool:
     """Consecutive edges share a vertex; they overlap only when collinear and reversing."""
     next_ends = np.roll(ends, -1, axis=0)
     collinear = _orientation(starts, ends, next_ends) == 0
-    reverse = np.einsum("ij,ij->i", ends - starts, next_ends - ends) < 0
+    with np.errstate(over="ignore"):
+        # Parallel directions are opposite exactly when their component signs are: exact, and
+        # immune to overflow, unlike a dot product.
+        reverse = np.sum(np.sign(ends - starts) * np.sign(next_ends - ends), axis=1) < 0
     return bool(np.any(collinear & reverse))
 
 
-def _separated_edges_meet(starts: np.ndarray, ends: np.ndarray, first: int, stop: int) -> bool:
-    """Whether any edge in rows [first, stop) meets a later, non-adjacent edge."""
+def _candidate_pairs(starts: np.ndarray, ends: np.ndarray) -> Iterator[tuple[np.ndarray, ...]]:
+    """Batches of edge pairs (i, j) whose bounding boxes meet, found by a sweep along x.
+
+    After sorting edges by their left end, the partners of an edge are the run of later
+    edges starting before its right end: for an outline, usually a handful.
+    """
     n = len(starts)
-    rows = np.arange(first, stop)[:, None]
-    cols = np.arange(n)[None, :]
-    pairs = (cols > rows + 1) & ~((rows == 0) & (cols == n - 1))
-    if not pairs.any():
-        return False
-    p1, p2 = starts[first:stop, None, :], ends[first:stop, None, :]
-    q1, q2 = starts[None, :, :], ends[None, :, :]
+    low, high = np.minimum(starts, ends), np.maximum(starts, ends)
+    order = np.argsort(low[:, 0], kind="stable")
+    run_ends = np.searchsorted(low[order, 0], high[order, 0], side="right")
+    counts = np.maximum(run_ends - np.arange(n) - 1, 0)
+    totals = np.cumsum(counts)
+    first = 0
+    while first < n:
+        done = int(totals[first - 1]) if first else 0
+        stop = max(int(np.searchsorted(totals, done + _PAIRS_PER_BATCH, side="right")), first + 1)
+        sizes = counts[first:stop]
+        a = np.repeat(np.arange(first, stop), sizes)
+        b = a + 1 + np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        i, j = order[a], order[b]
+        y_meet = (low[i, 1] <= high[j, 1]) & (low[j, 1] <= high[i, 1])
+        yield i[y_meet], j[y_meet]
+        first = stop
+
+
+def _separated_edges_meet(starts: np.ndarray, ends: np.ndarray) -> bool:
+    """Whether two edges that share no vertex cross or touch."""
+    n = len(starts)
+    for i, j in _candidate_pairs(starts, ends):
+        gap = np.abs(i - j)
+        separated = (gap > 1) & (gap != n - 1)
+        i, j = i[separated], j[separated]
+        if i.size and _edges_meet(starts[i], ends[i], starts[j], ends[j]):
+            return True
+    return False
+
+
+def _edges_meet(p1: np.ndarray, p2: np.ndarray, q1: np.ndarray, q2: np.ndarray) -> bool:
     d1, d2 = _orientation(q1, q2, p1), _orientation(q1, q2, p2)
     d3, d4 = _orientation(p1, p2, q1), _orientation(p1, p2, q2)
     crossing = (d1 * d2 < 0) & (d3 * d4 < 0)
     touching = (((d1 == 0) & _within_box(q1, q2, p1)) | ((d2 == 0) & _within_box(q1, q2, p2))
                 | ((d3 == 0) & _within_box(p1, p2, q1)) | ((d4 == 0) & _within_box(p1, p2, q2)))
-    return bool(np.any(pairs & (crossing | touching)))
+    return bool(np.any(crossing | touching))
 
 
 def _within_box(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
