@@ -57,6 +57,7 @@ def reference_self_intersecting(raw) -> bool:
     edges = [(ring[i], ring[(i + 1) % n]) for i in range(n)]
     for i in range(n):
         (a, b), (_, c) = edges[i], edges[(i + 1) % n]
+        a, b, c = ([Fraction(v) for v in p] for p in (a, b, c))
         reverses = (b[0] - a[0]) * (c[0] - b[0]) + (b[1] - a[1]) * (c[1] - b[1]) < 0
         if _orient(a, b, c) == 0 and reverses:
             return True
@@ -158,6 +159,15 @@ def test_self_intersection_matches_the_exact_reference_on_degenerate_grids(ring)
 @given(st.lists(points, min_size=3, max_size=8))
 def test_self_intersection_matches_the_exact_reference_on_floats(ring):
     assert is_self_intersecting(ring) == reference_self_intersecting(ring)
+
+
+any_finite = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@given(st.lists(st.tuples(any_finite, any_finite), min_size=3, max_size=6))
+def test_absurd_coordinates_neither_warn_nor_mislead(ring):
+    assert is_self_intersecting(ring) == reference_self_intersecting(ring)
+    polygon_area(ring)  # may be inf; under filterwarnings=error an overflow warning would fail
 
 
 @given(st.lists(grid_points, min_size=3, max_size=8), st.integers(0, 7))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -254,6 +255,13 @@ def test_between_and_scale_belong_to_relation_and_rating_labels_only():
     assert paths_of(one_label(name="b", type="bbox", source="image", classes=[{"name": "a"}],
                               between=["x"], scale={"min": 1, "max": 2})) == [
         "labels[0].between", "labels[0].scale"]
+
+
+def test_every_type_and_rule_is_documented():
+    text = (Path(__file__).resolve().parents[2] / "docs" / "schema.md").read_text()
+    names = [*map(str, LabelType), *map(str, DataType), *map(str, AttributeType),
+             *{rule for rules in RULES_BY_TYPE.values() for rule in rules}]
+    assert [name for name in names if f"`{name}`" not in text] == []
 
 
 def test_every_label_type_has_a_source_rule_and_rules_table_entry():

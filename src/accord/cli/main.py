@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import click
-import httpx
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -34,11 +33,6 @@ class ReportingGroup(TyperGroup):
             return super().invoke(ctx)
         except (DomainError, ApiError) as exc:
             err.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
-            raise typer.Exit(1) from None
-        except httpx.TransportError as exc:
-            where = exc.request.url if exc.request else "the server"
-            err.print(f"[red]error:[/red] cannot reach {escape(str(where))}: "
-                      f"{escape(str(exc) or type(exc).__name__)}", highlight=False)
             raise typer.Exit(1) from None
 
 

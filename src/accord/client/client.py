@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -36,6 +37,20 @@ def _raise_for(response: Any) -> None:
                    body.get("details") if isinstance(body.get("details"), dict) else {})
 
 
+@contextmanager
+def _network_errors() -> Iterator[None]:
+    """No server answered: an ApiError with status 0 and code `network_error`."""
+    try:
+        yield
+    except httpx.TransportError as exc:
+        try:
+            where = str(exc.request.url)
+        except RuntimeError:  # raised before a request was attached
+            where = "the server"
+        raise ApiError(0, "network_error", f"cannot reach {where}: "
+                       f"{exc or type(exc).__name__}") from exc
+
+
 class Client:
     def __init__(self, url: str = "http://127.0.0.1:8080", token: str | None = None, *,
                  http: HttpClient | None = None, timeout_s: float = 300.0) -> None:
@@ -55,7 +70,8 @@ class Client:
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         headers = {**self._headers, **kwargs.pop("headers", {})}
-        response = self._http.request(method, path, headers=headers, **kwargs)
+        with _network_errors():
+            response = self._http.request(method, path, headers=headers, **kwargs)
         _raise_for(response)
         return None if response.status_code == 204 else response.json()
 
@@ -247,7 +263,7 @@ class Client:
     def export(self, project_id: int, out: IO[bytes], format: str = "jsonl") -> int:
         """Stream an export into `out`; returns the number of bytes written."""
         written = 0
-        with self._http.stream("GET", f"/api/projects/{project_id}/export",
+        with _network_errors(), self._http.stream("GET", f"/api/projects/{project_id}/export",
                                params={"format": format}, headers=self._headers) as response:
             if response.status_code >= 400:
                 response.read()

@@ -120,7 +120,7 @@ def _read_data_field(reader: DocumentReader, raw: Any, path: str) -> DataField |
     reader.keys(obj, path, {"name", "type", "source"}, {"name", "type"})
     name = reader.name(obj, path)
     data_type = reader.choice(obj, "type", path, DataType)
-    source = reader.get(obj, "source", path, "a string")
+    source = reader.name(obj, path, "source")
     if name is None or data_type is None:
         return None
     return DataField(name, data_type, source)
@@ -157,7 +157,7 @@ def _read_classes(reader: DocumentReader, obj: Mapping[str, Any], path: str,
     if label_type in _NO_CLASSES and raw is not None:
         reader.add(where, f"a {label_type} label takes no classes; remove 'classes'")
         return None
-    if label_type in _NEEDS_CLASSES and not raw:
+    if label_type in _NEEDS_CLASSES and not raw and ("classes" not in obj or raw is not None):
         reader.add(where, f"a {label_type} label needs at least one class, got none")
         return None
     classes = [_read_class(reader, item, index_path(where, i), label_type)
