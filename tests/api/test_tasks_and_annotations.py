@@ -150,3 +150,18 @@ def test_predictions_are_stored_in_bulk_and_listed_per_task(as_, world):
     foreign = [{"task_id": 999_999, "regions": [], "model_version": "m1"}]
     refused = as_("manager").post(f"{url}/predictions", json={"predictions": foreign})
     assert refused.status_code == 422 and "999999" in refused.json()["message"]
+
+
+def test_geometry_is_checked_against_the_image_size_in_the_task_data(as_, world):
+    inside = {**SCHEMA, "labels": [{**SCHEMA["labels"][0], "rules": {"inside_image": True}}]}
+    url = f"/api/projects/{world.project_id}"
+    as_("manager").post(f"{url}/schema/versions", json={"schema": inside})
+    as_("manager").post(f"{url}/tasks", json={"tasks": [
+        {"data": {"image": "sized.png", "width": 100, "height": 80}}]})
+    task = next(t for t in as_("manager").get(f"{url}/tasks").json()["items"]
+                if t["data"]["image"] == "sized.png")
+    submit = f"{url}/tasks/{task['id']}/annotations"
+    outside = as_("annotator").post(submit, json={"regions": [box(x=90, w=20)]})
+    assert outside.status_code == 422
+    assert outside.json()["details"]["problems"][0]["region_id"] == "r1"
+    assert as_("annotator").post(submit, json={"regions": [box(x=70, w=20)]}).status_code == 201

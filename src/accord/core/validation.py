@@ -33,10 +33,17 @@ from accord.core.regions import (
     SpanValue,
     parse_regions_partial,
 )
-from accord.core.schema import AttributeDef, AttributeType, LabelDef, LabelType, Schema
+from accord.core.schema import (
+    AttributeDef,
+    AttributeType,
+    DataType,
+    LabelDef,
+    LabelType,
+    Schema,
+)
 from accord.core.schema import attribute_value_problem as _attribute_value_problem
 
-__all__ = ["MediaInfo", "Problem", "ProblemCode", "validate"]
+__all__ = ["MediaInfo", "Problem", "ProblemCode", "media_info", "validate"]
 
 _ONE_ANSWER: Final = frozenset({LabelType.CLASSIFICATION, LabelType.MULTILABEL, LabelType.RATING})
 _PYTHON_TYPES: Final[Mapping[AttributeType, type | tuple[type, ...]]] = {
@@ -79,6 +86,31 @@ def validate(schema: Schema, regions: Sequence[Region] | Any, *,
     problems.extend(_check_counts(schema, checked))
     problems.extend(_check_overlaps(checked))
     return problems
+
+
+def media_info(schema: Schema, data: Mapping[str, Any]) -> MediaInfo:
+    """What a task's own data tells about its media, for the checks that need it.
+
+    Integer `width` and `height` in the data give the image size; each text or HTML field's
+    string gives that field's length.
+
+    >>> from accord.core.schema import parse_schema
+    >>> schema = parse_schema({"data": [{"name": "text", "type": "text"}], "labels": []})
+    >>> info = media_info(schema, {"text": "hello", "width": 640, "height": 480})
+    >>> (info.image_width, info.image_height, dict(info.text_lengths))
+    (640, 480, {'text': 5})
+    """
+    def size(key: str) -> int | None:
+        value = data.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    lengths = {}
+    for field in schema.data:
+        value = data.get(field.source or field.name)
+        if field.type in (DataType.TEXT, DataType.HTML) and isinstance(value, str):
+            lengths[field.name] = len(value)
+    return MediaInfo(image_width=size("width"), image_height=size("height"),
+                     text_lengths=lengths)
 
 
 def _read(regions: Any) -> tuple[list[tuple[int, Region]], list[Problem], list[tuple[int, str]]]:

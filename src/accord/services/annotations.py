@@ -100,7 +100,7 @@ def submit(session: Session, caller: Caller, project_id: int, task_id: int,
                 raise Conflict("this Idempotency-Key was already used for task "
                                f"{existing.task_id}", field="Idempotency-Key")
             return annotation_view(existing), False
-    tasks.get_task(session, project_id, task_id)
+    task = tasks.get_task(session, project_id, task_id)
     current, schema = versions.current_schema(session, project_id)
     if schema_version is not None and schema_version != current:
         save_draft(session, caller, project_id, task_id, regions, started_at, lead_time_s)
@@ -108,7 +108,7 @@ def submit(session: Session, caller: Caller, project_id: int, task_id: int,
                        f"{current} while you worked; your work is kept as a draft — reload "
                        "the task to continue under the new schema",
                        code="schema_changed", current_schema_version=current)
-    tasks.check_regions(schema, regions, "regions")
+    tasks.check_regions(schema, regions, "regions", task.data)
     draft = _draft(session, task_id, caller.user_id)
     started = started_at or (draft.started_at if draft else None)
     if draft is not None:

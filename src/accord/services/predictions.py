@@ -32,18 +32,20 @@ def create_predictions(session: Session, caller: Caller, project_id: int,
             raise InputError(f"{where}.task_id: expected a task id, got {task_id!r}",
                              field=f"{where}.task_id")
         record = parse_prediction({k: v for k, v in item.items() if k != "task_id"}, where)
-        tasks.check_regions(schema, record.regions, f"{where}.regions")
         rows.append({"task_id": task_id, "project_id": project_id, "regions": record.regions,
                      "score": record.score, "model_version": record.model_version,
                      "created_at": now})
     wanted = {r["task_id"] for r in rows}
-    found = set(session.scalars(select(Task.id).where(Task.project_id == project_id,
-                                                      Task.id.in_(wanted))))
-    missing = sorted(wanted - found)
+    found = dict(session.execute(select(Task.id, Task.data).where(
+        Task.project_id == project_id, Task.id.in_(wanted))).tuples())
+    missing = sorted(wanted - found.keys())
     if missing:
         raise InputError(f"task {missing[0]} is not in project {project_id}"
                          + (f" (nor are {len(missing) - 1} more)" if len(missing) > 1 else ""),
                          field="task_id", missing=missing[:20])
+    for i, row in enumerate(rows):
+        tasks.check_regions(schema, row["regions"], f"predictions[{i}].regions",
+                            found[row["task_id"]])
     if rows:
         session.execute(insert(Prediction), rows)
     audit.record(session, caller, "predictions.create", "project", project_id, project_id,

@@ -83,7 +83,8 @@ def submit_review(session: Session, caller: Caller, project_id: int, annotation_
 def _fix(session: Session, caller: Caller, original: Annotation, regions: list[Any]
          ) -> Annotation:
     schema_version, schema = versions.current_schema(session, original.project_id)
-    tasks.check_regions(schema, regions, "regions")
+    task = tasks.get_task(session, original.project_id, original.task_id)
+    tasks.check_regions(schema, regions, "regions", task.data)
     _, guideline_version = versions.get_project_versions(session, original.project_id)
     fixed = Annotation(task_id=original.task_id, project_id=original.project_id,
                        author_id=caller.user_id, stage=Stage.REVIEW,

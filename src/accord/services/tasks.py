@@ -14,7 +14,7 @@ from accord.core.errors import InputError, NotFound
 from accord.core.records import AnnotationStatus, Stage
 from accord.core.schema import Schema
 from accord.core.task_records import TaskRecord, parse_task_record
-from accord.core.validation import validate
+from accord.core.validation import media_info, validate
 from accord.db.tables import Annotation, Prediction, Task, User
 from accord.db.types import utcnow
 from accord.services import audit, pagination, versions
@@ -32,13 +32,16 @@ class ImportReport:
     predictions: int
 
 
-def check_regions(schema: Schema | None, regions: list[Any], where: str) -> None:
+def check_regions(schema: Schema | None, regions: list[Any], where: str,
+                  data: dict[str, Any] | None = None) -> None:
+    """Raise one InputError listing every problem; `data` (the task's) enables media checks."""
     if schema is None:
         if regions:
             raise InputError(f"{where}: the project has no labeling schema yet, so regions "
                              "cannot be checked; publish a schema first", field=where)
         return
-    problems = validate(schema, regions)
+    problems = validate(schema, regions,
+                        media=media_info(schema, data) if data is not None else None)
     if problems:
         first = problems[0]
         region = f"region {first.region_id!r}, " if first.region_id else ""
@@ -51,11 +54,11 @@ def check_regions(schema: Schema | None, regions: list[Any], where: str) -> None
 
 def check_record(schema: Schema | None, record: TaskRecord) -> None:
     if record.gold is not None:
-        check_regions(schema, record.gold, "gold")
+        check_regions(schema, record.gold, "gold", record.data)
     for i, annotation in enumerate(record.annotations):
-        check_regions(schema, annotation.regions, f"annotations[{i}].regions")
+        check_regions(schema, annotation.regions, f"annotations[{i}].regions", record.data)
     for i, prediction in enumerate(record.predictions):
-        check_regions(schema, prediction.regions, f"predictions[{i}].regions")
+        check_regions(schema, prediction.regions, f"predictions[{i}].regions", record.data)
 
 
 def import_records(session: Session, caller: Caller, project_id: int,
@@ -192,7 +195,7 @@ def update_task(session: Session, caller: Caller, project_id: int, task_id: int,
     if "gold" in changes:
         _, schema = versions.current_schema(session, project_id)
         if changes["gold"] is not None:
-            check_regions(schema, changes["gold"], "gold")
+            check_regions(schema, changes["gold"], "gold", task.data)
         task.gold = changes["gold"]
         task.is_gold = changes["gold"] is not None
     for key in ("batch", "priority", "media_url"):
