@@ -52,7 +52,7 @@ system-deps:
 	fi
 
 lint: install-dev
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 
 test-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && npm test
