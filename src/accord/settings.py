@@ -5,11 +5,14 @@ Build `Settings` once (in `main()` or a fixture) and pass it down; nothing reads
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from accord.core.errors import InputError
@@ -19,6 +22,22 @@ MIN_SECRET_BYTES = 32
 #: Secrets seen in tutorials and defaults; refused outside --dev, whatever their length.
 KNOWN_SECRETS = frozenset({"", "secret", "changeme", "change-me", "accord", "password",
                            "development", "dev", "test", "insecure"})
+
+log = logging.getLogger("accord")
+
+
+def is_loopback(host: str) -> bool:
+    """True for `localhost` and loopback addresses (127.0.0.0/8, ::1): reachable from here only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_weak_secret(key: str) -> bool:
+    return key.strip().lower() in KNOWN_SECRETS or len(key.encode()) < MIN_SECRET_BYTES
 
 
 class Settings(BaseSettings):
@@ -44,38 +63,81 @@ class Settings(BaseSettings):
                                       "a reverse proxy in front of Accord")
     max_tasks_per_request: int = Field(100_000, gt=0, description="Bulk task create limit")
 
+    @field_validator("data_dir")
+    @classmethod
+    def _is_not_a_file(cls, data_dir: Path) -> Path:
+        if data_dir.exists() and not data_dir.is_dir():
+            raise ValueError("this is a file; the data dir must be a directory (one is made "
+                             "if missing)")
+        return data_dir
+
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'accord.db').resolve()}"
+
+    @property
+    def can_use_weak_secret(self) -> bool:
+        """Only --dev on a loopback address: nobody else can reach a server signing with it."""
+        return self.dev and is_loopback(self.host)
 
     def resolved_secret_key(self) -> str:
         """The configured secret, else the data dir's own, made on first use with mode 0600."""
         if self.secret_key is not None:
             return self.secret_key
-        return load_or_create_secret(self.data_dir)
+        return load_or_create_secret(self.data_dir, allow_weak=self.can_use_weak_secret)
 
     def check_secret(self) -> None:
-        """Refuse a weak secret unless in --dev: sessions and tokens are only as safe as it."""
+        """Refuse a weak secret unless --dev on loopback: sessions and tokens are only as safe
+        as it is."""
         key = self.resolved_secret_key()
-        if self.dev:
+        if self.can_use_weak_secret or not is_weak_secret(key):
             return
-        if key.strip().lower() in KNOWN_SECRETS or len(key.encode()) < MIN_SECRET_BYTES:
-            raise InputError(
-                f"ACCORD_SECRET_KEY is a known or short secret ({len(key.encode())} bytes); "
-                f"use at least {MIN_SECRET_BYTES} random bytes, or unset it to let Accord "
-                "generate one, or pass --dev for local experiments", code="weak_secret")
+        if self.dev:
+            way_out = (f"--dev allows a weak secret only on a loopback address, and the host "
+                       f"is {self.host}")
+        else:
+            way_out = "or pass --dev (on a loopback address) for local experiments"
+        raise InputError(
+            f"ACCORD_SECRET_KEY is a known or short secret ({len(key.encode())} bytes); "
+            f"use at least {MIN_SECRET_BYTES} random bytes, or unset it to let Accord "
+            f"generate one; {way_out}", code="weak_secret")
 
 
-def load_or_create_secret(data_dir: Path) -> str:
+def load_or_create_secret(data_dir: Path, *, allow_weak: bool = False) -> str:
+    """The secret in `<data_dir>/secret_key`, made (48 random bytes, mode 0600) if missing.
+
+    An existing file readable by group or others is made private again, with a warning; one
+    holding fewer than MIN_SECRET_BYTES is refused unless `allow_weak` (--dev on loopback).
+    """
     path = data_dir / SECRET_FILE
-    if path.exists():
-        return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)  # 48 random bytes
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first: use theirs
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key + "\n")
+    if not path.exists():
+        _create_secret(path)
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        path.chmod(0o600)
+        log.warning("%s was readable by others (mode %03o); changed its mode to 600. Anyone "
+                    "who read it can forge sessions: consider replacing it", path, mode)
+    key = path.read_text().strip()
+    if is_weak_secret(key) and not allow_weak:
+        raise InputError(
+            f"the secret in {path} is a known or short secret ({len(key.encode())} bytes); "
+            f"use at least {MIN_SECRET_BYTES} random bytes, or delete the file to let Accord "
+            "generate one (existing sessions and API tokens then stop working)",
+            code="weak_secret", path=str(path))
     return key
+
+
+def _create_secret(path: Path) -> None:
+    """Write a new secret atomically: other processes see no file or the whole key, never a
+    half-written one. If another process made one first, theirs is kept."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{SECRET_FILE}.")  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")  # 48 random bytes
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(temporary)

@@ -26,7 +26,11 @@ def app(settings: Settings, session: Session, engine):  # type: ignore[no-untype
     app = create_app(settings, engine, web_root=Path(__file__).parent / "no-web")
 
     def test_session() -> Iterator[Session]:
-        yield session
+        try:
+            yield session
+        except Exception:
+            session.rollback()  # as a request's own session would be discarded
+            raise
 
     app.dependency_overrides[db_session] = test_session
     return app

@@ -64,13 +64,14 @@ def test_flags_wait_in_the_managers_queue_until_resolved(as_, world):
     assert as_("reviewer").get(f"{url}/flags?status=open").json()["items"] == []
 
 
-def test_comments_pinned_to_a_region_are_hidden_from_other_annotators(as_, world):
+def test_annotators_see_only_comments_on_their_own_work(as_, world):
     url = f"/api/projects/{world.project_id}/tasks/{world.task_ids[0]}/comments"
     as_("reviewer").post(url, json={"body": "loose box", "annotation_id": world.annotation_id,
                                     "region_id": "r1"})
-    as_("reviewer").post(url, json={"body": "general note"})
-    assert len(as_("annotator").get(url).json()) == 2
-    assert [c["body"] for c in as_("manager").get(url).json()] == ["loose box", "general note"]
+    as_("reviewer").post(url, json={"body": "GOLD_SENTINEL: the answer is a person"})
+    assert [c["body"] for c in as_("annotator").get(url).json()] == ["loose box"]
+    assert [c["body"] for c in as_("manager").get(url).json()] == [
+        "loose box", "GOLD_SENTINEL: the answer is a person"]
 
 
 def test_every_change_lands_in_the_audit_log_which_cannot_be_edited(as_, world, session):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +49,14 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+ASSIGNED = {"id", "submitted_at"}
+
+
 def without_ids(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Export records minus the ids the database assigned (region ids are content: kept)."""
+    """Export records minus what the server assigned: ids and submission times (region ids
+    are content: kept)."""
     return [{**{k: v for k, v in r.items() if k != "id"},
-             **{key: [{k: v for k, v in item.items() if k != "id"} for item in r[key]]
+             **{key: [{k: v for k, v in item.items() if k not in ASSIGNED} for item in r[key]]
                 for key in ("annotations", "predictions") if key in r}}
             for r in records]
 
@@ -67,10 +71,16 @@ class Accord:
     """`accord` run in-process with `where` (--data-dir … or --url … --token …) appended."""
 
     where: tuple[str, ...]
+    env: tuple[tuple[str, str], ...] = ()
+
+    def with_env(self, **variables: str) -> Accord:
+        """The same, with these environment variables set (ACCORD_PORT="abc", …)."""
+        return replace(self, env=(*self.env, *variables.items()))
 
     def __call__(self, *args: str) -> Result:
         # Only what this test says: no ACCORD_* variable of the surrounding shell leaks in.
         env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("ACCORD_")}
+        env.update(self.env)
         return CliRunner().invoke(cli, [*args, *self.where], env=env)
 
     def ok(self, *args: str) -> str:

@@ -12,6 +12,7 @@ from accord import __version__
 from accord.api import errors, pages
 from accord.api.access import ROUTES
 from accord.api.deps import AppState, authorize
+from accord.api.request_guard import JsonBodyGuard
 from accord.api.responses import JsonResponse
 from accord.api.routes import auth, data, misc, projects, tasks, users, work
 from accord.api.security_headers import SecurityHeaders
@@ -36,6 +37,7 @@ def create_app(settings: Settings, engine: Engine | None = None,
     check_access_table(ROUTERS)
     errors.install(app, debug=settings.debug)
     pages.install(app, web_root)
+    app.add_middleware(JsonBodyGuard)
     app.add_middleware(SecurityHeaders)
     return app
 

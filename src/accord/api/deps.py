@@ -7,6 +7,7 @@ check for unsafe methods), and for project routes resolves the caller's role the
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -46,7 +47,11 @@ def db_session(request: Request) -> Iterator[Session]:
     if request.method not in SAFE_METHODS:
         engine = engine.execution_options(**WRITE)
     with Session(engine, expire_on_commit=False) as session:
-        yield session
+        try:
+            yield session
+        except Exception:
+            session.rollback()
+            raise
 
 
 DbSession = Annotated[Session, Depends(db_session)]
@@ -61,10 +66,12 @@ def check_origin(request: Request, state: AppState) -> None:
     origin = request.headers.get("origin") or request.headers.get("referer")
     if not origin:
         return
-    host = request.headers.get("host", "")
+    host, scheme = request.headers.get("host", ""), request.url.scheme
     if state.settings.trust_proxy_headers:
         host = request.headers.get("x-forwarded-host", host).split(",")[0].strip()
-    if urlsplit(origin).netloc.lower() != host.lower():
+        scheme = request.headers.get("x-forwarded-proto", scheme).split(",")[0].strip()
+    parts = urlsplit(origin)
+    if (parts.scheme.lower(), parts.netloc.lower()) != (scheme.lower(), host.lower()):
         raise PermissionDenied("cross-site request refused: the Origin does not match this "
                                "server", code="csrf_failed")
 
@@ -82,7 +89,7 @@ def _authenticate(request: Request, session: Session, state: AppState) -> Caller
     caller, csrf_token = auth.session_caller(session, cookie, state.secret)
     if request.method not in SAFE_METHODS:
         check_origin(request, state)
-        if request.headers.get(CSRF_HEADER) != csrf_token:
+        if not hmac.compare_digest(request.headers.get(CSRF_HEADER, ""), csrf_token):
             raise PermissionDenied("missing or wrong X-CSRF-Token header for a cookie "
                                    "session", code="csrf_failed")
     return caller

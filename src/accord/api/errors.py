@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from accord.api.responses import JsonResponse
@@ -36,6 +37,13 @@ def error_response(status: int, code: str, message: str, details: dict[str, Any]
                    headers: dict[str, str] | None = None) -> JsonResponse:
     return JsonResponse({"ok": False, "status": status, "code": code, "message": message,
                          "details": details or {}}, status_code=status, headers=headers)
+
+
+def _unstorable() -> JsonResponse:
+    """A value the database cannot hold (an id beyond 64 bits, a NUL character): bad input."""
+    return error_response(422, "invalid_input", "a value is out of range or contains "
+                          "characters that cannot be stored (such as NUL); check ids, numbers "
+                          "and text in the request")
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -65,6 +73,14 @@ def install(app: FastAPI, *, debug: bool) -> None:
         code = HTTP_CODES.get(exc.status_code, "http_error")
         message = "no such route" if exc.status_code == 404 else str(exc.detail)
         return error_response(exc.status_code, code, message, headers=exc.headers)
+
+    @app.exception_handler(DataError)
+    async def on_data_error(request: Request, exc: DataError) -> JsonResponse:
+        return _unstorable()
+
+    @app.exception_handler(OverflowError)
+    async def on_overflow(request: Request, exc: OverflowError) -> JsonResponse:
+        return _unstorable()
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, exc: Exception) -> JsonResponse:

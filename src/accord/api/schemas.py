@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from accord.core.records import FlagStatus, Role, Tier, Verdict
+from accord.core.records import Role, Tier, Verdict
 
 
 class Body(BaseModel):
@@ -34,6 +33,7 @@ class UserChanges(Body):
     email: str | None = Field(None, max_length=320)
     name: str | None = Field(None, max_length=200)
     password: str | None = Field(None, max_length=1000)
+    current_password: str | None = Field(None, max_length=1000)
     is_admin: bool | None = None
     is_active: bool | None = None
 
@@ -79,22 +79,24 @@ class NewTasks(Body):
 
 
 class TaskChanges(Body):
-    batch: str | None = Field(None, max_length=200)
-    priority: int | None = None
+    """Fields left out stay as they are; `batch` and `priority` cannot be null."""
+
+    batch: str = Field(None, max_length=200)  # type: ignore[assignment]
+    priority: int = Field(None, ge=-(2**31), lt=2**31)  # type: ignore[assignment]
     media_url: str | None = Field(None, max_length=2048)
     gold: list[dict[str, Any]] | None = None
 
 
 class DraftBody(Body):
     regions: list[dict[str, Any]]
-    started_at: datetime | None = None
+    started_at: AwareDatetime | None = None
     lead_time_s: float | None = Field(None, ge=0)
 
 
 class SubmitBody(Body):
     regions: list[dict[str, Any]]
     schema_version: int | None = None
-    started_at: datetime | None = None
+    started_at: AwareDatetime | None = None
     lead_time_s: float | None = Field(None, ge=0)
 
 
@@ -124,4 +126,3 @@ class FlagResolution(Body):
     resolution: str = ""
 
 
-FlagStatusParam = FlagStatus

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Collection
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -24,16 +26,48 @@ from accord.client.errors import ApiError
 from accord.core.errors import DomainError
 from accord.settings import Settings
 
+#: The settings this command was given as flags; the others came from ACCORD_* variables.
+flags_given: ContextVar[frozenset[str]] = ContextVar("flags_given", default=frozenset())
+
 
 class ReportingGroup(TyperGroup):
-    """Turns our own errors into a one-line message and exit code 1, never a traceback."""
+    """Turns bad input into a one-line message and exit code 1, never a traceback.
 
-    def invoke(self, ctx: click.Context) -> Any:
+    Bad input is our own errors, invalid settings, and files or directories that cannot be
+    used. Anything else is a bug and keeps its traceback.
+    """
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        reset = flags_given.set(frozenset())
         try:
             return super().invoke(ctx)
         except (DomainError, ApiError) as exc:
-            err.print(f"[red]error:[/red] {escape(exc.message)}", highlight=False)
-            raise typer.Exit(1) from None
+            raise fail(exc.message) from None
+        except ValidationError as exc:
+            if exc.title != Settings.__name__:
+                raise
+            raise fail(describe_invalid_settings(exc, flags_given.get())) from None
+        except OSError as exc:
+            raise fail(describe_os_error(exc)) from None
+        finally:
+            flags_given.reset(reset)
+
+
+def describe_invalid_settings(exc: ValidationError, flags: Collection[str]) -> str:
+    """Each problem with the flag or ACCORD_* variable it came from, and the value given."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        field = ".".join(str(part) for part in error["loc"])
+        source = f"--{field.replace('_', '-')}" if field in flags else f"ACCORD_{field.upper()}"
+        reason = error["ctx"]["error"] if error["type"] == "value_error" else error["msg"]
+        problems.append(f"{source}={error['input']!s}: {reason}")
+    return "invalid setting " + "; ".join(problems)
+
+
+def describe_os_error(exc: OSError) -> str:
+    where = " -> ".join(str(name) for name in (exc.filename, exc.filename2) if name is not None)
+    reason = exc.strerror or str(exc)
+    return f"cannot use {where}: {reason}" if where else reason
 
 
 err = Console(stderr=True, soft_wrap=True)
@@ -47,8 +81,9 @@ cli.add_typer(user_cli, name="user")
 cli.add_typer(token_cli, name="token")
 cli.add_typer(project_cli, name="project")
 
-DataDir = Annotated[Path | None, typer.Option("--data-dir", envvar="ACCORD_DATA_DIR",
-                                              help="Local data dir [default: ./accord-data]")]
+# No `envvar` here: Settings reads ACCORD_DATA_DIR itself, so a value here is always a flag.
+DataDir = Annotated[Path | None, typer.Option(
+    "--data-dir", help="Local data dir [env var: ACCORD_DATA_DIR; default: ./accord-data]")]
 Url = Annotated[str | None, typer.Option("--url", envvar="ACCORD_URL",
                                          help="Act on this server instead of the data dir")]
 Token = Annotated[str | None, typer.Option("--token", envvar="ACCORD_TOKEN",
@@ -57,8 +92,12 @@ AsUser = Annotated[str | None, typer.Option("--as", envvar="ACCORD_AS", help="Lo
                                             "act as this user [default: the first admin]")]
 
 
-def settings_for(data_dir: Path | None) -> Settings:
-    return Settings(data_dir=data_dir) if data_dir else Settings()
+def settings_for(data_dir: Path | None, **flags: Any) -> Settings:
+    """ACCORD_* variables overridden by the flags given (None: not given), validated."""
+    given = {name: value for name, value in {"data_dir": data_dir, **flags}.items()
+             if value is not None}
+    flags_given.set(frozenset(given))  # for ReportingGroup to name the flag of a bad value
+    return Settings(**given)
 
 
 def backend(data_dir: Path | None, url: str | None, token: str | None,
@@ -172,8 +211,11 @@ def export(project: int,
     """Export a project's tasks with gold, submitted annotations and predictions."""
     partial = output.with_name(output.name + ".partial")
     try:
-        with backend(data_dir, url, token, as_email) as target, _progress() as bar, \
-                partial.open("wb") as handle:
+        handle = partial.open("wb")
+    except OSError as exc:
+        raise fail(f"cannot write {output}: {exc.strerror or exc}") from exc
+    try:
+        with handle, backend(data_dir, url, token, as_email) as target, _progress() as bar:
             job = bar.add_task(f"exporting project {project}", total=None)
             written = target.export(project, handle, format, lambda n: bar.advance(job, n))
         partial.replace(output)  # never leave a half-written file under the real name
@@ -186,16 +228,13 @@ def export(project: int,
 def serve(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
           port: Annotated[int | None, typer.Option(help="Port")] = None,
           data_dir: DataDir = None,
-          dev: Annotated[bool, typer.Option(help="Allow a weak secret (local only)")] = False
+          dev: Annotated[bool | None, typer.Option(
+              "--dev/--no-dev", help="Allow a weak secret on a loopback host")] = None
           ) -> None:
     """Serve the web UI and API (default http://127.0.0.1:8080, data in ./accord-data)."""
     from accord.cli.server import run_server
 
-    settings = settings_for(data_dir)
-    overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
-    if dev:
-        overrides["dev"] = True
-    run_server(settings.model_copy(update=overrides))
+    run_server(settings_for(data_dir, host=host, port=port, dev=dev))
 
 
 @cli.command()
@@ -209,9 +248,7 @@ def demo(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
     from accord.cli.server import run_server
     from accord.services.demo import ensure_demo
 
-    settings = settings_for(data_dir)
-    overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
-    settings = settings.model_copy(update=overrides)
+    settings = settings_for(data_dir, host=host, port=port)
     with LocalBackend(settings):  # creates and migrates the database
         pass
     report = ensure_demo(settings, progress=lambda message: err.print(message, highlight=False))

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 
 from accord.settings import Settings
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def run_server(settings: Settings) -> None:
-    import uvicorn
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.check_secret()  # a weak one only with --dev on a loopback address
+
+    import uvicorn  # only now: a refused start should not wait for the app to import
 
     from accord.api.app import create_app
     from accord.db.engine import make_engine
     from accord.db.migrate import migrate
 
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    if not is_loopback(settings.host) or not settings.dev:
-        settings.check_secret()
     engine = make_engine(settings.resolved_database_url)
     migrate(engine)
     app = create_app(settings, engine)

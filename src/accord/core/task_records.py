@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from accord.core.errors import InputError
@@ -24,13 +26,26 @@ ANNOTATION_KEYS = frozenset({"id", "regions", "author", "lead_time_s", "status",
 PREDICTION_KEYS = frozenset({"id", "regions", "model_version", "score"})
 MAX_BATCH_CHARS = 200
 MAX_MEDIA_URL_CHARS = 2048
+MAX_REGIONS = 10_000
+INT32 = 2**31
+#: Where media may live; anything else (javascript:, data:, file:) is refused.
+MEDIA_SCHEMES = frozenset({"", "http", "https", "s3", "gs", "azure"})
+IMPORTED_STATUSES = frozenset({"submitted", "accepted", "rejected", "superseded"})
+STAGES = frozenset({"label", "review", "adjudicate"})
 
 
 @dataclass(frozen=True, slots=True)
 class AnnotationRecord:
+    """Work imported with its history: status, stage and the versions it followed."""
+
     regions: list[Any]
     author: str | None = None
     lead_time_s: float | None = None
+    status: str = "submitted"
+    stage: str = "label"
+    schema_version: int | None = None
+    guideline_version: int | None = None
+    submitted_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +86,8 @@ def _unknown(raw: Mapping[str, Any], allowed: frozenset[str], where: str) -> Non
 def _regions(value: Any, where: str) -> list[Any]:
     if not isinstance(value, list):
         raise _fail(where, f"expected a list of regions, got {type(value).__name__}")
+    if len(value) > MAX_REGIONS:
+        raise _fail(where, f"at most {MAX_REGIONS} regions per list; got {len(value)}")
     return value
 
 
@@ -78,7 +95,50 @@ def _number(value: Any, where: str, kind: type) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float) if kind is float else int):
         raise _fail(where, f"expected {'a number' if kind is float else 'an integer'}, got "
                     f"{value!r}")
-    return kind(value)
+    if kind is int:
+        if not -INT32 <= value < INT32:
+            raise _fail(where, f"{value} is out of range (32-bit integers only)")
+        return value
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise _fail(where, f"{value!r} is not a finite number")
+    return number
+
+
+def _choice(raw: Mapping[str, Any], key: str, allowed: frozenset[str], default: str,
+            where: str) -> str:
+    value = raw.get(key, default)
+    if value not in allowed:
+        raise _fail(f"{where}.{key}", f"expected one of {', '.join(sorted(allowed))}, got "
+                    f"{value!r}")
+    return str(value)
+
+
+def _timestamp(value: Any, where: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise _fail(where, f"expected an ISO 8601 time with a time zone, got {value!r}")
+    return parsed
+
+
+def _media_url(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > MAX_MEDIA_URL_CHARS:
+        raise _fail("media_url", f"expected a URL of at most {MAX_MEDIA_URL_CHARS} characters")
+    scheme = value.split(":", 1)[0].lower() if ":" in value.split("/", 1)[0] else ""
+    if scheme not in MEDIA_SCHEMES:
+        raise _fail("media_url", f"scheme {scheme!r} is not allowed; use one of "
+                    f"{', '.join(sorted(s for s in MEDIA_SCHEMES if s))} or a relative key")
+    return value
 
 
 def _annotation(raw: Any, where: str) -> AnnotationRecord:
@@ -89,9 +149,14 @@ def _annotation(raw: Any, where: str) -> AnnotationRecord:
     if author is not None and not isinstance(author, str):
         raise _fail(f"{where}.author", f"expected an email address, got {author!r}")
     lead = raw.get("lead_time_s")
+    versions = {key: None if raw.get(key) is None else _number(raw[key], f"{where}.{key}", int)
+                for key in ("schema_version", "guideline_version")}
     return AnnotationRecord(
         regions=_regions(raw.get("regions"), f"{where}.regions"), author=author,
-        lead_time_s=None if lead is None else _number(lead, f"{where}.lead_time_s", float))
+        lead_time_s=None if lead is None else _number(lead, f"{where}.lead_time_s", float),
+        status=_choice(raw, "status", IMPORTED_STATUSES, "submitted", where),
+        stage=_choice(raw, "stage", STAGES, "label", where),
+        submitted_at=_timestamp(raw.get("submitted_at"), f"{where}.submitted_at"), **versions)
 
 
 def parse_prediction(raw: Any, where: str) -> PredictionRecord:
@@ -124,10 +189,7 @@ def parse_task_record(raw: Any) -> TaskRecord:
     if not isinstance(data, Mapping):
         raise _fail("data", "required, and must be an object of data fields "
                     f"(e.g. {{\"image\": \"...\"}}); got {type(data).__name__}")
-    media_url = raw.get("media_url")
-    if media_url is not None and (not isinstance(media_url, str)
-                                  or len(media_url) > MAX_MEDIA_URL_CHARS):
-        raise _fail("media_url", f"expected a URL of at most {MAX_MEDIA_URL_CHARS} characters")
+    media_url = _media_url(raw.get("media_url"))
     batch = raw.get("batch", "")
     if not isinstance(batch, str) or len(batch) > MAX_BATCH_CHARS:
         raise _fail("batch", f"expected a string of at most {MAX_BATCH_CHARS} characters")

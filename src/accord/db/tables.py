@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -92,7 +93,6 @@ class Project(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     schema_version: Mapped[int] = mapped_column(Integer, default=0)
     guideline_version: Mapped[int] = mapped_column(Integer, default=0)
-    settings: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
@@ -139,6 +139,8 @@ class Task(Base):
         # next task for a user: open tasks of a project by priority, then id
         Index("ix_tasks_next", "project_id", "priority", "id"),
         Index("ix_tasks_project_batch", "project_id", "batch", "id"),
+        # export and list pages in id order
+        Index("ix_tasks_project_id", "project_id", "id"),
         UniqueConstraint("project_id", "content_hash"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -160,6 +162,9 @@ class Annotation(Base):
         Index("ix_annotations_project", "project_id", "id"),
         Index("ix_annotations_author_status", "author_id", "status"),
         UniqueConstraint("author_id", "idempotency_key"),
+        # at most one draft per author and task, even with two tabs saving at once
+        Index("uq_annotations_one_draft", "task_id", "author_id", unique=True,
+              sqlite_where=text("status = 'draft'"), postgresql_where=text("status = 'draft'")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))

@@ -63,6 +63,12 @@ def save_draft(session: Session, caller: Caller, project_id: int, task_id: int,
                            schema_version=schema_version, guideline_version=guideline_version,
                            started_at=started_at or utcnow(), lead_time_s=lead_time_s)
         session.add(draft)
+        try:
+            session.flush()
+        except IntegrityError:  # another tab created it meanwhile: update that one instead
+            session.rollback()
+            return save_draft(session, caller, project_id, task_id, regions, started_at,
+                              lead_time_s)
     else:
         draft.regions, draft.version = regions, draft.version + 1
         draft.schema_version, draft.guideline_version = schema_version, guideline_version
@@ -85,6 +91,15 @@ def _by_key(session: Session, author_id: int, key: str) -> Annotation | None:
         Annotation.author_id == author_id, Annotation.idempotency_key == key))
 
 
+def _replay(existing: Annotation, task_id: int, regions: list[Any]) -> dict[str, Any]:
+    """A retry must be the same request; reusing a key for different work is a mistake."""
+    if existing.task_id != task_id or existing.regions != regions:
+        raise Conflict("this Idempotency-Key was already used for a different submission "
+                       f"(annotation {existing.id}); use a new key for new work",
+                       field="Idempotency-Key", annotation_id=existing.id)
+    return annotation_view(existing)
+
+
 def submit(session: Session, caller: Caller, project_id: int, task_id: int,
            regions: list[Any], *, schema_version: int | None = None,
            lead_time_s: float | None = None, started_at: datetime | None = None,
@@ -96,10 +111,7 @@ def submit(session: Session, caller: Caller, project_id: int, task_id: int,
                              field="Idempotency-Key")
         existing = _by_key(session, caller.user_id, idempotency_key)
         if existing is not None:
-            if existing.task_id != task_id:
-                raise Conflict("this Idempotency-Key was already used for task "
-                               f"{existing.task_id}", field="Idempotency-Key")
-            return annotation_view(existing), False
+            return _replay(existing, task_id, regions), False
     task = tasks.get_task(session, project_id, task_id)
     current, schema = versions.current_schema(session, project_id)
     if schema_version is not None and schema_version != current:
@@ -127,7 +139,7 @@ def submit(session: Session, caller: Caller, project_id: int, task_id: int,
         existing = _by_key(session, caller.user_id, idempotency_key or "")
         if existing is None:
             raise
-        return annotation_view(existing), False
+        return _replay(existing, task_id, regions), False
     audit.record(session, caller, "annotation.submit", "annotation", annotation.id, project_id,
                  task_id=task_id)
     session.commit()
@@ -138,8 +150,10 @@ def get_annotation(session: Session, caller: Caller, project_id: int, annotation
                    ) -> Annotation:
     """An annotation of this project that the caller may see, else NotFound."""
     annotation = session.get(Annotation, annotation_id)
+    is_own = annotation is not None and annotation.author_id == caller.user_id
     if (annotation is None or annotation.project_id != project_id
-            or (not caller.sees_everything and annotation.author_id != caller.user_id)):
+            or (not caller.sees_everything and not is_own)
+            or (annotation.status == AnnotationStatus.DRAFT and not is_own)):
         raise NotFound(f"annotation {annotation_id} not found in project {project_id}",
                        annotation_id=annotation_id)
     return annotation

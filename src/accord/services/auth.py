@@ -6,19 +6,28 @@ refused the same way whatever the credential.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from accord.core.credentials import token_digest, verify_password
+from accord.core.credentials import hash_password, token_digest, verify_password
 from accord.core.errors import NotAuthenticated, TooManyRequests
 from accord.db.tables import ApiToken, RateLimit, User, WebSession
-from accord.db.types import utcnow
+from accord.db.types import UtcDateTime, utcnow
 from accord.services import audit
 from accord.services.caller import Caller
+
+
+@cache
+def _dummy_hash() -> str:
+    return hash_password(secrets.token_urlsafe(16))
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,18 +48,36 @@ def _caller(user: User) -> Caller:
     return Caller(user_id=user.id, email=user.email, is_admin=user.is_admin)
 
 
-def hit_rate_limit(session: Session, key: str, limit: int, window_s: int) -> None:
-    """Count one event under `key`; raise TooManyRequests past `limit` in the current window."""
+def _bump(session: Session, key: str, window_s: int) -> tuple[int, datetime]:
+    """Add one to `key`'s counter in one atomic statement, starting a new window if due.
+
+    A single upsert (no read first) means SQLite never has to upgrade a read lock, and two
+    replicas counting at once never lose an increment.
+    """
     now = utcnow()
-    row = session.get(RateLimit, key, with_for_update=True)
-    if row is None or (now - row.window_start).total_seconds() >= window_s:
-        if row is None:
-            row = RateLimit(key=key, window_start=now, count=0)
-            session.add(row)
-        row.window_start, row.count = now, 0
-    row.count += 1
-    if row.count > limit:
-        retry = max(1, int(window_s - (now - row.window_start).total_seconds()))
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    expired = RateLimit.window_start <= now - timedelta(seconds=window_s)
+    insert = (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)
+    stmt = insert(RateLimit).values(key=digest, window_start=now, count=1)
+    stmt = stmt.on_conflict_do_update(index_elements=[RateLimit.key], set_={
+        "count": case((expired, 1), else_=RateLimit.count + 1),
+        "window_start": case((expired, now), else_=RateLimit.window_start)})
+    count, started = session.execute(stmt.returning(RateLimit.count, RateLimit.window_start)).one()
+    return count, UtcDateTime().process_result_value(started, session.get_bind().dialect) or now
+
+
+def _count(session: Session, key: str, window_s: int) -> int:
+    row = session.get(RateLimit, hashlib.sha256(key.encode()).hexdigest())
+    if row is None or (utcnow() - row.window_start).total_seconds() >= window_s:
+        return 0
+    return row.count
+
+
+def hit_rate_limit(session: Session, key: str, limit: int, window_s: int) -> None:
+    """Count one event under `key`; past `limit` in the window, commit and raise 429."""
+    count, started = _bump(session, key, window_s)
+    if count > limit:
+        retry = max(1, int(window_s - (utcnow() - started).total_seconds()))
         session.commit()  # the count itself must stick
         raise TooManyRequests(f"too many attempts; try again in {retry} s", retry_after_s=retry)
 
@@ -59,19 +86,20 @@ def login(session: Session, email: str, password: str, client: str, secret: str,
           ttl_s: int, attempts: int, window_s: int) -> LoginResult:
     email = email.strip().lower()
     throttle_key = f"login:{email}:{client}"
-    row = session.get(RateLimit, throttle_key)
-    if row is not None and row.count >= attempts and \
-            (utcnow() - row.window_start).total_seconds() < window_s:
+    if _count(session, throttle_key, window_s) >= attempts:
         hit_rate_limit(session, throttle_key, attempts, window_s)
     user = session.scalar(select(User).where(User.email == email))
-    if user is None or not verify_password(password, user.password_hash) or not user.is_active:
+    # an unknown email costs the same scrypt as a known one, so timing reveals nothing
+    matches = verify_password(password, user.password_hash if user else _dummy_hash())
+    if user is None or not matches or not user.is_active:
         hit_rate_limit(session, throttle_key, attempts, window_s)
         audit.record(session, None, "auth.login_failed", "user", user.id if user else None,
                      email=email)
         session.commit()
         raise NotAuthenticated("wrong email or password, or the account is disabled",
                                code="invalid_credentials")
-    session.execute(delete(RateLimit).where(RateLimit.key == throttle_key))
+    session.execute(delete(RateLimit).where(
+        RateLimit.key == hashlib.sha256(throttle_key.encode()).hexdigest()))
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(WebSession(token_hash=token_digest(token, secret), user_id=user.id,
                            csrf_token=csrf, expires_at=utcnow() + timedelta(seconds=ttl_s)))
@@ -101,9 +129,4 @@ def token_caller(session: Session, token: str, secret: str) -> Caller:
 def logout(session: Session, token: str, secret: str) -> None:
     session.execute(delete(WebSession).where(
         WebSession.token_hash == token_digest(token, secret)))
-    session.commit()
-
-
-def expire_sessions_of(session: Session, user_id: int) -> None:
-    session.execute(delete(WebSession).where(WebSession.user_id == user_id))
     session.commit()

@@ -94,8 +94,7 @@ def _ensure_users(session: Any) -> dict[str, str]:
             users.create_user(session, None, email, password=password,
                               is_admin=email.startswith("admin@"))
         else:
-            users.update_user(session, Caller(existing.id, email, is_admin=True), existing.id,
-                              {"password": password})
+            users.update_user(session, None, existing.id, {"password": password})
         credentials[email] = password
     return credentials
 

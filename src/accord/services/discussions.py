@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from accord.core.errors import Conflict, InputError, NotFound
 from accord.core.records import FlagStatus
-from accord.db.tables import Comment, Flag
+from accord.db.tables import Annotation, Comment, Flag
 from accord.db.types import utcnow
 from accord.services import annotations, audit, pagination, tasks
 from accord.services.caller import Caller
@@ -56,19 +56,15 @@ def add_comment(session: Session, caller: Caller, project_id: int, task_id: int,
 
 def list_comments(session: Session, caller: Caller, project_id: int, task_id: int
                   ) -> list[dict[str, Any]]:
-    """Annotators see comments on the task itself and on their own annotations only."""
+    """Annotators see their own comments and those on their own annotations, nothing else:
+    a reviewer's note on a gold task must not reveal the answer."""
     tasks.get_task(session, project_id, task_id)
-    rows = session.scalars(select(Comment).where(Comment.task_id == task_id).order_by(
-        Comment.id))
-    visible = []
-    for c in rows:
-        if c.annotation_id is not None and not caller.sees_everything:
-            try:
-                annotations.get_annotation(session, caller, project_id, c.annotation_id)
-            except NotFound:
-                continue
-        visible.append(comment_view(c))
-    return visible
+    stmt = select(Comment).where(Comment.task_id == task_id).order_by(Comment.id)
+    if not caller.sees_everything:
+        own_work = select(Annotation.id).where(Annotation.author_id == caller.user_id)
+        stmt = stmt.where(or_(Comment.author_id == caller.user_id,
+                              Comment.annotation_id.in_(own_work)))
+    return [comment_view(c) for c in session.scalars(stmt)]
 
 
 def flag_view(f: Flag) -> dict[str, Any]:

@@ -36,8 +36,8 @@ def create_predictions(session: Session, caller: Caller, project_id: int,
                      "score": record.score, "model_version": record.model_version,
                      "created_at": now})
     wanted = {r["task_id"] for r in rows}
-    found = dict(session.execute(select(Task.id, Task.data).where(
-        Task.project_id == project_id, Task.id.in_(wanted))).tuples())
+    found = {task_id: data for task_id, data in session.execute(select(Task.id, Task.data).where(
+        Task.project_id == project_id, Task.id.in_(wanted)))}
     missing = sorted(wanted - found.keys())
     if missing:
         raise InputError(f"task {missing[0]} is not in project {project_id}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from accord.core.errors import Conflict, InputError, PermissionDenied
@@ -62,6 +62,16 @@ def submit_review(session: Session, caller: Caller, project_id: int, annotation_
     if (verdict == Verdict.FIX) != (regions is not None):
         raise InputError("`regions` is required with verdict 'fix' and not allowed otherwise",
                          field="regions")
+    # compare-and-set: of two concurrent reviews of one version, exactly one wins
+    claimed = session.execute(
+        update(Annotation).where(Annotation.id == original.id,
+                                 Annotation.version == original.version,
+                                 Annotation.status.in_(REVIEWABLE))
+        .values(status=OUTCOME[verdict], version=Annotation.version + 1)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise Conflict(f"annotation {annotation_id} was reviewed or changed meanwhile; reload "
+                       "it", current_version=original.version + 1)
     review = Review(annotation_id=original.id, project_id=project_id,
                     reviewer_id=caller.user_id, verdict=verdict,
                     error_categories=_check_categories(error_categories), comment=comment)
@@ -70,8 +80,6 @@ def submit_review(session: Session, caller: Caller, project_id: int, annotation_
         fixed = _fix(session, caller, original, regions)
         review.fixed_annotation_id = fixed.id
         diff = diff_regions(original.regions, regions)
-    original.status = OUTCOME[verdict]
-    original.version += 1
     session.add(review)
     session.flush()
     audit.record(session, caller, f"review.{verdict.value}", "annotation", original.id,

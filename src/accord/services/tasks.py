@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from accord.core.errors import InputError, NotFound
+from accord.core.errors import Conflict, InputError, NotFound
 from accord.core.records import AnnotationStatus, Stage
 from accord.core.schema import Schema
 from accord.core.task_records import TaskRecord, parse_task_record
@@ -133,9 +133,10 @@ def _insert_chunk(session: Session, project_id: int, records: list[TaskRecord],
     annotations = [
         {"task_id": task_id, "project_id": project_id, "regions": a.regions,
          "author_id": authors.get(a.author, caller.user_id) if a.author else caller.user_id,
-         "stage": Stage.LABEL, "status": AnnotationStatus.SUBMITTED,
-         "schema_version": schema_version, "guideline_version": guideline_version,
-         "submitted_at": now, "lead_time_s": a.lead_time_s, "version": 1,
+         "stage": Stage(a.stage), "status": AnnotationStatus(a.status),
+         "schema_version": a.schema_version or schema_version,
+         "guideline_version": a.guideline_version or guideline_version,
+         "submitted_at": a.submitted_at or now, "lead_time_s": a.lead_time_s, "version": 1,
          "created_at": now, "updated_at": now}
         for task_id, (r, _) in zip(ids, fresh, strict=True) for a in r.annotations]
     predictions = [
@@ -185,10 +186,6 @@ def list_tasks(session: Session, caller: Caller, project_id: int, filters: dict[
     return [task_view(t, caller) for t in rows], next_cursor
 
 
-def count_tasks(session: Session, project_id: int) -> int:
-    return session.scalar(select(func.count(Task.id)).where(Task.project_id == project_id)) or 0
-
-
 def update_task(session: Session, caller: Caller, project_id: int, task_id: int,
                 changes: dict[str, Any]) -> dict[str, Any]:
     task = get_task(session, project_id, task_id)
@@ -207,10 +204,18 @@ def update_task(session: Session, caller: Caller, project_id: int, task_id: int,
     return task_view(task, caller)
 
 
-def delete_task(session: Session, caller: Caller, project_id: int, task_id: int) -> None:
+def delete_task(session: Session, caller: Caller, project_id: int, task_id: int, *,
+                force: bool = False) -> None:
+    """Deleting a task deletes its work too, so a task with submitted work needs `force`."""
     task = get_task(session, project_id, task_id)
+    work = session.scalar(select(func.count(Annotation.id)).where(
+        Annotation.task_id == task_id, Annotation.status != AnnotationStatus.DRAFT)) or 0
+    if work and not force:
+        raise Conflict(f"task {task_id} has {work} submitted annotations that would be "
+                       "deleted with it; pass force=true to delete them too", annotations=work)
     session.delete(task)
-    audit.record(session, caller, "task.delete", "task", task_id, project_id)
+    audit.record(session, caller, "task.delete", "task", task_id, project_id,
+                 annotations_deleted=work)
     session.commit()
 
 
@@ -232,7 +237,8 @@ def iter_records(session: Session, project_id: int, chunk: int = 1000
             annotations.setdefault(a.task_id, []).append(
                 {"id": a.id, "regions": a.regions, "author": email, "status": a.status.value,
                  "stage": a.stage.value, "lead_time_s": a.lead_time_s,
-                 "schema_version": a.schema_version, "guideline_version": a.guideline_version})
+                 "schema_version": a.schema_version, "guideline_version": a.guideline_version,
+                 "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None})
         predictions: dict[int, list[dict[str, Any]]] = {}
         for p in session.scalars(select(Prediction).where(
                 Prediction.task_id.in_(ids)).order_by(Prediction.id)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from accord.core.credentials import (
@@ -13,9 +13,10 @@ from accord.core.credentials import (
     hash_password,
     new_token,
     token_digest,
+    verify_password,
 )
 from accord.core.errors import Conflict, InputError, NotFound, PermissionDenied
-from accord.db.tables import ApiToken, User
+from accord.db.tables import ApiToken, User, WebSession
 from accord.db.types import utcnow
 from accord.services import audit, pagination
 from accord.services.caller import Caller
@@ -78,21 +79,21 @@ def list_users(session: Session, cursor: str | None, limit: int) -> tuple[list[d
     return [user_view(u) for u in rows], next_cursor
 
 
-def update_user(session: Session, caller: Caller, user_id: int,
+def update_user(session: Session, caller: Caller | None, user_id: int,
                 changes: dict[str, Any]) -> dict[str, Any]:
     """Admins change anything but their own admin flag; others only their name and password.
 
     The permission check looks at which fields are named, not whether they change: a no-op
-    write of `is_admin` needs the same right as a real one.
+    write of `is_admin` needs the same right as a real one. Changing one's own password needs
+    the current one, and a new password or a disabled account ends every browser session.
+    `caller` None is the local CLI, acting with the machine owner's authority.
     """
     user = get_user(session, user_id)
+    changes = dict(changes)
+    current_password = changes.pop("current_password", None)
     privileged = {"is_admin", "is_active", "email"} & changes.keys()
-    if privileged and not caller.is_admin:
-        raise PermissionDenied(f"only an admin may change {', '.join(sorted(privileged))}")
-    if caller.is_admin and user.id == caller.user_id and (
-            changes.get("is_admin") is False or changes.get("is_active") is False):
-        raise InputError("an admin cannot remove their own admin rights or disable themselves; "
-                         "ask another admin", field="is_admin")
+    if caller is not None:
+        _check_may_change(caller, user, changes, privileged, current_password)
     if "email" in changes:
         email = normalize_email(changes["email"])
         taken = session.scalar(select(User.id).where(User.email == email, User.id != user.id))
@@ -107,14 +108,26 @@ def update_user(session: Session, caller: Caller, user_id: int,
     for flag in ("is_admin", "is_active"):
         if flag in changes:
             setattr(user, flag, bool(changes[flag]))
+    if "password" in changes or changes.get("is_active") is False:
+        session.execute(delete(WebSession).where(WebSession.user_id == user.id))
     audit.record(session, caller, "user.update", "user", user.id,
                  fields=sorted(changes.keys()))
     session.commit()
     return user_view(user)
 
 
-def count_admins(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(User).where(User.is_admin)) or 0
+def _check_may_change(caller: Caller, user: User, changes: dict[str, Any],
+                      privileged: set[str], current_password: str | None) -> None:
+    if privileged and not caller.is_admin:
+        raise PermissionDenied(f"only an admin may change {', '.join(sorted(privileged))}")
+    if caller.is_admin and user.id == caller.user_id and (
+            changes.get("is_admin") is False or changes.get("is_active") is False):
+        raise InputError("an admin cannot remove their own admin rights or disable themselves; "
+                         "ask another admin", field="is_admin")
+    if "password" in changes and user.id == caller.user_id and user.password_hash and \
+            not verify_password(current_password or "", user.password_hash):
+        raise PermissionDenied("changing your password needs your current password in "
+                               "`current_password`", code="wrong_password")
 
 
 def token_view(token: ApiToken) -> dict[str, Any]:

@@ -51,6 +51,7 @@ def login(body: LoginBody, request: Request, response: Response, session: DbSess
 
 @router.post("/logout", status_code=204)
 def logout(request: Request, response: Response, session: DbSession, state: State) -> None:
+    check_origin(request, state)  # another site cannot log you out
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         auth.logout(session, token, state.secret)

@@ -17,20 +17,20 @@ router = APIRouter(prefix="/api/projects/{project_id}/tasks", tags=["tasks"])
 PAGING = {"cursor", "limit"}
 
 
-def _filters(request: Request, allowed: set[str]) -> dict[str, Any]:
+def refuse_unknown_params(request: Request, allowed: set[str]) -> None:
+    """Filters are allowlisted: an unknown parameter is an error, never silently ignored."""
     unknown = set(request.query_params) - allowed - PAGING
     if unknown:
         name = sorted(unknown)[0]
         raise InputError(f"unknown query parameter {name!r}; allowed: "
                          f"{', '.join(sorted(allowed | PAGING))}", field=name)
-    return {}
 
 
 @router.get("")
 def list_tasks(project_id: int, request: Request, caller: CurrentCaller, session: DbSession,
                batch: str | None = None, gold: bool | None = None, cursor: str | None = None,
                limit: int = 100) -> dict[str, Any]:
-    _filters(request, tasks.LIST_FILTERS)
+    refuse_unknown_params(request, tasks.LIST_FILTERS)
     filters = {k: v for k, v in (("batch", batch), ("gold", gold)) if v is not None}
     items, next_cursor = tasks.list_tasks(session, caller, project_id, filters, cursor, limit)
     return {"items": items, "next_cursor": next_cursor}
@@ -65,8 +65,9 @@ def update_task(project_id: int, task_id: int, body: TaskChanges, caller: Curren
 
 @router.delete("/{task_id}", status_code=204)
 def delete_task(project_id: int, task_id: int, caller: CurrentCaller,
-                session: DbSession) -> None:
-    tasks.delete_task(session, caller, project_id, task_id)
+                session: DbSession, force: bool = False) -> None:
+    """A task with submitted work is deleted only with `force=true` (its work goes too)."""
+    tasks.delete_task(session, caller, project_id, task_id, force=force)
 
 
 @router.get("/{task_id}/media/{field}")

@@ -72,7 +72,6 @@ def upgrade() -> None:
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('schema_version', sa.Integer(), nullable=False),
     sa.Column('guideline_version', sa.Integer(), nullable=False),
-    sa.Column('settings', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=True),
     sa.Column('created_at', accord.db.types.UtcDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', accord.db.types.UtcDateTime(timezone=True), nullable=False),
@@ -151,6 +150,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.create_index('ix_tasks_next', ['project_id', 'priority', 'id'], unique=False)
+        batch_op.create_index('ix_tasks_project_id', ['project_id', 'id'], unique=False)
         batch_op.create_index('ix_tasks_project_batch', ['project_id', 'batch', 'id'], unique=False)
 
     op.create_table('annotations',
@@ -182,6 +182,9 @@ def upgrade() -> None:
         batch_op.create_index('ix_annotations_author_status', ['author_id', 'status'], unique=False)
         batch_op.create_index('ix_annotations_project', ['project_id', 'id'], unique=False)
         batch_op.create_index('ix_annotations_task', ['task_id', 'id'], unique=False)
+        batch_op.create_index('uq_annotations_one_draft', ['task_id', 'author_id'], unique=True,
+                              sqlite_where=sa.text("status = 'draft'"),
+                              postgresql_where=sa.text("status = 'draft'"))
 
     op.create_table('flags',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -284,6 +287,7 @@ def downgrade() -> None:
 
     op.drop_table('flags')
     with op.batch_alter_table('annotations', schema=None) as batch_op:
+        batch_op.drop_index('uq_annotations_one_draft')
         batch_op.drop_index('ix_annotations_task')
         batch_op.drop_index('ix_annotations_project')
         batch_op.drop_index('ix_annotations_author_status')
@@ -291,6 +295,7 @@ def downgrade() -> None:
     op.drop_table('annotations')
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.drop_index('ix_tasks_project_batch')
+        batch_op.drop_index('ix_tasks_project_id')
         batch_op.drop_index('ix_tasks_next')
 
     op.drop_table('tasks')

@@ -1,0 +1,79 @@
+"""The migrations build the schema of `accord.db.tables`, undo it, and build it again.
+
+Each test gets its own empty database (a SQLite file, or a new PostgreSQL database), since
+migrating up and down cannot happen inside the rolled-back transaction other tests use.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, delete, insert, inspect, select, text, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from accord.db.engine import make_engine
+from accord.db.migrate import downgrade, migrate
+from accord.db.tables import Base
+
+ALEMBIC = "alembic_version"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path
+                 ) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'migrations.db'}")
+        yield engine
+        engine.dispose()
+        return
+    server = make_url(request.getfixturevalue("postgres_url"))
+    name = f"accord_migrations_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        engine = make_engine(server.set(database=name).render_as_string(hide_password=False))
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def table_names(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names()) - {ALEMBIC}
+
+
+def test_migrations_go_up_to_the_model_down_to_nothing_and_up_again(
+        empty_engine: Engine) -> None:
+    expected = set(Base.metadata.tables)
+    assert table_names(empty_engine) == set()
+    migrate(empty_engine, "head")
+    assert table_names(empty_engine) == expected
+    downgrade(empty_engine, "base")
+    assert table_names(empty_engine) == set()
+    migrate(empty_engine, "head")  # fails if the downgrade left a trigger or function behind
+    assert table_names(empty_engine) == expected
+
+
+def test_the_migrated_audit_log_refuses_update_and_delete(empty_engine: Engine) -> None:
+    migrate(empty_engine, "head")
+    audit_log = Base.metadata.tables["audit_log"]
+    with empty_engine.begin() as connection:
+        connection.execute(insert(audit_log).values(
+            at=datetime.now(UTC), action="project.create", object_type="project", details={}))
+    for statement in (update(audit_log).values(action="nothing.happened"), delete(audit_log)):
+        with pytest.raises(DBAPIError, match="audit_log is append-only"), \
+                empty_engine.begin() as connection:
+            connection.execute(statement)
+    with empty_engine.connect() as connection:
+        assert connection.execute(select(audit_log.c.action)).scalars().all() == [
+            "project.create"]
