@@ -51,7 +51,8 @@ class Settings(BaseSettings):
                                    "key kept in <data_dir>/secret_key (mode 0600)")
     host: str = Field("127.0.0.1", description="Address `accord serve` binds to")
     port: int = Field(8080, gt=0, lt=65536, description="Port `accord serve` listens on")
-    dev: bool = Field(False, description="Development mode: allows a weak secret key")
+    dev: bool = Field(False, description="Development mode: allows a weak secret key, on a "
+                      "loopback address only")
     debug: bool = Field(False, description="Include stack traces in 500 responses")
     session_ttl_s: int = Field(14 * 24 * 3600, gt=0, description="Browser session lifetime")
     login_attempts_per_window: int = Field(10, gt=0, description="Failed logins allowed per "

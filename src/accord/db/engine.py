@@ -8,11 +8,13 @@ the lock instead of failing with "database is locked" half-way through a transac
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -21,7 +23,16 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE = {"sqlite_begin": "IMMEDIATE"}
 
 
+def _json_dumps(value: Any) -> str:
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # integers beyond 64 bits: the standard library writes them
+        return json.dumps(value, ensure_ascii=False)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for `url`; JSON columns are (de)serialised with orjson, 5-10x faster."""
+    kwargs = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads, **kwargs}
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -33,7 +44,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # psycopg prepares statements after five runs, and PostgreSQL's generic plan for a
+    # 2,000-value IN list is 50x slower than a custom one: bulk imports crawl. Don't prepare.
+    return create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None},
+                         **kwargs)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -51,10 +65,6 @@ def _configure_sqlite(engine: Engine) -> None:
     def on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
-
-
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
 
 
 @contextmanager

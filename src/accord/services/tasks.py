@@ -126,10 +126,17 @@ def _insert_chunk(session: Session, project_id: int, records: list[TaskRecord],
     if not fresh:
         return 0, len(records), 0, 0
     now = utcnow()
-    ids = session.scalars(insert(Task).returning(Task.id, sort_by_parameter_order=True), [
+    # one executemany without RETURNING: on SQLite, ordered RETURNING falls back to a
+    # statement per row, five times slower
+    session.execute(insert(Task), [
         {"project_id": project_id, "data": r.data, "media_url": r.media_url, "batch": r.batch,
          "priority": r.priority, "gold": r.gold, "is_gold": r.gold is not None,
-         "content_hash": digest, "created_at": now} for r, digest in fresh]).all()
+         "content_hash": digest, "created_at": now} for r, digest in fresh])
+    if not any(r.annotations or r.predictions for r, _ in fresh):
+        return len(fresh), len(records) - len(fresh), 0, 0
+    id_of = dict(session.execute(select(Task.content_hash, Task.id).where(
+        Task.project_id == project_id, Task.content_hash.in_([d for _, d in fresh]))).all())
+    ids = [id_of[digest] for _, digest in fresh]
     annotations = [
         {"task_id": task_id, "project_id": project_id, "regions": a.regions,
          "author_id": authors.get(a.author, caller.user_id) if a.author else caller.user_id,
