@@ -77,3 +77,20 @@ def test_the_migrated_audit_log_refuses_update_and_delete(empty_engine: Engine) 
     with empty_engine.connect() as connection:
         assert connection.execute(select(audit_log.c.action)).scalars().all() == [
             "project.create"]
+
+
+def test_the_head_constant_is_alembics_newest_revision():
+    from alembic.script import ScriptDirectory
+
+    from accord.db.migrate import HEAD, alembic_config
+    script = ScriptDirectory.from_config(alembic_config(make_engine("sqlite://")))
+    assert script.get_current_head() == HEAD
+
+
+def test_the_migrations_build_exactly_the_tables_the_code_declares(empty_engine: Engine):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    migrate(empty_engine, "head")
+    with empty_engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []

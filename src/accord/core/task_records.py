@@ -24,6 +24,7 @@ TASK_KEYS = frozenset({"id", "data", "media_url", "batch", "priority", "gold", "
 ANNOTATION_KEYS = frozenset({"id", "regions", "author", "lead_time_s", "status", "stage",
                              "schema_version", "guideline_version", "submitted_at"})
 PREDICTION_KEYS = frozenset({"id", "regions", "model_version", "score"})
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 MAX_BATCH_CHARS = 200
 MAX_MEDIA_URL_CHARS = 2048
 MAX_REGIONS = 10_000
@@ -68,8 +69,7 @@ class TaskRecord:
     @property
     def content_hash(self) -> str:
         """Identity of a task's content, so re-running an import adds no duplicates."""
-        canonical = json.dumps([self.data, self.media_url], sort_keys=True,
-                               separators=(",", ":"), ensure_ascii=False)
+        canonical = _CANONICAL.encode([self.data, self.media_url])
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -78,6 +78,8 @@ def _fail(where: str, message: str) -> InputError:
 
 
 def _unknown(raw: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
+    if raw.keys() <= allowed:
+        return
     extra = sorted(set(raw) - allowed)
     if extra:
         raise _fail(f"{where}.{extra[0]}", f"unknown field; allowed: {', '.join(sorted(allowed))}")
@@ -193,15 +195,20 @@ def parse_task_record(raw: Any) -> TaskRecord:
     batch = raw.get("batch", "")
     if not isinstance(batch, str) or len(batch) > MAX_BATCH_CHARS:
         raise _fail("batch", f"expected a string of at most {MAX_BATCH_CHARS} characters")
-    gold = raw.get("gold")
+    gold, annotations, predictions = (raw.get(k) for k in ("gold", "annotations",
+                                                             "predictions"))
+    priority = raw.get("priority", 0)
     return TaskRecord(
         data=dict(data), media_url=media_url, batch=batch,
-        priority=_number(raw.get("priority", 0), "priority", int),
+        priority=priority if priority == 0 and type(priority) is int else _number(
+            priority, "priority", int),
         gold=None if gold is None else _regions(gold, "gold"),
-        annotations=tuple(_annotation(a, f"annotations[{i}]")
-                          for i, a in enumerate(_list(raw.get("annotations"), "annotations"))),
-        predictions=tuple(parse_prediction(p, f"predictions[{i}]")
-                          for i, p in enumerate(_list(raw.get("predictions"), "predictions"))))
+        annotations=() if annotations is None else tuple(
+            _annotation(a, f"annotations[{i}]")
+            for i, a in enumerate(_list(annotations, "annotations"))),
+        predictions=() if predictions is None else tuple(
+            parse_prediction(p, f"predictions[{i}]")
+            for i, p in enumerate(_list(predictions, "predictions"))))
 
 
 def _list(value: Any, where: str) -> list[Any]:

@@ -126,9 +126,9 @@ def _insert_chunk(session: Session, project_id: int, records: list[TaskRecord],
     if not fresh:
         return 0, len(records), 0, 0
     now = utcnow()
-    # one executemany without RETURNING: on SQLite, ordered RETURNING falls back to a
-    # statement per row, five times slower
-    session.execute(insert(Task), [
+    # Core executemany without RETURNING: on SQLite, ordered RETURNING falls back to a
+    # statement per row, and the ORM's bulk path costs as much again as the database
+    session.connection().execute(insert(Task.__table__), [
         {"project_id": project_id, "data": r.data, "media_url": r.media_url, "batch": r.batch,
          "priority": r.priority, "gold": r.gold, "is_gold": r.gold is not None,
          "content_hash": digest, "created_at": now} for r, digest in fresh])
@@ -151,9 +151,9 @@ def _insert_chunk(session: Session, project_id: int, records: list[TaskRecord],
          "model_version": p.model_version, "score": p.score, "created_at": now}
         for task_id, (r, _) in zip(ids, fresh, strict=True) for p in r.predictions]
     if annotations:
-        session.execute(insert(Annotation), annotations)
+        session.connection().execute(insert(Annotation.__table__), annotations)
     if predictions:
-        session.execute(insert(Prediction), predictions)
+        session.connection().execute(insert(Prediction.__table__), predictions)
     return len(fresh), len(records) - len(fresh), len(annotations), len(predictions)
 
 
