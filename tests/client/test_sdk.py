@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 from sdk_support import Recording, scene
 
@@ -192,3 +193,25 @@ def test_a_client_given_an_http_client_sends_its_token_and_closes_it(
     with Client(http=http()) as anonymous, pytest.raises(ApiError) as caught:
         anonymous.me()
     assert caught.value.status == 401 and caught.value.code == "not_authenticated"
+
+
+def test_a_submission_whose_response_was_lost_is_retried_and_stored_once(sdk, world) -> None:
+    accord = sdk("annotator")
+    http = accord._http
+    original = http.request
+    calls = {"n": 0}
+
+    def flaky(method, url, **kwargs):  # type: ignore[no-untyped-def]
+        response = original(method, url, **kwargs)
+        calls["n"] += 1
+        if method == "POST" and calls["n"] == 1:
+            raise httpx.ReadTimeout("the proxy dropped the response")  # stored, but lost
+        return response
+
+    http.request = flaky
+    first = accord.submit_annotation(world.project_id, world.task_ids[1], [box()],
+                                     idempotency_key="retry-me")
+    http.request = original
+    stored = list(accord.list_annotations(world.project_id, world.task_ids[1]))
+    assert [a["id"] for a in stored] == [first["id"]]
+    assert calls["n"] >= 2

@@ -10,16 +10,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from accord import formats
 from accord.client import Client
-from accord.core.errors import InputError, NotFound
+from accord.core.errors import InputError
 from accord.db.engine import make_engine, read_session, write_session
 from accord.db.migrate import migrate
-from accord.db.tables import User
-from accord.services import projects, tasks, users
+from accord.services import datasets, projects, users
 from accord.services.caller import Caller
 from accord.settings import Settings
 
@@ -94,13 +93,8 @@ class LocalBackend(_Closing):
 
     def _caller(self, session: Session) -> Caller:
         if self.as_email:
-            user = users.find_user_by_email(session, self.as_email)
-        else:
-            user = session.scalar(select(User).where(User.is_admin).order_by(User.id).limit(1))
-            if user is None:
-                raise NotFound("there is no admin yet; create one with "
-                               "`accord user add EMAIL --role admin`")
-        return Caller(user_id=user.id, email=user.email, is_admin=user.is_admin)
+            return users.caller_for(session, self.as_email)
+        return users.first_admin(session)
 
     def add_user(self, email: str, *, name: str, password: str | None,
                  is_admin: bool) -> dict[str, Any]:
@@ -132,26 +126,19 @@ class LocalBackend(_Closing):
 
     def import_file(self, project_id: int, path: Path, format: str,
                     progress: Callable[[int], None]) -> dict[str, Any]:
-        read = formats.reader(format)
+        formats.reader(format)  # an unknown format fails before the file is opened
         with write_session(self.engine) as session, path.open("rb") as handle:
-            caller = self._caller(session)
-            projects.get_project(session, project_id)
             counted = CountingReader(handle, progress)
-            report = tasks.import_records(session, caller, project_id,
-                                          read(counted, path.name))  # type: ignore[arg-type]
-        return {"created": report.created, "skipped_duplicates": report.skipped_duplicates,
-                "annotations": report.annotations, "predictions": report.predictions}
+            return datasets.import_file(session, self._caller(session), project_id,
+                                        counted, path.name, format)  # type: ignore[arg-type]
 
     def export(self, project_id: int, out: IO[bytes], format: str,
                progress: Callable[[int], None]) -> int:
-        write = formats.writer(format)
         written = 0
         with read_session(self.engine) as session:
-            projects.get_project(session, project_id)
-            for chunk in write(tasks.iter_records(session, project_id)):
+            for chunk in datasets.export_chunks(session, project_id, format, progress):
                 out.write(chunk)
                 written += len(chunk)
-                progress(len(chunk))
         return written
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -11,6 +12,10 @@ from typing import IO, Any, Protocol
 import httpx
 
 from accord.client.errors import ApiError
+
+#: Statuses after which the same submission may simply be sent again.
+RETRYABLE = frozenset({0, 429, 502, 503, 504})
+SUBMIT_ATTEMPTS = 3
 
 
 class HttpClient(Protocol):
@@ -202,12 +207,22 @@ class Client:
                           *, lead_time_s: float | None = None,
                           schema_version: int | None = None,
                           idempotency_key: str | None = None) -> dict[str, Any]:
-        """Submit; retried with the same idempotency key (one is made if none is given)."""
+        """Submit, retrying lost or refused-for-now attempts with one idempotency key, so a
+        retry never stores the work twice (a key is made if none is given)."""
         key = idempotency_key or uuid.uuid4().hex
-        return self._call("POST", f"/api/projects/{project_id}/tasks/{task_id}/annotations",
-                          json={"regions": regions, "lead_time_s": lead_time_s,
-                                "schema_version": schema_version},
-                          headers={"Idempotency-Key": key})
+        for attempt in range(SUBMIT_ATTEMPTS):
+            try:
+                return self._call(
+                    "POST", f"/api/projects/{project_id}/tasks/{task_id}/annotations",
+                    json={"regions": regions, "lead_time_s": lead_time_s,
+                          "schema_version": schema_version},
+                    headers={"Idempotency-Key": key})
+            except ApiError as error:
+                if error.status not in RETRYABLE or attempt == SUBMIT_ATTEMPTS - 1:
+                    raise
+                time.sleep(min(float(error.details.get("retry_after_s", 0)) or 0.5 * 2**attempt,
+                               30.0))
+        raise AssertionError("unreachable")
 
     def list_annotations(self, project_id: int, task_id: int | None = None
                          ) -> Iterator[dict[str, Any]]:

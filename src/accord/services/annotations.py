@@ -159,6 +159,11 @@ def get_annotation(session: Session, caller: Caller, project_id: int, annotation
     return annotation
 
 
+def read_annotation(session: Session, caller: Caller, project_id: int, annotation_id: int
+                    ) -> dict[str, Any]:
+    return annotation_view(get_annotation(session, caller, project_id, annotation_id))
+
+
 def list_annotations(session: Session, caller: Caller, project_id: int, *,
                      task_id: int | None = None, cursor: str | None = None,
                      limit: int = 100) -> tuple[list[dict[str, Any]], str | None]:

@@ -164,6 +164,11 @@ def get_task(session: Session, project_id: int, task_id: int) -> Task:
     return task
 
 
+def read_task(session: Session, caller: Caller, project_id: int, task_id: int
+              ) -> dict[str, Any]:
+    return task_view(get_task(session, project_id, task_id), caller)
+
+
 def task_view(task: Task, caller: Caller) -> dict[str, Any]:
     """Annotators get no sign of whether a task is gold, so honeypots stay hidden."""
     view = {"id": task.id, "project_id": task.project_id, "data": task.data,

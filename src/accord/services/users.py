@@ -59,6 +59,20 @@ def create_user(session: Session, caller: Caller | None, email: str, *, name: st
     return user_view(user)
 
 
+def first_admin(session: Session) -> Caller:
+    """The oldest admin: whom the local CLI acts as by default."""
+    user = session.scalar(select(User).where(User.is_admin).order_by(User.id).limit(1))
+    if user is None:
+        raise NotFound("there is no admin yet; create one with "
+                       "`accord user add EMAIL --role admin`")
+    return Caller(user_id=user.id, email=user.email, is_admin=True)
+
+
+def caller_for(session: Session, email: str) -> Caller:
+    user = find_user_by_email(session, email)
+    return Caller(user_id=user.id, email=user.email, is_admin=user.is_admin)
+
+
 def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
@@ -132,7 +146,7 @@ def _check_may_change(caller: Caller, user: User, changes: dict[str, Any],
 
 def token_view(token: ApiToken) -> dict[str, Any]:
     return {"id": token.id, "name": token.name, "prefix": token.prefix,
-            "created_at": token.created_at, "last_used_at": token.last_used_at,
+            "created_at": token.created_at,
             "revoked": token.revoked_at is not None}
 
 

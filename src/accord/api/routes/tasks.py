@@ -9,9 +9,8 @@ from fastapi.responses import FileResponse
 
 from accord.api.deps import CurrentCaller, DbSession, State
 from accord.api.schemas import DraftBody, NewComment, NewFlag, NewTasks, SubmitBody, TaskChanges
-from accord.core.errors import InputError, NotFound
-from accord.media import local
-from accord.services import annotations, discussions, predictions, tasks
+from accord.core.errors import InputError
+from accord.services import annotations, discussions, media, predictions, tasks
 
 router = APIRouter(prefix="/api/projects/{project_id}/tasks", tags=["tasks"])
 PAGING = {"cursor", "limit"}
@@ -53,7 +52,7 @@ def create_tasks(project_id: int, body: NewTasks, caller: CurrentCaller, session
 @router.get("/{task_id}")
 def read_task(project_id: int, task_id: int, caller: CurrentCaller,
               session: DbSession) -> dict[str, Any]:
-    return tasks.task_view(tasks.get_task(session, project_id, task_id), caller)
+    return tasks.read_task(session, caller, project_id, task_id)
 
 
 @router.patch("/{task_id}")
@@ -74,16 +73,10 @@ def delete_task(project_id: int, task_id: int, caller: CurrentCaller,
 def task_media(project_id: int, task_id: int, field: str, session: DbSession,
                state: State) -> FileResponse:
     """The local file a task's data field names; only files a visible task references."""
-    task = tasks.get_task(session, project_id, task_id)
-    key = task.data.get(field)
-    if not isinstance(key, str):
-        raise NotFound(f"task {task_id} has no media in field {field!r}", field=field)
-    path = local.resolve(state.settings.data_dir / "media", key)
-    with path.open("rb") as handle:
-        media_type = local.sniff(handle.read(16))
-    disposition = "inline" if local.is_inline(media_type) else "attachment"
-    return FileResponse(path, media_type=media_type, content_disposition_type=disposition,
-                        filename=path.name)
+    found = media.task_media(session, state.settings.data_dir / "media", project_id, task_id,
+                             field)
+    return FileResponse(found.path, media_type=found.media_type, filename=found.path.name,
+                        content_disposition_type="inline" if found.inline else "attachment")
 
 
 @router.get("/{task_id}/draft")

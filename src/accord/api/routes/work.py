@@ -26,15 +26,16 @@ def list_annotations(project_id: int, caller: CurrentCaller, session: DbSession,
 @router.get("/annotations/{annotation_id}")
 def read_annotation(project_id: int, annotation_id: int, caller: CurrentCaller,
                     session: DbSession) -> dict[str, Any]:
-    return annotations.annotation_view(
-        annotations.get_annotation(session, caller, project_id, annotation_id))
+    return annotations.read_annotation(session, caller, project_id, annotation_id)
 
 
 @router.get("/annotations/{annotation_id}/reviews")
 def list_annotation_reviews(project_id: int, annotation_id: int, caller: CurrentCaller,
-                            session: DbSession) -> dict[str, Any]:
+                            session: DbSession, cursor: str | None = None,
+                            limit: int = 100) -> dict[str, Any]:
     items, next_cursor = reviews.list_reviews(session, caller, project_id,
-                                              annotation_id=annotation_id, limit=1000)
+                                              annotation_id=annotation_id, cursor=cursor,
+                                              limit=limit)
     return {"items": items, "next_cursor": next_cursor}
 
 

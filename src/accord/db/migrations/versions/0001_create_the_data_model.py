@@ -57,7 +57,6 @@ def upgrade() -> None:
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('prefix', sa.String(length=16), nullable=False),
     sa.Column('created_at', accord.db.types.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('last_used_at', accord.db.types.UtcDateTime(timezone=True), nullable=True),
     sa.Column('revoked_at', accord.db.types.UtcDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),

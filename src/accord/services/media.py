@@ -1,0 +1,31 @@
+"""Serving task media: only files that a task the caller can see references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from accord.core.errors import NotFound
+from accord.media import local
+from accord.services import tasks
+
+
+@dataclass(frozen=True, slots=True)
+class MediaFile:
+    path: Path
+    media_type: str
+    inline: bool
+
+
+def task_media(session: Session, media_root: Path, project_id: int, task_id: int,
+               field: str) -> MediaFile:
+    task = tasks.get_task(session, project_id, task_id)
+    key = task.data.get(field)
+    if not isinstance(key, str):
+        raise NotFound(f"task {task_id} has no media in field {field!r}", field=field)
+    path = local.resolve(media_root, key)
+    with path.open("rb") as handle:
+        media_type = local.sniff(handle.read(16))
+    return MediaFile(path, media_type, local.is_inline(media_type))
