@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 from accord.db.engine import make_engine  # noqa: E402
 from accord.db.migrate import migrate  # noqa: E402
 from postgres_server import running_postgres  # noqa: E402
+
+
+# Shared machines are slow and noisy: no per-example deadline; in CI, the same examples on
+# every run, so a red build is reproducible and never a roll of the dice.
+hypothesis_settings.register_profile("default", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True,
+                                     print_blob=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 @pytest.fixture(scope="session")
