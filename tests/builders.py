@@ -53,6 +53,8 @@ class World:
     annotation_id: int = 0
     flag_id: int = 0
     spare_tokens: dict[str, int] = field(default_factory=dict)
+    comments: dict[str, int] = field(default_factory=dict)
+    prediction_id: int = 0
 
 
 def make_world(session: Session) -> World:

@@ -24,7 +24,6 @@ from accord.db.engine import make_engine  # noqa: E402
 from accord.db.migrate import migrate  # noqa: E402
 from postgres_server import running_postgres  # noqa: E402
 
-
 # Shared machines are slow and noisy: no per-example deadline; in CI, the same examples on
 # every run, so a red build is reproducible and never a roll of the dice.
 hypothesis_settings.register_profile("default", deadline=None)

@@ -16,8 +16,10 @@ from sqlalchemy import Connection, MetaData, select
 from sqlalchemy.orm import Session
 
 from accord.api.access import EXPECTED, PRINCIPALS, ROUTES
+from accord.core.records import Role
 from accord.services import users, versions
-from accord.services.discussions import add_flag
+from accord.services.discussions import add_comment, add_flag
+from accord.services.predictions import create_predictions, list_predictions
 from builders import SCHEMA, SECRET, World, box, caller_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
@@ -56,6 +58,9 @@ def bodies(world: World) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", P + "/tasks/{task_id}/annotations"): {"json": {"regions": [box()]}},
         ("POST", P + "/tasks/{task_id}/comments"): {"json": {"body": "Is this a car?"}},
         ("POST", P + "/tasks/{task_id}/flags"): {"json": {"note": "Blurry"}},
+        ("PATCH", P + "/tasks/{task_id}/comments/{comment_id}"): {"json": {"body": "edited"}},
+        ("DELETE", P + "/tasks/{task_id}/comments/{comment_id}"): {},
+        ("DELETE", P + "/predictions/{prediction_id}"): {},
         ("POST", P + "/annotations/{annotation_id}/reviews"): {"json": {"verdict": "accept"}},
         ("POST", P + "/predictions"): {"json": {"predictions": [
             {"task_id": t, "regions": [box()], "model_version": "m1"}]}},
@@ -83,7 +88,8 @@ def principal_params(session: Session, world: World, principal: str, path: str
         "annotation_id": world.annotation_id, "version": 1,
         "user_id": me["id"] if path.startswith("/api/users") else world.users["annotator"]["id"],
         "flag_id": world.flag_id, "token_id": world.spare_tokens.get(principal, 1),
-        "field": "image"}
+        "field": "image", "comment_id": world.comments.get(principal, 1),
+        "prediction_id": world.prediction_id}
     return params
 
 
@@ -96,6 +102,15 @@ def matrix_world(world: World, session: Session, settings) -> World:  # type: ig
     world.flag_id = add_flag(session, manager, world.project_id, world.task_ids[1], "?")["id"]
     world.spare_tokens = {p: users.create_token(session, None, world.users[p]["id"], SECRET,
                                                 "spare")["id"] for p in world.users}
+    # each member edits and deletes a comment of their own
+    world.comments = {p: add_comment(session, caller_of(world.users[p]).in_project(role),
+                                     world.project_id, world.task_ids[1], f"by {p}")["id"]
+                      for p, role in (("admin", Role.MANAGER), ("manager", Role.MANAGER),
+                                      ("reviewer", Role.REVIEWER),
+                                      ("annotator", Role.ANNOTATOR))}
+    create_predictions(session, manager, world.project_id,
+                       [{"task_id": world.task_ids[1], "regions": [], "model_version": "m0"}])
+    world.prediction_id = list_predictions(session, world.project_id, world.task_ids[1])[0]["id"]
     return world
 
 

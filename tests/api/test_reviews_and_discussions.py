@@ -86,3 +86,24 @@ def test_every_change_lands_in_the_audit_log_which_cannot_be_edited(as_, world, 
     with pytest.raises(DBAPIError, match="append-only"):
         session.execute(text("UPDATE audit_log SET action = 'forged'"))
     session.rollback()
+
+
+def test_only_the_author_edits_a_comment_and_a_manager_may_delete_it(as_, world):
+    url = f"/api/projects/{world.project_id}/tasks/{world.task_ids[0]}/comments"
+    comment = as_("reviewer").post(url, json={"body": "typo"}).json()
+    assert as_("reviewer").patch(f"{url}/{comment['id']}",
+                                 json={"body": "fixed"}).json()["body"] == "fixed"
+    assert as_("manager").patch(f"{url}/{comment['id']}", json={"body": "x"}).status_code == 403
+    assert as_("annotator").delete(f"{url}/{comment['id']}").status_code == 404
+    assert as_("manager").delete(f"{url}/{comment['id']}").status_code == 204
+    assert as_("reviewer").get(url).json() == []
+
+
+def test_a_manager_deletes_a_stale_prediction(as_, world):
+    url = f"/api/projects/{world.project_id}"
+    as_("manager").post(f"{url}/predictions", json={"predictions": [
+        {"task_id": world.task_ids[0], "regions": [box()], "model_version": "old"}]})
+    [prediction] = as_("manager").get(f"{url}/tasks/{world.task_ids[0]}/predictions").json()
+    assert as_("manager").delete(f"{url}/predictions/{prediction['id']}").status_code == 204
+    assert as_("manager").get(f"{url}/tasks/{world.task_ids[0]}/predictions").json() == []
+    assert as_("manager").delete(f"{url}/predictions/{prediction['id']}").status_code == 404

@@ -93,6 +93,8 @@ ROUTES: Final[dict[tuple[str, str], Access]] = {
     ("GET", P + "/tasks/{task_id}/predictions"): Access.ANNOTATOR,
     ("GET", P + "/tasks/{task_id}/comments"): Access.ANNOTATOR,
     ("POST", P + "/tasks/{task_id}/comments"): Access.ANNOTATOR,
+    ("PATCH", P + "/tasks/{task_id}/comments/{comment_id}"): Access.ANNOTATOR,  # author only
+    ("DELETE", P + "/tasks/{task_id}/comments/{comment_id}"): Access.ANNOTATOR,  # or manager
     ("POST", P + "/tasks/{task_id}/flags"): Access.ANNOTATOR,
     ("GET", P + "/annotations"): Access.ANNOTATOR,
     ("GET", P + "/annotations/{annotation_id}"): Access.ANNOTATOR,
@@ -100,6 +102,7 @@ ROUTES: Final[dict[tuple[str, str], Access]] = {
     ("POST", P + "/annotations/{annotation_id}/reviews"): Access.REVIEWER,
     ("GET", P + "/reviews"): Access.ANNOTATOR,
     ("POST", P + "/predictions"): Access.MANAGER,
+    ("DELETE", P + "/predictions/{prediction_id}"): Access.MANAGER,
     ("GET", P + "/flags"): Access.REVIEWER,
     ("POST", P + "/flags/{flag_id}/resolve"): Access.MANAGER,
     ("GET", P + "/audit"): Access.MANAGER,

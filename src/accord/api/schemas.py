@@ -118,6 +118,10 @@ class NewComment(Body):
     region_id: str | None = Field(None, max_length=200)
 
 
+class CommentChanges(Body):
+    body: str
+
+
 class NewFlag(Body):
     note: str
 

@@ -252,6 +252,19 @@ class Client:
                           json={"body": body, "annotation_id": annotation_id,
                                 "region_id": region_id})
 
+    def edit_comment(self, project_id: int, task_id: int, comment_id: int, body: str
+                     ) -> dict[str, Any]:
+        return self._call("PATCH",
+                          f"/api/projects/{project_id}/tasks/{task_id}/comments/{comment_id}",
+                          json={"body": body})
+
+    def delete_comment(self, project_id: int, task_id: int, comment_id: int) -> None:
+        self._call("DELETE",
+                   f"/api/projects/{project_id}/tasks/{task_id}/comments/{comment_id}")
+
+    def delete_prediction(self, project_id: int, prediction_id: int) -> None:
+        self._call("DELETE", f"/api/projects/{project_id}/predictions/{prediction_id}")
+
     def flag_task(self, project_id: int, task_id: int, note: str) -> dict[str, Any]:
         return self._call("POST", f"/api/projects/{project_id}/tasks/{task_id}/flags",
                           json={"note": note})

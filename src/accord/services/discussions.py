@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from accord.core.errors import Conflict, InputError, NotFound
-from accord.core.records import FlagStatus
+from accord.core.errors import Conflict, InputError, NotFound, PermissionDenied
+from accord.core.records import FlagStatus, Role
 from accord.db.tables import Annotation, Comment, Flag
 from accord.db.types import utcnow
 from accord.services import annotations, audit, pagination, tasks
@@ -65,6 +65,40 @@ def list_comments(session: Session, caller: Caller, project_id: int, task_id: in
         stmt = stmt.where(or_(Comment.author_id == caller.user_id,
                               Comment.annotation_id.in_(own_work)))
     return [comment_view(c) for c in session.scalars(stmt)]
+
+
+def _comment(session: Session, project_id: int, task_id: int, comment_id: int,
+             caller: Caller) -> Comment:
+    comment = session.get(Comment, comment_id)
+    if (comment is None or comment.project_id != project_id or comment.task_id != task_id
+            or (not caller.sees_everything and comment.author_id != caller.user_id)):
+        raise NotFound(f"comment {comment_id} not found on task {task_id}",
+                       comment_id=comment_id)
+    return comment
+
+
+def edit_comment(session: Session, caller: Caller, project_id: int, task_id: int,
+                 comment_id: int, body: str) -> dict[str, Any]:
+    """Only the author edits a comment; everyone else who can see it gets a 403."""
+    comment = _comment(session, project_id, task_id, comment_id, caller)
+    if comment.author_id != caller.user_id:
+        raise PermissionDenied("only the author can edit a comment")
+    comment.body = _text(body, "body", required=True)
+    audit.record(session, caller, "comment.edit", "comment", comment.id, project_id)
+    session.commit()
+    return comment_view(comment)
+
+
+def delete_comment(session: Session, caller: Caller, project_id: int, task_id: int,
+                   comment_id: int) -> None:
+    """The author or a manager may delete a comment."""
+    comment = _comment(session, project_id, task_id, comment_id, caller)
+    if comment.author_id != caller.user_id and not (
+            caller.is_admin or caller.role == Role.MANAGER):
+        raise PermissionDenied("only the author or a manager can delete a comment")
+    session.delete(comment)
+    audit.record(session, caller, "comment.delete", "comment", comment_id, project_id)
+    session.commit()
 
 
 def flag_view(f: Flag) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from accord.core.errors import InputError
+from accord.core.errors import InputError, NotFound
 from accord.core.task_records import parse_prediction
 from accord.db.tables import Prediction, Task
 from accord.db.types import utcnow
@@ -52,6 +52,17 @@ def create_predictions(session: Session, caller: Caller, project_id: int,
                  count=len(rows))
     session.commit()
     return len(rows)
+
+
+def delete_prediction(session: Session, caller: Caller, project_id: int,
+                      prediction_id: int) -> None:
+    prediction = session.get(Prediction, prediction_id)
+    if prediction is None or prediction.project_id != project_id:
+        raise NotFound(f"prediction {prediction_id} not found in project {project_id}",
+                       prediction_id=prediction_id)
+    session.delete(prediction)
+    audit.record(session, caller, "prediction.delete", "prediction", prediction_id, project_id)
+    session.commit()
 
 
 def list_predictions(session: Session, project_id: int, task_id: int) -> list[dict[str, Any]]:

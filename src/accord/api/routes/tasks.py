@@ -8,7 +8,15 @@ from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import FileResponse
 
 from accord.api.deps import CurrentCaller, DbSession, State
-from accord.api.schemas import DraftBody, NewComment, NewFlag, NewTasks, SubmitBody, TaskChanges
+from accord.api.schemas import (
+    CommentChanges,
+    DraftBody,
+    NewComment,
+    NewFlag,
+    NewTasks,
+    SubmitBody,
+    TaskChanges,
+)
 from accord.core.errors import InputError
 from accord.services import annotations, discussions, media, predictions, tasks
 
@@ -141,6 +149,19 @@ def add_comment(project_id: int, task_id: int, body: NewComment, caller: Current
                 session: DbSession) -> dict[str, Any]:
     return discussions.add_comment(session, caller, project_id, task_id, body.body,
                                    body.annotation_id, body.region_id)
+
+
+@router.patch("/{task_id}/comments/{comment_id}")
+def edit_comment(project_id: int, task_id: int, comment_id: int, body: CommentChanges,
+                 caller: CurrentCaller, session: DbSession) -> dict[str, Any]:
+    return discussions.edit_comment(session, caller, project_id, task_id, comment_id,
+                                    body.body)
+
+
+@router.delete("/{task_id}/comments/{comment_id}", status_code=204)
+def delete_comment(project_id: int, task_id: int, comment_id: int, caller: CurrentCaller,
+                   session: DbSession) -> None:
+    discussions.delete_comment(session, caller, project_id, task_id, comment_id)
 
 
 @router.post("/{task_id}/flags", status_code=201)

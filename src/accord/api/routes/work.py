@@ -64,6 +64,12 @@ def create_predictions(project_id: int, body: NewPredictions, caller: CurrentCal
     return {"created": count}
 
 
+@router.delete("/predictions/{prediction_id}", status_code=204)
+def delete_prediction(project_id: int, prediction_id: int, caller: CurrentCaller,
+                      session: DbSession) -> None:
+    predictions.delete_prediction(session, caller, project_id, prediction_id)
+
+
 @router.get("/flags")
 def list_flags(project_id: int, session: DbSession, status: FlagStatus | None = None,
                cursor: str | None = None, limit: int = 100) -> dict[str, Any]:
