@@ -68,3 +68,7 @@ def test_a_non_admin_cannot_make_themselves_admin_even_as_a_no_op(as_, world):
 def test_the_health_endpoint_reports_the_database(client):
     body = client.get("/api/health").json()
     assert body["ok"] is True and body["database"] in {"sqlite", "postgresql"}
+
+
+def test_pages_answer_head_requests_like_get(client):
+    assert client.head("/login").status_code == client.get("/login").status_code

@@ -46,7 +46,7 @@ def install(app: FastAPI, web_root: Path = WEB_ROOT) -> None:
     if (web_root / "assets").is_dir():
         app.mount("/assets", StaticFiles(directory=web_root / "assets"), name="assets")
 
-    @app.get("/{path:path}", include_in_schema=False)
+    @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     def single_page_app(path: str, request: Request) -> Any:
         if path.startswith("api/") or path == "api":
             return error_response(404, "not_found", "no such route")
