@@ -48,7 +48,7 @@ from accord.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from postgres_server import find_bin_dir, free_port, running_postgres  # noqa: E402
+from servers import find_bin_dir, free_port, running_postgres  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Task import"

@@ -20,9 +20,13 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from accord.api.app import create_app  # noqa: E402
+from accord.api.deps import db_session  # noqa: E402
 from accord.db.engine import make_engine  # noqa: E402
 from accord.db.migrate import migrate  # noqa: E402
-from postgres_server import running_postgres  # noqa: E402
+from accord.settings import Settings  # noqa: E402
+from builders import SECRET, World, make_world  # noqa: E402
+from servers import running_postgres  # noqa: E402
 
 # Shared machines are slow and noisy: no per-example deadline; in CI, the same examples on
 # every run, so a red build is reproducible and never a roll of the dice.
@@ -72,3 +76,31 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
             "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--no-first-run",
                      "--disable-quic"]}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", secret_key=SECRET,
+                    anonymous_requests_per_minute=10_000)
+
+
+@pytest.fixture
+def app(settings: Settings, session: Session, engine):  # type: ignore[no-untyped-def]
+    app = create_app(settings, engine, web_root=settings.data_dir / "no-web")
+
+    def test_session() -> Iterator[Session]:
+        try:
+            yield session
+        except Exception:
+            session.rollback()  # as a request's own session would be discarded
+            raise
+
+    app.dependency_overrides[db_session] = test_session
+    return app
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    return make_world(session)
+
+

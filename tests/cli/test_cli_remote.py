@@ -21,7 +21,7 @@ from cli_support import (
 from typer.testing import CliRunner
 
 from accord.cli.main import cli
-from postgres_server import free_port
+from servers import free_port
 
 
 def run_the_same_session(accord: Accord, tmp_path: Path, schema_file: Path,

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
-from postgres_server import free_port
+from servers import running_accord
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -33,28 +30,9 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir = tmp_path_factory.mktemp("live") / "data"
-    port = free_port()
-    log = (tmp_path_factory.getbasetemp() / "server.log").open("w")
-    env = {**os.environ, "ACCORD_DATA_DIR": str(data_dir)}
-    process = subprocess.Popen([sys.executable, "-m", "accord", "serve", "--port", str(port)],
-                               stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"accord serve did not start; see {log.name}")
-        time.sleep(0.2)
-    yield LiveServer(url, data_dir)
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    root = tmp_path_factory.mktemp("live")
+    with running_accord(root / "data", root / "server.log") as url:
+        yield LiveServer(url, root / "data")
 
 
 @pytest.fixture

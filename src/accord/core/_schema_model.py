@@ -13,25 +13,6 @@ from typing import Any, Final
 
 from accord.core._json_reader import describe, is_kind
 
-__all__ = [
-    "RULES_BY_TYPE",
-    "SOURCE_TYPES",
-    "AttributeDef",
-    "AttributeType",
-    "AttributeValue",
-    "ClassDef",
-    "DataField",
-    "DataType",
-    "LabelDef",
-    "LabelType",
-    "RatingAnchor",
-    "RatingScale",
-    "Rules",
-    "Schema",
-    "attribute_value_problem",
-]
-
-
 class DataType(StrEnum):
     IMAGE = "image"
     TEXT = "text"

@@ -1,4 +1,4 @@
-"""A throw-away PostgreSQL server started from the installed binaries for one test run.
+"""Servers the tests start for real: a throw-away PostgreSQL, and `accord serve` itself.
 
 PostgreSQL refuses to run as root, so when we are root the server runs as `postgres`.
 """
@@ -59,3 +59,42 @@ def running_postgres() -> Iterator[str]:
         subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m",
                                         "immediate", "stop"]), capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def running_accord(data_dir: Path, log_path: Path) -> Iterator[str]:
+    """`accord serve` in a subprocess on a free loopback port; yields its URL.
+
+    Only this test's settings reach it: ACCORD_* variables of the surrounding shell do not.
+    """
+    import sys
+    import time
+
+    import httpx
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
+    env["ACCORD_DATA_DIR"] = str(data_dir)
+    with log_path.open("w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "accord", "serve", "--host",
+                                    "127.0.0.1", "--port", str(port)],
+                                   stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"accord serve did not start:\n{log_path.read_text()}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
