@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from accord.core._json_reader import describe, is_kind
 
+
 class DataType(StrEnum):
     IMAGE = "image"
     TEXT = "text"
