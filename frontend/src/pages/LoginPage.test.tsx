@@ -9,14 +9,11 @@ import {
   queryAllByRole,
   renderApp,
   routeFetch,
+  session,
   typeInto,
   type Rendered,
 } from "../test/dom";
 
-const session = {
-  user: { id: 1, email: "ann@example.com", name: "Ann", is_admin: false },
-  csrf_token: "csrf-1",
-};
 
 let rendered: Rendered | undefined;
 afterEach(() => {

@@ -10,13 +10,10 @@ import {
   queryAllByRole,
   renderApp,
   routeFetch,
+  session,
   type Rendered,
 } from "../test/dom";
 
-const session = {
-  user: { id: 1, email: "ann@example.com", name: "Ann", is_admin: false },
-  csrf_token: "csrf-1",
-};
 
 function project(id: number, overrides: Partial<ProjectSummary> = {}): ProjectSummary {
   return {

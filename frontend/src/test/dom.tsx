@@ -154,3 +154,9 @@ export function renderApp(path: string, fetch: typeof globalThis.fetch): Promise
     </MemoryRouter>,
   );
 }
+
+/** What `GET /api/auth/session` answers for a signed-in annotator in these tests. */
+export const session = {
+  user: { id: 1, email: "ann@example.com", name: "Ann", is_admin: false },
+  csrf_token: "csrf-1",
+};
