@@ -110,3 +110,11 @@ def test_api_tokens_are_listed_without_their_secret_and_can_be_revoked(as_, worl
     assert client.delete(f"/api/auth/tokens/{created['id']}").status_code == 204
     with TestClient(client.app, headers={"Authorization": f"Bearer {created['token']}"}) as c:
         assert c.get("/api/auth/me").status_code == 401
+
+
+def test_one_address_spraying_many_accounts_is_throttled(app, client, world):
+    app.state.accord.settings.login_attempts_per_window = 2  # 10 per address
+    statuses = [client.post("/api/auth/login", json={"email": f"guess{i}@example.org",
+                                                     "password": "wrong-pass"}).status_code
+                for i in range(12)]
+    assert statuses[:10] == [401] * 10 and statuses[10:] == [429, 429]

@@ -24,6 +24,9 @@ from accord.db.types import UtcDateTime, utcnow
 from accord.services import audit
 from accord.services.caller import Caller
 
+#: How many more failed logins one address may make across all accounts than on one.
+ADDRESS_FACTOR = 5
+
 
 @cache
 def _dummy_hash() -> str:
@@ -84,22 +87,33 @@ def hit_rate_limit(session: Session, key: str, limit: int, window_s: int) -> Non
 
 def login(session: Session, email: str, password: str, client: str, secret: str, *,
           ttl_s: int, attempts: int, window_s: int) -> LoginResult:
+    """Check the password and open a session.
+
+    Failures are counted per account and address (`attempts` per window) and per address
+    alone (`attempts` × ADDRESS_FACTOR, against spraying many accounts); past either limit
+    even a correct password gets 429 until the window ends.
+    """
     email = email.strip().lower()
-    throttle_key = f"login:{email}:{client}"
-    if _count(session, throttle_key, window_s) >= attempts:
-        hit_rate_limit(session, throttle_key, attempts, window_s)
+    limits = ((f"login:{email}:{client}", attempts), (f"login-address:{client}",
+                                                      attempts * ADDRESS_FACTOR))
+    for key, limit in limits:
+        if _count(session, key, window_s) >= limit:
+            hit_rate_limit(session, key, limit, window_s)
     user = session.scalar(select(User).where(User.email == email))
     # an unknown email costs the same scrypt as a known one, so timing reveals nothing
     matches = verify_password(password, user.password_hash if user else _dummy_hash())
     if user is None or not matches or not user.is_active:
-        hit_rate_limit(session, throttle_key, attempts, window_s)
+        for key, limit in limits:
+            hit_rate_limit(session, key, limit, window_s)
         audit.record(session, None, "auth.login_failed", "user", user.id if user else None,
                      email=email)
         session.commit()
         raise NotAuthenticated("wrong email or password, or the account is disabled",
                                code="invalid_credentials")
     session.execute(delete(RateLimit).where(
-        RateLimit.key == hashlib.sha256(throttle_key.encode()).hexdigest()))
+        RateLimit.key == hashlib.sha256(limits[0][0].encode()).hexdigest()))
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id,
+                                             WebSession.expires_at <= utcnow()))
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(WebSession(token_hash=token_digest(token, secret), user_id=user.id,
                            csrf_token=csrf, expires_at=utcnow() + timedelta(seconds=ttl_s)))
