@@ -14,7 +14,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from accord import formats
-from accord.client import Client
 from accord.core.errors import InputError
 from accord.db.engine import make_engine, read_session, write_session
 from accord.db.migrate import migrate
@@ -48,15 +47,26 @@ class Backend(Protocol):
 
 
 class CountingReader:
-    """A binary file that reports how many bytes were consumed, for progress bars."""
+    """A binary file that reports how many bytes were consumed, for progress bars.
+
+    It reports every REPORT_BYTES, not every line: a progress bar update costs more than
+    reading a line.
+    """
+
+    REPORT_BYTES = 1 << 20
 
     def __init__(self, handle: IO[bytes], progress: Callable[[int], None]) -> None:
         self.handle, self.progress = handle, progress
 
     def __iter__(self) -> Iterator[bytes]:
+        pending = 0
         for line in self.handle:
-            self.progress(len(line))
+            pending += len(line)
+            if pending >= self.REPORT_BYTES:
+                self.progress(pending)
+                pending = 0
             yield line
+        self.progress(pending)
 
     def read(self, size: int = -1) -> bytes:
         chunk = self.handle.read(size)
@@ -150,6 +160,8 @@ class RemoteBackend(_Closing):
             raise InputError("--url needs an API token: pass --token or set ACCORD_TOKEN "
                              "(`accord token create EMAIL` on the server makes one)",
                              field="token")
+        from accord.client import Client  # httpx is loaded only for remote commands
+
         self.client = Client(url, token)
 
     def close(self) -> None:
