@@ -6,6 +6,7 @@ once and gives the same result either way.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -74,9 +75,11 @@ class CountingReader:
         return chunk
 
 
-class _Closing:
-    def close(self) -> None:
-        raise NotImplementedError
+class _Closing(ABC):
+    """A backend used in a `with` block is closed when the command ends."""
+
+    @abstractmethod
+    def close(self) -> None: ...
 
     def __enter__(self) -> _Closing:
         return self

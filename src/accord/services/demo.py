@@ -100,8 +100,7 @@ def _ensure_users(session: Any) -> dict[str, str]:
 
 
 def _caller(session: Any, email: str, role: Role | None = None) -> Caller:
-    user = users.find_user_by_email(session, email)
-    return Caller(user.id, user.email, user.is_admin, role)
+    return users.caller_for(session, email).in_project(role)
 
 
 def _make_project(session: Any, images: list[synthetic_shapes.ShapeImage],
