@@ -108,4 +108,6 @@ ROUTES: Final[dict[tuple[str, str], Access]] = {
     ("GET", P + "/audit"): Access.MANAGER,
     ("POST", P + "/import"): Access.MANAGER,
     ("GET", P + "/export"): Access.REVIEWER,
+    ("GET", P + "/qa/report"): Access.REVIEWER,
+    ("GET", P + "/qa/agreement"): Access.REVIEWER,
 }

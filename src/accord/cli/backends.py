@@ -18,7 +18,7 @@ from accord import formats
 from accord.core.errors import InputError
 from accord.db.engine import make_engine, read_session, write_session
 from accord.db.migrate import migrate
-from accord.services import datasets, projects, users
+from accord.services import datasets, projects, qa_report, users
 from accord.services.caller import Caller
 from accord.settings import Settings
 
@@ -39,6 +39,8 @@ class Backend(Protocol):
 
     def export(self, project_id: int, out: IO[bytes], format: str,
                progress: Callable[[int], None]) -> int: ...
+
+    def qa_report(self, project_id: int) -> dict[str, Any]: ...
 
     def close(self) -> None: ...
 
@@ -154,6 +156,10 @@ class LocalBackend(_Closing):
                 written += len(chunk)
         return written
 
+    def qa_report(self, project_id: int) -> dict[str, Any]:
+        with read_session(self.engine) as session:
+            return qa_report.project_report(session, self._caller(session), project_id)
+
 
 class RemoteBackend(_Closing):
     """Acts on a running server through the SDK, as the owner of the API token."""
@@ -203,3 +209,6 @@ class RemoteBackend(_Closing):
                 progress(len(chunk))
 
         return self.client.export(project_id, Counting(), format)  # type: ignore[arg-type]
+
+    def qa_report(self, project_id: int) -> dict[str, Any]:
+        return self.client.qa_report(project_id)

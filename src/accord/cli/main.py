@@ -15,13 +15,13 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
 from accord.cli.backends import Backend, LocalBackend, RemoteBackend
+from accord.cli.output import err, fail, out, print_json
+from accord.cli.qa import qa_cli, show_report
 from accord.client.errors import ApiError
 from accord.core.errors import DomainError
 from accord.settings import Settings
@@ -70,8 +70,6 @@ def describe_os_error(exc: OSError) -> str:
     return f"cannot use {where}: {reason}" if where else reason
 
 
-err = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
 cli = typer.Typer(cls=ReportingGroup, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Accord: self-hosted annotation in which label quality is measured.")
 user_cli = typer.Typer(no_args_is_help=True, help="Manage users.")
@@ -80,6 +78,7 @@ project_cli = typer.Typer(no_args_is_help=True, help="Manage projects.")
 cli.add_typer(user_cli, name="user")
 cli.add_typer(token_cli, name="token")
 cli.add_typer(project_cli, name="project")
+cli.add_typer(qa_cli, name="qa")
 
 # No `envvar` here: Settings reads ACCORD_DATA_DIR itself, so a value here is always a flag.
 DataDir = Annotated[Path | None, typer.Option(
@@ -106,15 +105,6 @@ def backend(data_dir: Path | None, url: str | None, token: str | None,
     if url:
         return RemoteBackend(url, token)
     return LocalBackend(settings_for(data_dir), as_email)
-
-
-def fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
-    return typer.Exit(1)
-
-
-def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, default=str, indent=2) + "\n")
 
 
 @user_cli.command("add")
@@ -222,6 +212,21 @@ def export(project: int,
     finally:
         partial.unlink(missing_ok=True)
     out.print(f"wrote {written} bytes to {output}", highlight=False)
+
+
+@qa_cli.command("report")
+def qa_report(project: int,
+              as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
+              data_dir: DataDir = None, url: Url = None, token: Token = None,
+              as_email: AsUser = None) -> None:
+    """A project's QA report: agreement per label and class, the annotator matrix, gold
+    accuracy, error categories and drift."""
+    with backend(data_dir, url, token, as_email) as target:
+        report = target.qa_report(project)
+    if as_json:
+        print_json(report)
+    else:
+        show_report(report)
 
 
 @cli.command()

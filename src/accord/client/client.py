@@ -300,3 +300,11 @@ class Client:
                 out.write(chunk)
                 written += len(chunk)
         return written
+
+    def qa_report(self, project_id: int) -> dict[str, Any]:
+        """The whole QA report: counts, agreement per label, gold accuracy, errors, drift."""
+        return self._call("GET", f"/api/projects/{project_id}/qa/report")
+
+    def qa_agreement(self, project_id: int) -> dict[str, Any]:
+        """Agreement per label, with every coefficient that applies and the annotator matrix."""
+        return self._call("GET", f"/api/projects/{project_id}/qa/agreement")

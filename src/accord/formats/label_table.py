@@ -114,6 +114,8 @@ def _csv_records(stream: IO[bytes], name: str) -> Iterator[Record]:
                          where=name) from None
     except csv.Error as exc:
         raise InputError(f"{name}, line {reader.line_num}: {exc}", where=name) from None
+    finally:
+        text.detach()  # the caller owns the stream and closes it
     return iter(_as_numbers(rows))
 
 

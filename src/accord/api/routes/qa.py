@@ -1,0 +1,25 @@
+"""The QA report and its sections, for the QA dashboard, the CLI and the SDK."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from accord.api.deps import CurrentCaller, DbSession
+from accord.services import qa_report
+
+router = APIRouter(prefix="/api/projects/{project_id}/qa", tags=["qa"])
+
+
+@router.get("/report")
+def read_report(project_id: int, caller: CurrentCaller, session: DbSession) -> dict[str, Any]:
+    """Every section at once: counts, agreement per label, gold accuracy, errors and drift."""
+    return qa_report.project_report(session, caller, project_id)
+
+
+@router.get("/agreement")
+def read_agreement(project_id: int, caller: CurrentCaller, session: DbSession
+                   ) -> dict[str, Any]:
+    """Agreement per label, with the coefficients that apply and the annotator matrix."""
+    return qa_report.project_report(session, caller, project_id, sections=("labels",))

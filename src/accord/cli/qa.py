@@ -1,0 +1,71 @@
+"""`accord qa`: agreement on a file of labels, and a project's whole QA report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from accord.cli.output import fail, out, print_json
+
+qa_cli = typer.Typer(no_args_is_help=True, help="Measure label quality.")
+
+METRIC_HELP = "percent, cohen, scott, fleiss, krippendorff or gwet"
+
+
+def _number(value: Any, digits: int = 3) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+@qa_cli.command("agreement")
+def agreement(
+    file: Path,
+    metric: Annotated[str, typer.Option(help=METRIC_HELP)] = "krippendorff",
+    level: Annotated[str | None, typer.Option(
+        help="krippendorff: nominal, ordinal, interval or ratio [default: nominal]")] = None,
+    weights: Annotated[str | None, typer.Option(help="cohen: linear or quadratic")] = None,
+    label: Annotated[str | None, typer.Option(
+        help="Which label of an export to compare (needed when it has several)")] = None,
+    format: Annotated[str | None, typer.Option(
+        "--format", "-f", help="csv, accord-jsonl or label-studio [default: by extension]")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
+) -> None:
+    """Inter-annotator agreement on FILE: a CSV `unit,annotator,label` (an empty label is
+    missing), an Accord JSONL export or a Label Studio JSON export."""
+    from accord.services.file_agreement import file_agreement
+
+    if not file.is_file():
+        raise fail(f"no such file: {file}")
+    result = file_agreement(file, metric, format=format, label=label,  # type: ignore[arg-type]
+                            level=level, weights=weights)
+    if as_json:
+        print_json(result)
+        return
+    title = f"{result['metric']}" + (f" ({result['level']})" if result["level"] else "")
+    table = Table("coefficient", "value", "units", "annotators", "observed", "expected",
+                  title=f"{result['file']}" + (f", label {result['label']}"
+                                               if result["label"] else ""))
+    table.add_row(title, _number(result["value"]), str(result["n_units"]),
+                  str(result["n_annotators"]), _number(result["observed"]),
+                  _number(result["expected"]))
+    out.print(table)
+    if result["value"] is None:
+        out.print(f"undefined: {result['undefined_because']}", highlight=False)
+
+
+def show_report(report: dict[str, Any]) -> None:
+    """The QA report as Rich tables, one per section."""
+    counts = report["counts"]
+    out.print(f"project {report['project_id']}: {counts['tasks']} tasks, "
+              f"{counts['annotations']} annotations by {counts['annotators']} annotators, "
+              f"{counts['gold_tasks']} gold tasks, {counts['reviews']} reviews",
+              highlight=False)
+    labels = Table("label", "type", "coefficient", "value", "units", title="Agreement")
+    for section in report.get("labels", []):
+        agreement = section["agreement"]
+        labels.add_row(section["label"], section["type"], section["primary"],
+                       _number(agreement.get("value")), str(agreement.get("n_units", "")))
+    out.print(labels)

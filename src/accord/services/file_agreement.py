@@ -1,0 +1,57 @@
+"""Agreement on a file of labels, as `accord qa agreement FILE` computes it (no database)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from accord.core.agreement import (
+    AgreementScore,
+    cohen_kappa,
+    fleiss_kappa,
+    gwet_ac1,
+    krippendorff_alpha,
+    percent_agreement,
+    scott_pi,
+)
+from accord.core.errors import InputError
+from accord.formats.label_table import Format, guess_format, read_label_table
+from accord.services.qa_json import to_json
+
+Metric = Literal["percent", "cohen", "scott", "fleiss", "krippendorff", "gwet"]
+METRICS: dict[str, Any] = {"percent": percent_agreement, "cohen": cohen_kappa,
+                           "scott": scott_pi, "fleiss": fleiss_kappa,
+                           "krippendorff": krippendorff_alpha, "gwet": gwet_ac1}
+
+
+def measure(records: Any, metric: Metric, *, level: str | None = None,
+            weights: str | None = None) -> AgreementScore:
+    """One coefficient; options that do not apply to the metric are refused, not ignored."""
+    if metric not in METRICS:
+        raise InputError(f"unknown metric {metric!r}; available: {', '.join(METRICS)}",
+                         field="metric")
+    if level is not None and metric != "krippendorff":
+        raise InputError(f"--level applies to krippendorff only, not {metric}", field="level")
+    if weights is not None and metric != "cohen":
+        raise InputError(f"--weights applies to cohen only, not {metric}", field="weights")
+    options: dict[str, Any] = {}
+    if level is not None:
+        options["level"] = level
+    if weights is not None:
+        options["weights"] = weights
+    return METRICS[metric](records, **options)
+
+
+def file_agreement(path: Path, metric: Metric, *, format: Format | None = None,
+                   label: str | None = None, level: str | None = None,
+                   weights: str | None = None) -> dict[str, Any]:
+    """The coefficient on the file's labels, as JSON: `value` and what it was computed on."""
+    format = format or guess_format(path)
+    with path.open("rb") as stream:
+        table = read_label_table(stream, path.name, format, label)
+    if not table.records:
+        raise InputError(f"{path.name}: no labels found", where=path.name)
+    score = measure(table.records, metric, level=level, weights=weights)
+    return {"file": path.name, "format": format, "label": table.label, "metric": metric,
+            "level": (level or "nominal") if metric == "krippendorff" else None,
+            "weights": weights, "n_annotators": len(table.annotators), **to_json(score)}

@@ -1,0 +1,116 @@
+"""What the QA report is computed from: a project's standing work, gold answers and reviews.
+
+Read in keyset pages (`PAGE` rows at a time) into plain core values, so the report never
+holds ORM objects. Standing work is every submitted or accepted annotation at the labeling
+stage, the latest per author and task; drafts, rejected and superseded work are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from accord.core.records import AnnotationStatus, Stage
+from accord.core.regions import Region, parse_regions_partial
+from accord.core.schema import Schema
+from accord.db.tables import Annotation, Review, Task, User
+from accord.services import versions
+
+PAGE = 5000
+STANDING = (AnnotationStatus.SUBMITTED, AnnotationStatus.ACCEPTED)
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """One annotator's standing answer to one task."""
+
+    annotation_id: int
+    task_id: int
+    author: str  # the author's email: stable across exports and instances
+    regions: tuple[Region, ...]
+    guideline_version: int
+    submitted_at: datetime | None
+    lead_time_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A reviewer's verdict on one annotation, with the error categories they chose."""
+
+    annotation_id: int
+    author: str
+    verdict: str
+    categories: tuple[str, ...]
+    guideline_version: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectWork:
+    schema: Schema | None
+    work: tuple[Work, ...]
+    gold: dict[int, tuple[Region, ...]]  # task id -> gold regions
+    reviews: tuple[Finding, ...]
+    tasks: int
+    unreadable_regions: int  # stored regions that no longer parse (kept out of the figures)
+
+    @property
+    def annotators(self) -> tuple[str, ...]:
+        return tuple(sorted({w.author for w in self.work}))
+
+
+def _pages(session: Session, stmt: Select[Any], id_column: Any) -> Iterator[Any]:
+    last = 0
+    while True:
+        rows = session.execute(stmt.where(id_column > last).order_by(id_column)
+                               .limit(PAGE)).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1][0]
+
+
+def _regions(raw: Any) -> tuple[tuple[Region, ...], int]:
+    parsed = parse_regions_partial(raw)
+    return tuple(region for _, region in parsed.regions), len(parsed.issues)
+
+
+def load_project_work(session: Session, project_id: int) -> ProjectWork:
+    _, schema = versions.current_schema(session, project_id)
+    unreadable = 0
+    latest: dict[tuple[int, str], Work] = {}
+    stmt = select(Annotation.id, Annotation.task_id, User.email, Annotation.regions,
+                  Annotation.guideline_version, Annotation.submitted_at,
+                  Annotation.lead_time_s).join(User, User.id == Annotation.author_id).where(
+        Annotation.project_id == project_id, Annotation.status.in_(STANDING),
+        Annotation.stage == Stage.LABEL)
+    for row in _pages(session, stmt, Annotation.id):
+        regions, bad = _regions(row.regions)
+        unreadable += bad
+        latest[(row.task_id, row.email)] = Work(row.id, row.task_id, row.email, regions,
+                                                row.guideline_version, row.submitted_at,
+                                                row.lead_time_s)
+    gold: dict[int, tuple[Region, ...]] = {}
+    gold_stmt = select(Task.id, Task.gold).where(Task.project_id == project_id,
+                                                 Task.gold.is_not(None))
+    for row in _pages(session, gold_stmt, Task.id):
+        gold[row.id], bad = _regions(row.gold)
+        unreadable += bad
+    reviews = tuple(
+        Finding(row.annotation_id, row.email, str(row.verdict), tuple(row.error_categories),
+                row.guideline_version, row.created_at)
+        for row in _pages(session, select(
+            Review.id, Review.annotation_id, User.email, Review.verdict,
+            Review.error_categories, Annotation.guideline_version, Review.created_at,
+        ).join(Annotation, Annotation.id == Review.annotation_id).join(
+            User, User.id == Annotation.author_id).where(Review.project_id == project_id),
+            Review.id))
+    n_tasks = session.scalar(select(func.count()).select_from(Task).where(
+        Task.project_id == project_id)) or 0
+    return ProjectWork(schema, tuple(sorted(latest.values(), key=lambda w: w.annotation_id)),
+                       gold, reviews, n_tasks, unreadable)

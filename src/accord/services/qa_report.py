@@ -1,0 +1,110 @@
+"""A project's QA report: agreement per label, the annotator matrix, gold accuracy, errors
+and drift, computed from its standing work (see `qa_data`) by the pure QA engine.
+
+Every section is JSON (`qa_json.to_json` of core results), so the API, the CLI and the SDK
+show the same figures. Coefficients that do not apply to the data (Fleiss' kappa when the
+number of labels per task varies, Cohen's kappa with more than two annotators) are reported
+as undefined with the reason, never left out silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from accord.core.agreement import (
+    AgreementScore,
+    fleiss_kappa,
+    gwet_ac1,
+    krippendorff_alpha,
+    percent_agreement,
+)
+from accord.core.errors import InputError
+from accord.core.schema import LabelDef, LabelType
+from accord.services import projects
+from accord.services.caller import Caller
+from accord.services.qa_data import ProjectWork, load_project_work
+from accord.services.qa_json import to_json
+
+CATEGORICAL = {LabelType.CLASSIFICATION: "class", LabelType.RATING: "rating",
+               LabelType.MULTILABEL: "classes"}
+
+
+def project_report(session: Session, caller: Caller, project_id: int,
+                   sections: Iterable[str] | None = None) -> dict[str, Any]:
+    """The report's `sections` (default: all of `SECTIONS`), with the counts it stands on."""
+    projects.get_project(session, project_id)
+    work = load_project_work(session, project_id)
+    wanted = SECTIONS if sections is None else {name: SECTIONS[name] for name in sections}
+    return {"project_id": project_id, "counts": _counts(work),
+            "annotators": list(work.annotators),
+            **{name: compute(work) for name, compute in wanted.items()}}
+
+
+def _counts(work: ProjectWork) -> dict[str, int]:
+    return {"tasks": work.tasks, "annotations": len(work.work),
+            "labelled_tasks": len({w.task_id for w in work.work}),
+            "annotators": len(work.annotators), "gold_tasks": len(work.gold),
+            "reviews": len(work.reviews), "unreadable_regions": work.unreadable_regions}
+
+
+def agreement_sections(work: ProjectWork) -> list[dict[str, Any]]:
+    if work.schema is None:
+        return []
+    return [section for label in work.schema.labels
+            if (section := label_agreement(work, label)) is not None]
+
+
+def label_agreement(work: ProjectWork, label: LabelDef) -> dict[str, Any] | None:
+    if label.type in (LabelType.CLASSIFICATION, LabelType.RATING):
+        return _categorical(work, label)
+    return None
+
+
+def label_records(work: ProjectWork, label: LabelDef) -> list[tuple[int, str, Hashable]]:
+    """(task, annotator, value) for each standing annotation; None where the label is absent."""
+    key = CATEGORICAL[label.type]
+    records = []
+    for w in work.work:
+        value = next((getattr(r.value, "class_name" if key == "class" else key)
+                      for r in w.regions if r.label == label.name), None)
+        if isinstance(value, (list, tuple)):
+            value = tuple(sorted(value))
+        records.append((w.task_id, w.author, value))
+    return records
+
+
+def _categorical(work: ProjectWork, label: LabelDef) -> dict[str, Any]:
+    records = label_records(work, label)
+    if label.type is LabelType.RATING:
+        scale = label.scale
+        categories = list(range(scale.min, scale.max + 1)) if scale else None
+        primary = "krippendorff_ordinal"
+        coefficients: dict[str, Callable[[Any], AgreementScore]] = {
+            "krippendorff_ordinal": lambda r: krippendorff_alpha(r, level="ordinal",
+                                                                 categories=categories),
+            "krippendorff_interval": lambda r: krippendorff_alpha(r, level="interval"),
+            "percent": percent_agreement,
+        }
+    else:
+        primary = "krippendorff_nominal"
+        coefficients = {"krippendorff_nominal": krippendorff_alpha, "percent": percent_agreement,
+                        "fleiss": fleiss_kappa, "gwet_ac1": gwet_ac1}
+    results = {name: _defined_or_reason(compute, records)
+               for name, compute in coefficients.items()}
+    return {"label": label.name, "type": str(label.type), "primary": primary,
+            "agreement": results[primary], "coefficients": results}
+
+
+def _defined_or_reason(compute: Callable[[Any], AgreementScore],
+                       records: list[tuple[int, str, Hashable]]) -> dict[str, Any]:
+    """A coefficient, or undefined with the reason when it does not apply to these data."""
+    try:
+        return to_json(compute(records))
+    except InputError as exc:
+        return to_json(AgreementScore(None, 0, exc.message))
+
+
+SECTIONS: dict[str, Callable[[ProjectWork], Any]] = {"labels": agreement_sections}

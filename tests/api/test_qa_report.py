@@ -1,0 +1,82 @@
+"""The QA report over the API: the figures are the engine's on the project's standing work."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from accord.core.agreement import fleiss_kappa, krippendorff_alpha
+from accord.core.records import Role, Verdict
+from accord.services import annotations, projects, reviews, tasks
+from builders import World, caller_of, make_user
+
+# scene labels of three annotators on six tasks; ann labels task 5 twice (the last counts),
+# cy's rejected answer on task 0 is left out.
+SCENES = {
+    "ann": ["day", "day", "night", "night", "day", "night"],
+    "bob": ["day", "night", "night", "night", "day", "day"],
+    "cy": [None, "day", "night", "day", "day", "day"],
+}
+
+
+def scene(cls: str) -> dict:
+    return {"id": "s", "label": "scene", "type": "classification", "value": {"class": cls}}
+
+
+@pytest.fixture
+def labelled(session: Session, world: World) -> dict:
+    manager = caller_of(world.users["manager"]).in_project(Role.MANAGER)
+    tasks.import_records(session, manager, world.project_id,
+                         [(f"t{i}", {"data": {"image": f"qa{i}.png"}}) for i in range(6)])
+    items, _ = tasks.list_tasks(session, manager, world.project_id, {}, None, 100)
+    ids = [t["id"] for t in items if t["data"]["image"].startswith("qa")]
+    for name, labels in SCENES.items():
+        user = make_user(session, f"{name}@example.org")
+        projects.add_member(session, manager, world.project_id, user["email"], Role.ANNOTATOR)
+        caller = caller_of(user).in_project(Role.ANNOTATOR)
+        for task_id, label in zip(ids, labels, strict=True):
+            if label is not None:
+                annotations.submit(session, caller, world.project_id, task_id, [scene(label)])
+        if name == "ann":
+            annotations.submit(session, caller, world.project_id, ids[5], [scene("day")])
+        if name == "cy":
+            view, _ = annotations.submit(session, caller, world.project_id, ids[0],
+                                         [scene("night")])
+            reviewer = caller_of(world.users["reviewer"]).in_project(Role.REVIEWER)
+            reviews.submit_review(session, reviewer, world.project_id, view["id"], Verdict.REJECT,
+                                  ["wrong_label"], "it is day", None, view["version"])
+    expected = {name: list(labels) for name, labels in SCENES.items()}
+    expected["ann"][5] = "day"
+    return {"ids": ids, "expected": expected}
+
+
+def matrix(expected: dict) -> list[list]:
+    # the world's first task carries the world annotator's box only: no scene, so missing
+    return [labels for labels in expected.values()]
+
+
+def test_the_report_gives_krippendorffs_alpha_of_the_standing_scene_labels(as_, world,
+                                                                           labelled):
+    response = as_("reviewer").get(f"/api/projects/{world.project_id}/qa/report")
+    assert response.status_code == 200, response.text
+    report = response.json()
+    (section,) = [s for s in report["labels"] if s["label"] == "scene"]
+    assert section["primary"] == "krippendorff_nominal"
+    assert section["agreement"]["value"] == pytest.approx(
+        krippendorff_alpha(matrix(labelled["expected"])).value)
+    assert report["counts"]["annotators"] == 4  # the world's annotator drew a box
+
+
+def test_fleiss_is_undefined_with_the_reason_when_the_number_of_labels_varies(
+        as_, world, labelled):
+    report = as_("manager").get(f"/api/projects/{world.project_id}/qa/agreement").json()
+    (section,) = [s for s in report["labels"] if s["label"] == "scene"]
+    fleiss = section["coefficients"]["fleiss"]
+    assert fleiss["value"] is None and "same number of labels" in fleiss["undefined_because"]
+    with pytest.raises(Exception, match="same number of labels"):
+        fleiss_kappa(matrix(labelled["expected"]))
+
+
+def test_annotators_cannot_read_the_report(as_, world, labelled):
+    assert as_("annotator").get(f"/api/projects/{world.project_id}/qa/report").status_code == 403
+    assert as_("outsider").get(f"/api/projects/{world.project_id}/qa/report").status_code == 404

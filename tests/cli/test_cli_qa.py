@@ -1,0 +1,108 @@
+"""`accord qa`: agreement on a file of labels, and a project's report, locally and remotely."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cli_support import ADMIN, ANNOTATOR, Accord, Server, local, remote, scene, write_jsonl
+
+from accord.core.agreement import cohen_kappa, krippendorff_alpha
+
+FILES = Accord(())  # `qa agreement` reads a file; no data dir or server involved
+
+# Krippendorff (2011), section C: 4 observers × 12 units, "." where missing.
+KRIPPENDORFF_2011 = ["1 2 3 3 2 1 4 1 2 . . .", "1 2 3 3 2 2 4 1 2 5 . 3",
+                     ". 3 3 3 2 3 4 2 2 5 1 .", "1 2 3 3 2 4 4 1 2 5 1 ."]
+
+
+@pytest.fixture
+def reliability_csv(tmp_path: Path) -> Path:
+    lines = ["unit,annotator,label"]
+    for coder, row in zip("ABCD", KRIPPENDORFF_2011, strict=True):
+        lines += [f"u{u},{coder},{'' if v == '.' else v}" for u, v in enumerate(row.split())]
+    path = tmp_path / "reliability.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(("level", "published"), [
+    ("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)])
+def test_alpha_on_a_long_form_csv_reproduces_the_published_example(reliability_csv, level,
+                                                                    published):
+    result = json.loads(FILES.ok("qa", "agreement", str(reliability_csv), "--metric",
+                                 "krippendorff", "--level", level, "--json"))
+    assert result["value"] == pytest.approx(published, abs=5e-4)
+    assert result["level"] == level and result["n_units"] == 11 and result["n_annotators"] == 4
+
+
+def test_without_json_the_coefficient_is_shown_in_a_table(reliability_csv):
+    shown = FILES.ok("qa", "agreement", str(reliability_csv))
+    assert "krippendorff (nominal)" in shown and "0.743" in shown
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--metric", "cohen"), "cohen_kappa compares exactly two annotators; got 4"),
+    (("--metric", "fleiss", "--level", "ordinal"), "--level applies to krippendorff only"),
+    (("--metric", "kappa"), "unknown metric 'kappa'"),
+    (("--format", "xml"), "unknown format 'xml'"),
+])
+def test_options_that_do_not_fit_the_data_are_refused(reliability_csv, args, message):
+    assert message in FILES.fails("qa", "agreement", str(reliability_csv), *args)
+
+
+def test_a_missing_file_is_named(tmp_path):
+    assert f"no such file: {tmp_path / 'nope.csv'}" in FILES.fails(
+        "qa", "agreement", str(tmp_path / "nope.csv"))
+
+
+def test_cohen_on_an_accord_export_compares_the_two_annotators(tmp_path):
+    first, second = ["day", "day", "night", "night", "day"], ["day", "night", "night", "night",
+                                                             "day"]
+    export = write_jsonl(tmp_path / "export.jsonl", [
+        {"id": i, "data": {}, "annotations": [
+            {"author": "ann@x", "regions": [scene("s", a)]},
+            {"author": "bob@x", "regions": [scene("s", b)]}]}
+        for i, (a, b) in enumerate(zip(first, second, strict=True))])
+    result = json.loads(FILES.ok("qa", "agreement", str(export), "--metric", "cohen", "--json"))
+    assert result["label"] == "scene"
+    assert result["value"] == pytest.approx(cohen_kappa([first, second]).value)
+
+
+# Two annotators label scene on four tasks; they disagree on the last.
+SCENE_TASKS = [
+    {"data": {"image": f"qa-{i}.png"},
+     "annotations": [{"author": ANNOTATOR, "regions": [scene("s", a)]},
+                     {"author": ADMIN, "regions": [scene("s", b)]}]}
+    for i, (a, b) in enumerate([("day", "day"), ("night", "night"), ("day", "day"),
+                                ("night", "day")])]
+SCENE_ALPHA = krippendorff_alpha([["day", "night", "day", "night"],
+                                  ["day", "night", "day", "day"]]).value
+
+
+def scene_agreement(report: dict) -> float:
+    (section,) = [s for s in report["labels"] if s["label"] == "scene"]
+    return section["agreement"]["value"]
+
+
+def test_the_report_of_a_local_project_gives_the_agreement_of_its_work(tmp_path, schema_file):
+    accord = local(tmp_path / "data")
+    accord.ok("user", "add", ADMIN, "--role", "admin")
+    accord.ok("user", "add", ANNOTATOR, "--role", "member")
+    project = accord.ok("project", "create", "QA", "--schema", str(schema_file)).strip()
+    accord.ok("import", project, str(write_jsonl(tmp_path / "tasks.jsonl", SCENE_TASKS)))
+    report = json.loads(accord.ok("qa", "report", project, "--json"))
+    assert report["counts"]["annotations"] == 8
+    assert scene_agreement(report) == pytest.approx(SCENE_ALPHA)
+    shown = accord.ok("qa", "report", project)
+    assert "scene" in shown and f"{SCENE_ALPHA:.3f}" in shown
+
+
+def test_the_report_over_the_api_is_the_same(server: Server, schema_file, tmp_path):
+    accord = remote(server.url, server.admin_token)
+    local(server.data_dir).ok("user", "add", ANNOTATOR, "--role", "member")
+    project = accord.ok("project", "create", "QA remote", "--schema", str(schema_file)).strip()
+    accord.ok("import", project, str(write_jsonl(tmp_path / "tasks.jsonl", SCENE_TASKS)))
+    report = json.loads(accord.ok("qa", "report", project, "--json"))
+    assert scene_agreement(report) == pytest.approx(SCENE_ALPHA)
