@@ -1,0 +1,28 @@
+"""Consensus: one label (or region, or span) per unit from many annotators, each with the
+support a workflow needs to accept it or escalate it.
+
+>>> from accord.core.consensus import majority_vote
+>>> majority_vote([[1, 2, 2], [1, 2, 3], [1, 1, 3]]).labels
+(1.0, 2.0, 3.0)
+"""
+
+from accord.core.consensus.dawid_skene import DawidSkeneResult, dawid_skene
+from accord.core.consensus.votes import (
+    TiePolicy,
+    UnitConsensus,
+    VoteConsensus,
+    majority_vote,
+    wawa_vote,
+    weighted_vote,
+)
+
+__all__ = [
+    "DawidSkeneResult",
+    "TiePolicy",
+    "UnitConsensus",
+    "VoteConsensus",
+    "dawid_skene",
+    "majority_vote",
+    "wawa_vote",
+    "weighted_vote",
+]

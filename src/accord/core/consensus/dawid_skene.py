@@ -1,0 +1,211 @@
+"""Dawid–Skene: each unit's true category estimated from labels of annotators whose error
+rates are estimated at the same time, by expectation–maximisation (Dawid and Skene, "Maximum
+likelihood estimation of observer error-rates using the EM algorithm", Applied Statistics
+28(1), 1979, 20–28).
+
+Model: unit u's true class z_u is drawn from the priors p; annotator a, shown a unit of class
+c, answers k with probability confusion[a, c, k]. EM alternates:
+
+- E-step: posterior[u, c] ∝ p_c · Π over u's labels (a, k) of confusion[a, c, k];
+- M-step: p = mean posterior over units; confusion[a, c, k] ∝ Σ posterior[u, c] over the
+  units a labelled k.
+
+As in crowd-kit's `DawidSkene`, which this reproduces: EM starts from the majority-vote
+shares (the M-step is run first on them); expected counts of answers an annotator gave are
+clipped at 1e-10 before normalising (answers the annotator never gave keep probability 0),
+and priors at 1e-10 inside logarithms; `stopping="crowd-kit"` stops when crowd-kit's
+objective per label (its evidence lower bound, in which the log prior is counted once per
+label rather than once per unit) improves by less than `tolerance`. `stopping="likelihood"`
+uses the marginal log-likelihood per label instead. All sums are over (unit, annotator, label)
+triples with gathers and `np.add.reduceat`, in log space.
+
+>>> result = dawid_skene([["a", "a", "b", "b"], ["a", "a", "b", "a"], ["a", "b", "b", "b"]])
+>>> result.labels
+('a', 'a', 'b', 'b')
+>>> result.posterior.shape, result.confusion.shape, result.converged
+((4, 2), (3, 2, 2), True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from accord.core.consensus._labels import Labels, read_labels
+from accord.core.consensus.votes import TiePolicy, _check_ties, _decode, _resolve
+from accord.core.errors import InputError
+
+__all__ = ["DawidSkeneResult", "dawid_skene"]
+
+EPSILON = 1e-10  # crowd-kit's floor for expected counts, priors and posteriors in logs
+Stopping = Literal["crowd-kit", "likelihood"]
+
+
+@dataclass(frozen=True, slots=True)
+class DawidSkeneResult:
+    """The fitted model and each unit's consensus, aligned with `units`.
+
+    `posterior[u, c]`: probability that unit u is of class c (rows sum to 1); `labels[u]` its
+    most probable class (ties by `ties`; None for a unit nobody labelled, whose posterior is
+    the prior); `support[u]` the label's posterior probability. `confusion[a, c, k]`:
+    probability that annotator a answers k on a unit of class c (rows sum to 1), annotators
+    in the order of `annotators`. `log_likelihood`: the natural log of the probability of all
+    labels under the returned priors and confusion matrices. `iterations` counts E-steps;
+    `converged` says the stopping rule was met within `max_iterations`.
+    """
+
+    units: tuple[Hashable, ...]
+    categories: tuple[Hashable, ...]
+    annotators: tuple[Hashable, ...]
+    labels: tuple[Hashable | None, ...]
+    support: tuple[float | None, ...]
+    undefined_because: tuple[str | None, ...]
+    posterior: np.ndarray  # (units, classes)
+    confusion: np.ndarray  # (annotators, true class, answer)
+    priors: np.ndarray  # (classes,)
+    n_votes: np.ndarray  # (units,)
+    iterations: int
+    converged: bool
+    log_likelihood: float | None  # None without labels
+    objective_history: tuple[float, ...]  # the stopping rule's value after each E-step
+
+
+@dataclass(frozen=True, slots=True)
+class _Triples:
+    """The labels of units with at least one label, sorted by unit."""
+
+    unit: np.ndarray  # index among labelled units
+    starts: np.ndarray  # first triple of each labelled unit, for reduceat
+    answer: np.ndarray  # compact (annotator, answer) index, one row per pair that occurs
+    unit_by_pair: np.ndarray  # `unit` with the triples sorted by pair, for reduceat
+    pair_starts: np.ndarray  # first of each pair's triples in that order
+    pair_annotator: np.ndarray  # annotator of each compact pair
+    pair_answer: np.ndarray  # answer of each compact pair
+    n_annotators: int
+    n_classes: int
+
+
+def dawid_skene(data: Any, *, max_iterations: int = 100, tolerance: float = 1e-5,
+                stopping: Stopping = "crowd-kit", ties: TiePolicy = "first",
+                seed: int | None = None,
+                categories: Iterable[Hashable] | None = None) -> DawidSkeneResult:
+    """Fit Dawid–Skene by EM (see the module) on a reliability matrix or records.
+
+    Runs at most `max_iterations` E-steps (0: the majority-vote start, one M-step), stopping
+    early by `stopping`. Classes are the categories that occur (or `categories=`). With
+    `ties="first"` (the default, as crowd-kit's `idxmax`) an exact tie in a posterior goes to
+    the first class; `"undecided"` leaves it without a label. Without labels there is nothing
+    to fit: empty arrays, `log_likelihood` None.
+    """
+    _check_options(max_iterations, tolerance, stopping, ties)
+    labels = read_labels(data, categories)
+    n_votes = labels.n_votes()
+    labelled = n_votes > 0
+    k, n_annotators = labels.n_categories, len(labels.annotators)
+    if not labelled.any():  # nothing to fit: uniform priors and confusion matrices
+        uniform = np.full(k, 1.0 / k) if k else np.zeros(0)
+        return _result(labels, np.tile(uniform, (labels.ratings.n_units, 1)),
+                       np.tile(uniform, (n_annotators, k, 1)), uniform, 0, False, None, (),
+                       ties, seed)
+    triples = _triples(labels, labelled)
+    counts = np.add.reduceat(np.eye(k)[labels.code], triples.starts, axis=0)
+    posterior = counts / counts.sum(axis=1, keepdims=True)  # majority-vote shares
+    priors = posterior.mean(axis=0)
+    log_confusion, expected = _m_step(triples, posterior)
+    previous, history, converged = -np.inf, [], False
+    for _ in range(max_iterations):
+        posterior, log_likelihood = _e_step(triples, priors, log_confusion)
+        priors = posterior.mean(axis=0)
+        log_confusion, expected = _m_step(triples, posterior)
+        objective = (_crowdkit_objective(triples, posterior, priors, log_confusion, expected)
+                     if stopping == "crowd-kit" else log_likelihood / triples.unit.size)
+        history.append(objective)
+        if objective - previous < tolerance:
+            converged = True
+            break
+        previous = objective
+    final_likelihood = _e_step(triples, priors, log_confusion)[1]
+    full_posterior = np.tile(priors, (labels.ratings.n_units, 1))
+    full_posterior[labelled] = posterior
+    return _result(labels, full_posterior, _dense_confusion(triples, log_confusion), priors,
+                   len(history), converged, final_likelihood, tuple(history), ties, seed)
+
+
+def _check_options(max_iterations: Any, tolerance: Any, stopping: Any, ties: Any) -> None:
+    if isinstance(max_iterations, bool) or not isinstance(max_iterations, (int, np.integer)) \
+            or max_iterations < 0:
+        raise InputError(f"max_iterations must be a whole number ≥ 0; got {max_iterations!r}")
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not (
+            np.isfinite(tolerance)):
+        raise InputError(f"tolerance must be a finite number; got {tolerance!r}")
+    if stopping not in ("crowd-kit", "likelihood"):
+        raise InputError(f"stopping must be 'crowd-kit' or 'likelihood'; got {stopping!r}")
+    _check_ties(ties)
+
+
+def _triples(labels: Labels, labelled: np.ndarray) -> _Triples:
+    k = labels.n_categories
+    unit = (np.cumsum(labelled) - 1)[labels.unit]  # renumber: labelled units only
+    starts = np.flatnonzero(np.r_[True, unit[1:] != unit[:-1]])
+    pairs, answer = np.unique(labels.annotator * k + labels.code, return_inverse=True)
+    answer = answer.ravel()
+    by_pair = np.argsort(answer, kind="stable")
+    sorted_pairs = answer[by_pair]
+    pair_starts = np.flatnonzero(np.r_[True, sorted_pairs[1:] != sorted_pairs[:-1]])
+    return _Triples(unit, starts, answer, unit[by_pair], pair_starts, pairs // k, pairs % k,
+                    len(labels.annotators), k)
+
+
+def _m_step(t: _Triples, posterior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """log confusion per (annotator, answer) pair that occurs, (pairs, classes); and the
+    expected counts behind it."""
+    expected = np.add.reduceat(posterior[t.unit_by_pair], t.pair_starts, axis=0)
+    clipped = np.maximum(expected, EPSILON)
+    per_annotator = np.zeros((t.n_annotators, t.n_classes))
+    np.add.at(per_annotator, t.pair_annotator, clipped)  # pairs: at most annotators × classes
+    return np.log(clipped) - np.log(per_annotator[t.pair_annotator]), expected
+
+
+def _e_step(t: _Triples, priors: np.ndarray,
+            log_confusion: np.ndarray) -> tuple[np.ndarray, float]:
+    """Posterior of each labelled unit, and the marginal log-likelihood of all labels."""
+    joint = np.add.reduceat(log_confusion[t.answer], t.starts, axis=0)
+    joint += np.log(np.maximum(priors, EPSILON))
+    top = joint.max(axis=1, keepdims=True)
+    scaled = np.exp(joint - top)
+    total = scaled.sum(axis=1, keepdims=True)
+    return scaled / total, float((top + np.log(total)).sum())
+
+
+def _crowdkit_objective(t: _Triples, posterior: np.ndarray, priors: np.ndarray,
+                        log_confusion: np.ndarray, expected: np.ndarray) -> float:
+    """crowd-kit's `_evidence_lower_bound` per label: Σ over labels and classes of
+    posterior · (log confusion + log prior), plus the posteriors' entropy (posteriors
+    clipped at 1e-10), divided by the number of labels."""
+    log_priors = np.log(np.maximum(priors, EPSILON))
+    joint = float((expected * log_confusion).sum() + (expected.sum(axis=0) * log_priors).sum())
+    clipped = np.maximum(posterior, EPSILON)
+    return (joint - float((clipped * np.log(clipped)).sum())) / t.unit.size
+
+
+def _dense_confusion(t: _Triples, log_confusion: np.ndarray) -> np.ndarray:
+    confusion = np.zeros((t.n_annotators, t.n_classes, t.n_classes))
+    confusion[t.pair_annotator, :, t.pair_answer] = np.exp(log_confusion)
+    return confusion
+
+
+def _result(labels: Labels, posterior: np.ndarray, confusion: np.ndarray, priors: np.ndarray,
+            iterations: int, converged: bool, log_likelihood: float | None,
+            history: tuple[float, ...], ties: TiePolicy, seed: int | None) -> DawidSkeneResult:
+    n_votes = labels.n_votes()
+    codes, support, reasons = _resolve(posterior, (n_votes > 0).astype(float), n_votes, ties,
+                                       seed, labels.ratings.categories, tolerance=0.0)
+    return DawidSkeneResult(
+        units=labels.ratings.units, categories=labels.ratings.categories,
+        annotators=labels.annotators, labels=_decode(codes, labels.ratings.categories),
+        support=support, undefined_because=reasons, posterior=posterior,
+        confusion=confusion, priors=priors, n_votes=n_votes, iterations=iterations,
+        converged=converged, log_likelihood=log_likelihood, objective_history=history)
