@@ -2,8 +2,8 @@
 support a workflow needs to accept it or escalate it.
 
 >>> from accord.core.consensus import majority_vote
->>> majority_vote([[1, 2, 2], [1, 2, 3], [1, 1, 3]]).labels
-(1.0, 2.0, 3.0)
+>>> majority_vote([["cat", "dog", "dog"], ["cat", "dog", "owl"], ["cat", "cat", "owl"]]).labels
+('cat', 'dog', 'owl')
 """
 
 from accord.core.consensus.dawid_skene import DawidSkeneResult, dawid_skene
