@@ -6,6 +6,15 @@ change points, and label-error detection by confident learning.
 array([], dtype=int64)
 """
 
+from accord.core.quality.change_points import ChangePoint, ChangePointTest, detect_change_points
+from accord.core.quality.drift import (
+    BucketSeries,
+    Drift,
+    RollingSeries,
+    detect_drift,
+    rolling_series,
+    time_series,
+)
 from accord.core.quality.label_errors import (
     LabelErrors,
     LabelIssue,
@@ -14,8 +23,17 @@ from accord.core.quality.label_errors import (
 )
 
 __all__ = [
+    "BucketSeries",
+    "ChangePoint",
+    "ChangePointTest",
+    "Drift",
     "LabelErrors",
     "LabelIssue",
+    "RollingSeries",
+    "detect_change_points",
+    "detect_drift",
     "find_label_errors",
     "label_quality_scores",
+    "rolling_series",
+    "time_series",
 ]
