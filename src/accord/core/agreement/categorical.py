@@ -6,22 +6,34 @@ None or NaN where the annotator gave no label; rows are lists or a 2-D ndarray, 
 label)` tuples), and returns an `AgreementScore`. Chance-corrected coefficients are written
 as `1 - observed / expected` disagreement, so `observed` and `expected` are reported too.
 
+Every function also takes `confidence=` (e.g. 0.95: a percentile bootstrap interval over the
+units the coefficient is computed on, `resamples` of them, reproducible by `seed`; see
+`ConfidenceInterval`) and `breakdown=` ("classes": each category against the rest, with its
+positive specific agreement; "pairs": the agreement matrix over annotators; "all"). Without
+them nothing extra is computed.
+
 >>> score = cohen_kappa([["yes", "yes", "no", "no"], ["yes", "no", "no", "no"]])
 >>> round(score.value, 3), score.n_units
 (0.5, 4)
 >>> cohen_kappa([(1, "ann", "cat"), (1, "bob", "cat")]).undefined_because
 'both annotators used a single, identical label'
+>>> score = krippendorff_alpha([[1, 2, 2, 1], [1, 2, 2, 2]], confidence=0.9, breakdown="pairs")
+>>> score.interval.level, score.pairs.n_units[0][1]
+(0.9, 4)
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, Literal
 
 import numpy as np
 
+from accord.core.agreement import _statistics as st
+from accord.core.agreement._bootstrap import check_interval_options, percentile_interval
 from accord.core.agreement._data import MISSING, Ratings, read_ratings
+from accord.core.agreement.breakdowns import classes_from_counts, classes_from_table, pairwise
+from accord.core.agreement.results import AgreementScore
 from accord.core.errors import InputError
 
 __all__ = [
@@ -36,25 +48,57 @@ __all__ = [
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 Weights = Literal["linear", "quadratic"] | None
+Breakdown = Literal["none", "classes", "pairs", "all"]
+ClassesOf = Callable[[], tuple[Any, ...]]
+TableCoefficient = Callable[[np.ndarray], st.Triple]
 
 
-@dataclass(frozen=True, slots=True)
-class AgreementScore:
-    """A coefficient, or None with the reason it is undefined for this input.
+class _Extras:
+    """The options every coefficient takes beyond its own: interval and breakdowns."""
 
-    `observed` and `expected` are the observed and chance-expected disagreement, where the
-    coefficient is `1 - observed / expected`; `n_units` counts the units it was computed on.
-    """
+    __slots__ = ("breakdown", "confidence", "resamples", "seed")
 
-    value: float | None
-    n_units: int
-    undefined_because: str | None = None
-    observed: float | None = None
-    expected: float | None = None
+    def __init__(self, confidence: float | None, resamples: int, seed: int | None,
+                 breakdown: Breakdown) -> None:
+        check_interval_options(confidence, resamples)
+        if breakdown not in ("none", "classes", "pairs", "all"):
+            raise InputError(f"breakdown must be 'none', 'classes', 'pairs' or 'all'; got "
+                             f"{breakdown!r}")
+        self.confidence, self.resamples, self.seed = confidence, resamples, seed
+        self.breakdown = breakdown
 
 
-def _chance_corrected(observed: float, expected: float, n_units: int) -> AgreementScore:
-    return AgreementScore(1.0 - observed / expected, n_units, None, observed, expected)
+def _score(statistic: st.Statistic, rows: np.ndarray, frequency: np.ndarray, undefined: str,
+           extras: _Extras, classes: ClassesOf, pairs: Callable[[], Any],
+           n_units: int | None = None) -> AgreementScore:
+    """The coefficient over the units given as distinct profile rows with their frequency
+    (`n_units` of them unless said otherwise), plus the interval and breakdowns that
+    `extras` asks for."""
+    total = st.totals(statistic, rows, frequency[None, :].astype(float))[0]
+    value, observed, expected = (float(x) for x in statistic.coefficient(total))
+    n_units = int(frequency.sum()) if n_units is None else n_units
+    interval = None
+    if np.isnan(value):
+        value_fields: tuple[Any, ...] = (None, n_units, undefined, None, None)
+    else:
+        value_fields = (value, n_units, None, observed, None if np.isnan(expected) else expected)
+        if extras.confidence is not None:
+            interval = percentile_interval(statistic, rows, frequency, extras.confidence,
+                                           extras.resamples, extras.seed)
+    return AgreementScore(
+        *value_fields, interval=interval,
+        classes=classes() if extras.breakdown in ("classes", "all") else None,
+        pairs=pairs() if extras.breakdown in ("pairs", "all") else None)
+
+
+def _undefined(n_units: int, reason: str, extras: _Extras, ratings: Ratings | None,
+               metric: str, pair_coefficient: TableCoefficient) -> AgreementScore:
+    """An undefined coefficient; the agreement matrix can still be defined for some pairs."""
+    pairs = None
+    if ratings is not None and extras.breakdown in ("pairs", "all"):
+        pairs = pairwise(ratings, metric, pair_coefficient)
+    classes = () if extras.breakdown in ("classes", "all") else None
+    return AgreementScore(None, n_units, reason, classes=classes, pairs=pairs)
 
 
 def _two_annotators(ratings: Ratings, name: str) -> tuple[np.ndarray, np.ndarray] | None:
@@ -68,26 +112,46 @@ def _two_annotators(ratings: Ratings, name: str) -> tuple[np.ndarray, np.ndarray
     return ratings.codes[0, both], ratings.codes[1, both]
 
 
-def percent_agreement(data: Any) -> AgreementScore:
+def _profiles(ratings: Ratings, keep: Callable[[np.ndarray], np.ndarray]
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct count rows of the units that `keep(m)` selects, m the labels per row."""
+    rows, frequency = st.count_profiles(ratings.unit_counts())
+    kept = keep(rows.sum(axis=1))
+    return rows[kept], frequency[kept]
+
+
+def _kappa_weights(k: int, weights: Weights) -> np.ndarray:
+    position = np.arange(k)
+    distance = np.abs(position[:, None] - position[None, :]).astype(float)
+    return {None: (distance > 0).astype(float), "linear": distance,
+            "quadratic": distance**2}[weights]
+
+
+def percent_agreement(data: Any, *, confidence: float | None = None, resamples: int = 1000,
+                      seed: int | None = 0, breakdown: Breakdown = "none") -> AgreementScore:
     """The share of agreeing annotator pairs, averaged over units with two or more labels.
 
     For two annotators this is the share of units both labelled alike. Not chance-corrected;
-    `observed` is the disagreement (1 - agreement), `expected` is None.
+    `observed` is the disagreement (1 - agreement), `expected` is None. Per class: the same
+    share on the labels binarised (this category or not); per pair: the share of the pair's
+    shared units they labelled alike.
     """
+    extras = _Extras(confidence, resamples, seed, breakdown)
     ratings = read_ratings(data)
-    counts = ratings.unit_counts()
-    m = counts.sum(axis=1)
-    pairable = m >= 2
-    if not pairable.any():
-        return AgreementScore(None, 0, "no unit was labelled by two or more annotators")
-    counts, m = counts[pairable], m[pairable]
-    per_unit = (counts * (counts - 1)).sum(axis=1) / (m * (m - 1))
-    agreement = float(per_unit.mean())
-    return AgreementScore(agreement, int(pairable.sum()), None, 1.0 - agreement, None)
+    rows, frequency = _profiles(ratings, lambda m: m >= 2)
+    if frequency.size == 0:
+        return _undefined(0, "no unit was labelled by two or more annotators", extras, ratings,
+                          "percent_agreement", st.percent_from_tables)
+    return _score(st.percent_statistic(), rows, frequency, "", extras,
+                  lambda: classes_from_counts(st.percent_statistic(), rows, frequency,
+                                              ratings.categories),
+                  lambda: pairwise(ratings, "percent_agreement", st.percent_from_tables))
 
 
 def cohen_kappa(data: Any, *, weights: Weights = None,
-                categories: Iterable[Hashable] | None = None) -> AgreementScore:
+                categories: Iterable[Hashable] | None = None, confidence: float | None = None,
+                resamples: int = 1000, seed: int | None = 0,
+                breakdown: Breakdown = "none") -> AgreementScore:
     """Cohen's kappa for exactly two annotators (Cohen 1960), or weighted kappa (Cohen 1968).
 
     kappa = 1 - sum(w * O) / sum(w * E), with O the observed contingency table of the two
@@ -97,53 +161,55 @@ def cohen_kappa(data: Any, *, weights: Weights = None,
     Weighted kappa needs ordered categories: numeric labels (ordered by value; only the labels
     that occur count, as in scikit-learn) or an explicit `categories=` order, which may include
     unused categories. Undefined with no unit labelled by both, or when both annotators used
-    one identical label throughout (0/0).
+    one identical label throughout (0/0). Per class: unweighted kappa of the binarised labels.
     """
     if weights not in (None, "linear", "quadratic"):
         raise InputError(f"weights must be None, 'linear' or 'quadratic'; got {weights!r}")
+    extras = _Extras(confidence, resamples, seed, breakdown)
     ratings = read_ratings(data, categories)
     if weights is not None and not ratings.ordered:
         raise InputError("weighted kappa needs ordered categories: numeric labels, or pass "
                          "categories=[...] in order")
-    pair = _two_annotators(ratings, "cohen_kappa")
-    if pair is None or pair[0].size == 0:
-        return AgreementScore(None, 0, "no unit was labelled by both annotators")
-    first, second = pair
-    k, n = len(ratings.categories), first.size
-    table = np.bincount(first * k + second, minlength=k * k).reshape(k, k)
-    chance = np.outer(table.sum(axis=1), table.sum(axis=0))  # out of n * n
-    position = np.arange(k)
-    distance = np.abs(position[:, None] - position[None, :])
-    w = {None: (distance > 0).astype(np.int64), "linear": distance,
-         "quadratic": distance**2}[weights]
-    expected_sum = int((w * chance).sum())
-    if expected_sum == 0:
-        return AgreementScore(None, n, "both annotators used a single, identical label")
-    return _chance_corrected(int((w * table).sum()) / n, expected_sum / (n * n), n)
+    w = _kappa_weights(len(ratings.categories), weights)
+    return _two_annotator_score(
+        ratings, "cohen_kappa", lambda t: st.kappa_from_tables(t, w),
+        lambda t: st.kappa_from_tables(t, 1.0 - np.eye(2)),
+        "both annotators used a single, identical label", extras)
 
 
-def scott_pi(data: Any) -> AgreementScore:
+def scott_pi(data: Any, *, confidence: float | None = None, resamples: int = 1000,
+             seed: int | None = 0, breakdown: Breakdown = "none") -> AgreementScore:
     """Scott's pi for exactly two annotators (Scott 1955), on the units both labelled.
 
     pi = (Po - Pe) / (1 - Pe), Po the share of units labelled alike, Pe = sum_k p_k**2 with p_k
     the share of all labels (both annotators pooled) in category k. Undefined with no unit
     labelled by both, or when a single category was used throughout.
     """
+    extras = _Extras(confidence, resamples, seed, breakdown)
     ratings = read_ratings(data)
-    pair = _two_annotators(ratings, "scott_pi")
+    return _two_annotator_score(ratings, "scott_pi", st.pi_from_tables, st.pi_from_tables,
+                                "a single category was used throughout", extras)
+
+
+def _two_annotator_score(ratings: Ratings, name: str, coefficient: TableCoefficient,
+                         binary: TableCoefficient, undefined: str,
+                         extras: _Extras) -> AgreementScore:
+    pair = _two_annotators(ratings, name)
     if pair is None or pair[0].size == 0:
-        return AgreementScore(None, 0, "no unit was labelled by both annotators")
-    first, second = pair
-    n, k = first.size, len(ratings.categories)
-    pooled = np.bincount(first, minlength=k) + np.bincount(second, minlength=k)  # out of 2n
-    if np.count_nonzero(pooled) < 2:
-        return AgreementScore(None, n, "a single category was used throughout")
-    observed = float(np.count_nonzero(first != second)) / n
-    expected = 1.0 - float((pooled.astype(float) ** 2).sum()) / (2 * n) ** 2
-    return _chance_corrected(observed, expected, n)
+        return _undefined(0, "no unit was labelled by both annotators", extras,
+                          ratings if pair is not None else None, name, coefficient)
+    k = len(ratings.categories)
+    rows, frequency = st.pair_profiles(*pair, k)
+    statistic = st.table_statistic(k, coefficient)
+    table = np.zeros(k * k)
+    table[rows[:, 0] * k + rows[:, 1]] = frequency
+    return _score(statistic, rows, frequency, undefined, extras,
+                  lambda: classes_from_table(binary, table.reshape(k, k), ratings.categories),
+                  lambda: pairwise(ratings, name, coefficient))
 
 
-def fleiss_kappa(data: Any) -> AgreementScore:
+def fleiss_kappa(data: Any, *, confidence: float | None = None, resamples: int = 1000,
+                 seed: int | None = 0, breakdown: Breakdown = "none") -> AgreementScore:
     """Fleiss' kappa for any number of annotators with the same number of labels per unit
     (Fleiss 1971).
 
@@ -151,14 +217,15 @@ def fleiss_kappa(data: Any) -> AgreementScore:
     pairs, Pe = sum_k p_k**2 with p_k the share of all labels in category k. Units nobody
     labelled are left out; every other unit must have the same number m of labels (an
     InputError names the first unit that does not). Undefined with m < 2 or a single category.
+    Per class: Fleiss' kappa of the binarised labels (his kappa_j); per pair: Cohen's kappa.
     """
+    extras = _Extras(confidence, resamples, seed, breakdown)
     ratings = read_ratings(data)
-    counts = ratings.unit_counts()
-    m_per_unit = counts.sum(axis=1)
+    m_per_unit = np.count_nonzero(ratings.codes != MISSING, axis=0)
     labelled = m_per_unit > 0
     if not labelled.any():
-        return AgreementScore(None, 0, "no unit was labelled")
-    m = int(m_per_unit[labelled][0])
+        return _undefined(0, "no unit was labelled", extras, None, "", st.percent_from_tables)
+    m = int(m_per_unit[np.argmax(labelled)])
     unequal = labelled & (m_per_unit != m)
     if unequal.any():
         first_unit = ratings.units[int(np.argmax(labelled))]
@@ -167,19 +234,25 @@ def fleiss_kappa(data: Any) -> AgreementScore:
             f"fleiss_kappa needs the same number of labels for every unit: unit {unit!r} has "
             f"{int(m_per_unit[np.argmax(unequal)])} but unit {first_unit!r} has {m}; use "
             "krippendorff_alpha or gwet_ac1 when the number of labels varies")
-    counts = counts[labelled]
-    n = int(counts.shape[0])
+    rows, frequency = _profiles(ratings, lambda per_row: per_row > 0)
+    cohen = _pair_kappa()
     if m < 2:
-        return AgreementScore(None, n, "each unit has a single label; agreement needs two")
-    totals = counts.sum(axis=0)
-    if np.count_nonzero(totals) < 2:
-        return AgreementScore(None, n, "a single category was used throughout")
-    agreement = float(((counts * (counts - 1)).sum(axis=1)).mean()) / (m * (m - 1))
-    expected = 1.0 - float(((totals / (n * m)) ** 2).sum())
-    return _chance_corrected(1.0 - agreement, expected, n)
+        return _undefined(int(frequency.sum()), "each unit has a single label; agreement "
+                          "needs two", extras, ratings, "cohen_kappa", cohen)
+    return _score(st.fleiss_statistic(m), rows, frequency,
+                  "a single category was used throughout", extras,
+                  lambda: classes_from_counts(st.fleiss_statistic(m), rows, frequency,
+                                              ratings.categories),
+                  lambda: pairwise(ratings, "cohen_kappa", cohen))
 
 
-def gwet_ac1(data: Any, *, categories: Iterable[Hashable] | None = None) -> AgreementScore:
+def _pair_kappa() -> TableCoefficient:
+    return lambda t: st.kappa_from_tables(t, 1.0 - np.eye(t.shape[-1]))
+
+
+def gwet_ac1(data: Any, *, categories: Iterable[Hashable] | None = None,
+             confidence: float | None = None, resamples: int = 1000, seed: int | None = 0,
+             breakdown: Breakdown = "none") -> AgreementScore:
     """Gwet's AC1 for nominal labels from any number of annotators, labels may be missing
     (Gwet 2008; multiple raters as in Gwet, Handbook of Inter-Rater Reliability, 2014).
 
@@ -187,28 +260,29 @@ def gwet_ac1(data: Any, *, categories: Iterable[Hashable] | None = None) -> Agre
     share of agreeing annotator pairs; Pe = sum_k pi_k (1 - pi_k) / (K - 1), where pi_k is the
     mean over labelled units of the share of the unit's labels in category k, and K the number
     of categories: those given in `categories=`, else those that occur. Undefined with no
-    unit labelled twice, or K < 2.
+    unit labelled twice, or K < 2. Per class: AC1 of the binarised labels (K = 2); per pair:
+    AC1 of the two annotators with the same K.
     """
+    extras = _Extras(confidence, resamples, seed, breakdown)
     ratings = read_ratings(data, categories)
-    counts = ratings.unit_counts()
-    m = counts.sum(axis=1)
-    pairable = m >= 2
-    if not pairable.any():
-        return AgreementScore(None, 0, "no unit was labelled by two or more annotators")
     k = len(ratings.categories)
-    n = int(pairable.sum())
-    if k < 2:
-        return AgreementScore(None, n, "a single category was used throughout")
-    labelled = m >= 1
-    pi = (counts[labelled] / m[labelled, None]).mean(axis=0)
-    expected_agreement = float((pi * (1.0 - pi)).sum()) / (k - 1)
-    pc, mc = counts[pairable], m[pairable]
-    agreement = float(((pc * (pc - 1)).sum(axis=1) / (mc * (mc - 1))).mean())
-    return _chance_corrected(1.0 - agreement, 1.0 - expected_agreement, n)
+    pair_coefficient: TableCoefficient = lambda t: st.ac1_from_tables(t, k)  # noqa: E731
+    rows, frequency = _profiles(ratings, lambda m: m >= 1)
+    n_pairable = int(frequency[rows.sum(axis=1) >= 2].sum())
+    if n_pairable == 0:
+        return _undefined(0, "no unit was labelled by two or more annotators", extras,
+                          ratings, "gwet_ac1", pair_coefficient)
+    return _score(st.gwet_statistic(k), rows, frequency,
+                  "a single category was used throughout", extras,
+                  lambda: classes_from_counts(st.gwet_statistic(2), rows, frequency,
+                                              ratings.categories),
+                  lambda: pairwise(ratings, "gwet_ac1", pair_coefficient), n_pairable)
 
 
 def krippendorff_alpha(data: Any, *, level: Level = "nominal",
-                       categories: Iterable[Hashable] | None = None) -> AgreementScore:
+                       categories: Iterable[Hashable] | None = None,
+                       confidence: float | None = None, resamples: int = 1000,
+                       seed: int | None = 0, breakdown: Breakdown = "none") -> AgreementScore:
     """Krippendorff's alpha for any number of annotators, missing labels allowed
     (Krippendorff 2011, "Computing Krippendorff's Alpha-Reliability").
 
@@ -219,11 +293,15 @@ def krippendorff_alpha(data: Any, *, level: Level = "nominal",
     [c != k]; ordinal (sum_{g=c..k} n_g - (n_c + n_k) / 2)**2 over the category order (numeric
     labels, or `categories=`); interval (v_c - v_k)**2 and ratio ((v_c - v_k) / (v_c + v_k))**2
     on numeric labels (ratio: non-negative). Undefined with no pairable unit or when all
-    pairable values are the same.
+    pairable values are the same. Per class: nominal alpha of the binarised labels (at every
+    level: with two categories the levels coincide); per pair: alpha at `level` on the pair.
+    The interval resamples pairable units, not pairable values as Hayes & Krippendorff
+    (2007) do.
     """
     if level not in ("nominal", "ordinal", "interval", "ratio"):
         raise InputError(f"level must be 'nominal', 'ordinal', 'interval' or 'ratio'; got "
                          f"{level!r}")
+    extras = _Extras(confidence, resamples, seed, breakdown)
     ratings = read_ratings(data, categories)
     if level == "ordinal" and not ratings.ordered:
         raise InputError("ordinal alpha needs ordered categories: numeric labels, or pass "
@@ -234,41 +312,15 @@ def krippendorff_alpha(data: Any, *, level: Level = "nominal",
             raise InputError(f"{level} alpha needs numeric labels")
         if level == "ratio" and np.any(values < 0):
             raise InputError("ratio alpha needs non-negative values")
-    counts = ratings.unit_counts()
-    m = counts.sum(axis=1)
-    pairable = m >= 2
-    if not pairable.any():
-        return AgreementScore(None, 0, "no unit has two or more values to pair")
-    counts, m = counts[pairable].astype(float), m[pairable]
-    scaled = counts / (m - 1)[:, None]
-    coincidences = scaled.T @ counts - np.diag(scaled.sum(axis=0))
-    n_c = coincidences.sum(axis=0)
-    n = float(n_c.sum())
-    n_units = int(pairable.sum())
-    if np.count_nonzero(n_c) < 2:
-        return AgreementScore(None, n_units, "all pairable values are the same")
-    d2 = _differences(level, n_c, values)
-    observed = float((coincidences * d2).sum()) / n
-    expected = float((np.outer(n_c, n_c) * d2).sum()) / (n * (n - 1))
-    return _chance_corrected(observed, expected, n_units)
-
-
-def _differences(level: Level, n_c: np.ndarray, values: np.ndarray | None) -> np.ndarray:
-    """The squared difference d2[c, k] between categories, per Krippendorff 2011."""
-    k = n_c.size
-    if level == "nominal":
-        return 1.0 - np.eye(k)
-    if level == "ordinal":
-        cumulative = np.concatenate([[0.0], np.cumsum(n_c)])  # cumulative[i] = sum n_g, g < i
-        low, high = np.minimum.outer(np.arange(k), np.arange(k)), np.maximum.outer(
-            np.arange(k), np.arange(k))
-        between = cumulative[high + 1] - cumulative[low]
-        return (between - (n_c[:, None] + n_c[None, :]) / 2) ** 2
-    assert values is not None
-    diff = values[:, None] - values[None, :]
-    if level == "interval":
-        return diff**2
-    total = values[:, None] + values[None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(total == 0, 0.0, diff / np.where(total == 0, 1.0, total))
-    return ratio**2
+    pair_coefficient: TableCoefficient = lambda t: st.alpha_from_coincidences(  # noqa: E731
+        t + np.swapaxes(t, -1, -2), level, values)
+    rows, frequency = _profiles(ratings, lambda m: m >= 2)
+    if frequency.size == 0:
+        return _undefined(0, "no unit has two or more values to pair", extras, ratings,
+                          "krippendorff_alpha", pair_coefficient)
+    k = len(ratings.categories)
+    return _score(st.alpha_statistic(level, values, k), rows, frequency,
+                  "all pairable values are the same", extras,
+                  lambda: classes_from_counts(st.alpha_statistic("nominal", None, 2), rows,
+                                              frequency, ratings.categories),
+                  lambda: pairwise(ratings, "krippendorff_alpha", pair_coefficient))
