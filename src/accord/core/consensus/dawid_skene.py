@@ -138,9 +138,9 @@ def _check_options(max_iterations: Any, tolerance: Any, stopping: Any, ties: Any
     if isinstance(max_iterations, bool) or not isinstance(max_iterations, (int, np.integer)) \
             or max_iterations < 0:
         raise InputError(f"max_iterations must be a whole number ≥ 0; got {max_iterations!r}")
-    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not (
-            np.isfinite(tolerance)):
-        raise InputError(f"tolerance must be a finite number; got {tolerance!r}")
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or (
+            np.isnan(tolerance)):  # -inf is fine: never stop before max_iterations
+        raise InputError(f"tolerance must be a number (not NaN); got {tolerance!r}")
     if stopping not in ("crowd-kit", "likelihood"):
         raise InputError(f"stopping must be 'crowd-kit' or 'likelihood'; got {stopping!r}")
     _check_ties(ties)
