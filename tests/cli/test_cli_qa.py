@@ -106,3 +106,38 @@ def test_the_report_over_the_api_is_the_same(server: Server, schema_file, tmp_pa
     accord.ok("import", project, str(write_jsonl(tmp_path / "tasks.jsonl", SCENE_TASKS)))
     report = json.loads(accord.ok("qa", "report", project, "--json"))
     assert scene_agreement(report) == pytest.approx(SCENE_ALPHA)
+
+
+PROBABILITIES = """unit,label,cat,dog
+a,cat,0.9,0.1
+b,cat,0.8,0.2
+c,cat,0.1,0.9
+d,dog,0.2,0.8
+e,dog,0.1,0.9
+f,dog,0.3,0.7
+"""
+
+
+def test_label_errors_ranks_the_unit_the_model_contradicts_confidently(tmp_path):
+    path = tmp_path / "predictions.csv"
+    path.write_text(PROBABILITIES)
+    result = json.loads(FILES.ok("qa", "label-errors", str(path), "--json"))
+    assert [(i["unit"], i["given_label"], i["suggested_label"]) for i in result["issues"]] \
+        == [("c", "cat", "dog")]
+    assert result["confident_joint"] == [[2, 1], [0, 3]]
+    assert result["noise_rates"]["cat"] == pytest.approx(1 / 3)
+    shown = FILES.ok("qa", "label-errors", str(path))
+    assert "1 estimated label errors in 6 units" in shown
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("item,label,cat\n", "line 1: expected the header unit,label followed by one column"),
+    ("unit,label,cat,dog\na,cat,0.9\n", "line 2: expected 4 columns, got 3"),
+    ("unit,label,cat,dog\na,cat,0.9,high\n", "line 2, column 'dog': expected a probability"),
+    ("unit,label,cat,dog\na,cat,0.9,0.9\n", "sum"),
+    ("unit,label,cat,dog\na,bird,0.9,0.1\n", "bird"),
+])
+def test_a_bad_probability_file_is_refused_naming_what_and_where(tmp_path, text, message):
+    path = tmp_path / "p.csv"
+    path.write_text(text)
+    assert message in FILES.fails("qa", "label-errors", str(path))

@@ -35,7 +35,7 @@ def agreement(
 ) -> None:
     """Inter-annotator agreement on FILE: a CSV `unit,annotator,label` (an empty label is
     missing), an Accord JSONL export or a Label Studio JSON export."""
-    from accord.services.file_agreement import file_agreement
+    from accord.services.file_qa import file_agreement
 
     if not file.is_file():
         raise fail(f"no such file: {file}")
@@ -54,6 +54,37 @@ def agreement(
     out.print(table)
     if result["value"] is None:
         out.print(f"undefined: {result['undefined_because']}", highlight=False)
+
+
+@qa_cli.command("label-errors")
+def label_errors(
+    file: Path,
+    filter_by: Annotated[str, typer.Option(
+        help="prune_by_noise_rate, prune_by_class or both")] = "prune_by_noise_rate",
+    rank_by: Annotated[str, typer.Option(
+        help="self_confidence or normalized_margin")] = "self_confidence",
+    top: Annotated[int | None, typer.Option(help="Show only the N most likely errors")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
+) -> None:
+    """Likely label errors by confident learning, from a CSV `unit,label,<class>,…` of given
+    labels and a model's out-of-sample class probabilities, most likely error first."""
+    from accord.services.file_qa import file_label_errors
+
+    if not file.is_file():
+        raise fail(f"no such file: {file}")
+    if top is not None and top < 1:
+        raise fail(f"--top must be at least 1; got {top}")
+    result = file_label_errors(file, filter_by=filter_by, rank_by=rank_by, limit=top)
+    if as_json:
+        print_json(result)
+        return
+    table = Table("rank", "unit", "given", "suggested", "label quality",
+                  title=f"{result['file']}: {result['n_estimated_errors']} estimated label "
+                        f"errors in {result['n_units']} units")
+    for rank, issue in enumerate(result["issues"], start=1):
+        table.add_row(str(rank), issue["unit"], issue["given_label"], issue["suggested_label"],
+                      _number(issue["score"]))
+    out.print(table)
 
 
 def show_report(report: dict[str, Any]) -> None:

@@ -1,4 +1,6 @@
-"""Agreement on a file of labels, as `accord qa agreement FILE` computes it (no database)."""
+"""QA on files, without a database: agreement on a file of labels (`accord qa agreement`)
+and likely label errors in a file of labels and model probabilities (`accord qa
+label-errors`)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ from accord.core.agreement import (
     scott_pi,
 )
 from accord.core.errors import InputError
+from accord.core.quality.label_errors import find_label_errors
 from accord.formats.label_table import Format, guess_format, read_label_table
+from accord.formats.probability_table import read_probability_table
 from accord.services.qa_json import to_json
 
 Metric = Literal["percent", "cohen", "scott", "fleiss", "krippendorff", "gwet"]
@@ -55,3 +59,24 @@ def file_agreement(path: Path, metric: Metric, *, format: Format | None = None,
     return {"file": path.name, "format": format, "label": table.label, "metric": metric,
             "level": (level or "nominal") if metric == "krippendorff" else None,
             "weights": weights, "n_annotators": len(table.annotators), **to_json(score)}
+
+
+def file_label_errors(path: Path, *, filter_by: str = "prune_by_noise_rate",
+                      rank_by: str = "self_confidence", limit: int | None = None
+                      ) -> dict[str, Any]:
+    """Likely label errors in a file of given labels and model probabilities, as JSON."""
+    with path.open("rb") as stream:
+        table = read_probability_table(stream, path.name)
+    try:
+        found = find_label_errors(table.labels, table.probabilities, classes=table.classes,
+                                  filter_by=filter_by, rank_by=rank_by)  # type: ignore[arg-type]
+    except InputError as exc:
+        raise InputError(f"{path.name}: {exc.message}", where=path.name) from None
+    return {"file": path.name, "n_units": len(table.units), "classes": list(table.classes),
+            "filter_by": filter_by, "rank_by": rank_by,
+            "n_estimated_errors": found.n_estimated_errors,
+            "noise_rates": dict(zip(table.classes, found.noise_rates, strict=True)),
+            "confident_joint": to_json(found.confident_joint),
+            "issues": [{"unit": table.units[issue.index], "given_label": issue.given_label,
+                        "suggested_label": issue.suggested_label, "score": issue.score}
+                       for issue in found.ranked(limit)]}
