@@ -39,7 +39,25 @@ def test_alpha_on_a_long_form_csv_reproduces_the_published_example(reliability_c
 
 def test_without_json_the_coefficient_is_shown_in_a_table(reliability_csv):
     shown = FILES.ok("qa", "agreement", str(reliability_csv))
-    assert "krippendorff (nominal)" in shown and "0.743" in shown
+    assert "krippendorff" in shown and "0.743" in shown
+    assert "Per class" in shown and "Annotator pairs" in shown
+
+
+def test_the_json_carries_the_interval_and_the_breakdowns(reliability_csv):
+    result = json.loads(FILES.ok("qa", "agreement", str(reliability_csv), "--json",
+                                 "--resamples", "200"))
+    interval = result["interval"]
+    assert interval["level"] == 0.95 and interval["resamples"] == 200
+    assert interval["low"] <= result["value"] <= interval["high"]
+    assert [c["category"] for c in result["classes"]] == [1, 2, 3, 4, 5]
+    pairs = result["pairs"]
+    rows = [row.split() for row in KRIPPENDORFF_2011]
+    a, b = (pairs["annotators"].index(name) for name in ("A", "B"))
+    both = [[float(x) if x != "." else None for x in rows[i]] for i in (0, 1)]
+    assert pairs["values"][a][b] == pytest.approx(krippendorff_alpha(both).value)
+    plain = json.loads(FILES.ok("qa", "agreement", str(reliability_csv), "--json",
+                                "--confidence", "0", "--breakdown", "none"))
+    assert plain["interval"] is None and plain["classes"] is None and plain["pairs"] is None
 
 
 @pytest.mark.parametrize(("args", "message"), [

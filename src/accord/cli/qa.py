@@ -31,6 +31,13 @@ def agreement(
     format: Annotated[str | None, typer.Option(
         "--format", "-f", help="csv, accord-jsonl or label-studio [default: by extension]")
     ] = None,
+    confidence: Annotated[float, typer.Option(
+        help="Level of the bootstrap interval; 0 for none")] = 0.95,
+    resamples: Annotated[int, typer.Option(help="Bootstrap resamples")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap")] = 0,
+    breakdown: Annotated[str, typer.Option(
+        help="all, classes (each class against the rest), pairs (annotator matrix) or none")
+    ] = "all",
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object")] = False,
 ) -> None:
     """Inter-annotator agreement on FILE: a CSV `unit,annotator,label` (an empty label is
@@ -40,20 +47,47 @@ def agreement(
     if not file.is_file():
         raise fail(f"no such file: {file}")
     result = file_agreement(file, metric, format=format, label=label,  # type: ignore[arg-type]
-                            level=level, weights=weights)
+                            level=level, weights=weights, confidence=confidence or None,
+                            resamples=resamples, seed=seed, breakdown=breakdown)
     if as_json:
         print_json(result)
-        return
+    else:
+        show_agreement(result)
+
+
+def _interval(interval: dict[str, Any] | None) -> str:
+    if not interval or interval["low"] is None:
+        return "—"
+    return f"{interval['low']:.3f} – {interval['high']:.3f} ({interval['level']:.0%})"
+
+
+def show_agreement(result: dict[str, Any]) -> None:
     title = f"{result['metric']}" + (f" ({result['level']})" if result["level"] else "")
-    table = Table("coefficient", "value", "units", "annotators", "observed", "expected",
-                  title=f"{result['file']}" + (f", label {result['label']}"
-                                               if result["label"] else ""))
-    table.add_row(title, _number(result["value"]), str(result["n_units"]),
-                  str(result["n_annotators"]), _number(result["observed"]),
-                  _number(result["expected"]))
+    table = Table("coefficient", "value", "interval", "units", "annotators", "observed",
+                  "expected", title=f"{result['file']}" + (
+                      f", label {result['label']}" if result["label"] else ""))
+    table.add_row(title, _number(result["value"]), _interval(result.get("interval")),
+                  str(result["n_units"]), str(result["n_annotators"]),
+                  _number(result["observed"]), _number(result["expected"]))
     out.print(table)
     if result["value"] is None:
         out.print(f"undefined: {result['undefined_because']}", highlight=False)
+    if result.get("classes"):
+        classes = Table("class", "value (vs the rest)", "specific agreement", "labels", "units",
+                        title="Per class")
+        for c in result["classes"]:
+            classes.add_row(str(c["category"]), _number(c["value"]),
+                            _number(c["specific_agreement"]), str(c["n_labels"]),
+                            str(c["n_units"]))
+        out.print(classes)
+    if result.get("pairs"):
+        pairs = result["pairs"]
+        names = [str(a) for a in pairs["annotators"]]
+        matrix = Table("", *names, title=f"Annotator pairs ({pairs['metric']})")
+        for name, values, counts in zip(names, pairs["values"], pairs["n_units"], strict=True):
+            matrix.add_row(name, *(f"{_number(v)} ({n})" for v, n in zip(values, counts,
+                                                                        strict=True)))
+        out.print(matrix)
 
 
 @qa_cli.command("label-errors")
@@ -94,9 +128,11 @@ def show_report(report: dict[str, Any]) -> None:
               f"{counts['annotations']} annotations by {counts['annotators']} annotators, "
               f"{counts['gold_tasks']} gold tasks, {counts['reviews']} reviews",
               highlight=False)
-    labels = Table("label", "type", "coefficient", "value", "units", title="Agreement")
+    labels = Table("label", "type", "coefficient", "value", "interval", "units",
+                   title="Agreement")
     for section in report.get("labels", []):
         agreement = section["agreement"]
         labels.add_row(section["label"], section["type"], section["primary"],
-                       _number(agreement.get("value")), str(agreement.get("n_units", "")))
+                       _number(agreement.get("value")), _interval(agreement.get("interval")),
+                       str(agreement.get("n_units", "")))
     out.print(labels)

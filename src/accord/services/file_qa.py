@@ -29,8 +29,9 @@ METRICS: dict[str, Any] = {"percent": percent_agreement, "cohen": cohen_kappa,
 
 
 def measure(records: Any, metric: Metric, *, level: str | None = None,
-            weights: str | None = None) -> AgreementScore:
-    """One coefficient; options that do not apply to the metric are refused, not ignored."""
+            weights: str | None = None, **extras: Any) -> AgreementScore:
+    """One coefficient; options that do not apply to the metric are refused, not ignored.
+    `extras` (confidence, resamples, seed, breakdown) go to the coefficient as they are."""
     if metric not in METRICS:
         raise InputError(f"unknown metric {metric!r}; available: {', '.join(METRICS)}",
                          field="metric")
@@ -38,7 +39,7 @@ def measure(records: Any, metric: Metric, *, level: str | None = None,
         raise InputError(f"--level applies to krippendorff only, not {metric}", field="level")
     if weights is not None and metric != "cohen":
         raise InputError(f"--weights applies to cohen only, not {metric}", field="weights")
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = dict(extras)
     if level is not None:
         options["level"] = level
     if weights is not None:
@@ -48,14 +49,19 @@ def measure(records: Any, metric: Metric, *, level: str | None = None,
 
 def file_agreement(path: Path, metric: Metric, *, format: Format | None = None,
                    label: str | None = None, level: str | None = None,
-                   weights: str | None = None) -> dict[str, Any]:
-    """The coefficient on the file's labels, as JSON: `value` and what it was computed on."""
+                   weights: str | None = None, confidence: float | None = 0.95,
+                   resamples: int = 1000, seed: int | None = 0,
+                   breakdown: str = "all") -> dict[str, Any]:
+    """The coefficient on the file's labels, as JSON: `value`, its bootstrap `interval`, the
+    breakdowns per class (`classes`) and per annotator pair (`pairs`), and what it was
+    computed on."""
     format = format or guess_format(path)
     with path.open("rb") as stream:
         table = read_label_table(stream, path.name, format, label)
     if not table.records:
         raise InputError(f"{path.name}: no labels found", where=path.name)
-    score = measure(table.records, metric, level=level, weights=weights)
+    score = measure(table.records, metric, level=level, weights=weights,
+                    confidence=confidence, resamples=resamples, seed=seed, breakdown=breakdown)
     return {"file": path.name, "format": format, "label": table.label, "metric": metric,
             "level": (level or "nominal") if metric == "krippendorff" else None,
             "weights": weights, "n_annotators": len(table.annotators), **to_json(score)}

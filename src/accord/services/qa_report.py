@@ -10,6 +10,7 @@ as undefined with the reason, never left out silently.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -28,6 +29,8 @@ from accord.services.caller import Caller
 from accord.services.qa_data import ProjectWork, load_project_work
 from accord.services.qa_json import to_json
 
+#: The headline coefficient of each label comes with its interval and breakdowns.
+HEADLINE: dict[str, Any] = {"confidence": 0.95, "resamples": 1000, "seed": 0, "breakdown": "all"}
 CATEGORICAL = {LabelType.CLASSIFICATION: "class", LabelType.RATING: "rating",
                LabelType.MULTILABEL: "classes"}
 
@@ -82,23 +85,24 @@ def _categorical(work: ProjectWork, label: LabelDef) -> dict[str, Any]:
         scale = label.scale
         categories = list(range(scale.min, scale.max + 1)) if scale else None
         primary = "krippendorff_ordinal"
-        coefficients: dict[str, Callable[[Any], AgreementScore]] = {
-            "krippendorff_ordinal": lambda r: krippendorff_alpha(r, level="ordinal",
-                                                                 categories=categories),
-            "krippendorff_interval": lambda r: krippendorff_alpha(r, level="interval"),
+        coefficients: dict[str, Callable[..., AgreementScore]] = {
+            "krippendorff_ordinal": partial(krippendorff_alpha, level="ordinal",
+                                            categories=categories),
+            "krippendorff_interval": partial(krippendorff_alpha, level="interval"),
             "percent": percent_agreement,
         }
     else:
         primary = "krippendorff_nominal"
         coefficients = {"krippendorff_nominal": krippendorff_alpha, "percent": percent_agreement,
                         "fleiss": fleiss_kappa, "gwet_ac1": gwet_ac1}
-    results = {name: _defined_or_reason(compute, records)
-               for name, compute in coefficients.items()}
+    results = {name: _defined_or_reason(compute, records) for name, compute in
+               coefficients.items() if name != primary}
+    results[primary] = _defined_or_reason(partial(coefficients[primary], **HEADLINE), records)
     return {"label": label.name, "type": str(label.type), "primary": primary,
             "agreement": results[primary], "coefficients": results}
 
 
-def _defined_or_reason(compute: Callable[[Any], AgreementScore],
+def _defined_or_reason(compute: Callable[..., AgreementScore],
                        records: list[tuple[int, str, Hashable]]) -> dict[str, Any]:
     """A coefficient, or undefined with the reason when it does not apply to these data."""
     try:
