@@ -7,6 +7,12 @@ support a workflow needs to accept it or escalate it.
 """
 
 from accord.core.consensus.dawid_skene import DawidSkeneResult, dawid_skene
+from accord.core.consensus.spans import (
+    ConsensusSpan,
+    SpanConsensus,
+    span_consensus,
+    text_tokens,
+)
 from accord.core.consensus.votes import (
     TiePolicy,
     UnitConsensus,
@@ -17,12 +23,16 @@ from accord.core.consensus.votes import (
 )
 
 __all__ = [
+    "ConsensusSpan",
     "DawidSkeneResult",
+    "SpanConsensus",
     "TiePolicy",
     "UnitConsensus",
     "VoteConsensus",
     "dawid_skene",
     "majority_vote",
+    "span_consensus",
+    "text_tokens",
     "wawa_vote",
     "weighted_vote",
 ]
