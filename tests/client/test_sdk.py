@@ -215,3 +215,23 @@ def test_a_submission_whose_response_was_lost_is_retried_and_stored_once(sdk, wo
     stored = list(accord.list_annotations(world.project_id, world.task_ids[1]))
     assert [a["id"] for a in stored] == [first["id"]]
     assert calls["n"] >= 2
+
+
+def test_the_qa_report_and_its_agreement_section_match_the_engine(sdk, world: World) -> None:
+    from accord.core.agreement import krippendorff_alpha
+
+    accord = sdk("manager")
+    first, second = ["day", "night", "day", "night"], ["day", "night", "night", "night"]
+    accord.create_tasks(world.project_id, [
+        {"data": {"image": f"qa-{i}.png"}, "annotations": [
+            {"author": "annotator@example.org", "regions": [scene("s", a)]},
+            {"author": "reviewer@example.org", "regions": [scene("s", b)]}]}
+        for i, (a, b) in enumerate(zip(first, second, strict=True))])
+    report = accord.qa_report(world.project_id)
+    (section,) = [s for s in report["labels"] if s["label"] == "scene"]
+    assert section["agreement"]["value"] == pytest.approx(
+        krippendorff_alpha([first, second]).value)
+    assert accord.qa_agreement(world.project_id)["labels"] == report["labels"]
+    with pytest.raises(ApiError) as refused:
+        sdk("annotator").qa_report(world.project_id)
+    assert refused.value.status == 403
