@@ -15,6 +15,13 @@ from accord.core.quality.drift import (
     rolling_series,
     time_series,
 )
+from accord.core.quality.gold import (
+    ClassScores,
+    GoldAccuracy,
+    GoldScores,
+    categorical_gold_accuracy,
+    region_gold_accuracy,
+)
 from accord.core.quality.label_errors import (
     LabelErrors,
     LabelIssue,
@@ -26,14 +33,19 @@ __all__ = [
     "BucketSeries",
     "ChangePoint",
     "ChangePointTest",
+    "ClassScores",
     "Drift",
+    "GoldAccuracy",
+    "GoldScores",
     "LabelErrors",
     "LabelIssue",
     "RollingSeries",
+    "categorical_gold_accuracy",
     "detect_change_points",
     "detect_drift",
     "find_label_errors",
     "label_quality_scores",
+    "region_gold_accuracy",
     "rolling_series",
     "time_series",
 ]
