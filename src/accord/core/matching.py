@@ -55,9 +55,9 @@ __all__ = [
 ClassRule = Literal["must_match", "ignore"]
 Similarity = Callable[[Sequence[Region], Sequence[Region]], np.ndarray]
 
-# Problems whose (units, boxes, boxes) IoU arrays are built at once: about 25 MB per array
-# for 20 × 20 boxes.
-_UNITS_PER_CHUNK: Final = 8192
+# Problems whose (units, boxes, boxes) IoU arrays are built at once: about 6 MB per array
+# for 20 × 20 boxes, small enough to stay in cache.
+_UNITS_PER_CHUNK: Final = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,15 +184,20 @@ class BoxBatchMatching:
 
 def _batched_box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """(units, n, m) IoU of boxes (units, n, 4) and (units, m, 4), 0 for an empty union."""
-    ax, ay, aw, ah = (a[:, :, None, k] for k in range(4))
-    bx, by, bw, bh = (b[:, None, :, k] for k in range(4))
-    width = np.minimum(ax + aw, bx + bw) - np.maximum(ax, bx)
-    height = np.minimum(ay + ah, by + bh) - np.maximum(ay, by)
-    inter = np.maximum(width, 0.0) * np.maximum(height, 0.0)
-    union = aw * ah + bw * bh - inter
-    out = np.zeros(inter.shape)
-    np.divide(inter, union, out=out, where=union > 0)
-    return out
+    ax, ay, aw, ah = (np.ascontiguousarray(a[..., k]) for k in range(4))
+    bx, by, bw, bh = (np.ascontiguousarray(b[..., k]) for k in range(4))
+    width = np.minimum((ax + aw)[:, :, None], (bx + bw)[:, None, :])
+    width -= np.maximum(ax[:, :, None], bx[:, None, :])
+    np.maximum(width, 0.0, out=width)
+    height = np.minimum((ay + ah)[:, :, None], (by + bh)[:, None, :])
+    height -= np.maximum(ay[:, :, None], by[:, None, :])
+    np.maximum(height, 0.0, out=height)
+    inter = np.multiply(width, height, out=width)
+    union = np.add((aw * ah)[:, :, None], (bw * bh)[:, None, :], out=height)
+    union -= inter
+    # An empty union has an empty intersection: 0 / tiny is the IoU 0 we want, without NaN.
+    np.maximum(union, np.finfo(float).tiny, out=union)
+    return np.divide(inter, union, out=inter)
 
 
 def _read_batch(boxes: Any, box_classes: Any, valid: Any, name: str) -> tuple[np.ndarray, ...]:
@@ -206,13 +211,16 @@ def _read_batch(boxes: Any, box_classes: Any, valid: Any, name: str) -> tuple[np
     if valid.shape != shape or box_classes.shape != shape:
         raise InputError(f"{name} classes and valid need shape {shape}, one per box; got "
                          f"{box_classes.shape} and {valid.shape}")
-    bad = valid & ~(np.all(np.isfinite(boxes), axis=2) & np.all(boxes[:, :, 2:] >= 0, axis=2))
+    usable = np.isfinite(boxes).all(axis=2) & (boxes[:, :, 2:] >= 0).all(axis=2)
+    bad = valid & ~usable
     if bad.any():
         unit, box = (int(v[0]) for v in np.nonzero(bad))
         raise InputError(f"{name} box {box} of unit {unit} is not a box: "
                          f"{boxes[unit, box].tolist()}; expected finite x, y and non-negative "
                          "width, height")
-    return np.where(valid[..., None], boxes, 0.0), box_classes, valid
+    if not usable.all():  # padding may hold anything; make it harmless zeros
+        boxes = np.where(usable[..., None], boxes, 0.0)
+    return boxes, box_classes, valid
 
 
 def match_box_batches(a_boxes: Any, b_boxes: Any, *, a_classes: Any, b_classes: Any,
@@ -261,11 +269,11 @@ def _optimal_pairs(sim: np.ndarray,
     degree_a = eligible.sum(axis=2, keepdims=True)
     degree_b = eligible.sum(axis=1, keepdims=True)
     alone = eligible & (degree_a == 1) & (degree_b == 1)
-    u, i, j = np.nonzero(alone)
-    ru, ri, rj = np.nonzero(eligible & ~alone)
+    n, m = sim.shape[1], sim.shape[2]
+    u, i, j = _unravel(np.flatnonzero(alone), n, m)
+    ru, ri, rj = _unravel(np.flatnonzero(eligible & ~alone), n, m)
     if ru.size == 0:
         return u, i, j
-    n, m = sim.shape[1], sim.shape[2]
     a_nodes, row = np.unique(ru * n + ri, return_inverse=True)
     b_nodes, col = np.unique(ru * m + rj, return_inverse=True)
     p, q = a_nodes.size, b_nodes.size
@@ -281,3 +289,9 @@ def _optimal_pairs(sim: np.ndarray,
     a_key, b_key = a_nodes[matched_rows[real]], b_nodes[matched_cols[real]]
     return (np.concatenate([u, a_key // n]), np.concatenate([i, a_key % n]),
             np.concatenate([j, b_key % m]))
+
+
+def _unravel(flat: np.ndarray, n: int, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    unit, rest = np.divmod(flat, n * m)
+    i, j = np.divmod(rest, m)
+    return unit, i, j
