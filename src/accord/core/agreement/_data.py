@@ -21,6 +21,7 @@ MISSING = -1
 _FEW_CATEGORIES = 16  # below both, unit_counts compares codes instead of bincounting
 _FEW_ANNOTATORS = 32
 _SMALL_INTEGER_SPAN = 4096  # integral labels within this span are coded by subtraction
+_BINCOUNT_KEYS = 1 << 24  # profile keys below this are counted with bincount, not sorted
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,23 @@ class Ratings:
         return self.annotators if self.annotators is not None else tuple(
             range(self.n_annotators))
 
+    def unit_profiles(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct rows of `unit_counts()` (in key order) and how many units have each.
+
+        With few annotators and categories a unit's row is keyed as sum_a base**code_a
+        (base = annotators + 1), straight from the codes, and the keys are bincounted."""
+        k, base = len(self.categories), self.n_annotators + 1
+        if 0 in (self.n_units, self.n_annotators, k) or base**k > _BINCOUNT_KEYS:
+            return count_profiles(self.unit_counts())
+        powers = base ** np.arange(k, dtype=np.int64)
+        lookup = np.append(powers, 0)  # code -1 (missing) adds nothing
+        keys = lookup[self.codes[0]]
+        for row in self.codes[1:]:
+            keys += lookup[row]
+        tally = np.bincount(keys)
+        used = np.flatnonzero(tally)
+        return (used[:, None] // powers[None, :]) % base, tally[used].astype(np.int64)
+
     def unit_counts(self) -> np.ndarray:
         """(units, categories) array: how many annotators gave each unit each category."""
         n_units, n_categories = self.n_units, len(self.categories)
@@ -61,6 +79,28 @@ class Ratings:
         flat = np.bincount(unit_index * n_categories + self.codes[valid],
                            minlength=n_units * n_categories)
         return flat.reshape(n_units, n_categories)
+
+
+def count_profiles(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a (units, k) count table, in key order, and how many units have
+    each; small tables are keyed arithmetically (base max+1) and counted without a sort."""
+    n, k = counts.shape
+    if n == 0 or k == 0:
+        return np.zeros((0, k), dtype=np.int64), np.zeros(0, dtype=np.int64)
+    base = int(counts.max()) + 1
+    if base**k >= 1 << 62:
+        rows, frequency = np.unique(counts, axis=0, return_counts=True)
+        return rows.astype(np.int64), frequency
+    powers = base ** np.arange(k, dtype=np.int64)
+    keys = counts @ powers
+    if base**k <= _BINCOUNT_KEYS:
+        tally = np.bincount(keys)
+        used = np.flatnonzero(tally)
+        used_keys, frequency = used, tally[used]
+    else:
+        used_keys, frequency = np.unique(keys, return_counts=True)
+    rows = (used_keys[:, None] // powers[None, :]) % base
+    return rows, frequency.astype(np.int64)
 
 
 def _is_missing(label: Any) -> bool:
@@ -98,7 +138,7 @@ def _read_matrix(data: Any, categories: Iterable[Hashable] | None) -> Ratings:
             raise InputError(f"a reliability matrix must be 2-D (annotators × units); got "
                              f"{data.ndim}-D")
         if data.dtype.kind in "iuf" and categories is None:
-            return _from_numeric_array(data.astype(float))
+            return _from_numeric_array(np.asarray(data, dtype=float))
         rows = [list(row) for row in data]
     else:
         rows = []
@@ -149,8 +189,10 @@ def _small_integer_codes(array: np.ndarray, present: np.ndarray
     np.copyto(codes, MISSING, where=~present)
     span = int(high - low) + 1
     used = np.ones(span, dtype=bool)
-    for value in range(1, span - 1):  # the lowest and highest occur by construction
-        used[value] = bool(np.any(codes == value))
+    if span > 2:  # the lowest and highest occur by construction; look for the others
+        small = codes.astype(np.int8 if span < 127 else np.int16)
+        for value in range(1, span - 1):
+            used[value] = bool(np.any(small == value))
     if not used.all():  # gaps, e.g. labels {0, 1, 3}: renumber the used values 0..K-1
         renumber = np.append(np.cumsum(used) - 1, MISSING)
         codes = renumber[codes]

@@ -7,9 +7,9 @@ ones) to per-unit additive features, and `coefficient` maps feature totals to
 estimate is `frequency @ features(profiles)` over the distinct unit profiles, and a bootstrap
 resample is the same with resampled frequencies, so many are one matrix product.
 
->>> rows, frequency = count_profiles(np.array([[2, 0], [0, 2], [2, 0]]))
+>>> rows, frequency = pair_profiles(np.array([0, 1, 0]), np.array([0, 1, 0]), 2)
 >>> rows.tolist(), frequency.tolist()
-([[2, 0], [0, 2]], [2, 1])
+([[0, 0], [1, 1]], [2, 1])
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from dataclasses import dataclass
 import numpy as np
 
 Triple = tuple[np.ndarray, np.ndarray, np.ndarray]
-_BINCOUNT_KEYS = 1 << 24  # profile keys below this are counted with bincount, not sorted
 _CHUNK_CELLS = 1 << 22  # rows × features computed at once, to bound memory
 
 
@@ -28,28 +27,6 @@ _CHUNK_CELLS = 1 << 22  # rows × features computed at once, to bound memory
 class Statistic:
     features: Callable[[np.ndarray], np.ndarray]  # (P, w) profile rows -> (P, f)
     coefficient: Callable[[np.ndarray], Triple]  # (..., f) totals -> value, observed, expected
-
-
-def count_profiles(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of a (units, k) count table, in key order, and how many units have
-    each; small tables are keyed arithmetically (base max+1) and counted without a sort."""
-    n, k = counts.shape
-    if n == 0 or k == 0:
-        return np.zeros((0, k), dtype=np.int64), np.zeros(0, dtype=np.int64)
-    base = int(counts.max()) + 1
-    if base**k >= 1 << 62:
-        rows, frequency = np.unique(counts, axis=0, return_counts=True)
-        return rows.astype(np.int64), frequency
-    powers = base ** np.arange(k, dtype=np.int64)
-    keys = counts @ powers
-    if base**k <= _BINCOUNT_KEYS:
-        tally = np.bincount(keys)
-        used = np.flatnonzero(tally)
-        used_keys, frequency = used, tally[used]
-    else:
-        used_keys, frequency = np.unique(keys, return_counts=True)
-    rows = (used_keys[:, None] // powers[None, :]) % base
-    return rows, frequency.astype(np.int64)
 
 
 def pair_profiles(first: np.ndarray, second: np.ndarray, k: int
@@ -140,35 +117,33 @@ def gwet_statistic(n_categories: int) -> Statistic:
 
 def alpha_statistic(level: str, values: np.ndarray | None, k: int) -> Statistic:
     """Krippendorff's alpha from count rows: nominal and interval from k + 2 additive
-    features (so any number of categories stays cheap), ordinal and ratio from the k × k
-    coincidence matrix o[c, j] = sum_u n_uc (n_uj - [c == j]) / (m_u - 1)."""
+    features (the margins n_c and the unit's own sum_cj o_cj d2_cj; De follows from the
+    margins since d2 is fixed), ordinal and ratio from the k × k coincidence matrix
+    o[c, j] = sum_u n_uc (n_uj - [c == j]) / (m_u - 1)."""
     def pairable_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         m = rows.sum(axis=1)
         return rows * (m >= 2)[:, None], np.maximum(m - 1, 1).astype(float)
 
     if level in ("nominal", "interval"):
-        centred = None if values is None else values - values.mean()
+        squared = None if level == "nominal" else differences(level, np.zeros(k), values)
 
         def features(rows: np.ndarray) -> np.ndarray:
             rows, weight = pairable_rows(rows.astype(float))
-            m = rows.sum(axis=1)
-            if level == "nominal":
-                within = (m**2 - (rows**2).sum(axis=1)) / weight  # sum_{c != j} o_cj
-                moments = np.zeros((rows.shape[0], 2))
+            if squared is None:  # sum_{c != j} n_c n_j, without a k × k product
+                pairs = rows.sum(axis=1) ** 2 - (rows**2).sum(axis=1)
             else:
-                assert centred is not None
-                s1, s2 = rows @ centred, rows @ centred**2
-                within = 2.0 * (m * s2 - s1**2) / weight  # sum_cj o_cj (v_c - v_j)**2
-                moments = np.stack([s1, s2], axis=1)
-            return np.concatenate([(m > 0)[:, None], rows, moments, within[:, None]], axis=1)
+                pairs = ((rows @ squared) * rows).sum(axis=1)
+            within = pairs / weight  # sum_cj o_cj d2_cj over the unit's pairs
+            return np.concatenate([(rows.sum(axis=1) > 0)[:, None], rows, within[:, None]],
+                                  axis=1)
 
         def coefficient(t: np.ndarray) -> Triple:
             n_c = t[..., 1:k + 1]
             n = n_c.sum(axis=-1)
-            if level == "nominal":
+            if squared is None:
                 between = n**2 - (n_c**2).sum(axis=-1)
             else:
-                between = 2.0 * (n * t[..., k + 2] - t[..., k + 1] ** 2)
+                between = np.einsum("...i,ij,...j->...", n_c, squared, n_c)
             return _alpha(t[..., -1], between, n, n_c)
         return Statistic(features, coefficient)
 

@@ -115,7 +115,7 @@ def _two_annotators(ratings: Ratings, name: str) -> tuple[np.ndarray, np.ndarray
 def _profiles(ratings: Ratings, keep: Callable[[np.ndarray], np.ndarray]
               ) -> tuple[np.ndarray, np.ndarray]:
     """Distinct count rows of the units that `keep(m)` selects, m the labels per row."""
-    rows, frequency = st.count_profiles(ratings.unit_counts())
+    rows, frequency = ratings.unit_profiles()
     kept = keep(rows.sum(axis=1))
     return rows[kept], frequency[kept]
 
