@@ -80,3 +80,48 @@ def test_fleiss_is_undefined_with_the_reason_when_the_number_of_labels_varies(
 def test_annotators_cannot_read_the_report(as_, world, labelled):
     assert as_("annotator").get(f"/api/projects/{world.project_id}/qa/report").status_code == 403
     assert as_("outsider").get(f"/api/projects/{world.project_id}/qa/report").status_code == 404
+
+
+def test_a_tasks_consensus_is_the_majority_label_with_its_support(as_, world, labelled):
+    ids = labelled["ids"]
+    body = as_("reviewer").get(f"/api/projects/{world.project_id}/qa/consensus/{ids[3]}").json()
+    (section,) = [s for s in body["labels"] if s["label"] == "scene"]
+    # ann night, bob night, cy day
+    assert section["consensus"]["label"] == "night"
+    assert section["consensus"]["support"] == pytest.approx(2 / 3)
+    assert section["consensus"]["n_votes"] == 3
+    tied = as_("reviewer").get(f"/api/projects/{world.project_id}/qa/consensus/{ids[0]}").json()
+    (section,) = [s for s in tied["labels"] if s["label"] == "scene"]
+    assert section["consensus"]["label"] == "day" and section["consensus"]["n_votes"] == 2
+
+
+TEXT_SCHEMA = {"data": [{"name": "text", "type": "text"}],
+               "labels": [{"name": "entities", "type": "span", "source": "text",
+                           "classes": [{"name": "PER"}, {"name": "ORG"}]}]}
+
+
+def test_span_consensus_votes_per_token(session, as_, world):
+    manager = caller_of(world.users["manager"])
+    project = projects.create_project(session, manager, "NER", schema=TEXT_SCHEMA)["id"]
+    text = "Ada Lovelace met Charles Babbage"
+    tasks.import_records(session, manager.in_project(Role.MANAGER), project, [
+        ("t", {"data": {"text": text}})])
+    (task,), _ = tasks.list_tasks(session, manager.in_project(Role.MANAGER), project, {}, None, 5)
+
+    def span(start, end, cls="PER"):
+        return {"id": f"s{start}", "label": "entities", "type": "span",
+                "value": {"class": cls, "start": start, "end": end}}
+
+    marks = {"ann": [span(0, 12), span(17, 32)], "bob": [span(0, 3), span(17, 32)],
+             "cy": [span(0, 12)]}
+    for name, regions in marks.items():
+        user = make_user(session, f"{name}@example.org")
+        projects.add_member(session, manager, project, user["email"], Role.ANNOTATOR)
+        annotations.submit(session, caller_of(user).in_project(Role.ANNOTATOR), project,
+                           task["id"], regions)
+    body = as_("manager").get(f"/api/projects/{project}/qa/consensus/{task['id']}").json()
+    (section,) = body["labels"]
+    spans = [(s["class_name"], s["start"], s["end"]) for s in section["consensus"]["spans"]]
+    assert spans == [("PER", 0, 12), ("PER", 17, 32)]
+    assert as_("annotator").get(
+        f"/api/projects/{world.project_id}/qa/consensus/{world.task_ids[0]}").status_code == 403

@@ -110,4 +110,5 @@ ROUTES: Final[dict[tuple[str, str], Access]] = {
     ("GET", P + "/export"): Access.REVIEWER,
     ("GET", P + "/qa/report"): Access.REVIEWER,
     ("GET", P + "/qa/agreement"): Access.REVIEWER,
+    ("GET", P + "/qa/consensus/{task_id}"): Access.REVIEWER,  # reveals everyone's answers
 }

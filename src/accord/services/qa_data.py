@@ -80,8 +80,10 @@ def _regions(raw: Any) -> tuple[tuple[Region, ...], int]:
     return tuple(region for _, region in parsed.regions), len(parsed.issues)
 
 
-def load_project_work(session: Session, project_id: int) -> ProjectWork:
-    _, schema = versions.current_schema(session, project_id)
+def load_standing_work(session: Session, project_id: int, task_id: int | None = None
+                       ) -> tuple[tuple[Work, ...], int]:
+    """The standing work of the project (or of one task) in id order, and how many of its
+    stored regions no longer parse."""
     unreadable = 0
     latest: dict[tuple[int, str], Work] = {}
     stmt = select(Annotation.id, Annotation.task_id, User.email, Annotation.regions,
@@ -89,12 +91,20 @@ def load_project_work(session: Session, project_id: int) -> ProjectWork:
                   Annotation.lead_time_s).join(User, User.id == Annotation.author_id).where(
         Annotation.project_id == project_id, Annotation.status.in_(STANDING),
         Annotation.stage == Stage.LABEL)
+    if task_id is not None:
+        stmt = stmt.where(Annotation.task_id == task_id)
     for row in _pages(session, stmt, Annotation.id):
         regions, bad = _regions(row.regions)
         unreadable += bad
         latest[(row.task_id, row.email)] = Work(row.id, row.task_id, row.email, regions,
                                                 row.guideline_version, row.submitted_at,
                                                 row.lead_time_s)
+    return tuple(sorted(latest.values(), key=lambda w: w.annotation_id)), unreadable
+
+
+def load_project_work(session: Session, project_id: int) -> ProjectWork:
+    _, schema = versions.current_schema(session, project_id)
+    work, unreadable = load_standing_work(session, project_id)
     gold: dict[int, tuple[Region, ...]] = {}
     gold_stmt = select(Task.id, Task.gold).where(Task.project_id == project_id,
                                                  Task.gold.is_not(None))
@@ -112,5 +122,4 @@ def load_project_work(session: Session, project_id: int) -> ProjectWork:
             Review.id))
     n_tasks = session.scalar(select(func.count()).select_from(Task).where(
         Task.project_id == project_id)) or 0
-    return ProjectWork(schema, tuple(sorted(latest.values(), key=lambda w: w.annotation_id)),
-                       gold, reviews, n_tasks, unreadable)
+    return ProjectWork(schema, work, gold, reviews, n_tasks, unreadable)

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from accord.api.deps import CurrentCaller, DbSession
-from accord.services import qa_report
+from accord.services import consensus, qa_report
 
 router = APIRouter(prefix="/api/projects/{project_id}/qa", tags=["qa"])
 
@@ -23,3 +23,10 @@ def read_agreement(project_id: int, caller: CurrentCaller, session: DbSession
                    ) -> dict[str, Any]:
     """Agreement per label, with the coefficients that apply and the annotator matrix."""
     return qa_report.project_report(session, caller, project_id, sections=("labels",))
+
+
+@router.get("/consensus/{task_id}")
+def read_task_consensus(project_id: int, task_id: int, caller: CurrentCaller,
+                        session: DbSession) -> dict[str, Any]:
+    """One task's consensus per label, each with its support, from its standing work."""
+    return consensus.task_consensus(session, caller, project_id, task_id)
