@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from accord.core.agreement import fleiss_kappa, krippendorff_alpha
 from accord.core.records import Role, Verdict
 from accord.services import annotations, projects, reviews, tasks
-from builders import World, caller_of, make_user
+from builders import World, box, caller_of, make_user
 
 # scene labels of three annotators on six tasks; ann labels task 5 twice (the last counts),
 # cy's rejected answer on task 0 is left out.
@@ -125,3 +125,27 @@ def test_span_consensus_votes_per_token(session, as_, world):
     assert spans == [("PER", 0, 12), ("PER", 17, 32)]
     assert as_("annotator").get(
         f"/api/projects/{world.project_id}/qa/consensus/{world.task_ids[0]}").status_code == 403
+
+
+def test_box_agreement_matches_regions_one_to_one_by_class(session, as_, world):
+    manager = caller_of(world.users["manager"]).in_project(Role.MANAGER)
+    tasks.import_records(session, manager, world.project_id, [
+        ("b", {"data": {"image": "boxes.png"}})])
+    items, _ = tasks.list_tasks(session, manager, world.project_id, {}, None, 100)
+    (task_id,) = [t["id"] for t in items if t["data"]["image"] == "boxes.png"]
+    marks = {"ann": [box("a", "car", 10, 10, 20, 20)],
+             "bob": [box("a", "car", 12, 10, 20, 20), box("b", "person", 60, 60, 10, 10)]}
+    for name, regions in marks.items():
+        user = make_user(session, f"{name}@example.org")
+        projects.add_member(session, manager, world.project_id, user["email"], Role.ANNOTATOR)
+        annotations.submit(session, caller_of(user).in_project(Role.ANNOTATOR),
+                           world.project_id, task_id, regions)
+    report = as_("reviewer").get(f"/api/projects/{world.project_id}/qa/agreement").json()
+    (section,) = [s for s in report["labels"] if s["label"] == "objects"]
+    agreement = section["agreement"]
+    assert agreement["n_matched"] == 1 and agreement["value"] == pytest.approx(2 / 3)
+    assert agreement["mean_iou"] == pytest.approx(360 / 440)  # 18 × 20 over 22 × 20
+    assert section["classes"]["person"]["f1"] == 0.0
+    names = section["pairs"]["annotators"]
+    ann, bob = names.index("ann@example.org"), names.index("bob@example.org")
+    assert section["pairs"]["values"][ann][bob] == pytest.approx(2 / 3)

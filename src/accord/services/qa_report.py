@@ -22,13 +22,20 @@ from accord.core.agreement import (
     krippendorff_alpha,
     percent_agreement,
 )
+from accord.core.agreement.regions import region_agreement
 from accord.core.errors import InputError
+from accord.core.regions import Region
 from accord.core.schema import LabelDef, LabelType
 from accord.services import projects
 from accord.services.caller import Caller
 from accord.services.qa_data import ProjectWork, load_project_work
 from accord.services.qa_json import to_json
 
+#: Label types whose regions are compared by matching them one-to-one by overlap.
+MATCHED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.MASK, LabelType.KEYPOINTS,
+                     LabelType.SPAN, LabelType.AUDIO_SEGMENT})
+#: The overlap (IoU, OKS) at which two regions count as the same object.
+MATCH_THRESHOLD = 0.5
 #: The headline coefficient of each label comes with its interval and breakdowns.
 HEADLINE: dict[str, Any] = {"confidence": 0.95, "resamples": 1000, "seed": 0, "breakdown": "all"}
 CATEGORICAL = {LabelType.CLASSIFICATION: "class", LabelType.RATING: "rating",
@@ -63,7 +70,34 @@ def agreement_sections(work: ProjectWork) -> list[dict[str, Any]]:
 def label_agreement(work: ProjectWork, label: LabelDef) -> dict[str, Any] | None:
     if label.type in (LabelType.CLASSIFICATION, LabelType.RATING):
         return _categorical(work, label)
+    if label.type in MATCHED:
+        return _matched(work, label)
     return None
+
+
+def regions_by_task(work: ProjectWork, label: LabelDef
+                    ) -> dict[int, dict[str, tuple[Region, ...]]]:
+    """{task: {annotator: the label's regions}} for every standing annotation (an empty
+    tuple where the annotator marked nothing of this label)."""
+    data: dict[int, dict[str, tuple[Region, ...]]] = {}
+    for w in work.work:
+        data.setdefault(w.task_id, {})[w.author] = tuple(
+            r for r in w.regions if r.label == label.name)
+    return data
+
+
+def _matched(work: ProjectWork, label: LabelDef) -> dict[str, Any]:
+    """Detection-style agreement: regions matched one-to-one by overlap, class-aware."""
+    result = region_agreement(regions_by_task(work, label), threshold=MATCH_THRESHOLD,
+                              annotators=work.annotators)
+    return {"label": label.name, "type": str(label.type), "primary": "f1",
+            "agreement": {"value": result.overall.f1, "n_units": result.n_units,
+                          "undefined_because": result.overall.undefined_because,
+                          "threshold": result.threshold, "macro_f1": result.macro_f1,
+                          **to_json(result.overall)},
+            "classes": to_json(result.per_class),
+            "pairs": {"annotators": list(result.annotators), "metric": "f1",
+                      "values": to_json(result.pair_f1)}}
 
 
 def label_records(work: ProjectWork, label: LabelDef) -> list[tuple[int, str, Hashable]]:
