@@ -15,6 +15,14 @@ from accord.core.quality.drift import (
     rolling_series,
     time_series,
 )
+from accord.core.quality.error_counts import (
+    REVIEW_ALIASES,
+    ErrorContext,
+    ErrorCounts,
+    count_errors,
+    review_finding,
+)
+from accord.core.quality.errors import ErrorCategory, ErrorFinding, classify_errors
 from accord.core.quality.gold import (
     ClassScores,
     GoldAccuracy,
@@ -30,22 +38,30 @@ from accord.core.quality.label_errors import (
 )
 
 __all__ = [
+    "REVIEW_ALIASES",
     "BucketSeries",
     "ChangePoint",
     "ChangePointTest",
     "ClassScores",
     "Drift",
+    "ErrorCategory",
+    "ErrorContext",
+    "ErrorCounts",
+    "ErrorFinding",
     "GoldAccuracy",
     "GoldScores",
     "LabelErrors",
     "LabelIssue",
     "RollingSeries",
     "categorical_gold_accuracy",
+    "classify_errors",
+    "count_errors",
     "detect_change_points",
     "detect_drift",
     "find_label_errors",
     "label_quality_scores",
     "region_gold_accuracy",
+    "review_finding",
     "rolling_series",
     "time_series",
 ]
