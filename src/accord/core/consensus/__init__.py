@@ -7,6 +7,7 @@ support a workflow needs to accept it or escalate it.
 """
 
 from accord.core.consensus.dawid_skene import DawidSkeneResult, dawid_skene
+from accord.core.consensus.regions import ConsensusRegion, RegionConsensus, region_consensus
 from accord.core.consensus.spans import (
     ConsensusSpan,
     SpanConsensus,
@@ -23,14 +24,17 @@ from accord.core.consensus.votes import (
 )
 
 __all__ = [
+    "ConsensusRegion",
     "ConsensusSpan",
     "DawidSkeneResult",
+    "RegionConsensus",
     "SpanConsensus",
     "TiePolicy",
     "UnitConsensus",
     "VoteConsensus",
     "dawid_skene",
     "majority_vote",
+    "region_consensus",
     "span_consensus",
     "text_tokens",
     "wawa_vote",
