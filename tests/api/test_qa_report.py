@@ -123,6 +123,12 @@ def test_span_consensus_votes_per_token(session, as_, world):
     (section,) = body["labels"]
     spans = [(s["class_name"], s["start"], s["end"]) for s in section["consensus"]["spans"]]
     assert spans == [("PER", 0, 12), ("PER", 17, 32)]
+    report = as_("manager").get(f"/api/projects/{project}/qa/agreement").json()
+    (section,) = report["labels"]
+    # exact: ann–bob 1 of 2 + 2, ann–cy 1 of 2 + 1, bob–cy 0 of 2 + 1: F1 = 2 · 2 / 10
+    assert section["primary"] == "exact_f1"
+    assert section["agreement"]["value"] == pytest.approx(0.4)
+    assert section["overlap"]["agreement"]["value"] == pytest.approx(0.8)
     assert as_("annotator").get(
         f"/api/projects/{world.project_id}/qa/consensus/{world.task_ids[0]}").status_code == 403
 

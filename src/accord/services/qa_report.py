@@ -22,7 +22,8 @@ from accord.core.agreement import (
     krippendorff_alpha,
     percent_agreement,
 )
-from accord.core.agreement.regions import region_agreement
+from accord.core.agreement.regions import RegionAgreement, region_agreement
+from accord.core.agreement.spans import SpanAgreement, span_agreement
 from accord.core.errors import InputError
 from accord.core.regions import Region
 from accord.core.schema import LabelDef, LabelType
@@ -87,14 +88,24 @@ def regions_by_task(work: ProjectWork, label: LabelDef
 
 
 def _matched(work: ProjectWork, label: LabelDef) -> dict[str, Any]:
-    """Detection-style agreement: regions matched one-to-one by overlap, class-aware."""
-    result = region_agreement(regions_by_task(work, label), threshold=MATCH_THRESHOLD,
-                              annotators=work.annotators)
-    return {"label": label.name, "type": str(label.type), "primary": "f1",
-            "agreement": {"value": result.overall.f1, "n_units": result.n_units,
-                          "undefined_because": result.overall.undefined_because,
-                          "threshold": result.threshold, "macro_f1": result.macro_f1,
-                          **to_json(result.overall)},
+    """Detection-style agreement: regions matched one-to-one by overlap, class-aware; spans
+    by exact boundaries (the headline) and by overlap."""
+    data = regions_by_task(work, label)
+    if label.type is LabelType.SPAN:
+        exact = span_agreement(data, match="exact", annotators=work.annotators)
+        overlap = span_agreement(data, match="overlap", annotators=work.annotators)
+        return {"label": label.name, "type": str(label.type), "primary": "exact_f1",
+                **_detection_view(exact), "overlap": _detection_view(overlap)}
+    result = region_agreement(data, threshold=MATCH_THRESHOLD, annotators=work.annotators)
+    view = _detection_view(result)
+    view["agreement"]["threshold"] = result.threshold
+    return {"label": label.name, "type": str(label.type), "primary": "f1", **view}
+
+
+def _detection_view(result: RegionAgreement | SpanAgreement) -> dict[str, Any]:
+    overall = result.overall
+    return {"agreement": {**to_json(overall), "value": overall.f1, "n_units": result.n_units,
+                          "macro_f1": result.macro_f1},
             "classes": to_json(result.per_class),
             "pairs": {"annotators": list(result.annotators), "metric": "f1",
                       "values": to_json(result.pair_f1)}}
