@@ -105,7 +105,7 @@ def pairwise(ratings: Ratings, metric: str,
     tables = pair_tables(ratings.codes, k)
     first, second = np.triu_indices(n_annotators, 1)
     upper = tables[first, second]
-    values = coefficient(upper)[0] if upper.size else np.zeros(0)
+    values = coefficient(upper)[0] if k else np.full(first.size, np.nan)
     matrix = np.full((n_annotators, n_annotators), np.nan)
     matrix[first, second] = matrix[second, first] = values
     shared = np.zeros((n_annotators, n_annotators), dtype=np.int64)

@@ -224,7 +224,8 @@ def fleiss_kappa(data: Any, *, confidence: float | None = None, resamples: int =
     m_per_unit = np.count_nonzero(ratings.codes != MISSING, axis=0)
     labelled = m_per_unit > 0
     if not labelled.any():
-        return _undefined(0, "no unit was labelled", extras, None, "", st.percent_from_tables)
+        return _undefined(0, "no unit was labelled", extras, ratings, "cohen_kappa",
+                          _pair_kappa())
     m = int(m_per_unit[np.argmax(labelled)])
     unequal = labelled & (m_per_unit != m)
     if unequal.any():
