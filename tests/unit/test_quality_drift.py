@@ -186,3 +186,18 @@ def test_bad_events_are_refused_naming_the_event(events, kwargs, message):
 def test_a_window_below_one_is_refused():
     with pytest.raises(InputError, match="window must be"):
         rolling_series([("ann", 1, 1)], window=0)
+
+
+@EXAMPLES
+@given(st.lists(st.sampled_from([0.0, 1.0, 0.5]), max_size=120), st.integers(1, 30),
+       st.sampled_from([0.05, 0.2]))
+def test_change_points_respect_the_minimum_segment_and_the_level(values, min_segment, alpha):
+    result = detect_change_points(values, min_segment=min_segment, alpha=alpha,
+                                  n_permutations=99)
+    if len(values) < 2 * min_segment:
+        assert result.p_value is None and not result.has_change
+        return
+    assert 0 < result.p_value <= 1 and result.has_change == (result.p_value <= alpha)
+    bounds = [0] + [c.index for c in result.change_points] + [len(values)]
+    assert np.diff(bounds).min() >= min_segment
+    assert all(c.p_value <= alpha for c in result.change_points)

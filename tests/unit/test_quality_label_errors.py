@@ -177,3 +177,12 @@ def test_unknown_options_are_refused():
         find_label_errors([0], [[1.0]], rank_by="entropy")  # type: ignore[arg-type]
     with pytest.raises(InputError, match="min_examples_per_class must be"):
         find_label_errors([0], [[1.0]], min_examples_per_class=-1)
+
+
+def test_the_result_arrays_cannot_be_changed():
+    labels, probabilities, _ = noisy_dataset(1, n=200, k=3, noise=0.2)
+    result = find_label_errors(labels, probabilities)
+    with pytest.raises(ValueError, match="read-only"):
+        result.confident_joint[0, 0] = 0
+    with pytest.raises(ValueError, match="read-only"):
+        result.indices[:] = 0

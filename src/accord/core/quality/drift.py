@@ -61,6 +61,10 @@ class BucketSeries:
     n: np.ndarray
     mean: np.ndarray
 
+    def __post_init__(self) -> None:
+        self.n.setflags(write=False)
+        self.mean.setflags(write=False)
+
 
 @dataclass(frozen=True, slots=True)
 class RollingSeries:
@@ -73,6 +77,10 @@ class RollingSeries:
     mean: np.ndarray
     n: np.ndarray
     window: int
+
+    def __post_init__(self) -> None:
+        for array in (self.values, self.mean, self.n):
+            array.setflags(write=False)
 
 
 @dataclass(frozen=True, slots=True)

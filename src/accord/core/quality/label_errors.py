@@ -102,6 +102,11 @@ class LabelErrors:
     filter_by: FilterBy
     rank_by: RankBy
 
+    def __post_init__(self) -> None:
+        for array in (self.indices, self.given, self.suggested, self.scores,
+                      self.confident_joint):
+            array.setflags(write=False)  # frozen all the way down
+
     def ranked(self, limit: int | None = None) -> tuple[LabelIssue, ...]:
         """The issues in rank order (the first `limit` of them, or all)."""
         stop = len(self.indices) if limit is None else min(limit, len(self.indices))
