@@ -155,3 +155,12 @@ def test_box_agreement_matches_regions_one_to_one_by_class(session, as_, world):
     names = section["pairs"]["annotators"]
     ann, bob = names.index("ann@example.org"), names.index("bob@example.org")
     assert section["pairs"]["values"][ann][bob] == pytest.approx(2 / 3)
+    consensus = as_("reviewer").get(
+        f"/api/projects/{world.project_id}/qa/consensus/{task_id}").json()
+    (objects,) = [s for s in consensus["labels"] if s["label"] == "objects"]
+    assert objects["method"] == "fused_clusters"
+    car, person = objects["regions"]
+    assert car["value"] == {"class": "car", "x": 11.0, "y": 10.0, "width": 20.0,
+                            "height": 20.0, "rotation": 0.0}
+    assert person["value"]["class"] == "person"
+    assert [r["support"] for r in objects["consensus"]["regions"]] == [1.0, 0.5]

@@ -1,14 +1,25 @@
-"""One task's consensus per label, from its standing work: what a workflow accepts when the
-support is high enough and escalates otherwise."""
+"""Consensus per task and label from the standing work: what a workflow accepts when the
+support is high enough and escalates otherwise, and the reference that work without a gold
+answer is checked against.
+
+| label type | rule |
+| --- | --- |
+| classification, rating | majority vote, ties undecided |
+| bbox, polygon, mask | matched clusters fused into one region (IoU ≥ 0.5, same class, one region per annotator); clusters drawn by fewer than half the annotators are dropped |
+| span | token voting, a token's class needs more than half the annotators |
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from accord.core.consensus import majority_vote, span_consensus
+from accord.core.consensus.regions import region_consensus
+from accord.core.regions import ClassificationValue, RatingValue, Region
 from accord.core.schema import LabelDef, LabelType, Schema
 from accord.services import tasks, versions
 from accord.services.caller import Caller
@@ -16,6 +27,19 @@ from accord.services.qa_data import Work, load_standing_work
 from accord.services.qa_json import to_json
 
 VOTED = {LabelType.CLASSIFICATION: "class_name", LabelType.RATING: "rating"}
+FUSED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.MASK})
+QUORUM = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class LabelConsensus:
+    """One label's consensus on one task: the regions it amounts to (empty when undecided)
+    and the engine's full result (`detail`), which carries the support."""
+
+    label: LabelDef
+    method: str
+    regions: tuple[Region, ...]
+    detail: Any
 
 
 def task_consensus(session: Session, caller: Caller, project_id: int, task_id: int
@@ -23,39 +47,55 @@ def task_consensus(session: Session, caller: Caller, project_id: int, task_id: i
     task = tasks.get_task(session, project_id, task_id)
     _, schema = versions.current_schema(session, project_id)
     work, unreadable = load_standing_work(session, project_id, task_id)
-    labels = [] if schema is None else [
-        section for label in schema.labels
-        if (section := label_consensus(label, work, _field_data(schema, label, task.data)))
-        is not None]
+    found = [] if schema is None else consensus_of_task(schema, work, task.data)
     return {"task_id": task_id, "annotators": [w.author for w in work],
-            "unreadable_regions": unreadable, "labels": labels}
+            "unreadable_regions": unreadable,
+            "labels": [{"label": c.label.name, "type": str(c.label.type), "method": c.method,
+                        "regions": [r.to_dict() for r in c.regions],
+                        "consensus": to_json(c.detail)} for c in found]}
 
 
-def _field_data(schema: Schema, label: LabelDef, data: dict[str, Any]) -> Any:
+def consensus_of_task(schema: Schema, work: Sequence[Work], data: dict[str, Any]
+                      ) -> list[LabelConsensus]:
+    """The consensus of every label of the schema that has a rule, on one task's work."""
+    return [found for label in schema.labels
+            if (found := label_consensus(label, [[r for r in w.regions if r.label == label.name]
+                                                 for w in work],
+                                         [w.author for w in work],
+                                         field_data(schema, label, data))) is not None]
+
+
+def field_data(schema: Schema, label: LabelDef, data: dict[str, Any]) -> Any:
     """The task data the label marks: its data field's value (its `source` key, if set)."""
     field = schema.data_field(label.source)
     return data.get(field.source or field.name) if field is not None else None
 
 
-def label_consensus(label: LabelDef, work: Sequence[Work], source: Any
-                    ) -> dict[str, Any] | None:
-    """The consensus of one label, or None for label types without a consensus rule.
-    `source` is the task data the label marks (the text, for spans)."""
-    mine = [[r for r in w.regions if r.label == label.name] for w in work]
+def label_consensus(label: LabelDef, annotations: Sequence[Sequence[Region]],
+                    annotators: Sequence[str], source: Any) -> LabelConsensus | None:
+    """One label's consensus from each annotator's regions of it, or None when the label
+    type has no rule (or, for spans, the task has no text)."""
+    if not annotations:
+        return None
     if label.type in VOTED:
         field = VOTED[label.type]
-        records = [(0, w.author, getattr(regions[0].value, field) if regions else None)
-                   for w, regions in zip(work, mine, strict=True)]
-        vote = next(iter(majority_vote(records)), None) if records else None
-        return {"label": label.name, "type": str(label.type), "method": "majority_vote",
-                "consensus": None if vote is None else to_json(vote)}
-    if label.type is LabelType.SPAN:
-        if not isinstance(source, str):
-            return None
-        result = span_consensus(source, mine)
-        return {"label": label.name, "type": str(label.type), "method": "token_vote",
-                "consensus": to_json({"spans": result.spans,
-                                      "n_annotators": result.n_annotators,
-                                      "tied_tokens": result.tied_tokens,
-                                      "undefined_because": result.undefined_because})}
+        records = [(0, who, getattr(regions[0].value, field) if regions else None)
+                   for who, regions in zip(annotators, annotations, strict=True)]
+        vote = next(iter(majority_vote(records)))
+        regions: tuple[Region, ...] = ()
+        if vote.label is not None:
+            value = (ClassificationValue(vote.label) if label.type is LabelType.CLASSIFICATION
+                     else RatingValue(vote.label))  # type: ignore[arg-type]
+            regions = (Region("consensus", label.name, label.type, value),)
+        return LabelConsensus(label, "majority_vote", regions, vote)
+    if label.type in FUSED:
+        fused = region_consensus(annotations, quorum=QUORUM)
+        return LabelConsensus(label, "fused_clusters", tuple(
+            Region(f"consensus-{i}", label.name, label.type, r.value)
+            for i, r in enumerate(fused.regions)), fused)
+    if label.type is LabelType.SPAN and isinstance(source, str):
+        spans = span_consensus(source, annotations, quorum=QUORUM)
+        return LabelConsensus(label, "token_vote", tuple(
+            Region(f"consensus-{i}", label.name, label.type, s.value)
+            for i, s in enumerate(spans.spans)), spans)
     return None
