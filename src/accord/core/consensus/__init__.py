@@ -6,6 +6,7 @@ support a workflow needs to accept it or escalate it.
 ('cat', 'dog', 'owl')
 """
 
+from accord.core.consensus._ties import TiePolicy
 from accord.core.consensus.dawid_skene import DawidSkeneResult, dawid_skene
 from accord.core.consensus.regions import ConsensusRegion, RegionConsensus, region_consensus
 from accord.core.consensus.spans import (
@@ -15,7 +16,6 @@ from accord.core.consensus.spans import (
     text_tokens,
 )
 from accord.core.consensus.votes import (
-    TiePolicy,
     UnitConsensus,
     VoteConsensus,
     majority_vote,

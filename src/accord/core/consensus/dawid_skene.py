@@ -35,7 +35,7 @@ from typing import Any, Literal
 import numpy as np
 
 from accord.core.consensus._labels import Labels, read_labels
-from accord.core.consensus.votes import TiePolicy, _check_ties, _decode, _resolve
+from accord.core.consensus._ties import TiePolicy, check_ties, decode, resolve
 from accord.core.errors import InputError
 
 __all__ = ["DawidSkeneResult", "dawid_skene"]
@@ -143,7 +143,7 @@ def _check_options(max_iterations: Any, tolerance: Any, stopping: Any, ties: Any
         raise InputError(f"tolerance must be a number (not NaN); got {tolerance!r}")
     if stopping not in ("crowd-kit", "likelihood"):
         raise InputError(f"stopping must be 'crowd-kit' or 'likelihood'; got {stopping!r}")
-    _check_ties(ties)
+    check_ties(ties)
 
 
 def _triples(labels: Labels, labelled: np.ndarray) -> _Triples:
@@ -201,11 +201,11 @@ def _result(labels: Labels, posterior: np.ndarray, confusion: np.ndarray, priors
             iterations: int, converged: bool, log_likelihood: float | None,
             history: tuple[float, ...], ties: TiePolicy, seed: int | None) -> DawidSkeneResult:
     n_votes = labels.n_votes()
-    codes, support, reasons = _resolve(posterior, (n_votes > 0).astype(float), n_votes, ties,
-                                       seed, labels.ratings.categories, tolerance=0.0)
+    codes, support, reasons = resolve(posterior, (n_votes > 0).astype(float), n_votes, ties,
+                                      seed, labels.ratings.categories, tolerance=0.0)
     return DawidSkeneResult(
         units=labels.ratings.units, categories=labels.ratings.categories,
-        annotators=labels.annotators, labels=_decode(codes, labels.ratings.categories),
+        annotators=labels.annotators, labels=decode(codes, labels.ratings.categories),
         support=support, undefined_because=reasons, posterior=posterior,
         confusion=confusion, priors=priors, n_votes=n_votes, iterations=iterations,
         converged=converged, log_likelihood=log_likelihood, objective_history=history)

@@ -28,15 +28,15 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from accord.core.consensus._labels import Labels, read_labels
+from accord.core.consensus._ties import TiePolicy, check_ties, decode, resolve
 from accord.core.errors import InputError
 
 __all__ = [
-    "TiePolicy",
     "UnitConsensus",
     "VoteConsensus",
     "majority_vote",
@@ -44,8 +44,6 @@ __all__ = [
     "weighted_vote",
 ]
 
-TiePolicy = Literal["undecided", "first", "random"]
-TIE_POLICIES: tuple[str, ...] = ("undecided", "first", "random")
 # Weighted sums are tied when they differ by less than this share of the unit's total weight
 # (0.1 + 0.2 and 0.3 are a tie); counts of votes are compared exactly.
 TIE_TOLERANCE = 1e-9
@@ -99,7 +97,7 @@ def majority_vote(data: Any, *, ties: TiePolicy = "undecided", seed: int | None 
     Support is the winner's share of the unit's labels; a unit nobody labelled has no label
     and no support ("no votes").
     """
-    _check_ties(ties)
+    check_ties(ties)
     labels = read_labels(data, categories)
     weights = np.ones(len(labels.annotators))
     return _vote(labels, weights, ties, seed)
@@ -116,7 +114,7 @@ def weighted_vote(data: Any, weights: Mapping[Hashable, float] | Sequence[float]
     be a sequence, one weight per row. Support is the winner's share of the unit's total
     weight; a unit whose annotators all weigh 0 has no label ("total weight is 0").
     """
-    _check_ties(ties)
+    check_ties(ties)
     labels = read_labels(data, categories)
     return _vote(labels, _weight_array(weights, labels.annotators), ties, seed)
 
@@ -130,7 +128,7 @@ def wawa_vote(data: Any, *, ties: TiePolicy = "undecided", seed: int | None = No
     weights; an annotator who labelled only such units weighs 0. With `ties="first"` this
     reproduces crowd-kit's `Wawa`.
     """
-    _check_ties(ties)
+    check_ties(ties)
     labels = read_labels(data, categories)
     majority = _vote(labels, np.ones(len(labels.annotators)), ties, seed)
     winner = majority.codes[labels.unit]
@@ -141,13 +139,7 @@ def wawa_vote(data: Any, *, ties: TiePolicy = "undecided", seed: int | None = No
                          minlength=n_annotators)
     weights = np.zeros(n_annotators)
     np.divide(agreed, counted, out=weights, where=counted > 0)
-    return _vote(labels, weights, ties, None if seed is None else seed + 1)
-
-
-def _check_ties(ties: str) -> None:
-    if ties not in TIE_POLICIES:
-        raise InputError(f"ties must be one of {', '.join(map(repr, TIE_POLICIES))}; got "
-                         f"{ties!r}")
+    return _vote(labels, weights, ties, seed)
 
 
 def _weight_array(weights: Any, annotators: tuple[Hashable, ...]) -> np.ndarray:
@@ -182,59 +174,10 @@ def _vote(labels: Labels, weights: np.ndarray, ties: TiePolicy,
     scores = np.bincount(labels.unit * k + labels.code, weights=weights[labels.annotator],
                          minlength=n_units * k).reshape(n_units, k)
     n_votes = labels.n_votes()
-    codes, support, reasons = _resolve(scores, scores.sum(axis=1), n_votes, ties, seed,
-                                       labels.ratings.categories, TIE_TOLERANCE)
+    codes, support, reasons = resolve(scores, scores.sum(axis=1), n_votes, ties, seed,
+                                      labels.ratings.categories, TIE_TOLERANCE)
     return VoteConsensus(
         units=labels.ratings.units, categories=labels.ratings.categories,
-        labels=_decode(codes, labels.ratings.categories), support=support, n_votes=n_votes,
+        labels=decode(codes, labels.ratings.categories), support=support, n_votes=n_votes,
         undefined_because=reasons, codes=codes, scores=scores,
         weights=dict(zip(labels.annotators, weights.tolist(), strict=True)))
-
-
-def _resolve(scores: np.ndarray, total: np.ndarray, n_votes: np.ndarray, ties: TiePolicy,
-             seed: int | None, categories: tuple[Hashable, ...], tolerance: float
-             ) -> tuple[np.ndarray, tuple[float | None, ...], tuple[str | None, ...]]:
-    """Each unit's winning category code (-1 for none), the winner's share of `total` (None
-    where total is 0) and why a unit has no winner. Categories whose score is within
-    `tolerance` × total of the top score are tied."""
-    n_units, k = scores.shape
-    top = scores.max(axis=1, initial=0.0)
-    tied = scores >= (top - tolerance * total)[:, None]
-    has_weight = total > 0
-    if ties == "random":
-        keys = np.where(tied, np.random.default_rng(seed).random(scores.shape), -1.0)
-        codes = keys.argmax(axis=1) if k else np.zeros(n_units, dtype=np.int64)
-    else:
-        codes = tied.argmax(axis=1) if k else np.zeros(n_units, dtype=np.int64)
-    decided = has_weight & ((tied.sum(axis=1) == 1) | (ties != "undecided"))
-    codes = np.where(decided, codes, -1).astype(np.int64)
-    share = np.zeros(n_units)
-    np.divide(top, total, out=share, where=has_weight)
-    support = tuple(np.where(has_weight, share.astype(object), None).tolist())
-    return codes, support, _reasons(decided, n_votes, has_weight, tied, categories)
-
-
-def _decode(codes: np.ndarray, categories: tuple[Hashable, ...]) -> tuple[Hashable | None, ...]:
-    table = np.empty(len(categories) + 1, dtype=object)
-    table[:-1] = list(categories) if categories else []
-    table[-1] = None  # code -1
-    return tuple(table[codes].tolist())
-
-
-def _reasons(decided: np.ndarray, n_votes: np.ndarray, has_weight: np.ndarray,
-             tied: np.ndarray, categories: tuple[Hashable, ...]) -> tuple[str | None, ...]:
-    """Why each undecided unit has no label; None for decided units. One message per
-    distinct set of tied categories, so the work does not grow with the number of units."""
-    reasons = np.full(len(decided), None, dtype=object)
-    reasons[n_votes == 0] = "no votes"
-    reasons[(n_votes > 0) & ~has_weight] = ("total weight is 0: every annotator of the unit "
-                                            "weighs 0")
-    is_tie = ~decided & has_weight
-    if is_tie.any():
-        patterns, which = np.unique(tied[is_tie], axis=0, return_inverse=True)
-        messages = np.empty(len(patterns), dtype=object)
-        for i, pattern in enumerate(patterns):
-            names = [repr(categories[c]) for c in np.flatnonzero(pattern).tolist()]
-            messages[i] = "tie between " + ", ".join(names[:-1]) + " and " + names[-1]
-        reasons[is_tie] = messages[which.ravel()]
-    return tuple(reasons.tolist())
