@@ -42,12 +42,14 @@ __all__ = [
     "TranscriptAgreement",
     "character_error_rate",
     "edit_operations",
+    "normalize_text",
+    "token_codes",
     "transcript_agreement",
     "word_error_rate",
 ]
 
 Normalization = Literal["none", "whitespace", "case", "punctuation"]
-TokenUnit = Literal["character", "word"]
+TokenUnit = Literal["character", "word"]  # what CER and WER count
 
 # Pairs run through the dynamic programme together; sorted by length first, so little padding.
 _PAIRS_PER_BATCH: Final = 512
@@ -73,7 +75,8 @@ class ErrorRate:
         return cls((s + d + i) / n, s, d, i, n - s - d, n)
 
 
-def _normalize(text: str, normalize: Normalization) -> str:
+def normalize_text(text: str, normalize: Normalization) -> str:
+    """`text` after the `normalize` level (see the module docstring)."""
     if normalize == "none":
         return text
     if normalize in ("case", "punctuation"):
@@ -83,7 +86,8 @@ def _normalize(text: str, normalize: Normalization) -> str:
     return _WHITESPACE.sub(" ", text).strip()
 
 
-def _tokens(texts: Sequence[str], unit: TokenUnit) -> list[np.ndarray]:
+def token_codes(texts: Sequence[str], unit: TokenUnit) -> list[np.ndarray]:
+    """Each text as integer tokens: code points, or word numbers shared by all `texts`."""
     if unit == "character":
         return [np.array([ord(c) for c in t], dtype=np.int64) for t in texts]
     vocabulary: dict[str, int] = {}
@@ -169,7 +173,7 @@ def _error_rate(reference: str | Sequence[str], hypothesis: str | Sequence[str],
     if len(refs) != len(hyps):
         raise InputError(f"a corpus needs one hypothesis per reference; got {len(refs)} "
                          f"references and {len(hyps)} hypotheses")
-    tokens = _tokens([_normalize(t, normalize) for t in refs + hyps], unit)
+    tokens = token_codes([normalize_text(t, normalize) for t in refs + hyps], unit)
     counts = edit_operations(tokens[:len(refs)], tokens[len(refs):]).sum(axis=0)
     n = sum(len(t) for t in tokens[:len(refs)])
     return ErrorRate.from_counts(int(counts[0]), int(counts[1]), int(counts[2]), n)
@@ -230,11 +234,11 @@ def transcript_agreement(data: Mapping[Hashable, Mapping[Hashable, str]], *,
                                  f"among the annotators given: {list(annotators)}")
             order.setdefault(name, len(order))
         for x, y in combinations(sorted(by_annotator, key=order.__getitem__), 2):
-            refs.append(_normalize(by_annotator[x], normalize))
-            hyps.append(_normalize(by_annotator[y], normalize))
+            refs.append(normalize_text(by_annotator[x], normalize))
+            hyps.append(normalize_text(by_annotator[y], normalize))
             owners.append((order[x], order[y]))
             units_compared.add(u)
-    tokens = _tokens(refs + hyps, unit)
+    tokens = token_codes(refs + hyps, unit)
     ops = edit_operations(tokens[:len(refs)], tokens[len(refs):])
     lengths = np.array([[len(tokens[k]), len(tokens[len(refs) + k])] for k in range(len(refs))],
                        dtype=np.int64).reshape(-1, 2)
