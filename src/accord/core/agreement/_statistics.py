@@ -116,39 +116,17 @@ def gwet_statistic(n_categories: int) -> Statistic:
 
 
 def alpha_statistic(level: str, values: np.ndarray | None, k: int) -> Statistic:
-    """Krippendorff's alpha from count rows: nominal and interval from k + 2 additive
-    features (the margins n_c and the unit's own sum_cj o_cj d2_cj; De follows from the
-    margins since d2 is fixed), ordinal and ratio from the k × k coincidence matrix
-    o[c, j] = sum_u n_uc (n_uj - [c == j]) / (m_u - 1)."""
-    def pairable_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        m = rows.sum(axis=1)
-        return rows * (m >= 2)[:, None], np.maximum(m - 1, 1).astype(float)
-
-    if level in ("nominal", "interval"):
-        squared = None if level == "nominal" else differences(level, np.zeros(k), values)
-
-        def features(rows: np.ndarray) -> np.ndarray:
-            rows, weight = pairable_rows(rows.astype(float))
-            if squared is None:  # sum_{c != j} n_c n_j, without a k × k product
-                pairs = rows.sum(axis=1) ** 2 - (rows**2).sum(axis=1)
-            else:
-                pairs = ((rows @ squared) * rows).sum(axis=1)
-            within = pairs / weight  # sum_cj o_cj d2_cj over the unit's pairs
-            return np.concatenate([(rows.sum(axis=1) > 0)[:, None], rows, within[:, None]],
-                                  axis=1)
-
-        def coefficient(t: np.ndarray) -> Triple:
-            n_c = t[..., 1:k + 1]
-            n = n_c.sum(axis=-1)
-            if squared is None:
-                between = n**2 - (n_c**2).sum(axis=-1)
-            else:
-                between = np.einsum("...i,ij,...j->...", n_c, squared, n_c)
-            return _alpha(t[..., -1], between, n, n_c)
-        return Statistic(features, coefficient)
+    """Krippendorff's alpha from count rows: nominal and interval through
+    `distance_statistic` (d2 fixed), ordinal (d2 depends on the margins) and ratio from the
+    k × k coincidence matrix o[c, j] = sum_u n_uc (n_uj - [c == j]) / (m_u - 1)."""
+    if level == "nominal":
+        return distance_statistic(None, k)
+    if level == "interval":
+        return distance_statistic(differences(level, np.zeros(k), values), k)
 
     def coincidence_features(rows: np.ndarray) -> np.ndarray:
-        rows, weight = pairable_rows(rows.astype(float))
+        m = rows.sum(axis=1)
+        rows, weight = rows * (m >= 2)[:, None], np.maximum(m - 1, 1).astype(float)
         o = (rows[:, :, None] * rows[:, None, :] - rows[:, :, None] * np.eye(k)) / weight[
             :, None, None]
         return np.concatenate([(rows.sum(axis=1) > 0)[:, None], o.reshape(len(rows), k * k)],
@@ -157,6 +135,32 @@ def alpha_statistic(level: str, values: np.ndarray | None, k: int) -> Statistic:
     def coincidence_coefficient(t: np.ndarray) -> Triple:
         return alpha_from_coincidences(t[..., 1:].reshape(*t.shape[:-1], k, k), level, values)
     return Statistic(coincidence_features, coincidence_coefficient)
+
+
+def distance_statistic(d2: np.ndarray | None, k: int) -> Statistic:
+    """Krippendorff's alpha with a fixed difference matrix d2 (k × k; None: nominal) from
+    k + 2 additive features: whether the unit is pairable, its margins n_uc, and its own
+    sum_cj o_cj d2_cj; De follows from the margins, n_c d2 n_c / (n (n - 1))."""
+    def features(rows: np.ndarray) -> np.ndarray:
+        rows = rows.astype(float)
+        m = rows.sum(axis=1)
+        rows = rows * (m >= 2)[:, None]
+        if d2 is None:  # sum_{c != j} n_c n_j, without a k × k product
+            pairs = rows.sum(axis=1) ** 2 - (rows**2).sum(axis=1)
+        else:
+            pairs = ((rows @ d2) * rows).sum(axis=1)
+        within = pairs / np.maximum(m - 1, 1)
+        return np.concatenate([(m >= 2)[:, None], rows, within[:, None]], axis=1)
+
+    def coefficient(t: np.ndarray) -> Triple:
+        n_c = t[..., 1:k + 1]
+        n = n_c.sum(axis=-1)
+        if d2 is None:
+            between = n**2 - (n_c**2).sum(axis=-1)
+        else:
+            between = np.einsum("...i,ij,...j->...", n_c, d2, n_c)
+        return _alpha(t[..., -1], between, n, n_c)
+    return Statistic(features, coefficient)
 
 
 def _alpha(within: np.ndarray, between: np.ndarray, n: np.ndarray, n_c: np.ndarray) -> Triple:
