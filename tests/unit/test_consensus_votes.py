@@ -271,3 +271,15 @@ def test_wawa_matches_crowdkit_when_the_majority_has_no_ties(records):
     ours = dict(zip(result.units, result.labels, strict=True))
     for unit in untied(probas):
         assert ours[unit] == probas.loc[unit].idxmax()
+
+
+def test_records_may_come_from_a_one_shot_generator():
+    records = [("q", "ann", "x"), ("q", "bob", "x"), ("r", "ann", "y")]
+    result = weighted_vote((r for r in records), {"ann": 1.0, "bob": 2.0})
+    assert result.labels == ("x", "y") and result.weights == {"ann": 1.0, "bob": 2.0}
+
+
+@pytest.mark.parametrize("data", [{"q": "x"}, "abc", 5])
+def test_input_that_is_neither_a_matrix_nor_records_is_refused(data):
+    with pytest.raises(InputError, match="agreement input must be a reliability matrix"):
+        majority_vote(data)

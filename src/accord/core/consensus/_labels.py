@@ -7,7 +7,7 @@ triples, sorted by unit, which is what the vectorised algorithms work on.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ class Labels:
     unit: np.ndarray  # (n_labels,) int64 unit index, sorted ascending
     annotator: np.ndarray  # (n_labels,) int64 annotator index
     code: np.ndarray  # (n_labels,) int64 category code
+    from_matrix: bool  # read from a reliability matrix (else from records)
 
     @property
     def n_categories(self) -> int:
@@ -40,8 +41,7 @@ class Labels:
 def read_labels(data: Any, categories: Iterable[Hashable] | None = None) -> Labels:
     """A reliability matrix (annotators are its rows, named 0, 1, …) or `(unit, annotator,
     label)` records (annotators named as given), read by `agreement._data.read_ratings`."""
-    if not isinstance(data, np.ndarray) and isinstance(data, Iterable) and not isinstance(
-            data, (str, bytes, dict)):
+    if not isinstance(data, (np.ndarray, str, bytes, Mapping)) and isinstance(data, Iterable):
         data = list(data)  # read twice below: once for the codes, once for the annotators
     ratings = read_ratings(data, categories)
     is_matrix = isinstance(data, np.ndarray) or (
@@ -52,4 +52,5 @@ def read_labels(data: Any, categories: Iterable[Hashable] | None = None) -> Labe
         annotators = tuple(dict.fromkeys(record[1] for record in data))
     unit, annotator = np.nonzero(ratings.codes.T != MISSING)  # unit-major: sorted by unit
     code = ratings.codes[annotator, unit]
-    return Labels(ratings, annotators, unit.astype(np.int64), annotator.astype(np.int64), code)
+    return Labels(ratings, annotators, unit.astype(np.int64), annotator.astype(np.int64), code,
+                  is_matrix)

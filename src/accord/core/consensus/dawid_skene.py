@@ -98,7 +98,7 @@ def dawid_skene(data: Any, *, max_iterations: int = 100, tolerance: float = 1e-5
     early by `stopping`. Classes are the categories that occur (or `categories=`). With
     `ties="first"` (the default, as crowd-kit's `idxmax`) an exact tie in a posterior goes to
     the first class; `"undecided"` leaves it without a label. Without labels there is nothing
-    to fit: empty arrays, `log_likelihood` None.
+    to fit: uniform priors, posteriors and confusion matrices, `log_likelihood` None.
     """
     _check_options(max_iterations, tolerance, stopping, ties)
     labels = read_labels(data, categories)

@@ -106,8 +106,8 @@ def majority_vote(data: Any, *, ties: TiePolicy = "undecided", seed: int | None 
 def weighted_vote(data: Any, weights: Mapping[Hashable, float] | Sequence[float],
                   *, ties: TiePolicy = "undecided", seed: int | None = None,
                   categories: Iterable[Hashable] | None = None) -> VoteConsensus:
-    """The label with the largest sum of annotator weights on each unit (Littlestone and
-    Warmuth's weighted majority; crowd-kit's `MajorityVote(skills=...)`).
+    """The label with the largest sum of annotator weights on each unit (crowd-kit's
+    `MajorityVote().fit(data, skills=...)`).
 
     `weights` maps every annotator to a finite weight ≥ 0, such as their accuracy on gold
     items or their agreement with the majority (`wawa_vote`); for a reliability matrix it may
@@ -116,7 +116,7 @@ def weighted_vote(data: Any, weights: Mapping[Hashable, float] | Sequence[float]
     """
     check_ties(ties)
     labels = read_labels(data, categories)
-    return _vote(labels, _weight_array(weights, labels.annotators), ties, seed)
+    return _vote(labels, _weight_array(weights, labels), ties, seed)
 
 
 def wawa_vote(data: Any, *, ties: TiePolicy = "undecided", seed: int | None = None,
@@ -142,7 +142,8 @@ def wawa_vote(data: Any, *, ties: TiePolicy = "undecided", seed: int | None = No
     return _vote(labels, weights, ties, seed)
 
 
-def _weight_array(weights: Any, annotators: tuple[Hashable, ...]) -> np.ndarray:
+def _weight_array(weights: Any, labels: Labels) -> np.ndarray:
+    annotators = labels.annotators
     if isinstance(weights, Mapping):
         absent = [a for a in annotators if a not in weights]
         if absent:
@@ -150,7 +151,7 @@ def _weight_array(weights: Any, annotators: tuple[Hashable, ...]) -> np.ndarray:
                              "for every annotator")
         values = [weights[a] for a in annotators]
     elif isinstance(weights, (Sequence, np.ndarray)) and not isinstance(weights, str):
-        if annotators and annotators != tuple(range(len(annotators))):
+        if not labels.from_matrix:
             raise InputError("weights for records must be a mapping from annotator to weight; "
                              f"got a {type(weights).__name__}")
         if len(weights) != len(annotators):
