@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
 from accord.core.agreement import (
+    breakdowns,
     cohen_kappa,
     fleiss_kappa,
     gwet_ac1,
@@ -213,3 +214,17 @@ def test_the_pair_breakdown_refuses_tables_too_large_to_hold():
 def test_an_unknown_breakdown_is_rejected():
     with pytest.raises(InputError, match="breakdown must be 'none', 'classes', 'pairs' or"):
         krippendorff_alpha([[1, 2], [1, 2]], breakdown="annotators")
+
+
+@EXAMPLES
+@given(st.integers(2, 8), st.integers(1, 30), st.integers(1, 4), st.integers(0, 2**32 - 1))
+def test_sparse_and_dense_pair_tables_agree(n_annotators, n_units, k, seed):
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(-1, k, (n_annotators, n_units))
+    monkey = breakdowns._FEW_ANNOTATORS
+    try:
+        breakdowns._FEW_ANNOTATORS = 0  # force the unit-by-unit path
+        sparse = breakdowns.pair_tables(codes, k)
+    finally:
+        breakdowns._FEW_ANNOTATORS = monkey
+    assert np.array_equal(sparse, breakdowns._dense_pair_tables(codes, k))

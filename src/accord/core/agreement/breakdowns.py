@@ -23,6 +23,7 @@ from accord.core.errors import InputError
 __all__ = ["classes_from_counts", "classes_from_table", "pairwise"]
 
 _MAX_PAIR_CELLS = 1 << 26  # annotators² × categories² cells of the pair tables
+_FEW_ANNOTATORS = 12  # up to this many, pairs are tabled one by one over all units
 _UNDEFINED_CLASS = "every compared label is this category, or none is"
 
 
@@ -74,8 +75,9 @@ def _class_entry(category: Hashable, value: float, agreeing: float, compared: fl
 
 def pair_tables(codes: np.ndarray, k: int) -> np.ndarray:
     """(annotators, annotators, k, k) float: tables[a, b, c, d] counts the units on which
-    annotator a said c and annotator b said d, for a < b (zero elsewhere). The labels are
-    taken unit by unit; within a unit every pair of labels is visited once per offset."""
+    annotator a said c and annotator b said d, for a < b (zero elsewhere). With many
+    annotators the labels are taken unit by unit (sparse data: each unit's labels side by
+    side), every pair within a unit visited once per offset between their positions."""
     n_annotators = codes.shape[0]
     cells = n_annotators * n_annotators * k * k
     if cells > _MAX_PAIR_CELLS:
@@ -83,6 +85,8 @@ def pair_tables(codes: np.ndarray, k: int) -> np.ndarray:
             f"the pair breakdown for {n_annotators} annotators and {k} categories needs "
             f"{cells:,} table cells, more than {_MAX_PAIR_CELLS:,}; ask for "
             "breakdown='classes' or compute pairs on a subset of annotators")
+    if n_annotators <= _FEW_ANNOTATORS:
+        return _dense_pair_tables(codes, k)
     unit, annotator = np.nonzero(codes.T != MISSING)  # unit-major, annotators ascending
     code = codes[annotator, unit]
     flat = np.zeros(cells, dtype=np.int64)
@@ -95,6 +99,18 @@ def pair_tables(codes: np.ndarray, k: int) -> np.ndarray:
             offset:][same]
         flat += np.bincount(key, minlength=cells)
     return flat.reshape(n_annotators, n_annotators, k, k).astype(float)
+
+
+def _dense_pair_tables(codes: np.ndarray, k: int) -> np.ndarray:
+    """pair_tables for a few annotators: one bincount per pair over all units."""
+    n_annotators = codes.shape[0]
+    tables = np.zeros((n_annotators, n_annotators, k, k))
+    for a in range(n_annotators):
+        for b in range(a + 1, n_annotators):
+            both = (codes[a] != MISSING) & (codes[b] != MISSING)
+            key = np.where(both, codes[a] * k + codes[b], k * k)
+            tables[a, b] = np.bincount(key, minlength=k * k + 1)[:-1].reshape(k, k)
+    return tables
 
 
 def pairwise(ratings: Ratings, metric: str,
