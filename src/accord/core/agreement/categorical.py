@@ -304,15 +304,7 @@ def krippendorff_alpha(data: Any, *, level: Level = "nominal",
                          f"{level!r}")
     extras = _Extras(confidence, resamples, seed, breakdown)
     ratings = read_ratings(data, categories)
-    if level == "ordinal" and not ratings.ordered:
-        raise InputError("ordinal alpha needs ordered categories: numeric labels, or pass "
-                         "categories=[...] in order")
-    values = ratings.values
-    if level in ("interval", "ratio"):
-        if values is None:
-            raise InputError(f"{level} alpha needs numeric labels")
-        if level == "ratio" and np.any(values < 0):
-            raise InputError("ratio alpha needs non-negative values")
+    values = _check_level(level, ratings)
     pair_coefficient: TableCoefficient = lambda t: st.alpha_from_coincidences(  # noqa: E731
         t + np.swapaxes(t, -1, -2), level, values)
     rows, frequency = _profiles(ratings, lambda m: m >= 2)
@@ -325,3 +317,17 @@ def krippendorff_alpha(data: Any, *, level: Level = "nominal",
                   lambda: classes_from_counts(st.alpha_statistic("nominal", None, 2), rows,
                                               frequency, ratings.categories),
                   lambda: pairwise(ratings, "krippendorff_alpha", pair_coefficient))
+
+
+def _check_level(level: Level, ratings: Ratings) -> np.ndarray | None:
+    """The categories' values, after checking that the labels suit the level."""
+    if level == "ordinal" and not ratings.ordered:
+        raise InputError("ordinal alpha needs ordered categories: numeric labels, or pass "
+                         "categories=[...] in order")
+    values = ratings.values
+    if level in ("interval", "ratio"):
+        if values is None:
+            raise InputError(f"{level} alpha needs numeric labels")
+        if level == "ratio" and np.any(values < 0):
+            raise InputError("ratio alpha needs non-negative values")
+    return values
