@@ -201,3 +201,9 @@ def test_change_points_respect_the_minimum_segment_and_the_level(values, min_seg
     bounds = [0] + [c.index for c in result.change_points] + [len(values)]
     assert np.diff(bounds).min() >= min_segment
     assert all(c.p_value <= alpha for c in result.change_points)
+
+
+def test_events_with_and_without_a_guideline_version_can_be_mixed():
+    events = [("ann", 1, 1, "v1"), ("ann", 2, 0), ["ann", 3, 1, "v1"]]
+    series = rolling_series(events, window=10, by="guideline_version")
+    assert [(s.key, s.values.tolist()) for s in series] == [("v1", [1.0, 1.0]), (None, [0.0])]

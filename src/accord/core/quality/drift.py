@@ -178,53 +178,109 @@ def _check_window(window: int) -> None:
 
 
 def _read_events(events: Iterable[Any], by: By) -> list[_Group]:
+    """Events into per-key groups; read column by column, so that a million events of
+    numbers take a second, not a Python check per field."""
     if by not in ("annotator", "guideline_version", "annotator_and_version"):
         raise InputError("by must be 'annotator', 'guideline_version' or "
                          f"'annotator_and_version'; got {by!r}")
+    rows = events if isinstance(events, list) else list(events)
+    annotators, times, values, versions = _columns(rows)
+    key_of = (annotators if by == "annotator" else versions if by == "guideline_version"
+              else list(zip(annotators, versions, strict=True)))
     keys: dict[Hashable, int] = {}
-    codes, times, seconds, values = [], [], [], []
-    kinds: set[str] = set()
-    for i, event in enumerate(events):
-        annotator, time, value, version = _unpack(event, i)
-        key = {"annotator": annotator, "guideline_version": version,
-               "annotator_and_version": (annotator, version)}[by]
-        try:
-            codes.append(keys.setdefault(key, len(keys)))
-        except TypeError:
-            raise InputError(f"event {i}: annotator and guideline version must be hashable; "
-                             f"got {key!r}") from None
-        kind, second = _seconds(time, i)
-        kinds.add(kind)
-        times.append(time)
-        seconds.append(second)
-        values.append(_value(value, i))
-    if len(kinds) > 1:
-        raise InputError("event times must all be aware datetimes, all naive datetimes or all "
-                         f"numbers; got a mix of {sorted(kinds)}")
-    return _group(keys, np.asarray(codes, dtype=np.int64), times,
-                  np.asarray(seconds, dtype=np.float64), np.asarray(values, dtype=np.float64),
-                  bool(kinds) and kinds != {"number"})
+    try:
+        codes = np.fromiter((keys.setdefault(key, len(keys)) for key in key_of), dtype=np.int64,
+                            count=len(rows))
+    except TypeError:
+        i = next(i for i, key in enumerate(key_of) if not _hashable(key))
+        raise InputError(f"event {i}: annotator and guideline version must be hashable; got "
+                         f"{key_of[i]!r}") from None
+    seconds, is_datetime = _read_times(times)
+    return _group(keys, codes, times, seconds, _read_values(values), is_datetime)
+
+
+def _columns(rows: list[Any]) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+    """Annotators, times, values and versions (None when not given); each event is checked
+    in Python only when they are not all tuples or lists of 3 or 4 items."""
+    kinds = set(map(type, rows))
+    lengths = set(map(len, rows)) if kinds <= {tuple, list} else set()
+    if not (rows and lengths and lengths <= {3, 4}):
+        for i, event in enumerate(rows):
+            if not isinstance(event, tuple | list) or len(event) not in (3, 4):
+                raise InputError(f"event {i} should be (annotator, time, value) or (annotator, "
+                                 f"time, value, guideline_version); got {event!r:.200}")
+    versions = ([event[3] for event in rows] if lengths == {4} else [None] * len(rows)
+                if lengths == {3} else [event[3] if len(event) == 4 else None for event in rows])
+    return ([event[0] for event in rows], [event[1] for event in rows],
+            [event[2] for event in rows], versions)
+
+
+def _hashable(key: Any) -> bool:
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
 
 
 def _group(keys: dict[Hashable, int], codes: np.ndarray, times: list[Any],
            seconds: np.ndarray, values: np.ndarray, is_datetime: bool) -> list[_Group]:
     order = np.lexsort((seconds, codes))  # by key, then time; stable for equal times
     codes, seconds, values = codes[order], seconds[order], values[order]
+    if is_datetime:
+        as_given = np.empty(len(times), dtype=object)
+        as_given[:] = times
+        as_given = as_given[order]
+    else:
+        as_given = seconds  # numbers are kept as floats
     bounds = np.flatnonzero(np.diff(codes)) + 1
     groups = []
     for key, chunk in zip(keys, np.split(np.arange(codes.size), bounds), strict=False):
         if chunk.size:  # keys are numbered in order of first appearance, as codes are sorted
-            groups.append(_Group(key, tuple(times[i] for i in order[chunk]), seconds[chunk],
+            given = as_given[chunk[0]:chunk[-1] + 1]
+            groups.append(_Group(key, tuple(given.tolist()), seconds[chunk],
                                  values[chunk], is_datetime))
     return groups
 
 
-def _unpack(event: Any, i: int) -> tuple[Any, Any, Any, Any]:
-    if isinstance(event, str | bytes) or not isinstance(event, tuple | list) \
-            or len(event) not in (3, 4):
-        raise InputError(f"event {i} should be (annotator, time, value) or (annotator, time, "
-                         f"value, guideline_version); got {event!r}")
-    return (event[0], event[1], event[2], event[3] if len(event) == 4 else None)
+def _read_times(times: list[Any]) -> tuple[np.ndarray, bool]:
+    """POSIX seconds (or the numbers given) and whether the times were datetimes."""
+    array = _as_array(times)
+    if array is not None and array.dtype.kind in "iuf":
+        if not np.isfinite(array).all():
+            i = int(np.argmax(~np.isfinite(array)))
+            raise InputError(f"event {i}: time must be a datetime or a finite number; got "
+                             f"{times[i]!r}")
+        return array.astype(np.float64), False
+    kinds = [_seconds(time, i) for i, time in enumerate(times)]
+    names = {kind for kind, _ in kinds}
+    if len(names) > 1:
+        raise InputError("event times must all be aware datetimes, all naive datetimes or all "
+                         f"numbers; got a mix of {sorted(names)}")
+    return np.fromiter((second for _, second in kinds), dtype=np.float64,
+                       count=len(kinds)), names != {"number"}
+
+
+def _read_values(values: list[Any]) -> np.ndarray:
+    array = _as_array(values)
+    if array is not None and array.dtype.kind in "iufb":
+        array = array.astype(np.float64)
+        if (np.isfinite(array) & (array >= 0) & (array <= 1)).all():
+            return array
+    # the slow path names the first bad value
+    return np.fromiter((_value(value, i) for i, value in enumerate(values)), dtype=np.float64,
+                       count=len(values))
+
+
+def _as_array(column: list[Any]) -> np.ndarray | None:
+    """A 1-D array of the column when NumPy reads it as one (None for ragged objects)."""
+    if not column:
+        return np.zeros(0)
+    try:
+        array = np.array(column)
+    except (TypeError, ValueError):
+        return None
+    return array if array.ndim == 1 else None
 
 
 def _seconds(time: Any, i: int) -> tuple[str, float]:
