@@ -175,3 +175,21 @@ def test_an_annotator_without_regions_on_a_gold_item_misses_everything():
 def test_bad_region_input_is_refused(annotations, message):
     with pytest.raises(InputError, match=message):
         region_gold_accuracy(annotations, {"img": boxes(("car", 0, 0, 10, 10))})
+
+
+def test_keypoints_are_matched_by_oks_with_the_given_sigmas():
+    def person(rid, dx):
+        return {"id": rid, "label": "pose", "type": "keypoints",
+                "value": {"class": "person", "points": [[10 + dx, 10, 2], [30 + dx, 40, 2]]}}
+    gold = {"img": parse_regions([person("g", 0)])}
+    near = [("img", "ann", parse_regions([person("m", 20)]))]  # OKS exp(-400 / 1200) = 0.72
+    result = region_gold_accuracy(near, gold, keypoint_sigmas=[0.5, 0.5]).overall
+    assert result.of_class("person").true_positives == 1
+    assert result.mean_iou == pytest.approx(np.exp(-400 / 1200))
+    strict = region_gold_accuracy(near, gold, threshold=0.8, keypoint_sigmas=[0.5, 0.5])
+    assert strict.overall.of_class("person").recall == 0.0
+
+
+def test_unhashable_labels_are_refused():
+    with pytest.raises(InputError, match="every label must be hashable"):
+        categorical_gold_accuracy([("t1", "ann", ["cat"])], {"t1": "cat"})

@@ -173,7 +173,7 @@ def _read_values(values: Sequence[float] | np.ndarray) -> np.ndarray:
 
 def _check_options(alpha: float, min_segment: int, n_permutations: int,
                    max_change_points: int) -> None:
-    if not (isinstance(alpha, float | int) and 0 < alpha < 1) or math.isnan(alpha):
+    if isinstance(alpha, bool) or not (isinstance(alpha, float | int) and 0 < alpha < 1):
         raise InputError(f"alpha must be a significance level between 0 and 1; got {alpha!r}")
     for name, value, low in (("min_segment", min_segment, 1),
                              ("n_permutations", n_permutations, 1),

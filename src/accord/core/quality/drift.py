@@ -68,8 +68,9 @@ class BucketSeries:
 
 @dataclass(frozen=True, slots=True)
 class RollingSeries:
-    """For one key, its events in time order: `mean[i]` is the mean of the last `window`
-    values up to and including event i, over `n[i]` values (fewer for the first events)."""
+    """For one key, its events in time order (`times`: datetimes as given, numbers as
+    floats): `mean[i]` is the mean of the last `window` values up to and including event i,
+    over `n[i]` values (fewer for the first events)."""
 
     key: Hashable
     times: tuple[Any, ...]
@@ -96,7 +97,7 @@ class Drift:
 @dataclass(frozen=True, slots=True)
 class _Group:
     key: Hashable
-    times: tuple[Any, ...]  # as given
+    times: tuple[Any, ...]  # datetimes as given, numbers as floats; in time order
     seconds: np.ndarray  # float, sorted ascending
     values: np.ndarray
     is_datetime: bool

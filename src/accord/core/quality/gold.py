@@ -33,7 +33,8 @@ from typing import Any
 import numpy as np
 
 from accord.core.errors import InputError
-from accord.core.matching import ClassRule, match_regions
+from accord.core.matching import ClassRule, Matching, match_regions
+from accord.core.overlap import region_similarity
 from accord.core.regions import Region
 
 __all__ = [
@@ -130,15 +131,21 @@ def categorical_gold_accuracy(records: Iterable[Any], gold: Mapping[Hashable, Ha
 
 
 def region_gold_accuracy(annotations: Iterable[Any], gold: Mapping[Hashable, Sequence[Region]],
-                         *, threshold: float = 0.5,
-                         classes: ClassRule = "must_match") -> GoldAccuracy:
+                         *, threshold: float = 0.5, classes: ClassRule = "must_match",
+                         keypoint_sigmas: Sequence[float] | None = None) -> GoldAccuracy:
     """Per-class detection precision, recall, F1 and mean IoU of regions against gold.
 
     `annotations` are `(item, annotator, regions)` triples, `regions` parsed `Region`s
     (`accord.core.regions.parse_regions`); `gold` maps an item to its gold regions. Regions are
     matched per item and label (all regions of a label have one type); items without gold
-    are left out. A class is a region's `class` value.
+    are left out. A class is a region's `class` value. `keypoint_sigmas` are the per-point
+    OKS constants for keypoints (COCO's person sigmas, for 17 points, by default).
     """
+    def match(reference: list[Region], candidate: list[Region]) -> Matching:
+        return match_regions(reference, candidate, threshold=threshold, classes=classes,
+                             similarity=lambda a, b: region_similarity(
+                                 a, b, keypoint_sigmas=keypoint_sigmas))
+
     counts: dict[Hashable, dict[Hashable, np.ndarray]] = {}  # annotator → class → counts
     items: dict[Hashable, set[Hashable]] = {}
     for i, annotation in enumerate(annotations):
@@ -151,8 +158,9 @@ def region_gold_accuracy(annotations: Iterable[Any], gold: Mapping[Hashable, Seq
         items.setdefault(annotator, set()).add(item)
         tally = counts.setdefault(annotator, {})
         for label in sorted({r.label for r in (*regions, *gold[item])}):
-            _tally_matching([r for r in gold[item] if r.label == label],
-                            [r for r in regions if r.label == label], tally, threshold, classes)
+            reference = [r for r in gold[item] if r.label == label]
+            candidate = [r for r in regions if r.label == label]
+            _tally_matching(match(reference, candidate), reference, candidate, tally)
     pooled: dict[Hashable, np.ndarray] = {}
     for tally in counts.values():
         for label, row in tally.items():
@@ -162,11 +170,9 @@ def region_gold_accuracy(annotations: Iterable[Any], gold: Mapping[Hashable, Seq
     return GoldAccuracy(_region_scores(pooled, n_items), per_annotator)
 
 
-def _tally_matching(reference: list[Region], candidate: list[Region],
-                    tally: dict[Hashable, np.ndarray], threshold: float,
-                    classes: ClassRule) -> None:
+def _tally_matching(matching: Matching, reference: list[Region], candidate: list[Region],
+                    tally: dict[Hashable, np.ndarray]) -> None:
     """Add [TP, FP, FN, sum of TP IoU] per class for one item and label."""
-    matching = match_regions(reference, candidate, threshold=threshold, classes=classes)
 
     def add(region: Region, column: int, value: float = 1.0) -> None:
         label = getattr(region.value, "class_name", None)
@@ -271,7 +277,11 @@ def _class_order(labels: list[Hashable], given: Sequence[Hashable] | None
             raise InputError(f"labels {unknown[:5]!r} are not among the given classes "
                              f"{list(order)!r}")
         return order
-    order = tuple(dict.fromkeys(labels))
+    try:
+        order = tuple(dict.fromkeys(labels))
+    except TypeError:
+        raise InputError("every label must be hashable (a string, number, …); got "
+                         f"{next(x for x in labels if not isinstance(x, Hashable))!r}") from None
     try:
         return tuple(sorted(order))  # type: ignore[type-var]
     except TypeError:
