@@ -117,7 +117,9 @@ def classify_errors(candidate: Any, reference: Any, *, match_threshold: float = 
                     keypoint_sigmas: Sequence[float] | None = None) -> tuple[ErrorFinding, ...]:
     """Every mistake of `candidate` against `reference` (gold or consensus), by the table in
     the module docstring. Both are region lists: parsed `Region`s or their JSON form.
-    Findings come label by label (in name order), then in the order of the table's checks.
+    Findings come label by label (in name order; transcription and relation labels last, as
+    they refer to matched regions), each in the order of the table's checks. A
+    classification, multilabel or rating label's answer is its first region.
     `keypoint_sigmas` are the per-point OKS constants (COCO's person sigmas by default)."""
     for name, value in (("match_threshold", match_threshold),
                         ("geometry_threshold", geometry_threshold)):
