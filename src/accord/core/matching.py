@@ -57,7 +57,7 @@ Similarity = Callable[[Sequence[Region], Sequence[Region]], np.ndarray]
 
 # Problems whose (units, boxes, boxes) IoU arrays are built at once: about 6 MB per array
 # for 20 × 20 boxes, small enough to stay in cache.
-_UNITS_PER_CHUNK: Final = 2048
+_UNITS_PER_CHUNK: Final = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,22 +182,38 @@ class BoxBatchMatching:
         return (self.partner_a >= 0).sum(axis=1)
 
 
-def _batched_box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """(units, n, m) IoU of boxes (units, n, 4) and (units, m, 4), 0 for an empty union."""
+def _box_edges(a: np.ndarray, b: np.ndarray, threshold: float) -> tuple[np.ndarray, ...]:
+    """(unit, i, j, IoU) of the box pairs with IoU >= threshold and > 0.
+
+    Boxes (units, n, 4) and (units, m, 4). The dense pass only computes intersections and
+    keeps pairs with inter >= t / (1 + t) · (area_a + area_b), a slightly loosened form of
+    inter / union >= t without a division; IoU is then divided out, and the threshold
+    applied exactly, on those few candidates alone.
+    """
     ax, ay, aw, ah = (np.ascontiguousarray(a[..., k]) for k in range(4))
     bx, by, bw, bh = (np.ascontiguousarray(b[..., k]) for k in range(4))
-    width = np.minimum((ax + aw)[:, :, None], (bx + bw)[:, None, :])
-    width -= np.maximum(ax[:, :, None], bx[:, None, :])
-    np.maximum(width, 0.0, out=width)
-    height = np.minimum((ay + ah)[:, :, None], (by + bh)[:, None, :])
-    height -= np.maximum(ay[:, :, None], by[:, None, :])
-    np.maximum(height, 0.0, out=height)
-    inter = np.multiply(width, height, out=width)
-    union = np.add((aw * ah)[:, :, None], (bw * bh)[:, None, :], out=height)
-    union -= inter
-    # An empty union has an empty intersection: 0 / tiny is the IoU 0 we want, without NaN.
-    np.maximum(union, np.finfo(float).tiny, out=union)
-    return np.divide(inter, union, out=inter)
+    shape = (a.shape[0], a.shape[1], b.shape[1])
+    inter, scratch = np.empty(shape), np.empty(shape)
+    for low_a, size_a, low_b, size_b, side in ((ax, aw, bx, bw, inter), (ay, ah, by, bh, None)):
+        side = scratch if side is None else side
+        np.minimum((low_a + size_a)[:, :, None], (low_b + size_b)[:, None, :], out=side)
+        side -= np.maximum(low_a[:, :, None], low_b[:, None, :])
+        np.maximum(side, 0.0, out=side)
+    inter *= scratch
+    area_a, area_b = aw * ah, bw * bh
+    if threshold > 0:
+        np.add(area_a[:, :, None], area_b[:, None, :], out=scratch)
+        scratch *= threshold / (1.0 + threshold) * (1.0 - 1e-9)
+        flat = np.flatnonzero(inter >= scratch)
+    else:
+        flat = np.flatnonzero(inter > 0)
+    u, i, j = _unravel(flat, a.shape[1], b.shape[1])
+    overlap = inter.reshape(-1)[flat]
+    positive = overlap > 0  # two empty boxes pass the loosened test; they overlap nowhere
+    u, i, j, overlap = u[positive], i[positive], j[positive], overlap[positive]
+    iou = overlap / (area_a[u, i] + area_b[u, j] - overlap)
+    keep = iou >= threshold
+    return u[keep], i[keep], j[keep], iou[keep]
 
 
 def _read_batch(boxes: Any, box_classes: Any, valid: Any, name: str) -> tuple[np.ndarray, ...]:
@@ -211,6 +227,8 @@ def _read_batch(boxes: Any, box_classes: Any, valid: Any, name: str) -> tuple[np
     if valid.shape != shape or box_classes.shape != shape:
         raise InputError(f"{name} classes and valid need shape {shape}, one per box; got "
                          f"{box_classes.shape} and {valid.shape}")
+    if np.isfinite(boxes).all() and (boxes[:, :, 2:] >= 0).all():  # the usual case, quickly
+        return boxes, box_classes, valid
     usable = np.isfinite(boxes).all(axis=2) & (boxes[:, :, 2:] >= 0).all(axis=2)
     bad = valid & ~usable
     if bad.any():
@@ -250,45 +268,53 @@ def match_box_batches(a_boxes: Any, b_boxes: Any, *, a_classes: Any, b_classes: 
     same_class_a = np.zeros((units, n), dtype=bool)
     for start in range(0, units, _UNITS_PER_CHUNK):
         chunk = slice(start, start + _UNITS_PER_CHUNK)
-        iou = _batched_box_iou(a_boxes[chunk], b_boxes[chunk])
-        same = a_classes[chunk][:, :, None] == b_classes[chunk][:, None, :]
-        eligible = ((iou >= threshold) & (iou > 0) & a_valid[chunk][:, :, None]
-                    & b_valid[chunk][:, None, :])
+        u, i, j, iou = _box_edges(a_boxes[chunk], b_boxes[chunk], threshold)
+        u += start
+        keep = a_valid[u, i] & b_valid[u, j]
         if classes == "must_match":
-            eligible &= same
-        u, i, j = _optimal_pairs(iou, eligible)
-        partner_a[start + u, i], partner_b[start + u, j] = j, i
-        similarity_a[start + u, i] = iou[u, i, j]
-        same_class_a[start + u, i] = same[u, i, j]
+            keep &= a_classes[u, i] == b_classes[u, j]
+        u, i, j, iou = u[keep], i[keep], j[keep], iou[keep]
+        chosen = _optimal_edges(u * n + i, u * m + j, iou)
+        u, i, j = u[chosen], i[chosen], j[chosen]
+        partner_a[u, i], partner_b[u, j] = j, i
+        similarity_a[u, i] = iou[chosen]
+        same_class_a[u, i] = a_classes[u, i] == b_classes[u, j]
     return BoxBatchMatching(partner_a, partner_b, similarity_a, same_class_a)
 
 
-def _optimal_pairs(sim: np.ndarray,
-                   eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(unit, i, j) of the pairs of every unit's maximum-similarity matching."""
-    degree_a = eligible.sum(axis=2, keepdims=True)
-    degree_b = eligible.sum(axis=1, keepdims=True)
-    alone = eligible & (degree_a == 1) & (degree_b == 1)
-    n, m = sim.shape[1], sim.shape[2]
-    u, i, j = _unravel(np.flatnonzero(alone), n, m)
-    ru, ri, rj = _unravel(np.flatnonzero(eligible & ~alone), n, m)
-    if ru.size == 0:
-        return u, i, j
-    a_nodes, row = np.unique(ru * n + ri, return_inverse=True)
-    b_nodes, col = np.unique(ru * m + rj, return_inverse=True)
-    p, q = a_nodes.size, b_nodes.size
+def _optimal_edges(a_key: np.ndarray, b_key: np.ndarray, sim: np.ndarray) -> np.ndarray:
+    """Which edges (a node, b node, similarity > 0) form a maximum-similarity matching.
+
+    Node keys are unique across units, so the graph is block-diagonal and one solve serves
+    every unit. An edge whose two ends have no other edge is always chosen; the other edges
+    go through one sparse assignment problem.
+    """
+    chosen = np.zeros(sim.size, dtype=bool)
+    if sim.size == 0:
+        return chosen
+    a_nodes, row, degree_a = np.unique(a_key, return_inverse=True, return_counts=True)
+    b_nodes, col, degree_b = np.unique(b_key, return_inverse=True, return_counts=True)
+    alone = (degree_a[row] == 1) & (degree_b[col] == 1)
+    chosen[alone] = True
+    rest = np.flatnonzero(~alone)
+    if rest.size == 0:
+        return chosen
+    _, row = np.unique(row[rest], return_inverse=True)
+    _, col = np.unique(col[rest], return_inverse=True)
+    p, q = int(row.max()) + 1, int(col.max()) + 1
     # Rows: a's nodes, then a dummy per b node; columns: b's nodes, then a dummy per a node.
     # Every edge costs 2 - similarity (real) or 2 (dummy), and every perfect matching has
     # p + q edges, so the cheapest one pairs a maximum-similarity matching of the real edges.
     rows = np.concatenate([row, np.arange(p), p + np.arange(q), p + col])
     cols = np.concatenate([col, q + np.arange(p), np.arange(q), q + row])
-    costs = np.concatenate([2.0 - sim[ru, ri, rj], np.full(p + q + row.size, 2.0)])
+    costs = np.concatenate([2.0 - sim[rest], np.full(p + q + rest.size, 2.0)])
     graph = csr_array((costs, (rows, cols)), shape=(p + q, p + q))
     matched_rows, matched_cols = min_weight_full_bipartite_matching(graph)
+    partner = np.full(p, -1)
     real = (matched_rows < p) & (matched_cols < q)
-    a_key, b_key = a_nodes[matched_rows[real]], b_nodes[matched_cols[real]]
-    return (np.concatenate([u, a_key // n]), np.concatenate([i, a_key % n]),
-            np.concatenate([j, b_key % m]))
+    partner[matched_rows[real]] = matched_cols[real]
+    chosen[rest] = partner[row] == col
+    return chosen
 
 
 def _unravel(flat: np.ndarray, n: int, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
