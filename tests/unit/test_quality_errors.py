@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accord.core.errors import InputError
 from accord.core.quality import (
@@ -19,6 +21,15 @@ from accord.core.quality import (
 from accord.core.regions import parse_regions
 
 C = ErrorCategory
+EXAMPLES = settings(max_examples=50, deadline=None)
+coordinates = st.floats(0, 100, allow_nan=False)
+box_lists = st.lists(st.tuples(st.sampled_from(["car", "bus"]), coordinates, coordinates,
+                               st.floats(1, 40), st.floats(1, 40), st.booleans()), max_size=6)
+
+
+def box_regions(specs, prefix):
+    return [box(f"{prefix}{i}", cls, x, y, w, h, occluded=occluded)
+            for i, (cls, x, y, w, h, occluded) in enumerate(specs)]
 
 
 def box(rid, cls="car", x=0.0, y=0.0, w=10.0, h=10.0, **attributes):
@@ -248,3 +259,26 @@ def test_no_findings_count_to_nothing_and_bad_entries_are_refused():
         count_errors([(review_finding("missing"), "ann")])
     with pytest.raises(InputError, match="entry 0: the time should be"):
         count_errors([(review_finding("missing"), ErrorContext("ann", None, "monday"))])
+
+
+@EXAMPLES
+@given(box_lists)
+def test_an_annotation_has_no_errors_against_itself(specs):
+    regions = box_regions(specs, "r")
+    assert classify_errors(regions, regions) == ()
+
+
+@EXAMPLES
+@given(box_lists, box_lists)
+def test_swapping_candidate_and_reference_swaps_missed_and_extra(first, second):
+    def tally(candidate, reference):
+        found = [f.category for f in classify_errors(candidate, reference)]
+        return {category: found.count(category) for category in C}
+    forward = tally(box_regions(first, "a"), box_regions(second, "b"))
+    backward = tally(box_regions(second, "b"), box_regions(first, "a"))
+    assert forward[C.MISSED_OBJECT] == backward[C.EXTRA_OBJECT]
+    assert forward[C.WRONG_CLASS] == backward[C.WRONG_CLASS]
+    assert forward[C.WRONG_ATTRIBUTE] == backward[C.WRONG_ATTRIBUTE]
+    n_geometry = forward[C.LOOSE_GEOMETRY] + forward[C.TIGHT_GEOMETRY]
+    assert n_geometry == backward[C.LOOSE_GEOMETRY] + backward[C.TIGHT_GEOMETRY]
+    assert forward[C.LOOSE_GEOMETRY] == backward[C.TIGHT_GEOMETRY]
