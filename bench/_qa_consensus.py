@@ -71,16 +71,16 @@ def _crowdkit_accuracy(labels: Any, truth: np.ndarray) -> float:
 
 
 def dawid_skene_case(n_items: int) -> Case:
-    def accord(data: dict[str, Any]) -> float:
-        from accord.core.consensus import dawid_skene
+    from crowdkit.aggregation import DawidSkene
 
+    from accord.core.consensus import dawid_skene
+
+    def accord(data: dict[str, Any]) -> float:
         result = dawid_skene(data["matrix"], max_iterations=MAX_ITERATIONS,
                              tolerance=TOLERANCE, stopping="crowd-kit")
         return _accuracy(result.labels, data["truth"])
 
     def crowdkit(data: dict[str, Any]) -> float:
-        from crowdkit.aggregation import DawidSkene
-
         labels = DawidSkene(n_iter=MAX_ITERATIONS, tol=TOLERANCE).fit_predict(data["frame"])
         return _crowdkit_accuracy(labels, data["truth"])
 
@@ -94,17 +94,16 @@ def dawid_skene_case(n_items: int) -> Case:
 def majority_vote_case(n_items: int) -> Case:
     """Ties are left undecided on our side and found by their equal shares on crowd-kit's,
     so both runners score the same untied items."""
+    from crowdkit.aggregation import MajorityVote
+
+    from accord.core.consensus import majority_vote
 
     def accord(data: dict[str, Any]) -> float:
-        from accord.core.consensus import majority_vote
-
         result = majority_vote(data["matrix"], ties="undecided")
         decided = result.codes >= 0
         return _accuracy(result.codes[decided], data["truth"][decided])
 
     def crowdkit(data: dict[str, Any]) -> float:
-        from crowdkit.aggregation import MajorityVote
-
         vote = MajorityVote().fit(data["frame"])
         probas = vote.probas_.sort_index()  # type: ignore[union-attr]
         shares = probas.to_numpy()

@@ -2,7 +2,7 @@
 
 `read_ratings` gives the annotators × units codes; consensus also needs the annotators'
 names (for weights and confusion matrices) and the labels as flat (unit, annotator, code)
-triples, sorted by unit, which is what the vectorised algorithms work on.
+triples, which is what the vectorised algorithms work on.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from accord.core.agreement._data import MISSING, Ratings, read_ratings
 class Labels:
     ratings: Ratings
     annotators: tuple[Hashable, ...]  # row i of ratings.codes is annotators[i]
-    unit: np.ndarray  # (n_labels,) int64 unit index, sorted ascending
+    unit: np.ndarray  # (n_labels,) int64 unit index; triples in annotator-major order
     annotator: np.ndarray  # (n_labels,) int64 annotator index
     code: np.ndarray  # (n_labels,) int64 category code
     from_matrix: bool  # read from a reliability matrix (else from records)
@@ -50,7 +50,7 @@ def read_labels(data: Any, categories: Iterable[Hashable] | None = None) -> Labe
         annotators: tuple[Hashable, ...] = tuple(range(ratings.n_annotators))
     else:  # read_ratings numbers annotators in order of first appearance
         annotators = tuple(dict.fromkeys(record[1] for record in data))
-    unit, annotator = np.nonzero(ratings.codes.T != MISSING)  # unit-major: sorted by unit
-    code = ratings.codes[annotator, unit]
-    return Labels(ratings, annotators, unit.astype(np.int64), annotator.astype(np.int64), code,
-                  is_matrix)
+    flat = np.flatnonzero(ratings.codes != MISSING)  # faster than a 2-D nonzero
+    annotator, unit = np.divmod(flat, max(ratings.n_units, 1))
+    code = ratings.codes.reshape(-1)[flat]
+    return Labels(ratings, annotators, unit, annotator, code, is_matrix)
