@@ -4,8 +4,10 @@ Resampling n units with replacement and counting how often each distinct profile
 count row, or a pair of codes) was drawn is the same as drawing those profile counts from a
 multinomial distribution with the profiles' frequencies as probabilities, so a batch of
 resamples is one `rng.multinomial` call and one matrix product with the profiles' features;
-memory is bounded by the batch (resamples × profiles). Units the coefficient does not use
-(e.g. those with one label) are resampled too, as they are part of the data.
+memory is bounded by the batch (resamples × profiles). The units resampled are those the
+coefficient is computed on: pairable units for alpha and percent agreement, labelled units
+for Fleiss' kappa and Gwet's AC1 (whose chance term uses every labelled unit), the units
+both labelled for the two-annotator coefficients.
 
 >>> from accord.core.agreement._statistics import percent_statistic
 >>> rows, frequency = np.array([[2, 0], [1, 1]]), np.array([3, 1])

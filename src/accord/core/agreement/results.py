@@ -15,10 +15,11 @@ __all__ = ["AgreementScore", "ClassAgreement", "ConfidenceInterval", "PairwiseAg
 
 @dataclass(frozen=True, slots=True)
 class ConfidenceInterval:
-    """A percentile bootstrap interval: units resampled with replacement `resamples` times,
-    the coefficient recomputed on each resample, and the (1 - level) / 2 and (1 + level) / 2
-    quantiles of those values taken (Efron & Tibshirani 1993, ch. 13). This is not
-    Krippendorff's own bootstrap (Hayes & Krippendorff 2007, which resamples pairable values).
+    """A percentile bootstrap interval: the units the coefficient is computed on are
+    resampled with replacement `resamples` times, the coefficient is recomputed on each
+    resample, and the (1 - level) / 2 and (1 + level) / 2 quantiles of those values are taken
+    (Efron & Tibshirani 1993, ch. 13). This is not Krippendorff's own bootstrap (Hayes &
+    Krippendorff 2007, which resamples pairable values).
 
     Resamples on which the coefficient is undefined (e.g. a single category drawn throughout)
     are left out and counted in `undefined_resamples`; `low` and `high` are None when all are.
