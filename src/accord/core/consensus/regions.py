@@ -15,8 +15,10 @@
    member with the highest mean IoU with the others. Masks: by default the per-pixel
    majority (a pixel is foreground when more than half the members cover it), which is the
    mask with the least total pixel disagreement with the members (a median in Hamming
-   distance); `mask_fusion="medoid"` picks a member as for polygons. The class is the one most
-   members gave; a tie goes to the class of the medoid.
+   distance); `mask_fusion="medoid"` picks a member as for polygons. A medoid tie (always,
+   with two members) goes to the earlier annotator. The class is the one most members gave; a
+   tie goes to the medoid's class if it is among the tied, else to the first in sorted order.
+   With all scores 0, `box_weights="score"` weighs the boxes equally.
 3. **Score.** `support`: the cluster's annotators over all the unit's annotators (including
    those who drew nothing); `agreement`: the mean IoU over pairs of members (None for a single
    region). A cluster whose support is below `quorum` is dropped (`below_quorum="drop"`,
