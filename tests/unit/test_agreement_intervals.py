@@ -177,3 +177,9 @@ def test_a_confidence_outside_zero_and_one_is_rejected(confidence):
 def test_too_few_resamples_are_rejected(resamples):
     with pytest.raises(InputError, match="resamples must be an integer of at least 2"):
         fleiss_kappa([[1, 2], [1, 2]], confidence=0.9, resamples=resamples)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "7", True])
+def test_a_seed_that_is_not_a_non_negative_integer_is_rejected(seed):
+    with pytest.raises(InputError, match="seed must be a non-negative integer or None"):
+        gwet_ac1([[1, 2], [1, 2]], confidence=0.9, seed=seed)

@@ -26,9 +26,12 @@ from accord.core.errors import InputError
 _BATCH_CELLS = 1 << 21  # resamples × profiles drawn at once
 
 
-def check_interval_options(confidence: float | None, resamples: int) -> None:
+def check_interval_options(confidence: float | None, resamples: int,
+                           seed: int | None) -> None:
     if confidence is None:
         return
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise InputError(f"seed must be a non-negative integer or None; got {seed!r}")
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not (
             0.0 < confidence < 1.0):
         raise InputError(f"confidence must be a level between 0 and 1, e.g. 0.95; got "

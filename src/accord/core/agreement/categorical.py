@@ -25,6 +25,7 @@ them nothing extra is computed.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -53,19 +54,20 @@ ClassesOf = Callable[[], tuple[Any, ...]]
 TableCoefficient = Callable[[np.ndarray], st.Triple]
 
 
+@dataclass(frozen=True, slots=True)
 class _Extras:
     """The options every coefficient takes beyond its own: interval and breakdowns."""
 
-    __slots__ = ("breakdown", "confidence", "resamples", "seed")
+    confidence: float | None
+    resamples: int
+    seed: int | None
+    breakdown: Breakdown
 
-    def __init__(self, confidence: float | None, resamples: int, seed: int | None,
-                 breakdown: Breakdown) -> None:
-        check_interval_options(confidence, resamples)
-        if breakdown not in ("none", "classes", "pairs", "all"):
+    def __post_init__(self) -> None:
+        check_interval_options(self.confidence, self.resamples, self.seed)
+        if self.breakdown not in ("none", "classes", "pairs", "all"):
             raise InputError(f"breakdown must be 'none', 'classes', 'pairs' or 'all'; got "
-                             f"{breakdown!r}")
-        self.confidence, self.resamples, self.seed = confidence, resamples, seed
-        self.breakdown = breakdown
+                             f"{self.breakdown!r}")
 
 
 def _score(statistic: st.Statistic, rows: np.ndarray, frequency: np.ndarray, undefined: str,

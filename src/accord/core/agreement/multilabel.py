@@ -186,7 +186,7 @@ def set_alpha(data: Any, *, distance: SetDistance = "masi", confidence: float | 
     the categorical coefficients (a percentile bootstrap over pairable units)."""
     if distance not in ("masi", "jaccard"):
         raise InputError(f"distance must be 'masi' or 'jaccard'; got {distance!r}")
-    check_interval_options(confidence, resamples)
+    check_interval_options(confidence, resamples, seed)
     records = _read_sets(data)
     ratings = read_ratings(records, _set_order(_answers(records)))
     rows, frequency = ratings.unit_profiles()
