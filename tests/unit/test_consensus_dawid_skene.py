@@ -202,3 +202,21 @@ def test_labels_of_both_input_shapes_agree():
     from_matrix, from_records = dawid_skene(codes), dawid_skene(records)
     assert from_matrix.labels == from_records.labels
     assert from_matrix.posterior == pytest.approx(from_records.posterior)
+
+
+def test_empty_input_gives_empty_results_here_and_in_crowdkit():
+    reference = crowdkit_fit([])
+    result = dawid_skene([])
+    assert reference.labels_.empty and result.labels == ()
+    assert result.confusion.shape == (0, 0, 0) and result.priors.shape == (0,)
+
+
+def test_the_public_surface_is_declared():
+    import accord.core.consensus as consensus
+
+    for name in consensus.__all__:
+        value = getattr(consensus, name)
+        if name != "TiePolicy":  # a Literal alias, typing's own object
+            assert value.__module__.startswith("accord.core.consensus"), name
+    assert {"majority_vote", "weighted_vote", "wawa_vote", "dawid_skene", "region_consensus",
+            "span_consensus"} <= set(consensus.__all__)
