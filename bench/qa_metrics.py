@@ -192,7 +192,12 @@ def main() -> None:
         parser.error("--scale must be positive and --repeat at least 1")
     blocks, failed = {}, False
     for module in case_modules():
-        cases = importlib.import_module(module).cases(args.scale)
+        try:
+            cases = importlib.import_module(module).cases(args.scale)
+        except Exception:  # one broken case module must not hide the others' figures
+            traceback.print_exc()
+            failed = True
+            continue
         if args.only:
             cases = [c for c in cases if args.only.lower() in f"{module} {c.name}".lower()]
         if not cases:
