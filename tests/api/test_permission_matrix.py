@@ -89,7 +89,7 @@ def principal_params(session: Session, world: World, principal: str, path: str
         "user_id": me["id"] if path.startswith("/api/users") else world.users["annotator"]["id"],
         "flag_id": world.flag_id, "token_id": world.spare_tokens.get(principal, 1),
         "field": "image", "comment_id": world.comments.get(principal, 1),
-        "prediction_id": world.prediction_id}
+        "prediction_id": world.prediction_id, "section": "agreement"}
     return params
 
 

@@ -100,7 +100,7 @@ SCENE_ALPHA = krippendorff_alpha([["day", "night", "day", "night"],
 
 
 def scene_agreement(report: dict) -> float:
-    (section,) = [s for s in report["labels"] if s["label"] == "scene"]
+    (section,) = [s for s in report["agreement"] if s["label"] == "scene"]
     return section["agreement"]["value"]
 
 

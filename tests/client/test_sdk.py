@@ -228,10 +228,10 @@ def test_the_qa_report_and_its_agreement_section_match_the_engine(sdk, world: Wo
             {"author": "reviewer@example.org", "regions": [scene("s", b)]}]}
         for i, (a, b) in enumerate(zip(first, second, strict=True))])
     report = accord.qa_report(world.project_id)
-    (section,) = [s for s in report["labels"] if s["label"] == "scene"]
+    (section,) = [s for s in report["agreement"] if s["label"] == "scene"]
     assert section["agreement"]["value"] == pytest.approx(
         krippendorff_alpha([first, second]).value)
-    assert accord.qa_agreement(world.project_id)["labels"] == report["labels"]
+    assert accord.qa_section(world.project_id, "agreement")["agreement"] == report["agreement"]
     with pytest.raises(ApiError) as refused:
         sdk("annotator").qa_report(world.project_id)
     assert refused.value.status == 403

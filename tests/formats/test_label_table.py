@@ -75,7 +75,8 @@ def accord_export() -> bytes:
         {"id": 1, "data": {}, "annotations": [
             {"id": 10, "author": "ann@x", "regions": [scene("day"), topics("a", "b")]},
             {"id": 11, "author": "bob@x", "regions": [scene("night")]},
-            {"id": 12, "author": "cy@x", "status": "rejected", "regions": [scene("day")]}]},
+            {"id": 12, "author": "cy@x", "status": "rejected", "regions": [scene("day")]},
+            {"id": 16, "author": "dee@x", "status": "draft", "regions": [scene("day")]}]},
         {"id": 2, "data": {}, "annotations": [
             {"id": 13, "author": "ann@x", "regions": [scene("day")]},
             {"id": 14, "author": "ann@x", "regions": [scene("night"), topics("b")]},
@@ -85,16 +86,18 @@ def accord_export() -> bytes:
     return b"".join(json.dumps(t).encode() + b"\n" for t in tasks)
 
 
-def test_an_accord_export_gives_one_label_with_the_latest_standing_work_per_annotator():
+def test_an_accord_export_gives_one_label_with_each_annotators_latest_answer():
     table = read(accord_export(), "accord-jsonl", label="scene")
     assert table.label == "scene" and not table.multilabel
-    assert table.records == ((1, "ann@x", "day"), (1, "bob@x", "night"), (2, "ann@x", "night"))
+    assert table.records == ((1, "ann@x", "day"), (1, "bob@x", "night"), (1, "cy@x", "day"),
+                             (2, "ann@x", "night"))
 
 
 def test_a_multilabel_label_reads_as_sets_and_absent_work_as_missing():
     table = read(accord_export(), "accord-jsonl", label="topics")
     assert table.multilabel
-    assert table.records == ((1, "ann@x", ("a", "b")), (1, "bob@x", None), (2, "ann@x", ("b",)))
+    assert table.records == ((1, "ann@x", ("a", "b")), (1, "bob@x", None), (1, "cy@x", None),
+                             (2, "ann@x", ("b",)))
 
 
 def test_an_export_with_several_labels_needs_label_named():

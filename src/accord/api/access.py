@@ -109,6 +109,6 @@ ROUTES: Final[dict[tuple[str, str], Access]] = {
     ("POST", P + "/import"): Access.MANAGER,
     ("GET", P + "/export"): Access.REVIEWER,
     ("GET", P + "/qa/report"): Access.REVIEWER,
-    ("GET", P + "/qa/agreement"): Access.REVIEWER,
+    ("GET", P + "/qa/{section}"): Access.REVIEWER,
     ("GET", P + "/qa/consensus/{task_id}"): Access.REVIEWER,  # reveals everyone's answers
 }

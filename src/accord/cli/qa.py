@@ -125,14 +125,40 @@ def show_report(report: dict[str, Any]) -> None:
     """The QA report as Rich tables, one per section."""
     counts = report["counts"]
     out.print(f"project {report['project_id']}: {counts['tasks']} tasks, "
-              f"{counts['annotations']} annotations by {counts['annotators']} annotators, "
+              f"{counts['annotations']} answers by {counts['annotators']} annotators, "
               f"{counts['gold_tasks']} gold tasks, {counts['reviews']} reviews",
               highlight=False)
+    annotators = Table("annotator", "answers", "gold score", "agreement", "median time (s)",
+                       title="Annotators")
+    for row in report.get("annotators", []):
+        annotators.add_row(row["annotator"], str(row["annotations"]),
+                           _number(row["mean_gold_score"]), _number(row["mean_agreement"]),
+                           _number(row["median_lead_time_s"], 1))
+    out.print(annotators)
     labels = Table("label", "type", "coefficient", "value", "interval", "units",
                    title="Agreement")
-    for section in report.get("labels", []):
+    for section in report.get("agreement", []):
         agreement = section["agreement"]
         labels.add_row(section["label"], section["type"], section["primary"],
                        _number(agreement.get("value")), _interval(agreement.get("interval")),
                        str(agreement.get("n_units", "")))
     out.print(labels)
+    errors = report.get("errors")
+    if errors and errors["totals"]:
+        table = Table("error", "count", *errors["by_source"], title="Errors")
+        for name, count in sorted(errors["totals"].items(), key=lambda item: -item[1]):
+            table.add_row(name, str(count), *(str(by.get(name, 0))
+                                              for by in errors["by_source"].values()))
+        out.print(table)
+    _show_drift(report.get("drift"))
+
+
+def _show_drift(drift: dict[str, Any] | None) -> None:
+    if not drift:
+        return
+    for measure in ("gold", "agreement"):
+        for series in drift[measure]["annotator"]:
+            for change in series["change_points"]:
+                out.print(f"drift: {series['key']}'s {measure} score moved from "
+                          f"{change['mean_before']:.2f} to {change['mean_after']:.2f} at "
+                          f"{change['time']} (p = {change['p_value']:.3f})", highlight=False)

@@ -305,6 +305,10 @@ class Client:
         """The whole QA report: counts, agreement per label, gold accuracy, errors, drift."""
         return self._call("GET", f"/api/projects/{project_id}/qa/report")
 
-    def qa_agreement(self, project_id: int) -> dict[str, Any]:
-        """Agreement per label, with every coefficient that applies and the annotator matrix."""
-        return self._call("GET", f"/api/projects/{project_id}/qa/agreement")
+    def qa_section(self, project_id: int, section: str) -> dict[str, Any]:
+        """One section of the QA report: annotators, agreement, gold, errors or drift."""
+        return self._call("GET", f"/api/projects/{project_id}/qa/{section}")
+
+    def task_consensus(self, project_id: int, task_id: int) -> dict[str, Any]:
+        """One task's consensus per label, each with its support."""
+        return self._call("GET", f"/api/projects/{project_id}/qa/consensus/{task_id}")

@@ -9,9 +9,10 @@
 
 From the two exports one label is read (`label=`, or the only categorical label found):
 a classification gives its class, a rating its number, a multi-label choice the tuple of its
-classes. An annotator's work on a task without that label counts as missing. Rejected and
-superseded annotations are left out; of an annotator's several annotations on one task the
-last counts. Errors name the file and the line or task at fault.
+classes. An annotator's work on a task without that label counts as missing. As in the
+project report, an annotator's answer is their last labeling-stage annotation on the task,
+whatever a review made of it (rejected and superseded work is what they did); drafts and
+reviewers' work are left out. Errors name the file and the line or task at fault.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ CSV_COLUMNS = ("unit", "annotator", "label")
 ACCORD_TYPES = {"classification": "class", "rating": "rating", "multilabel": "classes"}
 LABEL_STUDIO_TYPES = {"choices": "choices", "rating": "rating", "number": "number",
                       "taxonomy": "taxonomy"}
-#: Work that no longer stands: a reviewer rejected it or a fix replaced it.
-DROPPED_STATUSES = frozenset({"rejected", "superseded", "draft"})
+#: Not an annotator's answer: work in progress.
+DROPPED_STATUSES = frozenset({"draft"})
 
 Record = tuple[Hashable, Hashable, Hashable]
 

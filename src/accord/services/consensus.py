@@ -1,4 +1,4 @@
-"""Consensus per task and label from the standing work: what a workflow accepts when the
+"""Consensus per task and label from its answers (see `qa_data`): what a workflow accepts when the
 support is high enough and escalates otherwise, and the reference that work without a gold
 answer is checked against.
 
@@ -23,7 +23,7 @@ from accord.core.regions import ClassificationValue, RatingValue, Region
 from accord.core.schema import LabelDef, LabelType, Schema
 from accord.services import tasks, versions
 from accord.services.caller import Caller
-from accord.services.qa_data import Work, load_standing_work
+from accord.services.qa_data import Work, load_answers
 from accord.services.qa_json import to_json
 
 VOTED = {LabelType.CLASSIFICATION: "class_name", LabelType.RATING: "rating"}
@@ -46,7 +46,7 @@ def task_consensus(session: Session, caller: Caller, project_id: int, task_id: i
                    ) -> dict[str, Any]:
     task = tasks.get_task(session, project_id, task_id)
     _, schema = versions.current_schema(session, project_id)
-    work, unreadable = load_standing_work(session, project_id, task_id)
+    work, unreadable = load_answers(session, project_id, task_id)
     found = [] if schema is None else consensus_of_task(schema, work, task.data)
     return {"task_id": task_id, "annotators": [w.author for w in work],
             "unreadable_regions": unreadable,

@@ -1,13 +1,15 @@
-"""What the QA report is computed from: a project's standing work, gold answers and reviews.
+"""What the QA report is computed from: a project's answers, gold answers and reviews.
 
 Read in keyset pages (`PAGE` rows at a time) into plain core values, so the report never
-holds ORM objects. Standing work is every submitted or accepted annotation at the labeling
-stage, the latest per author and task; drafts, rejected and superseded work are left out.
+holds ORM objects. An **answer** is an annotator's latest labeling-stage submission on a
+task, whatever a review made of it (submitted, accepted, rejected or superseded by a fix):
+what the annotator did on their own is what agreement and accuracy measure. Drafts are not
+answers, nor are reviewers' fixes (review stage).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,12 +24,13 @@ from accord.db.tables import Annotation, Review, Task, User
 from accord.services import versions
 
 PAGE = 5000
-STANDING = (AnnotationStatus.SUBMITTED, AnnotationStatus.ACCEPTED)
+SUBMITTED = (AnnotationStatus.SUBMITTED, AnnotationStatus.ACCEPTED, AnnotationStatus.REJECTED,
+             AnnotationStatus.SUPERSEDED)
 
 
 @dataclass(frozen=True, slots=True)
 class Work:
-    """One annotator's standing answer to one task."""
+    """One annotator's answer to one task."""
 
     annotation_id: int
     task_id: int
@@ -80,16 +83,16 @@ def _regions(raw: Any) -> tuple[tuple[Region, ...], int]:
     return tuple(region for _, region in parsed.regions), len(parsed.issues)
 
 
-def load_standing_work(session: Session, project_id: int, task_id: int | None = None
+def load_answers(session: Session, project_id: int, task_id: int | None = None
                        ) -> tuple[tuple[Work, ...], int]:
-    """The standing work of the project (or of one task) in id order, and how many of its
+    """The answers of the project (or of one task) in id order, and how many of their
     stored regions no longer parse."""
     unreadable = 0
     latest: dict[tuple[int, str], Work] = {}
     stmt = select(Annotation.id, Annotation.task_id, User.email, Annotation.regions,
                   Annotation.guideline_version, Annotation.submitted_at,
                   Annotation.lead_time_s).join(User, User.id == Annotation.author_id).where(
-        Annotation.project_id == project_id, Annotation.status.in_(STANDING),
+        Annotation.project_id == project_id, Annotation.status.in_(SUBMITTED),
         Annotation.stage == Stage.LABEL)
     if task_id is not None:
         stmt = stmt.where(Annotation.task_id == task_id)
@@ -104,10 +107,10 @@ def load_standing_work(session: Session, project_id: int, task_id: int | None = 
 
 def load_project_work(session: Session, project_id: int) -> ProjectWork:
     _, schema = versions.current_schema(session, project_id)
-    work, unreadable = load_standing_work(session, project_id)
+    work, unreadable = load_answers(session, project_id)
     gold: dict[int, tuple[Region, ...]] = {}
     gold_stmt = select(Task.id, Task.gold).where(Task.project_id == project_id,
-                                                 Task.gold.is_not(None))
+                                                 Task.is_gold.is_(True))
     for row in _pages(session, gold_stmt, Task.id):
         gold[row.id], bad = _regions(row.gold)
         unreadable += bad
@@ -123,3 +126,14 @@ def load_project_work(session: Session, project_id: int) -> ProjectWork:
     n_tasks = session.scalar(select(func.count()).select_from(Task).where(
         Task.project_id == project_id)) or 0
     return ProjectWork(schema, work, gold, reviews, n_tasks, unreadable)
+
+
+def load_task_data(session: Session, project_id: int, task_ids: Iterable[int]
+                   ) -> dict[int, dict[str, Any]]:
+    """The data of these tasks of the project (the text that spans mark, say)."""
+    ids, found = sorted(task_ids), {}
+    for start in range(0, len(ids), PAGE):
+        chunk = ids[start:start + PAGE]
+        found.update((row.id, row.data) for row in session.execute(select(Task.id, Task.data)
+                     .where(Task.project_id == project_id, Task.id.in_(chunk))))
+    return found

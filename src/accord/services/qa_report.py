@@ -1,5 +1,5 @@
 """A project's QA report: agreement per label, the annotator matrix, gold accuracy, errors
-and drift, computed from its standing work (see `qa_data`) by the pure QA engine.
+and drift, computed from its answers (see `qa_data`) by the pure QA engine.
 
 Every section is JSON (`qa_json.to_json` of core results), so the API, the CLI and the SDK
 show the same figures. Coefficients that do not apply to the data (Fleiss' kappa when the
@@ -10,7 +10,7 @@ as undefined with the reason, never left out silently.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,8 +29,17 @@ from accord.core.regions import Region
 from accord.core.schema import LabelDef, LabelType
 from accord.services import projects
 from accord.services.caller import Caller
-from accord.services.qa_data import ProjectWork, load_project_work
+from accord.services.qa_data import ProjectWork, load_project_work, load_task_data
 from accord.services.qa_json import to_json
+from accord.services.qa_quality import (
+    Scored,
+    annotators_section,
+    consensus_tasks,
+    drift_section,
+    errors_section,
+    gold_section,
+    score_work,
+)
 
 #: Label types whose regions are compared by matching them one-to-one by overlap.
 MATCHED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.MASK, LabelType.KEYPOINTS,
@@ -47,11 +56,24 @@ def project_report(session: Session, caller: Caller, project_id: int,
                    sections: Iterable[str] | None = None) -> dict[str, Any]:
     """The report's `sections` (default: all of `SECTIONS`), with the counts it stands on."""
     projects.get_project(session, project_id)
-    work = load_project_work(session, project_id)
-    wanted = SECTIONS if sections is None else {name: SECTIONS[name] for name in sections}
-    return {"project_id": project_id, "counts": _counts(work),
-            "annotators": list(work.annotators),
-            **{name: compute(work) for name, compute in wanted.items()}}
+    report = _Report(session, project_id, load_project_work(session, project_id))
+    names = tuple(SECTIONS) if sections is None else tuple(sections)
+    return {"project_id": project_id, "counts": _counts(report.work),
+            **{name: SECTIONS[name](report) for name in names}}
+
+
+class _Report:
+    """What the sections share, each part computed once, when a section first needs it."""
+
+    def __init__(self, session: Session, project_id: int, work: ProjectWork) -> None:
+        self.session, self.project_id, self.work = session, project_id, work
+
+    @cached_property
+    def scored(self) -> list[Scored]:
+        return score_work(self.work)
+
+    def consensus_data(self) -> dict[int, dict[str, Any]]:
+        return load_task_data(self.session, self.project_id, consensus_tasks(self.work))
 
 
 def _counts(work: ProjectWork) -> dict[str, int]:
@@ -78,7 +100,7 @@ def label_agreement(work: ProjectWork, label: LabelDef) -> dict[str, Any] | None
 
 def regions_by_task(work: ProjectWork, label: LabelDef
                     ) -> dict[int, dict[str, tuple[Region, ...]]]:
-    """{task: {annotator: the label's regions}} for every standing annotation (an empty
+    """{task: {annotator: the label's regions}} for every answer (an empty
     tuple where the annotator marked nothing of this label)."""
     data: dict[int, dict[str, tuple[Region, ...]]] = {}
     for w in work.work:
@@ -112,7 +134,7 @@ def _detection_view(result: RegionAgreement | SpanAgreement) -> dict[str, Any]:
 
 
 def label_records(work: ProjectWork, label: LabelDef) -> list[tuple[int, str, Hashable]]:
-    """(task, annotator, value) for each standing annotation; None where the label is absent."""
+    """(task, annotator, value) for each answer; None where the label is absent."""
     key = CATEGORICAL[label.type]
     records = []
     for w in work.work:
@@ -156,4 +178,10 @@ def _defined_or_reason(compute: Callable[..., AgreementScore],
         return to_json(AgreementScore(None, 0, exc.message))
 
 
-SECTIONS: dict[str, Callable[[ProjectWork], Any]] = {"labels": agreement_sections}
+SECTIONS: dict[str, Callable[[_Report], Any]] = {
+    "annotators": lambda r: annotators_section(r.work, r.scored),
+    "agreement": lambda r: agreement_sections(r.work),
+    "gold": lambda r: gold_section(r.work),
+    "errors": lambda r: errors_section(r.work, r.consensus_data()),
+    "drift": lambda r: drift_section(r.scored),
+}
