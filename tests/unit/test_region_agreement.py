@@ -43,6 +43,9 @@ def test_two_annotators_on_two_images_give_the_hand_counted_scores():
     assert result.macro_f1 == pytest.approx((2 / 3) / 3)
     assert result.pair_f1 == ((None, pytest.approx(1 / 3)), (pytest.approx(1 / 3), None))
     assert result.unit_matched.tolist() == [[1], [0]] and result.n_units == 2
+    first_image = result.unit_score(0, 0)
+    assert first_image.f1 == pytest.approx(2 / 3) and first_image.mean_iou == pytest.approx(
+        90 / 110)
 
 
 def test_an_annotator_who_skipped_a_unit_is_left_out_of_its_pairs():
@@ -54,6 +57,7 @@ def test_an_annotator_who_skipped_a_unit_is_left_out_of_its_pairs():
     assert result.per_pair[("ann", "cy")].f1 == pytest.approx(2 / 3)  # 1 matched of 2 + 1
     assert result.per_pair[("bob", "cy")].f1 == 0.0
     assert result.unit_compared.tolist() == [[True, True, True], [False, True, False]]
+    assert result.unit_score(1, 0) is None
 
 
 def test_two_annotators_who_marked_nothing_have_an_undefined_f1():
@@ -112,6 +116,7 @@ def test_the_batched_box_path_equals_the_general_path(seed, threshold):
     assert fast.overall.f1 == pytest.approx(general.overall.f1)
     assert fast.overall.mean_iou == pytest.approx(general.overall.mean_iou)
     assert fast.unit_matched.tolist() == general.unit_matched.tolist()
+    assert fast.unit_similarity == pytest.approx(general.unit_similarity)
     for name, score in general.per_class.items():
         mine = fast.per_class[name]
         assert (mine.n_matched, mine.n_first, mine.n_second) == (

@@ -47,6 +47,7 @@ __all__ = [
     "ClassRule",
     "MatchedPair",
     "Matching",
+    "Similarity",
     "match_box_batches",
     "match_regions",
     "match_similarity",
@@ -128,8 +129,10 @@ def match_similarity(similarity: Any, *, threshold: float = 0.5,
         if len(a_classes) != n or len(b_classes) != m:
             raise InputError(f"a similarity of shape {sim.shape} needs {n} and {m} class "
                              f"labels; got {len(a_classes)} and {len(b_classes)}")
-        same = np.array([[x == y for y in b_classes] for x in a_classes], dtype=bool)
-        same = same.reshape(n, m)
+        codes: dict[Hashable, int] = {}
+        a_codes = np.array([codes.setdefault(c, len(codes)) for c in a_classes], dtype=np.int64)
+        b_codes = np.array([codes.setdefault(c, len(codes)) for c in b_classes], dtype=np.int64)
+        same = a_codes[:, None] == b_codes[None, :]
     eligible = (sim >= threshold) & (sim > 0)
     if classes == "must_match":
         eligible &= same

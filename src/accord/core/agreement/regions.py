@@ -76,9 +76,10 @@ class RegionAgreement:
     """Agreement on region sets, summed over units and annotator pairs.
 
     `pair_f1[x][y]` is the F1 of annotators x and y (None on the diagonal, or without a unit
-    both annotated with something marked). `unit_matched`, `unit_first`, `unit_second`
-    (units, pairs) hold the per-unit counts, `pairs` names each column, `unit_compared` tells
-    where both annotated the unit.
+    both annotated with something marked). `unit_matched`, `unit_first`, `unit_second` and
+    `unit_similarity` (the IoU sum of the matches), arrays (units, pairs), hold the per-unit
+    counts, `pairs` names each column, `unit_compared` tells where both annotated the unit;
+    `unit_score(u, p)` turns one cell into a `DetectionScore`.
     """
 
     overall: DetectionScore
@@ -91,9 +92,18 @@ class RegionAgreement:
     unit_matched: np.ndarray
     unit_first: np.ndarray
     unit_second: np.ndarray
+    unit_similarity: np.ndarray
     unit_compared: np.ndarray
     threshold: float
     n_units: int
+
+    def unit_score(self, unit: int, pair: int) -> DetectionScore | None:
+        """The score of unit `unit` (its position) for pair `pair`; None if not compared."""
+        if not self.unit_compared[unit, pair]:
+            return None
+        return DetectionScore.from_counts(
+            int(self.unit_matched[unit, pair]), int(self.unit_first[unit, pair]),
+            int(self.unit_second[unit, pair]), float(self.unit_similarity[unit, pair]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +113,7 @@ class _Tally:
     matched: np.ndarray  # (units, pairs)
     first: np.ndarray
     second: np.ndarray
+    similarity: np.ndarray  # (units, pairs) IoU sum of the matches
     compared: np.ndarray  # (units, pairs) bool
     class_counts: np.ndarray  # (pairs, classes, 4): matched, first, second, similarity sum
 
@@ -129,7 +140,7 @@ def _summarise(tally: _Tally, annotators: tuple[Hashable, ...],
         overall, per_class, per_pair, sum(f1s) / len(f1s) if f1s else None, annotators,
         tuple(tuple(row) for row in matrix),
         tuple((annotators[x], annotators[y]) for x, y in pairs),
-        tally.matched, tally.first, tally.second, tally.compared, threshold,
+        tally.matched, tally.first, tally.second, tally.similarity, tally.compared, threshold,
         int(tally.compared.any(axis=1).sum()) if pairs else 0)
 
 
@@ -170,36 +181,44 @@ def box_agreement(boxes: Any, classes: Any, *, valid: Any = None, annotated: Any
     Rotated boxes, polygons and masks go through `region_agreement`.
     """
     boxes, codes, valid, annotated = _check_box_arrays(boxes, classes, valid, annotated)
-    units, n_annotators = boxes.shape[:2]
+    n_annotators = boxes.shape[1]
+    if annotators is not None and len(annotators) != n_annotators:
+        raise InputError(f"boxes hold {n_annotators} annotators but {len(annotators)} "
+                         "annotators are named")
     n_classes = int(codes[valid].max(initial=-1)) + 1
     if class_names is not None:
         if len(class_names) < n_classes:
             raise InputError(f"class code {n_classes - 1} is past the {len(class_names)} "
                              "class_names given")
         n_classes = len(class_names)
-    pairs = tuple(combinations(range(n_annotators), 2))
-    shape = (units, len(pairs))
+    tally = _box_tally(boxes, codes, valid, annotated, n_classes, threshold)
+    names = tuple(class_names) if class_names is not None else tuple(range(n_classes))
+    return _summarise(tally, tuple(annotators) if annotators is not None
+                      else tuple(range(n_annotators)), names, threshold)
+
+
+def _box_tally(boxes: np.ndarray, codes: np.ndarray, valid: np.ndarray, annotated: np.ndarray,
+               n_classes: int, threshold: float) -> _Tally:
+    pairs = tuple(combinations(range(boxes.shape[1]), 2))
+    shape = (boxes.shape[0], len(pairs))
     matched, first, second = (np.zeros(shape, dtype=np.int64) for _ in range(3))
+    iou_sum, compared = np.zeros(shape), np.zeros(shape, dtype=bool)
     class_counts = np.zeros((len(pairs), n_classes, 4))
     for p, (x, y) in enumerate(pairs):  # a handful of annotator pairs, each fully vectorised
-        both = annotated[:, x] & annotated[:, y]
+        compared[:, p] = both = annotated[:, x] & annotated[:, y]
         va, vb = valid[:, x] & both[:, None], valid[:, y] & both[:, None]
         result = match_box_batches(boxes[:, x], boxes[:, y], a_classes=codes[:, x],
                                    b_classes=codes[:, y], a_valid=va, b_valid=vb,
                                    threshold=threshold)
         hit = result.partner_a >= 0
         matched[:, p], first[:, p], second[:, p] = hit.sum(1), va.sum(1), vb.sum(1)
+        iou_sum[:, p] = result.similarity_a.sum(axis=1)
         for column, (where, code) in enumerate(
                 ((hit, codes[:, x]), (va, codes[:, x]), (vb, codes[:, y]))):
             class_counts[p, :, column] = np.bincount(code[where], minlength=n_classes)
         class_counts[p, :, 3] = np.bincount(codes[:, x][hit], result.similarity_a[hit],
                                             minlength=n_classes)
-    compared = np.stack([annotated[:, x] & annotated[:, y] for x, y in pairs], axis=1) \
-        if pairs else np.zeros(shape, dtype=bool)
-    names = tuple(class_names) if class_names is not None else tuple(range(n_classes))
-    return _summarise(_Tally(matched, first, second, compared, class_counts),
-                      tuple(annotators) if annotators is not None
-                      else tuple(range(n_annotators)), names, threshold)
+    return _Tally(matched, first, second, iou_sum, compared, class_counts)
 
 
 def region_agreement(data: Mapping[Hashable, Mapping[Hashable, Sequence[Region]]], *,
@@ -214,6 +233,30 @@ def region_agreement(data: Mapping[Hashable, Mapping[Hashable, Sequence[Region]]
     is per unit and pair in Python, for moderate data; boxes at scale go through
     `box_agreement`.
     """
+    order, class_index = _annotators_and_classes(data, annotators)
+    pairs = tuple(combinations(range(len(order)), 2))
+    names = tuple(order)
+    shape = (len(data), len(pairs))
+    matched, first, second = (np.zeros(shape, dtype=np.int64) for _ in range(3))
+    iou_sum, compared = np.zeros(shape), np.zeros(shape, dtype=bool)
+    class_counts = np.zeros((len(pairs), len(class_index), 4))
+    for u, by_annotator in enumerate(data.values()):
+        for p, (x, y) in enumerate(pairs):
+            if names[x] not in by_annotator or names[y] not in by_annotator:
+                continue
+            a, b = by_annotator[names[x]], by_annotator[names[y]]
+            matching = match_regions(a, b, threshold=threshold, similarity=similarity)
+            compared[u, p] = True
+            matched[u, p], first[u, p], second[u, p] = matching.n_matched, len(a), len(b)
+            iou_sum[u, p] = sum(pair.similarity for pair in matching.pairs)
+            _count_classes(class_counts[p], class_index, a, b, matching)
+    return _summarise(_Tally(matched, first, second, iou_sum, compared, class_counts), names,
+                      tuple(class_index), threshold)
+
+
+def _annotators_and_classes(data: Any, annotators: Sequence[Hashable] | None
+                            ) -> tuple[dict[Hashable, int], dict[Hashable, int]]:
+    """Positions of the annotators (given, or in order of appearance) and of the classes."""
     if not isinstance(data, Mapping):
         raise InputError("region_agreement needs {unit: {annotator: regions}}; got "
                          f"{type(data).__name__}")
@@ -231,23 +274,7 @@ def region_agreement(data: Mapping[Hashable, Mapping[Hashable, Sequence[Region]]
             for region in regions:
                 class_index.setdefault(getattr(region.value, "class_name", None),
                                        len(class_index))
-    pairs = tuple(combinations(range(len(order)), 2))
-    names = tuple(order)
-    shape = (len(data), len(pairs))
-    matched, first, second = (np.zeros(shape, dtype=np.int64) for _ in range(3))
-    compared = np.zeros(shape, dtype=bool)
-    class_counts = np.zeros((len(pairs), len(class_index), 4))
-    for u, by_annotator in enumerate(data.values()):
-        for p, (x, y) in enumerate(pairs):
-            if names[x] not in by_annotator or names[y] not in by_annotator:
-                continue
-            a, b = by_annotator[names[x]], by_annotator[names[y]]
-            matching = match_regions(a, b, threshold=threshold, similarity=similarity)
-            compared[u, p] = True
-            matched[u, p], first[u, p], second[u, p] = matching.n_matched, len(a), len(b)
-            _count_classes(class_counts[p], class_index, a, b, matching)
-    return _summarise(_Tally(matched, first, second, compared, class_counts), names,
-                      tuple(class_index), threshold)
+    return order, class_index
 
 
 def _count_classes(counts: np.ndarray, class_index: Mapping[Hashable, int],
