@@ -166,3 +166,22 @@ def test_box_agreement_matches_regions_one_to_one_by_class(session, as_, world):
                             "height": 20.0, "rotation": 0.0}
     assert person["value"]["class"] == "person"
     assert [r["support"] for r in objects["consensus"]["regions"]] == [1.0, 0.5]
+
+
+def test_transcriptions_agree_by_word_and_character_error_rate(session, as_, world):
+    manager = caller_of(world.users["manager"])
+    schema = {"data": [{"name": "audio", "type": "audio"}],
+              "labels": [{"name": "words", "type": "transcription", "source": "audio"}]}
+    project = projects.create_project(session, manager, "Speech", schema=schema)["id"]
+    tasks.import_records(session, manager.in_project(Role.MANAGER), project, [
+        ("t", {"data": {"audio": "a.wav"}, "annotations": [
+            {"author": "reviewer@example.org", "regions": [
+                {"id": "w", "label": "words", "type": "transcription",
+                 "value": {"text": "the cat sat"}}]},
+            {"author": "annotator@example.org", "regions": [
+                {"id": "w", "label": "words", "type": "transcription",
+                 "value": {"text": "the cat sit"}}]}]})])
+    report = as_("manager").get(f"/api/projects/{project}/qa/agreement").json()
+    (section,) = report["agreement"]
+    assert section["primary"] == "wer" and section["agreement"]["value"] == pytest.approx(1 / 3)
+    assert section["agreement"]["cer"] == pytest.approx(1 / 11)

@@ -24,6 +24,7 @@ from accord.core.agreement import (
 )
 from accord.core.agreement.regions import RegionAgreement, region_agreement
 from accord.core.agreement.spans import SpanAgreement, span_agreement
+from accord.core.agreement.transcripts import transcript_agreement
 from accord.core.errors import InputError
 from accord.core.regions import Region
 from accord.core.schema import LabelDef, LabelType
@@ -95,7 +96,27 @@ def label_agreement(work: ProjectWork, label: LabelDef) -> dict[str, Any] | None
         return _categorical(work, label)
     if label.type in MATCHED:
         return _matched(work, label)
+    if label.type is LabelType.TRANSCRIPTION:
+        return _transcripts(work, label)
     return None
+
+
+def _transcripts(work: ProjectWork, label: LabelDef) -> dict[str, Any]:
+    """Word and character error rates between annotators' whole-item transcriptions
+    (transcriptions of regions need the regions matched first: not compared)."""
+    data: dict[int, dict[str, str]] = {}
+    for w in work.work:
+        texts = [r.value.text for r in w.regions  # type: ignore[union-attr]
+                 if r.label == label.name and r.value.region is None]  # type: ignore[union-attr]
+        if texts:
+            data.setdefault(w.task_id, {})[w.author] = " ".join(texts)
+    words = transcript_agreement(data, unit="word", annotators=work.annotators)
+    characters = transcript_agreement(data, unit="character", annotators=work.annotators)
+    return {"label": label.name, "type": str(label.type), "primary": "wer",
+            "agreement": {**to_json(words.overall), "n_units": words.n_units,
+                          "cer": characters.overall.value},
+            "pairs": {"annotators": list(words.annotators), "metric": "wer",
+                      "values": to_json(words.rate)}}
 
 
 def regions_by_task(work: ProjectWork, label: LabelDef
