@@ -211,19 +211,17 @@ class TranscriptAgreement:
     n_units: int
 
 
-def transcript_agreement(data: Mapping[Hashable, Mapping[Hashable, str]], *,
-                         unit: TokenUnit = "word", normalize: Normalization = "whitespace",
-                         annotators: Sequence[Hashable] | None = None) -> TranscriptAgreement:
-    """Pairwise CER (`unit="character"`) or WER (`unit="word"`) between annotators.
-
-    `data` maps each unit to `{annotator: transcript}`; all pairs of one unit and all units
-    go through the dynamic programme together.
-    """
-    if unit not in ("character", "word"):
-        raise InputError(f"unit must be 'character' or 'word'; got {unit!r}")
-    _check_normalize(normalize)
+def _transcript_pairs(data: Mapping[Hashable, Mapping[Hashable, str]],
+                      normalize: Normalization, annotators: Sequence[Hashable] | None
+                      ) -> tuple[dict[Hashable, int], list[str], list[str],
+                                 list[tuple[int, int]], int]:
+    """Annotator positions, then every pair of transcripts of one unit (normalised), the
+    positions of its two annotators, and how many units had a pair."""
+    if not isinstance(data, Mapping):
+        raise InputError("transcript_agreement needs {unit: {annotator: transcript}}; got "
+                         f"{type(data).__name__}")
     order = {a: k for k, a in enumerate(annotators or ())}
-    refs, hyps, owners, units_compared = [], [], [], set()
+    refs, hyps, owners, n_units = [], [], [], 0
     for u, by_annotator in data.items():
         for name, text in by_annotator.items():
             if not isinstance(text, str):
@@ -237,16 +235,32 @@ def transcript_agreement(data: Mapping[Hashable, Mapping[Hashable, str]], *,
             refs.append(normalize_text(by_annotator[x], normalize))
             hyps.append(normalize_text(by_annotator[y], normalize))
             owners.append((order[x], order[y]))
-            units_compared.add(u)
+        n_units += len(by_annotator) >= 2
+    return order, refs, hyps, owners, n_units
+
+
+def transcript_agreement(data: Mapping[Hashable, Mapping[Hashable, str]], *,
+                         unit: TokenUnit = "word", normalize: Normalization = "whitespace",
+                         annotators: Sequence[Hashable] | None = None) -> TranscriptAgreement:
+    """Pairwise CER (`unit="character"`) or WER (`unit="word"`) between annotators.
+
+    `data` maps each unit to `{annotator: transcript}`; all pairs of one unit and all units
+    go through the dynamic programme together.
+    """
+    if unit not in ("character", "word"):
+        raise InputError(f"unit must be 'character' or 'word'; got {unit!r}")
+    _check_normalize(normalize)
+    order, refs, hyps, owners, n_units = _transcript_pairs(data, normalize, annotators)
     tokens = token_codes(refs + hyps, unit)
     ops = edit_operations(tokens[:len(refs)], tokens[len(refs):])
     lengths = np.array([[len(tokens[k]), len(tokens[len(refs) + k])] for k in range(len(refs))],
                        dtype=np.int64).reshape(-1, 2)
     names = tuple(order)
     totals = np.zeros((len(names), len(names), 4), dtype=np.int64)  # S, D, I, N
-    for (x, y), (s, d, i), (n_x, n_y) in zip(owners, ops, lengths, strict=True):
-        totals[x, y] += (s, d, i, n_x)
-        totals[y, x] += (s, i, d, n_y)  # against y, x's deletions are insertions
+    x, y = np.array(owners, dtype=np.int64).reshape(-1, 2).T
+    np.add.at(totals, (x, y), np.column_stack([ops, lengths[:, 0]]))
+    # Against y's transcript, x's deletions are insertions and the other way round.
+    np.add.at(totals, (y, x), np.column_stack([ops[:, [0, 2, 1]], lengths[:, 1]]))
     rates = {(x, y): ErrorRate.from_counts(*map(int, totals[x, y]))
              for pair in set(owners) for x, y in (pair, pair[::-1])}
     matrix = tuple(tuple(rates[(x, y)].value if (x, y) in rates else None
@@ -254,4 +268,4 @@ def transcript_agreement(data: Mapping[Hashable, Mapping[Hashable, str]], *,
     return TranscriptAgreement(
         unit, ErrorRate.from_counts(*map(int, totals.sum(axis=(0, 1)))),
         {(names[x], names[y]): r for (x, y), r in rates.items() if x < y}, names, matrix,
-        len(units_compared))
+        n_units)
