@@ -126,3 +126,14 @@ def test_drift_flags_an_annotator_whose_gold_accuracy_drops(session, as_, world)
     assert change["index"] == 30 and change["mean_before"] == 1.0
     assert change["mean_after"] == 0.0 and change["p_value"] < 0.01
     assert change["time"].startswith((START + timedelta(days=30)).date().isoformat())
+
+
+def test_the_consensus_section_counts_tasks_by_support_and_estimates_accuracy_without_gold(
+        as_, world, project):
+    (scene_section,) = [s for s in section(as_, project, "consensus") if s["label"] == "scene"]
+    assert scene_section["tasks"] == 6 and scene_section["decided"] == 6
+    assert scene_section["tasks_with_support_at_least"] == {
+        "0.5": 6, "0.6": 6, "0.7": 3, "0.8": 3, "0.9": 3, "1": 3}
+    accuracy = scene_section["dawid_skene"]["annotator_accuracy"]
+    assert accuracy["bob@example.org"] < accuracy["ann@example.org"]
+    assert accuracy["ann@example.org"] == pytest.approx(accuracy["cy@example.org"])

@@ -16,6 +16,9 @@ from datetime import datetime
 from statistics import median
 from typing import Any
 
+import numpy as np
+
+from accord.core.consensus import dawid_skene, majority_vote
 from accord.core.errors import InputError
 from accord.core.quality.annotation_score import annotation_score
 from accord.core.quality.drift import detect_drift
@@ -206,3 +209,50 @@ def _drift_view(drift: Any) -> dict[str, Any]:
             "n": test.n_values, "p_value": test.p_value,
             "undefined_because": test.undefined_because,
             "change_points": to_json(test.change_points)}
+
+
+#: Consensus support levels the report counts tasks at, to choose an acceptance threshold.
+SUPPORT_LEVELS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def consensus_section(work: ProjectWork) -> list[dict[str, Any]]:
+    """Per classification and rating label: how decided the majority vote is (tasks at each
+    support level), and Dawid–Skene's estimate of each annotator's accuracy, which needs no
+    gold (the sum over classes of prior × the annotator's chance of answering it right)."""
+    if work.schema is None:
+        return []
+    sections = []
+    for label in work.schema.labels:
+        if label.type not in VOTED:
+            continue
+        field = VOTED[label.type]
+        records = [(w.task_id, w.author, next((getattr(r.value, field) for r in
+                                               _of(label, w.regions)), None))
+                   for w in work.work]
+        records = [r for r in records if r[2] is not None]
+        if not records:
+            continue
+        vote = majority_vote(records)
+        support = [s for s in vote.support if s is not None]
+        model = dawid_skene(records)
+        correct = np.einsum("c,acc->a", model.priors, model.confusion)
+        sections.append({
+            "label": label.name, "type": str(label.type), "tasks": len(vote),
+            "decided": sum(label is not None for label in vote.labels),
+            "tasks_with_support_at_least": {
+                f"{level:g}": sum(s >= level - 1e-9 for s in support) for level in SUPPORT_LEVELS},
+            "dawid_skene": {
+                "iterations": model.iterations, "converged": model.converged,
+                "annotator_accuracy": dict(zip(model.annotators, to_json(correct),
+                                               strict=True)),
+                "priors": dict(zip(map(str, model.categories), to_json(model.priors),
+                                   strict=True)),
+                "differs_from_majority": sum(
+                    mv is not None and ds != mv for mv, ds in zip(
+                        vote.labels, _aligned(model, vote.units), strict=True))}})
+    return sections
+
+
+def _aligned(model: Any, units: tuple[Any, ...]) -> list[Any]:
+    by_unit = dict(zip(model.units, model.labels, strict=True))
+    return [by_unit.get(unit) for unit in units]

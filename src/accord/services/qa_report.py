@@ -35,6 +35,7 @@ from accord.services.qa_json import to_json
 from accord.services.qa_quality import (
     Scored,
     annotators_section,
+    consensus_section,
     consensus_tasks,
     drift_section,
     errors_section,
@@ -202,6 +203,7 @@ def _defined_or_reason(compute: Callable[..., AgreementScore],
 SECTIONS: dict[str, Callable[[_Report], Any]] = {
     "annotators": lambda r: annotators_section(r.work, r.scored),
     "agreement": lambda r: agreement_sections(r.work),
+    "consensus": lambda r: consensus_section(r.work),
     "gold": lambda r: gold_section(r.work),
     "errors": lambda r: errors_section(r.work, r.consensus_data()),
     "drift": lambda r: drift_section(r.scored),
