@@ -83,7 +83,6 @@ class _Triples:
     products with it, done in compiled code over the triples."""
 
     incidence: csr_array  # (labelled units, pairs)
-    incidence_t: csr_array  # (pairs, labelled units)
     pair_annotator: np.ndarray  # annotator of each pair
     pair_answer: np.ndarray  # answer (class code) of each pair
     n_annotators: int
@@ -114,25 +113,26 @@ def dawid_skene(data: Any, *, max_iterations: int = 100, tolerance: float = 1e-5
                        np.tile(uniform, (n_annotators, k, 1)), uniform, 0, False, None, (),
                        ties, seed)
     triples = _triples(labels, labelled)
-    counts = triples.incidence @ np.eye(k)[triples.pair_answer]
-    posterior = counts / counts.sum(axis=1, keepdims=True)  # majority-vote shares
-    priors = posterior.mean(axis=0)
+    counts = (triples.incidence @ np.eye(k)[triples.pair_answer]).T  # (classes, units)
+    posterior = np.ascontiguousarray(counts / counts.sum(axis=0))  # majority-vote shares
+    priors = posterior.mean(axis=1)
     log_confusion, expected = _m_step(triples, posterior)
     previous, history, converged = -np.inf, [], False
     for _ in range(max_iterations):
-        posterior, log_likelihood = _e_step(triples, priors, log_confusion)
-        priors = posterior.mean(axis=0)
+        posterior, log_posterior, log_likelihood = _e_step(triples, priors, log_confusion)
+        priors = posterior.mean(axis=1)
         log_confusion, expected = _m_step(triples, posterior)
-        objective = (_crowdkit_objective(triples, posterior, priors, log_confusion, expected)
+        objective = (_crowdkit_objective(triples, posterior, log_posterior, priors,
+                                         log_confusion, expected)
                      if stopping == "crowd-kit" else log_likelihood / triples.n_labels)
         history.append(objective)
         if objective - previous < tolerance:
             converged = True
             break
         previous = objective
-    final_likelihood = _e_step(triples, priors, log_confusion)[1]
+    final_likelihood = _e_step(triples, priors, log_confusion)[2]
     full_posterior = np.tile(priors, (labels.ratings.n_units, 1))
-    full_posterior[labelled] = posterior
+    full_posterior[labelled] = posterior.T
     return _result(labels, full_posterior, _dense_confusion(triples, log_confusion), priors,
                    len(history), converged, final_likelihood, tuple(history), ties, seed)
 
@@ -152,18 +152,19 @@ def _check_options(max_iterations: Any, tolerance: Any, stopping: Any, ties: Any
 def _triples(labels: Labels, labelled: np.ndarray) -> _Triples:
     k = labels.n_categories
     unit = (np.cumsum(labelled) - 1)[labels.unit]  # renumbered among the labelled units
-    pairs, answer = np.unique(labels.annotator * k + labels.code, return_inverse=True)
-    shape = (int(labelled.sum()), pairs.size)
-    ones = np.ones(unit.size)
-    incidence = csr_array((ones, (unit, answer.ravel())), shape=shape)
-    return _Triples(incidence, incidence.T.tocsr(), pairs // k, pairs % k,
-                    len(labels.annotators), k, unit.size)
+    pair = labels.annotator * k + labels.code
+    occurs = np.bincount(pair, minlength=len(labels.annotators) * k) > 0
+    pairs = np.flatnonzero(occurs)
+    answer = (np.cumsum(occurs) - 1)[pair]  # compact pair index, without sorting
+    incidence = csr_array((np.ones(unit.size), (unit, answer)),
+                          shape=(int(labelled.sum()), pairs.size))
+    return _Triples(incidence, pairs // k, pairs % k, len(labels.annotators), k, unit.size)
 
 
 def _m_step(t: _Triples, posterior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """log confusion per (annotator, answer) pair that occurs, (pairs, classes); and the
-    expected counts behind it."""
-    expected = t.incidence_t @ posterior
+    """log confusion per (annotator, answer) pair that occurs, (pairs, classes), and the
+    expected counts behind it, from the (classes, units) posterior."""
+    expected = (posterior @ t.incidence).T  # faster than incidence.T @ posterior.T
     clipped = np.maximum(expected, EPSILON)
     per_annotator = np.zeros((t.n_annotators, t.n_classes))
     np.add.at(per_annotator, t.pair_annotator, clipped)  # pairs: at most annotators × classes
@@ -171,25 +172,33 @@ def _m_step(t: _Triples, posterior: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 
 def _e_step(t: _Triples, priors: np.ndarray,
-            log_confusion: np.ndarray) -> tuple[np.ndarray, float]:
-    """Posterior of each labelled unit, and the marginal log-likelihood of all labels."""
-    joint = t.incidence @ log_confusion
-    joint += np.log(np.maximum(priors, EPSILON))
-    top = joint.max(axis=1, keepdims=True)
-    scaled = np.exp(joint - top)
-    total = scaled.sum(axis=1, keepdims=True)
-    return scaled / total, float((top + np.log(total)).sum())
+            log_confusion: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """(classes, units) posterior of the labelled units and its log, and the marginal
+    log-likelihood of all labels. Class-major, so reductions over classes run along
+    contiguous rows (20× faster than over the short axis of a units × classes array)."""
+    joint = np.ascontiguousarray((t.incidence @ log_confusion).T)
+    joint += np.log(np.maximum(priors, EPSILON))[:, None]
+    top = joint.max(axis=0)
+    joint -= top
+    posterior = np.exp(joint)
+    total = posterior.sum(axis=0)
+    posterior /= total
+    log_total = np.log(total)
+    joint -= log_total  # now the log posterior
+    return posterior, joint, float((top + log_total).sum())
 
 
-def _crowdkit_objective(t: _Triples, posterior: np.ndarray, priors: np.ndarray,
-                        log_confusion: np.ndarray, expected: np.ndarray) -> float:
+def _crowdkit_objective(t: _Triples, posterior: np.ndarray, log_posterior: np.ndarray,
+                        priors: np.ndarray, log_confusion: np.ndarray,
+                        expected: np.ndarray) -> float:
     """crowd-kit's `_evidence_lower_bound` per label: Σ over labels and classes of
     posterior · (log confusion + log prior), plus the posteriors' entropy (posteriors
     clipped at 1e-10), divided by the number of labels."""
     log_priors = np.log(np.maximum(priors, EPSILON))
     joint = float((expected * log_confusion).sum() + (expected.sum(axis=0) * log_priors).sum())
-    clipped = np.maximum(posterior, EPSILON)
-    return (joint - float((clipped * np.log(clipped)).sum())) / t.n_labels
+    entropy = float((np.maximum(posterior, EPSILON)
+                     * np.maximum(log_posterior, np.log(EPSILON))).sum())
+    return (joint - entropy) / t.n_labels
 
 
 def _dense_confusion(t: _Triples, log_confusion: np.ndarray) -> np.ndarray:
