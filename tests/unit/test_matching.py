@@ -136,3 +136,24 @@ def test_batched_box_matching_names_a_bad_box_by_unit():
     with pytest.raises(InputError, match="a has 2 units but b has 1"):
         match_box_batches(np.ones((2, 1, 4)), np.ones((1, 1, 4)), a_classes=np.zeros((2, 1)),
                           b_classes=np.zeros((1, 1)))
+
+
+@pytest.mark.parametrize(("offset", "smallest"), [(1e5, 1.0), (1e6, 1e-4), (0.0, 0.5)])
+def test_batched_matching_keeps_pairs_at_the_threshold_far_from_the_origin(offset, smallest):
+    # b's boxes are a's, widened so that IoU is within 1e-7 of 0.5 on either side: the
+    # float32 candidate pass (or its float64 fallback, for tiny boxes far out) must keep
+    # exactly the pairs the float64 IoU keeps.
+    rng = np.random.default_rng(3)
+    units, n = 200, 4
+    a = np.concatenate([offset + rng.uniform(0, 1000, (units, n, 2)),
+                        rng.uniform(smallest, 50, (units, n, 2))], axis=2)
+    b = a.copy()
+    b[..., 2] = a[..., 2] * 2 * (1 + rng.uniform(-1e-7, 1e-7, (units, n)))
+    classes = np.zeros((units, n), dtype=int)
+    batch = match_box_batches(a, b, a_classes=classes, b_classes=classes)
+    for u in range(units):
+        expected = match_similarity(box_iou(a[u], b[u]))
+        assert [p.b for p in sorted(expected.pairs, key=lambda p: p.a)] == [
+            j for j in batch.partner_a[u] if j >= 0]
+        assert batch.similarity_a[u].sum() == pytest.approx(
+            sum(p.similarity for p in expected.pairs))
