@@ -283,3 +283,13 @@ def test_records_may_come_from_a_one_shot_generator():
 def test_input_that_is_neither_a_matrix_nor_records_is_refused(data):
     with pytest.raises(InputError, match="agreement input must be a reliability matrix"):
         majority_vote(data)
+
+
+def test_ties_are_explained_with_many_categories_too():
+    labels = [f"c{i:02d}" for i in range(70)]
+    records = [(f"u{i}", "ann", label) for i, label in enumerate(labels)]
+    records += [(f"u{i}", "bob", labels[(i + 1) % 70]) for i in range(70)]
+    result = majority_vote(records)
+    assert result.labels == (None,) * 70
+    assert result.undefined_because[0] == "tie between 'c00' and 'c01'"
+    assert result.undefined_because[69] == "tie between 'c00' and 'c69'"

@@ -27,15 +27,18 @@ def resolve(scores: np.ndarray, total: np.ndarray, n_votes: np.ndarray, ties: Ti
     where total is 0) and why a unit has no winner. Categories whose score is within
     `tolerance` × total of the top score are tied."""
     n_units, k = scores.shape
-    top = scores.max(axis=1, initial=0.0)
-    tied = scores >= (top - tolerance * total)[:, None]
+    by_class = np.ascontiguousarray(scores.T)  # reductions over classes along rows: faster
+    top = by_class.max(axis=0, initial=0.0)
+    tied = by_class >= top - tolerance * total  # (classes, units)
     has_weight = total > 0
-    if ties == "random":
-        keys = np.where(tied, np.random.default_rng(seed).random(scores.shape), -1.0)
-        codes = keys.argmax(axis=1) if k else np.zeros(n_units, dtype=np.int64)
+    if not k:
+        codes = np.zeros(n_units, dtype=np.int64)
+    elif ties == "random":
+        keys = np.where(tied, np.random.default_rng(seed).random(tied.shape), -1.0)
+        codes = keys.argmax(axis=0)
     else:
-        codes = tied.argmax(axis=1) if k else np.zeros(n_units, dtype=np.int64)
-    decided = has_weight & ((tied.sum(axis=1) == 1) | (ties != "undecided"))
+        codes = tied.argmax(axis=0)
+    decided = has_weight & ((tied.sum(axis=0) == 1) | (ties != "undecided"))
     codes = np.where(decided, codes, -1).astype(np.int64)
     share = np.zeros(n_units)
     np.divide(top, total, out=share, where=has_weight)
@@ -60,10 +63,22 @@ def _reasons(decided: np.ndarray, n_votes: np.ndarray, has_weight: np.ndarray,
                                             "weighs 0")
     is_tie = ~decided & has_weight
     if is_tie.any():
-        patterns, which = np.unique(tied[is_tie], axis=0, return_inverse=True)
+        patterns, which = _tie_patterns(tied[:, is_tie])
         messages = np.empty(len(patterns), dtype=object)
         for i, pattern in enumerate(patterns):
             names = [repr(categories[c]) for c in np.flatnonzero(pattern).tolist()]
             messages[i] = "tie between " + ", ".join(names[:-1]) + " and " + names[-1]
         reasons[is_tie] = messages[which.ravel()]
     return tuple(reasons.tolist())
+
+
+def _tie_patterns(tied: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct columns of a (classes, units) boolean array, and which one each unit
+    has; by bitmask when there are few classes (no sorting of rows)."""
+    k = tied.shape[0]
+    if k > 62:
+        patterns, which = np.unique(tied.T, axis=0, return_inverse=True)
+        return patterns, which.ravel()
+    masks = (tied.astype(np.int64) << np.arange(k)[:, None]).sum(axis=0)
+    distinct, which = np.unique(masks, return_inverse=True)
+    return (distinct[:, None] >> np.arange(k)) & 1 == 1, which.ravel()
