@@ -15,6 +15,7 @@ from shapely.geometry import Polygon
 from accord.core.errors import InputError
 from accord.core.geometry import rotated_box_corners
 from accord.core.overlap import (
+    COCO_PERSON_SIGMAS,
     box_iou,
     decode_rle_counts,
     keypoint_oks,
@@ -220,6 +221,20 @@ def test_region_similarity_of_keypoints_uses_the_labelled_points_bounds_as_area(
     assert result[0, 0] == pytest.approx(math.exp(-1 / (2 * (100 + np.spacing(1)) * 1.0)))
     with pytest.raises(InputError, match="need keypoint_sigmas"):
         region_similarity(a, b)
+
+
+def test_region_similarity_of_17_keypoints_defaults_to_the_coco_person_sigmas():
+    rng = np.random.default_rng(5)
+    pts = np.concatenate([rng.uniform(0, 100, (17, 2)), np.full((17, 1), 2)], axis=1)
+    moved = pts + [[3, -2, 0]]
+    def as_points(array):
+        return [[float(x), float(y), 2] for x, y, _ in array]
+    a = parse_regions([region("keypoints", {"class": "person", "points": as_points(pts)})])
+    b = parse_regions([region("keypoints", {"class": "person", "points": as_points(moved)})])
+    span = np.prod(pts[:, :2].max(axis=0) - pts[:, :2].min(axis=0))
+    expected = keypoint_oks(pts[None], moved[None], sigmas=COCO_PERSON_SIGMAS, areas=[span])
+    assert region_similarity(a, b) == pytest.approx(expected)
+    assert 0 < expected[0, 0] < 1
 
 
 def test_region_similarity_refuses_mixed_or_overlap_free_types():

@@ -7,7 +7,7 @@ from itertools import combinations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pycocotools import mask as coco_mask
 from scipy.optimize import linear_sum_assignment
@@ -127,6 +127,23 @@ def test_the_batched_box_path_equals_the_general_path(seed, threshold):
         assert [v is None for v in mine] == [v is None for v in theirs]
         assert [v for v in mine if v is not None] == pytest.approx(
             [v for v in theirs if v is not None])
+
+
+@EXAMPLES
+@given(st.integers(0, 2**32 - 1))
+def test_agreement_with_oneself_is_perfect_and_f1_is_symmetric(seed):
+    noisy, classes, valid = generated(seed, images=30, annotators=2)
+    assume(valid.any())
+    twin = np.concatenate([noisy[:, :1], noisy[:, :1]], axis=1)
+    twin_classes = np.concatenate([classes[:, :1], classes[:, :1]], axis=1)
+    twin_valid = np.concatenate([valid[:, :1], valid[:, :1]], axis=1)
+    same = box_agreement(twin, twin_classes, valid=twin_valid)
+    assume(same.overall.f1 is not None)
+    assert same.overall.f1 == 1.0 and same.overall.mean_iou == pytest.approx(1.0)
+    forward = box_agreement(noisy, classes, valid=valid)
+    backward = box_agreement(noisy[:, ::-1], classes[:, ::-1], valid=valid[:, ::-1])
+    assert forward.overall.f1 == backward.overall.f1
+    assert forward.overall.precision == backward.overall.recall
 
 
 def test_box_agreement_equals_a_pycocotools_and_scipy_reference():
