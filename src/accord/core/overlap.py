@@ -235,7 +235,7 @@ def decode_rle_counts(counts: str) -> np.ndarray:
     """Run lengths of a COCO compressed RLE string (pycocotools' `rleFrString`), vectorised.
 
     Each run is a little-endian group of 5-bit chunks offset by 48, the 0x20 bit meaning
-    "more chunks follow", the 0x10 bit of the last chunk its sign; from the third run on, a
+    "more chunks follow", the 0x10 bit of the last chunk its sign; from the fourth run on, a
     run is stored as its difference from the run two places before.
 
     >>> decode_rle_counts("52203").tolist()
