@@ -55,7 +55,8 @@ class DawidSkeneResult:
     the prior); `support[u]` the label's posterior probability. `confusion[a, c, k]`:
     probability that annotator a answers k on a unit of class c (rows sum to 1), annotators
     in the order of `annotators`. `log_likelihood`: the natural log of the probability of all
-    labels under the returned priors and confusion matrices. `iterations` counts E-steps;
+    labels under the returned priors and confusion matrices. `iterations` counts EM
+    iterations (an E-step and an M-step each; crowd-kit's `len(loss_history_)`);
     `converged` says the stopping rule was met within `max_iterations`.
     """
 
@@ -72,7 +73,7 @@ class DawidSkeneResult:
     iterations: int
     converged: bool
     log_likelihood: float | None  # None without labels
-    objective_history: tuple[float, ...]  # the stopping rule's value after each E-step
+    objective_history: tuple[float, ...]  # the stopping rule's value, per iteration
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +97,8 @@ def dawid_skene(data: Any, *, max_iterations: int = 100, tolerance: float = 1e-5
                 categories: Iterable[Hashable] | None = None) -> DawidSkeneResult:
     """Fit Dawid–Skene by EM (see the module) on a reliability matrix or records.
 
-    Runs at most `max_iterations` E-steps (0: the majority-vote start, one M-step), stopping
-    early by `stopping`. Classes are the categories that occur (or `categories=`). With
+    Runs at most `max_iterations` EM iterations (0: the majority-vote start and one M-step),
+    stopping early by `stopping`. Classes are the categories that occur (or `categories=`). With
     `ties="first"` (the default, as crowd-kit's `idxmax`) an exact tie in a posterior goes to
     the first class; `"undecided"` leaves it without a label. Without labels there is nothing
     to fit: uniform priors, posteriors and confusion matrices, `log_likelihood` None.
