@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import math
 
+import krippendorff
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from accord.core.agreement import _statistics as stats
 from accord.core.agreement import (
+    _bootstrap,
     cohen_kappa,
     fleiss_kappa,
     gwet_ac1,
@@ -19,6 +20,7 @@ from accord.core.agreement import (
     percent_agreement,
     scott_pi,
 )
+from accord.core.agreement import _statistics as stats
 from accord.core.agreement._data import read_ratings
 from accord.core.agreement.results import ConfidenceInterval
 from accord.core.errors import InputError
@@ -183,3 +185,34 @@ def test_too_few_resamples_are_rejected(resamples):
 def test_a_seed_that_is_not_a_non_negative_integer_is_rejected(seed):
     with pytest.raises(InputError, match="seed must be a non-negative integer or None"):
         gwet_ac1([[1, 2], [1, 2]], confidence=0.9, seed=seed)
+
+
+def test_interval_alpha_on_measurements_sums_values_and_matches_the_package():
+    """More than 32 distinct values: alpha from per-unit sums (no category table), equal to
+    the krippendorff package and to our category path; its interval draws unit indices."""
+    rng = np.random.default_rng(21)
+    matrix = rng.normal(10.0, 2.0, (4, 150)).round(2) + rng.normal(0, 3, 150)
+    matrix[rng.random(matrix.shape) < 0.15] = np.nan
+    score = krippendorff_alpha(matrix, level="interval", confidence=0.9, resamples=300)
+    assert score.value == pytest.approx(krippendorff.alpha(
+        reliability_data=matrix, level_of_measurement="interval"), abs=1e-9)
+    by_categories = krippendorff_alpha(matrix, level="interval", breakdown="classes")
+    assert by_categories.value == pytest.approx(score.value, abs=1e-9)
+    assert score.interval.low < score.value < score.interval.high
+
+
+def test_many_profile_draws_resample_n_units_each():
+    rng = np.random.default_rng(0)
+    frequency = np.r_[np.ones(5000, dtype=np.int64), [3, 2]]
+    drawn = _bootstrap._draw(rng, frequency, int(frequency.sum()), 4)
+    assert drawn.shape == (4, 5002) and np.all(drawn.sum(axis=1) == frequency.sum())
+    assert drawn[:, -2:].mean() > drawn[:, :-2].mean()  # the heavier profiles are drawn more
+
+
+def test_measurements_that_do_not_vary_among_pairable_units_are_undefined():
+    single = np.full((2, 40), np.nan)
+    single[0] = np.arange(40) / 7  # 40 distinct values, each alone on its unit
+    pairable = np.full((2, 10), 5.0)
+    score = krippendorff_alpha(np.hstack([single, pairable]), level="interval")
+    assert score.value is None and score.undefined_because == "all pairable values are the same"
+    assert score.n_units == 10

@@ -23,7 +23,8 @@ from accord.core.agreement._statistics import Statistic, totals
 from accord.core.agreement.results import ConfidenceInterval
 from accord.core.errors import InputError
 
-_BATCH_CELLS = 1 << 21  # resamples × profiles drawn at once
+_BATCH_CELLS = 1 << 23  # resamples × profiles drawn at once
+_MULTINOMIAL_PROFILES = 4096  # beyond, resamples are drawn as unit indices
 
 
 def check_interval_options(confidence: float | None, resamples: int,
@@ -47,12 +48,11 @@ def percentile_interval(statistic: Statistic, rows: np.ndarray, frequency: np.nd
     units, given as distinct profile `rows` and their `frequency`."""
     rng = np.random.default_rng(seed)
     n = int(frequency.sum())
-    probabilities = frequency / n
     batch = max(1, min(resamples, _BATCH_CELLS // max(1, rows.shape[0])))
     values = []
     for start in range(0, resamples, batch):
-        drawn = rng.multinomial(n, probabilities, size=min(batch, resamples - start))
-        values.append(statistic.coefficient(totals(statistic, rows, drawn.astype(float)))[0])
+        drawn = _draw(rng, frequency, n, min(batch, resamples - start))
+        values.append(statistic.coefficient(totals(statistic, rows, drawn))[0])
     every = np.concatenate(values)
     defined = every[~np.isnan(every)]
     undefined = int(every.size - defined.size)
@@ -60,3 +60,18 @@ def percentile_interval(statistic: Statistic, rows: np.ndarray, frequency: np.nd
         return ConfidenceInterval(None, None, float(level), resamples, undefined)
     low, high = np.quantile(defined, [(1.0 - level) / 2, (1.0 + level) / 2])
     return ConfidenceInterval(float(low), float(high), float(level), resamples, undefined)
+
+
+def _draw(rng: np.random.Generator, frequency: np.ndarray, n: int, size: int) -> np.ndarray:
+    """(size, P) float: how often each profile is drawn in each of `size` resamples of n
+    units. Few profiles: multinomial draws; many (e.g. every unit its own, as with
+    measurements): n unit indices per resample, counted per profile, which is cheaper."""
+    if frequency.size <= _MULTINOMIAL_PROFILES:
+        return rng.multinomial(n, frequency / n, size=size).astype(float)
+    owner = None if np.all(frequency == 1) else np.repeat(np.arange(frequency.size), frequency)
+    drawn = np.empty((size, frequency.size))
+    for i in range(size):
+        units = rng.integers(0, n, n)
+        drawn[i] = np.bincount(units if owner is None else owner[units],
+                               minlength=frequency.size)
+    return drawn

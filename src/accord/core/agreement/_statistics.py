@@ -163,6 +163,27 @@ def distance_statistic(d2: np.ndarray | None, k: int) -> Statistic:
     return Statistic(features, coefficient)
 
 
+def interval_value_statistic() -> Statistic:
+    """Interval alpha from each unit's value sums, rows (m_u, sum v, sum v**2) with values
+    centred: sum_{i != j} (v_i - v_j)**2 = 2 (m sum v**2 - (sum v)**2) within a unit, and
+    likewise over all pairable values for De; no category table, so any number of distinct
+    values costs the same. Undefined when the pairable values do not vary (to rounding)."""
+    def features(rows: np.ndarray) -> np.ndarray:
+        m, s1, s2 = rows[:, 0], rows[:, 1], rows[:, 2]
+        pairable = m >= 2
+        within = np.where(pairable, 2.0 * (m * s2 - s1**2) / np.maximum(m - 1, 1), 0.0)
+        return np.stack([pairable, m * pairable, s1 * pairable, s2 * pairable, within], axis=1)
+
+    def coefficient(t: np.ndarray) -> Triple:
+        n, s1, s2 = t[..., 1], t[..., 2], t[..., 3]
+        between = 2.0 * (n * s2 - s1**2)
+        defined = (n >= 2) & (between > 1e-12 * np.maximum(n * s2, 1e-300))
+        safe_n = np.where(defined, n, 2.0)
+        return _from_disagreements(t[..., 4] / safe_n, between / (safe_n * (safe_n - 1)),
+                                   defined)
+    return Statistic(features, coefficient)
+
+
 def _alpha(within: np.ndarray, between: np.ndarray, n: np.ndarray, n_c: np.ndarray) -> Triple:
     """alpha = 1 - Do / De with Do = within / n and De = between / (n (n - 1))."""
     defined = np.count_nonzero(n_c, axis=-1) >= 2

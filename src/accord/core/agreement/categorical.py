@@ -52,6 +52,7 @@ Weights = Literal["linear", "quadratic"] | None
 Breakdown = Literal["none", "classes", "pairs", "all"]
 ClassesOf = Callable[[], tuple[Any, ...]]
 TableCoefficient = Callable[[np.ndarray], st.Triple]
+_FEW_VALUES = 32  # beyond, interval alpha sums values per unit instead of tabling categories
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +200,7 @@ def _two_annotator_score(ratings: Ratings, name: str, coefficient: TableCoeffici
     pair = _two_annotators(ratings, name)
     if pair is None or pair[0].size == 0:
         return _undefined(0, "no unit was labelled by both annotators", extras,
-                          ratings if pair is not None else None, name, coefficient)
+                          ratings, name, coefficient)
     k = len(ratings.categories)
     rows, frequency = st.pair_profiles(*pair, k)
     statistic = st.table_statistic(k, coefficient)
@@ -299,7 +300,8 @@ def krippendorff_alpha(data: Any, *, level: Level = "nominal",
     pairable values are the same. Per class: nominal alpha of the binarised labels (at every
     level: with two categories the levels coincide); per pair: alpha at `level` on the pair.
     The interval resamples pairable units, not pairable values as Hayes & Krippendorff
-    (2007) do.
+    (2007) do. Interval alpha on more than 32 distinct values (measurements) is computed from
+    each unit's sums of values and squares, so it needs no category × category table.
     """
     if level not in ("nominal", "ordinal", "interval", "ratio"):
         raise InputError(f"level must be 'nominal', 'ordinal', 'interval' or 'ratio'; got "
@@ -309,16 +311,37 @@ def krippendorff_alpha(data: Any, *, level: Level = "nominal",
     values = _check_level(level, ratings)
     pair_coefficient: TableCoefficient = lambda t: st.alpha_from_coincidences(  # noqa: E731
         t + np.swapaxes(t, -1, -2), level, values)
-    rows, frequency = _profiles(ratings, lambda m: m >= 2)
+    k = len(ratings.categories)
+    if level == "interval" and k > _FEW_VALUES and extras.breakdown == "none":
+        rows, frequency = _value_sums(ratings)
+        statistic = st.interval_value_statistic()
+    else:
+        rows, frequency = _profiles(ratings, lambda m: m >= 2)
+        statistic = st.alpha_statistic(level, values, k)
     if frequency.size == 0:
         return _undefined(0, "no unit has two or more values to pair", extras, ratings,
                           "krippendorff_alpha", pair_coefficient)
-    k = len(ratings.categories)
-    return _score(st.alpha_statistic(level, values, k), rows, frequency,
+    return _score(statistic, rows, frequency,
                   "all pairable values are the same", extras,
                   lambda: classes_from_counts(st.alpha_statistic("nominal", None, 2), rows,
                                               frequency, ratings.categories),
                   lambda: pairwise(ratings, "krippendorff_alpha", pair_coefficient))
+
+
+def _value_sums(ratings: Ratings) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (m_u, sum v, sum v**2) of the pairable units, values centred on their mean, each
+    unit its own profile (weight 1): interval alpha with many distinct values."""
+    assert ratings.values is not None
+    valid = ratings.codes != MISSING
+    m = np.count_nonzero(valid, axis=0)
+    pairable = m >= 2
+    lookup = np.append(ratings.values, 0.0)  # MISSING (-1) reads 0
+    raw = lookup[ratings.codes[:, pairable]]
+    if raw.size == 0:
+        return np.zeros((0, 3)), np.zeros(0, dtype=np.int64)
+    centred = np.where(valid[:, pairable], raw - raw.sum() / m[pairable].sum(), 0.0)
+    rows = np.stack([m[pairable], centred.sum(axis=0), (centred**2).sum(axis=0)], axis=1)
+    return rows, np.ones(rows.shape[0], dtype=np.int64)
 
 
 def _check_level(level: Level, ratings: Ratings) -> np.ndarray | None:
