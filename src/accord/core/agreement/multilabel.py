@@ -13,7 +13,7 @@ the classes), or records `(unit, annotator, classes)` given as tuples. Two views
 >>> data = [[{"a"}, {"b"}], [{"a", "b"}, {"b"}]]
 >>> round(set_alpha(data).value, 6)
 0.5
->>> per_class_agreement(data, metric="percent").score("b").value
+>>> per_class_agreement(data, metric="percent").score("a").value
 1.0
 """
 
