@@ -220,3 +220,15 @@ def test_the_public_surface_is_declared():
             assert value.__module__.startswith("accord.core.consensus"), name
     assert {"majority_vote", "weighted_vote", "wawa_vote", "dawid_skene", "region_consensus",
             "span_consensus"} <= set(consensus.__all__)
+
+
+def test_on_model_generated_data_every_label_and_the_iterations_equal_crowdkit():
+    codes, _ = generated(3000, 6, [0.9, 0.8, 0.7, 0.6, 0.5, 0.4], seed=5, k=4)
+    records = [(u, a, int(codes[a, u])) for a in range(6) for u in range(3000)
+               if (u + a) % 3]  # two thirds of the labels: units get 4 labels each
+    reference = crowdkit_fit(records)
+    result = dawid_skene(records)
+    assert result.iterations == len(reference.loss_history_)
+    assert list(result.labels) == reference.labels_.loc[list(result.units)].tolist()
+    probas = reference.probas_.loc[list(result.units), list(result.categories)].to_numpy()
+    assert np.abs(result.posterior - probas).max() < 1e-8
