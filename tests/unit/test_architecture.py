@@ -73,3 +73,14 @@ def test_the_sdk_public_surface_is_declared():
     assert sorted(accord.client.__all__) == ["ApiError", "Client"]
     for name in accord.client.__all__:
         assert getattr(accord.client, name).__module__.startswith("accord.client")
+
+
+def test_the_qa_engine_public_surfaces_are_declared():
+    import importlib
+
+    for package in ("accord.core.agreement", "accord.core.consensus", "accord.core.quality"):
+        module = importlib.import_module(package)
+        for name in module.__all__:
+            value = getattr(module, name)
+            if isinstance(value, type) or callable(value) and hasattr(value, "__code__"):
+                assert value.__module__.startswith(package), (package, name)
