@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from accord.core.agreement import (
     _bootstrap,
+    categorical,
     cohen_kappa,
     fleiss_kappa,
     gwet_ac1,
@@ -187,18 +188,21 @@ def test_a_seed_that_is_not_a_non_negative_integer_is_rejected(seed):
         gwet_ac1([[1, 2], [1, 2]], confidence=0.9, seed=seed)
 
 
-def test_interval_alpha_on_measurements_sums_values_and_matches_the_package():
+def test_interval_alpha_on_measurements_sums_values_and_matches_the_package(monkeypatch):
     """More than 32 distinct values: alpha from per-unit sums (no category table), equal to
     the krippendorff package and to our category path; its interval draws unit indices."""
     rng = np.random.default_rng(21)
     matrix = rng.normal(10.0, 2.0, (4, 150)).round(2) + rng.normal(0, 3, 150)
     matrix[rng.random(matrix.shape) < 0.15] = np.nan
-    score = krippendorff_alpha(matrix, level="interval", confidence=0.9, resamples=300)
+    score = krippendorff_alpha(matrix, level="interval", confidence=0.9, resamples=300,
+                               breakdown="classes")
     assert score.value == pytest.approx(krippendorff.alpha(
         reliability_data=matrix, level_of_measurement="interval"), abs=1e-9)
-    by_categories = krippendorff_alpha(matrix, level="interval", breakdown="classes")
-    assert by_categories.value == pytest.approx(score.value, abs=1e-9)
     assert score.interval.low < score.value < score.interval.high
+    assert len(score.classes) == len(np.unique(matrix[~np.isnan(matrix)]))
+    monkeypatch.setattr(categorical, "_FEW_VALUES", 10**9)  # force the category path
+    by_categories = krippendorff_alpha(matrix, level="interval")
+    assert by_categories.value == pytest.approx(score.value, abs=1e-9)
 
 
 def test_many_profile_draws_resample_n_units_each():

@@ -312,7 +312,7 @@ def krippendorff_alpha(data: Any, *, level: Level = "nominal",
     pair_coefficient: TableCoefficient = lambda t: st.alpha_from_coincidences(  # noqa: E731
         t + np.swapaxes(t, -1, -2), level, values)
     k = len(ratings.categories)
-    if level == "interval" and k > _FEW_VALUES and extras.breakdown == "none":
+    if level == "interval" and k > _FEW_VALUES:
         rows, frequency = _value_sums(ratings)
         statistic = st.interval_value_statistic()
     else:
@@ -323,8 +323,9 @@ def krippendorff_alpha(data: Any, *, level: Level = "nominal",
                           "krippendorff_alpha", pair_coefficient)
     return _score(statistic, rows, frequency,
                   "all pairable values are the same", extras,
-                  lambda: classes_from_counts(st.alpha_statistic("nominal", None, 2), rows,
-                                              frequency, ratings.categories),
+                  lambda: classes_from_counts(st.alpha_statistic("nominal", None, 2),
+                                              *_profiles(ratings, lambda m: m >= 2),
+                                              ratings.categories),
                   lambda: pairwise(ratings, "krippendorff_alpha", pair_coefficient))
 
 
