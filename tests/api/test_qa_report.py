@@ -185,3 +185,31 @@ def test_transcriptions_agree_by_word_and_character_error_rate(session, as_, wor
     (section,) = report["agreement"]
     assert section["primary"] == "wer" and section["agreement"]["value"] == pytest.approx(1 / 3)
     assert section["agreement"]["cer"] == pytest.approx(1 / 11)
+
+
+def test_multilabel_answers_agree_by_masi_alpha_and_per_class(session, as_, world):
+    from accord.core.agreement import set_alpha
+
+    manager = caller_of(world.users["manager"])
+    schema = {"data": [{"name": "text", "type": "text"}],
+              "labels": [{"name": "topics", "type": "multilabel", "source": "text",
+                          "classes": [{"name": "a"}, {"name": "b"}, {"name": "c"}]}]}
+    project = projects.create_project(session, manager, "Topics", schema=schema)["id"]
+    answers = {"reviewer@example.org": [["a", "b"], ["a"], ["b"], ["c"]],
+               "annotator@example.org": [["a"], ["a"], ["b"], ["c"]]}
+
+    def topics(classes):
+        return [{"id": "t", "label": "topics", "type": "multilabel",
+                 "value": {"classes": classes}}]
+
+    tasks.import_records(session, manager.in_project(Role.MANAGER), project, [
+        (f"t{i}", {"data": {"text": f"text {i}"}, "annotations": [
+            {"author": who, "regions": topics(sets[i])} for who, sets in answers.items()]})
+        for i in range(4)])
+    (section,) = as_("manager").get(f"/api/projects/{project}/qa/agreement").json()["agreement"]
+    assert section["primary"] == "set_alpha_masi"
+    expected = set_alpha([[tuple(s) for s in sets] for sets in answers.values()]).value
+    assert section["agreement"]["value"] == pytest.approx(expected)
+    assert section["agreement"]["interval"]["level"] == 0.95
+    assert section["classes"]["c"]["value"] == 1.0
+    assert section["classes"]["b"]["value"] < 1.0

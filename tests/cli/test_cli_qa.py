@@ -159,3 +159,25 @@ def test_a_bad_probability_file_is_refused_naming_what_and_where(tmp_path, text,
     path = tmp_path / "p.csv"
     path.write_text(text)
     assert message in FILES.fails("qa", "label-errors", str(path))
+
+
+def test_multilabel_answers_in_an_export_get_masi_alpha_and_per_class_values(tmp_path):
+    from accord.core.agreement import per_class_agreement, set_alpha
+
+    ann, bob = [["a", "b"], ["a"], ["b"], ["c"]], [["a"], ["a"], ["b"], ["c"]]
+    export = write_jsonl(tmp_path / "export.jsonl", [
+        {"id": i, "data": {}, "annotations": [
+            {"author": who, "regions": [{"id": "t", "label": "topics", "type": "multilabel",
+                                         "value": {"classes": sets[i]}}]}
+            for who, sets in (("ann@x", ann), ("bob@x", bob))]} for i in range(4)])
+    result = json.loads(FILES.ok("qa", "agreement", str(export), "--json"))
+    matrix = [[tuple(s) for s in ann], [tuple(s) for s in bob]]
+    assert result["multilabel"] and result["value"] == pytest.approx(set_alpha(matrix).value)
+    per_class = per_class_agreement(matrix, metric="krippendorff")
+    assert [c["value"] for c in result["classes"]] == pytest.approx(
+        [s.value for s in per_class.scores])
+    percent = json.loads(FILES.ok("qa", "agreement", str(export), "--metric", "percent",
+                                  "--json"))
+    assert percent["value"] is None and "per class" in percent["undefined_because"]
+    assert [c["category"] for c in percent["classes"]] == ["a", "b", "c"]
+    assert "Per class" in FILES.ok("qa", "agreement", str(export))

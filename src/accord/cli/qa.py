@@ -77,7 +77,7 @@ def show_agreement(result: dict[str, Any]) -> None:
                         title="Per class")
         for c in result["classes"]:
             classes.add_row(str(c["category"]), _number(c["value"]),
-                            _number(c["specific_agreement"]), str(c["n_labels"]),
+                            _number(c.get("specific_agreement")), str(c.get("n_labels", "—")),
                             str(c["n_units"]))
         out.print(classes)
     if result.get("pairs"):

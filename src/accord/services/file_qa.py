@@ -16,6 +16,7 @@ from accord.core.agreement import (
     percent_agreement,
     scott_pi,
 )
+from accord.core.agreement.multilabel import per_class_agreement, set_alpha
 from accord.core.errors import InputError
 from accord.core.quality.label_errors import find_label_errors
 from accord.formats.label_table import Format, guess_format, read_label_table
@@ -60,11 +61,37 @@ def file_agreement(path: Path, metric: Metric, *, format: Format | None = None,
         table = read_label_table(stream, path.name, format, label)
     if not table.records:
         raise InputError(f"{path.name}: no labels found", where=path.name)
+    described = {"file": path.name, "format": format, "label": table.label, "metric": metric,
+                 "level": (level or "nominal") if metric == "krippendorff" else None,
+                 "weights": weights, "n_annotators": len(table.annotators),
+                 "multilabel": table.multilabel}
+    if table.multilabel:
+        return {**described, **multilabel_agreement(table.records, metric, level=level,
+                                                    confidence=confidence,
+                                                    resamples=resamples, seed=seed)}
     score = measure(table.records, metric, level=level, weights=weights,
                     confidence=confidence, resamples=resamples, seed=seed, breakdown=breakdown)
-    return {"file": path.name, "format": format, "label": table.label, "metric": metric,
-            "level": (level or "nominal") if metric == "krippendorff" else None,
-            "weights": weights, "n_annotators": len(table.annotators), **to_json(score)}
+    return {**described, **to_json(score)}
+
+
+def multilabel_agreement(records: Any, metric: Metric, *, level: str | None,
+                         **interval: Any) -> dict[str, Any]:
+    """Sets of classes: Krippendorff's alpha with the MASI distance on the sets (metric
+    krippendorff), and `metric` per class, each class present or absent."""
+    if level not in (None, "nominal"):
+        raise InputError(f"multi-label answers are sets of classes: --level {level} does not "
+                         "apply (alpha on sets uses the MASI distance)", field="level")
+    if metric == "krippendorff":
+        score = to_json(set_alpha(records, **interval))
+    else:
+        score = to_json(AgreementScore(None, 0, f"multi-label answers: {metric} over sets of "
+                                       "classes is not defined; see `classes` for it per "
+                                       "class, or use --metric krippendorff (alpha with the "
+                                       "MASI distance)"))
+    per_class = per_class_agreement(records, metric=metric)
+    score["classes"] = [{"category": name, **to_json(s)} for name, s in zip(
+        per_class.classes, per_class.scores, strict=True)]
+    return score
 
 
 def file_label_errors(path: Path, *, filter_by: str = "prune_by_noise_rate",

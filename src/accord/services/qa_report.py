@@ -22,6 +22,7 @@ from accord.core.agreement import (
     krippendorff_alpha,
     percent_agreement,
 )
+from accord.core.agreement.multilabel import per_class_agreement, set_alpha
 from accord.core.agreement.regions import RegionAgreement, region_agreement
 from accord.core.agreement.spans import SpanAgreement, span_agreement
 from accord.core.agreement.transcripts import transcript_agreement
@@ -95,6 +96,8 @@ def agreement_sections(work: ProjectWork) -> list[dict[str, Any]]:
 def label_agreement(work: ProjectWork, label: LabelDef) -> dict[str, Any] | None:
     if label.type in (LabelType.CLASSIFICATION, LabelType.RATING):
         return _categorical(work, label)
+    if label.type is LabelType.MULTILABEL:
+        return _multilabel(work, label)
     if label.type in MATCHED:
         return _matched(work, label)
     if label.type is LabelType.TRANSCRIPTION:
@@ -189,6 +192,24 @@ def _categorical(work: ProjectWork, label: LabelDef) -> dict[str, Any]:
     results[primary] = _defined_or_reason(partial(coefficients[primary], **HEADLINE), records)
     return {"label": label.name, "type": str(label.type), "primary": primary,
             "agreement": results[primary], "coefficients": results}
+
+
+def _multilabel(work: ProjectWork, label: LabelDef) -> dict[str, Any]:
+    """Krippendorff's alpha on the class sets with the MASI distance, and per class (each
+    class present or absent) nominal alpha."""
+    records = label_records(work, label)
+    return {"label": label.name, "type": str(label.type), "primary": "set_alpha_masi",
+            "agreement": _defined_or_reason(partial(set_alpha, confidence=0.95), records),
+            "classes": _per_class(records, [c.name for c in label.classes])}
+
+
+def _per_class(records: list[tuple[int, str, Hashable]], classes: list[str]) -> Any:
+    try:
+        found = per_class_agreement(records, classes=classes)
+    except InputError as exc:
+        return {"undefined_because": exc.message}
+    return {name: to_json(score) for name, score in zip(found.classes, found.scores,
+                                                         strict=True)}
 
 
 def _defined_or_reason(compute: Callable[..., AgreementScore],
