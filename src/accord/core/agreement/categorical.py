@@ -311,13 +311,7 @@ def krippendorff_alpha(data: Any, *, level: Level = "nominal",
     values = _check_level(level, ratings)
     pair_coefficient: TableCoefficient = lambda t: st.alpha_from_coincidences(  # noqa: E731
         t + np.swapaxes(t, -1, -2), level, values)
-    k = len(ratings.categories)
-    if level == "interval" and k > _FEW_VALUES:
-        rows, frequency = _value_sums(ratings)
-        statistic = st.interval_value_statistic()
-    else:
-        rows, frequency = _profiles(ratings, lambda m: m >= 2)
-        statistic = st.alpha_statistic(level, values, k)
+    rows, frequency, statistic = _alpha_units(level, ratings, values)
     if frequency.size == 0:
         return _undefined(0, "no unit has two or more values to pair", extras, ratings,
                           "krippendorff_alpha", pair_coefficient)
@@ -327,6 +321,16 @@ def krippendorff_alpha(data: Any, *, level: Level = "nominal",
                                               *_profiles(ratings, lambda m: m >= 2),
                                               ratings.categories),
                   lambda: pairwise(ratings, "krippendorff_alpha", pair_coefficient))
+
+
+def _alpha_units(level: Level, ratings: Ratings, values: np.ndarray | None
+                 ) -> tuple[np.ndarray, np.ndarray, st.Statistic]:
+    """The pairable units as profile rows with their frequency, and the statistic on them:
+    count rows, or per-unit value sums for interval alpha on measurements."""
+    k = len(ratings.categories)
+    if level == "interval" and k > _FEW_VALUES:
+        return (*_value_sums(ratings), st.interval_value_statistic())
+    return (*_profiles(ratings, lambda m: m >= 2), st.alpha_statistic(level, values, k))
 
 
 def _value_sums(ratings: Ratings) -> tuple[np.ndarray, np.ndarray]:
