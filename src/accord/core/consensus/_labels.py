@@ -7,7 +7,7 @@ triples, which is what the vectorised algorithms work on.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,16 +41,9 @@ class Labels:
 def read_labels(data: Any, categories: Iterable[Hashable] | None = None) -> Labels:
     """A reliability matrix (annotators are its rows, named 0, 1, …) or `(unit, annotator,
     label)` records (annotators named as given), read by `agreement._data.read_ratings`."""
-    if not isinstance(data, (np.ndarray, str, bytes, Mapping)) and isinstance(data, Iterable):
-        data = list(data)  # read twice below: once for the codes, once for the annotators
     ratings = read_ratings(data, categories)
-    is_matrix = isinstance(data, np.ndarray) or (
-        bool(data) and all(isinstance(row, (list, np.ndarray)) for row in data))
-    if is_matrix:
-        annotators: tuple[Hashable, ...] = tuple(range(ratings.n_annotators))
-    else:  # read_ratings numbers annotators in order of first appearance
-        annotators = tuple(dict.fromkeys(record[1] for record in data))
     flat = np.flatnonzero(ratings.codes != MISSING)  # faster than a 2-D nonzero
     annotator, unit = np.divmod(flat, max(ratings.n_units, 1))
     code = ratings.codes.reshape(-1)[flat]
-    return Labels(ratings, annotators, unit, annotator, code, is_matrix)
+    return Labels(ratings, ratings.annotator_ids, unit, annotator, code,
+                  ratings.annotators is None)
