@@ -9,26 +9,18 @@ import pytest
 from cli_support import ADMIN, ANNOTATOR, Accord, Server, local, remote, scene, write_jsonl
 
 from accord.core.agreement import cohen_kappa, krippendorff_alpha
+from published_data import KRIPPENDORFF_2011, KRIPPENDORFF_2011_ALPHA, long_form_csv
 
 FILES = Accord(())  # `qa agreement` reads a file; no data dir or server involved
 
-# Krippendorff (2011), section C: 4 observers × 12 units, "." where missing.
-KRIPPENDORFF_2011 = ["1 2 3 3 2 1 4 1 2 . . .", "1 2 3 3 2 2 4 1 2 5 . 3",
-                     ". 3 3 3 2 3 4 2 2 5 1 .", "1 2 3 3 2 4 4 1 2 5 1 ."]
-
-
 @pytest.fixture
 def reliability_csv(tmp_path: Path) -> Path:
-    lines = ["unit,annotator,label"]
-    for coder, row in zip("ABCD", KRIPPENDORFF_2011, strict=True):
-        lines += [f"u{u},{coder},{'' if v == '.' else v}" for u, v in enumerate(row.split())]
     path = tmp_path / "reliability.csv"
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text(long_form_csv(KRIPPENDORFF_2011))
     return path
 
 
-@pytest.mark.parametrize(("level", "published"), [
-    ("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)])
+@pytest.mark.parametrize(("level", "published"), KRIPPENDORFF_2011_ALPHA.items())
 def test_alpha_on_a_long_form_csv_reproduces_the_published_example(reliability_csv, level,
                                                                     published):
     result = json.loads(FILES.ok("qa", "agreement", str(reliability_csv), "--metric",
@@ -51,10 +43,8 @@ def test_the_json_carries_the_interval_and_the_breakdowns(reliability_csv):
     assert interval["low"] <= result["value"] <= interval["high"]
     assert [c["category"] for c in result["classes"]] == [1, 2, 3, 4, 5]
     pairs = result["pairs"]
-    rows = [row.split() for row in KRIPPENDORFF_2011]
     a, b = (pairs["annotators"].index(name) for name in ("A", "B"))
-    both = [[float(x) if x != "." else None for x in rows[i]] for i in (0, 1)]
-    assert pairs["values"][a][b] == pytest.approx(krippendorff_alpha(both).value)
+    assert pairs["values"][a][b] == pytest.approx(krippendorff_alpha(KRIPPENDORFF_2011[:2]).value)
     plain = json.loads(FILES.ok("qa", "agreement", str(reliability_csv), "--json",
                                 "--confidence", "0", "--breakdown", "none"))
     assert plain["interval"] is None and plain["classes"] is None and plain["pairs"] is None

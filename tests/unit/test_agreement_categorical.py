@@ -17,17 +17,9 @@ from accord.core.agreement import (
     scott_pi,
 )
 from accord.core.errors import InputError
+from published_data import KRIPPENDORFF_2011
 
 nan = math.nan
-# Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: 4 observers
-# × 12 units with missing values (the same data as the `krippendorff` package's tests).
-KRIPPENDORFF_2011 = [
-    [1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
-    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
-    [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
-    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan],
-]
-
 # Wikipedia "Fleiss' kappa" worked example: 14 raters put 10 subjects into 5 categories;
 # row i gives how many raters chose each category for subject i. kappa = 0.210.
 FLEISS_COUNTS = [

@@ -19,17 +19,11 @@ from accord.core.agreement.distance_alpha import (
 )
 from accord.core.errors import InputError
 from accord.core.regions import parse_regions
+from published_data import KRIPPENDORFF_2011
 
 EXAMPLES = settings(max_examples=50, deadline=None)
 NAN = math.nan
-# Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section E: 4 observers,
-# 12 units, missing values; alpha nominal 0.743, interval 0.849.
-RELIABILITY_DATA = [
-    [1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
-    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NAN, 3],
-    [NAN, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, NAN],
-    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NAN],
-]
+RELIABILITY_DATA = KRIPPENDORFF_2011
 
 
 def nominal(a, b):
