@@ -85,6 +85,19 @@ def test_quality_scores_equal_cleanlabs(dataset, method):
     assert label_quality_scores(labels, probabilities, method=method) == pytest.approx(expected)
 
 
+@small_class_warning
+@pytest.mark.parametrize("k", [24, 25, 40])
+def test_many_classes_equal_cleanlab_either_side_of_the_bitmask_limit(k):
+    # up to 24 classes the confident classes are counted as float32 bitmasks, above by sums
+    labels, probabilities, _ = noisy_dataset(5, n=3000, k=k, noise=0.2)
+    expected = find_label_issues(labels, probabilities, return_indices_ranked_by="self_confidence",
+                                 n_jobs=1)
+    result = find_label_errors(labels, probabilities)
+    assert result.indices.tolist() == expected.tolist()
+    assert result.confident_joint.tolist() == compute_confident_joint(
+        labels, probabilities, calibrate=True).tolist()
+
+
 def test_planted_label_errors_are_found_with_the_true_class_suggested():
     labels, probabilities, flipped = noisy_dataset(7, n=5000, k=5, noise=0.1, separation=4.0)
     result = find_label_errors(labels, probabilities)
