@@ -27,3 +27,30 @@ def long_form_csv(matrix: list[list[float]], coders: str = "ABCD") -> str:
         lines += [f"u{unit},{coder},{'' if math.isnan(value) else value}"
                   for unit, value in enumerate(row, start=1)]
     return "\n".join(lines) + "\n"
+
+
+#: Fleiss (1971), "Measuring nominal scale agreement among many raters", Table 1: 30
+#: patients, each diagnosed by 6 psychiatrists; row i counts the diagnoses of patient i as
+#: depression, personality disorder, schizophrenia, neurosis, other.
+FLEISS_1971 = [
+    (0, 0, 0, 6, 0), (0, 3, 0, 0, 3), (0, 1, 4, 0, 1), (0, 0, 0, 0, 6), (0, 3, 0, 3, 0),
+    (2, 0, 4, 0, 0), (0, 0, 4, 0, 2), (2, 0, 3, 1, 0), (2, 0, 0, 4, 0), (0, 0, 0, 0, 6),
+    (1, 0, 0, 5, 0), (1, 1, 0, 4, 0), (0, 3, 3, 0, 0), (1, 0, 0, 5, 0), (0, 2, 0, 3, 1),
+    (0, 0, 5, 0, 1), (3, 0, 0, 1, 2), (5, 1, 0, 0, 0), (0, 2, 0, 4, 0), (1, 0, 2, 0, 3),
+    (0, 0, 0, 0, 6), (0, 1, 0, 5, 0), (0, 2, 0, 1, 3), (2, 0, 0, 4, 0), (1, 0, 0, 4, 1),
+    (0, 5, 0, 1, 0), (4, 0, 0, 0, 2), (0, 2, 0, 4, 0), (1, 0, 5, 0, 0), (0, 0, 0, 0, 6),
+]
+FLEISS_1971_DIAGNOSES = ("depression", "personality disorder", "schizophrenia", "neurosis",
+                         "other")
+#: The overall kappa and each diagnosis's kappa, as printed.
+FLEISS_1971_KAPPA = 0.430
+FLEISS_1971_CLASS_KAPPA = (0.245, 0.245, 0.520, 0.471, 0.566)
+
+
+def records_from_counts(counts, names=None):
+    """Long-form records in which rater j of a subject gives the subject's j-th label."""
+    records = []
+    for subject, row in enumerate(counts):
+        labels = [names[c] if names else c for c, n in enumerate(row) for _ in range(n)]
+        records += [(subject, rater, label) for rater, label in enumerate(labels)]
+    return records
