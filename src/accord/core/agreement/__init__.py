@@ -9,6 +9,7 @@ distance (`distance_alpha`); results carry their intervals and breakdowns (`resu
 3
 """
 
+from accord.core.agreement._data import LongForm
 from accord.core.agreement.categorical import (
     cohen_kappa,
     fleiss_kappa,
@@ -56,6 +57,7 @@ __all__ = [
     "ConfidenceInterval",
     "DetectionScore",
     "ErrorRate",
+    "LongForm",
     "MultiLabelAgreement",
     "PairwiseAgreement",
     "RegionAgreement",

@@ -1,8 +1,10 @@
-"""Reading agreement input: a reliability matrix or long-form records, into integer codes.
+"""Reading agreement input: a reliability matrix, records or `LongForm` columns, into codes.
 
-Both shapes end as `Ratings`: an annotators × units array of category codes (-1 where an
+Every shape ends as `Ratings`: an annotators × units array of category codes (-1 where an
 annotator gave no label), the categories in order, and their numeric values when every
-label is a number. The metrics then work on codes only, with NumPy.
+label is a number. The metrics then work on codes only, with NumPy. `LongForm` (three
+equal-length columns: unit, annotator, label) is read with NumPy, not row by row, into
+`Triples`, which consensus uses as they are, without the dense annotators × units array.
 """
 
 from __future__ import annotations
@@ -82,6 +84,198 @@ class Ratings:
         return flat.reshape(n_units, n_categories)
 
 
+@dataclass(frozen=True, slots=True)
+class LongForm:
+    """Labels as three equal-length columns: annotator `annotators[i]` gave unit `units[i]`
+    the label `labels[i]` (None or NaN: no label), e.g. a data frame's columns. The same
+    data as `(unit, annotator, label)` records, with the same results, read with NumPy
+    instead of row by row: integer or text ids and numbers or text labels are coded without
+    a Python loop. Units and annotators are numbered in order of first appearance.
+
+    >>> from accord.core.agreement import LongForm, krippendorff_alpha
+    >>> data = LongForm(units=[1, 1, 2, 2], annotators=["ann", "bob", "ann", "bob"],
+    ...                 labels=[0, 0, 1, 0])
+    >>> krippendorff_alpha(data).n_units
+    2
+    """
+
+    units: Any
+    annotators: Any
+    labels: Any
+
+    def __post_init__(self) -> None:
+        columns = {name: _column(getattr(self, name), name)
+                   for name in ("units", "annotators", "labels")}
+        lengths = {name: column.size for name, column in columns.items()}
+        if len(set(lengths.values())) > 1:
+            raise InputError("LongForm columns must have one entry per label; got "
+                             + ", ".join(f"{n} {name}" for name, n in lengths.items()))
+        for name, column in columns.items():
+            object.__setattr__(self, name, column)
+
+
+@dataclass(frozen=True, slots=True)
+class Triples:
+    """Long-form labels coded: label i is category `code[i]`, given by annotator
+    `annotator[i]` to unit `unit[i]`; only the given labels, in input order."""
+
+    unit: np.ndarray  # (labels,) int64 index into units
+    annotator: np.ndarray  # (labels,) int64 index into annotators
+    code: np.ndarray  # (labels,) int64 index into categories
+    units: tuple[Hashable, ...]
+    annotators: tuple[Hashable, ...]
+    categories: tuple[Hashable, ...]
+    values: np.ndarray | None
+    ordered: bool
+
+    def ratings(self) -> Ratings:
+        """The annotators × units codes, as records with these labels are read."""
+        codes = np.full((len(self.annotators), len(self.units)), MISSING, dtype=np.int64)
+        codes[self.annotator, self.unit] = self.code
+        return Ratings(codes, self.categories, self.values, self.ordered, units=self.units,
+                       annotators=self.annotators)
+
+
+def read_long_form(data: LongForm, categories: Iterable[Hashable] | None = None) -> Triples:
+    """Code a `LongForm`'s ids (first-appearance order) and labels (as records are coded);
+    an annotator who labelled a unit twice is refused, as in records."""
+    unit, units = _first_appearance(data.units, "unit")
+    annotator, annotators = _first_appearance(data.annotators, "annotator")
+    present, code, table = _label_codes(data.labels, categories)
+    if not present.all():
+        unit, annotator = unit[present], annotator[present]
+    _refuse_twice_labelled(unit, annotator, units, annotators)
+    return Triples(unit, annotator, code, units, annotators, *table)
+
+
+def _column(values: Any, name: str) -> np.ndarray:
+    """A 1-D array of the column; object dtype unless NumPy keeps every value as it is."""
+    if isinstance(values, (str, bytes, Mapping)) or not (
+            isinstance(values, (Iterable, np.ndarray))):
+        raise InputError(f"LongForm {name} must be a sequence or 1-D array; got "
+                         f"{type(values).__name__}")
+    if hasattr(values, "__array__"):  # arrays, data frame columns: their own dtype
+        values = np.asarray(values)
+    else:
+        values = values if isinstance(values, Sequence) else list(values)
+        try:
+            array = np.asarray(values)
+        except ValueError:  # sequences of different lengths among the values
+            array = np.zeros((0, 0))  # read one by one below
+        kept = _KEPT_AS.get(array.dtype.kind)
+        if array.ndim != 1 or kept is None or not all(
+                isinstance(v, kept) and (kept is _BOOLS or not isinstance(v, _BOOLS))
+                for v in values):  # NumPy would turn 1 into 1.0 or "1", None into nan
+            array = np.fromiter(values, dtype=object, count=len(values))
+        values = array
+    if values.ndim != 1:
+        raise InputError(f"LongForm {name} must be 1-D; got shape {values.shape}")
+    return values
+
+
+_BOOLS = (bool, np.bool_)
+_KEPT_AS: dict[str, Any] = {"b": _BOOLS, "i": (int, np.integer), "u": (int, np.integer),
+                            "f": (float, np.floating), "U": str, "S": bytes}
+
+
+def _first_appearance(values: np.ndarray, what: str) -> tuple[np.ndarray, tuple[Hashable, ...]]:
+    """Each value's index among the distinct values in order of first appearance, and those
+    values; integers in a small span without sorting them, text by np.unique."""
+    n = values.size
+    if values.dtype.kind in "iu" and n:
+        low, high = int(values.min()), int(values.max())
+        if high - low <= 4 * n + 1024 and -(1 << 62) < low and high < 1 << 62:
+            offset = values.astype(np.int64) - low
+            first = np.full(high - low + 1, n, dtype=np.int64)
+            np.minimum.at(first, offset, np.arange(n))
+            return _renumbered(first, offset, np.arange(low, high + 1))
+    if values.dtype.kind in "iubUS":
+        distinct, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+        return _renumbered(first, inverse.reshape(-1), distinct)
+    index: dict[Hashable, int] = {}
+    try:
+        codes = np.fromiter((index.setdefault(v, len(index)) for v in values.tolist()),
+                            dtype=np.int64, count=n)
+    except TypeError:
+        raise InputError(f"every {what} id must be hashable (a string, number, …)") from None
+    return codes, tuple(index)
+
+
+def _renumbered(first: np.ndarray, slot: np.ndarray, ids: np.ndarray
+                ) -> tuple[np.ndarray, tuple[Hashable, ...]]:
+    """Codes by first appearance, given where each slot first occurs (`first`, the number
+    of values where it never does), each value's slot and each slot's id."""
+    used = np.flatnonzero(first < slot.size)
+    firsts = first[used]
+    if firsts.size > 1 and not np.all(firsts[1:] > firsts[:-1]):  # often in order already
+        used = used[np.argsort(firsts, kind="stable")]
+    order = used
+    rank = np.empty(first.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    return rank[slot], tuple(ids[order].tolist())
+
+
+def _label_codes(labels: np.ndarray, categories: Iterable[Hashable] | None
+                 ) -> tuple[np.ndarray, np.ndarray,
+                            tuple[tuple[Hashable, ...], np.ndarray | None, bool]]:
+    """Which labels are given, their codes and the category table, as records would have
+    them: numbers and text with NumPy, anything else (or with `categories=`) one by one."""
+    kind = labels.dtype.kind
+    if categories is None and (kind in "iuf" or labels.size == 0):
+        present = ~np.isnan(labels) if kind == "f" else np.ones(labels.size, dtype=bool)
+        given = labels[present] if kind == "f" else labels
+        small = (_small_integer_codes(given) if kind == "f"
+                 else _small_integer_span_codes(given)) if given.size else None
+        if small is not None:
+            code, distinct = small
+        else:
+            distinct, code = np.unique(given, return_inverse=True)
+        order, values = tuple(distinct.tolist()), distinct.astype(float)
+        return present, code.reshape(-1), (order, values, True)
+    if categories is None and kind in "US":
+        order_array, code = np.unique(labels, return_inverse=True)
+        return (np.ones(labels.size, dtype=bool), code.reshape(-1),
+                (tuple(order_array.tolist()), None, False))
+    flat = labels.tolist()
+    present = np.fromiter((not _is_missing(label) for label in flat), dtype=bool,
+                          count=len(flat))
+    given_labels = [label for label, keep in zip(flat, present.tolist(), strict=True) if keep]
+    table = _categories(given_labels, categories)
+    return present, _encode(given_labels, table[0]), table
+
+
+def _small_integer_span_codes(ints: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Codes of an integer array by subtraction (gaps renumbered) and the distinct values,
+    as np.unique would give them without sorting; None for a wide span."""
+    low, high = int(ints.min()), int(ints.max())
+    if high - low >= _SMALL_INTEGER_SPAN:
+        return None
+    codes = ints.astype(np.int64) - low
+    used = np.bincount(codes, minlength=high - low + 1) > 0
+    if not used.all():
+        codes = (np.cumsum(used) - 1)[codes]
+    return codes, low + np.flatnonzero(used).astype(ints.dtype)
+
+
+def _refuse_twice_labelled(unit: np.ndarray, annotator: np.ndarray,
+                           units: tuple[Hashable, ...], annotators: tuple[Hashable, ...]) -> None:
+    """The records' check and message: the first twice-labelled cell in annotator-major
+    order, named at its first label. Checked on a bitmap of cells when it is small."""
+    cells = annotator * max(len(units), 1) + unit
+    n_cells = len(annotators) * max(len(units), 1)
+    if n_cells <= max(1 << 26, 16 * cells.size):
+        seen = np.zeros(n_cells, dtype=bool)
+        seen[cells] = True
+        if np.count_nonzero(seen) == cells.size:
+            return
+    _, first, counts = np.unique(cells, return_index=True, return_counts=True)
+    if np.any(counts > 1):
+        twice = int(first[np.argmax(counts > 1)])
+        raise InputError(f"annotator {annotators[annotator[twice]]!r} labelled unit "
+                         f"{units[unit[twice]]!r} more than once; give one label per "
+                         "annotator and unit")
+
+
 def count_profiles(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct rows of a (units, k) count table, in key order, and how many units have
     each; small tables are keyed arithmetically (base max+1) and counted without a sort."""
@@ -114,7 +308,10 @@ def _is_number(label: Any) -> bool:
 
 def read_ratings(data: Any, categories: Iterable[Hashable] | None = None) -> Ratings:
     """A reliability matrix (rows are lists or arrays, or a 2-D ndarray: one row per annotator,
-    one column per unit) or records (any other rows: `(unit, annotator, label)` triples)."""
+    one column per unit), records (any other rows: `(unit, annotator, label)` triples) or a
+    `LongForm` (the records as three columns)."""
+    if isinstance(data, LongForm):
+        return read_long_form(data, categories).ratings()
     if isinstance(data, np.ndarray):
         return _read_matrix(data, categories)
     if isinstance(data, (str, bytes, Mapping)) or not isinstance(data, Iterable):
@@ -244,18 +441,22 @@ def _read_records(records: list[Any], categories: Iterable[Hashable] | None) -> 
 def _categories(labels: Sequence[Any], given: Iterable[Hashable] | None
                 ) -> tuple[tuple[Hashable, ...], np.ndarray | None, bool]:
     """The category order, numeric values (or None) and whether the order means anything."""
+    try:
+        distinct = dict.fromkeys(labels)
+    except TypeError:
+        raise InputError("every label must be hashable (a string, number, …)") from None
     if given is not None:
         order = tuple(given)
         if len(set(order)) != len(order):
             raise InputError(f"categories must not repeat; got {list(order)!r}")
         known = set(order)
-        unknown = [label for label in dict.fromkeys(labels) if label not in known]
+        unknown = [label for label in distinct if label not in known]
         if unknown:
             raise InputError(f"labels {unknown[:5]!r} are not among the given categories "
                              f"{list(order)!r}")
         ordered = True
     else:
-        order = tuple(dict.fromkeys(labels))
+        order = tuple(distinct)
         ordered = all(_is_number(label) for label in order)
         if ordered:
             order = tuple(sorted(order))

@@ -12,6 +12,7 @@ from accord.core.errors import InputError
 
 TiePolicy = Literal["undecided", "first", "random"]
 TIE_POLICIES: tuple[str, ...] = ("undecided", "first", "random")
+_MASK_CLASSES = 62  # up to this many classes, a unit's tied classes are an int64 bitmask
 
 
 def check_ties(ties: str) -> None:
@@ -31,19 +32,34 @@ def resolve(scores: np.ndarray, total: np.ndarray, n_votes: np.ndarray, ties: Ti
     top = by_class.max(axis=0, initial=0.0)
     tied = by_class >= top - tolerance * total  # (classes, units)
     has_weight = total > 0
+    masks = _tie_masks(tied) if k <= _MASK_CLASSES else None
     if not k:
         codes = np.zeros(n_units, dtype=np.int64)
     elif ties == "random":
         keys = np.where(tied, np.random.default_rng(seed).random(tied.shape), -1.0)
         codes = keys.argmax(axis=0)
+    elif masks is not None:
+        codes = np.bitwise_count((masks & -masks) - 1).astype(np.int64)  # lowest bit: first
     else:
         codes = tied.argmax(axis=0)
-    decided = has_weight & ((tied.sum(axis=0) == 1) | (ties != "undecided"))
+    n_tied = np.bitwise_count(masks) if masks is not None else tied.sum(axis=0)
+    decided = has_weight & ((n_tied == 1) | (ties != "undecided"))
     codes = np.where(decided, codes, -1).astype(np.int64)
     share = np.zeros(n_units)
     np.divide(top, total, out=share, where=has_weight)
-    support = tuple(np.where(has_weight, share.astype(object), None).tolist())
-    return codes, support, _reasons(decided, n_votes, has_weight, tied, categories)
+    support: list[float | None] = share.tolist()
+    for unit in np.flatnonzero(~has_weight).tolist():
+        support[unit] = None
+    return codes, tuple(support), _reasons(decided, n_votes, has_weight, tied, masks,
+                                           categories)
+
+
+def _tie_masks(tied: np.ndarray) -> np.ndarray:
+    """Each unit's tied classes as a bitmask (bit c: class c), from (classes, units)."""
+    masks = np.zeros(tied.shape[1], dtype=np.int64)
+    for c, row in enumerate(tied):  # few classes: one pass over the units each
+        masks |= row.astype(np.int64) << c
+    return masks
 
 
 def decode(codes: np.ndarray, categories: tuple[Hashable, ...]) -> tuple[Hashable | None, ...]:
@@ -54,31 +70,36 @@ def decode(codes: np.ndarray, categories: tuple[Hashable, ...]) -> tuple[Hashabl
 
 
 def _reasons(decided: np.ndarray, n_votes: np.ndarray, has_weight: np.ndarray,
-             tied: np.ndarray, categories: tuple[Hashable, ...]) -> tuple[str | None, ...]:
+             tied: np.ndarray, masks: np.ndarray | None,
+             categories: tuple[Hashable, ...]) -> tuple[str | None, ...]:
     """Why each undecided unit has no label; None for decided units. One message per
     distinct set of tied categories, so the work does not grow with the number of units."""
-    reasons = np.full(len(decided), None, dtype=object)
-    reasons[n_votes == 0] = "no votes"
-    reasons[(n_votes > 0) & ~has_weight] = ("total weight is 0: every annotator of the unit "
-                                            "weighs 0")
+    if decided.all():
+        return (None,) * decided.size
+    reason = np.zeros(len(decided), dtype=np.int64)  # index into `table` below; 0: None
+    reason[n_votes == 0] = 1
+    reason[(n_votes > 0) & ~has_weight] = 2
+    table: list[str | None] = [None, "no votes",
+                               "total weight is 0: every annotator of the unit weighs 0"]
     is_tie = ~decided & has_weight
     if is_tie.any():
-        patterns, which = _tie_patterns(tied[:, is_tie])
-        messages = np.empty(len(patterns), dtype=object)
-        for i, pattern in enumerate(patterns):
+        patterns, which = _tie_patterns(tied[:, is_tie],
+                                        None if masks is None else masks[is_tie])
+        for pattern in patterns:
             names = [repr(categories[c]) for c in np.flatnonzero(pattern).tolist()]
-            messages[i] = "tie between " + ", ".join(names[:-1]) + " and " + names[-1]
-        reasons[is_tie] = messages[which.ravel()]
-    return tuple(reasons.tolist())
+            table.append("tie between " + ", ".join(names[:-1]) + " and " + names[-1])
+        reason[is_tie] = 3 + which.ravel()
+    messages = np.empty(len(table), dtype=object)
+    messages[:] = table
+    return tuple(messages[reason].tolist())
 
 
-def _tie_patterns(tied: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _tie_patterns(tied: np.ndarray, masks: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """The distinct columns of a (classes, units) boolean array, and which one each unit
-    has; by bitmask when there are few classes (no sorting of rows)."""
+    has; by their bitmasks when there are few classes (no sorting of rows)."""
     k = tied.shape[0]
-    if k > 62:
+    if masks is None:
         patterns, which = np.unique(tied.T, axis=0, return_inverse=True)
         return patterns, which.ravel()
-    masks = (tied.astype(np.int64) << np.arange(k)[:, None]).sum(axis=0)
     distinct, which = np.unique(masks, return_inverse=True)
     return (distinct[:, None] >> np.arange(k)) & 1 == 1, which.ravel()

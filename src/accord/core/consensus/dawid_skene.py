@@ -95,7 +95,8 @@ def dawid_skene(data: Any, *, max_iterations: int = 100, tolerance: float = 1e-5
                 stopping: Stopping = "crowd-kit", ties: TiePolicy = "first",
                 seed: int | None = None,
                 categories: Iterable[Hashable] | None = None) -> DawidSkeneResult:
-    """Fit Dawid–Skene by EM (see the module) on a reliability matrix or records.
+    """Fit Dawid–Skene by EM (see the module) on a reliability matrix, records or a
+    `LongForm` (equal results for the same labels).
 
     Runs at most `max_iterations` EM iterations (0: the majority-vote start and one M-step),
     stopping early by `stopping`. Classes are the categories that occur (or `categories=`). With
@@ -104,13 +105,13 @@ def dawid_skene(data: Any, *, max_iterations: int = 100, tolerance: float = 1e-5
     to fit: uniform priors, posteriors and confusion matrices, `log_likelihood` None.
     """
     _check_options(max_iterations, tolerance, stopping, ties)
-    labels = read_labels(data, categories)
+    labels = read_labels(data, categories).by_annotator()  # float sums in one order
     n_votes = labels.n_votes()
     labelled = n_votes > 0
     k, n_annotators = labels.n_categories, len(labels.annotators)
     if not labelled.any():  # nothing to fit: uniform priors and confusion matrices
         uniform = np.full(k, 1.0 / k) if k else np.zeros(0)
-        return _result(labels, np.tile(uniform, (labels.ratings.n_units, 1)),
+        return _result(labels, np.tile(uniform, (labels.n_units, 1)),
                        np.tile(uniform, (n_annotators, k, 1)), uniform, 0, False, None, (),
                        ties, seed)
     triples = _triples(labels, labelled)
@@ -132,7 +133,7 @@ def dawid_skene(data: Any, *, max_iterations: int = 100, tolerance: float = 1e-5
             break
         previous = objective
     final_likelihood = _e_step(triples, priors, log_confusion)[2]
-    full_posterior = np.tile(priors, (labels.ratings.n_units, 1))
+    full_posterior = np.tile(priors, (labels.n_units, 1))
     full_posterior[labelled] = posterior.T
     return _result(labels, full_posterior, _dense_confusion(triples, log_confusion), priors,
                    len(history), converged, final_likelihood, tuple(history), ties, seed)
@@ -213,10 +214,10 @@ def _result(labels: Labels, posterior: np.ndarray, confusion: np.ndarray, priors
             history: tuple[float, ...], ties: TiePolicy, seed: int | None) -> DawidSkeneResult:
     n_votes = labels.n_votes()
     codes, support, reasons = resolve(posterior, (n_votes > 0).astype(float), n_votes, ties,
-                                      seed, labels.ratings.categories, tolerance=0.0)
+                                      seed, labels.categories, tolerance=0.0)
     return DawidSkeneResult(
-        units=labels.ratings.units, categories=labels.ratings.categories,
-        annotators=labels.annotators, labels=decode(codes, labels.ratings.categories),
+        units=labels.units, categories=labels.categories,
+        annotators=labels.annotators, labels=decode(codes, labels.categories),
         support=support, undefined_because=reasons, posterior=posterior,
         confusion=confusion, priors=priors, n_votes=n_votes, iterations=iterations,
         converged=converged, log_likelihood=log_likelihood, objective_history=history)

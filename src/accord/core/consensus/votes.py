@@ -1,7 +1,9 @@
 """Majority and weighted votes over categorical labels, with an explicit tie policy.
 
 Input is what `accord.core.agreement` takes: a reliability matrix (one row per annotator, one
-column per unit, None or NaN where no label was given) or `(unit, annotator, label)` records.
+column per unit, None or NaN where no label was given), `(unit, annotator, label)` records or
+a `LongForm` (the records as three columns, read with NumPy: the fastest for a large, sparse
+pool of annotators); the same labels give the same result in any of the three.
 Each unit's consensus is the category with the most votes (or the largest sum of annotator
 weights); its **support** is that category's share of the unit's votes (or weight), so a
 workflow can accept units above a threshold and escalate the rest.
@@ -98,9 +100,7 @@ def majority_vote(data: Any, *, ties: TiePolicy = "undecided", seed: int | None 
     and no support ("no votes").
     """
     check_ties(ties)
-    labels = read_labels(data, categories)
-    weights = np.ones(len(labels.annotators))
-    return _vote(labels, weights, ties, seed)
+    return _vote(read_labels(data, categories), None, ties, seed)
 
 
 def weighted_vote(data: Any, weights: Mapping[Hashable, float] | Sequence[float],
@@ -115,7 +115,7 @@ def weighted_vote(data: Any, weights: Mapping[Hashable, float] | Sequence[float]
     weight; a unit whose annotators all weigh 0 has no label ("total weight is 0").
     """
     check_ties(ties)
-    labels = read_labels(data, categories)
+    labels = read_labels(data, categories).by_annotator()  # float sums in one order
     return _vote(labels, _weight_array(weights, labels), ties, seed)
 
 
@@ -129,8 +129,8 @@ def wawa_vote(data: Any, *, ties: TiePolicy = "undecided", seed: int | None = No
     reproduces crowd-kit's `Wawa`.
     """
     check_ties(ties)
-    labels = read_labels(data, categories)
-    majority = _vote(labels, np.ones(len(labels.annotators)), ties, seed)
+    labels = read_labels(data, categories).by_annotator()  # float sums in one order
+    majority = _vote(labels, None, ties, seed)
     winner = majority.codes[labels.unit]
     decided = winner >= 0
     n_annotators = len(labels.annotators)
@@ -169,16 +169,25 @@ def _weight_array(weights: Any, labels: Labels) -> np.ndarray:
     return np.asarray(values, dtype=float)
 
 
-def _vote(labels: Labels, weights: np.ndarray, ties: TiePolicy,
+def _vote(labels: Labels, weights: np.ndarray | None, ties: TiePolicy,
           seed: int | None) -> VoteConsensus:
-    n_units, k = labels.ratings.n_units, labels.n_categories
-    scores = np.bincount(labels.unit * k + labels.code, weights=weights[labels.annotator],
-                         minlength=n_units * k).reshape(n_units, k)
+    """Scores per unit and category: counts of votes (weights None: 1 each, exact in any
+    order) or sums of the annotators' weights."""
+    n_units, k = labels.n_units, labels.n_categories
+    cells = labels.unit * k + labels.code
     n_votes = labels.n_votes()
-    codes, support, reasons = resolve(scores, scores.sum(axis=1), n_votes, ties, seed,
-                                      labels.ratings.categories, TIE_TOLERANCE)
+    if weights is None:
+        weights = np.ones(len(labels.annotators))
+        scores = np.bincount(cells, minlength=n_units * k).astype(float)
+        total = n_votes.astype(float)
+    else:
+        scores = np.bincount(cells, weights=weights[labels.annotator], minlength=n_units * k)
+        total = None
+    scores = scores.reshape(n_units, k)
+    codes, support, reasons = resolve(scores, scores.sum(axis=1) if total is None else total,
+                                      n_votes, ties, seed, labels.categories, TIE_TOLERANCE)
     return VoteConsensus(
-        units=labels.ratings.units, categories=labels.ratings.categories,
-        labels=decode(codes, labels.ratings.categories), support=support, n_votes=n_votes,
+        units=labels.units, categories=labels.categories,
+        labels=decode(codes, labels.categories), support=support, n_votes=n_votes,
         undefined_because=reasons, codes=codes, scores=scores,
         weights=dict(zip(labels.annotators, weights.tolist(), strict=True)))
