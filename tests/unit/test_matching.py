@@ -157,3 +157,35 @@ def test_batched_matching_keeps_pairs_at_the_threshold_far_from_the_origin(offse
             j for j in batch.partner_a[u] if j >= 0]
         assert batch.similarity_a[u].sum() == pytest.approx(
             sum(p.similarity for p in expected.pairs))
+
+
+def assignment_matching(sim, threshold, a_classes, b_classes, classes):
+    """The matching by the assignment problem on the whole matrix, as the reference."""
+    same = np.array([[x == y for y in b_classes] for x in a_classes], dtype=bool).reshape(
+        sim.shape)
+    eligible = (sim >= threshold) & (sim > 0)
+    if classes == "must_match":
+        eligible &= same
+    rows, cols = linear_sum_assignment(np.where(eligible, sim, 0.0), maximize=True)
+    keep = eligible[rows, cols]
+    return [(int(i), int(j), float(sim[i, j]), bool(same[i, j]))
+            for i, j in zip(rows[keep], cols[keep], strict=True)]
+
+
+@EXAMPLES
+@given(st.integers(0, 6), st.integers(0, 6), st.data(),
+       st.sampled_from([0.0, 0.3, 0.5]), st.sampled_from(["must_match", "ignore"]))
+def test_the_shortcut_without_conflicts_gives_the_assignment_problems_matching(
+        n, m, data, threshold, classes):
+    # few distinct values, so ties and rows with several candidates are common
+    values = st.sampled_from([0.0, 0.2, 0.5, 0.6, 0.6, 0.9, 1.0])
+    sim = np.array(data.draw(st.lists(values, min_size=n * m, max_size=n * m)),
+                   dtype=float).reshape(n, m)
+    a_classes = data.draw(st.lists(st.sampled_from("xy"), min_size=n, max_size=n))
+    b_classes = data.draw(st.lists(st.sampled_from("xy"), min_size=m, max_size=m))
+    matching = match_similarity(sim, threshold=threshold, a_classes=a_classes,
+                                b_classes=b_classes, classes=classes)
+    expected = assignment_matching(sim, threshold, a_classes, b_classes, classes)
+    assert [(p.a, p.b, p.similarity, p.same_class) for p in matching.pairs] == expected
+    assert matching.unmatched_a == tuple(sorted(set(range(n)) - {e[0] for e in expected}))
+    assert matching.unmatched_b == tuple(sorted(set(range(m)) - {e[1] for e in expected}))

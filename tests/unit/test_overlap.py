@@ -247,3 +247,16 @@ def test_region_similarity_refuses_mixed_or_overlap_free_types():
     with pytest.raises(InputError, match="have no overlap"):
         region_similarity(rating, rating)
     assert region_similarity([], span).shape == (0, 1)
+
+
+@EXAMPLES
+@given(st.lists(st.tuples(st.floats(-1e4, 1e4), st.floats(-1e4, 1e4), st.floats(0, 1e3),
+                          st.floats(0, 1e3)), min_size=1, max_size=12),
+       st.integers(0, 11), st.integers(1, 12))
+def test_box_iou_of_a_subset_is_the_slice_of_the_whole(boxes, start, length):
+    # the report computes one matrix per task and slices it (services.qa_overlaps)
+    part = boxes[start:start + length]
+    assume(part)
+    whole = box_iou(boxes, boxes)
+    assert np.array_equal(box_iou(part, boxes[::-1]),
+                          whole[start:start + len(part), ::-1])

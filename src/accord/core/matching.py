@@ -119,30 +119,50 @@ def match_similarity(similarity: Any, *, threshold: float = 0.5,
     """
     _check_options(threshold, classes)
     sim = np.asarray(similarity, dtype=float)
-    if sim.ndim != 2 or not np.all(np.isfinite(sim)):
+    if sim.ndim != 2 or not np.isfinite(sim).all():
         raise InputError(f"similarity must be a finite (n, m) matrix; got shape {sim.shape}")
     n, m = sim.shape
-    same = np.ones((n, m), dtype=bool)
     if (a_classes is None) != (b_classes is None):
         raise InputError("give class labels for both sides (a_classes and b_classes) or neither")
-    if a_classes is not None and b_classes is not None:
-        if len(a_classes) != n or len(b_classes) != m:
-            raise InputError(f"a similarity of shape {sim.shape} needs {n} and {m} class "
-                             f"labels; got {len(a_classes)} and {len(b_classes)}")
-        codes: dict[Hashable, int] = {}
-        a_codes = np.array([codes.setdefault(c, len(codes)) for c in a_classes], dtype=np.int64)
-        b_codes = np.array([codes.setdefault(c, len(codes)) for c in b_classes], dtype=np.int64)
-        same = a_codes[:, None] == b_codes[None, :]
-    eligible = (sim >= threshold) & (sim > 0)
+    a_codes, b_codes = _class_codes(sim.shape, a_classes, b_classes)
+    # Candidates by similarity first: a handful of cells, so the class rule and the check
+    # for conflicts run on Python lists (NumPy's per-call cost dominates matrices this small).
+    rows, cols = np.nonzero((sim >= threshold) & (sim > 0))
+    edges = list(zip(rows.tolist(), cols.tolist(), strict=True))
     if classes == "must_match":
-        eligible &= same
-    rows, cols = linear_sum_assignment(np.where(eligible, sim, 0.0), maximize=True)
+        edges = [(i, j) for i, j in edges if a_codes[i] == b_codes[j]]
+    if len({i for i, _ in edges}) < len(edges) or len({j for _, j in edges}) < len(edges):
+        edges = _assigned(sim, edges)
+    # else no region has two candidates: the optimal assignment takes every candidate pair
+    values = sim.tolist() if edges else []
+    pairs = tuple(MatchedPair(i, j, values[i][j], a_codes[i] == b_codes[j]) for i, j in edges)
+    return Matching(pairs, tuple(sorted(set(range(n)) - {i for i, _ in edges})),
+                    tuple(sorted(set(range(m)) - {j for _, j in edges})))
+
+
+def _class_codes(shape: tuple[int, ...], a_classes: Sequence[Hashable] | None,
+                 b_classes: Sequence[Hashable] | None) -> tuple[list[int], list[int]]:
+    """Integer codes of both sides' classes (all 0 without classes), equal for equal keys."""
+    n, m = shape
+    if a_classes is None or b_classes is None:
+        return [0] * n, [0] * m
+    if len(a_classes) != n or len(b_classes) != m:
+        raise InputError(f"a similarity of shape {shape} needs {n} and {m} class "
+                         f"labels; got {len(a_classes)} and {len(b_classes)}")
+    codes: dict[Hashable, int] = {}
+    return ([codes.setdefault(c, len(codes)) for c in a_classes],
+            [codes.setdefault(c, len(codes)) for c in b_classes])
+
+
+def _assigned(sim: np.ndarray, edges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The eligible pairs (`edges`) that a maximum-similarity assignment keeps, by row."""
+    weights = np.zeros(sim.shape)
+    eligible = np.zeros(sim.shape, dtype=bool)
+    index = ([i for i, _ in edges], [j for _, j in edges])
+    weights[index], eligible[index] = sim[index], True
+    rows, cols = linear_sum_assignment(weights, maximize=True)
     keep = eligible[rows, cols]
-    rows, cols = rows[keep], cols[keep]
-    pairs = tuple(MatchedPair(int(i), int(j), float(sim[i, j]), bool(same[i, j]))
-                  for i, j in zip(rows, cols, strict=True))
-    return Matching(pairs, tuple(sorted(set(range(n)) - set(rows.tolist()))),
-                    tuple(sorted(set(range(m)) - set(cols.tolist()))))
+    return list(zip(rows[keep].tolist(), cols[keep].tolist(), strict=True))
 
 
 def match_regions(a: Sequence[Region], b: Sequence[Region], *, threshold: float = 0.5,

@@ -266,6 +266,10 @@ def parse_regions_partial(raw: Any) -> PartialRegions:
     regions: list[tuple[int, Region]] = []
     issues: list[RegionIssue] = []
     for index, item in enumerate(raw):
+        quick = _read_plain_region(item)
+        if quick is not None:
+            regions.append((index, quick))
+            continue
         reader = DocumentReader()
         region = _read_region(reader, item, index_path("regions", index))
         if reader.problems or region is None:
@@ -302,6 +306,50 @@ def regions_to_list(regions: Sequence[Region]) -> list[dict[str, Any]]:
 def _readable_id(item: Any) -> str | None:
     region_id = item.get("id") if isinstance(item, Mapping) else None
     return region_id if isinstance(region_id, str) and region_id else None
+
+
+_TYPES: Final = {t.value: t for t in LabelType}
+# Kinds a region field is checked against on the quick path; the others ("points", "rle",
+# ...) are nested values, left to the full reader.
+_PLAIN_KINDS: Final = frozenset({"a string", "a number", "an integer"})
+_PLAIN_TYPES: Final = frozenset(t for t, specs in _VALUE_FIELDS.items()
+                                if all(kind in _PLAIN_KINDS for _, kind, _ in specs))
+
+
+def _read_plain_region(item: Any) -> Region | None:
+    """The region, when it is well formed with a value of flat fields only (a box, a
+    classification, a span...): what `_read_region` would give, without its bookkeeping;
+    None for anything else, which the full reader then reads and reports on."""
+    if type(item) is not dict or not _REGION_KEYS.issuperset(item):
+        return None
+    region_id, label, value = item.get("id"), item.get("label"), item.get("value")
+    name = item.get("type")
+    region_type = _TYPES.get(name) if type(name) is str else None
+    if (region_type not in _PLAIN_TYPES or type(region_id) is not str or not region_id
+            or type(label) is not str or type(value) is not dict):
+        return None
+    score = item.get("score")
+    if "score" in item and not is_kind(score, "a number"):
+        return None
+    attributes = item.get("attributes", {})
+    if type(attributes) is not dict:
+        return None
+    for key, attribute in attributes.items():
+        if type(key) is not str or not (isinstance(attribute, bool | str)
+                                        or is_kind(attribute, "a number")):
+            return None
+    present = 0
+    for key, kind, required in _VALUE_FIELDS[region_type]:  # type: ignore[index]
+        if key in value:
+            if not is_kind(value[key], kind):
+                return None
+            present += 1
+        elif required:
+            return None
+    if present != len(value):  # an unknown key
+        return None
+    return Region(region_id, label, region_type, _BUILDERS[region_type](value),  # type: ignore[index]
+                  dict(attributes), None if score is None else float(score))
 
 
 def _read_region(reader: DocumentReader, raw: Any, path: str) -> Region | None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from accord.core.consensus import majority_vote, span_consensus
 from accord.core.consensus.regions import region_consensus
+from accord.core.matching import Similarity
 from accord.core.regions import ClassificationValue, RatingValue, Region
 from accord.core.schema import LabelDef, LabelType, Schema
 from accord.services import tasks, versions
@@ -55,14 +56,16 @@ def task_consensus(session: Session, caller: Caller, project_id: int, task_id: i
                         "consensus": to_json(c.detail)} for c in found]}
 
 
-def consensus_of_task(schema: Schema, work: Sequence[Work], data: dict[str, Any]
-                      ) -> list[LabelConsensus]:
-    """The consensus of every label of the schema that has a rule, on one task's work."""
+def consensus_of_task(schema: Schema, work: Sequence[Work], data: dict[str, Any],
+                      similarity: Similarity | None = None) -> list[LabelConsensus]:
+    """The consensus of every label of the schema that has a rule, on one task's work
+    (`similarity` as in `region_consensus`)."""
     return [found for label in schema.labels
             if (found := label_consensus(label, [[r for r in w.regions if r.label == label.name]
                                                  for w in work],
                                          [w.author for w in work],
-                                         field_data(schema, label, data))) is not None]
+                                         field_data(schema, label, data),
+                                         similarity)) is not None]
 
 
 def field_data(schema: Schema, label: LabelDef, data: dict[str, Any]) -> Any:
@@ -72,7 +75,8 @@ def field_data(schema: Schema, label: LabelDef, data: dict[str, Any]) -> Any:
 
 
 def label_consensus(label: LabelDef, annotations: Sequence[Sequence[Region]],
-                    annotators: Sequence[str], source: Any) -> LabelConsensus | None:
+                    annotators: Sequence[str], source: Any,
+                    similarity: Similarity | None = None) -> LabelConsensus | None:
     """One label's consensus from each annotator's regions of it, or None when the label
     type has no rule (or, for spans, the task has no text)."""
     if not annotations:
@@ -89,7 +93,7 @@ def label_consensus(label: LabelDef, annotations: Sequence[Sequence[Region]],
             regions = (Region("consensus", label.name, label.type, value),)
         return LabelConsensus(label, "majority_vote", regions, vote)
     if label.type in FUSED:
-        fused = region_consensus(annotations, quorum=QUORUM)
+        fused = region_consensus(annotations, quorum=QUORUM, similarity=similarity)
         return LabelConsensus(label, "fused_clusters", tuple(
             Region(f"consensus-{i}", label.name, label.type, r.value)
             for i, r in enumerate(fused.regions)), fused)

@@ -20,6 +20,7 @@ import numpy as np
 
 from accord.core.consensus import dawid_skene, majority_vote
 from accord.core.errors import InputError
+from accord.core.matching import Similarity
 from accord.core.quality.annotation_score import annotation_score
 from accord.core.quality.drift import detect_drift
 from accord.core.quality.error_counts import ErrorContext, count_errors, review_finding
@@ -30,6 +31,7 @@ from accord.core.schema import LabelDef, LabelType
 from accord.services.consensus import VOTED, consensus_of_task
 from accord.services.qa_data import ProjectWork, Work
 from accord.services.qa_json import to_json
+from accord.services.qa_overlaps import Overlaps
 
 #: Consensus is a reference only when more than two annotators stand behind it.
 CONSENSUS_MIN_ANNOTATORS = 3
@@ -49,18 +51,20 @@ class Scored:
     agreement: float | None
 
 
-def score_work(work: ProjectWork) -> list[Scored]:
+def score_work(work: ProjectWork, similarity: Similarity | None = None) -> list[Scored]:
+    """Each answer's gold score and agreement; `similarity` as in `annotation_score`."""
     by_task: dict[int, list[Work]] = {}
     for w in work.work:
         by_task.setdefault(w.task_id, []).append(w)
     scored = []
     for w in work.work:
         gold = work.gold.get(w.task_id)
-        others = [annotation_score(w.regions, o.regions) for o in by_task[w.task_id]
-                  if o is not w]
+        others = [annotation_score(w.regions, o.regions, similarity=similarity)
+                  for o in by_task[w.task_id] if o is not w]
         others = [s for s in others if s is not None]
-        scored.append(Scored(w, None if gold is None else annotation_score(w.regions, gold),
-                             sum(others) / len(others) if others else None))
+        scored.append(Scored(w, None if gold is None else annotation_score(
+            w.regions, gold, similarity=similarity),
+            sum(others) / len(others) if others else None))
     return scored
 
 
@@ -119,12 +123,15 @@ def _of(label: LabelDef, regions: tuple[Region, ...]) -> tuple[Region, ...]:
     return tuple(r for r in regions if r.label == label.name)
 
 
-def errors_section(work: ProjectWork, data: dict[int, dict[str, Any]]) -> dict[str, Any]:
+def errors_section(work: ProjectWork, data: dict[int, dict[str, Any]],
+                   overlaps: Overlaps | None = None) -> dict[str, Any]:
     """Every finding against gold, consensus and review, counted by annotator, class,
     guideline version and ISO week, in total and per source. `data` holds the task data of
-    consensus tasks (span consensus needs the text)."""
-    findings = {"gold": list(_gold_findings(work)),
-                "consensus": list(_consensus_findings(work, data)),
+    consensus tasks (span consensus needs the text); `overlaps`, those of the answers'
+    boxes, if computed already (`qa_overlaps.answer_overlaps`)."""
+    overlaps = overlaps or Overlaps()
+    findings = {"gold": list(_gold_findings(work, overlaps)),
+                "consensus": list(_consensus_findings(work, data, overlaps)),
                 "review": list(_review_findings(work))}
     everything = count_errors([entry for entries in findings.values() for entry in entries])
     return {**to_json(_margins(everything)),
@@ -143,11 +150,12 @@ def _context(w: Work, at: datetime | None = None) -> ErrorContext:
     return ErrorContext(w.author, w.guideline_version, at or w.submitted_at)
 
 
-def _gold_findings(work: ProjectWork) -> Iterator[tuple[Any, ErrorContext]]:
+def _gold_findings(work: ProjectWork, overlaps: Overlaps
+                   ) -> Iterator[tuple[Any, ErrorContext]]:
     for w in work.work:
         gold = work.gold.get(w.task_id)
         if gold is not None:
-            for finding in classify_errors(w.regions, gold):
+            for finding in classify_errors(w.regions, gold, similarity=overlaps):
                 yield finding, _context(w)
 
 
@@ -160,17 +168,19 @@ def consensus_tasks(work: ProjectWork) -> dict[int, list[Work]]:
     return {t: ws for t, ws in by_task.items() if len(ws) >= CONSENSUS_MIN_ANNOTATORS}
 
 
-def _consensus_findings(work: ProjectWork, data: dict[int, dict[str, Any]]
-                        ) -> Iterator[tuple[Any, ErrorContext]]:
+def _consensus_findings(work: ProjectWork, data: dict[int, dict[str, Any]],
+                        overlaps: Overlaps) -> Iterator[tuple[Any, ErrorContext]]:
     if work.schema is None:
         return
     for task_id, works in consensus_tasks(work).items():
-        found = consensus_of_task(work.schema, works, data.get(task_id, {}))
+        found = consensus_of_task(work.schema, works, data.get(task_id, {}), overlaps)
         decided = {c.label.name for c in found if c.regions}
         reference = tuple(r for c in found for r in c.regions)
+        for c in found:  # each consensus against all the task's answers, at once
+            overlaps.add(c.regions, [r for w in works for r in _of(c.label, w.regions)])
         for w in works:
             for finding in classify_errors(tuple(r for r in w.regions if r.label in decided),
-                                           reference):
+                                           reference, similarity=overlaps):
                 yield finding, _context(w)
 
 

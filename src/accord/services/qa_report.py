@@ -27,12 +27,14 @@ from accord.core.agreement.regions import RegionAgreement, region_agreement
 from accord.core.agreement.spans import SpanAgreement, span_agreement
 from accord.core.agreement.transcripts import transcript_agreement
 from accord.core.errors import InputError
+from accord.core.matching import Similarity
 from accord.core.regions import Region
 from accord.core.schema import LabelDef, LabelType
 from accord.services import projects
 from accord.services.caller import Caller
 from accord.services.qa_data import ProjectWork, load_project_work, load_task_data
 from accord.services.qa_json import to_json
+from accord.services.qa_overlaps import Overlaps, answer_overlaps
 from accord.services.qa_quality import (
     Scored,
     annotators_section,
@@ -72,8 +74,12 @@ class _Report:
         self.session, self.project_id, self.work = session, project_id, work
 
     @cached_property
+    def overlaps(self) -> Overlaps:
+        return answer_overlaps(self.work)
+
+    @cached_property
     def scored(self) -> list[Scored]:
-        return score_work(self.work)
+        return score_work(self.work, self.overlaps)
 
     def consensus_data(self) -> dict[int, dict[str, Any]]:
         return load_task_data(self.session, self.project_id, consensus_tasks(self.work))
@@ -86,20 +92,23 @@ def _counts(work: ProjectWork) -> dict[str, int]:
             "reviews": len(work.reviews), "unreadable_regions": work.unreadable_regions}
 
 
-def agreement_sections(work: ProjectWork) -> list[dict[str, Any]]:
+def agreement_sections(work: ProjectWork, similarity: Similarity | None = None
+                       ) -> list[dict[str, Any]]:
+    """Agreement per label; `similarity` (as in `region_agreement`) for region labels."""
     if work.schema is None:
         return []
     return [section for label in work.schema.labels
-            if (section := label_agreement(work, label)) is not None]
+            if (section := label_agreement(work, label, similarity)) is not None]
 
 
-def label_agreement(work: ProjectWork, label: LabelDef) -> dict[str, Any] | None:
+def label_agreement(work: ProjectWork, label: LabelDef,
+                    similarity: Similarity | None = None) -> dict[str, Any] | None:
     if label.type in (LabelType.CLASSIFICATION, LabelType.RATING):
         return _categorical(work, label)
     if label.type is LabelType.MULTILABEL:
         return _multilabel(work, label)
     if label.type in MATCHED:
-        return _matched(work, label)
+        return _matched(work, label, similarity)
     if label.type is LabelType.TRANSCRIPTION:
         return _transcripts(work, label)
     return None
@@ -134,7 +143,8 @@ def regions_by_task(work: ProjectWork, label: LabelDef
     return data
 
 
-def _matched(work: ProjectWork, label: LabelDef) -> dict[str, Any]:
+def _matched(work: ProjectWork, label: LabelDef, similarity: Similarity | None
+             ) -> dict[str, Any]:
     """Detection-style agreement: regions matched one-to-one by overlap, class-aware; spans
     by exact boundaries (the headline) and by overlap."""
     data = regions_by_task(work, label)
@@ -143,7 +153,8 @@ def _matched(work: ProjectWork, label: LabelDef) -> dict[str, Any]:
         overlap = span_agreement(data, match="overlap", annotators=work.annotators)
         return {"label": label.name, "type": str(label.type), "primary": "exact_f1",
                 **_detection_view(exact), "overlap": _detection_view(overlap)}
-    result = region_agreement(data, threshold=MATCH_THRESHOLD, annotators=work.annotators)
+    result = region_agreement(data, threshold=MATCH_THRESHOLD, annotators=work.annotators,
+                              similarity=similarity)
     view = _detection_view(result)
     view["agreement"]["threshold"] = result.threshold
     return {"label": label.name, "type": str(label.type), "primary": "f1", **view}
@@ -223,9 +234,9 @@ def _defined_or_reason(compute: Callable[..., AgreementScore],
 
 SECTIONS: dict[str, Callable[[_Report], Any]] = {
     "annotators": lambda r: annotators_section(r.work, r.scored),
-    "agreement": lambda r: agreement_sections(r.work),
+    "agreement": lambda r: agreement_sections(r.work, r.overlaps),
     "consensus": lambda r: consensus_section(r.work),
     "gold": lambda r: gold_section(r.work),
-    "errors": lambda r: errors_section(r.work, r.consensus_data()),
+    "errors": lambda r: errors_section(r.work, r.consensus_data(), r.overlaps),
     "drift": lambda r: drift_section(r.scored),
 }

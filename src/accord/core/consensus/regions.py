@@ -41,11 +41,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Literal
 
 import numpy as np
 
 from accord.core.errors import InputError
+from accord.core.matching import Similarity
 from accord.core.overlap import decode_rle_counts, region_similarity
 from accord.core.regions import BoxValue, MaskValue, Region, RegionValue
 
@@ -82,11 +84,13 @@ def region_consensus(annotations: Sequence[Sequence[Region]], *, threshold: floa
                      classes: Literal["must_match", "ignore"] = "must_match",
                      quorum: float = 0.0, below_quorum: Literal["drop", "mark"] = "drop",
                      box_weights: Literal["equal", "score"] = "equal",
-                     mask_fusion: Literal["pixel_vote", "medoid"] = "pixel_vote"
-                     ) -> RegionConsensus:
+                     mask_fusion: Literal["pixel_vote", "medoid"] = "pixel_vote",
+                     similarity: Similarity | None = None) -> RegionConsensus:
     """Cluster, fuse and score (see the module) one unit's regions: `annotations` has one
     sequence of parsed regions per annotator (empty for one who drew nothing), all of one
-    type: bbox, polygon or mask. `threshold` and `quorum` are in [0, 1]."""
+    type: bbox, polygon or mask. `threshold` and `quorum` are in [0, 1]. `similarity(a, b)`
+    replaces `overlap.region_similarity` (called once, on all the regions against
+    themselves), for a caller that has the overlaps already."""
     _check_options(threshold, classes, quorum, below_quorum, box_weights, mask_fusion)
     if isinstance(annotations, (str, bytes)) or not isinstance(annotations, Sequence):
         raise InputError("annotations must be a sequence with one list of regions per "
@@ -96,13 +100,13 @@ def region_consensus(annotations: Sequence[Sequence[Region]], *, threshold: floa
     owner = [(a, i) for a, regions in enumerate(annotations) for i in range(len(regions))]
     flat = [annotations[a][i] for a, i in owner]
     _check_types(flat, owner)
-    similarity = region_similarity(flat, flat)
+    overlaps = (similarity or region_similarity)(flat, flat)
     annotator = np.array([a for a, _ in owner], dtype=np.int64)
     class_names = [r.value.class_name for r in flat]  # type: ignore[union-attr]
-    clusters = _clusters(similarity, annotator, class_names, threshold, classes)
+    clusters = _clusters(overlaps, annotator, class_names, threshold, classes)
     fused = []
     for members in clusters:
-        region = _fuse(members, flat, owner, similarity, box_weights, mask_fusion,
+        region = _fuse(members, flat, owner, overlaps, box_weights, mask_fusion,
                        len(annotations))
         fused.append(replace(region, meets_quorum=region.support >= quorum))
     kept = [r for r in fused if r.meets_quorum or below_quorum == "mark"]
@@ -163,15 +167,11 @@ def _clusters(similarity: np.ndarray, annotator: np.ndarray, class_names: list[s
 def _fuse(members: list[int], flat: list[Region], owner: list[tuple[int, int]],
           similarity: np.ndarray, box_weights: str, mask_fusion: str,
           n_annotators: int) -> ConsensusRegion:
-    inner = similarity[np.ix_(members, members)]
     k = len(members)
-    mean_to_others = (inner.sum(axis=1) - np.diag(inner)) / (k - 1) if k > 1 else np.zeros(1)
-    medoid = members[int(np.argmax(mean_to_others))]
-    votes = Counter(flat[m].value.class_name for m in members)  # type: ignore[union-attr]
-    top = max(votes.values())
-    medoid_class = flat[medoid].value.class_name  # type: ignore[union-attr]
-    class_name = medoid_class if votes[medoid_class] == top else min(
-        c for c, v in votes.items() if v == top)
+    inner = similarity[members][:, members] if k > 1 else None
+    medoid = members[0] if inner is None else members[
+        int(np.argmax((inner.sum(axis=1) - np.diag(inner)) / (k - 1)))]
+    class_name = _voted_class([flat[m] for m in members], flat[medoid])
     kind = str(flat[medoid].type)
     if kind == "bbox":
         value: RegionValue = _mean_box([flat[m] for m in members], box_weights, class_name)
@@ -179,10 +179,31 @@ def _fuse(members: list[int], flat: list[Region], owner: list[tuple[int, int]],
         value = _pixel_vote([flat[m].value for m in members], class_name)  # type: ignore[misc]
     else:
         value = replace(flat[medoid].value, class_name=class_name)  # type: ignore[arg-type]
-    agreement = float(inner[np.triu_indices(k, 1)].mean()) if k > 1 else None
-    labels = Counter(flat[m].label for m in members).most_common(1)[0][0]
-    return ConsensusRegion(labels, value, tuple(owner[m] for m in members),
+    agreement = None if inner is None else float(inner[_upper_triangle(k)].mean())
+    labels = {flat[m].label for m in members}
+    label = labels.pop() if len(labels) == 1 else Counter(
+        flat[m].label for m in members).most_common(1)[0][0]
+    return ConsensusRegion(label, value, tuple(owner[m] for m in members),
                            k / n_annotators, agreement, True)
+
+
+def _voted_class(members: list[Region], medoid: Region) -> str:
+    """The class most members gave; a tie goes to the medoid's class if it is among the
+    tied, else to the first in sorted order."""
+    medoid_class = medoid.value.class_name  # type: ignore[union-attr]
+    if all(r.value.class_name == medoid_class for r in members):  # type: ignore[union-attr]
+        return medoid_class  # the usual case, without counting
+    votes = Counter(r.value.class_name for r in members)  # type: ignore[union-attr]
+    top = max(votes.values())
+    return medoid_class if votes[medoid_class] == top else min(
+        c for c, v in votes.items() if v == top)
+
+
+@cache
+def _upper_triangle(k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (i < j) of k members, as `np.triu_indices` gives them (cached: it is slow
+    next to the few values it picks)."""
+    return np.triu_indices(k, 1)
 
 
 def _mean_box(boxes: list[Region], box_weights: str, class_name: str) -> BoxValue:
@@ -199,8 +220,10 @@ def _mean_box(boxes: list[Region], box_weights: str, class_name: str) -> BoxValu
     values = np.array([[r.value.x, r.value.y, r.value.width, r.value.height]  # type: ignore[union-attr]
                        for r in boxes])
     x, y, width, height = (weights @ values / weights.sum()).tolist()
-    angles = np.radians([r.value.rotation for r in boxes])  # type: ignore[union-attr]
     rotation = 0.0
+    if not any(r.value.rotation for r in boxes):  # type: ignore[union-attr]
+        return BoxValue(class_name, x, y, width, height, rotation)
+    angles = np.radians([r.value.rotation for r in boxes])  # type: ignore[union-attr]
     if np.any(angles):
         rotation = float(np.degrees(np.arctan2(weights @ np.sin(angles), weights @ np.cos(angles))))
     return BoxValue(class_name, x, y, width, height, rotation)

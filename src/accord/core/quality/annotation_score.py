@@ -31,7 +31,7 @@ from collections.abc import Collection, Sequence
 
 from accord.core.agreement.transcripts import character_error_rate
 from accord.core.errors import InputError
-from accord.core.matching import match_regions
+from accord.core.matching import Similarity, match_regions
 from accord.core.regions import Region
 
 __all__ = ["annotation_score", "label_score"]
@@ -41,22 +41,25 @@ _MATCHED = frozenset({"bbox", "polygon", "mask", "keypoints", "span", "audio_seg
 
 
 def annotation_score(candidate: Sequence[Region], reference: Sequence[Region], *,
-                     labels: Collection[str] | None = None,
-                     threshold: float = 0.5) -> float | None:
+                     labels: Collection[str] | None = None, threshold: float = 0.5,
+                     similarity: Similarity | None = None) -> float | None:
     """Mean of `label_score` over the labels either side uses (only those in `labels`, when
-    given); None when no label could be compared."""
+    given); None when no label could be compared. `similarity` as in `label_score`."""
     names = dict.fromkeys(r.label for r in (*reference, *candidate))
     scores = [score for name in names if labels is None or name in labels
               if (score := label_score(
                   [r for r in candidate if r.label == name],
-                  [r for r in reference if r.label == name], threshold=threshold)) is not None]
+                  [r for r in reference if r.label == name], threshold=threshold,
+                  similarity=similarity)) is not None]
     return sum(scores) / len(scores) if scores else None
 
 
 def label_score(candidate: Sequence[Region], reference: Sequence[Region], *,
-                threshold: float = 0.5) -> float | None:
+                threshold: float = 0.5, similarity: Similarity | None = None) -> float | None:
     """The score of one label's regions (all of one label and type) by the module's table;
-    None for a type without a score, or when neither side has a region."""
+    None for a type without a score, or when neither side has a region. `similarity(a, b)`
+    replaces `overlap.region_similarity` in the matching (to reuse overlaps already
+    computed)."""
     if not candidate and not reference:
         return None
     kinds = {str(r.type) for r in (*candidate, *reference)}
@@ -68,7 +71,8 @@ def label_score(candidate: Sequence[Region], reference: Sequence[Region], *,
             return 0.0
         return _answer_score(candidate[0], reference[0])
     if kind in _MATCHED:
-        matching = match_regions(candidate, reference, threshold=threshold)
+        matching = match_regions(candidate, reference, threshold=threshold,
+                                 similarity=similarity)
         return 2 * matching.n_matched / (len(candidate) + len(reference))
     if kind == "transcription":
         mine = " ".join(r.value.text for r in candidate)  # type: ignore[union-attr]

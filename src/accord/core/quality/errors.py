@@ -46,7 +46,7 @@ import numpy as np
 
 from accord.core.errors import InputError
 from accord.core.geometry import polygon_area
-from accord.core.matching import Matching, match_regions
+from accord.core.matching import Matching, Similarity, match_regions
 from accord.core.overlap import decode_rle_counts, region_similarity
 from accord.core.regions import (
     MaskValue,
@@ -114,13 +114,16 @@ class _Rules:
 def classify_errors(candidate: Any, reference: Any, *, match_threshold: float = 0.5,
                     geometry_threshold: float = 0.85, area_tolerance: float = 0.1,
                     boundary_tolerance: float = 0.0,
-                    keypoint_sigmas: Sequence[float] | None = None) -> tuple[ErrorFinding, ...]:
+                    keypoint_sigmas: Sequence[float] | None = None,
+                    similarity: Similarity | None = None) -> tuple[ErrorFinding, ...]:
     """Every mistake of `candidate` against `reference` (gold or consensus), by the table in
     the module docstring. Both are region lists: parsed `Region`s or their JSON form.
     Findings come label by label (in name order; transcription and relation labels last, as
     they refer to matched regions), each in the order of the table's checks. A
     classification, multilabel or rating label's answer is its first region.
-    `keypoint_sigmas` are the per-point OKS constants (COCO's person sigmas by default)."""
+    `keypoint_sigmas` are the per-point OKS constants (COCO's person sigmas by default).
+    `similarity(reference, candidate)` replaces `overlap.region_similarity` (and so
+    `keypoint_sigmas`), for a caller that has the overlaps already."""
     for name, value in (("match_threshold", match_threshold),
                         ("geometry_threshold", geometry_threshold)):
         if not 0 < value <= 1:
@@ -130,7 +133,8 @@ def classify_errors(candidate: Any, reference: Any, *, match_threshold: float = 
                          f"{area_tolerance!r} and {boundary_tolerance!r}")
     mine, theirs = _regions(candidate, "candidate"), _regions(reference, "reference")
     rules = _Rules(match_threshold, geometry_threshold, area_tolerance, boundary_tolerance,
-                   lambda a, b: region_similarity(a, b, keypoint_sigmas=keypoint_sigmas))
+                   similarity or (lambda a, b: region_similarity(
+                       a, b, keypoint_sigmas=keypoint_sigmas)))
     findings: list[ErrorFinding] = []
     counterpart: dict[str, str] = {}  # candidate id → matched reference id
     later: list[tuple[list[Region], list[Region]]] = []

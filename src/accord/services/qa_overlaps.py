@@ -1,0 +1,92 @@
+"""The overlaps of a project's boxes, computed once per task and label for the whole report.
+
+The report compares the same regions many times over: annotator pairs for agreement, each
+answer against the others and gold for the scores, the consensus and the error findings.
+Each comparison would build its own small IoU matrix, and at a few boxes a matrix NumPy's
+per-call cost is most of the work; so `Overlaps` computes one `region_similarity` per block
+(a task's regions of one label, or a consensus against the task's answers) and serves any
+comparison of two runs of a block's regions as a slice of it. Box IoU is computed pair by
+pair, so a slice holds the very numbers a direct call gives. Only axis-aligned boxes are
+blocked: a rotated box turns the whole comparison into polygon IoU, which a slice would
+not reproduce; everything else goes to `region_similarity` itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from accord.core.overlap import region_similarity
+from accord.core.regions import Region
+from accord.core.schema import LabelType
+from accord.services.qa_data import ProjectWork
+
+
+class Overlaps:
+    """A `similarity(a, b)` for the core's QA functions: a slice of a block computed by
+    `add`, when `a` is a run of a block's rows and `b` a run of its columns, else
+    `region_similarity(a, b)`."""
+
+    def __init__(self) -> None:
+        self._blocks: list[tuple[tuple[Region, ...], tuple[Region, ...], np.ndarray]] = []
+        # id(region) -> {block: position}; the blocks hold the regions, so ids stay unique.
+        self._rows: dict[int, dict[int, int]] = {}
+        self._columns: dict[int, dict[int, int]] = {}
+
+    def add(self, rows: Sequence[Region], columns: Sequence[Region] | None = None) -> None:
+        """Compute the overlaps of `rows` with `columns` (default: with themselves), if they
+        are all axis-aligned boxes."""
+        rows = tuple(rows)
+        columns = rows if columns is None else tuple(columns)
+        if not rows or not columns or not all(_is_plain_box(r) for r in (*rows, *columns)):
+            return
+        matrix = region_similarity(rows, columns)
+        matrix.flags.writeable = False  # shared by every slice handed out
+        block = len(self._blocks)
+        self._blocks.append((rows, columns, matrix))
+        for where, regions in ((self._rows, rows), (self._columns, columns)):
+            for position, region in enumerate(regions):
+                where.setdefault(id(region), {})[block] = position
+
+    def __call__(self, a: Sequence[Region], b: Sequence[Region]) -> np.ndarray:
+        if a and b:
+            columns_of = self._columns.get(id(b[0]), {})
+            for block, i in self._rows.get(id(a[0]), {}).items():
+                j = columns_of.get(block)
+                rows, columns, matrix = self._blocks[block]
+                if j is not None and _is_run(rows, i, a) and _is_run(columns, j, b):
+                    return matrix[i:i + len(a), j:j + len(b)]
+        return region_similarity(a, b)
+
+
+def _is_plain_box(region: Region) -> bool:
+    return str(region.type) == "bbox" and not region.value.rotation % 360  # type: ignore[union-attr]
+
+
+def _is_run(block: tuple[Region, ...], start: int, regions: Sequence[Region]) -> bool:
+    """Whether `regions` are block[start:start + len(regions)], the same objects in order."""
+    return (start + len(regions) <= len(block)
+            and all(block[start + k] is r for k, r in enumerate(regions)))
+
+
+def answer_overlaps(work: ProjectWork) -> Overlaps:
+    """One block per task and box label: the answers' regions of the label, in the order of
+    `work.work`, then the gold answer's."""
+    overlaps = Overlaps()
+    if work.schema is None:
+        return overlaps
+    names = {label.name for label in work.schema.labels if label.type is LabelType.BBOX}
+    by_task: dict[int, dict[str, list[Region]]] = {}
+    for w in work.work:
+        regions = by_task.setdefault(w.task_id, {name: [] for name in names})
+        for r in w.regions:
+            if r.label in regions:
+                regions[r.label].append(r)
+    for task, regions in by_task.items():
+        for r in work.gold.get(task, ()):
+            if r.label in regions:
+                regions[r.label].append(r)
+        for block in regions.values():
+            overlaps.add(block)
+    return overlaps
