@@ -185,7 +185,11 @@ def _first_appearance(values: np.ndarray, what: str) -> tuple[np.ndarray, tuple[
     if values.dtype.kind in "iu" and n:
         low, high = int(values.min()), int(values.max())
         if high - low <= 4 * n + 1024 and -(1 << 62) < low and high < 1 << 62:
-            offset = values.astype(np.int64) - low
+            offset = np.subtract(values, low, dtype=np.int64)
+            if np.all(values[1:] >= values[:-1]):  # sorted ids: they first appear in order
+                used = np.bincount(offset, minlength=high - low + 1) > 0
+                codes = offset if used.all() else (np.cumsum(used) - 1)[offset]
+                return codes, tuple((np.flatnonzero(used) + low).tolist())
             first = np.full(high - low + 1, n, dtype=np.int64)
             np.minimum.at(first, offset, np.arange(n))
             return _renumbered(first, offset, np.arange(low, high + 1))

@@ -89,9 +89,11 @@ def _reasons(decided: np.ndarray, n_votes: np.ndarray, has_weight: np.ndarray,
             names = [repr(categories[c]) for c in np.flatnonzero(pattern).tolist()]
             table.append("tie between " + ", ".join(names[:-1]) + " and " + names[-1])
         reason[is_tie] = 3 + which.ravel()
-    messages = np.empty(len(table), dtype=object)
-    messages[:] = table
-    return tuple(messages[reason].tolist())
+    reasons: list[str | None] = [None] * decided.size
+    undecided = np.flatnonzero(~decided)
+    for unit, which_reason in zip(undecided.tolist(), reason[undecided].tolist(), strict=True):
+        reasons[unit] = table[which_reason]
+    return tuple(reasons)
 
 
 def _tie_patterns(tied: np.ndarray, masks: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:

@@ -174,18 +174,19 @@ def _vote(labels: Labels, weights: np.ndarray | None, ties: TiePolicy,
     """Scores per unit and category: counts of votes (weights None: 1 each, exact in any
     order) or sums of the annotators' weights."""
     n_units, k = labels.n_units, labels.n_categories
-    cells = labels.unit * k + labels.code
-    n_votes = labels.n_votes()
-    if weights is None:
+    if weights is None:  # counted class-major: resolve reduces over classes along rows
         weights = np.ones(len(labels.annotators))
-        scores = np.bincount(cells, minlength=n_units * k).astype(float)
-        total = n_votes.astype(float)
+        counts = np.bincount(labels.code * n_units + labels.unit, minlength=k * n_units)
+        by_class = counts.reshape(k, n_units)
+        n_votes = by_class.sum(axis=0)
+        scores, total = by_class.astype(float).T, n_votes.astype(float)
     else:
-        scores = np.bincount(cells, weights=weights[labels.annotator], minlength=n_units * k)
-        total = None
-    scores = scores.reshape(n_units, k)
-    codes, support, reasons = resolve(scores, scores.sum(axis=1) if total is None else total,
-                                      n_votes, ties, seed, labels.categories, TIE_TOLERANCE)
+        n_votes = labels.n_votes()
+        scores = np.bincount(labels.unit * k + labels.code, weights=weights[labels.annotator],
+                             minlength=n_units * k).reshape(n_units, k)
+        total = scores.sum(axis=1)
+    codes, support, reasons = resolve(scores, total, n_votes, ties, seed, labels.categories,
+                                      TIE_TOLERANCE)
     return VoteConsensus(
         units=labels.units, categories=labels.categories,
         labels=decode(codes, labels.categories), support=support, n_votes=n_votes,
