@@ -11,14 +11,15 @@ answer is checked against.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from accord.core.consensus import majority_vote, span_consensus
+from accord.core.consensus import UnitConsensus, majority_vote, span_consensus
 from accord.core.consensus.regions import region_consensus
+from accord.core.errors import InputError
 from accord.core.matching import Similarity
 from accord.core.regions import ClassificationValue, RatingValue, Region
 from accord.core.schema import LabelDef, LabelType, Schema
@@ -57,15 +58,39 @@ def task_consensus(session: Session, caller: Caller, project_id: int, task_id: i
 
 
 def consensus_of_task(schema: Schema, work: Sequence[Work], data: dict[str, Any],
-                      similarity: Similarity | None = None) -> list[LabelConsensus]:
+                      similarity: Similarity | None = None,
+                      votes: Mapping[str, UnitConsensus] | None = None) -> list[LabelConsensus]:
     """The consensus of every label of the schema that has a rule, on one task's work
-    (`similarity` as in `region_consensus`)."""
+    (`similarity` as in `region_consensus`; `votes`: the task's majority votes by label,
+    when `task_votes` computed them for many tasks at once)."""
+    votes = votes or {}
     return [found for label in schema.labels
             if (found := label_consensus(label, [[r for r in w.regions if r.label == label.name]
                                                  for w in work],
                                          [w.author for w in work],
                                          field_data(schema, label, data),
-                                         similarity)) is not None]
+                                         similarity, votes.get(label.name))) is not None]
+
+
+def task_votes(schema: Schema, tasks: Mapping[int, Sequence[Work]]
+               ) -> dict[str, dict[int, UnitConsensus]]:
+    """{label: {task: majority vote}} of every voted label: one `majority_vote` over all
+    the tasks, which decides each task as a call for it alone would (ties stay undecided)."""
+    votes = {}
+    for label in schema.labels:
+        if label.type in VOTED:
+            records = [(task, w.author, _answer(label, [r for r in w.regions
+                                                        if r.label == label.name]))
+                       for task, work in tasks.items() for w in work]
+            try:
+                votes[label.name] = {unit.unit: unit for unit in majority_vote(records)}
+            except InputError:  # labels one vote cannot mix (numbers and text): task by task
+                continue
+    return votes
+
+
+def _answer(label: LabelDef, regions: Sequence[Region]) -> Any:
+    return getattr(regions[0].value, VOTED[label.type]) if regions else None
 
 
 def field_data(schema: Schema, label: LabelDef, data: dict[str, Any]) -> Any:
@@ -76,16 +101,17 @@ def field_data(schema: Schema, label: LabelDef, data: dict[str, Any]) -> Any:
 
 def label_consensus(label: LabelDef, annotations: Sequence[Sequence[Region]],
                     annotators: Sequence[str], source: Any,
-                    similarity: Similarity | None = None) -> LabelConsensus | None:
+                    similarity: Similarity | None = None,
+                    vote: UnitConsensus | None = None) -> LabelConsensus | None:
     """One label's consensus from each annotator's regions of it, or None when the label
-    type has no rule (or, for spans, the task has no text)."""
+    type has no rule (or, for spans, the task has no text). `vote`: the majority vote of a
+    voted label, if computed already."""
     if not annotations:
         return None
     if label.type in VOTED:
-        field = VOTED[label.type]
-        records = [(0, who, getattr(regions[0].value, field) if regions else None)
-                   for who, regions in zip(annotators, annotations, strict=True)]
-        vote = next(iter(majority_vote(records)))
+        vote = vote or next(iter(majority_vote(
+            [(0, who, _answer(label, regions))
+             for who, regions in zip(annotators, annotations, strict=True)])))
         regions: tuple[Region, ...] = ()
         if vote.label is not None:
             value = (ClassificationValue(vote.label) if label.type is LabelType.CLASSIFICATION

@@ -30,38 +30,37 @@ class Overlaps:
 
     def __init__(self) -> None:
         self._blocks: list[tuple[tuple[Region, ...], tuple[Region, ...], np.ndarray]] = []
-        # id(region) -> {block: position}; the blocks hold the regions, so ids stay unique.
-        self._rows: dict[int, dict[int, int]] = {}
-        self._columns: dict[int, dict[int, int]] = {}
+        # The blocks hold their regions, so these ids stay unique while the blocks live.
+        self._rows: dict[int, tuple[int, int]] = {}  # id(region) -> (block, row)
+        self._columns: dict[tuple[int, int], int] = {}  # (id(region), block) -> column
 
     def add(self, rows: Sequence[Region], columns: Sequence[Region] | None = None) -> None:
         """Compute the overlaps of `rows` with `columns` (default: with themselves), if they
-        are all axis-aligned boxes."""
+        are all axis-aligned boxes. A region is the row of one block (the last added)."""
         rows = tuple(rows)
         columns = rows if columns is None else tuple(columns)
-        if not rows or not columns or not all(_is_plain_box(r) for r in (*rows, *columns)):
+        if not rows or not columns or not all(map(_is_plain_box, rows)) or (
+                columns is not rows and not all(map(_is_plain_box, columns))):
             return
         matrix = region_similarity(rows, columns)
         matrix.flags.writeable = False  # shared by every slice handed out
         block = len(self._blocks)
         self._blocks.append((rows, columns, matrix))
-        for where, regions in ((self._rows, rows), (self._columns, columns)):
-            for position, region in enumerate(regions):
-                where.setdefault(id(region), {})[block] = position
+        self._rows.update((id(r), (block, i)) for i, r in enumerate(rows))
+        self._columns.update(((id(c), block), j) for j, c in enumerate(columns))
 
     def __call__(self, a: Sequence[Region], b: Sequence[Region]) -> np.ndarray:
-        if a and b:
-            columns_of = self._columns.get(id(b[0]), {})
-            for block, i in self._rows.get(id(a[0]), {}).items():
-                j = columns_of.get(block)
-                rows, columns, matrix = self._blocks[block]
-                if j is not None and _is_run(rows, i, a) and _is_run(columns, j, b):
-                    return matrix[i:i + len(a), j:j + len(b)]
+        if a and b and (row := self._rows.get(id(a[0]))) is not None:
+            block, i = row
+            j = self._columns.get((id(b[0]), block))
+            rows, columns, matrix = self._blocks[block]
+            if j is not None and _is_run(rows, i, a) and _is_run(columns, j, b):
+                return matrix[i:i + len(a), j:j + len(b)]
         return region_similarity(a, b)
 
 
 def _is_plain_box(region: Region) -> bool:
-    return str(region.type) == "bbox" and not region.value.rotation % 360  # type: ignore[union-attr]
+    return region.type == "bbox" and not region.value.rotation % 360  # type: ignore[union-attr]
 
 
 def _is_run(block: tuple[Region, ...], start: int, regions: Sequence[Region]) -> bool:

@@ -28,7 +28,7 @@ from accord.core.quality.errors import classify_errors
 from accord.core.quality.gold import categorical_gold_accuracy, region_gold_accuracy
 from accord.core.regions import Region
 from accord.core.schema import LabelDef, LabelType
-from accord.services.consensus import VOTED, consensus_of_task
+from accord.services.consensus import VOTED, consensus_of_task, task_votes
 from accord.services.qa_data import ProjectWork, Work
 from accord.services.qa_json import to_json
 from accord.services.qa_overlaps import Overlaps
@@ -172,8 +172,11 @@ def _consensus_findings(work: ProjectWork, data: dict[int, dict[str, Any]],
                         overlaps: Overlaps) -> Iterator[tuple[Any, ErrorContext]]:
     if work.schema is None:
         return
-    for task_id, works in consensus_tasks(work).items():
-        found = consensus_of_task(work.schema, works, data.get(task_id, {}), overlaps)
+    tasks = consensus_tasks(work)
+    votes = task_votes(work.schema, tasks)
+    for task_id, works in tasks.items():
+        found = consensus_of_task(work.schema, works, data.get(task_id, {}), overlaps, {
+            name: by_task[task_id] for name, by_task in votes.items() if task_id in by_task})
         decided = {c.label.name for c in found if c.regions}
         reference = tuple(r for c in found for r in c.regions)
         for c in found:  # each consensus against all the task's answers, at once
