@@ -106,9 +106,8 @@ def region_consensus(annotations: Sequence[Sequence[Region]], *, threshold: floa
     clusters = _clusters(overlaps, annotator, class_names, threshold, classes)
     fused = []
     for members in clusters:
-        region = _fuse(members, flat, owner, overlaps, box_weights, mask_fusion,
-                       len(annotations))
-        fused.append(replace(region, meets_quorum=region.support >= quorum))
+        fused.append(_fuse(members, flat, owner, overlaps, box_weights, mask_fusion,
+                           len(annotations), quorum))
     kept = [r for r in fused if r.meets_quorum or below_quorum == "mark"]
     kept.sort(key=lambda r: (-r.support, r.members[0]))
     return RegionConsensus(tuple(kept), len(annotations), len(fused) - len(kept))
@@ -166,7 +165,7 @@ def _clusters(similarity: np.ndarray, annotator: np.ndarray, class_names: list[s
 
 def _fuse(members: list[int], flat: list[Region], owner: list[tuple[int, int]],
           similarity: np.ndarray, box_weights: str, mask_fusion: str,
-          n_annotators: int) -> ConsensusRegion:
+          n_annotators: int, quorum: float) -> ConsensusRegion:
     k = len(members)
     inner = similarity[members][:, members] if k > 1 else None
     medoid = members[0] if inner is None else members[
@@ -179,12 +178,16 @@ def _fuse(members: list[int], flat: list[Region], owner: list[tuple[int, int]],
         value = _pixel_vote([flat[m].value for m in members], class_name)  # type: ignore[misc]
     else:
         value = replace(flat[medoid].value, class_name=class_name)  # type: ignore[arg-type]
-    agreement = None if inner is None else float(inner[_upper_triangle(k)].mean())
+    agreement = None
+    if inner is not None:  # the mean of the pairs, as ndarray.mean computes it
+        pairs = inner[_upper_triangle(k)]
+        agreement = float(np.add.reduce(pairs)) / pairs.size
     labels = {flat[m].label for m in members}
     label = labels.pop() if len(labels) == 1 else Counter(
         flat[m].label for m in members).most_common(1)[0][0]
-    return ConsensusRegion(label, value, tuple(owner[m] for m in members),
-                           k / n_annotators, agreement, True)
+    support = k / n_annotators
+    return ConsensusRegion(label, value, tuple(owner[m] for m in members), support,
+                           agreement, support >= quorum)
 
 
 def _voted_class(members: list[Region], medoid: Region) -> str:

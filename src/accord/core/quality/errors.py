@@ -234,6 +234,8 @@ def _area(region: Region) -> float:
 
 
 def _attributes(candidate: Region, reference: Region) -> list[ErrorFinding]:
+    if not candidate.attributes and not reference.attributes:
+        return []  # the usual case, without sorting
     names = sorted(set(candidate.attributes) | set(reference.attributes))
     missing = "(not set)"
     return [_finding(ErrorCategory.WRONG_ATTRIBUTE, candidate, reference,
