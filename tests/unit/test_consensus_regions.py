@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from pycocotools import mask as coco_mask
 
 from accord.core.consensus import region_consensus
-from accord.core.consensus.regions import _clusters
 from accord.core.errors import InputError
 from accord.core.matching import match_regions
 from accord.core.overlap import region_similarity
@@ -258,41 +257,3 @@ def test_regions_that_cannot_be_fused_are_refused_with_their_position():
         region_consensus([regions(box(0)), span])
     with pytest.raises(InputError, match=r"annotations\[0\]\[0\] should be a parsed Region"):
         region_consensus([[box(0)]])
-
-
-def dense_clusters(similarity, annotator, class_names, threshold):
-    """Complete linkage by argmax over the dense matrix: the reference for `_clusters`."""
-    n = len(annotator)
-    linkage = np.where((similarity >= threshold) & (similarity > 0), similarity, -np.inf)
-    linkage[annotator[:, None] == annotator[None, :]] = -np.inf
-    names = np.array(class_names, dtype=object)
-    linkage[names[:, None] != names[None, :]] = -np.inf
-    members = [[i] for i in range(n)]
-    while n:
-        i, j = divmod(int(np.argmax(linkage)), n)
-        if not np.isfinite(linkage[i, j]):
-            break
-        i, j = min(i, j), max(i, j)
-        merged = np.minimum(linkage[i], linkage[j])
-        linkage[i], linkage[:, i] = merged, merged
-        linkage[i, i] = -np.inf
-        linkage[j], linkage[:, j] = -np.inf, -np.inf
-        members[i] += members[j]
-        members[j] = []
-    return [sorted(m) for m in members if m]
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.integers(0, 9), st.data(), st.booleans())
-def test_clusters_merge_as_the_dense_argmax_does_with_ties_and_asymmetry(n, data, symmetric):
-    # few distinct values, so that exact ties in the linkage are common
-    values = st.sampled_from([0.0, 0.4, 0.5, 0.6, 0.6, 0.7, 0.9, 1.0])
-    sim = np.array(data.draw(st.lists(values, min_size=n * n, max_size=n * n)),
-                   dtype=float).reshape(n, n)
-    if symmetric:
-        sim = np.maximum(sim, sim.T)
-    annotator = np.array(data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)),
-                         dtype=np.int64)
-    names = data.draw(st.lists(st.sampled_from(["car", "bus"]), min_size=n, max_size=n))
-    assert (_clusters(sim, annotator, names, 0.5, "must_match")
-            == dense_clusters(sim, annotator, names, 0.5))

@@ -38,7 +38,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -148,28 +147,17 @@ def _clusters(similarity: np.ndarray, annotator: np.ndarray, class_names: list[s
     if classes == "must_match":
         names = np.array(class_names, dtype=object)
         linkage[names[:, None] != names[None, :]] = -np.inf
-    # The loop runs on the entries above -inf only (a handful: regions close enough to
-    # merge), as dicts: row r holds {column: linkage}. It makes the merges NumPy's argmax
-    # over the dense matrix would (the first maximum in row-major order), with no arithmetic.
-    rows: list[dict[int, float]] = [{} for _ in range(n)]
-    for r, c in zip(*(index.tolist() for index in np.nonzero(linkage > -np.inf)), strict=True):
-        rows[r][c] = float(linkage[r, c])
     members = [[i] for i in range(n)]
-    while True:
-        best = max(((v, -r, -c) for r, row in enumerate(rows) for c, v in row.items()),
-                   default=None)
-        if best is None or not math.isfinite(best[0]):
+    while n:
+        best = int(np.argmax(linkage))
+        i, j = divmod(best, n)
+        if not np.isfinite(linkage[i, j]):
             break
-        i, j = sorted((-best[1], -best[2]))
-        merged = {c: min(v, rows[j][c]) for c, v in rows[i].items()
-                  if c in rows[j] and c not in (i, j)}  # -inf carries the cannot-link rule
-        rows[i], rows[j] = merged, {}
-        for r, row in enumerate(rows):
-            row.pop(j, None)
-            if r in merged:
-                row[i] = merged[r]
-            else:
-                row.pop(i, None)
+        i, j = min(i, j), max(i, j)
+        merged = np.minimum(linkage[i], linkage[j])  # -inf carries the cannot-link rule
+        linkage[i], linkage[:, i] = merged, merged
+        linkage[i, i] = -np.inf
+        linkage[j], linkage[:, j] = -np.inf, -np.inf
         members[i] += members[j]
         members[j] = []
     return [sorted(m) for m in members if m]
