@@ -173,11 +173,12 @@ def assignment_matching(sim, threshold, a_classes, b_classes, classes):
 
 
 @EXAMPLES
-@given(st.integers(0, 6), st.integers(0, 6), st.data(),
+@given(st.integers(0, 12), st.integers(0, 12), st.data(),
        st.sampled_from([0.0, 0.3, 0.5]), st.sampled_from(["must_match", "ignore"]))
 def test_the_shortcut_without_conflicts_gives_the_assignment_problems_matching(
         n, m, data, threshold, classes):
-    # few distinct values, so ties and rows with several candidates are common
+    # few distinct values, so ties and rows with several candidates are common; up to 144
+    # cells, so both the list path (small matrices) and the NumPy path run
     values = st.sampled_from([0.0, 0.2, 0.5, 0.6, 0.6, 0.9, 1.0])
     sim = np.array(data.draw(st.lists(values, min_size=n * m, max_size=n * m)),
                    dtype=float).reshape(n, m)

@@ -29,6 +29,8 @@ arrays, with no Python loop per problem (see its docstring).
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
@@ -56,6 +58,9 @@ __all__ = [
 ClassRule = Literal["must_match", "ignore"]
 Similarity = Callable[[Sequence[Region], Sequence[Region]], np.ndarray]
 
+# Similarity matrices up to this many cells are read as Python lists: faster than NumPy's
+# calls at the few regions of one annotation.
+_SMALL_MATRIX: Final = 64
 # Problems whose (units, boxes, boxes) IoU arrays are built at once: about 6 MB per array
 # for 20 × 20 boxes, small enough to stay in cache.
 _UNITS_PER_CHUNK: Final = 1024
@@ -119,22 +124,29 @@ def match_similarity(similarity: Any, *, threshold: float = 0.5,
     """
     _check_options(threshold, classes)
     sim = np.asarray(similarity, dtype=float)
-    if sim.ndim != 2 or not np.isfinite(sim).all():
+    values = sim.tolist() if sim.ndim == 2 and sim.size <= _SMALL_MATRIX else None
+    if sim.ndim != 2 or not (np.isfinite(sim).all() if values is None else all(
+            map(math.isfinite, itertools.chain.from_iterable(values)))):
         raise InputError(f"similarity must be a finite (n, m) matrix; got shape {sim.shape}")
     n, m = sim.shape
     if (a_classes is None) != (b_classes is None):
         raise InputError("give class labels for both sides (a_classes and b_classes) or neither")
     a_codes, b_codes = _class_codes(sim.shape, a_classes, b_classes)
     # Candidates by similarity first: a handful of cells, so the class rule and the check
-    # for conflicts run on Python lists (NumPy's per-call cost dominates matrices this small).
-    rows, cols = np.nonzero((sim >= threshold) & (sim > 0))
-    edges = list(zip(rows.tolist(), cols.tolist(), strict=True))
+    # for conflicts run on Python lists (NumPy's per-call cost dominates small matrices).
+    if values is None:
+        rows, cols = np.nonzero((sim >= threshold) & (sim > 0))
+        edges = list(zip(rows.tolist(), cols.tolist(), strict=True))
+    else:
+        edges = [(i, j) for i, row in enumerate(values) for j, v in enumerate(row)
+                 if v >= threshold and v > 0]
     if classes == "must_match":
         edges = [(i, j) for i, j in edges if a_codes[i] == b_codes[j]]
     if len({i for i, _ in edges}) < len(edges) or len({j for _, j in edges}) < len(edges):
         edges = _assigned(sim, edges)
     # else no region has two candidates: the optimal assignment takes every candidate pair
-    values = sim.tolist() if edges else []
+    if edges and values is None:
+        values = sim.tolist()
     pairs = tuple(MatchedPair(i, j, values[i][j], a_codes[i] == b_codes[j]) for i, j in edges)
     return Matching(pairs, tuple(sorted(set(range(n)) - {i for i, _ in edges})),
                     tuple(sorted(set(range(m)) - {j for _, j in edges})))
