@@ -13,6 +13,7 @@ not reproduce; everything else goes to `region_similarity` itself.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 
 import numpy as np
@@ -65,8 +66,8 @@ def _is_plain_box(region: Region) -> bool:
 
 def _is_run(block: tuple[Region, ...], start: int, regions: Sequence[Region]) -> bool:
     """Whether `regions` are block[start:start + len(regions)], the same objects in order."""
-    return (start + len(regions) <= len(block)
-            and all(block[start + k] is r for k, r in enumerate(regions)))
+    run = block[start:start + len(regions)]
+    return len(run) == len(regions) and all(map(operator.is_, run, regions))
 
 
 def answer_overlaps(work: ProjectWork) -> Overlaps:
