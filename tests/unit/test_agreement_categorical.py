@@ -17,7 +17,7 @@ from accord.core.agreement import (
     scott_pi,
 )
 from accord.core.errors import InputError
-from published_data import KRIPPENDORFF_2011
+from published_data import KRIPPENDORFF_2011, records_from_counts
 
 nan = math.nan
 # Wikipedia "Fleiss' kappa" worked example: 14 raters put 10 subjects into 5 categories;
@@ -26,15 +26,6 @@ FLEISS_COUNTS = [
     [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
     [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
 ]
-
-
-def records_from_counts(counts):
-    """Long-form records in which rater j of a subject gives the subject's j-th label."""
-    records = []
-    for subject, row in enumerate(counts):
-        labels = [category for category, n in enumerate(row) for _ in range(n)]
-        records += [(subject, rater, label) for rater, label in enumerate(labels)]
-    return records
 
 
 def two_annotators_from_table(table, labels=("yes", "no")):
