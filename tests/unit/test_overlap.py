@@ -17,6 +17,7 @@ from accord.core.geometry import rotated_box_corners
 from accord.core.overlap import (
     COCO_PERSON_SIGMAS,
     box_iou,
+    box_iou_batch,
     decode_rle_counts,
     keypoint_oks,
     mask_iou,
@@ -260,3 +261,26 @@ def test_box_iou_of_a_subset_is_the_slice_of_the_whole(boxes, start, length):
     whole = box_iou(boxes, boxes)
     assert np.array_equal(box_iou(part, boxes[::-1]),
                           whole[start:start + len(part), ::-1])
+
+
+@EXAMPLES
+@given(st.lists(st.lists(st.tuples(st.floats(-1e4, 1e4), st.floats(-1e4, 1e4),
+                                   st.floats(0, 1e3), st.floats(0, 1e3)), max_size=6),
+                min_size=1, max_size=5))
+def test_box_iou_batch_holds_each_units_box_iou_exactly(units):
+    width = max(map(len, units))
+    padded = np.zeros((len(units), width, 4))
+    for u, boxes in enumerate(units):
+        padded[u, :len(boxes)] = np.reshape(boxes, (-1, 4))
+    batch = box_iou_batch(padded, padded[:, ::-1])
+    for u, boxes in enumerate(units):
+        n = len(boxes)
+        reversed_ = padded[u, ::-1]
+        assert np.array_equal(batch[u, :n], box_iou(boxes, reversed_))
+
+
+def test_box_iou_batch_refuses_mismatched_units_and_bad_boxes():
+    with pytest.raises(InputError, match="for the same units"):
+        box_iou_batch(np.zeros((2, 1, 4)), np.zeros((3, 1, 4)))
+    with pytest.raises(InputError, match="non-negative width"):
+        box_iou_batch([[[0, 0, -1, 1]]], [[[0, 0, 1, 1]]])

@@ -91,3 +91,19 @@ def _same_agreement(first, second):
     return all(np.array_equal(getattr(first, f), getattr(second, f))
                if isinstance(getattr(first, f), np.ndarray) else
                getattr(first, f) == getattr(second, f) for f in first.__slots__)
+
+
+@EXAMPLES
+@given(st.lists(answers(), min_size=1, max_size=4))
+def test_blocks_added_in_one_batch_give_the_slices_of_blocks_added_one_by_one(tasks):
+    blocks = [[r for regions in (*work, gold) for r in regions] for work, gold in tasks]
+    batched, single = Overlaps(), Overlaps()
+    batched.add_many(blocks)
+    for block in blocks:
+        single.add(block)
+    assert len(batched._blocks) == len(single._blocks)  # the batch blocked them all
+    for work, gold in tasks:
+        for a in (*work, gold):
+            for b in (*work, gold):
+                assert np.array_equal(batched(a, b), single(a, b))
+                assert np.array_equal(batched(a, b), region_similarity(a, b))

@@ -38,6 +38,7 @@ from accord.core.regions import Region
 __all__ = [
     "COCO_PERSON_SIGMAS",
     "box_iou",
+    "box_iou_batch",
     "decode_rle_counts",
     "keypoint_oks",
     "mask_iou",
@@ -83,8 +84,30 @@ def box_iou(a: Any, b: Any) -> np.ndarray:
             row = int(np.argmax(np.any(boxes[:, 2:] < 0, axis=1)))
             raise InputError(f"{name}[{row}] has a negative width or height: "
                              f"{boxes[row].tolist()}; expected x, y, width, height")
-    ax, ay, aw, ah = a.T[:, :, None]
-    bx, by, bw, bh = b.T[:, None, :]
+    return _pairwise_iou(a, b)
+
+
+def box_iou_batch(a: Any, b: Any) -> np.ndarray:
+    """`box_iou` of many units at once: `a` (units, n, 4) and `b` (units, m, 4), padded,
+    give (units, n, m) holding each unit's `box_iou`, the very same numbers (padding rows
+    and columns hold the IoU of the padding). Boxes must be finite with non-negative sizes,
+    padding included (zeros will do)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.ndim != 3 or b.ndim != 3 or a.shape[2] != 4 or b.shape[2] != 4 or (
+            a.shape[0] != b.shape[0]):
+        raise InputError(f"a and b must be (units, n, 4) and (units, m, 4) of x, y, width, "
+                         f"height, for the same units; got shapes {a.shape} and {b.shape}")
+    for name, boxes in (("a", a), ("b", b)):
+        if not np.isfinite(boxes).all() or (boxes[..., 2:] < 0).any():
+            raise InputError(f"{name} holds a box that is not finite x, y and non-negative "
+                             "width, height (pad with zeros)")
+    return _pairwise_iou(a, b)
+
+
+def _pairwise_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """IoU of boxes (..., n, 4) with boxes (..., m, 4): (..., n, m), element by element."""
+    ax, ay, aw, ah = (a[..., :, None, k] for k in range(4))
+    bx, by, bw, bh = (b[..., None, :, k] for k in range(4))
     width = np.minimum(ax + aw, bx + bw)
     width -= np.maximum(ax, bx)
     height = np.minimum(ay + ah, by + bh)
