@@ -50,21 +50,24 @@ class Overlaps:
         matrix.flags.writeable = False  # shared by every slice handed out
         self._register(rows, columns, matrix)
 
-    def add_many(self, blocks: Sequence[Sequence[Region]]) -> None:
-        """`add(block)` for each block (each against itself), the plain boxes' IoU computed
-        for many blocks at once (`box_iou_batch`): the numbers `add` would compute."""
-        plain = [tuple(b) for b in blocks if b and all(map(_is_plain_box, b))]
+    def add_many(self, blocks: Sequence[tuple[Sequence[Region], Sequence[Region] | None]]
+                 ) -> None:
+        """`add(rows, columns)` for each pair of `blocks`, the plain boxes' IoU computed for
+        many blocks at once (`box_iou_batch`): the numbers `add` would compute."""
+        plain = []
+        for rows, columns in blocks:
+            rows = tuple(rows)
+            columns = rows if columns is None else tuple(columns)
+            if rows and columns and all(map(_is_plain_box, rows)) and (
+                    columns is rows or all(map(_is_plain_box, columns))):
+                plain.append((rows, columns))
         for start in range(0, len(plain), _BLOCKS_PER_BATCH):
             part = plain[start:start + _BLOCKS_PER_BATCH]
-            unit = np.repeat(np.arange(len(part)), [len(b) for b in part])
-            position = np.concatenate([np.arange(len(b)) for b in part])
-            boxes = np.zeros((len(part), max(map(len, part)), 4))
-            boxes[unit, position] = [[r.value.x, r.value.y, r.value.width,  # type: ignore[union-attr]
-                                      r.value.height] for b in part for r in b]  # type: ignore[union-attr]
-            iou = box_iou_batch(boxes, boxes)
+            iou = box_iou_batch(_padded([rows for rows, _ in part]),
+                                _padded([columns for _, columns in part]))
             iou.flags.writeable = False
-            for u, block in enumerate(part):
-                self._register(block, block, iou[u, :len(block), :len(block)])
+            for u, (rows, columns) in enumerate(part):
+                self._register(rows, columns, iou[u, :len(rows), :len(columns)])
 
     def _register(self, rows: tuple[Region, ...], columns: tuple[Region, ...],
                   matrix: np.ndarray) -> None:
@@ -81,6 +84,16 @@ class Overlaps:
             if j is not None and _is_run(rows, i, a) and _is_run(columns, j, b):
                 return matrix[i:i + len(a), j:j + len(b)]
         return region_similarity(a, b)
+
+
+def _padded(groups: list[tuple[Region, ...]]) -> np.ndarray:
+    """(groups, longest, 4) of each group's boxes (x, y, width, height), zeros after."""
+    unit = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    position = np.concatenate([np.arange(len(g)) for g in groups])
+    boxes = np.zeros((len(groups), max(map(len, groups)), 4))
+    boxes[unit, position] = [[r.value.x, r.value.y, r.value.width,  # type: ignore[union-attr]
+                              r.value.height] for g in groups for r in g]  # type: ignore[union-attr]
+    return boxes
 
 
 def _is_plain_box(region: Region) -> bool:
@@ -101,7 +114,7 @@ def answer_overlaps(work: ProjectWork) -> Overlaps:
         return overlaps
     names = {label.name for label in work.schema.labels if label.type is LabelType.BBOX}
     by_task: dict[int, dict[str, list[Region]]] = {}
-    blocks: list[list[Region]] = []
+    blocks: list[tuple[list[Region], None]] = []
     for w in work.work:
         regions = by_task.setdefault(w.task_id, {name: [] for name in names})
         for r in w.regions:
@@ -111,6 +124,6 @@ def answer_overlaps(work: ProjectWork) -> Overlaps:
         for r in work.gold.get(task, ()):
             if r.label in regions:
                 regions[r.label].append(r)
-        blocks += regions.values()
+        blocks += ((block, None) for block in regions.values())
     overlaps.add_many(blocks)
     return overlaps

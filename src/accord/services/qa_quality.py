@@ -174,13 +174,17 @@ def _consensus_findings(work: ProjectWork, data: dict[int, dict[str, Any]],
         return
     tasks = consensus_tasks(work)
     votes = task_votes(work.schema, tasks)
+    consensus = {task_id: consensus_of_task(
+        work.schema, works, data.get(task_id, {}), overlaps,
+        {name: by_task[task_id] for name, by_task in votes.items() if task_id in by_task})
+        for task_id, works in tasks.items()}
+    # each consensus against all its task's answers, every task's in one batch
+    overlaps.add_many([(c.regions, [r for w in tasks[task_id] for r in _of(c.label, w.regions)])
+                       for task_id, found in consensus.items() for c in found])
     for task_id, works in tasks.items():
-        found = consensus_of_task(work.schema, works, data.get(task_id, {}), overlaps, {
-            name: by_task[task_id] for name, by_task in votes.items() if task_id in by_task})
+        found = consensus[task_id]
         decided = {c.label.name for c in found if c.regions}
         reference = tuple(r for c in found for r in c.regions)
-        for c in found:  # each consensus against all the task's answers, at once
-            overlaps.add(c.regions, [r for w in works for r in _of(c.label, w.regions)])
         for w in works:
             for finding in classify_errors(tuple(r for r in w.regions if r.label in decided),
                                            reference, similarity=overlaps):
