@@ -6,6 +6,8 @@ import io
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accord.core.agreement import krippendorff_alpha
 from accord.core.errors import InputError
@@ -140,3 +142,33 @@ def test_the_format_follows_the_extension(name, format, tmp_path):
 def test_an_unknown_extension_asks_for_the_format(tmp_path):
     with pytest.raises(InputError, match="pass --format"):
         guess_format(tmp_path / "labels.txt")
+
+
+@pytest.mark.parametrize("format", ["csv", "accord-jsonl", "label-studio"])
+@settings(max_examples=200, deadline=None)
+@given(data=st.one_of(
+    st.binary(max_size=300),
+    st.lists(st.text(max_size=20), max_size=8).map(lambda cells: ",".join(cells).encode()),
+    st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                 lambda inner: st.lists(inner, max_size=4)
+                 | st.dictionaries(st.sampled_from(
+                     ["id", "annotations", "result", "regions", "value", "type", "label",
+                      "from_name", "choices", "class", "author", "completed_by", "status"]),
+                     inner, max_size=5), max_leaves=20).map(lambda v: json.dumps(v).encode())))
+def test_any_input_gives_records_or_an_input_error_never_a_crash(format, data):
+    try:
+        table = read(data, format, name="fuzz")
+    except InputError as exc:
+        assert exc.message.strip()
+    else:
+        assert all(len(record) == 3 for record in table.records)
+
+
+def test_a_unit_or_annotator_that_is_not_a_name_is_refused():
+    ls = json.dumps([{"id": [1], "annotations": [{"completed_by": 1, "result": [
+        {"from_name": "x", "type": "choices", "value": {"choices": ["a"]}}]}]}]).encode()
+    with pytest.raises(InputError, match=r"task 0.id: expected a string or a whole number"):
+        read(ls, "label-studio")
+    accord = json.dumps({"id": 1, "annotations": [{"author": {"e": 1}, "regions": []}]})
+    with pytest.raises(InputError, match=r"line 1: annotations\[0\].author: expected a string"):
+        read(accord.encode(), "accord-jsonl")

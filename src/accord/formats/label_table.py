@@ -156,7 +156,7 @@ def _accord_annotations(stream: IO[bytes], name: str) -> Found:
         if not isinstance(task, dict):
             raise InputError(f"{where}: expected a task object, got {type(task).__name__}",
                              where=where)
-        unit = task.get("id", f"line {number}")
+        unit = _name(task.get("id", f"line {number}"), f"{where}: id")
         for i, annotation in enumerate(_list(task.get("annotations"), f"{where}: annotations")):
             at = f"{where}: annotations[{i}]"
             if not isinstance(annotation, dict):
@@ -164,7 +164,8 @@ def _accord_annotations(stream: IO[bytes], name: str) -> Found:
             if annotation.get("status") in DROPPED_STATUSES or \
                     annotation.get("stage", "label") != "label":
                 continue
-            author = annotation.get("author") or f"annotation {annotation.get('id', i)}"
+            author = _name(annotation.get("author") or f"annotation {annotation.get('id', i)}",
+                           f"{at}.author")
             found.append((unit, author, _accord_values(annotation.get("regions"), at)))
     return found
 
@@ -195,14 +196,14 @@ def _label_studio_annotations(stream: IO[bytes], name: str) -> Found:
         where = f"{name}: task {t}"
         if not isinstance(task, dict):
             raise InputError(f"{where} should be an object", where=where)
-        unit = task.get("id", t)
+        unit = _name(task.get("id", t), f"{where}.id")
         for i, annotation in enumerate(_list(task.get("annotations"), f"{where}.annotations")):
             at = f"{where}.annotations[{i}]"
             if not isinstance(annotation, dict):
                 raise InputError(f"{at} should be an object", where=at)
             if annotation.get("was_cancelled"):
                 continue
-            found.append((unit, _ls_annotator(annotation, i),
+            found.append((unit, _name(_ls_annotator(annotation, i), f"{at}.completed_by"),
                           _ls_values(annotation.get("result"), at)))
     return found
 
@@ -252,6 +253,14 @@ def _pick_label(found: Found, name: str, label: str | None) -> LabelTable:
         records = tuple((u, a, v if v is None or isinstance(v, tuple) else (v,))
                         for u, a, v in records)
     return LabelTable(records, label, multilabel)
+
+
+def _name(value: Any, where: str) -> Hashable:
+    """A unit's or annotator's name: a string or a whole number."""
+    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise InputError(f"{where}: expected a string or a whole number, got {value!r:.80}",
+                     where=where)
 
 
 def _hashable(value: Any, where: str) -> Hashable:
