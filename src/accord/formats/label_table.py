@@ -26,6 +26,7 @@ from typing import IO, Any, Literal
 
 import orjson
 
+from accord.core.agreement import LongForm
 from accord.core.errors import InputError
 
 Format = Literal["csv", "accord-jsonl", "label-studio"]
@@ -50,6 +51,12 @@ class LabelTable:
     @property
     def annotators(self) -> tuple[Hashable, ...]:
         return tuple(dict.fromkeys(annotator for _, annotator, _ in self.records))
+
+    def long_form(self) -> LongForm:
+        """The records as columns, which the agreement functions read with NumPy."""
+        units, annotators, labels = (zip(*self.records, strict=True) if self.records
+                                     else ((), (), ()))
+        return LongForm(list(units), list(annotators), list(labels))
 
 
 def guess_format(path: Path) -> Format:
@@ -96,20 +103,22 @@ def _csv_records(stream: IO[bytes], name: str) -> Iterator[Record]:
             raise InputError(f"{name}, line 1: the header lacks {', '.join(missing)}; expected "
                              f"the columns {','.join(CSV_COLUMNS)}, got {','.join(header)!r}",
                              where=f"{name}, line 1")
-        at = [columns.index(c) for c in CSV_COLUMNS]
+        at_unit, at_annotator, at_label = (columns.index(c) for c in CSV_COLUMNS)
+        width = max(at_unit, at_annotator, at_label) + 1
         rows = []
-        for row in reader:
+        for row in reader:  # the common case first: a full row, no checks that repeat
+            if len(row) >= width:
+                unit, annotator = row[at_unit].strip(), row[at_annotator].strip()
+                if unit and annotator:
+                    rows.append((unit, annotator, row[at_label].strip() or None))
+                    continue
             if not any(cell.strip() for cell in row):
                 continue
-            if len(row) <= max(at):
-                raise InputError(f"{name}, line {reader.line_num}: expected at least "
-                                 f"{max(at) + 1} columns, got {len(row)}",
-                                 where=f"{name}, line {reader.line_num}")
-            unit, annotator, value = (row[i].strip() for i in at)
-            if not unit or not annotator:
-                raise InputError(f"{name}, line {reader.line_num}: the unit and annotator "
-                                 "must not be empty", where=f"{name}, line {reader.line_num}")
-            rows.append((unit, annotator, value or None))
+            where = f"{name}, line {reader.line_num}"
+            if len(row) < width:
+                raise InputError(f"{where}: expected at least {width} columns, got {len(row)}",
+                                 where=where)
+            raise InputError(f"{where}: the unit and annotator must not be empty", where=where)
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})",
                          where=name) from None
@@ -123,7 +132,7 @@ def _csv_records(stream: IO[bytes], name: str) -> Iterator[Record]:
 def _as_numbers(rows: list[tuple[str, str, str | None]]) -> list[Record]:
     """Numbers stay numbers, so ordinal, interval and ratio levels work on a CSV."""
     try:
-        values = {value: _number(value) for _, _, value in rows if value is not None}
+        values = {value: _number(value) for value in {row[2] for row in rows} - {None}}
     except ValueError:
         return rows  # type: ignore[return-value]
     return [(unit, annotator, None if value is None else values[value])

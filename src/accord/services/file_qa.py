@@ -69,7 +69,7 @@ def file_agreement(path: Path, metric: Metric, *, format: Format | None = None,
         return {**described, **multilabel_agreement(table.records, metric, level=level,
                                                     confidence=confidence,
                                                     resamples=resamples, seed=seed)}
-    score = measure(table.records, metric, level=level, weights=weights,
+    score = measure(table.long_form(), metric, level=level, weights=weights,
                     confidence=confidence, resamples=resamples, seed=seed, breakdown=breakdown)
     return {**described, **to_json(score)}
 
