@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import platform
 import random
 import sqlite3
 import statistics
@@ -48,11 +47,11 @@ from accord.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+from _results import RESULTS, machine, write_block  # noqa: E402
+
 from servers import find_bin_dir, free_port, running_postgres  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Task import"
-BEGIN, END = "<!-- import_tasks.py: begin -->", "<!-- import_tasks.py: end -->"
 TARGET_PER_S = 20_000
 CASES = ("cli", "api-json", "api-upload")
 REQUEST_TIMEOUT_S = 1800.0
@@ -250,14 +249,6 @@ def table(runs: list[Run], count: int) -> str:
     return "\n".join(rows)
 
 
-def machine() -> str:
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo
-                  if line.startswith("model name")), platform.processor() or "unknown CPU")
-    return (f"{os.cpu_count()} cores ({model}), Linux {platform.release()}, Python "
-            f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}")
-
-
 def report(runs: list[Run], args: argparse.Namespace, path: Path) -> str:
     line_bytes = path.stat().st_size / args.tasks
     postgres = f", PostgreSQL {find_bin_dir().parent.name} (fsync off)" if args.postgres else ""
@@ -265,22 +256,12 @@ def report(runs: list[Run], args: argparse.Namespace, path: Path) -> str:
     command = " ".join(["bench/import_tasks.py", *sys.argv[1:]])
     runs_text = (f"median time (min–max) of {args.repeat} runs per case" if args.repeat > 1
                  else "one run per case")
-    return (f"Measured {datetime.date.today().isoformat()} on {machine()}{postgres}; load "
+    where = machine(f"SQLite {sqlite3.sqlite_version}")
+    return (f"Measured {datetime.date.today().isoformat()} on {where}{postgres}; load "
             f"average {os.getloadavg()[0]:.1f} at the end (the machine is shared).\n"
             f"{args.tasks:,} tasks {shape} ({line_bytes:.0f} bytes per JSONL line), "
             f"{runs_text}; `{command}`. CPU (median) and peak RSS (max) are the importing "
             f"process's (CLI or server), not PostgreSQL's.\n\n{table(runs, args.tasks)}")
-
-
-def write_results(block: str) -> None:
-    generated = f"{BEGIN}\n{block}\n{END}"
-    document = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if BEGIN in document and END in document:
-        head, rest = document.split(BEGIN, 1)
-        document = head + generated + rest.split(END, 1)[1]
-    else:
-        document = document.rstrip("\n") + f"\n\n{SECTION}\n\n{generated}\n"
-    RESULTS.write_text(document)
 
 
 def main() -> None:
@@ -311,7 +292,7 @@ def main() -> None:
         block = report(runs, args, path)
     print(block)
     if args.write:
-        write_results(block)
+        write_block("import_tasks.py", SECTION, block)
         print(f"updated {RESULTS.relative_to(ROOT)}", file=sys.stderr)
 
 

@@ -23,7 +23,6 @@ import gc
 import importlib
 import math
 import os
-import platform
 import sys
 import time
 import traceback
@@ -38,10 +37,9 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 from _qa_harness import Case  # noqa: E402
+from _results import RESULTS, machine, read_block, write_block  # noqa: E402
 
-RESULTS = BENCH / "RESULTS.md"
 SECTION = "## QA metrics"
-BEGIN, END = "<!-- qa_metrics.py: begin -->", "<!-- qa_metrics.py: end -->"
 MODULE_PREFIX = "<!-- qa_metrics.py module:"
 MODULE_MARK = MODULE_PREFIX + " {} -->"
 TARGET_RATIO = 5.0
@@ -147,18 +145,11 @@ def _target(case: Case) -> str:
     return f"{case.target} (≤ {case.time_limit_s:g} s)"
 
 
-def machine() -> str:
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo
-                  if line.startswith("model name")), platform.processor() or "unknown CPU")
-    return (f"{os.cpu_count()} cores ({model}), Linux {platform.release()}, Python "
-            f"{platform.python_version()}, NumPy {np.__version__}")
-
-
 def report(module: str, outcomes: list[Outcome], args: argparse.Namespace) -> str:
     command = " ".join(["bench/qa_metrics.py", *sys.argv[1:]])
+    where = machine(f"NumPy {np.__version__}")
     return (f"{MODULE_MARK.format(module)}\n### `{module}.py`\n\n"
-            f"Measured {datetime.date.today().isoformat()} on {machine()}; load average "
+            f"Measured {datetime.date.today().isoformat()} on {where}; load average "
             f"{os.getloadavg()[0]:.1f} at the end (the machine is shared). Best of "
             f"{args.repeat} run(s) per library, scale {args.scale:g}; `{command}`.\n\n"
             f"{table(outcomes)}\n")
@@ -166,19 +157,12 @@ def report(module: str, outcomes: list[Outcome], args: argparse.Namespace) -> st
 
 def write_results(blocks: dict[str, str]) -> None:
     """Replace the generated text of the modules that ran, keep the other modules'."""
-    document = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if BEGIN in document and END in document:
-        head, rest = document.split(BEGIN, 1)
-        inside, tail = rest.split(END, 1)
-    else:
-        head, inside, tail = document.rstrip("\n") + f"\n\n{SECTION}\n\n", "", "\n"
     kept = {}
-    for part in inside.split(MODULE_PREFIX)[1:]:
+    for part in (read_block("qa_metrics.py") or "").split(MODULE_PREFIX)[1:]:
         name = part.split("-->", 1)[0].strip()
         kept[name] = MODULE_MARK.format(name) + part.split("-->", 1)[1].rstrip("\n") + "\n"
     kept.update(blocks)
-    body = "\n".join(kept[name] for name in sorted(kept))
-    RESULTS.write_text(f"{head}{BEGIN}\n{body}{END}{tail}")
+    write_block("qa_metrics.py", SECTION, "\n".join(kept[name] for name in sorted(kept)))
 
 
 def main() -> None:

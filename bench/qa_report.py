@@ -25,6 +25,7 @@ import datetime
 import json
 import os
 import random
+import sqlite3
 import sys
 import tempfile
 import time
@@ -42,13 +43,11 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(BENCH))
-from qa_metrics import machine  # noqa: E402
+from _results import RESULTS, machine, write_block  # noqa: E402
 
 from builders import SCHEMA  # noqa: E402
 
-RESULTS = BENCH / "RESULTS.md"
 SECTION = "## QA report"
-BEGIN, END = "<!-- qa_report.py: begin -->", "<!-- qa_report.py: end -->"
 AUTHORS = ("ann@example.org", "bob@example.org", "cy@example.org")
 ADMIN = "admin@example.org"
 GOLD_EVERY = 20
@@ -159,21 +158,12 @@ def report(results: dict[int, dict[str, tuple[float, float]]]) -> str:
                          f"{TARGET_S:g} s target)" if n == 10_000 else
                          f"{n:,} tasks in {r['total'][0]:.1f} s"
                          for n, r in results.items())
-    return (f"Measured {datetime.date.today().isoformat()} on {machine()}; load average "
+    where = machine(f"SQLite {sqlite3.sqlite_version}")
+    return (f"Measured {datetime.date.today().isoformat()} on {where}; load average "
             f"{os.getloadavg()[0]:.1f} at the end (the machine is shared). 3 annotators, 5 "
             f"boxes and a classification each per task, gold on every {GOLD_EVERY}th; "
             f"`{command}`. No other tool computes this report.\n\n{table(results)}\n\n"
             f"{verdicts}.\n")
-
-
-def write_results(block: str) -> None:
-    document = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
-    if BEGIN in document and END in document:
-        head, rest = document.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
-    else:
-        head, tail = document.rstrip("\n") + f"\n\n{SECTION}\n\n", "\n"
-    RESULTS.write_text(f"{head}{BEGIN}\n{block}{END}{tail}")
 
 
 def main() -> None:
@@ -196,7 +186,7 @@ def main() -> None:
     block = report(results)
     print(block)
     if args.write:
-        write_results(block)
+        write_block("qa_report.py", SECTION, block)
         print(f"updated {RESULTS.relative_to(ROOT)}", file=sys.stderr)
 
 
