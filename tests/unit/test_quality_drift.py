@@ -207,3 +207,19 @@ def test_events_with_and_without_a_guideline_version_can_be_mixed():
     events = [("ann", 1, 1, "v1"), ("ann", 2, 0), ["ann", 3, 1, "v1"]]
     series = rolling_series(events, window=10, by="guideline_version")
     assert [(s.key, s.values.tolist()) for s in series] == [("v1", [1.0, 1.0]), (None, [0.0])]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.0, 0.6), st.sampled_from([0.01, 0.05]))
+def test_stopping_the_permutations_early_never_changes_the_decision(seed, shift, alpha):
+    from accord.core.quality.change_points import _permutation_p_value
+
+    rng = np.random.default_rng(seed)
+    values = np.concatenate([rng.random(400) < 0.8, rng.random(400) < 0.8 - shift]) * 1.0
+    observed = float(np.abs(np.cumsum(values)[399] - 400 * values.mean()) / np.sqrt(200))
+    early = _permutation_p_value(values, observed, np.random.default_rng(seed), 20, 999,
+                                 alpha)
+    full = _permutation_p_value(values, observed, np.random.default_rng(seed), 20, 999, 1.0)
+    assert (early <= alpha) == (full <= alpha)
+    if early <= alpha:
+        assert early == full
