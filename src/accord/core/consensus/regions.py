@@ -48,8 +48,9 @@ import numpy as np
 
 from accord.core.errors import InputError
 from accord.core.matching import Similarity
-from accord.core.overlap import decode_rle_counts, region_similarity
+from accord.core.overlap import region_similarity
 from accord.core.regions import BoxValue, MaskValue, Region, RegionValue
+from accord.core.rle import decode_rle_counts
 
 __all__ = ["ConsensusRegion", "RegionConsensus", "region_consensus"]
 

@@ -47,7 +47,7 @@ import numpy as np
 from accord.core.errors import InputError
 from accord.core.geometry import polygon_area
 from accord.core.matching import Matching, Similarity, match_regions
-from accord.core.overlap import decode_rle_counts, region_similarity
+from accord.core.overlap import region_similarity
 from accord.core.regions import (
     MaskValue,
     MultilabelValue,
@@ -56,6 +56,7 @@ from accord.core.regions import (
     TranscriptionValue,
     parse_regions,
 )
+from accord.core.rle import decode_rle_counts
 
 __all__ = ["ErrorCategory", "ErrorFinding", "classify_errors"]
 
