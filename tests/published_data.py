@@ -29,6 +29,13 @@ def long_form_csv(matrix: list[list[float]], coders: str = "ABCD") -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Wikipedia, "Fleiss' kappa", worked example: 14 raters put 10 subjects into 5 categories;
+#: row i counts the raters who chose each category for subject i. kappa = 0.210.
+WIKIPEDIA_FLEISS = [
+    [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
+    [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+]
+
 #: Fleiss (1971), "Measuring nominal scale agreement among many raters", Table 1: 30
 #: patients, each diagnosed by 6 psychiatrists; row i counts the diagnoses of patient i as
 #: depression, personality disorder, schizophrenia, neurosis, other.

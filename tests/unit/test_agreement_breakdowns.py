@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
@@ -24,23 +24,8 @@ from accord.core.agreement import (
 )
 from accord.core.agreement.results import ClassAgreement, PairwiseAgreement
 from accord.core.errors import InputError
-
-EXAMPLES = settings(max_examples=50, deadline=None)
-LEVELS = ["nominal", "ordinal", "interval", "ratio"]
-FLEISS_COUNTS = [  # Wikipedia "Fleiss' kappa": 14 raters, 10 subjects, 5 categories
-    [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-    [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
-]
-
-
-@st.composite
-def matrices(draw, min_annotators=2, max_annotators=5, missing=True):
-    n_annotators = draw(st.integers(min_annotators, max_annotators))
-    n_units = draw(st.integers(1, 15))
-    values = st.sampled_from([0, 1, 2, 5])
-    cell = st.one_of(values, st.just(math.nan)) if missing else values
-    return [draw(st.lists(cell, min_size=n_units, max_size=n_units))
-            for _ in range(n_annotators)]
+from published_data import WIKIPEDIA_FLEISS
+from strategies import EXAMPLES, LEVELS, reliability_matrices
 
 
 def binarised(matrix, category):
@@ -55,7 +40,7 @@ def same(value, expected):
 
 
 @EXAMPLES
-@given(matrices(), st.sampled_from(LEVELS))
+@given(reliability_matrices(min_annotators=2, max_units=15, values=(0, 1, 2, 5)), st.sampled_from(LEVELS))
 def test_each_class_entry_is_the_coefficient_on_the_binarised_labels(matrix, level):
     cases = [(krippendorff_alpha, {"level": level},
               lambda m: krippendorff_alpha(m, level="nominal").value),
@@ -70,7 +55,7 @@ def test_each_class_entry_is_the_coefficient_on_the_binarised_labels(matrix, lev
 
 
 @EXAMPLES
-@given(matrices(min_annotators=2, max_annotators=2), st.sampled_from([None, "linear"]))
+@given(reliability_matrices(min_annotators=2, max_annotators=2, max_units=15, values=(0, 1, 2, 5)), st.sampled_from([None, "linear"]))
 def test_two_annotator_class_entries_are_kappa_and_pi_on_the_binarised_labels(matrix, weights):
     kappa = cohen_kappa(matrix, weights=weights, breakdown="classes")
     pi = scott_pi(matrix, breakdown="classes")
@@ -81,12 +66,12 @@ def test_two_annotator_class_entries_are_kappa_and_pi_on_the_binarised_labels(ma
 
 def test_fleiss_class_kappas_follow_fleiss_1971_kappa_j():
     """kappa_j = 1 - sum_i n_ij (m - n_ij) / (N m (m - 1) p_j q_j), computed by hand."""
-    records = [(s, r, c) for s, row in enumerate(FLEISS_COUNTS)
+    records = [(s, r, c) for s, row in enumerate(WIKIPEDIA_FLEISS)
                for r, c in enumerate(c for c, n in enumerate(row) for _ in range(n))]
     score = fleiss_kappa(records, breakdown="classes")
     n, m = 10, 14
     for j, entry in enumerate(score.classes):
-        column = [row[j] for row in FLEISS_COUNTS]
+        column = [row[j] for row in WIKIPEDIA_FLEISS]
         p = sum(column) / (n * m)
         by_hand = 1 - sum(x * (m - x) for x in column) / (n * m * (m - 1) * p * (1 - p))
         assert entry.value == pytest.approx(by_hand, abs=1e-12)
@@ -106,7 +91,7 @@ def test_positive_specific_agreement_of_a_two_by_two_table():
 
 
 @EXAMPLES
-@given(matrices())
+@given(reliability_matrices(min_annotators=2, max_units=15, values=(0, 1, 2, 5)))
 def test_specific_agreement_matches_a_unit_by_unit_count(matrix):
     score = krippendorff_alpha(matrix, breakdown="classes")
     columns = list(zip(*matrix, strict=True))
@@ -132,7 +117,7 @@ def test_a_class_that_is_everywhere_or_nowhere_among_compared_labels_is_undefine
 
 
 @EXAMPLES
-@given(matrices(min_annotators=1), st.sampled_from(LEVELS))
+@given(reliability_matrices(min_annotators=1, max_units=15, values=(0, 1, 2, 5)), st.sampled_from(LEVELS))
 def test_each_pair_entry_is_the_coefficient_on_that_pair(matrix, level):
     metrics = [(krippendorff_alpha, {"level": level}, lambda m: krippendorff_alpha(
         m, level=level)), (fleiss_kappa, {}, cohen_kappa), (gwet_ac1, {}, None),

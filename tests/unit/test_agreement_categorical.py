@@ -17,15 +17,9 @@ from accord.core.agreement import (
     scott_pi,
 )
 from accord.core.errors import InputError
-from published_data import KRIPPENDORFF_2011, records_from_counts
+from published_data import KRIPPENDORFF_2011, WIKIPEDIA_FLEISS, records_from_counts
 
 nan = math.nan
-# Wikipedia "Fleiss' kappa" worked example: 14 raters put 10 subjects into 5 categories;
-# row i gives how many raters chose each category for subject i. kappa = 0.210.
-FLEISS_COUNTS = [
-    [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-    [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
-]
 
 
 def two_annotators_from_table(table, labels=("yes", "no")):
@@ -56,7 +50,7 @@ def test_alpha_nominal_example_has_the_published_disagreements():
 
 
 def test_fleiss_kappa_matches_the_wikipedia_worked_example():
-    score = fleiss_kappa(records_from_counts(FLEISS_COUNTS))
+    score = fleiss_kappa(records_from_counts(WIKIPEDIA_FLEISS))
     assert score.value == pytest.approx(0.210, abs=5e-4)
     assert score.n_units == 10
     assert 1 - score.observed == pytest.approx(0.378, abs=5e-4)  # P-bar

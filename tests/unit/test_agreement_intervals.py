@@ -8,7 +8,7 @@ import math
 import krippendorff
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from accord.core.agreement import (
@@ -25,18 +25,7 @@ from accord.core.agreement import _statistics as stats
 from accord.core.agreement._data import read_ratings
 from accord.core.agreement.results import ConfidenceInterval
 from accord.core.errors import InputError
-
-EXAMPLES = settings(max_examples=50, deadline=None)
-LEVELS = ["nominal", "ordinal", "interval", "ratio"]
-
-
-@st.composite
-def matrices(draw, max_annotators=5):
-    n_annotators = draw(st.integers(2, max_annotators))
-    n_units = draw(st.integers(2, 15))
-    cell = st.one_of(st.sampled_from([0, 1, 2, 5]), st.just(math.nan))
-    return [draw(st.lists(cell, min_size=n_units, max_size=n_units))
-            for _ in range(n_annotators)]
+from strategies import EXAMPLES, LEVELS, reliability_matrices
 
 
 def matrix_from_count_rows(rows, repeats):
@@ -52,7 +41,7 @@ def matrix_from_count_rows(rows, repeats):
 
 
 @EXAMPLES
-@given(matrices(), st.sampled_from(LEVELS), st.integers(0, 2**32 - 1))
+@given(reliability_matrices(min_annotators=2, min_units=2, max_units=15, values=(0, 1, 2, 5)), st.sampled_from(LEVELS), st.integers(0, 2**32 - 1))
 def test_a_multinomial_draw_of_profiles_is_a_resample_of_units(matrix, level, seed):
     ratings = read_ratings(np.array(matrix, dtype=float))
     rows, frequency = ratings.unit_profiles()
@@ -75,7 +64,7 @@ def test_a_multinomial_draw_of_profiles_is_a_resample_of_units(matrix, level, se
 
 
 @EXAMPLES
-@given(matrices(), st.integers(0, 2**32 - 1))
+@given(reliability_matrices(min_annotators=2, min_units=2, max_units=15, values=(0, 1, 2, 5)), st.integers(0, 2**32 - 1))
 def test_resampled_fleiss_percent_and_gwet_equal_the_functions_on_the_resample(matrix, seed):
     ratings = read_ratings(np.array(matrix, dtype=float))
     rows, frequency = ratings.unit_profiles()

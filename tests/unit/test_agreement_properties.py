@@ -8,7 +8,7 @@ import math
 import krippendorff
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score, confusion_matrix
 from statsmodels.stats import inter_rater
@@ -21,20 +21,7 @@ from accord.core.agreement import (
     percent_agreement,
     scott_pi,
 )
-
-EXAMPLES = settings(max_examples=50, deadline=None)
-LEVELS = ["nominal", "ordinal", "interval", "ratio"]
-
-
-@st.composite
-def reliability_matrices(draw, max_annotators=5, missing=True):
-    """annotators × units of small non-negative numbers, with NaN for missing labels."""
-    n_annotators = draw(st.integers(1, max_annotators))
-    n_units = draw(st.integers(1, 20))
-    values = st.sampled_from([0, 1, 2, 3, 5, 8])
-    cell = st.one_of(values, st.just(math.nan)) if missing else values
-    return [draw(st.lists(cell, min_size=n_units, max_size=n_units))
-            for _ in range(n_annotators)]
+from strategies import EXAMPLES, LEVELS, reliability_matrices
 
 
 @st.composite

@@ -9,8 +9,7 @@ import math
 import krippendorff
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
 from accord.core.agreement.distance_alpha import (
     distance_alpha,
@@ -20,8 +19,8 @@ from accord.core.agreement.distance_alpha import (
 from accord.core.errors import InputError
 from accord.core.regions import parse_regions
 from published_data import KRIPPENDORFF_2011
+from strategies import EXAMPLES, reliability_matrices
 
-EXAMPLES = settings(max_examples=50, deadline=None)
 NAN = math.nan
 RELIABILITY_DATA = KRIPPENDORFF_2011
 
@@ -45,16 +44,8 @@ def test_krippendorffs_2011_example_at_the_nominal_and_interval_levels():
     assert matrix.value == pytest.approx(0.849, abs=5e-4) and matrix.n_units == 11
 
 
-@st.composite
-def reliability_matrices(draw):
-    n_annotators, n_units = draw(st.integers(2, 5)), draw(st.integers(2, 20))
-    cell = st.one_of(st.sampled_from([0, 1, 2, 3, 5, 8]), st.just(NAN))
-    return [draw(st.lists(cell, min_size=n_units, max_size=n_units))
-            for _ in range(n_annotators)]
-
-
 @EXAMPLES
-@given(reliability_matrices())
+@given(reliability_matrices(min_annotators=2, min_units=2))
 def test_nominal_and_squared_differences_equal_the_krippendorff_package(matrix):
     pairable = [u for u in range(len(matrix[0]))
                 if sum(not math.isnan(row[u]) for row in matrix) >= 2]
