@@ -195,3 +195,13 @@ def test_every_example_in_the_region_agreement_page_runs_as_shown():
         runner.run(test, clear_globs=False)
         globs = test.globs
     assert runner.summarize(verbose=False).failed == 0
+
+
+def test_without_two_annotators_on_any_unit_f1_is_undefined_saying_so():
+    from accord.core.agreement.regions import region_agreement
+
+    result = region_agreement({"img": {"ann": []}})
+    assert result.overall.f1 is None
+    assert result.overall.undefined_because == "no unit was annotated by two annotators"
+    assert region_agreement({}).overall.undefined_because == (
+        "no unit was annotated by two annotators")

@@ -109,3 +109,12 @@ def test_bad_spans_and_options_are_input_errors_naming_where():
         span_agreement({}, match="fuzzy")
     with pytest.raises(InputError, match=r"unit 't', annotator 'a', span 0 must be a span"):
         span_agreement({"t": {"a": [("PER", 0, 1)]}})
+
+
+def test_without_two_annotators_on_any_text_f1_is_undefined_saying_so():
+    from accord.core.agreement.spans import span_agreement
+
+    for data in ({}, {"t": {"ann": [{"class": "PER", "start": 0, "end": 3}]}}):
+        result = span_agreement(data)
+        assert result.overall.f1 is None
+        assert result.overall.undefined_because == "no text was annotated by two annotators"

@@ -33,7 +33,7 @@ per unit); `region_agreement` takes parsed regions of any type with an overlap.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any
 
@@ -136,6 +136,8 @@ def _summarise(tally: _Tally, annotators: tuple[Hashable, ...],
     for (x, y), s in zip(pairs, per_pair.values(), strict=True):
         matrix[x][y] = matrix[y][x] = s.f1
     overall = score(totals.sum(axis=0))
+    if not tally.compared.any():
+        overall = replace(overall, undefined_because="no unit was annotated by two annotators")
     return RegionAgreement(
         overall, per_class, per_pair, sum(f1s) / len(f1s) if f1s else None, annotators,
         tuple(tuple(row) for row in matrix),

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any, Literal
 
@@ -181,6 +181,8 @@ def _summarise(match: SpanMatch, counts: Mapping[tuple[int, Hashable], np.ndarra
     for (x, y), s in zip(pairs, per_pair.values(), strict=True):
         matrix[x][y] = matrix[y][x] = s.f1
     overall = _score(sum(by_pair.values(), np.zeros(4)))
+    if n_units == 0:
+        overall = replace(overall, undefined_because="no text was annotated by two annotators")
     return SpanAgreement(match, overall, per_class, per_pair,
                          sum(f1s) / len(f1s) if f1s else None, names,
                          tuple(tuple(row) for row in matrix), n_units)
