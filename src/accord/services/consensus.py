@@ -25,10 +25,10 @@ from accord.core.regions import ClassificationValue, RatingValue, Region
 from accord.core.schema import LabelDef, LabelType, Schema
 from accord.services import tasks, versions
 from accord.services.caller import Caller
-from accord.services.qa_data import Work, load_answers
+from accord.services.qa_data import Work, answer_of, load_answers, of_label
 from accord.services.qa_json import to_json
 
-VOTED = {LabelType.CLASSIFICATION: "class_name", LabelType.RATING: "rating"}
+VOTED = frozenset({LabelType.CLASSIFICATION, LabelType.RATING})
 FUSED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.MASK})
 QUORUM = 0.5
 
@@ -65,8 +65,7 @@ def consensus_of_task(schema: Schema, work: Sequence[Work], data: dict[str, Any]
     when `task_votes` computed them for many tasks at once)."""
     votes = votes or {}
     return [found for label in schema.labels
-            if (found := label_consensus(label, [[r for r in w.regions if r.label == label.name]
-                                                 for w in work],
+            if (found := label_consensus(label, [of_label(label, w.regions) for w in work],
                                          [w.author for w in work],
                                          field_data(schema, label, data),
                                          similarity, votes.get(label.name))) is not None]
@@ -79,18 +78,13 @@ def task_votes(schema: Schema, tasks: Mapping[int, Sequence[Work]]
     votes = {}
     for label in schema.labels:
         if label.type in VOTED:
-            records = [(task, w.author, _answer(label, [r for r in w.regions
-                                                        if r.label == label.name]))
+            records = [(task, w.author, answer_of(label, w.regions))
                        for task, work in tasks.items() for w in work]
             try:
                 votes[label.name] = {unit.unit: unit for unit in majority_vote(records)}
             except InputError:  # labels one vote cannot mix (numbers and text): task by task
                 continue
     return votes
-
-
-def _answer(label: LabelDef, regions: Sequence[Region]) -> Any:
-    return getattr(regions[0].value, VOTED[label.type]) if regions else None
 
 
 def field_data(schema: Schema, label: LabelDef, data: dict[str, Any]) -> Any:
@@ -110,7 +104,7 @@ def label_consensus(label: LabelDef, annotations: Sequence[Sequence[Region]],
         return None
     if label.type in VOTED:
         vote = vote or next(iter(majority_vote(
-            [(0, who, _answer(label, regions))
+            [(0, who, answer_of(label, regions))
              for who, regions in zip(annotators, annotations, strict=True)])))
         regions: tuple[Region, ...] = ()
         if vote.label is not None:

@@ -9,7 +9,7 @@ answers, nor are reviewers' fixes (review stage).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,11 +19,14 @@ from sqlalchemy.orm import Session
 
 from accord.core.records import AnnotationStatus, Stage
 from accord.core.regions import Region, parse_regions_partial
-from accord.core.schema import Schema
+from accord.core.schema import LabelDef, LabelType, Schema
 from accord.db.tables import Annotation, Review, Task, User
 from accord.services import versions
 
 PAGE = 5000
+#: The field of a region value that is the answer, for labels answered once per task.
+ANSWER_FIELDS = {LabelType.CLASSIFICATION: "class_name", LabelType.RATING: "rating",
+                 LabelType.MULTILABEL: "classes"}
 SUBMITTED = (AnnotationStatus.SUBMITTED, AnnotationStatus.ACCEPTED, AnnotationStatus.REJECTED,
              AnnotationStatus.SUPERSEDED)
 
@@ -137,3 +140,21 @@ def load_task_data(session: Session, project_id: int, task_ids: Iterable[int]
         found.update((row.id, row.data) for row in session.execute(select(Task.id, Task.data)
                      .where(Task.project_id == project_id, Task.id.in_(chunk))))
     return found
+
+
+def of_label(label: LabelDef, regions: Iterable[Region]) -> tuple[Region, ...]:
+    """The regions of one label."""
+    return tuple(r for r in regions if r.label == label.name)
+
+
+def answer_of(label: LabelDef, regions: Iterable[Region]) -> Hashable | None:
+    """The answer to a classification, rating or multi-label label (its classes as a sorted
+    tuple), or None when the regions do not answer it."""
+    field = ANSWER_FIELDS[label.type]
+    value = next((getattr(r.value, field) for r in regions if r.label == label.name), None)
+    return tuple(sorted(value)) if isinstance(value, (list, tuple)) else value
+
+
+def label_records(work: Iterable[Work], label: LabelDef) -> list[tuple[int, str, Hashable]]:
+    """(task, annotator, answer) for each answer; None where the label is not answered."""
+    return [(w.task_id, w.author, answer_of(label, w.regions)) for w in work]

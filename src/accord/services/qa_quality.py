@@ -29,7 +29,7 @@ from accord.core.quality.gold import categorical_gold_accuracy, region_gold_accu
 from accord.core.regions import Region
 from accord.core.schema import LabelDef, LabelType
 from accord.services.consensus import VOTED, consensus_of_task, task_votes
-from accord.services.qa_data import ProjectWork, Work
+from accord.services.qa_data import ProjectWork, Work, answer_of, label_records, of_label
 from accord.services.qa_json import to_json
 from accord.services.qa_overlaps import Overlaps
 
@@ -91,7 +91,7 @@ def gold_section(work: ProjectWork) -> list[dict[str, Any]]:
     on_gold = [w for w in work.work if w.task_id in work.gold]
     sections = []
     for label in work.schema.labels:
-        answers = {task: _of(label, regions) for task, regions in work.gold.items()}
+        answers = {task: of_label(label, regions) for task, regions in work.gold.items()}
         answers = {task: regions for task, regions in answers.items() if regions}
         if not answers:
             continue
@@ -105,22 +105,15 @@ def gold_section(work: ProjectWork) -> list[dict[str, Any]]:
 def _gold_accuracy(label: LabelDef, on_gold: list[Work],
                    answers: dict[int, tuple[Region, ...]]) -> Any:
     if label.type in VOTED:
-        field = VOTED[label.type]
-        gold = {task: getattr(regions[0].value, field) for task, regions in answers.items()}
-        records = [(w.task_id, w.author, next((getattr(r.value, field) for r in
-                                               _of(label, w.regions)), None))
-                   for w in on_gold if w.task_id in gold]
+        gold = {task: answer_of(label, regions) for task, regions in answers.items()}
+        records = label_records([w for w in on_gold if w.task_id in gold], label)
         classes = [c.name for c in label.classes] if label.classes else None
         return categorical_gold_accuracy(records, gold, classes=classes)
     if label.type in GOLD_MATCHED:
         return region_gold_accuracy(
-            [(w.task_id, w.author, _of(label, w.regions)) for w in on_gold
+            [(w.task_id, w.author, of_label(label, w.regions)) for w in on_gold
              if w.task_id in answers], answers)
     return None
-
-
-def _of(label: LabelDef, regions: tuple[Region, ...]) -> tuple[Region, ...]:
-    return tuple(r for r in regions if r.label == label.name)
 
 
 def errors_section(work: ProjectWork, data: dict[int, dict[str, Any]],
@@ -179,7 +172,7 @@ def _consensus_findings(work: ProjectWork, data: dict[int, dict[str, Any]],
         {name: by_task[task_id] for name, by_task in votes.items() if task_id in by_task})
         for task_id, works in tasks.items()}
     # each consensus against all its task's answers, every task's in one batch
-    overlaps.add_many([(c.regions, [r for w in tasks[task_id] for r in _of(c.label, w.regions)])
+    overlaps.add_many([(c.regions, [r for w in tasks[task_id] for r in of_label(c.label, w.regions)])
                        for task_id, found in consensus.items() for c in found])
     for task_id, works in tasks.items():
         found = consensus[task_id]
@@ -242,11 +235,7 @@ def consensus_section(work: ProjectWork) -> list[dict[str, Any]]:
     for label in work.schema.labels:
         if label.type not in VOTED:
             continue
-        field = VOTED[label.type]
-        records = [(w.task_id, w.author, next((getattr(r.value, field) for r in
-                                               _of(label, w.regions)), None))
-                   for w in work.work]
-        records = [r for r in records if r[2] is not None]
+        records = [r for r in label_records(work.work, label) if r[2] is not None]
         if not records:
             continue
         vote = majority_vote(records)

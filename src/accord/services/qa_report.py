@@ -32,7 +32,13 @@ from accord.core.regions import Region
 from accord.core.schema import LabelDef, LabelType
 from accord.services import projects
 from accord.services.caller import Caller
-from accord.services.qa_data import ProjectWork, load_project_work, load_task_data
+from accord.services.qa_data import (
+    ProjectWork,
+    label_records,
+    load_project_work,
+    load_task_data,
+    of_label,
+)
 from accord.services.qa_json import to_json
 from accord.services.qa_overlaps import Overlaps, answer_overlaps
 from accord.services.qa_quality import (
@@ -53,8 +59,6 @@ MATCHED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.MASK, LabelTyp
 MATCH_THRESHOLD = 0.5
 #: The headline coefficient of each label comes with its interval and breakdowns.
 HEADLINE: dict[str, Any] = {"confidence": 0.95, "resamples": 1000, "seed": 0, "breakdown": "all"}
-CATEGORICAL = {LabelType.CLASSIFICATION: "class", LabelType.RATING: "rating",
-               LabelType.MULTILABEL: "classes"}
 
 
 def project_report(session: Session, caller: Caller, project_id: int,
@@ -138,8 +142,7 @@ def regions_by_task(work: ProjectWork, label: LabelDef
     tuple where the annotator marked nothing of this label)."""
     data: dict[int, dict[str, tuple[Region, ...]]] = {}
     for w in work.work:
-        data.setdefault(w.task_id, {})[w.author] = tuple(
-            r for r in w.regions if r.label == label.name)
+        data.setdefault(w.task_id, {})[w.author] = of_label(label, w.regions)
     return data
 
 
@@ -169,21 +172,8 @@ def _detection_view(result: RegionAgreement | SpanAgreement) -> dict[str, Any]:
                       "values": to_json(result.pair_f1)}}
 
 
-def label_records(work: ProjectWork, label: LabelDef) -> list[tuple[int, str, Hashable]]:
-    """(task, annotator, value) for each answer; None where the label is absent."""
-    key = CATEGORICAL[label.type]
-    records = []
-    for w in work.work:
-        value = next((getattr(r.value, "class_name" if key == "class" else key)
-                      for r in w.regions if r.label == label.name), None)
-        if isinstance(value, (list, tuple)):
-            value = tuple(sorted(value))
-        records.append((w.task_id, w.author, value))
-    return records
-
-
 def _categorical(work: ProjectWork, label: LabelDef) -> dict[str, Any]:
-    records = label_records(work, label)
+    records = label_records(work.work, label)
     if label.type is LabelType.RATING:
         scale = label.scale
         categories = list(range(scale.min, scale.max + 1)) if scale else None
@@ -208,7 +198,7 @@ def _categorical(work: ProjectWork, label: LabelDef) -> dict[str, Any]:
 def _multilabel(work: ProjectWork, label: LabelDef) -> dict[str, Any]:
     """Krippendorff's alpha on the class sets with the MASI distance, and per class (each
     class present or absent) nominal alpha."""
-    records = label_records(work, label)
+    records = label_records(work.work, label)
     return {"label": label.name, "type": str(label.type), "primary": "set_alpha_masi",
             "agreement": _defined_or_reason(partial(set_alpha, confidence=0.95), records),
             "classes": _per_class(records, [c.name for c in label.classes])}
