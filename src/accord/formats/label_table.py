@@ -17,8 +17,6 @@ reviewers' work are left out. Errors name the file and the line or task at fault
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +26,7 @@ import orjson
 
 from accord.core.agreement import LongForm
 from accord.core.errors import InputError
+from accord.formats._csv import csv_reader
 
 Format = Literal["csv", "accord-jsonl", "label-studio"]
 FORMATS: tuple[Format, ...] = ("csv", "accord-jsonl", "label-studio")
@@ -90,9 +89,7 @@ def read_label_table(stream: IO[bytes], name: str, format: Format,
 
 
 def _csv_records(stream: IO[bytes], name: str) -> Iterator[Record]:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    reader = csv.reader(text)
-    try:
+    with csv_reader(stream, name) as reader:
         header = next(reader, None)
         if header is None:
             raise InputError(f"{name}: the file is empty; expected the header "
@@ -119,13 +116,6 @@ def _csv_records(stream: IO[bytes], name: str) -> Iterator[Record]:
                 raise InputError(f"{where}: expected at least {width} columns, got {len(row)}",
                                  where=where)
             raise InputError(f"{where}: the unit and annotator must not be empty", where=where)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})",
-                         where=name) from None
-    except csv.Error as exc:
-        raise InputError(f"{name}, line {reader.line_num}: {exc}", where=name) from None
-    finally:
-        text.detach()  # the caller owns the stream and closes it
     return iter(_as_numbers(rows))
 
 

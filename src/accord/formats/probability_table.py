@@ -12,8 +12,6 @@ Errors name the file, line and column at fault.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass
 from typing import IO
@@ -21,6 +19,7 @@ from typing import IO
 import numpy as np
 
 from accord.core.errors import InputError
+from accord.formats._csv import csv_reader
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +31,7 @@ class ProbabilityTable:
 
 
 def read_probability_table(stream: IO[bytes], name: str) -> ProbabilityTable:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    try:
-        reader = csv.reader(text)
+    with csv_reader(stream, name) as reader:
         header = [column.strip() for column in next(reader, [])]
         if header[:2] != ["unit", "label"] or len(header) < 3:
             raise InputError(f"{name}, line 1: expected the header unit,label followed by one "
@@ -55,13 +52,6 @@ def read_probability_table(stream: IO[bytes], name: str) -> ProbabilityTable:
             labels.append(row[1].strip())
             rows.append([_probability(cell, where, column)
                          for column, cell in zip(classes, row[2:], strict=True)])
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})",
-                         where=name) from None
-    except csv.Error as exc:
-        raise InputError(f"{name}: {exc}", where=name) from None
-    finally:
-        text.detach()  # the caller owns the stream and closes it
     return ProbabilityTable(tuple(units), tuple(labels), tuple(classes),
                             np.asarray(rows, dtype=float).reshape(len(rows), len(classes)))
 
