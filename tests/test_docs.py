@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import doctest
+import re
 from pathlib import Path
 
+import pytest
 from typer.main import get_command
 
 from accord.api.access import ROUTES
@@ -35,3 +38,27 @@ def test_every_route_and_its_access_is_documented():
     missing = [f"{m} {p}" for (m, p), access in ROUTES.items()
                if f"| {m} | `{p}` | {access.value} |" not in text]
     assert missing == []
+
+
+#: The QA library pages and how many Python examples each must hold (at least, or exactly).
+EXAMPLE_PAGES = {"agreement.md": range(4, 100), "region-agreement.md": range(6, 7),
+                 "consensus.md": range(6, 100), "quality.md": range(5, 100)}
+
+
+@pytest.mark.parametrize("page", sorted(EXAMPLE_PAGES))
+def test_every_python_example_of_the_qa_pages_runs_as_shown(page):
+    """Blocks run in order with shared names (later ones use earlier ones); a block written
+    as a doctest must print what it shows, a plain one must run."""
+    path = DOCS / page
+    blocks = re.findall(r"```python\n(.*?)```", path.read_text(), flags=re.S)
+    assert len(blocks) in EXAMPLE_PAGES[page]
+    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(verbose=False)
+    names: dict[str, object] = {}
+    for i, block in enumerate(blocks):
+        if ">>>" in block:
+            test = parser.get_doctest(block, names, f"{page} block {i}", str(path), 0)
+            runner.run(test, clear_globs=False)
+            names = test.globs
+        else:
+            exec(compile(block, f"{page} block {i}", "exec"), names)
+    assert runner.summarize(verbose=False).failed == 0

@@ -180,23 +180,6 @@ def test_box_agreement_reads_names_and_rejects_bad_shapes():
         region_agreement({"img": {"cy": []}}, annotators=["ann"])
 
 
-def test_every_example_in_the_region_agreement_page_runs_as_shown():
-    import doctest
-    import re
-    from pathlib import Path
-
-    page = Path(__file__).resolve().parents[2] / "docs" / "region-agreement.md"
-    blocks = re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.S)
-    assert len(blocks) == 6  # overlap, matching, regions, spans, transcripts, distance alpha
-    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(verbose=False)
-    globs: dict[str, object] = {}
-    for i, block in enumerate(blocks):  # later blocks use names defined by earlier ones
-        test = parser.get_doctest(block, globs, f"region-agreement.md block {i}", str(page), 0)
-        runner.run(test, clear_globs=False)
-        globs = test.globs
-    assert runner.summarize(verbose=False).failed == 0
-
-
 def test_without_two_annotators_on_any_unit_f1_is_undefined_saying_so():
     from accord.core.agreement.regions import region_agreement
 
