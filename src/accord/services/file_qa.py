@@ -5,17 +5,10 @@ label-errors`)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from accord.core.agreement import (
-    AgreementScore,
-    cohen_kappa,
-    fleiss_kappa,
-    gwet_ac1,
-    krippendorff_alpha,
-    percent_agreement,
-    scott_pi,
-)
+from accord.core.agreement import AgreementScore
+from accord.core.agreement.categorical import COEFFICIENTS, Metric
 from accord.core.agreement.multilabel import per_class_agreement, set_alpha
 from accord.core.errors import InputError
 from accord.core.quality.label_errors import find_label_errors
@@ -23,18 +16,13 @@ from accord.formats.label_table import Format, guess_format, read_label_table
 from accord.formats.probability_table import read_probability_table
 from accord.services.qa_json import to_json
 
-Metric = Literal["percent", "cohen", "scott", "fleiss", "krippendorff", "gwet"]
-METRICS: dict[str, Any] = {"percent": percent_agreement, "cohen": cohen_kappa,
-                           "scott": scott_pi, "fleiss": fleiss_kappa,
-                           "krippendorff": krippendorff_alpha, "gwet": gwet_ac1}
-
 
 def measure(records: Any, metric: Metric, *, level: str | None = None,
             weights: str | None = None, **extras: Any) -> AgreementScore:
     """One coefficient; options that do not apply to the metric are refused, not ignored.
     `extras` (confidence, resamples, seed, breakdown) go to the coefficient as they are."""
-    if metric not in METRICS:
-        raise InputError(f"unknown metric {metric!r}; available: {', '.join(METRICS)}",
+    if metric not in COEFFICIENTS:
+        raise InputError(f"unknown metric {metric!r}; available: {', '.join(COEFFICIENTS)}",
                          field="metric")
     if level is not None and metric != "krippendorff":
         raise InputError(f"--level applies to krippendorff only, not {metric}", field="level")
@@ -45,7 +33,7 @@ def measure(records: Any, metric: Metric, *, level: str | None = None,
         options["level"] = level
     if weights is not None:
         options["weights"] = weights
-    return METRICS[metric](records, **options)
+    return COEFFICIENTS[metric](records, **options)
 
 
 def file_agreement(path: Path, metric: Metric, *, format: Format | None = None,

@@ -38,7 +38,9 @@ from accord.core.agreement.results import AgreementScore
 from accord.core.errors import InputError
 
 __all__ = [
+    "COEFFICIENTS",
     "AgreementScore",
+    "Metric",
     "cohen_kappa",
     "fleiss_kappa",
     "gwet_ac1",
@@ -361,3 +363,10 @@ def _check_level(level: Level, ratings: Ratings) -> np.ndarray | None:
         if level == "ratio" and np.any(values < 0):
             raise InputError("ratio alpha needs non-negative values")
     return values
+
+
+Metric = Literal["percent", "cohen", "scott", "fleiss", "krippendorff", "gwet"]
+#: Each coefficient by the name the CLI, the report and the multi-label functions use.
+COEFFICIENTS: dict[str, Callable[..., AgreementScore]] = {
+    "percent": percent_agreement, "cohen": cohen_kappa, "scott": scott_pi,
+    "fleiss": fleiss_kappa, "krippendorff": krippendorff_alpha, "gwet": gwet_ac1}

@@ -20,7 +20,7 @@ the classes), or records `(unit, annotator, classes)` given as tuples. Two views
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -29,14 +29,7 @@ import numpy as np
 from accord.core.agreement import _statistics as st
 from accord.core.agreement._bootstrap import check_interval_options, percentile_interval
 from accord.core.agreement._data import read_ratings
-from accord.core.agreement.categorical import (
-    cohen_kappa,
-    fleiss_kappa,
-    gwet_ac1,
-    krippendorff_alpha,
-    percent_agreement,
-    scott_pi,
-)
+from accord.core.agreement.categorical import COEFFICIENTS, Metric
 from accord.core.agreement.results import AgreementScore
 from accord.core.errors import InputError
 
@@ -48,11 +41,7 @@ __all__ = [
     "set_alpha",
 ]
 
-Metric = Literal["krippendorff", "fleiss", "cohen", "scott", "gwet", "percent"]
 SetDistance = Literal["masi", "jaccard"]
-METRICS: Mapping[str, Callable[..., AgreementScore]] = {
-    "krippendorff": krippendorff_alpha, "fleiss": fleiss_kappa, "cohen": cohen_kappa,
-    "scott": scott_pi, "gwet": gwet_ac1, "percent": percent_agreement}
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,8 +140,8 @@ def per_class_agreement(data: Any, *, metric: Metric = "krippendorff",
     order (default: those that occur, sorted when they can be); a class nobody chose gets the
     undefined score its metric gives to a single category. `options` go to the metric
     (e.g. `confidence=0.95`, `breakdown="pairs"`)."""
-    if metric not in METRICS:
-        raise InputError(f"metric must be one of {sorted(METRICS)}; got {metric!r}")
+    if metric not in COEFFICIENTS:
+        raise InputError(f"metric must be one of {sorted(COEFFICIENTS)}; got {metric!r}")
     records = _read_sets(data)
     ratings = read_ratings(records, _set_order(_answers(records)))
     sets = [frozenset(s) for s in ratings.categories]  # type: ignore[arg-type]
@@ -168,7 +157,7 @@ def per_class_agreement(data: Any, *, metric: Metric = "krippendorff",
     for name in present:
         has = np.array([name in s for s in sets] + [False], dtype=float)  # [-1]: missing
         binary = np.where(codes >= 0, has[codes], np.nan)
-        score = METRICS[metric](binary, **options)
+        score = COEFFICIENTS[metric](binary, **options)
         if score.pairs is not None:  # the binary matrix numbers annotators; name them back
             score = replace(score, pairs=replace(score.pairs, annotators=ratings.annotator_ids))
         scores.append(score)
