@@ -62,10 +62,12 @@ def running_postgres() -> Iterator[str]:
 
 
 @contextmanager
-def running_accord(data_dir: Path, log_path: Path) -> Iterator[str]:
+def running_accord(data_dir: Path, log_path: Path,
+                   env: dict[str, str] | None = None) -> Iterator[str]:
     """`accord serve` in a subprocess on a free loopback port; yields its URL.
 
-    Only this test's settings reach it: ACCORD_* variables of the surrounding shell do not.
+    Only this test's settings reach it: ACCORD_* variables of the surrounding shell do not,
+    only those in `env` (e.g. ACCORD_DATABASE_URL, for a server on PostgreSQL).
     """
     import sys
     import time
@@ -73,12 +75,12 @@ def running_accord(data_dir: Path, log_path: Path) -> Iterator[str]:
     import httpx
 
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
-    env["ACCORD_DATA_DIR"] = str(data_dir)
+    server_env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
+    server_env |= {**(env or {}), "ACCORD_DATA_DIR": str(data_dir)}
     with log_path.open("w") as log:
         process = subprocess.Popen([sys.executable, "-m", "accord", "serve", "--host",
                                     "127.0.0.1", "--port", str(port)],
-                                   stdout=log, stderr=subprocess.STDOUT, env=env)
+                                   stdout=log, stderr=subprocess.STDOUT, env=server_env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
