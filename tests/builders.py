@@ -57,6 +57,14 @@ class World:
     prediction_id: int = 0
 
 
+def allow_overlap(session: Session, project_id: int, overlap: int = 50) -> None:
+    """Let that many annotators answer each task without routing it: for tests that plant
+    several answers per task directly."""
+    from accord.services import workflow
+    admin = Caller(user_id=0, email="admin", is_admin=True)
+    workflow.update_workflow(session, admin, project_id, {"overlap": overlap})
+
+
 def make_world(session: Session) -> World:
     world = World()
     for name in ("admin", "manager", "reviewer", "annotator", "outsider"):
@@ -68,6 +76,7 @@ def make_world(session: Session) -> World:
     for role in ("reviewer", "annotator"):
         projects.add_member(session, manager, world.project_id, f"{role}@example.org",
                             Role(role))
+    allow_overlap(session, world.project_id)  # the QA tests plant many answers per task
     outsider = caller_of(world.users["outsider"])
     world.other_project_id = projects.create_project(session, outsider, "Elsewhere",
                                                      schema=SCHEMA)["id"]

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from accord.core.agreement import fleiss_kappa, krippendorff_alpha
 from accord.core.records import Role, Verdict
 from accord.services import annotations, projects, reviews, tasks
-from builders import World, box, caller_of, make_user
+from builders import World, allow_overlap, box, caller_of, make_user
 
 # scene labels of three annotators on six tasks; ann labels task 5 twice (the last counts);
 # cy's answer on task 0, added below, is rejected by a reviewer and still counts: it is what
@@ -105,6 +105,7 @@ TEXT_SCHEMA = {"data": [{"name": "text", "type": "text"}],
 def test_span_consensus_votes_per_token(session, as_, world):
     manager = caller_of(world.users["manager"])
     project = projects.create_project(session, manager, "NER", schema=TEXT_SCHEMA)["id"]
+    allow_overlap(session, project)
     text = "Ada Lovelace met Charles Babbage"
     tasks.import_records(session, manager.in_project(Role.MANAGER), project, [
         ("t", {"data": {"text": text}})])

@@ -30,6 +30,24 @@ class Stage(StrEnum):
     ADJUDICATE = "adjudicate"
 
 
+class TaskState(StrEnum):
+    """Where a task is in its workflow: the stage it waits in, or done."""
+
+    LABEL = "label"
+    REVIEW = "review"
+    ADJUDICATE = "adjudicate"
+    DONE = "done"
+
+
+class AssignmentKind(StrEnum):
+    """Why a task is reserved for someone: a lease from the queue (it expires), work directed
+    to them by a manager or sent back by a reviewer (it does not), or a skip (never again)."""
+
+    LEASE = "lease"
+    DIRECTED = "directed"
+    SKIPPED = "skipped"
+
+
 class AnnotationStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"

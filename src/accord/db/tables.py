@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Enum,
     Float,
@@ -20,7 +21,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from accord.core.records import AnnotationStatus, FlagStatus, Role, Stage, Tier, Verdict
+from accord.core.records import (
+    AnnotationStatus,
+    AssignmentKind,
+    FlagStatus,
+    Role,
+    Stage,
+    TaskState,
+    Tier,
+    Verdict,
+)
 from accord.db.types import Json, UtcDateTime, utcnow
 
 NAMING = {
@@ -92,6 +102,10 @@ class Project(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     schema_version: Mapped[int] = mapped_column(Integer, default=0)
     guideline_version: Mapped[int] = mapped_column(Integer, default=0)
+    #: the workflow policy document (accord.core.workflow); {} means every default
+    workflow: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    #: the pilot batch a manager approved; naming another pilot asks for approval again
+    approved_pilot: Mapped[str | None] = mapped_column(String(200))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
@@ -135,8 +149,11 @@ class GuidelineVersion(Base):
 class Task(Base):
     __tablename__ = "tasks"
     __table_args__ = (
-        # next task for a user: open tasks of a project by priority, then id
-        Index("ix_tasks_next", "project_id", "priority", "id"),
+        # the queue: open tasks of a project in hand-out order (see services/queue.py)
+        Index("ix_tasks_queue", "project_id", "state", "queue_rank", "queue_key", "id",
+              sqlite_where=text("state <> 'done'"), postgresql_where=text("state <> 'done'")),
+        Index("ix_tasks_gold", "project_id", "id", sqlite_where=text("is_gold"),
+              postgresql_where=text("is_gold")),
         Index("ix_tasks_project_batch", "project_id", "batch", "id"),
         # export and list pages in id order
         Index("ix_tasks_project_id", "project_id", "id"),
@@ -152,6 +169,19 @@ class Task(Base):
     is_gold: Mapped[bool] = mapped_column(Boolean, default=False)
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # workflow state (docs/workflow.md)
+    state: Mapped[TaskState] = mapped_column(_enum(TaskState, "task_state"),
+                                             default=TaskState.LABEL)
+    frozen: Mapped[bool] = mapped_column(Boolean, default=False)
+    overlap: Mapped[int] = mapped_column(Integer, default=1)  # answers the label stage needs
+    taken: Mapped[int] = mapped_column(Integer, default=0)  # answers + live leases this stage
+    round: Mapped[int] = mapped_column(Integer, default=1)  # label rounds (re-open, reject)
+    state_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when it entered `state`
+    queue_rank: Mapped[int] = mapped_column(BigInteger, default=0)  # batch order, priority
+    queue_key: Mapped[float] = mapped_column(Float, default=0.0)  # the ordering strategy's
+    result: Mapped[list[Any] | None] = mapped_column(Json)  # the accepted regions
+    result_source: Mapped[str | None] = mapped_column(String(20))
+    agreement: Mapped[float | None] = mapped_column(Float)  # of the last label round
 
 
 class Annotation(Base):
@@ -179,9 +209,46 @@ class Annotation(Base):
     lead_time_s: Mapped[float | None] = mapped_column(Float)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("annotations.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    gold_score: Mapped[float | None] = mapped_column(Float)  # on gold tasks, scored on submit
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Assignment(Base):
+    """A task reserved for a user at a stage: a lease, directed work, or a skip."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        UniqueConstraint("task_id", "user_id", "stage"),
+        Index("ix_assignments_user", "project_id", "user_id", "stage", "kind"),
+        Index("ix_assignments_expiry", "project_id", "expires_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    stage: Mapped[Stage] = mapped_column(_enum(Stage, "stage"))
+    kind: Mapped[AssignmentKind] = mapped_column(_enum(AssignmentKind, "assignment_kind"))
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # leases only
+    assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class AnnotatorStats(Base):
+    """Per member of a project: what the workflow needs to know about them, kept current on
+    every submit so the hot path never aggregates their history."""
+
+    __tablename__ = "annotator_stats"
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    served: Mapped[int] = mapped_column(Integer, default=0)  # label tasks handed out
+    gold_answers: Mapped[int] = mapped_column(Integer, default=0)
+    gold_score_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    #: the latest scores against the consensus, for adaptive overlap
+    agreement_window: Mapped[list[float]] = mapped_column(Json, default=list)
 
 
 class Prediction(Base):
@@ -247,7 +314,8 @@ class AuditEntry(Base):
     """Append-only: the first migration installs triggers that refuse UPDATE and DELETE."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_project", "project_id", "id"),)
+    __table_args__ = (Index("ix_audit_log_project", "project_id", "id"),
+                      Index("ix_audit_log_object", "object_type", "object_id", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(Integer)

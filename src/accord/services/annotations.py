@@ -16,23 +16,29 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from accord.core.errors import Conflict, InputError, NotFound
-from accord.core.records import AnnotationStatus, Stage
-from accord.db.tables import Annotation
+from accord.core.records import AnnotationStatus, Stage, TaskState
+from accord.db.tables import Annotation, Task
 from accord.db.types import utcnow
-from accord.services import audit, pagination, tasks, versions
+from accord.services import audit, pagination, queue, routing, tasks, versions, workflow
 from accord.services.caller import Caller
 
 MAX_IDEMPOTENCY_KEY = 200
+CURRENT = (AnnotationStatus.SUBMITTED, AnnotationStatus.ACCEPTED)
 
 
-def annotation_view(a: Annotation) -> dict[str, Any]:
-    return {"id": a.id, "task_id": a.task_id, "project_id": a.project_id,
+def annotation_view(a: Annotation, *, reveal_gold: bool = False) -> dict[str, Any]:
+    """`reveal_gold` adds the gold score, for reviewers and managers only: an annotator's
+    view of their work never tells a gold task from another."""
+    view = {"id": a.id, "task_id": a.task_id, "project_id": a.project_id,
             "author_id": a.author_id, "stage": a.stage, "status": a.status,
             "regions": a.regions, "schema_version": a.schema_version,
             "guideline_version": a.guideline_version, "started_at": a.started_at,
             "submitted_at": a.submitted_at, "lead_time_s": a.lead_time_s,
             "parent_id": a.parent_id, "version": a.version, "created_at": a.created_at,
             "updated_at": a.updated_at}
+    if reveal_gold:
+        view["gold_score"] = a.gold_score
+    return view
 
 
 def _draft(session: Session, task_id: int, author_id: int) -> Annotation | None:
@@ -121,16 +127,19 @@ def submit(session: Session, caller: Caller, project_id: int, task_id: int,
                        "the task to continue under the new schema",
                        code="schema_changed", current_schema_version=current)
     tasks.check_regions(schema, regions, "regions", task.data)
+    stage, previous = _claim(session, caller, task, regions, started_at, lead_time_s)
     draft = _draft(session, task_id, caller.user_id)
     started = started_at or (draft.started_at if draft else None)
     if draft is not None:
         session.delete(draft)
     _, guideline_version = versions.get_project_versions(session, project_id)
     annotation = Annotation(
-        task_id=task_id, project_id=project_id, author_id=caller.user_id, stage=Stage.LABEL,
-        status=AnnotationStatus.SUBMITTED, regions=regions, schema_version=current,
+        task_id=task_id, project_id=project_id, author_id=caller.user_id, stage=stage,
+        status=AnnotationStatus.ACCEPTED if stage is Stage.ADJUDICATE
+        else AnnotationStatus.SUBMITTED, regions=regions, schema_version=current,
         guideline_version=guideline_version, started_at=started, submitted_at=utcnow(),
-        lead_time_s=lead_time_s, idempotency_key=idempotency_key)
+        lead_time_s=lead_time_s, idempotency_key=idempotency_key,
+        parent_id=previous.id if previous else None)
     session.add(annotation)
     try:
         session.flush()
@@ -141,9 +150,49 @@ def submit(session: Session, caller: Caller, project_id: int, task_id: int,
             raise
         return _replay(existing, task_id, regions), False
     audit.record(session, caller, "annotation.submit", "annotation", annotation.id, project_id,
-                 task_id=task_id)
+                 task_id=task_id, stage=stage.value)
+    if stage is Stage.LABEL:
+        replaced = previous is not None and previous.status is AnnotationStatus.SUPERSEDED
+        routing.after_label_answer(session, caller, task, annotation, replaced)
+    else:
+        routing.after_adjudication(session, caller, task, annotation)
     session.commit()
     return annotation_view(annotation), True
+
+
+def _claim(session: Session, caller: Caller, task: Task, regions: list[Any],
+           started_at: datetime | None, lead_time_s: float | None
+           ) -> tuple[Stage, Annotation | None]:
+    """The stage this submission counts for, and the caller's earlier labeling-stage answer
+    it follows (resubmitting while the task is still in labeling replaces it without taking
+    a second slot). Work that cannot count now is kept as a draft and refused."""
+    state = task.state
+    stage = Stage.ADJUDICATE if state is TaskState.ADJUDICATE else Stage.LABEL
+    previous = session.scalar(select(Annotation).where(
+        Annotation.task_id == task.id, Annotation.author_id == caller.user_id,
+        Annotation.stage == Stage.LABEL, Annotation.status != AnnotationStatus.DRAFT)
+        .order_by(Annotation.id.desc()).limit(1))
+    why = None
+    if task.frozen:
+        why = "it is frozen by a manager"
+    elif state in (TaskState.REVIEW, TaskState.DONE):
+        why = f"it is {'in review' if state is TaskState.REVIEW else 'done'}"
+    elif stage is Stage.ADJUDICATE:
+        policy = workflow.get_policy(session, task.project_id)
+        queue.check_may_take(session, caller, task.project_id, policy, Stage.ADJUDICATE)
+        if not queue.consume(session, caller, task, stage):
+            why = "another adjudicator has it"
+    elif previous is not None and previous.status in CURRENT:
+        previous.status = AnnotationStatus.SUPERSEDED
+        return stage, previous
+    elif not queue.consume(session, caller, task, stage):
+        why = "it already has all the answers it needs"
+    if why is not None:
+        save_draft(session, caller, task.project_id, task.id, regions, started_at, lead_time_s)
+        raise Conflict(f"task {task.id} cannot take your submission now: {why}; your work is "
+                       "kept as a draft", code="not_assigned", task_id=task.id,
+                       state=state.value)
+    return stage, previous
 
 
 def get_annotation(session: Session, caller: Caller, project_id: int, annotation_id: int
@@ -161,7 +210,8 @@ def get_annotation(session: Session, caller: Caller, project_id: int, annotation
 
 def read_annotation(session: Session, caller: Caller, project_id: int, annotation_id: int
                     ) -> dict[str, Any]:
-    return annotation_view(get_annotation(session, caller, project_id, annotation_id))
+    return annotation_view(get_annotation(session, caller, project_id, annotation_id),
+                           reveal_gold=caller.sees_everything)
 
 
 def list_annotations(session: Session, caller: Caller, project_id: int, *,
@@ -177,4 +227,4 @@ def list_annotations(session: Session, caller: Caller, project_id: int, *,
         stmt = stmt.where(Annotation.author_id == caller.user_id)
     stmt, limit = pagination.page(stmt, Annotation.id, cursor, limit)
     rows, next_cursor = pagination.finish(list(session.scalars(stmt)), limit, lambda a: a.id)
-    return [annotation_view(a) for a in rows], next_cursor
+    return [annotation_view(a, reveal_gold=caller.sees_everything) for a in rows], next_cursor

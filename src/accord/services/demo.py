@@ -22,7 +22,7 @@ from accord.core.records import Role, Tier, Verdict
 from accord.db.engine import make_engine, write_session
 from accord.db.tables import Project, User
 from accord.media import synthetic_shapes
-from accord.services import annotations, projects, reviews, tasks, users, versions
+from accord.services import annotations, projects, reviews, tasks, users, versions, workflow
 from accord.services.caller import Caller
 from accord.settings import Settings
 
@@ -110,6 +110,7 @@ def _make_project(session: Any, images: list[synthetic_shapes.ShapeImage],
         session, admin, "Shapes demo", "Boxes, triangle outlines and a scene class on "
         "synthetic images with known ground truth.", synthetic_shapes.SCHEMA)["id"]
     versions.add_guideline_version(session, admin, project_id, GUIDELINES, "first version")
+    workflow.update_workflow(session, admin, project_id, {"overlap": len(ANNOTATORS)})
     for email, role, tier in STAFF[1:]:
         projects.add_member(session, admin, project_id, email, role, tier)
     for email, _, tier in ANNOTATORS:

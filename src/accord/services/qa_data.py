@@ -81,7 +81,8 @@ def _pages(session: Session, stmt: Select[Any], id_column: Any) -> Iterator[Any]
         last = rows[-1][0]
 
 
-def _regions(raw: Any) -> tuple[tuple[Region, ...], int]:
+def read_regions(raw: Any) -> tuple[tuple[Region, ...], int]:
+    """The stored regions that still parse, and how many no longer do."""
     parsed = parse_regions_partial(raw)
     return tuple(region for _, region in parsed.regions), len(parsed.issues)
 
@@ -100,7 +101,7 @@ def load_answers(session: Session, project_id: int, task_id: int | None = None
     if task_id is not None:
         stmt = stmt.where(Annotation.task_id == task_id)
     for row in _pages(session, stmt, Annotation.id):
-        regions, bad = _regions(row.regions)
+        regions, bad = read_regions(row.regions)
         unreadable += bad
         latest[(row.task_id, row.email)] = Work(row.id, row.task_id, row.email, regions,
                                                 row.guideline_version, row.submitted_at,
@@ -115,7 +116,7 @@ def load_project_work(session: Session, project_id: int) -> ProjectWork:
     gold_stmt = select(Task.id, Task.gold).where(Task.project_id == project_id,
                                                  Task.is_gold.is_(True))
     for row in _pages(session, gold_stmt, Task.id):
-        gold[row.id], bad = _regions(row.gold)
+        gold[row.id], bad = read_regions(row.gold)
         unreadable += bad
     reviews = tuple(
         Finding(row.annotation_id, row.email, str(row.verdict), tuple(row.error_categories),

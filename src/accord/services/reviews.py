@@ -16,7 +16,7 @@ from accord.core.records import AnnotationStatus, Stage, Verdict
 from accord.core.region_diff import diff_regions
 from accord.db.tables import Annotation, Review
 from accord.db.types import utcnow
-from accord.services import annotations, audit, pagination, tasks, versions
+from accord.services import annotations, audit, pagination, routing, tasks, versions
 from accord.services.caller import Caller
 
 MAX_CATEGORIES = 20
@@ -84,6 +84,7 @@ def submit_review(session: Session, caller: Caller, project_id: int, annotation_
     session.flush()
     audit.record(session, caller, f"review.{verdict.value}", "annotation", original.id,
                  project_id, review_id=review.id)
+    routing.after_review(session, caller, tasks.get_task(session, project_id, original.task_id))
     session.commit()
     return {**review_view(review), "diff": diff}
 

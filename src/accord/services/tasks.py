@@ -11,13 +11,14 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from accord.core.errors import Conflict, InputError, NotFound
-from accord.core.records import AnnotationStatus, Stage
+from accord.core.records import AnnotationStatus, Stage, TaskState
 from accord.core.schema import Schema
 from accord.core.task_records import TaskRecord, parse_task_record
 from accord.core.validation import media_info, validate
+from accord.core.workflow import Ordering, WorkflowPolicy, initial_overlap
 from accord.db.tables import Annotation, Prediction, Task, User
 from accord.db.types import utcnow
-from accord.services import audit, pagination, versions
+from accord.services import audit, pagination, versions, workflow
 from accord.services.caller import Caller
 
 INSERT_BATCH = 2000
@@ -72,6 +73,7 @@ def import_records(session: Session, caller: Caller, project_id: int,
     """
     schema_version, schema = versions.current_schema(session, project_id)
     guideline_version = versions.get_project_versions(session, project_id)[1]
+    policy = workflow.get_policy(session, project_id)
     authors: dict[str, int] = {}
     totals = [0, 0, 0, 0]
     records = iter(raw_records)
@@ -87,7 +89,7 @@ def import_records(session: Session, caller: Caller, project_id: int,
                 raise InputError(f"{where}: {exc.message}", where=where, **exc.details) from exc
             parsed.append(record)
         counts = _insert_chunk(session, project_id, parsed, authors, caller, schema_version,
-                               guideline_version)
+                               guideline_version, policy)
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
         if progress:
             progress(len(chunk))
@@ -114,7 +116,7 @@ def _resolve_author(session: Session, email: str | None, cache: dict[str, int],
 
 def _insert_chunk(session: Session, project_id: int, records: list[TaskRecord],
                   authors: dict[str, int], caller: Caller, schema_version: int,
-                  guideline_version: int) -> tuple[int, int, int, int]:
+                  guideline_version: int, policy: WorkflowPolicy) -> tuple[int, int, int, int]:
     hashes = [r.content_hash for r in records]
     existing = set(session.scalars(select(Task.content_hash).where(
         Task.project_id == project_id, Task.content_hash.in_(set(hashes)))))
@@ -131,8 +133,10 @@ def _insert_chunk(session: Session, project_id: int, records: list[TaskRecord],
     session.connection().execute(insert(Task.__table__), [
         {"project_id": project_id, "data": r.data, "media_url": r.media_url, "batch": r.batch,
          "priority": r.priority, "gold": r.gold, "is_gold": r.gold is not None,
-         "content_hash": digest, "created_at": now} for r, digest in fresh])
-    if not any(r.annotations or r.predictions for r, _ in fresh):
+         "content_hash": digest, "created_at": now,
+         **_queue_fields(policy, r, digest)} for r, digest in fresh])
+    rekeyed = policy.ordering is not Ordering.SEQUENTIAL
+    if not rekeyed and not any(r.annotations or r.predictions for r, _ in fresh):
         return len(fresh), len(records) - len(fresh), 0, 0
     id_of = dict(session.execute(select(Task.content_hash, Task.id).where(
         Task.project_id == project_id, Task.content_hash.in_([d for _, d in fresh]))).all())
@@ -154,7 +158,26 @@ def _insert_chunk(session: Session, project_id: int, records: list[TaskRecord],
         session.connection().execute(insert(Annotation.__table__), annotations)
     if predictions:
         session.connection().execute(insert(Prediction.__table__), predictions)
+    if rekeyed:
+        workflow.rekey(session, project_id, policy, ids)
     return len(fresh), len(records) - len(fresh), len(annotations), len(predictions)
+
+
+def _queue_fields(policy: WorkflowPolicy, record: TaskRecord, digest: str) -> dict[str, Any]:
+    """A new task's place in the workflow: its overlap and queue rank, and — when it comes
+    with answers — their slots, or done when they are enough (imports are not re-routed)."""
+    overlap = initial_overlap(policy, digest)
+    answered = {a.author for a in record.annotations if a.stage == Stage.LABEL.value
+                and a.status in (AnnotationStatus.SUBMITTED.value,
+                                 AnnotationStatus.ACCEPTED.value)}
+    fields: dict[str, Any] = {"overlap": overlap, "taken": len(answered),
+                              "state": TaskState.LABEL, "result_source": None, "state_at": None,
+                              "queue_rank": workflow.queue_rank(policy, record.batch,
+                                                                record.priority)}
+    if answered and record.gold is None and len(answered) >= overlap:
+        fields |= {"state": TaskState.DONE, "taken": 0, "result_source": "import",
+                   "state_at": utcnow()}
+    return fields
 
 
 def get_task(session: Session, project_id: int, task_id: int) -> Task:

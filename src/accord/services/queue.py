@@ -1,0 +1,330 @@
+"""Handing out work: `next task` for a user and a stage, leases, skips and slots.
+
+A task's `taken` counts its answers and live leases in its current stage; a lease is handed
+out only by a compare-and-set `taken < capacity`, so no task ever goes beyond its overlap. On
+PostgreSQL the candidate row is picked `FOR UPDATE SKIP LOCKED`, so concurrent callers take
+different tasks instead of queueing on one; on SQLite every write transaction begins
+IMMEDIATE and callers queue on the one write lock (docs/workflow.md).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, delete, exists, func, not_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from accord.core.errors import NotFound, PermissionDenied
+from accord.core.records import (
+    AnnotationStatus,
+    AssignmentKind,
+    Role,
+    Stage,
+    TaskState,
+    Tier,
+    role_at_least,
+)
+from accord.core.workflow import WorkflowPolicy, serve_gold
+from accord.db.tables import Annotation, AnnotatorStats, Assignment, Membership, Project, Task
+from accord.db.types import utcnow
+from accord.services import annotations, audit, projects, tasks, workflow
+from accord.services.caller import Caller
+
+STATE_OF = {Stage.LABEL: TaskState.LABEL, Stage.REVIEW: TaskState.REVIEW,
+            Stage.ADJUDICATE: TaskState.ADJUDICATE}
+#: stages past labeling take one person at a time
+SINGLE = 1
+HOLDING = (AssignmentKind.LEASE, AssignmentKind.DIRECTED)
+COUNT_CAP = 10_000
+
+
+def assignment_view(a: Assignment) -> dict[str, Any]:
+    return {"id": a.id, "task_id": a.task_id, "user_id": a.user_id, "stage": a.stage,
+            "kind": a.kind, "expires_at": a.expires_at, "assigned_by": a.assigned_by,
+            "created_at": a.created_at}
+
+
+def lease_view(a: Assignment) -> dict[str, Any]:
+    """What the holder sees of their reservation: never who directed it, nor why."""
+    return {"id": a.id, "stage": a.stage, "kind": a.kind, "expires_at": a.expires_at}
+
+
+def tier_of(session: Session, caller: Caller, project_id: int) -> Tier:
+    tier = session.scalar(select(Membership.tier).where(
+        Membership.project_id == project_id, Membership.user_id == caller.user_id))
+    return tier if tier is not None else Tier.EXPERT  # site admins outside the project
+
+
+def check_may_take(session: Session, caller: Caller, project_id: int, policy: WorkflowPolicy,
+                   stage: Stage) -> Tier:
+    """Review and adjudication need a reviewer's role; every stage an allowed tier."""
+    if stage is not Stage.LABEL and not (caller.is_admin
+                                         or role_at_least(caller.role, Role.REVIEWER)):
+        raise PermissionDenied(f"the {stage.value} stage needs the reviewer or manager role")
+    tier = tier_of(session, caller, project_id)
+    if tier not in policy.stage_tiers[stage]:
+        allowed = ", ".join(sorted(t.value for t in policy.stage_tiers[stage]))
+        raise PermissionDenied(f"tier {tier.value!r} may not take the {stage.value} stage "
+                               f"(the workflow allows: {allowed or 'nobody'})")
+    return tier
+
+
+def capacity(task: Task) -> int:
+    return task.overlap if task.state is TaskState.LABEL else SINGLE
+
+
+def next_task(session: Session, caller: Caller, project_id: int, stage: Stage
+              ) -> dict[str, Any]:
+    """The caller's next task in `stage`, leased to them; `task` is None when there is none
+    (`reason` says why)."""
+    project = projects.get_project(session, project_id)
+    policy = workflow.policy_of(project)
+    tier = check_may_take(session, caller, project_id, policy, stage)
+    now = utcnow()
+    reclaim_expired(session, project_id, now)
+    held = _held(session, caller, project_id, stage)
+    if held is not None:
+        if held.kind is AssignmentKind.LEASE:
+            held.expires_at = now + timedelta(seconds=policy.lease_seconds)
+        session.commit()
+        return _offer(session, caller, held)
+    found = _pick(session, caller, project, policy, stage, tier)
+    if isinstance(found, str):
+        session.commit()
+        return {"task": None, "lease": None, "answers": [], "reason": found}
+    task, counted = found
+    lease = Assignment(project_id=project_id, task_id=task.id, user_id=caller.user_id,
+                       stage=stage, kind=AssignmentKind.LEASE,
+                       expires_at=now + timedelta(seconds=policy.lease_seconds))
+    session.add(lease)
+    try:
+        session.flush()
+    except IntegrityError:  # the same user asked twice at once; the other call has it
+        session.rollback()
+        return next_task(session, caller, project_id, stage)
+    if stage is Stage.LABEL:
+        _count_served(session, project_id, caller.user_id)
+    audit.record(session, caller, "task.lease", "task", task.id, project_id,
+                 stage=stage.value, counted=counted)
+    session.commit()
+    return _offer(session, caller, lease)
+
+
+def _held(session: Session, caller: Caller, project_id: int, stage: Stage
+          ) -> Assignment | None:
+    """Directed work first, then the caller's open lease in this stage."""
+    return session.scalar(
+        select(Assignment).join(Task, Task.id == Assignment.task_id).where(
+            Assignment.project_id == project_id, Assignment.user_id == caller.user_id,
+            Assignment.stage == stage, Assignment.kind.in_(HOLDING), not_(Task.frozen))
+        .order_by(Assignment.kind == AssignmentKind.LEASE, Assignment.id).limit(1))
+
+
+def _offer(session: Session, caller: Caller, lease: Assignment) -> dict[str, Any]:
+    task = tasks.get_task(session, lease.project_id, lease.task_id)
+    answers = [] if lease.stage is Stage.LABEL else [
+        annotations.annotation_view(a) for a in current_answers(session, task.id)]
+    return {"task": tasks.task_view(task, caller), "lease": lease_view(lease),
+            "answers": answers, "reason": None}
+
+
+def _pick(session: Session, caller: Caller, project: Project, policy: WorkflowPolicy,
+          stage: Stage, tier: Tier) -> tuple[Task, bool] | str:
+    """A task to lease, and whether it takes a slot (gold and calibration tasks do not);
+    or why there is none."""
+    user_id, project_id = caller.user_id, project.id
+    excluded = policy.excluded_batches(tier)
+    if stage is Stage.LABEL:
+        if policy.calibration_batch and policy.calibration_batch not in excluded:
+            task = _first(session, _untouched(user_id, project_id).where(
+                Task.batch == policy.calibration_batch, not_(Task.is_gold)))
+            if task is not None:
+                return task, False
+        stats = session.get(AnnotatorStats, (project_id, user_id))
+        if serve_gold(policy, user_id, stats.served if stats else 0):
+            gold = _untouched(user_id, project_id).where(Task.is_gold)
+            if excluded:
+                gold = gold.where(Task.batch.not_in(excluded))
+            task = _first(session, gold.order_by(Task.queue_key, Task.id))
+            if task is not None:
+                return task, False
+    state = STATE_OF[stage]
+    open_slot = Task.taken < (Task.overlap if stage is Stage.LABEL else SINGLE)
+    candidates = _untouched(user_id, project_id).where(
+        Task.state == state, Task.state != TaskState.DONE, not_(Task.is_gold), open_slot)
+    if policy.calibration_batch:
+        candidates = candidates.where(Task.batch != policy.calibration_batch)
+    if excluded:
+        candidates = candidates.where(Task.batch.not_in(excluded))
+    pilot = workflow.pilot_pending(project, policy)
+    if pilot:
+        candidates = candidates.where(Task.batch == policy.pilot_batch)
+    ordered = candidates.order_by(Task.queue_rank, Task.queue_key, Task.id)
+    for _ in range(3):  # a compare-and-set lost to a concurrent caller: look again
+        task = _first(session, ordered, lock=True)
+        if task is None:
+            break
+        taken = session.execute(
+            update(Task).where(Task.id == task.id, Task.state == state, open_slot)
+            .values(taken=Task.taken + 1).execution_options(synchronize_session=False))
+        if taken.rowcount == 1:
+            return task, True
+    if pilot:
+        return (f"the pilot batch {policy.pilot_batch!r} awaits a manager's approval; "
+                "the rest of the project opens then")
+    return f"no task left in the {stage.value} stage for you"
+
+
+def _untouched(user_id: int, project_id: int) -> Select[tuple[Task]]:
+    """The project's tasks, not frozen, that the user has never annotated, leased or skipped:
+    nobody labels a task twice or reviews their own work."""
+    return select(Task).where(
+        Task.project_id == project_id, not_(Task.frozen),
+        ~exists().where(Annotation.task_id == Task.id, Annotation.author_id == user_id),
+        ~exists().where(Assignment.task_id == Task.id, Assignment.user_id == user_id))
+
+
+def _first(session: Session, stmt: Select[tuple[Task]], *, lock: bool = False) -> Task | None:
+    stmt = stmt.limit(1)
+    if lock and session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True, of=Task)
+    return session.scalar(stmt)
+
+
+def _count_served(session: Session, project_id: int, user_id: int) -> None:
+    ensure_stats(session, project_id, user_id)
+    session.execute(update(AnnotatorStats).where(
+        AnnotatorStats.project_id == project_id, AnnotatorStats.user_id == user_id)
+        .values(served=AnnotatorStats.served + 1).execution_options(synchronize_session=False))
+
+
+def ensure_stats(session: Session, project_id: int, user_id: int) -> None:
+    """Create the member's statistics row if missing, racing safely with other requests."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(AnnotatorStats).values(
+        project_id=project_id, user_id=user_id, served=0, gold_answers=0, gold_score_sum=0.0,
+        agreement_window=[]).on_conflict_do_nothing())
+
+
+def reclaim_expired(session: Session, project_id: int, now: datetime) -> int:
+    """Drop expired leases and free their slots, so abandoned tasks return to the queue."""
+    expired = list(session.execute(select(Assignment.id, Assignment.task_id).where(
+        Assignment.project_id == project_id, Assignment.kind == AssignmentKind.LEASE,
+        Assignment.expires_at < now)))
+    if not expired:
+        return 0
+    release(session, [lease_id for lease_id, _ in expired])
+    return len(expired)
+
+
+def release(session: Session, lease_ids: list[int]) -> None:
+    """Delete leases and give back the slots those that took one held."""
+    rows = list(session.execute(
+        select(Assignment.task_id, Assignment.stage, Task.state)
+        .join(Task, Task.id == Assignment.task_id).where(Assignment.id.in_(lease_ids))))
+    session.execute(delete(Assignment).where(Assignment.id.in_(lease_ids))
+                    .execution_options(synchronize_session=False))
+    for task_id, stage, state in rows:
+        if state is STATE_OF[stage]:
+            session.execute(update(Task).where(Task.id == task_id, Task.taken > 0)
+                            .values(taken=Task.taken - 1)
+                            .execution_options(synchronize_session=False))
+
+
+def skip(session: Session, caller: Caller, project_id: int, task_id: int) -> None:
+    """Give the task back and never be offered it again."""
+    task = tasks.get_task(session, project_id, task_id)
+    held = list(session.scalars(select(Assignment).where(
+        Assignment.task_id == task.id, Assignment.user_id == caller.user_id,
+        Assignment.kind.in_(HOLDING))))
+    if not held:
+        raise NotFound(f"you hold no lease on task {task_id}", task_id=task_id)
+    stages = {a.stage for a in held}
+    release(session, [a.id for a in held])
+    for stage in stages:
+        session.add(Assignment(project_id=project_id, task_id=task.id, user_id=caller.user_id,
+                               stage=stage, kind=AssignmentKind.SKIPPED))
+    audit.record(session, caller, "task.skip", "task", task.id, project_id)
+    session.commit()
+
+
+def consume(session: Session, caller: Caller, task: Task, stage: Stage) -> bool:
+    """Use the caller's lease or directed assignment on `task` for a submission; without one,
+    take a free slot if there is one. False when the caller may not submit there now."""
+    held = session.scalar(select(Assignment).where(
+        Assignment.task_id == task.id, Assignment.user_id == caller.user_id,
+        Assignment.stage == stage, Assignment.kind.in_(HOLDING)))
+    if held is not None:
+        session.delete(held)  # the slot it held is now the answer's
+        return True
+    if counts_slots(task, session):
+        took = session.execute(
+            update(Task).where(Task.id == task.id, Task.state == STATE_OF[stage],
+                               not_(Task.frozen),
+                               Task.taken < (Task.overlap if stage is Stage.LABEL else SINGLE))
+            .values(taken=Task.taken + 1).execution_options(synchronize_session=False))
+        session.refresh(task)
+        return took.rowcount == 1
+    return True
+
+
+def counts_slots(task: Task, session: Session) -> bool:
+    """Gold and calibration tasks are answered by everyone; they have no slots."""
+    if task.is_gold:
+        return False
+    calibration = workflow.get_policy(session, task.project_id).calibration_batch
+    return not (calibration and task.batch == calibration)
+
+
+def current_answers(session: Session, task_id: int) -> list[Annotation]:
+    """The answers that count in the task's round: labeling-stage work not rejected or
+    superseded, one per author."""
+    return list(session.scalars(select(Annotation).where(
+        Annotation.task_id == task_id, Annotation.stage == Stage.LABEL,
+        Annotation.status.in_((AnnotationStatus.SUBMITTED, AnnotationStatus.ACCEPTED)))
+        .order_by(Annotation.id)))
+
+
+def live_leases(session: Session, task_id: int, stage: Stage) -> int:
+    return session.scalar(select(func.count(Assignment.id)).where(
+        Assignment.task_id == task_id, Assignment.stage == stage,
+        Assignment.kind.in_(HOLDING))) or 0
+
+
+def drop_leases(session: Session, task_id: int, stage: Stage | None = None) -> None:
+    """Remove a task's leases (of one stage, or all): it moved on without them."""
+    stmt = delete(Assignment).where(Assignment.task_id == task_id,
+                                    Assignment.kind == AssignmentKind.LEASE)
+    if stage is not None:
+        stmt = stmt.where(Assignment.stage == stage)
+    session.execute(stmt.execution_options(synchronize_session=False))
+
+
+def queue_counts(session: Session, caller: Caller, project_id: int) -> dict[str, Any]:
+    """Per stage the caller may take: tasks with a free slot they could take (counted up to
+    COUNT_CAP, so the figure stays cheap at a million tasks) and those already theirs."""
+    project = projects.get_project(session, project_id)
+    policy = workflow.policy_of(project)
+    tier = tier_of(session, caller, project_id)
+    may_review = caller.is_admin or role_at_least(caller.role, Role.REVIEWER)
+    counts: dict[str, Any] = {}
+    for stage in Stage:
+        if (stage is not Stage.LABEL and not may_review) or tier not in policy.stage_tiers[stage]:
+            continue
+        mine = session.scalar(select(func.count(Assignment.id)).where(
+            Assignment.project_id == project_id, Assignment.user_id == caller.user_id,
+            Assignment.stage == stage, Assignment.kind.in_(HOLDING))) or 0
+        open_slot = Task.taken < (Task.overlap if stage is Stage.LABEL else SINGLE)
+        available = _untouched(caller.user_id, project_id).where(
+            Task.state == STATE_OF[stage], not_(Task.is_gold), open_slot)
+        if workflow.pilot_pending(project, policy):
+            available = available.where(Task.batch == policy.pilot_batch)
+        capped = available.with_only_columns(Task.id).limit(COUNT_CAP + 1).subquery()
+        n = session.scalar(select(func.count()).select_from(capped)) or 0
+        counts[stage.value] = {"available": min(n, COUNT_CAP), "more": n > COUNT_CAP,
+                               "mine": mine}
+    return counts
