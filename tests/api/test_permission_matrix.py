@@ -20,6 +20,7 @@ from accord.core.records import Role
 from accord.services import users, versions
 from accord.services.discussions import add_comment, add_flag
 from accord.services.predictions import create_predictions, list_predictions
+from accord.services.workflow import update_workflow
 from builders import SCHEMA, SECRET, World, box, caller_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
@@ -65,6 +66,16 @@ def bodies(world: World) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", P + "/predictions"): {"json": {"predictions": [
             {"task_id": t, "regions": [box()], "model_version": "m1"}]}},
         ("POST", P + "/flags/{flag_id}/resolve"): {"json": {"resolution": "clarified"}},
+        ("PATCH", P + "/workflow"): {"json": {"overlap": 40}},
+        ("POST", P + "/workflow/pilot/approve"): {},
+        ("POST", P + "/queues/{stage}/next"): {},
+        ("POST", P + "/tasks/{task_id}/skip"): {},
+        ("POST", P + "/tasks/{task_id}/assign"): {"json": {"user_id": world.users[
+            "annotator"]["id"], "stage": "label"}},
+        ("POST", P + "/tasks/{task_id}/release"): {},
+        ("POST", P + "/tasks/{task_id}/reopen"): {},
+        ("POST", P + "/tasks/{task_id}/freeze"): {},
+        ("POST", P + "/tasks/{task_id}/unfreeze"): {},
         ("POST", P + "/import"): {"files": {"file": (
             "tasks.jsonl", io.BytesIO(b'{"data": {"image": "imported.png"}}\n'))}},
     }
@@ -89,7 +100,7 @@ def principal_params(session: Session, world: World, principal: str, path: str
         "user_id": me["id"] if path.startswith("/api/users") else world.users["annotator"]["id"],
         "flag_id": world.flag_id, "token_id": world.spare_tokens.get(principal, 1),
         "field": "image", "comment_id": world.comments.get(principal, 1),
-        "prediction_id": world.prediction_id, "section": "agreement"}
+        "prediction_id": world.prediction_id, "section": "agreement", "stage": "label"}
     return params
 
 
@@ -111,6 +122,9 @@ def matrix_world(world: World, session: Session, settings) -> World:  # type: ig
     create_predictions(session, manager, world.project_id,
                        [{"task_id": world.task_ids[1], "regions": [], "model_version": "m0"}])
     world.prediction_id = list_predictions(session, world.project_id, world.task_ids[1])[0]["id"]
+    # a pilot to approve and a calibration batch to report on
+    update_workflow(session, caller_of(world.users["admin"]), world.project_id,
+                    {"pilot_batch": "pilot", "calibration_batch": "calibration"})
     return world
 
 

@@ -14,13 +14,13 @@ from accord.api.access import ROUTES
 from accord.api.deps import AppState, authorize
 from accord.api.request_guard import JsonBodyGuard
 from accord.api.responses import JsonResponse
-from accord.api.routes import auth, data, misc, projects, qa, tasks, users, work
+from accord.api.routes import auth, data, misc, projects, qa, tasks, users, work, workflow
 from accord.api.security_headers import SecurityHeaders
 from accord.db.engine import make_engine
 from accord.settings import Settings
 
 ROUTERS = (misc.router, auth.router, users.router, projects.router, tasks.router, work.router,
-           data.router, qa.router)
+           workflow.router, data.router, qa.router)
 
 
 def create_app(settings: Settings, engine: Engine | None = None,

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from accord.core.records import Role, Tier, Verdict
+from accord.core.records import Role, Stage, Tier, Verdict
 
 
 class Body(BaseModel):
@@ -128,5 +128,11 @@ class NewFlag(Body):
 
 class FlagResolution(Body):
     resolution: str = ""
+    guidelines: str | None = None  # publish these as the next guideline version
+
+
+class Assignment(Body):
+    user_id: int = Field(ge=1, lt=2**31)
+    stage: Stage = Stage.LABEL
 
 

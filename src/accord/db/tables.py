@@ -306,6 +306,8 @@ class Flag(Base):
                                                default=FlagStatus.OPEN)
     resolution: Mapped[str] = mapped_column(Text, default="")
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: the guideline version published to resolve it, if any
+    guideline_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 

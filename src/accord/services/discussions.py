@@ -8,10 +8,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from accord.core.errors import Conflict, InputError, NotFound, PermissionDenied
-from accord.core.records import FlagStatus, Role
-from accord.db.tables import Annotation, Comment, Flag
+from accord.core.records import AssignmentKind, FlagStatus, Role
+from accord.db.tables import Annotation, Assignment, Comment, Flag
 from accord.db.types import utcnow
-from accord.services import annotations, audit, pagination, tasks
+from accord.services import annotations, audit, pagination, queue, tasks, versions
 from accord.services.caller import Caller
 
 MAX_TEXT = 10_000
@@ -104,16 +104,22 @@ def delete_comment(session: Session, caller: Caller, project_id: int, task_id: i
 def flag_view(f: Flag) -> dict[str, Any]:
     return {"id": f.id, "task_id": f.task_id, "author_id": f.author_id, "note": f.note,
             "status": f.status, "resolution": f.resolution, "resolved_by": f.resolved_by,
-            "created_at": f.created_at, "resolved_at": f.resolved_at}
+            "guideline_version": f.guideline_version, "created_at": f.created_at,
+            "resolved_at": f.resolved_at}
 
 
 def add_flag(session: Session, caller: Caller, project_id: int, task_id: int, note: str
              ) -> dict[str, Any]:
+    """Flag instead of guessing: the flagger's lease on the task is released (the task goes
+    on to others) and the flag waits for a manager."""
     tasks.get_task(session, project_id, task_id)
     flag = Flag(project_id=project_id, task_id=task_id, author_id=caller.user_id,
                 note=_text(note, "note", required=True))
     session.add(flag)
     session.flush()
+    queue.release(session, list(session.scalars(select(Assignment.id).where(
+        Assignment.task_id == task_id, Assignment.user_id == caller.user_id,
+        Assignment.kind == AssignmentKind.LEASE))))
     audit.record(session, caller, "flag.add", "flag", flag.id, project_id, task_id=task_id)
     session.commit()
     return flag_view(flag)
@@ -130,7 +136,9 @@ def list_flags(session: Session, project_id: int, status: FlagStatus | None,
 
 
 def resolve_flag(session: Session, caller: Caller, project_id: int, flag_id: int,
-                 resolution: str) -> dict[str, Any]:
+                 resolution: str, guidelines: str | None = None) -> dict[str, Any]:
+    """Resolve a flag; with `guidelines`, publish them as the next guideline version in the
+    same transaction (the flag records which version answered it)."""
     flag = session.get(Flag, flag_id)
     if flag is None or flag.project_id != project_id:
         raise NotFound(f"flag {flag_id} not found in project {project_id}", flag_id=flag_id)
@@ -138,6 +146,11 @@ def resolve_flag(session: Session, caller: Caller, project_id: int, flag_id: int
         raise Conflict(f"flag {flag_id} is already resolved")
     flag.status, flag.resolved_by, flag.resolved_at = FlagStatus.RESOLVED, caller.user_id, utcnow()
     flag.resolution = _text(resolution, "resolution", required=False)
-    audit.record(session, caller, "flag.resolve", "flag", flag.id, project_id)
+    if guidelines is not None:
+        row, _ = versions.publish_guidelines(session, caller, project_id, guidelines,
+                                             f"resolves flag {flag.id}")
+        flag.guideline_version = row.version
+    audit.record(session, caller, "flag.resolve", "flag", flag.id, project_id,
+                 guideline_version=flag.guideline_version)
     session.commit()
     return flag_view(flag)

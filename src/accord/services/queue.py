@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from accord.core.errors import NotFound, PermissionDenied
+from accord.core.errors import PermissionDenied
 from accord.core.records import (
     AnnotationStatus,
     AssignmentKind,
@@ -236,19 +236,18 @@ def release(session: Session, lease_ids: list[int]) -> None:
 
 
 def skip(session: Session, caller: Caller, project_id: int, task_id: int) -> None:
-    """Give the task back and never be offered it again."""
+    """Give the task back (if leased) and never be offered it again, in any stage."""
     task = tasks.get_task(session, project_id, task_id)
     held = list(session.scalars(select(Assignment).where(
-        Assignment.task_id == task.id, Assignment.user_id == caller.user_id,
-        Assignment.kind.in_(HOLDING))))
-    if not held:
-        raise NotFound(f"you hold no lease on task {task_id}", task_id=task_id)
-    stages = {a.stage for a in held}
+        Assignment.task_id == task.id, Assignment.user_id == caller.user_id)))
+    if any(a.kind is AssignmentKind.SKIPPED for a in held):
+        return
     release(session, [a.id for a in held])
-    for stage in stages:
-        session.add(Assignment(project_id=project_id, task_id=task.id, user_id=caller.user_id,
-                               stage=stage, kind=AssignmentKind.SKIPPED))
-    audit.record(session, caller, "task.skip", "task", task.id, project_id)
+    stage = held[0].stage if held else Stage(task.state.value) \
+        if task.state is not TaskState.DONE else Stage.LABEL
+    session.add(Assignment(project_id=project_id, task_id=task.id, user_id=caller.user_id,
+                           stage=stage, kind=AssignmentKind.SKIPPED))
+    audit.record(session, caller, "task.skip", "task", task.id, project_id, stage=stage.value)
     session.commit()
 
 

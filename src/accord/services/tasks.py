@@ -198,8 +198,16 @@ def task_view(task: Task, caller: Caller) -> dict[str, Any]:
             "media_url": task.media_url, "batch": task.batch, "priority": task.priority,
             "created_at": task.created_at}
     if caller.sees_everything:
-        view |= {"is_gold": task.is_gold, "gold": task.gold}
+        view |= {"is_gold": task.is_gold, "gold": task.gold, **workflow_state(task)}
     return view
+
+
+def workflow_state(task: Task) -> dict[str, Any]:
+    """A task's place in the workflow (docs/workflow.md), for reviewers and managers."""
+    return {"state": task.state, "frozen": task.frozen, "overlap": task.overlap,
+            "taken": task.taken, "round": task.round, "state_at": task.state_at,
+            "agreement": task.agreement, "result": task.result,
+            "result_source": task.result_source}
 
 
 def list_tasks(session: Session, caller: Caller, project_id: int, filters: dict[str, Any],

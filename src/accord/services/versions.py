@@ -90,6 +90,14 @@ def guideline_view(row: GuidelineVersion, previous: GuidelineVersion | None = No
 
 def add_guideline_version(session: Session, caller: Caller, project_id: int, body: str,
                           note: str = "") -> dict[str, Any]:
+    row, previous = publish_guidelines(session, caller, project_id, body, note)
+    session.commit()
+    return guideline_view(row, previous)
+
+
+def publish_guidelines(session: Session, caller: Caller, project_id: int, body: str,
+                       note: str = "") -> tuple[GuidelineVersion, GuidelineVersion | None]:
+    """A new guideline version in the caller's transaction (they commit), and the one before."""
     if len(body) > MAX_GUIDELINE_CHARS:
         raise InputError(f"guidelines are limited to {MAX_GUIDELINE_CHARS} characters; got "
                          f"{len(body)}", field="body")
@@ -102,8 +110,7 @@ def add_guideline_version(session: Session, caller: Caller, project_id: int, bod
     session.add(row)
     audit.record(session, caller, "guidelines.publish", "project", project.id, project.id,
                  version=row.version)
-    session.commit()
-    return guideline_view(row, previous)
+    return row, previous
 
 
 def _guideline(session: Session, project_id: int, version: int) -> GuidelineVersion | None:

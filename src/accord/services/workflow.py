@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import BigInteger, case, cast, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from accord.core.errors import Conflict, InputError
@@ -125,12 +125,14 @@ def rekey(session: Session, project_id: int, policy: WorkflowPolicy,
     ranks = {batch: policy.batch_rank(batch) for batch in named}
     other = literal(len(policy.batch_order) + 2)  # the rank of a batch the policy names not
     batch_rank = case(ranks, value=Task.batch, else_=other) if ranks else other
-    values: dict[str, Any] = {
-        "queue_rank": batch_rank * RANK_STRIDE + (PRIORITY_TOP - Task.priority)}
+    big = BigInteger()  # PostgreSQL computes in the type of the operands: make it 64 bits
+    values: dict[str, Any] = {"queue_rank": cast(batch_rank, big) * literal(RANK_STRIDE, big)
+                              + (literal(PRIORITY_TOP, big) - Task.priority)}
     if policy.ordering is Ordering.SEQUENTIAL:
         values["queue_key"] = 0.0
     elif policy.ordering is Ordering.RANDOM:
-        values["queue_key"] = (Task.id * SHUFFLE_MULTIPLIER) % SHUFFLE_MODULUS
+        values["queue_key"] = ((cast(Task.id, big) * literal(SHUFFLE_MULTIPLIER, big))
+                               % literal(SHUFFLE_MODULUS, big))
     else:
         values["queue_key"] = func.coalesce(
             select(func.min(Prediction.score)).where(Prediction.task_id == Task.id)

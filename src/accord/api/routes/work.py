@@ -80,7 +80,8 @@ def list_flags(project_id: int, session: DbSession, status: FlagStatus | None = 
 @router.post("/flags/{flag_id}/resolve")
 def resolve_flag(project_id: int, flag_id: int, body: FlagResolution, caller: CurrentCaller,
                  session: DbSession) -> dict[str, Any]:
-    return discussions.resolve_flag(session, caller, project_id, flag_id, body.resolution)
+    return discussions.resolve_flag(session, caller, project_id, flag_id, body.resolution,
+                                    body.guidelines)
 
 
 @router.get("/audit")

@@ -59,6 +59,9 @@ def upgrade() -> None:
     with op.batch_alter_table('annotations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('gold_score', sa.Float(), nullable=True))
 
+    with op.batch_alter_table('flags', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('guideline_version', sa.Integer(), nullable=True))
+
     with op.batch_alter_table('projects', schema=None) as batch_op:
         batch_op.add_column(sa.Column('workflow', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False, server_default=sa.text("'{}'")))
         batch_op.add_column(sa.Column('approved_pilot', sa.String(length=200), nullable=True))
@@ -111,6 +114,9 @@ def downgrade() -> None:
     with op.batch_alter_table('projects', schema=None) as batch_op:
         batch_op.drop_column('approved_pilot')
         batch_op.drop_column('workflow')
+
+    with op.batch_alter_table('flags', schema=None) as batch_op:
+        batch_op.drop_column('guideline_version')
 
     with op.batch_alter_table('annotations', schema=None) as batch_op:
         batch_op.drop_column('gold_score')
