@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from accord.core.errors import InputError, NotFound
 from accord.core.task_records import parse_prediction
+from accord.core.workflow import Ordering
 from accord.db.tables import Prediction, Task
 from accord.db.types import utcnow
-from accord.services import audit, tasks, versions
+from accord.services import audit, tasks, versions, workflow
 from accord.services.caller import Caller
 
 
@@ -48,6 +49,7 @@ def create_predictions(session: Session, caller: Caller, project_id: int,
                             found[row["task_id"]])
     if rows:
         session.execute(insert(Prediction), rows)
+        _requeue(session, project_id, sorted(wanted))
     audit.record(session, caller, "predictions.create", "project", project_id, project_id,
                  count=len(rows))
     session.commit()
@@ -61,8 +63,19 @@ def delete_prediction(session: Session, caller: Caller, project_id: int,
         raise NotFound(f"prediction {prediction_id} not found in project {project_id}",
                        prediction_id=prediction_id)
     session.delete(prediction)
+    session.flush()
+    _requeue(session, project_id, [prediction.task_id])
     audit.record(session, caller, "prediction.delete", "prediction", prediction_id, project_id)
     session.commit()
+
+
+def _requeue(session: Session, project_id: int, task_ids: list[int]) -> None:
+    """Under uncertainty-first ordering, a task's place in the queue follows its predictions."""
+    policy = workflow.get_policy(session, project_id)
+    if policy.ordering is Ordering.UNCERTAINTY:
+        for start in range(0, len(task_ids), workflow.UPDATE_CHUNK):
+            workflow.rekey(session, project_id, policy,
+                           task_ids[start:start + workflow.UPDATE_CHUNK])
 
 
 def list_predictions(session: Session, project_id: int, task_id: int) -> list[dict[str, Any]]:

@@ -241,6 +241,11 @@ def update_task(session: Session, caller: Caller, project_id: int, task_id: int,
     for key in ("batch", "priority", "media_url"):
         if key in changes:
             setattr(task, key, changes[key])
+    if "batch" in changes or "priority" in changes:  # its place in the queue follows them
+        session.flush()
+        workflow.rekey(session, project_id, workflow.get_policy(session, project_id),
+                       [task.id])
+        session.refresh(task)
     audit.record(session, caller, "task.update", "task", task.id, project_id,
                  fields=sorted(changes))
     session.commit()
