@@ -222,12 +222,14 @@ def reclaim_expired(session: Session, project_id: int, now: datetime) -> int:
 
 
 def release(session: Session, lease_ids: list[int]) -> None:
-    """Delete leases and give back the slots those that took one held."""
+    """Delete leases and give back the slots those that took one held. Loaded leases leave
+    the session too (`evaluate`): SQLite reuses a deleted row's id, and a new assignment
+    must not meet a stale object under it."""
     rows = list(session.execute(
         select(Assignment.task_id, Assignment.stage, Task.state)
         .join(Task, Task.id == Assignment.task_id).where(Assignment.id.in_(lease_ids))))
     session.execute(delete(Assignment).where(Assignment.id.in_(lease_ids))
-                    .execution_options(synchronize_session=False))
+                    .execution_options(synchronize_session="evaluate"))
     for task_id, stage, state in rows:
         if state is STATE_OF[stage]:
             session.execute(update(Task).where(Task.id == task_id, Task.taken > 0)
@@ -281,11 +283,12 @@ def counts_slots(task: Task, session: Session) -> bool:
 
 def current_answers(session: Session, task_id: int) -> list[Annotation]:
     """The answers that count in the task's round: labeling-stage work not rejected or
-    superseded, one per author."""
+    superseded, one per author. Read afresh (`populate_existing`): a review changes an
+    answer's status with a compare-and-set UPDATE that leaves the loaded object stale."""
     return list(session.scalars(select(Annotation).where(
         Annotation.task_id == task_id, Annotation.stage == Stage.LABEL,
         Annotation.status.in_((AnnotationStatus.SUBMITTED, AnnotationStatus.ACCEPTED)))
-        .order_by(Annotation.id)))
+        .order_by(Annotation.id).execution_options(populate_existing=True)))
 
 
 def live_leases(session: Session, task_id: int, stage: Stage) -> int:
