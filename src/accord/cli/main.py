@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 from accord.cli.backends import Backend, LocalBackend, RemoteBackend
 from accord.cli.output import err, fail, out, print_json
 from accord.cli.qa import qa_cli, show_report
+from accord.cli.workflow import workflow_cli
 from accord.client.errors import ApiError
 from accord.core.errors import DomainError
 from accord.settings import Settings
@@ -79,6 +80,7 @@ cli.add_typer(user_cli, name="user")
 cli.add_typer(token_cli, name="token")
 cli.add_typer(project_cli, name="project")
 cli.add_typer(qa_cli, name="qa")
+cli.add_typer(workflow_cli, name="workflow")
 
 # No `envvar` here: Settings reads ACCORD_DATA_DIR itself, so a value here is always a flag.
 DataDir = Annotated[Path | None, typer.Option(

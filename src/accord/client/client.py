@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, Literal, Protocol
 
 import httpx
 
@@ -16,6 +16,8 @@ from accord.client.errors import ApiError
 #: Statuses after which the same submission may simply be sent again.
 RETRYABLE = frozenset({0, 429, 502, 503, 504})
 SUBMIT_ATTEMPTS = 3
+#: The workflow stages a queue hands out work in.
+StageName = Literal["label", "review", "adjudicate"]
 
 
 class HttpClient(Protocol):
@@ -312,3 +314,64 @@ class Client:
     def task_consensus(self, project_id: int, task_id: int) -> dict[str, Any]:
         """One task's consensus per label, each with its support."""
         return self._call("GET", f"/api/projects/{project_id}/qa/consensus/{task_id}")
+
+    # -- workflow (docs/workflow.md)
+    def workflow(self, project_id: int) -> dict[str, Any]:
+        """The project's workflow policy, every field, and `pilot_approved`."""
+        return self._call("GET", f"/api/projects/{project_id}/workflow")
+
+    def set_workflow(self, project_id: int, **changes: Any) -> dict[str, Any]:
+        """Change only the policy fields given (None clears a nullable one); returns the
+        whole policy, checked whole: a bad value is a 422 naming `workflow.<field>`."""
+        return self._call("PATCH", f"/api/projects/{project_id}/workflow", json=changes)
+
+    def next_task(self, project_id: int, stage: StageName = "label") -> dict[str, Any]:
+        """Lease your next task in `stage`: `{"task", "lease", "answers", "reason"}`, with
+        `task` None (and `reason` why) when there is none; the same task while leased."""
+        return self._call("POST", f"/api/projects/{project_id}/queues/{stage}/next")
+
+    def queues(self, project_id: int) -> dict[str, Any]:
+        """Per stage you may take: `{"available", "more", "mine"}` task counts."""
+        return self._call("GET", f"/api/projects/{project_id}/queues")
+
+    def skip_task(self, project_id: int, task_id: int) -> None:
+        """Give a task back; it is never offered to you again."""
+        self._call("POST", f"/api/projects/{project_id}/tasks/{task_id}/skip")
+
+    def assign_task(self, project_id: int, task_id: int, user_id: int,
+                    stage: StageName = "label") -> dict[str, Any]:
+        """Managers: direct a task to a member in `stage`, ahead of their queue."""
+        return self._call("POST", f"/api/projects/{project_id}/tasks/{task_id}/assign",
+                          json={"user_id": user_id, "stage": stage})
+
+    def release_task(self, project_id: int, task_id: int) -> dict[str, Any]:
+        """Managers: drop every lease and assignment on a task (`{"released": n}`)."""
+        return self._call("POST", f"/api/projects/{project_id}/tasks/{task_id}/release")
+
+    def reopen_task(self, project_id: int, task_id: int) -> dict[str, Any]:
+        """Managers: send a task back to labeling for a new round; returns the task."""
+        return self._call("POST", f"/api/projects/{project_id}/tasks/{task_id}/reopen")
+
+    def freeze_task(self, project_id: int, task_id: int) -> dict[str, Any]:
+        """Managers: hold a task out of every queue; returns the task."""
+        return self._call("POST", f"/api/projects/{project_id}/tasks/{task_id}/freeze")
+
+    def unfreeze_task(self, project_id: int, task_id: int) -> dict[str, Any]:
+        """Managers: let a frozen task back into the queues; returns the task."""
+        return self._call("POST", f"/api/projects/{project_id}/tasks/{task_id}/unfreeze")
+
+    def task_history(self, project_id: int, task_id: int) -> dict[str, Any]:
+        """Reviewers and managers: a task's state, assignments, annotations and events."""
+        return self._call("GET", f"/api/projects/{project_id}/tasks/{task_id}/history")
+
+    def pilot_report(self, project_id: int) -> dict[str, Any]:
+        """The pilot batch's progress, agreement and time per task, and whether approved."""
+        return self._call("GET", f"/api/projects/{project_id}/workflow/pilot")
+
+    def approve_pilot(self, project_id: int) -> dict[str, Any]:
+        """Managers: approve the pilot batch, opening the rest; returns the workflow."""
+        return self._call("POST", f"/api/projects/{project_id}/workflow/pilot/approve")
+
+    def calibration_report(self, project_id: int) -> dict[str, Any]:
+        """How the annotators agree on the calibration batch: alpha per label, their scores."""
+        return self._call("GET", f"/api/projects/{project_id}/workflow/calibration")
