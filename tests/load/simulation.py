@@ -16,6 +16,7 @@ every response; `Log` is what the test checks and the bench measures.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import math
@@ -221,6 +222,7 @@ class Submission:
     annotation_id: int
     digest: str  # regions_digest of what was sent
     stage: str
+    at: float  # when the 201 arrived (perf_counter)
 
 
 @dataclass
@@ -250,8 +252,9 @@ class Worker:
     workflow says it should answer; anything else goes to `log.unexpected`."""
 
     def __init__(self, client: httpx.AsyncClient, log: Log, crowd: Crowd, member: Member,
-                 plan: Plan, index: int) -> None:
+                 plan: Plan, index: int, started: float) -> None:
         self.client, self.log, self.member, self.plan = client, log, member, plan
+        self.started = started  # the run's start (perf_counter), for the log's messages
         self.base = f"/api/projects/{crowd.project_id}"
         self.headers = {"Authorization": f"Bearer {member.token}"}
         self.rng = random.Random(plan.seed * 1000 + index)
@@ -265,13 +268,15 @@ class Worker:
             response = await self.client.post(self.base + path, json=json, headers=headers)
         except httpx.HTTPError as exc:
             self.log.statuses[(kind, 0)] += 1
-            self.log.unexpected.append(f"{kind} POST {path}: {type(exc).__name__} {exc}")
+            self.log.unexpected.append(f"{self.since_start()} {kind} POST {path} as "
+                                       f"{self.member.email}: {type(exc).__name__} {exc}")
             return None
         self.log.latencies[kind].append(time.perf_counter() - started)
         self.log.statuses[(kind, response.status_code)] += 1
         if response.status_code not in expected:
-            self.log.unexpected.append(f"{kind} POST {path} as {self.member.email}: "
-                                       f"{response.status_code} {response.text[:400]}")
+            self.log.unexpected.append(f"{self.since_start()} {kind} POST {path} as "
+                                       f"{self.member.email}: {response.status_code} "
+                                       f"{response.text[:400]}")
         return response
 
     async def next_task(self, stage: str) -> dict[str, Any] | None:
@@ -294,13 +299,17 @@ class Worker:
             return None
         annotation_id = int(response.json()["id"])
         self.log.submissions.append(Submission(self.member.user_id, task_id, annotation_id,
-                                               regions_digest(regions), stage))
+                                               regions_digest(regions), stage,
+                                               time.perf_counter()))
         if self.rng.random() < self.plan.replay_rate:
             again = await self.call(f"{kind}_replay", path, {200}, json={"regions": regions},
                                     key=key)
             if again is not None and again.status_code == 200:
                 self.log.replays.append((annotation_id, int(again.json()["id"])))
         return annotation_id
+
+    def since_start(self) -> str:
+        return f"[{time.perf_counter() - self.started:.1f} s]"
 
     def out_of_time(self) -> bool:
         return time.monotonic() > self.stop_at
@@ -338,9 +347,10 @@ async def annotate(worker: Worker, schedule: ErrorSchedule) -> None:
         idle_since = None
         task = body["task"]
         if worker.rng.random() < worker.plan.skip_rate:
-            worker.log.skips.append(Release(worker.member.user_id, task["id"],
-                                            time.perf_counter()))
-            await worker.call("skip", f"/tasks/{task['id']}/skip", {200, 204})
+            sent = time.perf_counter()
+            skipped = await worker.call("skip", f"/tasks/{task['id']}/skip", {200, 204})
+            if skipped is not None and skipped.status_code in (200, 204):
+                worker.log.skips.append(Release(worker.member.user_id, task["id"], sent))
         else:
             await worker.submit("submit", task["id"], answer(worker, schedule, task), "label")
         await worker.pace(cycle_started)
@@ -404,27 +414,31 @@ async def adjudicate(worker: Worker, labelling_done: asyncio.Event) -> None:
 
 
 async def run_crowd(base_url: str, crowd: Crowd, plan: Plan) -> Log:
-    """Every annotator (and, with `plan.with_staff`, reviewers and the manager) at once."""
+    """Every annotator (and, with `plan.with_staff`, reviewers and the manager) at once.
+
+    Each member has their own client with one connection, as each person has their own
+    browser: a shared pool would leave some connections idle past the server's keep-alive
+    timeout and lose requests to the close race, an artefact of the harness, not the server.
+    """
     log = Log()
-    staff = (*crowd.reviewers, crowd.manager) if plan.with_staff else ()
-    limits = httpx.Limits(max_connections=len(crowd.annotators) + len(staff) + 4,
-                          max_keepalive_connections=len(crowd.annotators) + len(staff) + 4)
     schedules = {rate: ErrorSchedule(rate) for rate in {m.error_rate for m in crowd.annotators}}
     labelling_done = asyncio.Event()
     started = time.perf_counter()
-    async with httpx.AsyncClient(base_url=base_url, limits=limits,
-                                 timeout=plan.request_timeout_s) as client:
-        def worker(member: Member, index: int) -> Worker:
-            return Worker(client, log, crowd, member, plan, index)
-        crew = [asyncio.create_task(review(worker(m, 1000 + i), labelling_done))
-                for i, m in enumerate(crowd.reviewers) if plan.with_staff]
+    async with contextlib.AsyncExitStack() as stack:
+        async def worker(member: Member, index: int) -> Worker:
+            client = await stack.enter_async_context(httpx.AsyncClient(
+                base_url=base_url, timeout=plan.request_timeout_s,
+                limits=httpx.Limits(max_connections=1)))
+            return Worker(client, log, crowd, member, plan, index, started)
+        crew = []
         if plan.with_staff:
-            crew.append(asyncio.create_task(adjudicate(worker(crowd.manager, 2000),
+            crew = [asyncio.create_task(review(await worker(m, 1000 + i), labelling_done))
+                    for i, m in enumerate(crowd.reviewers)]
+            crew.append(asyncio.create_task(adjudicate(await worker(crowd.manager, 2000),
                                                        labelling_done)))
-        await asyncio.gather(*(annotate(worker(m, i), schedules[m.error_rate])
-                               for i, m in enumerate(crowd.annotators)))
+        await asyncio.gather(*[annotate(await worker(m, i), schedules[m.error_rate])
+                               for i, m in enumerate(crowd.annotators)])
         labelling_done.set()
         await asyncio.gather(*crew)
     log.elapsed_s = time.perf_counter() - started
     return log
-
