@@ -18,7 +18,7 @@ from accord import formats
 from accord.core.errors import InputError
 from accord.db.engine import make_engine, read_session, write_session
 from accord.db.migrate import migrate
-from accord.services import datasets, projects, qa_report, users
+from accord.services import datasets, projects, qa_report, users, workflow, workflow_reports
 from accord.services.caller import Caller
 from accord.settings import Settings
 
@@ -41,6 +41,16 @@ class Backend(Protocol):
                progress: Callable[[int], None]) -> int: ...
 
     def qa_report(self, project_id: int) -> dict[str, Any]: ...
+
+    def workflow(self, project_id: int) -> dict[str, Any]: ...
+
+    def set_workflow(self, project_id: int, changes: dict[str, Any]) -> dict[str, Any]: ...
+
+    def pilot_report(self, project_id: int) -> dict[str, Any]: ...
+
+    def approve_pilot(self, project_id: int) -> dict[str, Any]: ...
+
+    def calibration_report(self, project_id: int) -> dict[str, Any]: ...
 
     def close(self) -> None: ...
 
@@ -160,6 +170,28 @@ class LocalBackend(_Closing):
         with read_session(self.engine) as session:
             return qa_report.project_report(session, self._caller(session), project_id)
 
+    def workflow(self, project_id: int) -> dict[str, Any]:
+        with read_session(self.engine) as session:
+            return workflow.read_workflow(session, project_id)
+
+    def set_workflow(self, project_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        with write_session(self.engine) as session:
+            return workflow.update_workflow(session, self._caller(session), project_id,
+                                            changes)
+
+    def pilot_report(self, project_id: int) -> dict[str, Any]:
+        with read_session(self.engine) as session:
+            return workflow_reports.pilot_report(session, self._caller(session), project_id)
+
+    def approve_pilot(self, project_id: int) -> dict[str, Any]:
+        with write_session(self.engine) as session:
+            return workflow.approve_pilot(session, self._caller(session), project_id)
+
+    def calibration_report(self, project_id: int) -> dict[str, Any]:
+        with read_session(self.engine) as session:
+            return workflow_reports.calibration_report(session, self._caller(session),
+                                                       project_id)
+
 
 class RemoteBackend(_Closing):
     """Acts on a running server through the SDK, as the owner of the API token."""
@@ -212,3 +244,18 @@ class RemoteBackend(_Closing):
 
     def qa_report(self, project_id: int) -> dict[str, Any]:
         return self.client.qa_report(project_id)
+
+    def workflow(self, project_id: int) -> dict[str, Any]:
+        return self.client.workflow(project_id)
+
+    def set_workflow(self, project_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        return self.client.set_workflow(project_id, **changes)
+
+    def pilot_report(self, project_id: int) -> dict[str, Any]:
+        return self.client.pilot_report(project_id)
+
+    def approve_pilot(self, project_id: int) -> dict[str, Any]:
+        return self.client.approve_pilot(project_id)
+
+    def calibration_report(self, project_id: int) -> dict[str, Any]:
+        return self.client.calibration_report(project_id)

@@ -10,32 +10,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Annotated, Any, Final, Protocol
+from typing import Annotated, Any, Final
 
 import typer
 from rich.table import Column, Table
 
-from accord.cli.backends import LocalBackend, RemoteBackend
+from accord.cli.options import AsUser, DataDir, Json, Token, Url, backend
 from accord.cli.output import err, fail, out, print_json
 from accord.client.errors import ApiError
 from accord.core.errors import DomainError
-from accord.db.engine import read_session, write_session
-from accord.services import workflow, workflow_reports
 
 workflow_cli = typer.Typer(no_args_is_help=True,
                            help="A project's workflow: policy, pilot and calibration batches.")
-
-# The same options as accord.cli.main's: main imports this module, so it cannot import them.
-DataDir = Annotated[Path | None, typer.Option(
-    "--data-dir", help="Local data dir [env var: ACCORD_DATA_DIR; default: ./accord-data]")]
-Url = Annotated[str | None, typer.Option("--url", envvar="ACCORD_URL",
-                                         help="Act on this server instead of the data dir")]
-Token = Annotated[str | None, typer.Option("--token", envvar="ACCORD_TOKEN",
-                                           help="API token for --url")]
-AsUser = Annotated[str | None, typer.Option("--as", envvar="ACCORD_AS", help="Local mode: "
-                                            "act as this user [default: the first admin]")]
-Json = Annotated[bool, typer.Option("--json", help="One JSON object")]
 
 #: The flag of `accord workflow set` that changes each policy field, in the order shown.
 FLAG_OF: Final[Mapping[str, str]] = {
@@ -50,77 +36,6 @@ FLAG_OF: Final[Mapping[str, str]] = {
 }
 #: `--adaptive on` turns adaptive overlap on with the defaults of the fields not given.
 ADAPTIVE_ON: Final = "on"
-
-
-class WorkflowTarget(Protocol):
-    def workflow(self, project_id: int) -> dict[str, Any]: ...
-
-    def set_workflow(self, project_id: int, changes: dict[str, Any]) -> dict[str, Any]: ...
-
-    def pilot_report(self, project_id: int) -> dict[str, Any]: ...
-
-    def approve_pilot(self, project_id: int) -> dict[str, Any]: ...
-
-    def calibration_report(self, project_id: int) -> dict[str, Any]: ...
-
-    def __enter__(self) -> WorkflowTarget: ...
-
-    def __exit__(self, *exc: object) -> None: ...
-
-
-class LocalWorkflow(LocalBackend):
-    """The workflow services on the data dir's database, as the local caller."""
-
-    def workflow(self, project_id: int) -> dict[str, Any]:
-        with read_session(self.engine) as session:
-            return workflow.read_workflow(session, project_id)
-
-    def set_workflow(self, project_id: int, changes: dict[str, Any]) -> dict[str, Any]:
-        with write_session(self.engine) as session:
-            return workflow.update_workflow(session, self._caller(session), project_id,
-                                            changes)
-
-    def pilot_report(self, project_id: int) -> dict[str, Any]:
-        with read_session(self.engine) as session:
-            return workflow_reports.pilot_report(session, self._caller(session), project_id)
-
-    def approve_pilot(self, project_id: int) -> dict[str, Any]:
-        with write_session(self.engine) as session:
-            return workflow.approve_pilot(session, self._caller(session), project_id)
-
-    def calibration_report(self, project_id: int) -> dict[str, Any]:
-        with read_session(self.engine) as session:
-            return workflow_reports.calibration_report(session, self._caller(session),
-                                                       project_id)
-
-
-class RemoteWorkflow(RemoteBackend):
-    """The same through the SDK, as the owner of the API token."""
-
-    def workflow(self, project_id: int) -> dict[str, Any]:
-        return self.client.workflow(project_id)
-
-    def set_workflow(self, project_id: int, changes: dict[str, Any]) -> dict[str, Any]:
-        return self.client.set_workflow(project_id, **changes)
-
-    def pilot_report(self, project_id: int) -> dict[str, Any]:
-        return self.client.pilot_report(project_id)
-
-    def approve_pilot(self, project_id: int) -> dict[str, Any]:
-        return self.client.approve_pilot(project_id)
-
-    def calibration_report(self, project_id: int) -> dict[str, Any]:
-        return self.client.calibration_report(project_id)
-
-
-def target_for(data_dir: Path | None, url: str | None, token: str | None,
-               as_email: str | None) -> WorkflowTarget:
-    """Where this command acts, as accord.cli.main.backend decides; use it in a `with`."""
-    if url:
-        return RemoteWorkflow(url, token)
-    from accord.cli.main import settings_for  # imported late: main imports this module
-
-    return LocalWorkflow(settings_for(data_dir), as_email)
 
 
 # -- accord workflow show
@@ -164,7 +79,7 @@ def show_policy(view: Mapping[str, Any], project_id: int) -> None:
 def show(project: int, as_json: Json = False, data_dir: DataDir = None, url: Url = None,
          token: Token = None, as_email: AsUser = None) -> None:
     """The project's workflow policy, every field, and whether its pilot is approved."""
-    with target_for(data_dir, url, token, as_email) as target:
+    with backend(data_dir, url, token, as_email) as target:
         view = target.workflow(project)
     if as_json:
         print_json(view)
@@ -309,7 +224,7 @@ def set_(
     if not changes and not stage_tiers and not batch_tiers:
         raise fail("nothing to change: give the fields to set, e.g. --overlap 3 "
                    "(`accord workflow set --help` lists them)")
-    with target_for(data_dir, url, token, as_email) as target:
+    with backend(data_dir, url, token, as_email) as target:
         if stage_tiers or batch_tiers:
             current = target.workflow(project)
             for name, rules in (("stage_tiers", stage_tiers), ("batch_tiers", batch_tiers)):
@@ -365,7 +280,7 @@ def pilot(project: int,
           as_json: Json = False, data_dir: DataDir = None, url: Url = None,
           token: Token = None, as_email: AsUser = None) -> None:
     """The pilot batch's report, the baseline to approve; `--approve` opens the project."""
-    with target_for(data_dir, url, token, as_email) as target:
+    with backend(data_dir, url, token, as_email) as target:
         if approve:
             target.approve_pilot(project)
         report = target.pilot_report(project)
@@ -400,7 +315,7 @@ def show_calibration(report: Mapping[str, Any], project_id: int) -> None:
 def calibration(project: int, as_json: Json = False, data_dir: DataDir = None,
                 url: Url = None, token: Token = None, as_email: AsUser = None) -> None:
     """How the annotators agree on the calibration batch that every one of them labels."""
-    with target_for(data_dir, url, token, as_email) as target:
+    with backend(data_dir, url, token, as_email) as target:
         report = target.calibration_report(project)
     if as_json:
         print_json(report)
