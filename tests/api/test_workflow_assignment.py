@@ -213,3 +213,14 @@ def test_every_annotator_labels_the_calibration_batch_first(session, world, as_)
         (2, True, 1.0), (2, True, 1.0)]
     [alpha] = [label["alpha"] for label in report["labels"] if label["label"] == "scene"]
     assert alpha["value"] == pytest.approx(1.0)
+
+
+def test_queue_counts_leave_out_what_the_caller_may_not_take(session, world, as_):
+    records = [*images(2, "hard", batch="hard"), *images(1, "easy"),
+               *images(1, "calib", batch="calib")]
+    policy = {"batch_tiers": {"hard": ["expert"]}, "calibration_batch": "calib"}
+    project, _ = make_project(session, world, as_, policy, records)
+    counts = as_("annotator").get(f"/api/projects/{project}/queues").json()
+    assert counts == {"label": {"available": 2, "more": False, "mine": 0}}  # easy, calib
+    assert as_("manager").get(f"/api/projects/{project}/queues").json()["label"][
+        "available"] == 4

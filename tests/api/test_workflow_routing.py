@@ -268,3 +268,26 @@ def test_a_trusted_annotator_needs_fewer_answers_until_they_disagree(session, wo
     assert task_of(as_, project, tasks[4])["overlap"] == 3
     assert task_of(as_, project, tasks[4])["state"] == "label"
 
+
+
+def test_resubmitting_a_gold_answer_replaces_its_score(session, world, as_):
+    policy = {"review_below_gold_accuracy": 0.5, "min_gold_answers": 2}
+    project, [gold, plain] = make_project(session, world, as_, policy,
+                                          [*golds(1), *images(1)])
+    for cls in ("day", "day"):  # one gold answer, given twice: still too few to count
+        assert submit(as_("annotator"), project, gold, [scene(cls)]).status_code == 201
+    assert answer(as_("annotator"), project, [scene()]) == plain
+    assert task_of(as_, project, plain)["state"] == "done"
+
+
+def test_a_rejection_during_labeling_gives_the_slot_back(session, world, as_):
+    project, [task] = make_project(session, world, as_, {"overlap": 2}, images(1),
+                                   annotators=("a1", "a2", "a3"))
+    early = submit(as_("a1"), project, task, [scene("day")]).json()
+    _review(as_, project, early["id"], verdict="reject", error_categories=["wrong class"],
+            comment="it is night")
+    assert task_of(as_, project, task)["taken"] == 0
+    for name in ("a2", "a3"):
+        answer(as_(name), project, [scene("night")])
+    done = task_of(as_, project, task)
+    assert (done["state"], done["agreement"]) == ("done", 1.0)

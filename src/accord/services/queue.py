@@ -115,11 +115,13 @@ def next_task(session: Session, caller: Caller, project_id: int, stage: Stage
 
 def _held(session: Session, caller: Caller, project_id: int, stage: Stage
           ) -> Assignment | None:
-    """Directed work first, then the caller's open lease in this stage."""
+    """Directed work first, then the caller's open lease in this stage, on a task still in
+    that stage."""
     return session.scalar(
         select(Assignment).join(Task, Task.id == Assignment.task_id).where(
             Assignment.project_id == project_id, Assignment.user_id == caller.user_id,
-            Assignment.stage == stage, Assignment.kind.in_(HOLDING), not_(Task.frozen))
+            Assignment.stage == stage, Assignment.kind.in_(HOLDING), not_(Task.frozen),
+            Task.state == STATE_OF[stage])
         .order_by(Assignment.kind == AssignmentKind.LEASE, Assignment.id).limit(1))
 
 
@@ -140,7 +142,8 @@ def _pick(session: Session, caller: Caller, project: Project, policy: WorkflowPo
     if stage is Stage.LABEL:
         if policy.calibration_batch and policy.calibration_batch not in excluded:
             task = _first(session, _untouched(user_id, project_id).where(
-                Task.batch == policy.calibration_batch, not_(Task.is_gold)))
+                Task.batch == policy.calibration_batch, not_(Task.is_gold))
+                .order_by(Task.queue_key, Task.id))
             if task is not None:
                 return task, False
         stats = session.get(AnnotatorStats, (project_id, user_id))
@@ -298,12 +301,14 @@ def live_leases(session: Session, task_id: int, stage: Stage) -> int:
 
 
 def drop_leases(session: Session, task_id: int, stage: Stage | None = None) -> None:
-    """Remove a task's leases (of one stage, or all): it moved on without them."""
+    """Remove a task's leases and directed work (of one stage, or all): it moved on without
+    them. Directed work left behind would be offered to its holder first forever, on a task
+    that no longer takes it."""
     stmt = delete(Assignment).where(Assignment.task_id == task_id,
-                                    Assignment.kind == AssignmentKind.LEASE)
+                                    Assignment.kind.in_(HOLDING))
     if stage is not None:
         stmt = stmt.where(Assignment.stage == stage)
-    session.execute(stmt.execution_options(synchronize_session=False))
+    session.execute(stmt.execution_options(synchronize_session="evaluate"))
 
 
 def queue_counts(session: Session, caller: Caller, project_id: int) -> dict[str, Any]:
@@ -323,6 +328,8 @@ def queue_counts(session: Session, caller: Caller, project_id: int) -> dict[str,
         open_slot = Task.taken < (Task.overlap if stage is Stage.LABEL else SINGLE)
         available = _untouched(caller.user_id, project_id).where(
             Task.state == STATE_OF[stage], not_(Task.is_gold), open_slot)
+        if excluded := policy.excluded_batches(tier):
+            available = available.where(Task.batch.not_in(excluded))
         if workflow.pilot_pending(project, policy):
             available = available.where(Task.batch == policy.pilot_batch)
         capped = available.with_only_columns(Task.id).limit(COUNT_CAP + 1).subquery()

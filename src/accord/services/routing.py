@@ -60,7 +60,7 @@ def after_label_answer(session: Session, caller: Caller, task: Task, answer: Ann
     first answer, and route the task when its last answer is in."""
     policy = workflow.get_policy(session, task.project_id)
     if task.is_gold:
-        _score_gold(session, task, answer)
+        _score_gold(session, task, answer, replaced)
         return
     if not queue.counts_slots(task, session):  # calibration: everyone answers, no routing
         return
@@ -120,15 +120,22 @@ def _consensus(schema: Schema | None, task: Task, answers: Sequence[Annotation]
     return agreement, [r.to_dict() for r in consensus], scores, ""
 
 
-def _score_gold(session: Session, task: Task, answer: Annotation) -> None:
+def _score_gold(session: Session, task: Task, answer: Annotation, replaced: bool) -> None:
+    """Score the answer against the gold one and add it to the author's gold accuracy; an
+    answer that replaces the author's earlier one on this task replaces its score too (one
+    task, one gold answer)."""
     score = annotation_score(regions_of(answer.regions), regions_of(task.gold or []))
     answer.gold_score = 0.0 if score is None else score  # nothing comparable: nothing right
+    earlier = session.get(Annotation, answer.parent_id) if replaced and answer.parent_id \
+        else None
+    earlier_score = earlier.gold_score if earlier is not None else None
     queue.ensure_stats(session, task.project_id, answer.author_id)
     session.execute(update(AnnotatorStats).where(
         AnnotatorStats.project_id == task.project_id,
         AnnotatorStats.user_id == answer.author_id).values(
-        gold_answers=AnnotatorStats.gold_answers + 1,
-        gold_score_sum=AnnotatorStats.gold_score_sum + answer.gold_score)
+        gold_answers=AnnotatorStats.gold_answers + (1 if earlier_score is None else 0),
+        gold_score_sum=AnnotatorStats.gold_score_sum + answer.gold_score
+        - (earlier_score or 0.0))
         .execution_options(synchronize_session=False))
 
 
@@ -156,6 +163,10 @@ def _push_agreement(session: Session, project_id: int, user_id: int, score: floa
 def after_review(session: Session, caller: Caller, task: Task) -> None:
     """Once every pending answer of a task in review has a verdict: back to labeling if any
     was rejected (to its author or to the queue, by policy), else done."""
+    if task.state is TaskState.LABEL:
+        if queue.counts_slots(task, session):
+            _recount_slots(session, task)
+        return
     if task.state is not TaskState.REVIEW:
         return
     answers = queue.current_answers(session, task.id)
@@ -186,6 +197,14 @@ def after_review(session: Session, caller: Caller, task: Task) -> None:
         task.result, task.result_source = fixed.regions, "fix"
     move(session, task, TaskState.DONE, caller, "review passed"
          + (" with a fix" if fixes else ""))
+
+
+def _recount_slots(session: Session, task: Task) -> None:
+    """A review while the task is still labeling: an answer rejected or fixed no longer
+    counts, so its slot goes back to the queue (else the task would wait, full, for an
+    answer that never comes)."""
+    task.taken = len(queue.current_answers(session, task.id)) + queue.live_leases(
+        session, task.id, Stage.LABEL)
 
 
 def after_adjudication(session: Session, caller: Caller, task: Task, final: Annotation

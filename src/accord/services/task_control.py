@@ -17,7 +17,7 @@ from accord.core.records import (
     TaskState,
     role_at_least,
 )
-from accord.db.tables import Annotation, Assignment, AuditEntry, Flag, Membership
+from accord.db.tables import Annotation, Assignment, AuditEntry, Flag, Membership, Task
 from accord.services import audit, queue, routing, tasks
 from accord.services.caller import Caller
 
@@ -45,15 +45,28 @@ def assign(session: Session, caller: Caller, project_id: int, task_id: int, user
     if authored is not None and stage is not Stage.LABEL:
         raise InputError(f"user {user_id} annotated task {task_id} and cannot "
                          f"{stage.value} it", field="user_id")
-    others = [a.id for a in session.scalars(select(Assignment).where(
+    own = session.scalar(select(Assignment.kind).where(
         Assignment.task_id == task_id, Assignment.stage == stage,
-        Assignment.user_id != user_id, Assignment.kind == AssignmentKind.LEASE))]
-    if task.taken >= queue.capacity(task) and others:
-        queue.release(session, others[:1])  # make room: the latest lease gives way
-        session.refresh(task)
+        Assignment.user_id == user_id))
+    if task.taken >= queue.capacity(task) and own not in queue.HOLDING:
+        _make_room(session, task, stage)
     assignment = routing.direct(session, caller, task, user_id, stage)
     session.commit()
     return queue.assignment_view(assignment)
+
+
+def _make_room(session: Session, task: Task, stage: Stage) -> None:
+    """Free a slot of a full task for directed work: the latest lease gives way. Slots
+    that hold answers or other directed work do not, so the overlap is never exceeded."""
+    latest = session.scalar(select(Assignment.id).where(
+        Assignment.task_id == task.id, Assignment.stage == stage,
+        Assignment.kind == AssignmentKind.LEASE).order_by(Assignment.id.desc()).limit(1))
+    if latest is None:
+        raise Conflict(f"task {task.id} has no {stage.value} slot to give: its "
+                       f"{task.taken} of {queue.capacity(task)} hold answers or directed "
+                       "work, and no lease could give way", taken=task.taken)
+    queue.release(session, [latest])
+    session.refresh(task)
 
 
 def release(session: Session, caller: Caller, project_id: int, task_id: int
