@@ -128,8 +128,11 @@ def test_reopening_a_done_task_starts_a_new_round_with_fresh_answers(session, wo
     answer(as_("a2"), project, [scene("night")])
     done = task_of(as_, project, task)
     assert (done["state"], done["result"]) == ("done", [scene("night")])
+    assert ("task.reopen", task) in audit_actions(as_, project)
     history = _history(as_, project, task)
     assert [a["status"] for a in history["annotations"]] == ["superseded", "submitted"]
+    [reopen_entry] = [e for e in history["events"] if e["action"] == "task.reopen"]
+    assert reopen_entry["details"] == {"round": 2, "superseded": [old[0]["id"]]}
     reopen = [e for e in history["events"] if e["action"] == "task.route"
               and e["details"]["from"] == "done" and e["details"]["to"] == "label"]
     assert [e["actor_id"] for e in reopen] == [world.users["manager"]["id"]]

@@ -291,3 +291,31 @@ def test_a_rejection_during_labeling_gives_the_slot_back(session, world, as_):
         answer(as_(name), project, [scene("night")])
     done = task_of(as_, project, task)
     assert (done["state"], done["agreement"]) == ("done", 1.0)
+
+
+def test_a_reviewed_consensus_goes_back_only_for_the_rejected_answer(session, world, as_):
+    policy = {"overlap": 3, "review_sample": 1.0, "reject_to": "author"}
+    project, [task] = make_project(session, world, as_, policy, images(1), annotators=CREW)
+    for name in CREW:
+        answer(as_(name), project, [scene("day")])
+    offered = take(as_("reviewer"), project, "review")
+    by_author = {a["author_id"]: a["id"] for a in offered["answers"]}
+    verdicts = {"a1": {"verdict": "accept"}, "a2": {"verdict": "accept"},
+                "a3": {"verdict": "reject", "error_categories": ["missed"], "comment": "?"}}
+    for name, verdict in verdicts.items():
+        assert task_of(as_, project, task)["state"] == "review"  # until every answer is judged
+        _review(as_, project, by_author[world.users[name]["id"]], **verdict)
+    back = task_of(as_, project, task)
+    assert (back["state"], back["round"], back["taken"]) == ("label", 2, 3)
+    assert [take(as_(name), project)["task"] for name in ("a1", "a2")] == [None, None]
+    again = take(as_("a3"), project)
+    assert (again["task"]["id"], again["lease"]["kind"]) == (task, "directed")
+    assert submit(as_("a3"), project, task, [scene("day")]).status_code == 201
+    second = take(as_("reviewer"), project, "review")
+    assert second["task"]["id"] == task
+    pending = [a for a in second["answers"] if a["status"] == "submitted"]
+    assert [a["author_id"] for a in pending] == [world.users["a3"]["id"]]
+    _review(as_, project, pending[0]["id"], verdict="accept")
+    done = task_of(as_, project, task)
+    assert (done["state"], done["result_source"], done["agreement"]) == (
+        "done", "consensus", 1.0)

@@ -88,10 +88,13 @@ def reopen(session: Session, caller: Caller, project_id: int, task_id: int
     count, so it needs its full overlap again."""
     task = tasks.get_task(session, project_id, task_id)
     queue.drop_leases(session, task_id)
-    for answer in queue.current_answers(session, task_id):
+    superseded = queue.current_answers(session, task_id)
+    for answer in superseded:
         answer.status = AnnotationStatus.SUPERSEDED
     task.round += 1
     task.result, task.result_source, task.agreement = None, None, None
+    audit.record(session, caller, "task.reopen", "task", task_id, project_id,
+                 round=task.round, superseded=[a.id for a in superseded])
     routing.move(session, task, TaskState.LABEL, caller, "re-opened by a manager")
     session.commit()
     return tasks.task_view(task, caller)
