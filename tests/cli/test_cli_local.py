@@ -1,4 +1,5 @@
-"""`accord` on a local data dir: users, tokens, projects, import and export, the demo."""
+"""`accord` on a local data dir: users, tokens, projects, import and export (the demo:
+test_demo.py)."""
 
 from __future__ import annotations
 
@@ -229,22 +230,3 @@ def test_the_secret_key_is_private_and_differs_between_data_dirs(tmp_path: Path)
         secrets.append(path.read_text().strip())
     assert all(len(s.encode()) >= 32 for s in secrets)
     assert secrets[0] != secrets[1]
-
-
-def test_the_demo_is_made_once_and_prints_the_logins_each_time(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    accord = local(data_dir)
-    first, second = accord.ok("demo", "--no-serve"), accord.ok("demo", "--no-serve")
-    assert "created" in first and "ready" in second
-    for out in (first, second):
-        logins = [line for line in out.splitlines() if "password:" in line]
-        assert len(logins) == 5
-        assert {line.split()[0] for line in logins} == {
-            "admin@accord.demo", "manager@accord.demo", "reviewer@accord.demo",
-            "annotator1@accord.demo", "annotator2@accord.demo"}
-    assert first.replace("created", "ready") == second  # the same passwords, not new ones
-    state = data_dir / "demo.json"
-    assert stat.S_IMODE(state.stat().st_mode) == 0o600
-    projects = accord.projects()
-    assert list(projects) == [json.loads(state.read_text())["project_id"]]
-    assert projects[next(iter(projects))]["task_count"] == 200

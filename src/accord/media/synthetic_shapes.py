@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,23 +101,32 @@ def generate(folder: Path, count: int, seed: int = 7) -> list[ShapeImage]:
     return images
 
 
-def perturb(rng: random.Random, regions: list[dict[str, Any]], error_rate: float
-            ) -> list[dict[str, Any]]:
-    """A plausible human answer: jittered boxes, and with `error_rate` a wrong class or a miss."""
+#: Decides one possible mistake: `mistake(kind, probability)`, kind "miss", "class" or "scene".
+Mistake = Callable[[str, float], bool]
+
+
+def perturb(rng: random.Random, regions: list[dict[str, Any]], error_rate: float,
+            mistake: Mistake | None = None) -> list[dict[str, Any]]:
+    """A plausible human answer: jittered boxes; each box missed or given a wrong class with
+    `error_rate / 2` each, the scene class wrong with `error_rate`.
+
+    By default each mistake is an independent draw from `rng`; `mistake` decides them instead
+    (the demo's simulated annotators keep their mistakes close to their rate that way)."""
+    decide = mistake or (lambda _kind, probability: rng.random() < probability)
     answer = []
     for region in regions:
         value = dict(region["value"])
         if region["type"] == "bbox":
-            if rng.random() < error_rate / 2:
+            if decide("miss", error_rate / 2):
                 continue  # missed object
-            if rng.random() < error_rate / 2:
+            if decide("class", error_rate / 2):
                 value["class"] = rng.choice([s for s in SHAPES if s != value["class"]])
             for key in ("x", "y"):
                 value[key] = round(max(0.0, value[key] + rng.gauss(0, 1.5)), 1)
             value["width"] = round(min(WIDTH - value["x"], value["width"] + rng.gauss(0, 1.5)), 1)
             value["height"] = round(min(HEIGHT - value["y"], value["height"]
                                         + rng.gauss(0, 1.5)), 1)
-        elif region["type"] == "classification" and rng.random() < error_rate:
+        elif region["type"] == "classification" and decide("scene", error_rate):
             value["class"] = "busy" if value["class"] == "sparse" else "sparse"
         answer.append({**region, "value": value})
     return answer

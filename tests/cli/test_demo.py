@@ -1,0 +1,123 @@
+"""`accord demo` on SQLite and PostgreSQL: made once, with a simulated crowd that has worked
+through the workflow, so that the QA report ranks the annotators by their planted error
+rates and every queue still holds work for a real user."""
+
+from __future__ import annotations
+
+import json
+import stat
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from cli_support import Accord, local
+from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from accord.core.records import FlagStatus, Role, TaskState
+from accord.db.engine import make_engine, read_session
+from accord.db.tables import Base, Flag, Project, Task
+from accord.services import queue, users
+from accord.services.demo import ANNOTATORS, EXPERT, MANAGER, REVIEWER, STAFF, ErrorBudget
+
+
+@dataclass(frozen=True)
+class Demo:
+    accord: Accord
+    data_dir: Path
+    engine: Engine
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def demo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Demo]:
+    """A fresh data dir; on PostgreSQL with its own fresh database (the demo commits)."""
+    data_dir = tmp_path / "data"
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{data_dir / 'accord.db'}")
+        yield Demo(local(data_dir), data_dir, engine)
+        engine.dispose()
+        return
+    server = make_url(request.getfixturevalue("postgres_url"))
+    name = f"accord_demo_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = server.set(database=name).render_as_string(hide_password=False)
+        engine = make_engine(url)
+        try:
+            yield Demo(local(data_dir).with_env(ACCORD_DATABASE_URL=url), data_dir, engine)
+        finally:
+            engine.dispose()
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+def row_counts(engine: Engine) -> dict[str, int]:
+    with read_session(engine) as session:
+        return {table.name: session.scalar(select(func.count()).select_from(table)) or 0
+                for table in Base.metadata.sorted_tables}
+
+
+def test_the_demo_is_made_once_and_prints_the_logins_each_time(demo: Demo) -> None:
+    first = demo.accord.ok("demo", "--no-serve")
+    before = row_counts(demo.engine)
+    second = demo.accord.ok("demo", "--no-serve")
+    assert "created" in first and "ready" in second
+    assert row_counts(demo.engine) == before  # the second run changed nothing
+    assert first.replace("created", "ready") == second  # the same passwords, not new ones
+    logins = {line.split()[0]: line for line in first.splitlines() if "password:" in line}
+    assert set(logins) == {email for email, *_ in STAFF} | {p.email for p in ANNOTATORS}
+    for persona in ANNOTATORS:
+        assert f"simulated, {persona.error_rate:.0%} errors" in logins[persona.email]
+    state = demo.data_dir / "demo.json"
+    assert stat.S_IMODE(state.stat().st_mode) == 0o600
+    projects = demo.accord.projects()
+    project_id = json.loads(state.read_text())["project_id"]
+    assert list(projects) == [project_id]
+    assert projects[project_id]["task_count"] == 200
+
+    report = json.loads(demo.accord.ok("qa", "report", str(project_id), "--json"))
+    by_gold = sorted(report["annotators"], key=lambda row: -row["mean_gold_score"])
+    assert [row["annotator"] for row in by_gold] == [
+        p.email for p in sorted(ANNOTATORS, key=lambda p: p.error_rate)]
+    assert all(row["gold_annotations"] >= 5 for row in by_gold)
+    assert_work_is_left_in_every_queue(demo.engine, project_id)
+
+
+def assert_work_is_left_in_every_queue(engine: Engine, project_id: int) -> None:
+    """Tasks went through every stage, the pilot is approved, one flag was answered with new
+    guidelines and one waits; each member who logs in finds work in each queue they may take."""
+    with read_session(engine) as session:
+        project = session.get(Project, project_id)
+        assert project is not None and project.approved_pilot == "pilot"
+        assert project.guideline_version == 2
+        states = dict(session.execute(select(Task.state, func.count()).where(
+            Task.project_id == project_id).group_by(Task.state)).all())
+        assert all(states.get(state, 0) > 0 for state in TaskState), states
+        flags = dict(session.execute(select(Flag.status, func.count()).where(
+            Flag.project_id == project_id).group_by(Flag.status)).all())
+        assert flags == {FlagStatus.OPEN: 1, FlagStatus.RESOLVED: 1}
+        queues = {(email, stage): counts["available"]
+                  for email, role in [*((p.email, Role.ANNOTATOR) for p in ANNOTATORS),
+                                      (REVIEWER, Role.REVIEWER), (EXPERT, Role.REVIEWER),
+                                      (MANAGER, Role.MANAGER)]
+                  for stage, counts in queue.queue_counts(
+                      session, users.caller_for(session, email).in_project(role),
+                      project_id).items()}
+    assert {stage for _, stage in queues} == {"label", "review", "adjudicate"}
+    assert all(available > 0 for available in queues.values()), queues
+
+
+@pytest.mark.parametrize("rate", [0.02, 0.1, 0.25, 0.45])
+def test_an_error_budget_keeps_each_kind_of_mistake_within_half_of_its_rate(rate: float) -> None:
+    budget, made = ErrorBudget(), {"miss": 0, "scene": 0}
+    for chances in range(1, 500):
+        made["miss"] += budget("miss", rate / 2)
+        made["scene"] += budget("scene", rate)
+        assert abs(made["miss"] - chances * rate / 2) <= 0.5 + 1e-9
+        assert abs(made["scene"] - chances * rate) <= 0.5 + 1e-9
