@@ -288,6 +288,10 @@ class Worker:
         if body.get("task") is not None:
             self.log.handouts.append(Handout(self.member.user_id, body["task"]["id"], stage,
                                              time.perf_counter()))
+            # gold is drawn before the queue is searched: its latency is worth seeing apart
+            served = "gold" if is_gold(key_of(body["task"]["data"])) else "queue"
+            self.log.latencies[f"next_{stage}_{served}"].append(
+                self.log.latencies[f"next_{stage}"][-1])
         return body
 
     async def submit(self, kind: str, task_id: int, regions: list[dict[str, Any]],
