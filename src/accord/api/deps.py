@@ -8,7 +8,7 @@ check for unsafe methods), and for project routes resolves the caller's role the
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from accord.api.access import PROJECT_ROLE, ROUTES, Access
 from accord.core.errors import NotAuthenticated, NotFound, PermissionDenied
 from accord.core.records import Role, role_at_least
-from accord.db.engine import WRITE
+from accord.db.engine import READ, WRITE
 from accord.services import auth, projects
 from accord.services.caller import Caller
 from accord.settings import Settings
@@ -41,8 +41,14 @@ def app_state(request: Request) -> AppState:
     return request.app.state.accord  # type: ignore[no-any-return]
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    """Reads get a plain transaction; writes start with BEGIN IMMEDIATE on SQLite."""
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    """Reads get a plain transaction; writes start with BEGIN IMMEDIATE on SQLite.
+
+    Async on purpose: its teardown (closing the session, rolling back whatever is still
+    open) then runs on the event loop instead of waiting for a worker thread. Under load every
+    worker thread can be waiting on the database, and a teardown queued behind them would
+    keep its transaction — on SQLite the write lock — open until the busy timeout.
+    """
     engine = app_state(request).engine
     if request.method not in SAFE_METHODS:
         engine = engine.execution_options(**WRITE)
@@ -113,6 +119,8 @@ def authorize(request: Request, session: DbSession) -> None:
         if access is None:
             raise NotFound("no such route")
     state = app_state(request)
+    if not session.in_transaction():
+        session.connection(execution_options=READ)  # a read, even in a write request
     if access == Access.PUBLIC:
         request.state.caller = _optional_caller(request, session, state)
         return
@@ -126,6 +134,10 @@ def authorize(request: Request, session: DbSession) -> None:
     if access in PROJECT_ROLE:
         caller = _in_project(request, session, caller, PROJECT_ROLE[access])
     request.state.caller = caller
+    # End authorization's transaction here. The route runs on another worker thread; a
+    # transaction kept across that hop holds a pooled connection — and on SQLite the one write
+    # lock — while waiting for a free thread, and under load every thread then waits on it.
+    session.rollback()
 
 
 def _optional_caller(request: Request, session: Session, state: AppState) -> Caller | None:
@@ -152,7 +164,7 @@ def _in_project(request: Request, session: Session, caller: Caller, minimum: Rol
     return caller.in_project(role)
 
 
-def current_caller(request: Request) -> Caller:
+async def current_caller(request: Request) -> Caller:  # async: no thread hop for this
     caller = getattr(request.state, "caller", None)
     if caller is None:
         raise NotAuthenticated("log in first")

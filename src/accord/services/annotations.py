@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from accord.core.errors import Conflict, InputError, NotFound
+from accord.core.errors import Conflict, InputError, NotFound, PermissionDenied
 from accord.core.records import AnnotationStatus, Stage, TaskState
 from accord.db.tables import Annotation, Task
 from accord.db.types import utcnow
@@ -180,6 +180,9 @@ def _claim(session: Session, caller: Caller, task: Task, regions: list[Any],
     elif stage is Stage.ADJUDICATE:
         policy = workflow.get_policy(session, task.project_id)
         queue.check_may_take(session, caller, task.project_id, policy, Stage.ADJUDICATE)
+        if previous is not None:
+            raise PermissionDenied(f"you answered task {task.id}; another adjudicator must "
+                                   "settle it")
         if not queue.consume(session, caller, task, stage):
             why = "another adjudicator has it"
     elif previous is not None and previous.status in CURRENT:

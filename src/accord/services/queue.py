@@ -89,8 +89,9 @@ def next_task(session: Session, caller: Caller, project_id: int, stage: Stage
     if held is not None:
         if held.kind is AssignmentKind.LEASE:
             held.expires_at = now + timedelta(seconds=policy.lease_seconds)
-        session.commit()
-        return _offer(session, caller, held)
+        offer = _offer(session, caller, held)
+        session.commit()  # last: nothing may start another transaction after it
+        return offer
     found = _pick(session, caller, project, policy, stage, tier)
     if isinstance(found, str):
         session.commit()
@@ -109,8 +110,9 @@ def next_task(session: Session, caller: Caller, project_id: int, stage: Stage
         _count_served(session, project_id, caller.user_id)
     audit.record(session, caller, "task.lease", "task", task.id, project_id,
                  stage=stage.value, counted=counted)
+    offer = _offer(session, caller, lease)
     session.commit()
-    return _offer(session, caller, lease)
+    return offer
 
 
 def _held(session: Session, caller: Caller, project_id: int, stage: Stage

@@ -14,10 +14,11 @@ from accord.api.deps import (
     check_origin,
     client_address,
 )
+from accord.api.routing import AccordRoute
 from accord.api.schemas import LoginBody, TokenBody
 from accord.services import auth, users
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(prefix="/api/auth", tags=["auth"], route_class=AccordRoute)
 
 
 def _me(session: DbSession, user_id: int, csrf_token: str) -> dict[str, Any]:

@@ -9,9 +9,10 @@ from fastapi import APIRouter, UploadFile
 from fastapi.responses import StreamingResponse
 
 from accord.api.deps import CurrentCaller, DbSession
+from accord.api.routing import AccordRoute
 from accord.services import datasets
 
-router = APIRouter(prefix="/api/projects/{project_id}", tags=["data"])
+router = APIRouter(prefix="/api/projects/{project_id}", tags=["data"], route_class=AccordRoute)
 
 
 @router.post("/import", status_code=201)

@@ -9,11 +9,12 @@ from sqlalchemy import text
 
 from accord import __version__
 from accord.api.deps import DbSession
+from accord.api.routing import AccordRoute
 from accord.api.schemas import LabelStudioConfig
 from accord.core.label_studio_config import schema_from_label_studio
 from accord.core.schema import parse_schema, schema_to_dict
 
-router = APIRouter(prefix="/api", tags=["misc"])
+router = APIRouter(prefix="/api", tags=["misc"], route_class=AccordRoute)
 
 
 @router.get("/health")

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from accord.api.deps import CurrentCaller, DbSession
+from accord.api.routing import AccordRoute
 from accord.api.schemas import (
     MemberChanges,
     NewGuidelineVersion,
@@ -17,7 +18,7 @@ from accord.api.schemas import (
 )
 from accord.services import projects, versions
 
-router = APIRouter(prefix="/api/projects", tags=["projects"])
+router = APIRouter(prefix="/api/projects", tags=["projects"], route_class=AccordRoute)
 
 
 @router.get("")

@@ -8,9 +8,10 @@ from typing import Any
 from fastapi import APIRouter
 
 from accord.api.deps import CurrentCaller, DbSession
+from accord.api.routing import AccordRoute
 from accord.services import consensus, qa_report
 
-router = APIRouter(prefix="/api/projects/{project_id}/qa", tags=["qa"])
+router = APIRouter(prefix="/api/projects/{project_id}/qa", tags=["qa"], route_class=AccordRoute)
 
 Section = StrEnum("Section", {name: name for name in qa_report.SECTIONS})  # type: ignore[misc]
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import FileResponse
 
 from accord.api.deps import CurrentCaller, DbSession, State
+from accord.api.routing import AccordRoute
 from accord.api.schemas import (
     CommentChanges,
     DraftBody,
@@ -20,7 +21,7 @@ from accord.api.schemas import (
 from accord.core.errors import InputError
 from accord.services import annotations, discussions, media, predictions, tasks
 
-router = APIRouter(prefix="/api/projects/{project_id}/tasks", tags=["tasks"])
+router = APIRouter(prefix="/api/projects/{project_id}/tasks", tags=["tasks"], route_class=AccordRoute)
 PAGING = {"cursor", "limit"}
 
 

@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import APIRouter
 
 from accord.api.deps import CurrentCaller, DbSession
+from accord.api.routing import AccordRoute
 from accord.api.schemas import NewUser, UserChanges
 from accord.core.errors import NotFound
 from accord.services import users
 
-router = APIRouter(prefix="/api/users", tags=["users"])
+router = APIRouter(prefix="/api/users", tags=["users"], route_class=AccordRoute)
 
 
 @router.get("")

@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import APIRouter
 
 from accord.api.deps import CurrentCaller, DbSession
+from accord.api.routing import AccordRoute
 from accord.api.schemas import FlagResolution, NewPredictions, ReviewBody
 from accord.core.records import FlagStatus
 from accord.services import annotations, audit, discussions, predictions, reviews
 
-router = APIRouter(prefix="/api/projects/{project_id}", tags=["work"])
+router = APIRouter(prefix="/api/projects/{project_id}", tags=["work"], route_class=AccordRoute)
 
 
 @router.get("/annotations")

@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Body
 
 from accord.api.deps import CurrentCaller, DbSession
+from accord.api.routing import AccordRoute
 from accord.api.schemas import Assignment
 from accord.core.records import Stage
 from accord.services import queue, task_control, workflow, workflow_reports
 
-router = APIRouter(prefix="/api/projects/{project_id}", tags=["workflow"])
+router = APIRouter(prefix="/api/projects/{project_id}", tags=["workflow"], route_class=AccordRoute)
 
 
 @router.get("/workflow")
