@@ -212,7 +212,7 @@ class Handout:
 class Release:
     user_id: int
     task_id: int
-    at: float  # when the skip was sent
+    at: float  # when the skip (or the rejection) was sent
 
 
 @dataclass(frozen=True, slots=True)
