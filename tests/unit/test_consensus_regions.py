@@ -91,6 +91,19 @@ def test_a_class_tie_goes_to_the_class_of_the_medoid():
     assert fused.value.class_name == "bus"  # two members: the first is the medoid
 
 
+def test_each_attribute_takes_the_value_most_members_gave_a_tie_the_medoids():
+    def tagged(x, **attributes):
+        return {**box(x), "attributes": attributes}
+
+    data = [regions(tagged(0, occluded=True, colour="red")),
+            regions(tagged(1, occluded=False, colour="blue")),
+            regions(tagged(2, occluded=True))]
+    [fused] = region_consensus(data).regions
+    assert dict(fused.attributes) == {"occluded": True, "colour": "blue"}  # blue: medoid
+    [single] = region_consensus([regions(box(0))]).regions
+    assert dict(single.attributes) == {}
+
+
 def test_score_weights_pull_the_box_towards_the_confident_annotator():
     data = [regions(box(0, score=0.9)), regions(box(4, score=0.1))]
     [fused] = region_consensus(data, threshold=0.3, box_weights="score").regions

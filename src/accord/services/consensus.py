@@ -115,7 +115,7 @@ def label_consensus(label: LabelDef, annotations: Sequence[Sequence[Region]],
     if label.type in FUSED:
         fused = region_consensus(annotations, quorum=QUORUM, similarity=similarity)
         return LabelConsensus(label, "fused_clusters", tuple(
-            Region(f"consensus-{i}", label.name, label.type, r.value)
+            Region(f"consensus-{i}", label.name, label.type, r.value, r.attributes)
             for i, r in enumerate(fused.regions)), fused)
     if label.type is LabelType.SPAN and isinstance(source, str):
         spans = span_consensus(source, annotations, quorum=QUORUM)

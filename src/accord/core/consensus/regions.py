@@ -39,10 +39,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -51,6 +51,7 @@ from accord.core.matching import Similarity
 from accord.core.overlap import region_similarity
 from accord.core.regions import BoxValue, MaskValue, Region, RegionValue
 from accord.core.rle import decode_rle_counts
+from accord.core.schema import AttributeValue
 
 __all__ = ["ConsensusRegion", "RegionConsensus", "region_consensus"]
 
@@ -68,6 +69,8 @@ class ConsensusRegion:
     support: float
     agreement: float | None
     meets_quorum: bool
+    #: each attribute's value given by most members (a tie: the medoid's)
+    attributes: Mapping[str, AttributeValue] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +191,27 @@ def _fuse(members: list[int], flat: list[Region], owner: list[tuple[int, int]],
         flat[m].label for m in members).most_common(1)[0][0]
     support = k / n_annotators
     return ConsensusRegion(label, value, tuple(owner[m] for m in members), support,
-                           agreement, support >= quorum)
+                           agreement, support >= quorum,
+                           _voted_attributes([flat[m] for m in members], flat[medoid]))
+
+
+def _voted_attributes(members: list[Region], medoid: Region) -> dict[str, AttributeValue]:
+    """Per attribute any member set, the value most of those members gave; a tie goes to
+    the medoid's value if it is among the tied, else to the first given."""
+    voted: dict[str, AttributeValue] = {}
+    for name in dict.fromkeys(n for r in members for n in r.attributes):
+        given = [r.attributes[name] for r in members if name in r.attributes]
+        counts = Counter(_hashable(v) for v in given)
+        top = max(counts.values())
+        tied = [v for v in given if counts[_hashable(v)] == top]
+        mine = medoid.attributes.get(name)
+        voted[name] = mine if name in medoid.attributes and _hashable(mine) in {
+            _hashable(v) for v in tied} else tied[0]
+    return voted
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _voted_class(members: list[Region], medoid: Region) -> str:
