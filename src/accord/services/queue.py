@@ -150,10 +150,12 @@ def _pick(session: Session, caller: Caller, project: Project, policy: WorkflowPo
                 return task, False
         stats = session.get(AnnotatorStats, (project_id, user_id))
         if serve_gold(policy, user_id, stats.served if stats else 0):
-            gold = _untouched(user_id, project_id).where(Task.is_gold)
+            # in id order, the order of the gold index: sorting every gold task of a large
+            # project by anything else costs more than the rest of the hand-out together
+            gold = _untouched(user_id, project_id).where(Task.is_gold.is_(True))
             if excluded:
                 gold = gold.where(Task.batch.not_in(excluded))
-            task = _first(session, gold.order_by(Task.queue_key, Task.id))
+            task = _first(session, gold.order_by(Task.id))
             if task is not None:
                 return task, False
     state = STATE_OF[stage]
