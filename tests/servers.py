@@ -62,6 +62,30 @@ def running_postgres() -> Iterator[str]:
 
 
 @contextmanager
+def fresh_database(server_url: str, prefix: str = "accord") -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server of `server_url`, dropped afterwards;
+    for tests whose work commits, so cannot share the rolled-back test database."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    server = make_url(server_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield server.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@contextmanager
 def running_accord(data_dir: Path, log_path: Path,
                    env: dict[str, str] | None = None) -> Iterator[str]:
     """`accord serve` in a subprocess on a free loopback port; yields its URL.

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from accord.db.tables import Assignment
 from accord.db.types import utcnow
-from tests.api.test_workflow_builders import (
+from tests.api.workflow_support import (
     add_members,
     answer,
     fresh_requests,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_workflow_builders import (
+from tests.api.workflow_support import (
     answer,
     fresh_requests,
     golds,

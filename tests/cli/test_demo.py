@@ -6,21 +6,20 @@ from __future__ import annotations
 
 import json
 import stat
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from cli_support import Accord, local
-from sqlalchemy import Engine, create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, func, select
 
 from accord.core.records import FlagStatus, Role, TaskState
 from accord.db.engine import make_engine, read_session
 from accord.db.tables import Base, Flag, Project, Task
 from accord.services import queue, users
 from accord.services.demo import ANNOTATORS, EXPERT, MANAGER, REVIEWER, STAFF, ErrorBudget
+from servers import fresh_database
 
 
 @dataclass(frozen=True)
@@ -39,22 +38,12 @@ def demo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Demo]:
         yield Demo(local(data_dir), data_dir, engine)
         engine.dispose()
         return
-    server = make_url(request.getfixturevalue("postgres_url"))
-    name = f"accord_demo_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = server.set(database=name).render_as_string(hide_password=False)
+    with fresh_database(request.getfixturevalue("postgres_url"), "accord_demo") as url:
         engine = make_engine(url)
         try:
             yield Demo(local(data_dir).with_env(ACCORD_DATABASE_URL=url), data_dir, engine)
         finally:
             engine.dispose()
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
 
 
 def row_counts(engine: Engine) -> dict[str, int]:

@@ -6,19 +6,18 @@ migrating up and down cannot happen inside the rolled-back transaction other tes
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, delete, insert, inspect, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, delete, insert, inspect, select, update
 from sqlalchemy.exc import DBAPIError
 
 from accord.db.engine import make_engine
 from accord.db.migrate import downgrade, migrate
 from accord.db.tables import Base
+from servers import fresh_database
 
 ALEMBIC = "alembic_version"
 
@@ -31,21 +30,12 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path
         yield engine
         engine.dispose()
         return
-    server = make_url(request.getfixturevalue("postgres_url"))
-    name = f"accord_migrations_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        engine = make_engine(server.set(database=name).render_as_string(hide_password=False))
+    with fresh_database(request.getfixturevalue("postgres_url"), "accord_migrations") as url:
+        engine = make_engine(url)
         try:
             yield engine
         finally:
             engine.dispose()
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
 
 
 def table_names(engine: Engine) -> set[str]:

@@ -1,9 +1,8 @@
 """Builders for the workflow API tests (test_workflow_*.py): a fresh project with the policy
 under test, a crew of members with their own tokens, and short calls to the queue.
 
-It holds no tests. It is named like the test modules it serves because those are the files
-of the workflow suite; the world's own project (tests/builders.py) is left to the QA tests,
-as its tasks already carry answers and an overlap of 50.
+The world's own project (tests/builders.py) is left to the QA tests, as its tasks already
+carry answers and an overlap of 50.
 """
 
 from __future__ import annotations
