@@ -202,17 +202,23 @@ def _first(session: Session, stmt: Select[tuple[Task]], *, lock: bool = False) -
 
 
 def _count_served(session: Session, project_id: int, user_id: int) -> None:
-    ensure_stats(session, project_id, user_id)
-    session.execute(update(AnnotatorStats).where(
-        AnnotatorStats.project_id == project_id, AnnotatorStats.user_id == user_id)
-        .values(served=AnnotatorStats.served + 1).execution_options(synchronize_session=False))
+    """One more label task handed to the user, in one statement (an upsert)."""
+    upsert = _insert(session)(AnnotatorStats).values(
+        project_id=project_id, user_id=user_id, served=1, gold_answers=0, gold_score_sum=0.0,
+        agreement_window=[])
+    session.execute(upsert.on_conflict_do_update(
+        index_elements=[AnnotatorStats.project_id, AnnotatorStats.user_id],
+        set_={"served": AnnotatorStats.served + 1}))
+
+
+def _insert(session: Session) -> Any:
+    return (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert)
 
 
 def ensure_stats(session: Session, project_id: int, user_id: int) -> None:
     """Create the member's statistics row if missing, racing safely with other requests."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(AnnotatorStats).values(
+    session.execute(_insert(session)(AnnotatorStats).values(
         project_id=project_id, user_id=user_id, served=0, gold_answers=0, gold_score_sum=0.0,
         agreement_window=[]).on_conflict_do_nothing())
 

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+import orjson
 from sqlalchemy import BigInteger, case, cast, func, literal, select, update
 from sqlalchemy.orm import Session
 
@@ -33,7 +35,14 @@ UPDATE_CHUNK = 5000
 
 
 def policy_of(project: Project) -> WorkflowPolicy:
-    return parse_policy(project.workflow or {})
+    return _parsed(orjson.dumps(project.workflow or {}, option=orjson.OPT_SORT_KEYS))
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(document: bytes) -> WorkflowPolicy:
+    """Policies are immutable values of their document: parse each document once per
+    process (several times a request otherwise, on the hot path of every hand-out)."""
+    return parse_policy(orjson.loads(document))
 
 
 def get_policy(session: Session, project_id: int) -> WorkflowPolicy:
