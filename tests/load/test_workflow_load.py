@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from accord.db.engine import make_engine, read_session, write_session
@@ -42,7 +42,7 @@ from load.simulation import (
     seed_crowd,
     seed_tasks,
 )
-from servers import running_accord
+from servers import fresh_database, running_accord
 
 TASKS = 300
 # Rates 0.15 apart: a simulation of the pairing at 300 tasks misordered the groups'
@@ -73,17 +73,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('load') / 'accord.db'}"
         return
-    server = make_url(request.getfixturevalue("postgres_url"))
-    name = f"accord_load_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield server.set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    with fresh_database(request.getfixturevalue("postgres_url"), "accord_load") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +93,10 @@ def run(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Run:
         with running_accord(data_dir, root / "server.log",
                             env={"ACCORD_DATABASE_URL": database_url}) as url:
             set_policy(url, crowd)
-            log = asyncio.run(run_crowd(url, crowd, PLAN))
+            # on a thread of its own: an earlier browser test may have left this one's
+            # event loop running, and asyncio.run refuses to start inside it
+            with ThreadPoolExecutor(1) as pool:
+                log = pool.submit(asyncio.run, run_crowd(url, crowd, PLAN)).result()
             report = httpx.get(f"{url}/api/projects/{crowd.project_id}/qa/report",
                                headers=auth(crowd.manager.token), timeout=SETUP_TIMEOUT_S)
             assert report.status_code == 200, report.text
