@@ -18,9 +18,10 @@ cap on iterations. Three runs per case, after a short warm-up:
 
     single   one client alone, back to back: the service time with no contention
     closed   all clients fire back to back: the throughput, and the latency under saturation
-    paced    each client takes one task every `--pace` seconds (default 2 s, a fast human):
-             the latency an annotator feels at a realistic load, as long as the server
-             keeps up with it (the submits/s column shows whether it did)
+    paced    each client takes one task every `--pace` seconds (default 2 and 5 s, one run
+             each; 2 s is a fast human): the latency an annotator feels at a realistic
+             load, as long as the server keeps up with it (compare submits/s with the
+             offered clients / pace)
 
 Latency is measured by the client, from sending the request to reading the whole response,
 in the benchmark's process on the same cores as the server. `--write` replaces the generated
@@ -38,7 +39,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -46,8 +46,6 @@ from pathlib import Path
 
 import httpx
 import numpy as np
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -56,7 +54,7 @@ sys.path.insert(0, str(BENCH))
 from _results import RESULTS, machine, write_block  # noqa: E402
 
 from load.simulation import Crowd, Log, Plan, run_crowd  # noqa: E402
-from servers import running_accord, running_postgres  # noqa: E402
+from servers import fresh_database, running_accord, running_postgres  # noqa: E402
 
 SECTION = "## Workflow: next task and submit"
 POLICY = {"overlap": 3, "gold_rate": 0.1, "review_sample": 0.1, "consensus_threshold": 0.6,
@@ -69,7 +67,7 @@ MAX_ITERATIONS = 100_000
 WARM_UP_S = 3.0
 SEED_TIMEOUT_S = 3600
 QUICK = {"sizes": "2000", "duration": 5.0}
-MODES = ("single", "closed", "paced")
+PACES_S = "2,5"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,23 +113,14 @@ def ms(value: float) -> str:
 
 
 @contextmanager
-def database(backend: str, size: int, postgres: str | None, root: Path) -> Iterator[str | None]:
+def database(backend: str, size: int, postgres: str | None) -> Iterator[str | None]:
     """The URL to seed and serve (None: SQLite in the data dir), dropped afterwards."""
     if backend == "sqlite":
         yield None
         return
     assert postgres is not None
-    server = make_url(postgres)
-    name = f"accord_workflow_{size}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield server.set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    with fresh_database(postgres, f"accord_workflow_{size}") as url:
+        yield url
 
 
 def seed(data_dir: Path, url: str | None, size: int, clients: int) -> Crowd:
@@ -153,17 +142,22 @@ def set_policy(url: str, crowd: Crowd) -> None:
         raise RuntimeError(f"PATCH workflow → {response.status_code}: {response.text}")
 
 
-def plan(mode: str, duration_s: float, pace_s: float) -> Plan:
+def plan(duration_s: float, pace_s: float = 0.0) -> Plan:
     return Plan(deadline_s=duration_s, max_iterations=MAX_ITERATIONS, skip_rate=0.0,
-                replay_rate=0.0, pace_s=pace_s if mode == "paced" else 0.0,
-                idle_limit_s=0.0, with_staff=False)
+                replay_rate=0.0, pace_s=pace_s, idle_limit_s=0.0, with_staff=False)
+
+
+def runs(args: argparse.Namespace) -> list[tuple[str, Plan]]:
+    """(name, plan) of each measured run, in order."""
+    return ([("single", plan(args.duration)), ("closed", plan(args.duration))]
+            + [(f"paced {pace:g} s", plan(args.duration, pace)) for pace in args.pace])
 
 
 def run_case(backend: str, size: int, args: argparse.Namespace, postgres: str | None
              ) -> list[Case]:
-    """Seed, serve, warm up, then the closed and the paced run on one database."""
+    """Seed, serve, warm up, then every run of `runs(args)` on one database."""
     with tempfile.TemporaryDirectory(prefix="accord-bench-workflow-") as tmp, \
-            database(backend, size, postgres, Path(tmp)) as url:
+            database(backend, size, postgres) as url:
         data_dir = Path(tmp) / "data"
         print(f"{backend}, {size:,} tasks: seeding", file=sys.stderr, flush=True)
         crowd = seed(data_dir, url, size, args.clients)
@@ -171,12 +165,11 @@ def run_case(backend: str, size: int, args: argparse.Namespace, postgres: str | 
         cases = []
         with running_accord(data_dir, Path(tmp) / "server.log", env=env) as server:
             set_policy(server, crowd)
-            asyncio.run(run_crowd(server, crowd, plan("closed", WARM_UP_S, args.pace)))
-            for mode in MODES:
+            asyncio.run(run_crowd(server, crowd, plan(WARM_UP_S)))
+            for mode, how in runs(args):
                 clients = crowd if mode != "single" else replace(
                     crowd, annotators=crowd.annotators[:1])
-                log = asyncio.run(run_crowd(server, clients, plan(mode, args.duration,
-                                                                  args.pace)))
+                log = asyncio.run(run_crowd(server, clients, how))
                 cases.append(summarize(backend, size, mode, len(clients.annotators), log))
                 print(f"  {mode}: {line(cases[-1])}", file=sys.stderr, flush=True)
                 if log.unexpected:
@@ -220,7 +213,7 @@ def verdicts(cases: list[Case]) -> str:
     alone (the floor: what the server needs per request with nobody else asking)."""
     out = []
     for c in cases:
-        if c.size != TARGET_SIZE or c.mode == "closed":
+        if c.size != TARGET_SIZE or c.mode == "closed":  # saturated by design
             continue
         for kind, target in TARGET_P99_MS.items():
             p99 = c.p[kind][2]
@@ -232,6 +225,7 @@ def verdicts(cases: list[Case]) -> str:
 
 def report(cases: list[Case], args: argparse.Namespace) -> str:
     command = " ".join(["bench/workflow.py", *sys.argv[1:]])
+    offered = ", ".join(f"{args.clients / pace:g} offered at {pace:g} s" for pace in args.pace)
     versions = [f"SQLite {sqlite3.sqlite_version}"]
     if "postgresql" in args.backends:
         versions.append("PostgreSQL (throw-away, fsync off)")
@@ -239,10 +233,9 @@ def report(cases: list[Case], args: argparse.Namespace) -> str:
             f"average {os.getloadavg()[0]:.1f} at the end (the machine is shared). "
             f"`{command}`: {args.duration:g} s per run; **single** = one client back to back "
             f"(service time, no contention), **closed** = {args.clients} clients back to back "
-            f"(throughput, latency under saturation), **paced** = {args.clients} clients at "
-            f"one task per {args.pace:g} s each (what an annotator feels at a realistic load, "
-            f"while the server keeps up: compare submits/s with {args.clients / args.pace:g} "
-            "offered). Latency in "
+            f"(throughput, latency under saturation), **paced N s** = {args.clients} clients at "
+            "one task per N s each (what an annotator feels at a realistic load, while the "
+            f"server keeps up: compare submits/s with {offered}). Latency in "
             "ms, measured by the clients (httpx on asyncio, one process on the same cores as "
             "the server, a single `accord serve` process). No peer to compare: Label Studio "
             f"has no concurrent queue API.\n\n{table(cases)}\n\nNext task by what it handed out "
@@ -256,7 +249,8 @@ def parse_args() -> argparse.Namespace:
                         help="comma-separated: sqlite, postgresql")
     parser.add_argument("--clients", type=int, default=50, help="concurrent annotators")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds per run")
-    parser.add_argument("--pace", type=float, default=2.0, help="paced run: s per task")
+    parser.add_argument("--pace", default=PACES_S,
+                        help=f"paced runs: s per task per client, comma-separated ({PACES_S})")
     parser.add_argument("--quick", action="store_true",
                         help=f"a smoke run: {QUICK['sizes']} tasks, {QUICK['duration']:g} s")
     parser.add_argument("--write", action="store_true", help=f"update {RESULTS.name}")
@@ -265,7 +259,8 @@ def parse_args() -> argparse.Namespace:
         args.sizes, args.duration = QUICK["sizes"], QUICK["duration"]
     args.sizes = [int(n) for n in args.sizes.split(",")]
     args.backends = args.backends.split(",")
-    if min(args.sizes) < 1 or args.clients < 1 or args.duration <= 0 or args.pace <= 0:
+    args.pace = [float(p) for p in args.pace.split(",")]
+    if min(args.sizes) < 1 or args.clients < 1 or args.duration <= 0 or min(args.pace) <= 0:
         parser.error("--sizes, --clients, --duration and --pace must be positive")
     if set(args.backends) - {"sqlite", "postgresql"}:
         parser.error("--backends takes sqlite and/or postgresql")
