@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, func, not_, select, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, not_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -21,11 +21,9 @@ from accord.core.errors import PermissionDenied
 from accord.core.records import (
     AnnotationStatus,
     AssignmentKind,
-    Role,
     Stage,
     TaskState,
     Tier,
-    role_at_least,
 )
 from accord.core.workflow import WorkflowPolicy, serve_gold
 from accord.db.tables import Annotation, AnnotatorStats, Assignment, Membership, Project, Task
@@ -61,8 +59,7 @@ def tier_of(session: Session, caller: Caller, project_id: int) -> Tier:
 def check_may_take(session: Session, caller: Caller, project_id: int, policy: WorkflowPolicy,
                    stage: Stage) -> Tier:
     """Review and adjudication need a reviewer's role; every stage an allowed tier."""
-    if stage is not Stage.LABEL and not (caller.is_admin
-                                         or role_at_least(caller.role, Role.REVIEWER)):
+    if stage is not Stage.LABEL and not caller.sees_everything:  # reviewer, manager, admin
         raise PermissionDenied(f"the {stage.value} stage needs the reviewer or manager role")
     tier = tier_of(session, caller, project_id)
     if tier not in policy.stage_tiers[stage]:
@@ -74,6 +71,11 @@ def check_may_take(session: Session, caller: Caller, project_id: int, policy: Wo
 
 def capacity(task: Task) -> int:
     return task.overlap if task.state is TaskState.LABEL else SINGLE
+
+
+def open_slot(stage: Stage) -> ColumnElement[bool]:
+    """`capacity` in SQL, for tasks in `stage`: a slot is free."""
+    return Task.taken < (Task.overlap if stage is Stage.LABEL else SINGLE)
 
 
 def next_task(session: Session, caller: Caller, project_id: int, stage: Stage
@@ -159,9 +161,9 @@ def _pick(session: Session, caller: Caller, project: Project, policy: WorkflowPo
             if task is not None:
                 return task, False
     state = STATE_OF[stage]
-    open_slot = Task.taken < (Task.overlap if stage is Stage.LABEL else SINGLE)
+    free = open_slot(stage)
     candidates = _untouched(user_id, project_id).where(
-        Task.state == state, Task.state != TaskState.DONE, not_(Task.is_gold), open_slot)
+        Task.state == state, Task.state != TaskState.DONE, not_(Task.is_gold), free)
     if policy.calibration_batch:
         candidates = candidates.where(Task.batch != policy.calibration_batch)
     if excluded:
@@ -175,7 +177,7 @@ def _pick(session: Session, caller: Caller, project: Project, policy: WorkflowPo
         if task is None:
             break
         taken = session.execute(
-            update(Task).where(Task.id == task.id, Task.state == state, open_slot)
+            update(Task).where(Task.id == task.id, Task.state == state, free)
             .values(taken=Task.taken + 1).execution_options(synchronize_session=False))
         if taken.rowcount == 1:
             return task, True
@@ -258,8 +260,10 @@ def skip(session: Session, caller: Caller, project_id: int, task_id: int) -> Non
     if any(a.kind is AssignmentKind.SKIPPED for a in held):
         return
     release(session, [a.id for a in held])
-    stage = held[0].stage if held else Stage(task.state.value) \
-        if task.state is not TaskState.DONE else Stage.LABEL
+    if held:
+        stage = held[0].stage
+    else:  # the stage it waits in; a done task's skip is a labeling one
+        stage = Stage.LABEL if task.state is TaskState.DONE else Stage(task.state.value)
     session.add(Assignment(project_id=project_id, task_id=task.id, user_id=caller.user_id,
                            stage=stage, kind=AssignmentKind.SKIPPED))
     audit.record(session, caller, "task.skip", "task", task.id, project_id, stage=stage.value)
@@ -278,8 +282,7 @@ def consume(session: Session, caller: Caller, task: Task, stage: Stage) -> bool:
     if counts_slots(task, session):
         took = session.execute(
             update(Task).where(Task.id == task.id, Task.state == STATE_OF[stage],
-                               not_(Task.frozen),
-                               Task.taken < (Task.overlap if stage is Stage.LABEL else SINGLE))
+                               not_(Task.frozen), open_slot(stage))
             .values(taken=Task.taken + 1).execution_options(synchronize_session=False))
         session.refresh(task)
         return took.rowcount == 1
@@ -327,17 +330,15 @@ def queue_counts(session: Session, caller: Caller, project_id: int) -> dict[str,
     project = projects.get_project(session, project_id)
     policy = workflow.policy_of(project)
     tier = tier_of(session, caller, project_id)
-    may_review = caller.is_admin or role_at_least(caller.role, Role.REVIEWER)
     counts: dict[str, Any] = {}
     for stage in Stage:
-        if (stage is not Stage.LABEL and not may_review) or tier not in policy.stage_tiers[stage]:
+        if (stage is not Stage.LABEL and not caller.sees_everything) or tier not in policy.stage_tiers[stage]:
             continue
         mine = session.scalar(select(func.count(Assignment.id)).where(
             Assignment.project_id == project_id, Assignment.user_id == caller.user_id,
             Assignment.stage == stage, Assignment.kind.in_(HOLDING))) or 0
-        open_slot = Task.taken < (Task.overlap if stage is Stage.LABEL else SINGLE)
         available = _untouched(caller.user_id, project_id).where(
-            Task.state == STATE_OF[stage], not_(Task.is_gold), open_slot)
+            Task.state == STATE_OF[stage], not_(Task.is_gold), open_slot(stage))
         if excluded := policy.excluded_batches(tier):
             available = available.where(Task.batch.not_in(excluded))
         if workflow.pilot_pending(project, policy):

@@ -185,7 +185,7 @@ def after_review(session: Session, caller: Caller, task: Task) -> None:
         move(session, task, TaskState.LABEL, caller,
              f"{len(rejected)} answer(s) rejected; back to "
              f"{'their authors' if policy.reject_to is RejectTo.AUTHOR else 'the queue'}")
-        task.taken = len(queue.current_answers(session, task.id))
+        _recount_slots(session, task)
         if policy.reject_to is RejectTo.AUTHOR:
             for author_id in dict.fromkeys(rejected):
                 direct(session, caller, task, author_id, Stage.LABEL)
@@ -200,9 +200,9 @@ def after_review(session: Session, caller: Caller, task: Task) -> None:
 
 
 def _recount_slots(session: Session, task: Task) -> None:
-    """A review while the task is still labeling: an answer rejected or fixed no longer
-    counts, so its slot goes back to the queue (else the task would wait, full, for an
-    answer that never comes)."""
+    """Slots from what still holds one: the answers that count and the live leases. After a
+    rejection or fix an answer no longer counts, so its slot goes back to the queue (else
+    the task would wait, full, for an answer that never comes)."""
     task.taken = len(queue.current_answers(session, task.id)) + queue.live_leases(
         session, task.id, Stage.LABEL)
 
