@@ -152,16 +152,17 @@ def _in_project(request: Request, session: Session, caller: Caller, minimum: Rol
     if not str(raw).isdigit():
         raise NotFound(f"project {raw!r} not found")
     project_id = int(raw)
-    role = projects.role_of(session, caller.user_id, project_id)
+    membership = projects.membership_of(session, caller.user_id, project_id)
     if caller.is_admin:
         projects.get_project(session, project_id)  # 404 for absent projects
-        return caller.in_project(role or Role.MANAGER)
-    if role is None:
+        return caller.in_project(*(membership or (Role.MANAGER, None)))
+    if membership is None:
         raise NotFound(f"project {project_id} not found", project_id=project_id)
+    role, tier = membership
     if not role_at_least(role, minimum):
         raise PermissionDenied(f"this needs the {minimum.value} role in project {project_id}; "
                                f"you are {role.value}")
-    return caller.in_project(role)
+    return caller.in_project(role, tier)
 
 
 async def current_caller(request: Request) -> Caller:  # async: no thread hop for this

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Executable, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -133,6 +133,27 @@ class WriteGate:
                 self._waiting.popleft().set()  # stays held: handed to the next in line
             else:
                 self._held = False
+
+
+def run(session: Session, statement: Executable, **params: Any) -> CursorResult[Any]:
+    """Execute a Core statement built once, at import (bound parameters, no ORM entities),
+    on the session's connection — pending changes flushed first, as `session.execute` does.
+
+    For the per-request hot paths: building a statement and passing it through the ORM's
+    execution costs five times what the database does for an indexed lookup.
+    """
+    session.flush()
+    return session.connection().execute(statement, params)
+
+
+def hold(session: Session, instance: Any) -> Any:
+    """Keep `instance` strongly referenced for the session's life and return it.
+
+    The identity map holds objects weakly: a row a service loads and drops (the project,
+    looked up by several services in one request) is loaded again by the next `get`.
+    """
+    session.info.setdefault("held", {})[id(instance)] = instance
+    return instance
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,9 +42,18 @@ def annotation_view(a: Annotation, *, reveal_gold: bool = False) -> dict[str, An
 
 
 def _draft(session: Session, task_id: int, author_id: int) -> Annotation | None:
-    return session.scalar(select(Annotation).where(
-        Annotation.task_id == task_id, Annotation.author_id == author_id,
-        Annotation.status == AnnotationStatus.DRAFT))
+    return next((a for a in _mine(session, task_id, author_id)
+                 if a.status is AnnotationStatus.DRAFT), None)
+
+
+def _mine(session: Session, task_id: int, author_id: int) -> list[Annotation]:
+    """The author's annotations on the task (a draft, their answers), oldest first."""
+    return list(session.scalars(_MINE, {"task_id": task_id, "author_id": author_id}))
+
+
+_MINE = select(Annotation).where(Annotation.task_id == bindparam("task_id"),
+                                 Annotation.author_id == bindparam("author_id")
+                                 ).order_by(Annotation.id)
 
 
 def get_draft(session: Session, caller: Caller, project_id: int, task_id: int
@@ -93,8 +102,11 @@ def discard_draft(session: Session, caller: Caller, project_id: int, task_id: in
 
 
 def _by_key(session: Session, author_id: int, key: str) -> Annotation | None:
-    return session.scalar(select(Annotation).where(
-        Annotation.author_id == author_id, Annotation.idempotency_key == key))
+    return session.scalar(_BY_KEY, {"author_id": author_id, "key": key})
+
+
+_BY_KEY = select(Annotation).where(Annotation.author_id == bindparam("author_id"),
+                                   Annotation.idempotency_key == bindparam("key"))
 
 
 def _replay(existing: Annotation, task_id: int, regions: list[Any]) -> dict[str, Any]:
@@ -127,8 +139,9 @@ def submit(session: Session, caller: Caller, project_id: int, task_id: int,
                        "the task to continue under the new schema",
                        code="schema_changed", current_schema_version=current)
     tasks.check_regions(schema, regions, "regions", task.data)
-    stage, previous = _claim(session, caller, task, regions, started_at, lead_time_s)
-    draft = _draft(session, task_id, caller.user_id)
+    mine = _mine(session, task_id, caller.user_id)
+    stage, previous = _claim(session, caller, task, mine, regions, started_at, lead_time_s)
+    draft = next((a for a in mine if a.status is AnnotationStatus.DRAFT), None)
     started = started_at or (draft.started_at if draft else None)
     if draft is not None:
         session.delete(draft)
@@ -160,18 +173,16 @@ def submit(session: Session, caller: Caller, project_id: int, task_id: int,
     return annotation_view(annotation), True
 
 
-def _claim(session: Session, caller: Caller, task: Task, regions: list[Any],
-           started_at: datetime | None, lead_time_s: float | None
+def _claim(session: Session, caller: Caller, task: Task, mine: list[Annotation],
+           regions: list[Any], started_at: datetime | None, lead_time_s: float | None
            ) -> tuple[Stage, Annotation | None]:
     """The stage this submission counts for, and the caller's earlier labeling-stage answer
     it follows (resubmitting while the task is still in labeling replaces it without taking
     a second slot). Work that cannot count now is kept as a draft and refused."""
     state = task.state
     stage = Stage.ADJUDICATE if state is TaskState.ADJUDICATE else Stage.LABEL
-    previous = session.scalar(select(Annotation).where(
-        Annotation.task_id == task.id, Annotation.author_id == caller.user_id,
-        Annotation.stage == Stage.LABEL, Annotation.status != AnnotationStatus.DRAFT)
-        .order_by(Annotation.id.desc()).limit(1))
+    previous = next((a for a in reversed(mine) if a.stage is Stage.LABEL
+                     and a.status is not AnnotationStatus.DRAFT), None)
     why = None
     if task.frozen:
         why = "it is frozen by a manager"

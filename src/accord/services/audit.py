@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from accord.db.engine import run
 from accord.db.tables import AuditEntry
 from accord.services import pagination
 from accord.services.caller import Caller
@@ -14,9 +15,13 @@ from accord.services.caller import Caller
 
 def record(session: Session, caller: Caller | None, action: str, object_type: str,
            object_id: int | None, project_id: int | None = None, **details: Any) -> None:
-    session.add(AuditEntry(actor_id=caller.user_id if caller else None, action=action,
-                           object_type=object_type, object_id=object_id,
-                           project_id=project_id, details=details))
+    run(session, _INSERT, actor_id=caller.user_id if caller else None, action=action,
+        object_type=object_type, object_id=object_id, project_id=project_id, details=details)
+
+
+_INSERT = insert(AuditEntry).values(
+    {name: bindparam(name) for name in
+     ("actor_id", "action", "object_type", "object_id", "project_id", "details")})
 
 
 def list_entries(session: Session, project_id: int | None, cursor: str | None,

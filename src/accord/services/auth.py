@@ -11,14 +11,16 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
-from sqlalchemy import case, delete, select
+from sqlalchemy import Row, Select, bindparam, case, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from accord.core.credentials import hash_password, token_digest, verify_password
 from accord.core.errors import NotAuthenticated, TooManyRequests
+from accord.db.engine import run
 from accord.db.tables import ApiToken, RateLimit, User, WebSession
 from accord.db.types import UtcDateTime, utcnow
 from accord.services import audit
@@ -40,14 +42,15 @@ class LoginResult:
     csrf_token: str
 
 
-def _usable(user: User | None) -> User:
+def _usable(user: User | Row[Any] | None) -> User | Row[Any]:
+    """The user (or a row of their id, email, is_admin and is_active), if they may sign in."""
     if user is None or not user.is_active:
         raise NotAuthenticated("the credentials are not valid or the account is disabled",
                                code="invalid_credentials")
     return user
 
 
-def _caller(user: User) -> Caller:
+def _caller(user: User | Row[Any]) -> Caller:
     return Caller(user_id=user.id, email=user.email, is_admin=user.is_admin)
 
 
@@ -122,22 +125,32 @@ def login(session: Session, email: str, password: str, client: str, secret: str,
     return LoginResult(_caller(user), token, csrf)
 
 
+def _with_user(*credential: Any) -> Select[Any]:
+    """A credential's columns with its user's, looked up by the credential's digest in one
+    statement: every request asks it."""
+    table = credential[0].class_
+    return select(*credential, User.id, User.email, User.is_admin, User.is_active).join(
+        User, User.id == table.user_id).where(table.token_hash == bindparam("digest"))
+
+
+_SESSION_USER = _with_user(WebSession.expires_at, WebSession.csrf_token)
+_TOKEN_USER = _with_user(ApiToken.revoked_at)
+
+
 def session_caller(session: Session, token: str, secret: str) -> tuple[Caller, str]:
     """The caller and CSRF token of a live browser session."""
-    web = session.scalar(select(WebSession).where(
-        WebSession.token_hash == token_digest(token, secret)))
-    if web is None or web.expires_at <= utcnow():
+    row = run(session, _SESSION_USER, digest=token_digest(token, secret)).first()
+    if row is None or row.expires_at <= utcnow():
         raise NotAuthenticated("the session has expired; log in again", code="session_expired")
-    return _caller(_usable(session.get(User, web.user_id))), web.csrf_token
+    return _caller(_usable(row)), row.csrf_token
 
 
 def token_caller(session: Session, token: str, secret: str) -> Caller:
-    api_token = session.scalar(select(ApiToken).where(
-        ApiToken.token_hash == token_digest(token, secret)))
-    if api_token is None or api_token.revoked_at is not None:
+    row = run(session, _TOKEN_USER, digest=token_digest(token, secret)).first()
+    if row is None or row.revoked_at is not None:
         raise NotAuthenticated("the API token is not valid or was revoked",
                                code="invalid_credentials")
-    return _caller(_usable(session.get(User, api_token.user_id)))
+    return _caller(_usable(row))
 
 
 def logout(session: Session, token: str, secret: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from accord.core.records import Role, role_at_least
+from accord.core.records import Role, Tier, role_at_least
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,9 +13,10 @@ class Caller:
     email: str
     is_admin: bool = False
     role: Role | None = None  # in the project the request is about, if any
+    tier: Tier | None = None  # likewise; None when not known (the queue then looks it up)
 
-    def in_project(self, role: Role | None) -> Caller:
-        return replace(self, role=role)
+    def in_project(self, role: Role | None, tier: Tier | None = None) -> Caller:
+        return replace(self, role=role, tier=tier)
 
     @property
     def sees_everything(self) -> bool:

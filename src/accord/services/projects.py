@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from accord.core.errors import Conflict, InputError, NotFound
 from accord.core.records import AnnotationStatus, Role, Tier
+from accord.db.engine import hold, run
 from accord.db.tables import Annotation, Membership, Project, Task, User
 from accord.services import audit, pagination, versions
 from accord.services.caller import Caller
@@ -28,12 +29,23 @@ def get_project(session: Session, project_id: int) -> Project:
     project = session.get(Project, project_id)
     if project is None:
         raise NotFound(f"project {project_id} not found", project_id=project_id)
-    return project
+    return hold(session, project)
 
 
 def role_of(session: Session, user_id: int, project_id: int) -> Role | None:
-    return session.scalar(select(Membership.role).where(
-        Membership.project_id == project_id, Membership.user_id == user_id))
+    membership = membership_of(session, user_id, project_id)
+    return membership[0] if membership else None
+
+
+def membership_of(session: Session, user_id: int, project_id: int
+                  ) -> tuple[Role, Tier] | None:
+    """The user's role and tier in the project, if a member."""
+    row = run(session, _MEMBERSHIP, project_id=project_id, user_id=user_id).first()
+    return (row.role, row.tier) if row else None
+
+
+_MEMBERSHIP = select(Membership.role, Membership.tier).where(
+    Membership.project_id == bindparam("project_id"), Membership.user_id == bindparam("user_id"))
 
 
 def _counts(session: Session, project_ids: list[int]) -> dict[int, dict[str, int]]:

@@ -9,10 +9,22 @@ IMMEDIATE and callers queue on the one write lock (docs/workflow.md).
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, not_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    not_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -26,6 +38,7 @@ from accord.core.records import (
     Tier,
 )
 from accord.core.workflow import WorkflowPolicy, serve_gold
+from accord.db.engine import run
 from accord.db.tables import Annotation, AnnotatorStats, Assignment, Membership, Project, Task
 from accord.db.types import utcnow
 from accord.services import annotations, audit, projects, tasks, workflow
@@ -51,6 +64,8 @@ def lease_view(a: Assignment) -> dict[str, Any]:
 
 
 def tier_of(session: Session, caller: Caller, project_id: int) -> Tier:
+    if caller.tier is not None:  # resolved with the caller's role (api.deps)
+        return caller.tier
     tier = session.scalar(select(Membership.tier).where(
         Membership.project_id == project_id, Membership.user_id == caller.user_id))
     return tier if tier is not None else Tier.EXPERT  # site admins outside the project
@@ -91,7 +106,7 @@ def next_task(session: Session, caller: Caller, project_id: int, stage: Stage
     if held is not None:
         if held.kind is AssignmentKind.LEASE:
             held.expires_at = now + timedelta(seconds=policy.lease_seconds)
-        offer = _offer(session, caller, held)
+        offer = _offer(session, caller, held.task_id, lease_view(held))
         session.commit()  # last: nothing may start another transaction after it
         return offer
     found = _pick(session, caller, project, policy, stage, tier)
@@ -99,87 +114,82 @@ def next_task(session: Session, caller: Caller, project_id: int, stage: Stage
         session.commit()
         return {"task": None, "lease": None, "answers": [], "reason": found}
     task, counted = found
-    lease = Assignment(project_id=project_id, task_id=task.id, user_id=caller.user_id,
-                       stage=stage, kind=AssignmentKind.LEASE,
-                       expires_at=now + timedelta(seconds=policy.lease_seconds))
-    session.add(lease)
+    expires_at = now + timedelta(seconds=policy.lease_seconds)
     try:
-        session.flush()
+        lease_id = run(session, _LEASE, project_id=project_id, task_id=task.id,
+                       user_id=caller.user_id, stage=stage, kind=AssignmentKind.LEASE,
+                       expires_at=expires_at).scalar_one()
     except IntegrityError:  # the same user asked twice at once; the other call has it
         session.rollback()
         return next_task(session, caller, project_id, stage)
     if stage is Stage.LABEL:
-        _count_served(session, project_id, caller.user_id)
+        run(session, _COUNT_SERVED[_dialect(session)], project_id=project_id,
+            user_id=caller.user_id)
     audit.record(session, caller, "task.lease", "task", task.id, project_id,
                  stage=stage.value, counted=counted)
-    offer = _offer(session, caller, lease)
+    offer = _offer(session, caller, task.id, {"id": lease_id, "stage": stage,
+                                              "kind": AssignmentKind.LEASE,
+                                              "expires_at": expires_at})
     session.commit()
     return offer
+
+
+_LEASE = insert(Assignment).values(
+    {name: bindparam(name) for name in
+     ("project_id", "task_id", "user_id", "stage", "kind", "expires_at")}
+).returning(Assignment.id)
 
 
 def _held(session: Session, caller: Caller, project_id: int, stage: Stage
           ) -> Assignment | None:
     """Directed work first, then the caller's open lease in this stage, on a task still in
     that stage."""
-    return session.scalar(
-        select(Assignment).join(Task, Task.id == Assignment.task_id).where(
-            Assignment.project_id == project_id, Assignment.user_id == caller.user_id,
-            Assignment.stage == stage, Assignment.kind.in_(HOLDING), not_(Task.frozen),
-            Task.state == STATE_OF[stage])
-        .order_by(Assignment.kind == AssignmentKind.LEASE, Assignment.id).limit(1))
+    return session.scalar(_HELD, {"project_id": project_id, "user_id": caller.user_id,
+                                  "stage": stage, "state": STATE_OF[stage]})
 
 
-def _offer(session: Session, caller: Caller, lease: Assignment) -> dict[str, Any]:
-    task = tasks.get_task(session, lease.project_id, lease.task_id)
-    answers = [] if lease.stage is Stage.LABEL else [
+_HELD = select(Assignment).join(Task, Task.id == Assignment.task_id).where(
+    Assignment.project_id == bindparam("project_id"),
+    Assignment.user_id == bindparam("user_id"), Assignment.stage == bindparam("stage"),
+    Assignment.kind.in_(HOLDING), not_(Task.frozen), Task.state == bindparam("state")
+).order_by(Assignment.kind == AssignmentKind.LEASE, Assignment.id).limit(1)
+
+
+def _offer(session: Session, caller: Caller, task_id: int, lease: dict[str, Any]
+           ) -> dict[str, Any]:
+    task = session.get(Task, task_id)
+    assert task is not None
+    answers = [] if lease["stage"] is Stage.LABEL else [
         annotations.annotation_view(a) for a in current_answers(session, task.id)]
-    return {"task": tasks.task_view(task, caller), "lease": lease_view(lease),
-            "answers": answers, "reason": None}
+    return {"task": tasks.task_view(task, caller), "lease": lease, "answers": answers,
+            "reason": None}
 
 
 def _pick(session: Session, caller: Caller, project: Project, policy: WorkflowPolicy,
           stage: Stage, tier: Tier) -> tuple[Task, bool] | str:
     """A task to lease, and whether it takes a slot (gold and calibration tasks do not);
     or why there is none."""
-    user_id, project_id = caller.user_id, project.id
-    excluded = policy.excluded_batches(tier)
+    excluded = sorted(policy.excluded_batches(tier))
+    params = {"user_id": caller.user_id, "project_id": project.id, "excluded": excluded,
+              "calibration": policy.calibration_batch, "pilot": policy.pilot_batch}
     if stage is Stage.LABEL:
         if policy.calibration_batch and policy.calibration_batch not in excluded:
-            task = _first(session, _untouched(user_id, project_id).where(
-                Task.batch == policy.calibration_batch, not_(Task.is_gold))
-                .order_by(Task.queue_key, Task.id))
+            task = session.scalar(_CALIBRATION, params)
             if task is not None:
                 return task, False
-        stats = session.get(AnnotatorStats, (project_id, user_id))
-        if serve_gold(policy, user_id, stats.served if stats else 0):
-            # in id order, the order of the gold index: sorting every gold task of a large
-            # project by anything else costs more than the rest of the hand-out together
-            gold = _untouched(user_id, project_id).where(Task.is_gold.is_(True))
-            if excluded:
-                gold = gold.where(Task.batch.not_in(excluded))
-            task = _first(session, gold.order_by(Task.id))
+        served = run(session, _SERVED, **params).scalar()
+        if serve_gold(policy, caller.user_id, served or 0):
+            task = session.scalar(_gold(bool(excluded)), params)
             if task is not None:
                 return task, False
-    state = STATE_OF[stage]
-    free = open_slot(stage)
-    candidates = _untouched(user_id, project_id).where(
-        Task.state == state, Task.state != TaskState.DONE, not_(Task.is_gold), free)
-    if policy.calibration_batch:
-        candidates = candidates.where(Task.batch != policy.calibration_batch)
-    if excluded:
-        candidates = candidates.where(Task.batch.not_in(excluded))
     pilot = workflow.pilot_pending(project, policy)
-    if pilot:
-        candidates = candidates.where(Task.batch == policy.pilot_batch)
-    ordered = candidates.order_by(Task.queue_rank, Task.queue_key, Task.id)
+    candidates = _candidates(stage, bool(policy.calibration_batch), bool(excluded), pilot,
+                             _dialect(session) == "postgresql")
     for _ in range(3):  # a compare-and-set lost to a concurrent caller: look again
-        task = _first(session, ordered, lock=True)
+        task = session.scalar(candidates, params)
         if task is None:
             break
-        taken = session.execute(
-            update(Task).where(Task.id == task.id, Task.state == state, free)
-            .values(taken=Task.taken + 1).execution_options(synchronize_session=False))
-        if taken.rowcount == 1:
+        if run(session, _TAKE_SLOT[stage], task_id=task.id).rowcount == 1:
             return task, True
     if pilot:
         return (f"the pilot batch {policy.pilot_batch!r} awaits a manager's approval; "
@@ -187,53 +197,102 @@ def _pick(session: Session, caller: Caller, project: Project, policy: WorkflowPo
     return f"no task left in the {stage.value} stage for you"
 
 
-def _untouched(user_id: int, project_id: int) -> Select[tuple[Task]]:
+def _untouched() -> Select[tuple[Task]]:
     """The project's tasks, not frozen, that the user has never annotated, leased or skipped:
     nobody labels a task twice or reviews their own work."""
+    user_id = bindparam("user_id")
     return select(Task).where(
-        Task.project_id == project_id, not_(Task.frozen),
+        Task.project_id == bindparam("project_id"), not_(Task.frozen),
         ~exists().where(Annotation.task_id == Task.id, Annotation.author_id == user_id),
         ~exists().where(Assignment.task_id == Task.id, Assignment.user_id == user_id))
 
 
-def _first(session: Session, stmt: Select[tuple[Task]], *, lock: bool = False) -> Task | None:
-    stmt = stmt.limit(1)
-    if lock and session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True, of=Task)
-    return session.scalar(stmt)
+def _not_excluded(stmt: Select[tuple[Task]], excluded: bool) -> Select[tuple[Task]]:
+    return stmt.where(Task.batch.not_in(bindparam("excluded", expanding=True))) \
+        if excluded else stmt
 
 
-def _count_served(session: Session, project_id: int, user_id: int) -> None:
-    """One more label task handed to the user, in one statement (an upsert)."""
-    upsert = _insert(session)(AnnotatorStats).values(
-        project_id=project_id, user_id=user_id, served=1, gold_answers=0, gold_score_sum=0.0,
-        agreement_window=[])
-    session.execute(upsert.on_conflict_do_update(
+_CALIBRATION = _untouched().where(Task.batch == bindparam("calibration"), not_(Task.is_gold)
+                                  ).order_by(Task.queue_key, Task.id).limit(1)
+
+
+@functools.cache
+def _gold(excluded: bool) -> Select[tuple[Task]]:
+    """In id order, the order of the gold index: sorting every gold task of a large project
+    by anything else costs more than the rest of the hand-out together."""
+    return _not_excluded(_untouched().where(Task.is_gold.is_(True)), excluded
+                         ).order_by(Task.id).limit(1)
+
+
+@functools.cache
+def _open(stage: Stage, calibration: bool, excluded: bool, pilot: bool
+          ) -> Select[tuple[Task]]:
+    """The caller's tasks with a free slot in `stage`, for one shape of policy (built once
+    per shape; the values are bound parameters)."""
+    stmt = _untouched().where(
+        Task.state == STATE_OF[stage],
+        Task.state != TaskState.DONE,  # the queue index's condition: SQLite then uses it
+        not_(Task.is_gold), open_slot(stage))
+    if calibration:
+        stmt = stmt.where(Task.batch != bindparam("calibration"))
+    stmt = _not_excluded(stmt, excluded)
+    return stmt.where(Task.batch == bindparam("pilot")) if pilot else stmt
+
+
+@functools.cache
+def _candidates(stage: Stage, calibration: bool, excluded: bool, pilot: bool, locking: bool
+                ) -> Select[tuple[Task]]:
+    """The queue's next task: batch order, priority, the ordering strategy, then id."""
+    stmt = _open(stage, calibration, excluded, pilot).order_by(
+        Task.queue_rank, Task.queue_key, Task.id).limit(1)
+    return stmt.with_for_update(skip_locked=True, of=Task) if locking else stmt
+
+
+_TAKE_SLOT = {stage: update(Task).where(Task.id == bindparam("task_id"),
+                                        Task.state == STATE_OF[stage], open_slot(stage))
+              .values(taken=Task.taken + 1) for stage in Stage}
+_SERVED = select(AnnotatorStats.served).where(
+    AnnotatorStats.project_id == bindparam("project_id"),
+    AnnotatorStats.user_id == bindparam("user_id"))
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _stats_row(insert_: Any) -> Any:
+    return insert_(AnnotatorStats).values(
+        project_id=bindparam("project_id"), user_id=bindparam("user_id"), served=bindparam(
+            "served", 0), gold_answers=0, gold_score_sum=0.0, agreement_window=[])
+
+
+#: one more label task handed to the user, in one statement (an upsert)
+_COUNT_SERVED = {
+    name: _stats_row(insert_).on_conflict_do_update(
         index_elements=[AnnotatorStats.project_id, AnnotatorStats.user_id],
-        set_={"served": AnnotatorStats.served + 1}))
-
-
-def _insert(session: Session) -> Any:
-    return (postgresql.insert if session.get_bind().dialect.name == "postgresql"
-            else sqlite.insert)
+        set_={"served": AnnotatorStats.served + 1})
+    for name, insert_ in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))}
+_ENSURE_STATS = {name: _stats_row(insert_).on_conflict_do_nothing()
+                 for name, insert_ in (("postgresql", postgresql.insert),
+                                       ("sqlite", sqlite.insert))}
 
 
 def ensure_stats(session: Session, project_id: int, user_id: int) -> None:
     """Create the member's statistics row if missing, racing safely with other requests."""
-    session.execute(_insert(session)(AnnotatorStats).values(
-        project_id=project_id, user_id=user_id, served=0, gold_answers=0, gold_score_sum=0.0,
-        agreement_window=[]).on_conflict_do_nothing())
+    run(session, _ENSURE_STATS[_dialect(session)], project_id=project_id, user_id=user_id)
 
 
 def reclaim_expired(session: Session, project_id: int, now: datetime) -> int:
     """Drop expired leases and free their slots, so abandoned tasks return to the queue."""
-    expired = list(session.execute(select(Assignment.id, Assignment.task_id).where(
-        Assignment.project_id == project_id, Assignment.kind == AssignmentKind.LEASE,
-        Assignment.expires_at < now)))
-    if not expired:
-        return 0
-    release(session, [lease_id for lease_id, _ in expired])
+    expired = list(run(session, _EXPIRED, project_id=project_id, now=now).scalars())
+    if expired:
+        release(session, expired)
     return len(expired)
+
+
+_EXPIRED = select(Assignment.id).where(
+    Assignment.project_id == bindparam("project_id"), Assignment.kind == AssignmentKind.LEASE,
+    Assignment.expires_at < bindparam("now"))
 
 
 def release(session: Session, lease_ids: list[int]) -> None:
@@ -273,12 +332,9 @@ def skip(session: Session, caller: Caller, project_id: int, task_id: int) -> Non
 def consume(session: Session, caller: Caller, task: Task, stage: Stage) -> bool:
     """Use the caller's lease or directed assignment on `task` for a submission; without one,
     take a free slot if there is one. False when the caller may not submit there now."""
-    held = session.scalar(select(Assignment).where(
-        Assignment.task_id == task.id, Assignment.user_id == caller.user_id,
-        Assignment.stage == stage, Assignment.kind.in_(HOLDING)))
-    if held is not None:
-        session.delete(held)  # the slot it held is now the answer's
-        return True
+    if run(session, _USE_HELD, task_id=task.id, user_id=caller.user_id,
+           stage=stage).rowcount:
+        return True  # the slot it held is now the answer's
     if counts_slots(task, session):
         took = session.execute(
             update(Task).where(Task.id == task.id, Task.state == STATE_OF[stage],
@@ -287,6 +343,11 @@ def consume(session: Session, caller: Caller, task: Task, stage: Stage) -> bool:
         session.refresh(task)
         return took.rowcount == 1
     return True
+
+
+_USE_HELD = delete(Assignment).where(
+    Assignment.task_id == bindparam("task_id"), Assignment.user_id == bindparam("user_id"),
+    Assignment.stage == bindparam("stage"), Assignment.kind.in_(HOLDING))
 
 
 def counts_slots(task: Task, session: Session) -> bool:
@@ -301,10 +362,13 @@ def current_answers(session: Session, task_id: int) -> list[Annotation]:
     """The answers that count in the task's round: labeling-stage work not rejected or
     superseded, one per author. Read afresh (`populate_existing`): a review changes an
     answer's status with a compare-and-set UPDATE that leaves the loaded object stale."""
-    return list(session.scalars(select(Annotation).where(
-        Annotation.task_id == task_id, Annotation.stage == Stage.LABEL,
-        Annotation.status.in_((AnnotationStatus.SUBMITTED, AnnotationStatus.ACCEPTED)))
-        .order_by(Annotation.id).execution_options(populate_existing=True)))
+    return list(session.scalars(_CURRENT_ANSWERS, {"task_id": task_id}))
+
+
+_CURRENT_ANSWERS = select(Annotation).where(
+    Annotation.task_id == bindparam("task_id"), Annotation.stage == Stage.LABEL,
+    Annotation.status.in_((AnnotationStatus.SUBMITTED, AnnotationStatus.ACCEPTED))
+).order_by(Annotation.id).execution_options(populate_existing=True)
 
 
 def live_leases(session: Session, task_id: int, stage: Stage) -> int:
@@ -337,14 +401,12 @@ def queue_counts(session: Session, caller: Caller, project_id: int) -> dict[str,
         mine = session.scalar(select(func.count(Assignment.id)).where(
             Assignment.project_id == project_id, Assignment.user_id == caller.user_id,
             Assignment.stage == stage, Assignment.kind.in_(HOLDING))) or 0
-        available = _untouched(caller.user_id, project_id).where(
-            Task.state == STATE_OF[stage], not_(Task.is_gold), open_slot(stage))
-        if excluded := policy.excluded_batches(tier):
-            available = available.where(Task.batch.not_in(excluded))
-        if workflow.pilot_pending(project, policy):
-            available = available.where(Task.batch == policy.pilot_batch)
+        excluded = sorted(policy.excluded_batches(tier))
+        available = _open(stage, False, bool(excluded), workflow.pilot_pending(project, policy))
         capped = available.with_only_columns(Task.id).limit(COUNT_CAP + 1).subquery()
-        n = session.scalar(select(func.count()).select_from(capped)) or 0
+        n = session.scalar(select(func.count()).select_from(capped), {
+            "user_id": caller.user_id, "project_id": project_id, "excluded": excluded,
+            "pilot": policy.pilot_batch}) or 0
         counts[stage.value] = {"available": min(n, COUNT_CAP), "more": n > COUNT_CAP,
                                "mine": mine}
     return counts

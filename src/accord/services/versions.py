@@ -7,6 +7,7 @@ compare work done under guideline v3 with work done under v4.
 from __future__ import annotations
 
 import difflib
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -14,18 +15,22 @@ from sqlalchemy.orm import Session
 
 from accord.core.errors import InputError, NotFound
 from accord.core.schema import Schema, parse_schema, schema_to_dict
+from accord.db.engine import hold
 from accord.db.tables import GuidelineVersion, Project, SchemaVersion
 from accord.services import audit
 from accord.services.caller import Caller
 
 MAX_GUIDELINE_CHARS = 1_000_000
+#: Schema versions never change, so each is parsed once per process (every submit needs one)
+PARSED_SCHEMAS_KEPT = 256
+_PARSED_SCHEMAS: dict[tuple[int, datetime, int], Schema] = {}
 
 
 def _project(session: Session, project_id: int, *, lock: bool = False) -> Project:
     project = session.get(Project, project_id, with_for_update=lock)
     if project is None:
         raise NotFound(f"project {project_id} not found", project_id=project_id)
-    return project
+    return hold(session, project)
 
 
 def schema_version_view(row: SchemaVersion) -> dict[str, Any]:
@@ -65,10 +70,18 @@ def get_schema_version(session: Session, project_id: int, version: int | None = 
 
 
 def current_schema(session: Session, project_id: int) -> tuple[int, Schema | None]:
-    version = _project(session, project_id).schema_version
+    project = _project(session, project_id)
+    version = project.schema_version
     if version == 0:
         return 0, None
-    return version, parse_schema(get_schema_version(session, project_id, version).document)
+    key = (project.id, project.created_at, version)  # ids can be reused; creation times not
+    schema = _PARSED_SCHEMAS.get(key)
+    if schema is None:
+        schema = parse_schema(get_schema_version(session, project_id, version).document)
+        if len(_PARSED_SCHEMAS) >= PARSED_SCHEMAS_KEPT:
+            del _PARSED_SCHEMAS[next(iter(_PARSED_SCHEMAS))]  # the oldest
+        _PARSED_SCHEMAS[key] = schema
+    return version, schema
 
 
 def list_schema_versions(session: Session, project_id: int) -> list[dict[str, Any]]:
