@@ -23,13 +23,18 @@ ROUTERS = (misc.router, auth.router, users.router, projects.router, tasks.router
            workflow.router, data.router, qa.router)
 
 
+#: FastAPI's OpenTelemetry hooks look for a configured provider on every request; Accord
+#: configures none, and the look costs as much as a database read
+NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
+
+
 def create_app(settings: Settings, engine: Engine | None = None,
                web_root: Path = pages.WEB_ROOT) -> FastAPI:
     """Build the app; the database must already be migrated (`accord serve` does it)."""
     engine = engine or make_engine(settings.resolved_database_url)
     app = FastAPI(title="Accord", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json", default_response_class=JsonResponse,
-                  debug=False)
+                  debug=False, telemetry=NO_TELEMETRY)
     app.state.accord = AppState(settings=settings, engine=engine,
                                 secret=settings.resolved_secret_key())
     for router in ROUTERS:

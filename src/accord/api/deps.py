@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from accord.api.access import PROJECT_ROLE, ROUTES, Access
 from accord.core.errors import NotAuthenticated, NotFound, PermissionDenied
@@ -35,6 +36,10 @@ class AppState:
     settings: Settings
     engine: Engine
     secret: str
+    writer: Engine = field(init=False)  # the engine for unsafe methods: BEGIN IMMEDIATE
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "writer", self.engine.execution_options(**WRITE))
 
 
 def app_state(request: Request) -> AppState:
@@ -49,9 +54,8 @@ async def db_session(request: Request) -> AsyncIterator[Session]:
     worker thread can be waiting on the database, and a teardown queued behind them would
     keep its transaction — on SQLite the write lock — open until the busy timeout.
     """
-    engine = app_state(request).engine
-    if request.method not in SAFE_METHODS:
-        engine = engine.execution_options(**WRITE)
+    state = app_state(request)
+    engine = state.engine if request.method in SAFE_METHODS else state.writer
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
@@ -109,7 +113,12 @@ def _throttle_anonymous(request: Request, session: Session, state: AppState) -> 
     session.commit()
 
 
-def authorize(request: Request, session: DbSession) -> None:
+async def authorize(request: Request, session: DbSession) -> None:
+    """Async on purpose: on the event loop, the one or two indexed reads it makes cost less
+    than the hop to a worker thread and back, which every request would pay. Reads never
+    wait on a lock (SQLite in WAL mode; PostgreSQL's snapshots), and the pools hold a
+    connection beyond what the worker threads can take. The one write — counting an
+    anonymous call — goes to a worker thread, as it may wait for SQLite's write lock."""
     route = request.scope.get("route")
     path = getattr(route, "path", None)
     access = ROUTES.get((request.method, path or ""))
@@ -123,20 +132,21 @@ def authorize(request: Request, session: DbSession) -> None:
         session.connection(execution_options=READ)  # a read, even in a write request
     if access == Access.PUBLIC:
         request.state.caller = _optional_caller(request, session, state)
+        session.rollback()
         return
     try:
         caller = _authenticate(request, session, state)
     except NotAuthenticated:
-        _throttle_anonymous(request, session, state)
+        await run_in_threadpool(_throttle_anonymous, request, session, state)
         raise
     if access == Access.ADMIN and not caller.is_admin:
         raise PermissionDenied("only an administrator may do this")
     if access in PROJECT_ROLE:
         caller = _in_project(request, session, caller, PROJECT_ROLE[access])
     request.state.caller = caller
-    # End authorization's transaction here. The route runs on another worker thread; a
-    # transaction kept across that hop holds a pooled connection — and on SQLite the one write
-    # lock — while waiting for a free thread, and under load every thread then waits on it.
+    # End authorization's transaction here: kept until the route runs on its worker thread,
+    # it would hold a pooled connection — and on SQLite the one write lock — while waiting
+    # for a free thread, and under load every thread then waits on it.
     session.rollback()
 
 

@@ -26,6 +26,9 @@ from sqlalchemy.orm import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_POOL_SIZE, SQLITE_POOL_OVERFLOW = 10, 40
+#: as for SQLite: a connection for each of the server's 40 worker threads and for the event
+#: loop's authorization reads (api.deps.authorize), within PostgreSQL's default 100
+POSTGRES_POOL_SIZE, POSTGRES_POOL_OVERFLOW = 10, 40
 WRITE = {"sqlite_begin": "IMMEDIATE"}
 READ = {"sqlite_begin": "DEFERRED"}
 
@@ -44,7 +47,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            # as many connections as the server has worker threads: none waits for one
+            # more connections than the server has worker threads: none waits for one
             kwargs = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": SQLITE_POOL_OVERFLOW,
                       **kwargs}
         engine = create_engine(url, connect_args={"check_same_thread": False,
@@ -57,7 +60,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # psycopg prepares statements after five runs, and PostgreSQL's generic plan for a
     # 2,000-value IN list is 50x slower than a custom one: bulk imports crawl. Don't prepare.
     return create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None},
-                         **kwargs)
+                         **{"pool_size": POSTGRES_POOL_SIZE,
+                            "max_overflow": POSTGRES_POOL_OVERFLOW, **kwargs})
 
 
 def _configure_sqlite(engine: Engine) -> None:
