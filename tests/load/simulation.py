@@ -9,7 +9,8 @@ group's answers (a shared counter per group, kept apart for gold and other tasks
 drawn at random: with a few hundred answers per group, random draws would misorder two groups
 0.1 apart often enough to make the test a roll of the dice, while an even spread makes every
 group's share of wrong answers its planted rate, up to one answer. Which wrong class an error
-picks is random. The crowd talks to the server only over HTTP (httpx on loopback) and logs
+picks is random. The crowd talks to the server only over HTTP (on loopback, through the lean
+client of `http_client`) and logs
 every response; `Log` is what the test checks and the bench measures.
 """
 
@@ -28,13 +29,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import httpx
 import orjson
 from sqlalchemy.orm import Session
 
 from accord.core.records import Role
 from accord.services import projects, tasks, users
 from accord.services.caller import Caller
+from load.http_client import Connection, Response, TransportError
 
 CLASSES = ("cat", "dog", "bird", "fish")
 LABEL = "animal"
@@ -251,7 +252,7 @@ class Worker:
     """One member's HTTP session: every call is timed, counted and checked against what the
     workflow says it should answer; anything else goes to `log.unexpected`."""
 
-    def __init__(self, client: httpx.AsyncClient, log: Log, crowd: Crowd, member: Member,
+    def __init__(self, client: Connection, log: Log, crowd: Crowd, member: Member,
                  plan: Plan, index: int, started: float) -> None:
         self.client, self.log, self.member, self.plan = client, log, member, plan
         self.started = started  # the run's start (perf_counter), for the log's messages
@@ -261,12 +262,12 @@ class Worker:
         self.stop_at = time.monotonic() + plan.deadline_s
 
     async def call(self, kind: str, path: str, expected: Iterable[int], *,
-                   json: Any = None, key: str | None = None) -> httpx.Response | None:
+                   json: Any = None, key: str | None = None) -> Response | None:
         headers = self.headers if key is None else {**self.headers, "Idempotency-Key": key}
         started = time.perf_counter()
         try:
             response = await self.client.post(self.base + path, json=json, headers=headers)
-        except httpx.HTTPError as exc:
+        except TransportError as exc:
             self.log.statuses[(kind, 0)] += 1
             self.log.unexpected.append(f"{self.since_start()} {kind} POST {path} as "
                                        f"{self.member.email}: {type(exc).__name__} {exc}")
@@ -430,9 +431,8 @@ async def run_crowd(base_url: str, crowd: Crowd, plan: Plan) -> Log:
     started = time.perf_counter()
     async with contextlib.AsyncExitStack() as stack:
         async def worker(member: Member, index: int) -> Worker:
-            client = await stack.enter_async_context(httpx.AsyncClient(
-                base_url=base_url, timeout=plan.request_timeout_s,
-                limits=httpx.Limits(max_connections=1)))
+            client = await stack.enter_async_context(
+                Connection(base_url, plan.request_timeout_s))
             return Worker(client, log, crowd, member, plan, index, started)
         crew = []
         if plan.with_staff:
