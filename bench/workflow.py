@@ -10,11 +10,13 @@ and submit p99 < 50 ms):
 For each backend and size: a fresh database (SQLite in a temporary data dir, or a new
 database on a throw-away PostgreSQL started from the installed binaries, fsync off) is seeded
 by bench/_workflow_seed.py in a separate process (bulk import; a million tasks take minutes,
-with progress on stderr), then `accord serve` starts on 127.0.0.1 and the project gets the
-load test's policy (overlap 3, gold 10 %, review sample 10 %, consensus 0.6). The clients are
-tests/load/simulation.py's annotators (one asyncio task and API token each, one httpx
-connection pool), each doing next(label) → submit → repeat, bounded by `--duration` and a
-cap on iterations. Three runs per case, after a short warm-up:
+with progress on stderr), then `accord serve` starts on 127.0.0.1 — on PostgreSQL once per
+`--workers` count (1 and 2 processes), on SQLite in its one process — and the project gets
+the load test's policy (overlap 3, gold 10 %, review sample 10 %, consensus 0.6). The clients
+are tests/load/simulation.py's annotators (one asyncio task, API token and keep-alive
+connection each, through tests/load/http_client.py), each doing next(label) → submit →
+repeat, bounded by `--duration` and a cap on iterations. These runs per case, after a short
+warm-up:
 
     single   one client alone, back to back: the service time with no contention
     closed   all clients fire back to back: the throughput, and the latency under saturation
@@ -68,12 +70,14 @@ WARM_UP_S = 3.0
 SEED_TIMEOUT_S = 3600
 QUICK = {"sizes": "2000", "duration": 5.0}
 PACES_S = "2,5"
+WORKERS = "1,2"  # one process, and one per core of the machines the results come from
 
 
 @dataclass(frozen=True, slots=True)
 class Case:
     backend: str
     size: int
+    workers: int         # `accord serve` processes
     mode: str            # "single", "closed" or "paced"
     clients: int
     elapsed_s: float
@@ -93,10 +97,11 @@ def percentiles(seconds: list[float]) -> tuple[float, float, float, float]:
     return float(p50), float(p95), float(p99), float(ms.max())
 
 
-def summarize(backend: str, size: int, mode: str, clients: int, log: Log) -> Case:
+def summarize(backend: str, size: int, workers: int, mode: str, clients: int, log: Log
+              ) -> Case:
     requests = sum(log.statuses.values())
     ok = log.count("next_label", 200) + log.count("submit", 201)
-    return Case(backend, size, mode, clients, log.elapsed_s, log.count("submit", 201),
+    return Case(backend, size, workers, mode, clients, log.elapsed_s, log.count("submit", 201),
                 requests, requests - ok,
                 {kind: percentiles(log.latencies[name]) for kind, name in KINDS.items()},
                 {served: by_served(log.latencies[name]) for served, name in SERVED.items()})
@@ -155,26 +160,30 @@ def runs(args: argparse.Namespace) -> list[tuple[str, Plan]]:
 
 def run_case(backend: str, size: int, args: argparse.Namespace, postgres: str | None
              ) -> list[Case]:
-    """Seed, serve, warm up, then every run of `runs(args)` on one database."""
+    """Seed, then for each server process count: serve, warm up, and every run of
+    `runs(args)`, all on one database (what the runs use up is a sliver of it)."""
     with tempfile.TemporaryDirectory(prefix="accord-bench-workflow-") as tmp, \
             database(backend, size, postgres) as url:
         data_dir = Path(tmp) / "data"
         print(f"{backend}, {size:,} tasks: seeding", file=sys.stderr, flush=True)
         crowd = seed(data_dir, url, size, args.clients)
-        env = {"ACCORD_DATABASE_URL": url} if url else {}
         cases = []
-        with running_accord(data_dir, Path(tmp) / "server.log", env=env) as server:
-            set_policy(server, crowd)
-            asyncio.run(run_crowd(server, crowd, plan(WARM_UP_S)))
-            for mode, how in runs(args):
-                clients = crowd if mode != "single" else replace(
-                    crowd, annotators=crowd.annotators[:1])
-                log = asyncio.run(run_crowd(server, clients, how))
-                cases.append(summarize(backend, size, mode, len(clients.annotators), log))
-                print(f"  {mode}: {line(cases[-1])}", file=sys.stderr, flush=True)
-                if log.unexpected:
-                    print(f"  {len(log.unexpected)} unexpected responses, first: "
-                          f"{log.unexpected[0]}", file=sys.stderr, flush=True)
+        for workers in (args.workers if url else [1]):  # SQLite serves in one process
+            env = {"ACCORD_DATABASE_URL": url, "ACCORD_WORKERS": str(workers)} if url else {}
+            with running_accord(data_dir, Path(tmp) / "server.log", env=env) as server:
+                set_policy(server, crowd)
+                asyncio.run(run_crowd(server, crowd, plan(WARM_UP_S)))
+                for mode, how in runs(args):
+                    clients = crowd if mode != "single" else replace(
+                        crowd, annotators=crowd.annotators[:1])
+                    log = asyncio.run(run_crowd(server, clients, how))
+                    cases.append(summarize(backend, size, workers, mode,
+                                           len(clients.annotators), log))
+                    print(f"  {workers} process(es), {mode}: {line(cases[-1])}",
+                          file=sys.stderr, flush=True)
+                    if log.unexpected:
+                        print(f"  {len(log.unexpected)} unexpected responses, first: "
+                              f"{log.unexpected[0]}", file=sys.stderr, flush=True)
         return cases
 
 
@@ -185,12 +194,12 @@ def line(case: Case) -> str:
 
 
 def table(cases: list[Case]) -> str:
-    head = ("| database | tasks | run | clients | submits/s | requests | errors "
+    head = ("| database | tasks | processes | run | clients | submits/s | requests | errors "
             "| next p50 | p95 | p99 | max | submit p50 | p95 | p99 | max |")
-    lines = [head, "|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    lines = [head, "|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for c in cases:
         cells = " | ".join(ms(v) for kind in KINDS for v in c.p[kind])
-        lines.append(f"| {c.backend} | {c.size:,} | {c.mode} | {c.clients} "
+        lines.append(f"| {c.backend} | {c.size:,} | {c.workers} | {c.mode} | {c.clients} "
                      f"| {c.submitted / c.elapsed_s:.1f} | {c.requests:,} | {c.errors} "
                      f"| {cells} |")
     return "\n".join(lines)
@@ -199,12 +208,12 @@ def table(cases: list[Case]) -> str:
 def served_table(cases: list[Case]) -> str:
     """Next-task latency apart for the tasks handed from the queue and for gold tasks, which
     are looked for first on a tenth of the calls (gold_rate 0.1)."""
-    lines = ["| database | tasks | run | from the queue: n | p50 | p99 | gold: n | p50 | p99 |",
-             "|---|--:|---|--:|--:|--:|--:|--:|--:|"]
+    lines = ["| database | tasks | processes | run | from the queue: n | p50 | p99 | gold: n "
+             "| p50 | p99 |", "|---|--:|--:|---|--:|--:|--:|--:|--:|--:|"]
     for c in cases:
         cells = " | ".join(f"{n:,} | {ms(p50)} | {ms(p99)}"
                            for n, p50, p99 in (c.served["queue"], c.served["gold"]))
-        lines.append(f"| {c.backend} | {c.size:,} | {c.mode} | {cells} |")
+        lines.append(f"| {c.backend} | {c.size:,} | {c.workers} | {c.mode} | {cells} |")
     return "\n".join(lines)
 
 
@@ -217,7 +226,7 @@ def verdicts(cases: list[Case]) -> str:
             continue
         for kind, target in TARGET_P99_MS.items():
             p99 = c.p[kind][2]
-            out.append(f"{c.backend} {c.mode}: {kind} p99 {p99:.1f} ms "
+            out.append(f"{c.backend} ×{c.workers} {c.mode}: {kind} p99 {p99:.1f} ms "
                        f"({'meets' if p99 < target else 'misses'} < {target:g} ms)")
     return ("Targets at 1,000,000 tasks: " + "; ".join(out) + ".") if out else (
         "No 1,000,000-task run here, so the targets were not checked.")
@@ -236,8 +245,8 @@ def report(cases: list[Case], args: argparse.Namespace) -> str:
             f"(throughput, latency under saturation), **paced N s** = {args.clients} clients at "
             "one task per N s each (what an annotator feels at a realistic load, while the "
             f"server keeps up: compare submits/s with {offered}). Latency in "
-            "ms, measured by the clients (httpx on asyncio, one process on the same cores as "
-            "the server, a single `accord serve` process). No peer to compare: Label Studio "
+            "ms, measured by the clients (one asyncio process on the same cores as the "
+            "server; *processes* = `accord serve --workers`). No peer to compare: Label Studio "
             f"has no concurrent queue API.\n\n{table(cases)}\n\nNext task by what it handed out "
             f"(ms):\n\n{served_table(cases)}\n\n{verdicts(cases)}\n")
 
@@ -248,6 +257,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--backends", default="sqlite,postgresql",
                         help="comma-separated: sqlite, postgresql")
     parser.add_argument("--clients", type=int, default=50, help="concurrent annotators")
+    parser.add_argument("--workers", default=WORKERS,
+                        help=f"`accord serve` process counts on PostgreSQL ({WORKERS}); "
+                             "SQLite always runs one")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds per run")
     parser.add_argument("--pace", default=PACES_S,
                         help=f"paced runs: s per task per client, comma-separated ({PACES_S})")
@@ -260,8 +272,10 @@ def parse_args() -> argparse.Namespace:
     args.sizes = [int(n) for n in args.sizes.split(",")]
     args.backends = args.backends.split(",")
     args.pace = [float(p) for p in args.pace.split(",")]
-    if min(args.sizes) < 1 or args.clients < 1 or args.duration <= 0 or min(args.pace) <= 0:
-        parser.error("--sizes, --clients, --duration and --pace must be positive")
+    args.workers = [int(n) for n in args.workers.split(",")]
+    if (min(args.sizes) < 1 or args.clients < 1 or args.duration <= 0 or min(args.pace) <= 0
+            or min(args.workers) < 1):
+        parser.error("--sizes, --clients, --duration, --pace and --workers must be positive")
     if set(args.backends) - {"sqlite", "postgresql"}:
         parser.error("--backends takes sqlite and/or postgresql")
     return args

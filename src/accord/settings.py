@@ -12,7 +12,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from accord.core.errors import InputError
@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     trust_proxy_headers: bool = Field(False, description="Honour X-Forwarded-Proto/Host from "
                                       "a reverse proxy in front of Accord")
     max_tasks_per_request: int = Field(100_000, gt=0, description="Bulk task create limit")
+    workers: int = Field(1, ge=1, le=64, description="Server processes `accord serve` runs "
+                         "(more than one needs PostgreSQL)")
 
     @field_validator("data_dir")
     @classmethod
@@ -71,6 +73,14 @@ class Settings(BaseSettings):
             raise ValueError("this is a file; the data dir must be a directory (one is made "
                              "if missing)")
         return data_dir
+
+    @model_validator(mode="after")
+    def _workers_need_postgresql(self) -> Settings:
+        if self.workers > 1 and not self.resolved_database_url.startswith("postgresql"):
+            raise ValueError("workers: more than one server process needs PostgreSQL "
+                             "(set the database URL); SQLite takes one writer at a time, "
+                             "which one process queues fairly and several would not")
+        return self
 
     @property
     def resolved_database_url(self) -> str:

@@ -206,12 +206,14 @@ def serve(host: Annotated[str | None, typer.Option(help="Bind address")] = None,
           port: Annotated[int | None, typer.Option(help="Port")] = None,
           data_dir: DataDir = None,
           dev: Annotated[bool | None, typer.Option(
-              "--dev/--no-dev", help="Allow a weak secret on a loopback host")] = None
+              "--dev/--no-dev", help="Allow a weak secret on a loopback host")] = None,
+          workers: Annotated[int | None, typer.Option(
+              help="Server processes (more than one needs PostgreSQL)")] = None
           ) -> None:
     """Serve the web UI and API (default http://127.0.0.1:8080, data in ./accord-data)."""
     from accord.cli.server import run_server
 
-    run_server(settings_for(data_dir, host=host, port=port, dev=dev))
+    run_server(settings_for(data_dir, host=host, port=port, dev=dev, workers=workers))
 
 
 @cli.command()

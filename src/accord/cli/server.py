@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+from typing import Any
 
 from accord.settings import Settings
 
@@ -20,9 +22,29 @@ def run_server(settings: Settings) -> None:
 
     engine = make_engine(settings.resolved_database_url)
     migrate(engine)
-    app = create_app(settings, engine)
-    logging.getLogger("accord").info("serving %s at http://%s:%d/",
+    logging.getLogger("accord").info("serving %s at http://%s:%d/ (%d %s)",
                                      engine.url.render_as_string(hide_password=True),
-                                     settings.host, settings.port)
-    uvicorn.run(app, host=settings.host, port=settings.port,
-                proxy_headers=settings.trust_proxy_headers, log_level="info")
+                                     settings.host, settings.port, settings.workers,
+                                     "process" if settings.workers == 1 else "processes")
+    options = {"host": settings.host, "port": settings.port,
+               "proxy_headers": settings.trust_proxy_headers, "log_level": "info"}
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings, engine), **options)
+        return
+    engine.dispose()
+    # each worker process builds its app from the environment (`worker_app`)
+    os.environ[SETTINGS_VARIABLE] = settings.model_dump_json()
+    uvicorn.run("accord.cli.server:worker_app", factory=True, workers=settings.workers,
+                **options)
+
+
+#: how `accord serve --workers N` hands its settings to the worker processes it starts
+SETTINGS_VARIABLE = "ACCORD_SERVE_SETTINGS"
+
+
+def worker_app() -> Any:
+    """The app of one of several server processes: the API is stateless (sessions, rate
+    limits and queues live in the database), so any process can take any request."""
+    from accord.api.app import create_app
+
+    return create_app(Settings.model_validate_json(os.environ[SETTINGS_VARIABLE]))
