@@ -58,21 +58,15 @@ class Connection:
             lines.append("Content-Type: application/json")
         lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
         request = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-        reused = self._streams is not None
-        try:
-            return await asyncio.wait_for(self._exchange(request), self.timeout_s)
-        except (ConnectionError, asyncio.IncompleteReadError) as exc:
-            await self.aclose()
-            if not reused:
-                raise TransportError(f"{type(exc).__name__}: {exc}") from exc
-        except (OSError, TimeoutError, ValueError) as exc:
-            await self.aclose()
-            raise TransportError(f"{type(exc).__name__}: {exc}") from exc
-        try:  # the idle connection had been closed by the server: once more, on a new one
-            return await asyncio.wait_for(self._exchange(request), self.timeout_s)
-        except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError) as exc:
-            await self.aclose()
-            raise TransportError(f"{type(exc).__name__}: {exc}") from exc
+        retry = self._streams is not None  # an idle connection the server may have closed
+        while True:
+            try:
+                return await asyncio.wait_for(self._exchange(request), self.timeout_s)
+            except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError) as exc:
+                await self.aclose()
+                if not (retry and isinstance(exc, ConnectionError | asyncio.IncompleteReadError)):
+                    raise TransportError(f"{type(exc).__name__}: {exc}") from exc
+                retry = False  # once more, on a new connection
 
     async def _exchange(self, request: bytes) -> Response:
         if self._streams is None:

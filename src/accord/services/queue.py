@@ -39,7 +39,7 @@ from accord.core.records import (
 )
 from accord.core.workflow import WorkflowPolicy, serve_gold
 from accord.db.engine import run
-from accord.db.tables import Annotation, AnnotatorStats, Assignment, Membership, Project, Task
+from accord.db.tables import Annotation, AnnotatorStats, Assignment, Project, Task
 from accord.db.types import utcnow
 from accord.services import annotations, audit, projects, tasks, workflow
 from accord.services.caller import Caller
@@ -66,9 +66,8 @@ def lease_view(a: Assignment) -> dict[str, Any]:
 def tier_of(session: Session, caller: Caller, project_id: int) -> Tier:
     if caller.tier is not None:  # resolved with the caller's role (api.deps)
         return caller.tier
-    tier = session.scalar(select(Membership.tier).where(
-        Membership.project_id == project_id, Membership.user_id == caller.user_id))
-    return tier if tier is not None else Tier.EXPERT  # site admins outside the project
+    membership = projects.membership_of(session, caller.user_id, project_id)
+    return membership[1] if membership else Tier.EXPERT  # site admins outside the project
 
 
 def check_may_take(session: Session, caller: Caller, project_id: int, policy: WorkflowPolicy,
@@ -106,7 +105,7 @@ def next_task(session: Session, caller: Caller, project_id: int, stage: Stage
     if held is not None:
         if held.kind is AssignmentKind.LEASE:
             held.expires_at = now + timedelta(seconds=policy.lease_seconds)
-        offer = _offer(session, caller, held.task_id, lease_view(held))
+        offer = _offer(session, caller, project_id, held.task_id, lease_view(held))
         session.commit()  # last: nothing may start another transaction after it
         return offer
     found = _pick(session, caller, project, policy, stage, tier)
@@ -127,9 +126,8 @@ def next_task(session: Session, caller: Caller, project_id: int, stage: Stage
             user_id=caller.user_id)
     audit.record(session, caller, "task.lease", "task", task.id, project_id,
                  stage=stage.value, counted=counted)
-    offer = _offer(session, caller, task.id, {"id": lease_id, "stage": stage,
-                                              "kind": AssignmentKind.LEASE,
-                                              "expires_at": expires_at})
+    offer = _offer(session, caller, project_id, task.id, {
+        "id": lease_id, "stage": stage, "kind": AssignmentKind.LEASE, "expires_at": expires_at})
     session.commit()
     return offer
 
@@ -155,10 +153,9 @@ _HELD = select(Assignment).join(Task, Task.id == Assignment.task_id).where(
 ).order_by(Assignment.kind == AssignmentKind.LEASE, Assignment.id).limit(1)
 
 
-def _offer(session: Session, caller: Caller, task_id: int, lease: dict[str, Any]
-           ) -> dict[str, Any]:
-    task = session.get(Task, task_id)
-    assert task is not None
+def _offer(session: Session, caller: Caller, project_id: int, task_id: int,
+           lease: dict[str, Any]) -> dict[str, Any]:
+    task = tasks.get_task(session, project_id, task_id)
     answers = [] if lease["stage"] is Stage.LABEL else [
         annotations.annotation_view(a) for a in current_answers(session, task.id)]
     return {"task": tasks.task_view(task, caller), "lease": lease, "answers": answers,
@@ -260,21 +257,21 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def _stats_row(insert_: Any) -> Any:
-    return insert_(AnnotatorStats).values(
-        project_id=bindparam("project_id"), user_id=bindparam("user_id"), served=bindparam(
-            "served", 0), gold_answers=0, gold_score_sum=0.0, agreement_window=[])
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}  # with ON CONFLICT
+
+
+def _stats_row(dialect: str, served: int) -> Any:
+    return _INSERTS[dialect](AnnotatorStats).values(
+        project_id=bindparam("project_id"), user_id=bindparam("user_id"), served=served,
+        gold_answers=0, gold_score_sum=0.0, agreement_window=[])
 
 
 #: one more label task handed to the user, in one statement (an upsert)
-_COUNT_SERVED = {
-    name: _stats_row(insert_).on_conflict_do_update(
-        index_elements=[AnnotatorStats.project_id, AnnotatorStats.user_id],
-        set_={"served": AnnotatorStats.served + 1})
-    for name, insert_ in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))}
-_ENSURE_STATS = {name: _stats_row(insert_).on_conflict_do_nothing()
-                 for name, insert_ in (("postgresql", postgresql.insert),
-                                       ("sqlite", sqlite.insert))}
+_COUNT_SERVED = {dialect: _stats_row(dialect, 1).on_conflict_do_update(
+    index_elements=[AnnotatorStats.project_id, AnnotatorStats.user_id],
+    set_={"served": AnnotatorStats.served + 1}) for dialect in _INSERTS}
+_ENSURE_STATS = {dialect: _stats_row(dialect, 0).on_conflict_do_nothing()
+                 for dialect in _INSERTS}
 
 
 def ensure_stats(session: Session, project_id: int, user_id: int) -> None:
