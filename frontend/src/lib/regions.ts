@@ -1,0 +1,95 @@
+/**
+ * The canonical region format (docs/regions.md): every annotation, draft and prediction is
+ * a list of these. Image coordinates are pixels of the full-resolution image, origin at the
+ * top-left, y downwards; box rotation is in degrees, clockwise on screen, about the centre.
+ */
+import type { AttributeValue } from "./schema";
+
+export type Point = [number, number];
+/** x, y and COCO visibility: 0 not labelled, 1 labelled but hidden, 2 visible. */
+export type Keypoint = [number, number, 0 | 1 | 2];
+
+export interface BoxValue {
+  class: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  rotation?: number;
+}
+
+export interface PointsValue {
+  class: string;
+  points: Point[];
+}
+
+export interface KeypointsValue {
+  class: string;
+  points: Keypoint[];
+}
+
+/** COCO RLE, column-major, runs alternate background/foreground starting with background. */
+export interface Rle {
+  size: [number, number];
+  counts: number[] | string;
+}
+
+export interface MaskValue {
+  class: string;
+  rle: Rle;
+}
+
+export interface ClassificationValue {
+  class: string;
+}
+
+export interface MultilabelValue {
+  classes: string[];
+}
+
+export interface RatingValue {
+  rating: number;
+}
+
+export interface TranscriptionValue {
+  text: string;
+  region?: string;
+}
+
+interface RegionBase<T extends string, V> {
+  id: string;
+  label: string;
+  type: T;
+  value: V;
+  attributes?: Record<string, AttributeValue>;
+  /** A model's confidence, 0 to 1 (predictions only). */
+  score?: number;
+}
+
+export type BoxRegion = RegionBase<"bbox", BoxValue>;
+export type PolygonRegion = RegionBase<"polygon", PointsValue>;
+export type PolylineRegion = RegionBase<"polyline", PointsValue>;
+export type KeypointsRegion = RegionBase<"keypoints", KeypointsValue>;
+export type MaskRegion = RegionBase<"mask", MaskValue>;
+export type ClassificationRegion = RegionBase<"classification", ClassificationValue>;
+export type MultilabelRegion = RegionBase<"multilabel", MultilabelValue>;
+export type RatingRegion = RegionBase<"rating", RatingValue>;
+export type TranscriptionRegion = RegionBase<"transcription", TranscriptionValue>;
+
+export type ShapeRegion = BoxRegion | PolygonRegion | PolylineRegion | KeypointsRegion | MaskRegion;
+export type ItemRegion = ClassificationRegion | MultilabelRegion | RatingRegion | TranscriptionRegion;
+export type Region = ShapeRegion | ItemRegion;
+
+/** The class a region carries, if its type has one. */
+export function regionClass(region: Region): string | undefined {
+  const value = region.value as { class?: unknown };
+  return typeof value.class === "string" ? value.class : undefined;
+}
+
+/** A fresh id unique within `existing`: "r1", "r2", … */
+export function nextRegionId(existing: readonly Pick<Region, "id">[]): string {
+  const used = new Set(existing.map((r) => r.id));
+  let n = existing.length + 1;
+  while (used.has(`r${n}`)) n++;
+  return `r${n}`;
+}
