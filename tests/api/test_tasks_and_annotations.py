@@ -76,6 +76,29 @@ def test_a_draft_is_kept_on_the_server_and_replaced_by_the_submission(as_, world
     assert client.get(f"{url}/draft").status_code == 404
 
 
+def test_a_stale_draft_never_overwrites_newer_work(as_, world):
+    """Browser tabs send `base_version`; a save continuing an older version stores nothing."""
+    client = as_("annotator")
+    url = f"/api/projects/{world.project_id}/tasks/{world.task_ids[1]}"
+    first = client.put(f"{url}/draft", json={"regions": [box("a")], "base_version": 0})
+    assert first.status_code == 200 and first.json()["version"] == 1
+    second = client.put(f"{url}/draft", json={"regions": [box("b")], "base_version": 1})
+    assert second.json()["version"] == 2 and second.json()["regions"][0]["id"] == "b"
+    stale = client.put(f"{url}/draft", json={"regions": [box("old")], "base_version": 1})
+    assert stale.status_code == 409, stale.text
+    assert stale.json()["code"] == "stale_draft"
+    assert stale.json()["details"]["current_version"] == 2
+    assert client.get(f"{url}/draft").json()["regions"][0]["id"] == "b"
+    again_new = client.put(f"{url}/draft", json={"regions": [box("old")], "base_version": 0})
+    assert again_new.status_code == 409  # a second tab that started from no draft
+    client.post(f"{url}/annotations", json={"regions": [box("b")]})
+    late = client.put(f"{url}/draft", json={"regions": [box("b"), box("c", x=60)],
+                                            "base_version": 2})
+    assert late.status_code == 409 and late.json()["details"]["current_version"] == 0
+    assert "submitted or discarded" in late.json()["message"]
+    assert client.get(f"{url}/draft").status_code == 404
+
+
 def test_submitting_twice_with_one_idempotency_key_stores_one_annotation(as_, world):
     client = as_("annotator")
     url = f"/api/projects/{world.project_id}/tasks/{world.task_ids[1]}/annotations"

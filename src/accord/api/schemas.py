@@ -91,6 +91,8 @@ class DraftBody(Body):
     regions: list[dict[str, Any]]
     started_at: AwareDatetime | None = None
     lead_time_s: float | None = Field(None, ge=0)
+    #: the draft version the edit started from, 0 for none: a stale save is refused
+    base_version: int | None = Field(None, ge=0)
 
 
 class SubmitBody(Body):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -67,11 +67,21 @@ def get_draft(session: Session, caller: Caller, project_id: int, task_id: int
 
 def save_draft(session: Session, caller: Caller, project_id: int, task_id: int,
                regions: list[Any], started_at: datetime | None = None,
-               lead_time_s: float | None = None) -> dict[str, Any]:
-    """Store work in progress as-is (no schema check: a draft may be incomplete)."""
+               lead_time_s: float | None = None, base_version: int | None = None
+               ) -> dict[str, Any]:
+    """Store work in progress as-is (no schema check: a draft may be incomplete).
+
+    `base_version` is the draft version the edit started from (0: from no draft). When the
+    draft has moved on since — another tab saved, or it was submitted or discarded — the
+    save is refused as stale and stores nothing, so work kept in a browser while offline
+    never overwrites newer work. Without it, the last save wins.
+    """
     tasks.get_task(session, project_id, task_id)
     schema_version, guideline_version = versions.get_project_versions(session, project_id)
     draft = _draft(session, task_id, caller.user_id)
+    current = draft.version if draft is not None else 0
+    if base_version is not None and base_version != current:
+        raise _stale(task_id, base_version, current)
     if draft is None:
         draft = Annotation(task_id=task_id, project_id=project_id, author_id=caller.user_id,
                            stage=Stage.LABEL, status=AnnotationStatus.DRAFT, regions=regions,
@@ -80,17 +90,42 @@ def save_draft(session: Session, caller: Caller, project_id: int, task_id: int,
         session.add(draft)
         try:
             session.flush()
-        except IntegrityError:  # another tab created it meanwhile: update that one instead
+        except IntegrityError:  # another tab created it meanwhile
             session.rollback()
+            if base_version is not None:
+                raise _stale(task_id, base_version, None) from None
             return save_draft(session, caller, project_id, task_id, regions, started_at,
                               lead_time_s)
     else:
-        draft.regions, draft.version = regions, draft.version + 1
-        draft.schema_version, draft.guideline_version = schema_version, guideline_version
+        changes: dict[str, Any] = {"regions": regions, "version": current + 1,
+                                   "schema_version": schema_version,
+                                   "guideline_version": guideline_version}
         if lead_time_s is not None:
-            draft.lead_time_s = lead_time_s
+            changes["lead_time_s"] = lead_time_s
+        # compare-and-set: of two saves from the same version, one wins
+        claimed = session.execute(
+            update(Annotation).where(Annotation.id == draft.id, Annotation.version == current)
+            .values(**changes).execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
+            session.rollback()
+            if base_version is not None:
+                raise _stale(task_id, base_version, None)
+            return save_draft(session, caller, project_id, task_id, regions, started_at,
+                              lead_time_s)
+        session.commit()
+        session.refresh(draft)
+        return annotation_view(draft)
     session.commit()
     return annotation_view(draft)
+
+
+def _stale(task_id: int, base_version: int, current: int | None) -> Conflict:
+    now = "moved on" if current is None else (
+        f"is at version {current}" if current else "was submitted or discarded")
+    return Conflict(f"your draft of task {task_id} is stale: it continues version "
+                    f"{base_version}, but the draft {now}; reload the task to continue from "
+                    "the newer work", code="stale_draft", task_id=task_id,
+                    current_version=current)
 
 
 def discard_draft(session: Session, caller: Caller, project_id: int, task_id: int) -> None:

@@ -99,7 +99,7 @@ def save_draft(project_id: int, task_id: int, body: DraftBody, caller: CurrentCa
                session: DbSession) -> dict[str, Any]:
     """Autosave: the draft lives on the server, so a reload or a closed tab loses nothing."""
     return annotations.save_draft(session, caller, project_id, task_id, body.regions,
-                                  body.started_at, body.lead_time_s)
+                                  body.started_at, body.lead_time_s, body.base_version)
 
 
 @router.delete("/{task_id}/draft", status_code=204)
