@@ -532,6 +532,7 @@ describe("DraftSync resuming stored work", () => {
     expect(DraftSync.restore(store, KEY)).toEqual(work({ baseVersion: 2 }));
     const { sync, transport, timers, stored } = setup({ baseVersion: 4 }, store);
     expect(sync.status).toBe("pending");
+    expect(sync.version).toBe(2);
     await timers.advance(0);
     expect(transport.last().body).toEqual({
       regions: [box("r1")],

@@ -226,6 +226,8 @@ export class DraftSync {
     this.startedAt = stored?.startedAt ?? options.startedAt;
     if (stored) {
       this.pending = stored;
+      // Edits go on top of the restored work, so they share its base, not the caller's.
+      this.baseVersion = stored.baseVersion;
       if (stored.kind === "submit") this.submission = newSubmission();
       this.setStatus("pending");
       // Deferred, so that an instance disposed at once (React's StrictMode) sends nothing.
