@@ -85,6 +85,56 @@ def fresh_database(server_url: str, prefix: str = "accord") -> Iterator[str]:
         admin.dispose()
 
 
+class AccordProcess:
+    """`accord serve` in a subprocess on a loopback port, which a test may kill and start
+    again on the same port and data dir (a crash and restart mid-task)."""
+
+    def __init__(self, data_dir: Path, log_path: Path, env: dict[str, str] | None = None,
+                 port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
+        self.env |= {**(env or {}), "ACCORD_DATA_DIR": str(data_dir)}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout_s: float = 60) -> None:
+        import sys
+        import time
+
+        import httpx
+
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "accord", "serve", "--host", "127.0.0.1", "--port",
+                 str(self.port)], stdout=log, stderr=subprocess.STDOUT, env=self.env)
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"accord serve did not start:\n{self.log_path.read_text()}")
+            time.sleep(0.1)
+
+    def stop(self, *, kill: bool = False) -> None:
+        """Terminate (or, with `kill`, SIGKILL as a crash would) and wait for the exit."""
+        if self.process is None:
+            return
+        if kill:
+            self.process.kill()
+        else:
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
 @contextmanager
 def running_accord(data_dir: Path, log_path: Path,
                    env: dict[str, str] | None = None) -> Iterator[str]:
@@ -93,34 +143,10 @@ def running_accord(data_dir: Path, log_path: Path,
     Only this test's settings reach it: ACCORD_* variables of the surrounding shell do not,
     only those in `env` (e.g. ACCORD_DATABASE_URL, for a server on PostgreSQL).
     """
-    import sys
-    import time
-
-    import httpx
-
-    port = free_port()
-    server_env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
-    server_env |= {**(env or {}), "ACCORD_DATA_DIR": str(data_dir)}
-    with log_path.open("w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "accord", "serve", "--host",
-                                    "127.0.0.1", "--port", str(port)],
-                                   stdout=log, stderr=subprocess.STDOUT, env=server_env)
-    url = f"http://127.0.0.1:{port}"
+    log_path.write_text("")
+    server = AccordProcess(data_dir, log_path, env)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"accord serve did not start:\n{log_path.read_text()}")
-            time.sleep(0.1)
-        yield url
+        server.start()
+        yield server.url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        server.stop()

@@ -2,6 +2,7 @@ import { Route, Routes } from "react-router";
 import type { ApiClient } from "./api/client";
 import { AuthProvider } from "./components/AuthProvider";
 import { RequireAuth } from "./components/RequireAuth";
+import { LabelPage } from "./pages/LabelPage";
 import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { ProjectsPage } from "./pages/ProjectsPage";
@@ -17,6 +18,14 @@ export function App({ client }: { client: ApiClient }) {
           element={
             <RequireAuth>
               <ProjectsPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/projects/:projectId/label"
+          element={
+            <RequireAuth>
+              <LabelPage />
             </RequireAuth>
           }
         />

@@ -224,3 +224,15 @@ def test_queue_counts_leave_out_what_the_caller_may_not_take(session, world, as_
     assert counts == {"label": {"available": 2, "more": False, "mine": 0}}  # easy, calib
     assert as_("manager").get(f"/api/projects/{project}/queues").json()["label"][
         "available"] == 4
+
+
+def test_a_leased_task_comes_with_the_callers_own_draft(session, world, as_):
+    """A label stream opens a task, and the work already in it, in one request."""
+    project, [task] = make_project(session, world, as_, {}, images(1))
+    annotator = as_("annotator")
+    assert take(annotator, project)["draft"] is None
+    saved = annotator.put(f"/api/projects/{project}/tasks/{task}/draft",
+                          json={"regions": [scene()], "base_version": 0}).json()
+    again = take(annotator, project)
+    assert again["task"]["id"] == task and again["draft"]["id"] == saved["id"]
+    assert again["draft"]["regions"] == [scene()] and again["draft"]["version"] == 1

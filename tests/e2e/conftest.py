@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from e2e.labeling import Labeling, make_labeling
 from servers import running_accord
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -33,6 +35,22 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     root = tmp_path_factory.mktemp("live")
     with running_accord(root / "data", root / "server.log") as url:
         yield LiveServer(url, root / "data")
+
+
+@pytest.fixture
+def labeling(live_server: LiveServer) -> Iterator[Callable[..., Labeling]]:
+    """Makes label-stream projects (on the shared server unless told another); closes
+    their API clients at the end."""
+    made: list[Labeling] = []
+
+    def make(url: str | None = None, data_dir: Path | None = None, **kwargs: Any) -> Labeling:
+        made.append(make_labeling(url or live_server.url, data_dir or live_server.data_dir,
+                                  **kwargs))
+        return made[-1]
+
+    yield make
+    for project in made:
+        project.close()
 
 
 @pytest.fixture

@@ -1,5 +1,19 @@
 import { ApiError, INVALID_RESPONSE, NETWORK_ERROR, parseRetryAfter, toApiError } from "./errors";
-import type { AnonymousOr, Page, ProjectSummary, Session } from "./types";
+import type { Region } from "../lib/regions";
+import type {
+  Annotation,
+  AnonymousOr,
+  Guidelines,
+  NextTask,
+  Page,
+  Prediction,
+  ProjectDetail,
+  ProjectSummary,
+  QueueCounts,
+  SchemaVersion,
+  Session,
+  Stage,
+} from "./types";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -24,6 +38,7 @@ export interface RequestOptions {
   body?: unknown;
   query?: Record<string, string | number | null | undefined>;
   signal?: AbortSignal;
+  headers?: Record<string, string>;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -60,7 +75,7 @@ export class ApiClient {
 
   async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
     const url = withQuery(path, options.query);
-    const headers: Record<string, string> = { Accept: "application/json" };
+    const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
     let body: string | undefined;
     if (options.body !== undefined) {
       headers["Content-Type"] = "application/json";
@@ -137,6 +152,92 @@ export class ApiClient {
     if (signal) options.signal = signal;
     return this.request<Page<ProjectSummary>>("GET", "/api/projects", options);
   }
+
+  getProject(projectId: number): Promise<ProjectDetail> {
+    return this.request<ProjectDetail>("GET", `/api/projects/${projectId}`);
+  }
+
+  getSchema(projectId: number): Promise<SchemaVersion> {
+    return this.request<SchemaVersion>("GET", `/api/projects/${projectId}/schema`);
+  }
+
+  /** The current guidelines, or null when the project has none yet. */
+  async getGuidelines(projectId: number): Promise<Guidelines | null> {
+    try {
+      return await this.request<Guidelines>("GET", `/api/projects/${projectId}/guidelines`);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  // --- labeling ---------------------------------------------------------------------------
+
+  queues(projectId: number, signal?: AbortSignal): Promise<QueueCounts> {
+    const options: RequestOptions = {};
+    if (signal) options.signal = signal;
+    return this.request<QueueCounts>("GET", `/api/projects/${projectId}/queues`, options);
+  }
+
+  /** Lease the caller's next task in `stage` (the same one again while its lease runs). */
+  nextTask(projectId: number, stage: Stage): Promise<NextTask> {
+    return this.request<NextTask>("POST", `/api/projects/${projectId}/queues/${stage}/next`);
+  }
+
+  /** The caller's draft of a task, or null when there is none. */
+  async getDraft(projectId: number, taskId: number): Promise<Annotation | null> {
+    try {
+      return await this.request<Annotation>("GET", taskPath(projectId, taskId, "draft"));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /** Autosave; `base_version` makes a stale save a 409 `stale_draft` that stores nothing. */
+  saveDraft(
+    projectId: number,
+    taskId: number,
+    body: { regions: Region[]; lead_time_s: number; started_at: string; base_version: number },
+  ): Promise<Annotation> {
+    return this.request<Annotation>("PUT", taskPath(projectId, taskId, "draft"), { body });
+  }
+
+  /** Submit; a retry with the same idempotency key returns the first annotation. */
+  submitAnnotation(
+    projectId: number,
+    taskId: number,
+    body: { regions: Region[]; lead_time_s: number; started_at: string; schema_version?: number },
+    idempotencyKey: string,
+  ): Promise<Annotation> {
+    return this.request<Annotation>("POST", taskPath(projectId, taskId, "annotations"), {
+      body,
+      headers: { "Idempotency-Key": idempotencyKey },
+    });
+  }
+
+  predictions(projectId: number, taskId: number): Promise<Prediction[]> {
+    return this.request<Prediction[]>("GET", taskPath(projectId, taskId, "predictions"));
+  }
+
+  /** Give the task back for good: it is never offered to the caller again. */
+  skipTask(projectId: number, taskId: number): Promise<void> {
+    return this.request<void>("POST", taskPath(projectId, taskId, "skip"));
+  }
+
+  /** Flag the task as ambiguous instead of guessing; it waits in the managers' queue. */
+  flagTask(projectId: number, taskId: number, note: string): Promise<unknown> {
+    return this.request<unknown>("POST", taskPath(projectId, taskId, "flags"), { body: { note } });
+  }
+}
+
+/** The URL of a task's media file (a data field naming a local file). */
+export function mediaUrl(projectId: number, taskId: number, field: string): string {
+  return taskPath(projectId, taskId, `media/${encodeURIComponent(field)}`);
+}
+
+function taskPath(projectId: number, taskId: number, rest: string): string {
+  return `/api/projects/${projectId}/tasks/${taskId}/${rest}`;
 }
 
 function withQuery(path: string, query: RequestOptions["query"]): string {

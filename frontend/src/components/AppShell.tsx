@@ -3,8 +3,9 @@ import { Link } from "react-router";
 import { isApiError } from "../api/errors";
 import { useAuth } from "./authContext";
 
-/** Page frame for logged-in pages: header with the user's email and a log-out button. */
-export function AppShell({ children }: { children: ReactNode }) {
+/** Page frame for logged-in pages: header with the user's email and a log-out button.
+ * `wide` pages (the label editor) use the whole window. */
+export function AppShell({ children, wide = false }: { children: ReactNode; wide?: boolean }) {
   const { state, logout } = useAuth();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -43,7 +44,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           {error}
         </p>
       )}
-      <main className="page">{children}</main>
+      <main className={wide ? "page page--wide" : "page"}>{children}</main>
     </>
   );
 }

@@ -93,3 +93,6 @@ export function nextRegionId(existing: readonly Pick<Region, "id">[]): string {
   while (used.has(`r${n}`)) n++;
   return `r${n}`;
 }
+
+/** A region not yet given its id (Omit, distributed over the union so `type` still narrows). */
+export type Unsaved<R extends Region = Region> = R extends unknown ? Omit<R, "id"> : never;

@@ -63,6 +63,22 @@ describe("projects page", () => {
     expect(container.querySelector("[style]")).toBeNull();
   });
 
+  it("shows the caller's queues with counts and opens the label stream", async () => {
+    const { fetch } = routeFetch({
+      "GET /api/auth/session": () => json(200, session),
+      "GET /api/projects": () => json(200, { items: [project(1, { name: "Birds" })], next_cursor: null }),
+      "GET /api/projects/1/queues": () =>
+        json(200, { label: { available: 1000, more: true, mine: 1 }, review: { available: 4, more: false, mine: 0 } }),
+    });
+    rendered = await renderApp("/", fetch);
+    const queues = getByRole(rendered.container, "list", "Your queues in Birds");
+    expect(queues.textContent).toContain("Label: 1000+ to take, 1 yours in progress");
+    expect(queues.textContent).toContain("Review: 4 to take");
+    expect(queues.textContent).not.toContain("Adjudicate");
+    await click(getByRole(rendered.container, "link", "Start labeling Birds"));
+    expect(currentLocation(rendered.container)).toBe("/projects/1/label");
+  });
+
   it("loads more pages with the cursor", async () => {
     const { fetch, calls } = routeFetch({
       "GET /api/auth/session": () => json(200, session),
@@ -74,7 +90,7 @@ describe("projects page", () => {
     rendered = await renderApp("/", fetch);
     await click(getByRole(rendered.container, "button", "Load more projects"));
     expect(queryAllByRole(rendered.container, "progressbar")).toHaveLength(2);
-    expect(calls.at(-1)?.url).toBe("/api/projects?limit=50&cursor=c1");
+    expect(calls.filter((call) => call.key === "GET /api/projects").at(-1)?.url).toBe("/api/projects?limit=50&cursor=c1");
     expect(queryAllByRole(rendered.container, "button", "Load more projects")).toHaveLength(0);
   });
 

@@ -4,6 +4,7 @@ import type { ProjectRole, ProjectSummary } from "../api/types";
 import { AppShell } from "../components/AppShell";
 import { useAuth } from "../components/authContext";
 import { ProgressBar } from "../components/ProgressBar";
+import { ProjectQueues } from "../components/ProjectQueues";
 import { useDocumentTitle } from "../components/useDocumentTitle";
 
 const PAGE_SIZE = 50;
@@ -89,6 +90,7 @@ export function ProjectsPage() {
                 </h2>
                 {project.description && <p className="project-card__description">{project.description}</p>}
                 <ProgressBar counts={project} label={`Progress of ${project.name}`} />
+                <ProjectQueues client={client} projectId={project.id} projectName={project.name} />
                 <p className="project-card__meta">
                   <span>Role: {project.role === null ? "none" : ROLE_NAMES[project.role] ?? project.role}</span>
                   <span>

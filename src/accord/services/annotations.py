@@ -41,9 +41,13 @@ def annotation_view(a: Annotation, *, reveal_gold: bool = False) -> dict[str, An
     return view
 
 
-def _draft(session: Session, task_id: int, author_id: int) -> Annotation | None:
-    return next((a for a in _mine(session, task_id, author_id)
-                 if a.status is AnnotationStatus.DRAFT), None)
+def draft_of(session: Session, task_id: int, author_id: int) -> Annotation | None:
+    return session.scalar(_DRAFT, {"task_id": task_id, "author_id": author_id})
+
+
+_DRAFT = select(Annotation).where(Annotation.task_id == bindparam("task_id"),
+                                  Annotation.author_id == bindparam("author_id"),
+                                  Annotation.status == AnnotationStatus.DRAFT)
 
 
 def _mine(session: Session, task_id: int, author_id: int) -> list[Annotation]:
@@ -59,7 +63,7 @@ _MINE = select(Annotation).where(Annotation.task_id == bindparam("task_id"),
 def get_draft(session: Session, caller: Caller, project_id: int, task_id: int
               ) -> dict[str, Any]:
     tasks.get_task(session, project_id, task_id)
-    draft = _draft(session, task_id, caller.user_id)
+    draft = draft_of(session, task_id, caller.user_id)
     if draft is None:
         raise NotFound(f"no draft of yours on task {task_id}", task_id=task_id)
     return annotation_view(draft)
@@ -78,7 +82,7 @@ def save_draft(session: Session, caller: Caller, project_id: int, task_id: int,
     """
     tasks.get_task(session, project_id, task_id)
     schema_version, guideline_version = versions.get_project_versions(session, project_id)
-    draft = _draft(session, task_id, caller.user_id)
+    draft = draft_of(session, task_id, caller.user_id)
     current = draft.version if draft is not None else 0
     if base_version is not None and base_version != current:
         raise _stale(task_id, base_version, current)

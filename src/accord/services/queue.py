@@ -111,7 +111,7 @@ def next_task(session: Session, caller: Caller, project_id: int, stage: Stage
     found = _pick(session, caller, project, policy, stage, tier)
     if isinstance(found, str):
         session.commit()
-        return {"task": None, "lease": None, "answers": [], "reason": found}
+        return {"task": None, "lease": None, "answers": [], "draft": None, "reason": found}
     task, counted = found
     expires_at = now + timedelta(seconds=policy.lease_seconds)
     try:
@@ -155,11 +155,18 @@ _HELD = select(Assignment).join(Task, Task.id == Assignment.task_id).where(
 
 def _offer(session: Session, caller: Caller, project_id: int, task_id: int,
            lease: dict[str, Any]) -> dict[str, Any]:
+    """The task with the work to judge (review, adjudication) or the caller's own draft
+    (labeling), so that a label stream opens a task in one request."""
     task = tasks.get_task(session, project_id, task_id)
-    answers = [] if lease["stage"] is Stage.LABEL else [
-        annotations.annotation_view(a) for a in current_answers(session, task.id)]
+    draft = None
+    if lease["stage"] is Stage.LABEL:
+        answers = []
+        mine = annotations.draft_of(session, task.id, caller.user_id)
+        draft = annotations.annotation_view(mine) if mine is not None else None
+    else:
+        answers = [annotations.annotation_view(a) for a in current_answers(session, task.id)]
     return {"task": tasks.task_view(task, caller), "lease": lease, "answers": answers,
-            "reason": None}
+            "draft": draft, "reason": None}
 
 
 def _pick(session: Session, caller: Caller, project: Project, policy: WorkflowPolicy,

@@ -1,0 +1,561 @@
+/**
+ * The drawing surface: one SVG holding the image and its regions in image pixels under a
+ * single zoom/pan transform, so panning and zooming re-render nothing but that transform.
+ * Strokes and point markers use `vector-effect="non-scaling-stroke"` to keep their screen
+ * size at any zoom without re-rendering the shapes. A drag in progress is local state here
+ * and reaches the editor (and its undo history) as coalesced updates.
+ */
+import {
+  forwardRef,
+  memo,
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type PointerEvent as ReactPointerEvent,
+  type WheelEvent as ReactWheelEvent,
+} from "react";
+import {
+  boxCorners,
+  boxCentre,
+  clampToImage,
+  insertVertexOnNearestEdge,
+  rectFromDrag,
+  resizeBox,
+  rotateBoxToward,
+  translatePoints,
+  type Handle,
+} from "../lib/geometry";
+import type { Tool } from "../lib/hotkeys";
+import type { Keypoint, Point, Region, ShapeRegion, Unsaved } from "../lib/regions";
+import { paintStroke, encodeMask, decodeMask } from "../lib/rle";
+import { fitViewport, panBy, svgTransform, toImage, toScreen, wheelZoomFactor, zoomAt, type Viewport } from "../lib/viewport";
+import type { ActiveClass } from "./editorState";
+import { MaskImage } from "./MaskImage";
+import { round2, roundShape } from "./precision";
+
+export interface StageImage {
+  url: string;
+  width: number;
+  height: number;
+}
+
+export interface StageHandle {
+  zoomBy(factor: number): void;
+  fit(): void;
+  /** Finish the polygon or polyline being drawn (Enter). */
+  finishShape(): void;
+  /** Drop the shape being drawn (Escape); false when nothing was being drawn. */
+  cancelShape(): boolean;
+  /** Remove the last point of the shape being drawn; false when there is none. */
+  undoPoint(): boolean;
+}
+
+export interface StageProps {
+  image: StageImage;
+  regions: readonly ShapeRegion[];
+  predictions: readonly ShapeRegion[];
+  selected: string | null;
+  tool: Tool;
+  active: ActiveClass | null;
+  /** Keypoint names of the active class, when it is a keypoints label. */
+  activeKeypoints: readonly string[];
+  invalid: ReadonlySet<string>;
+  colorOf: (region: Pick<Region, "label" | "value">) => string;
+  onSelect: (id: string | null) => void;
+  onAdd: (region: Unsaved<ShapeRegion>) => void;
+  onUpdate: (region: ShapeRegion, coalesce: string) => void;
+  onGestureEnd: () => void;
+  onViewport?: (vp: Viewport) => void;
+}
+
+type Drag =
+  | { kind: "pan"; from: Point; start: Viewport }
+  | { kind: "draw_box"; from: Point; to: Point }
+  | { kind: "move"; id: string; from: Point; original: ShapeRegion }
+  | { kind: "resize"; id: string; handle: Handle; original: ShapeRegion & { type: "bbox" } }
+  | { kind: "rotate"; id: string; original: ShapeRegion & { type: "bbox" } }
+  | { kind: "vertex"; id: string; index: number; original: ShapeRegion }
+  | { kind: "paint"; points: Point[]; value: 0 | 1 };
+
+const HANDLES: Handle[] = ["nw", "n", "ne", "e", "se", "s", "sw", "w"];
+const BRUSH_RADIUS = 8;
+
+export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStage(props, ref) {
+  const { image, regions, predictions, selected, tool, active, activeKeypoints, invalid, colorOf } = props;
+  const svg = useRef<SVGSVGElement>(null);
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
+  const [vp, setVp] = useState<Viewport>({ scale: 1, x: 0, y: 0 });
+  const fitted = useRef(false);
+  const [drag, setDrag] = useState<Drag | null>(null);
+  const [drawing, setDrawing] = useState<Point[]>([]);
+  const [hover, setHover] = useState<Point | null>(null);
+  const gesture = useRef(0);
+  const latest = useRef(props);
+  latest.current = props;
+  const add = (region: Unsaved<ShapeRegion>) => latest.current.onAdd(roundShape(region));
+  const update = (region: ShapeRegion, coalesce: string) => latest.current.onUpdate(roundShape(region), coalesce);
+
+  useLayoutEffect(() => {
+    const element = svg.current;
+    if (!element) return;
+    const measure = () => {
+      const rect = element.getBoundingClientRect();
+      setSize({ width: Math.max(1, rect.width), height: Math.max(1, rect.height) });
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    if (fitted.current || size === null) return;
+    fitted.current = true;
+    setVp(fitViewport(image.width, image.height, size.width, size.height));
+  }, [image.width, image.height, size]);
+
+  useEffect(() => props.onViewport?.(vp), [vp, props.onViewport]);
+
+  // Switching tools drops a half-drawn shape.
+  useEffect(() => setDrawing([]), [tool, active?.label, active?.class]);
+
+  // The shape being drawn, mirrored in a ref so that keyboard commands read it directly
+  // (state updaters must stay free of side effects).
+  const drawingRef = useRef<Point[]>([]);
+  drawingRef.current = drawing;
+
+  const finishShape = useCallback(() => {
+    const { active: current, tool: currentTool } = latest.current;
+    if (!current) return;
+    const closed = currentTool === "polygon";
+    const points = distinctPoints(drawingRef.current, closed);
+    if ((closed && points.length >= 3) || (currentTool === "polyline" && points.length >= 2)) {
+      const value = { class: current.class, points };
+      latest.current.onAdd(roundShape(closed ? { label: current.label, type: "polygon", value } : { label: current.label, type: "polyline", value }));
+      setDrawing([]);
+    }
+  }, []);
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      zoomBy(factor) {
+        if (size) setVp((v) => zoomAt(v, factor, [size.width / 2, size.height / 2]));
+      },
+      fit() {
+        if (size) setVp(fitViewport(image.width, image.height, size.width, size.height));
+      },
+      finishShape,
+      cancelShape() {
+        if (drawingRef.current.length === 0) return false;
+        setDrawing([]);
+        return true;
+      },
+      undoPoint() {
+        if (drawingRef.current.length === 0) return false;
+        setDrawing(drawingRef.current.slice(0, -1));
+        return true;
+      },
+    }),
+    [finishShape, image.width, image.height, size],
+  );
+
+  function screenPoint(event: { clientX: number; clientY: number }): Point {
+    const rect = svg.current?.getBoundingClientRect();
+    return [event.clientX - (rect?.left ?? 0), event.clientY - (rect?.top ?? 0)];
+  }
+
+  function imagePoint(event: { clientX: number; clientY: number }): Point {
+    const [x, y] = clampToImage(toImage(vp, screenPoint(event)), image.width, image.height);
+    return [round2(x), round2(y)];
+  }
+
+  function begin(event: ReactPointerEvent, next: Drag) {
+    event.preventDefault();
+    event.stopPropagation();
+    svg.current?.setPointerCapture(event.pointerId);
+    gesture.current += 1;
+    setDrag(next);
+  }
+
+  function onBackgroundDown(event: ReactPointerEvent<SVGSVGElement>) {
+    if (event.button === 1 || event.button === 2 || tool === "pan" || (tool === "select" && event.button === 0)) {
+      if (tool === "select" && event.button === 0) props.onSelect(null);
+      begin(event, { kind: "pan", from: screenPoint(event), start: vp });
+      return;
+    }
+    if (event.button !== 0 || !active) return;
+    const p = imagePoint(event);
+    if (tool === "bbox") {
+      begin(event, { kind: "draw_box", from: p, to: p });
+    } else if (tool === "polygon" || tool === "polyline") {
+      event.preventDefault();
+      if (tool === "polygon" && drawing.length >= 3 && nearFirst(p)) finishShape();
+      else setDrawing((points) => [...points, p]);
+    } else if (tool === "keypoints") {
+      event.preventDefault();
+      placeKeypoint(p);
+    } else if (tool === "brush" || tool === "eraser") {
+      begin(event, { kind: "paint", points: [p], value: tool === "brush" ? 1 : 0 });
+    }
+  }
+
+  function nearFirst(p: Point): boolean {
+    const first = drawing[0];
+    if (!first) return false;
+    const [a, b] = [toScreen(vp, first), toScreen(vp, p)];
+    return Math.hypot(a[0] - b[0], a[1] - b[1]) < 8;
+  }
+
+  function placeKeypoint(p: Point) {
+    if (!active) return;
+    const points = [...drawing, p];
+    if (points.length >= activeKeypoints.length) {
+      const value: Keypoint[] = points.map(([x, y]) => [x, y, 2]);
+      add({ label: active.label, type: "keypoints", value: { class: active.class, points: value } });
+      setDrawing([]);
+    } else {
+      setDrawing(points);
+    }
+  }
+
+  function onShapeDown(event: ReactPointerEvent, region: ShapeRegion) {
+    if (tool !== "select" || event.button !== 0) return;
+    props.onSelect(region.id);
+    begin(event, { kind: "move", id: region.id, from: imagePoint(event), original: region });
+  }
+
+  function onHandleDown(event: ReactPointerEvent, region: ShapeRegion, handle: Handle | "rotate" | number) {
+    if (event.button !== 0) return;
+    if (typeof handle === "number") {
+      if (event.altKey && (region.type === "polygon" || region.type === "polyline")) {
+        event.preventDefault();
+        event.stopPropagation();
+        const min = region.type === "polygon" ? 3 : 2;
+        if (region.value.points.length > min) {
+          const points = region.value.points.filter((_, i) => i !== handle);
+          update({ ...region, value: { ...region.value, points } }, `vertex-del-${gesture.current++}`);
+          props.onGestureEnd();
+        }
+        return;
+      }
+      begin(event, { kind: "vertex", id: region.id, index: handle, original: region });
+    } else if (region.type === "bbox") {
+      begin(event, handle === "rotate" ? { kind: "rotate", id: region.id, original: region } : { kind: "resize", id: region.id, handle, original: region });
+    }
+  }
+
+  function onShapeDoubleClick(event: React.MouseEvent, region: ShapeRegion) {
+    if (tool !== "select" || (region.type !== "polygon" && region.type !== "polyline")) return;
+    event.stopPropagation();
+    const inserted = insertVertexOnNearestEdge(region.value.points, imagePoint(event), region.type === "polygon");
+    update({ ...region, value: { ...region.value, points: inserted.points } }, `vertex-add-${gesture.current++}`);
+    props.onGestureEnd();
+  }
+
+  function onPointerMove(event: ReactPointerEvent<SVGSVGElement>) {
+    if (!drag) {
+      if (drawing.length > 0) setHover(imagePoint(event));
+      return;
+    }
+    const key = `gesture-${gesture.current}`;
+    switch (drag.kind) {
+      case "pan": {
+        const [x, y] = screenPoint(event);
+        setVp(panBy(drag.start, x - drag.from[0], y - drag.from[1]));
+        return;
+      }
+      case "draw_box":
+        setDrag({ ...drag, to: imagePoint(event) });
+        return;
+      case "paint":
+        setDrag({ ...drag, points: [...drag.points, imagePoint(event)] });
+        return;
+      case "move": {
+        const p = imagePoint(event);
+        update(moved(drag.original, p[0] - drag.from[0], p[1] - drag.from[1]), key);
+        return;
+      }
+      case "resize":
+        update({ ...drag.original, value: { ...drag.original.value, ...resizeBox(drag.original.value, drag.handle, imagePoint(event)) } }, key);
+        return;
+      case "rotate": {
+        const value = rotateBoxToward(drag.original.value, toImage(vp, screenPoint(event)));
+        update({ ...drag.original, value: { ...drag.original.value, rotation: value.rotation ?? 0 } }, key);
+        return;
+      }
+      case "vertex":
+        update(withVertex(drag.original, drag.index, imagePoint(event)), key);
+        return;
+    }
+  }
+
+  function onPointerUp(event: ReactPointerEvent<SVGSVGElement>) {
+    if (!drag) return;
+    svg.current?.releasePointerCapture(event.pointerId);
+    if (drag.kind === "draw_box" && active) {
+      const rect = rectFromDrag(drag.from, drag.to);
+      if (rect.width * vp.scale >= 3 && rect.height * vp.scale >= 3) {
+        add({ label: active.label, type: "bbox", value: { class: active.class, ...rect, rotation: 0 } });
+      }
+    } else if (drag.kind === "paint") {
+      commitPaint(drag);
+    } else if (drag.kind !== "pan") {
+      props.onGestureEnd();
+    }
+    setDrag(null);
+  }
+
+  function commitPaint(paint: Drag & { kind: "paint" }) {
+    if (!active) return;
+    const target =
+      regions.find((r) => r.id === selected && r.type === "mask") ??
+      regions.find((r) => r.type === "mask" && r.label === active.label && r.value.class === active.class);
+    if (!target && paint.value === 0) return;
+    const bits = target && target.type === "mask" ? decodeMask(target.value.rle) : new Uint8Array(image.width * image.height);
+    const radius = BRUSH_RADIUS / vp.scale;
+    const points = paint.points;
+    for (let i = 0; i < points.length; i++) {
+      const from = points[Math.max(0, i - 1)] as Point;
+      paintStroke(bits, image.width, image.height, from, points[i] as Point, radius, paint.value);
+    }
+    const rle = encodeMask(bits, image.width, image.height);
+    if (target && target.type === "mask") {
+      update({ ...target, value: { ...target.value, rle } }, `paint-${gesture.current}`);
+      props.onGestureEnd();
+    } else {
+      add({ label: active.label, type: "mask", value: { class: active.class, rle } });
+    }
+  }
+
+  function onWheel(event: ReactWheelEvent<SVGSVGElement>) {
+    const factor = wheelZoomFactor(event.deltaY, event.deltaMode);
+    setVp((v) => zoomAt(v, factor, screenPoint(event)));
+  }
+
+  // Wheel listeners added by React are passive; zooming must stop the page from scrolling.
+  useEffect(() => {
+    const element = svg.current;
+    if (!element) return;
+    const stop = (e: WheelEvent) => e.preventDefault();
+    element.addEventListener("wheel", stop, { passive: false });
+    return () => element.removeEventListener("wheel", stop);
+  }, []);
+
+  const selectedRegion = regions.find((r) => r.id === selected) ?? null;
+  const preview = drag?.kind === "draw_box" ? rectFromDrag(drag.from, drag.to) : null;
+  const cursorClass = `stage stage--${tool}${drag?.kind === "pan" ? " stage--panning" : ""}`;
+
+  return (
+    <svg
+      ref={svg}
+      className={cursorClass}
+      role="application"
+      aria-label="Image canvas"
+      aria-roledescription="drawing surface"
+      onPointerDown={onBackgroundDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={onPointerUp}
+      onPointerCancel={onPointerUp}
+      onWheel={onWheel}
+      onContextMenu={(e) => e.preventDefault()}
+      onDoubleClick={() => finishShape()}
+    >
+      <g transform={svgTransform(vp)} className={size ? undefined : "stage__unmeasured"}>
+        <image href={image.url} width={image.width} height={image.height} className="stage__image" />
+        <g className="stage__predictions">
+          {predictions.map((region) => (
+            <Shape key={`p-${region.id}`} region={region} color={colorOf(region)} selected={false} invalid={false} prediction />
+          ))}
+        </g>
+        <g className={tool === "select" ? "stage__regions stage__regions--interactive" : "stage__regions"}>
+          {regions.map((region) => (
+            <Shape
+              key={region.id}
+              region={region}
+              color={colorOf(region)}
+              selected={region.id === selected}
+              invalid={invalid.has(region.id)}
+              onDown={onShapeDown}
+              onDoubleClick={onShapeDoubleClick}
+            />
+          ))}
+        </g>
+        {preview && (
+          <rect
+            className="stage__preview"
+            x={preview.x}
+            y={preview.y}
+            width={preview.width}
+            height={preview.height}
+            stroke={active ? colorOf({ label: active.label, value: { class: active.class } }) : "#fff"}
+            vectorEffect="non-scaling-stroke"
+          />
+        )}
+        {drawing.length > 0 && (
+          <polyline
+            className="stage__preview"
+            points={[...drawing, ...(hover ? [hover] : [])].map((p) => p.join(",")).join(" ")}
+            vectorEffect="non-scaling-stroke"
+          />
+        )}
+        {drag?.kind === "paint" && (
+          <polyline
+            className={drag.value ? "stage__brush" : "stage__brush stage__brush--erase"}
+            points={drag.points.map((p) => p.join(",")).join(" ")}
+            strokeWidth={(BRUSH_RADIUS * 2) / vp.scale}
+          />
+        )}
+      </g>
+      {selectedRegion && tool === "select" && <Handles region={selectedRegion} vp={vp} onDown={onHandleDown} />}
+      {drawing.map((p, i) => {
+        const [x, y] = toScreen(vp, p);
+        return <circle key={i} className="stage__vertex stage__vertex--drawing" cx={x} cy={y} r={4} />;
+      })}
+    </svg>
+  );
+});
+
+/** A double-click places its point twice before it finishes the shape: repeats go. */
+function distinctPoints(points: readonly Point[], closed: boolean): Point[] {
+  const out = points.filter((p, i) => i === 0 || p[0] !== points[i - 1]?.[0] || p[1] !== points[i - 1]?.[1]);
+  const first = out[0];
+  const last = out[out.length - 1];
+  if (closed && out.length > 1 && first && last && first[0] === last[0] && first[1] === last[1]) out.pop();
+  return out;
+}
+
+function moved(region: ShapeRegion, dx: number, dy: number): ShapeRegion {
+  switch (region.type) {
+    case "bbox":
+      return { ...region, value: { ...region.value, x: region.value.x + dx, y: region.value.y + dy } };
+    case "polygon":
+    case "polyline":
+      return { ...region, value: { ...region.value, points: translatePoints(region.value.points, dx, dy) } };
+    case "keypoints":
+      return { ...region, value: { ...region.value, points: translatePoints(region.value.points, dx, dy) } };
+    case "mask":
+      return region; // masks are repainted, not moved
+  }
+}
+
+function withVertex(region: ShapeRegion, index: number, p: Point): ShapeRegion {
+  if (region.type === "polygon" || region.type === "polyline") {
+    const points = region.value.points.map((q, i) => (i === index ? p : q));
+    return { ...region, value: { ...region.value, points } };
+  }
+  if (region.type === "keypoints") {
+    const points = region.value.points.map((q, i): Keypoint => (i === index ? [p[0], p[1], q[2] === 0 ? 2 : q[2]] : q));
+    return { ...region, value: { ...region.value, points } };
+  }
+  return region;
+}
+
+interface ShapeProps {
+  region: ShapeRegion;
+  color: string;
+  selected: boolean;
+  invalid: boolean;
+  prediction?: boolean;
+  onDown?: (event: ReactPointerEvent, region: ShapeRegion) => void;
+  onDoubleClick?: (event: React.MouseEvent, region: ShapeRegion) => void;
+}
+
+/** One region, in image pixels. Memoised: a drag re-renders only the region dragged. */
+const Shape = memo(function Shape({ region, color, selected, invalid, prediction, onDown, onDoubleClick }: ShapeProps) {
+  const className = [
+    "shape",
+    selected && "shape--selected",
+    invalid && "shape--invalid",
+    prediction && "shape--prediction",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  const common = {
+    className,
+    stroke: color,
+    vectorEffect: "non-scaling-stroke" as const,
+    "data-region": region.id,
+    onPointerDown: onDown ? (e: ReactPointerEvent) => onDown(e, region) : undefined,
+    onDoubleClick: onDoubleClick ? (e: React.MouseEvent) => onDoubleClick(e, region) : undefined,
+  };
+  switch (region.type) {
+    case "bbox":
+      return <polygon {...common} fill={color} points={boxCorners(region.value).map((p) => p.join(",")).join(" ")} />;
+    case "polygon":
+      return <polygon {...common} fill={color} points={region.value.points.map((p) => p.join(",")).join(" ")} />;
+    case "polyline":
+      return <polyline {...common} fill="none" points={region.value.points.map((p) => p.join(",")).join(" ")} />;
+    case "keypoints":
+      return (
+        <path
+          {...common}
+          className={`${className} shape--points`}
+          fill="none"
+          d={region.value.points
+            .filter((p) => p[2] !== 0)
+            .map(([x, y]) => `M${x} ${y}h0`)
+            .join("")}
+        />
+      );
+    case "mask":
+      return <MaskImage {...common} rle={region.value.rle} color={color} />;
+  }
+}, sameShape);
+
+function sameShape(a: ShapeProps, b: ShapeProps): boolean {
+  return a.region === b.region && a.color === b.color && a.selected === b.selected && a.invalid === b.invalid && a.onDown === b.onDown;
+}
+
+function Handles({
+  region,
+  vp,
+  onDown,
+}: {
+  region: ShapeRegion;
+  vp: Viewport;
+  onDown: (event: ReactPointerEvent, region: ShapeRegion, handle: Handle | "rotate" | number) => void;
+}) {
+  if (region.type === "bbox") {
+    const box = region.value;
+    const [tl, tr, br, bl] = boxCorners(box).map((p) => toScreen(vp, p)) as [Point, Point, Point, Point];
+    const mid = (a: Point, b: Point): Point => [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+    const at: Record<Handle, Point> = { nw: tl, n: mid(tl, tr), ne: tr, e: mid(tr, br), se: br, s: mid(br, bl), sw: bl, w: mid(bl, tl) };
+    const centre = toScreen(vp, boxCentre(box));
+    const top = at.n;
+    const length = Math.hypot(top[0] - centre[0], top[1] - centre[1]) || 1;
+    const knob: Point = [top[0] + ((top[0] - centre[0]) / length) * 24, top[1] + ((top[1] - centre[1]) / length) * 24];
+    return (
+      <g className="handles">
+        <line className="handles__stem" x1={top[0]} y1={top[1]} x2={knob[0]} y2={knob[1]} />
+        <circle className="handle handle--rotate" cx={knob[0]} cy={knob[1]} r={6} data-handle="rotate" onPointerDown={(e) => onDown(e, region, "rotate")} />
+        {HANDLES.map((h) => (
+          <rect
+            key={h}
+            className={`handle handle--${h}`}
+            data-handle={h}
+            x={at[h][0] - 5}
+            y={at[h][1] - 5}
+            width={10}
+            height={10}
+            onPointerDown={(e) => onDown(e, region, h)}
+          />
+        ))}
+      </g>
+    );
+  }
+  if (region.type === "polygon" || region.type === "polyline" || region.type === "keypoints") {
+    return (
+      <g className="handles">
+        {region.value.points.map((p, i) => {
+          const [x, y] = toScreen(vp, [p[0], p[1]]);
+          return <circle key={i} className="handle stage__vertex" data-handle={`v${i}`} cx={x} cy={y} r={5} onPointerDown={(e) => onDown(e, region, i)} />;
+        })}
+      </g>
+    );
+  }
+  return null;
+}

@@ -1,0 +1,399 @@
+/**
+ * The editor's side panels: classes to draw with, item-level answers, the selected
+ * region's attributes, the region list and the live problems. Everything here is plain
+ * React text and form controls, so user-supplied names render inert.
+ */
+import { memo } from "react";
+import { formatHotkey, parseHotkey } from "../lib/hotkeys";
+import type { Problem } from "../lib/rules";
+import { regionClass, type Region, type Unsaved } from "../lib/regions";
+import { isShapeType, type Attribute, type AttributeValue, type Label } from "../lib/schema";
+import type { ActiveClass } from "./editorState";
+
+export function hotkeyHint(hotkey: string | undefined): string {
+  if (!hotkey) return "";
+  try {
+    return formatHotkey(parseHotkey(hotkey));
+  } catch {
+    return hotkey;
+  }
+}
+
+export function ClassPicker({
+  labels,
+  active,
+  onPick,
+  colorOf,
+}: {
+  labels: readonly Label[];
+  colorOf: (region: Pick<Region, "label" | "value">) => string;
+  active: ActiveClass | null;
+  onPick: (label: string, cls: string) => void;
+}) {
+  return (
+    <section className="panel" aria-labelledby="classes-heading">
+      <h2 id="classes-heading" className="panel__title">
+        Classes
+      </h2>
+      {labels.map((label) => (
+        <div key={label.name} className="class-group" role="group" aria-label={`${label.name} (${label.type})`}>
+          <p className="class-group__name">{label.name}</p>
+          {label.description && <p className="class-group__description">{label.description}</p>}
+          <div className="class-group__buttons">
+            {(label.classes ?? []).map((c) => {
+              const pressed = active?.label === label.name && active.class === c.name;
+              const hint = hotkeyHint(c.hotkey);
+              return (
+                <button
+                  key={c.name}
+                  type="button"
+                  className="class-button"
+                  aria-pressed={pressed}
+                  aria-keyshortcuts={c.hotkey}
+                  onClick={() => onPick(label.name, c.name)}
+                >
+                  <Swatch color={colorOf({ label: label.name, value: { class: c.name } })} />
+                  <span className="class-button__name">{c.name}</span>
+                  {hint && <kbd>{hint}</kbd>}
+                </button>
+              );
+            })}
+          </div>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+/** A colour chip as SVG: the CSP forbids inline styles, and attributes carry any colour. */
+export function Swatch({ color }: { color: string }) {
+  return (
+    <svg className="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
+      <rect width="12" height="12" rx="2" fill={color} />
+    </svg>
+  );
+}
+
+export function ItemLabels({
+  labels,
+  regions,
+  onSet,
+}: {
+  labels: readonly Label[];
+  regions: readonly Region[];
+  onSet: (label: Label, region: Unsaved | null) => void;
+}) {
+  if (labels.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="item-heading">
+      <h2 id="item-heading" className="panel__title">
+        Whole image
+      </h2>
+      {labels.map((label) => {
+        const region = regions.find((r) => r.label === label.name);
+        return (
+          <fieldset key={label.name} className="item-label">
+            <legend>{label.name}</legend>
+            {label.description && <p className="class-group__description">{label.description}</p>}
+            <ItemControl label={label} region={region} onSet={(r) => onSet(label, r)} />
+          </fieldset>
+        );
+      })}
+    </section>
+  );
+}
+
+function ItemControl({
+  label,
+  region,
+  onSet,
+}: {
+  label: Label;
+  region: Region | undefined;
+  onSet: (region: Unsaved | null) => void;
+}) {
+  const name = `item-${label.name}`;
+  switch (label.type) {
+    case "classification": {
+      const current = region ? regionClass(region) : undefined;
+      return (
+        <div className="choices">
+          {(label.classes ?? []).map((c) => (
+            <label key={c.name} className="choice">
+              <input
+                type="radio"
+                name={name}
+                checked={current === c.name}
+                onChange={() => onSet({ label: label.name, type: "classification", value: { class: c.name } })}
+              />
+              {c.name}
+              {c.hotkey && <kbd>{hotkeyHint(c.hotkey)}</kbd>}
+            </label>
+          ))}
+          {current !== undefined && (
+            <button type="button" className="link-button" onClick={() => onSet(null)}>
+              Clear
+            </button>
+          )}
+        </div>
+      );
+    }
+    case "multilabel": {
+      const chosen = region && region.type === "multilabel" ? region.value.classes : [];
+      return (
+        <div className="choices">
+          {(label.classes ?? []).map((c) => (
+            <label key={c.name} className="choice">
+              <input
+                type="checkbox"
+                checked={chosen.includes(c.name)}
+                onChange={(e) => {
+                  const next = e.target.checked ? [...chosen, c.name] : chosen.filter((x) => x !== c.name);
+                  onSet(next.length ? { label: label.name, type: "multilabel", value: { classes: next } } : null);
+                }}
+              />
+              {c.name}
+            </label>
+          ))}
+        </div>
+      );
+    }
+    case "rating": {
+      const scale = label.scale ?? { min: 1, max: 5 };
+      const current = region && region.type === "rating" ? region.value.rating : undefined;
+      const values = Array.from({ length: scale.max - scale.min + 1 }, (_, i) => scale.min + i);
+      return (
+        <div className="choices choices--row">
+          {values.map((v) => {
+            const anchor = scale.anchors?.find((a) => a.value === v);
+            return (
+              <label key={v} className="choice" title={anchor?.description}>
+                <input
+                  type="radio"
+                  name={name}
+                  checked={current === v}
+                  onChange={() => onSet({ label: label.name, type: "rating", value: { rating: v } })}
+                />
+                {v}
+                {anchor && <span className="choice__anchor">{anchor.description}</span>}
+              </label>
+            );
+          })}
+        </div>
+      );
+    }
+    case "transcription": {
+      const text = region && region.type === "transcription" ? region.value.text : "";
+      return (
+        <textarea
+          aria-label={label.name}
+          value={text}
+          maxLength={label.rules?.max_length}
+          onChange={(e) =>
+            onSet(e.target.value ? { label: label.name, type: "transcription", value: { text: e.target.value } } : null)
+          }
+        />
+      );
+    }
+    default:
+      return null;
+  }
+}
+
+export function AttributeEditor({
+  region,
+  label,
+  onChange,
+}: {
+  region: Region;
+  label: Label;
+  onChange: (name: string, value: AttributeValue | undefined) => void;
+}) {
+  const attributes = label.attributes ?? [];
+  return (
+    <section className="panel" aria-labelledby="attributes-heading">
+      <h2 id="attributes-heading" className="panel__title">
+        {regionClass(region) ?? label.name} <span className="muted">{region.id}</span>
+      </h2>
+      {attributes.length === 0 && <p className="muted">This label has no attributes.</p>}
+      {attributes.map((attribute) => (
+        <AttributeField
+          key={attribute.name}
+          attribute={attribute}
+          value={region.attributes?.[attribute.name]}
+          onChange={(value) => onChange(attribute.name, value)}
+        />
+      ))}
+    </section>
+  );
+}
+
+function AttributeField({
+  attribute,
+  value,
+  onChange,
+}: {
+  attribute: Attribute;
+  value: AttributeValue | undefined;
+  onChange: (value: AttributeValue | undefined) => void;
+}) {
+  const id = `attribute-${attribute.name}`;
+  const label = `${attribute.name}${attribute.required ? " (required)" : ""}`;
+  switch (attribute.type) {
+    case "bool":
+      return (
+        <label className="attribute attribute--bool">
+          <input type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} />
+          {label}
+        </label>
+      );
+    case "enum":
+      return (
+        <div className="attribute">
+          <label htmlFor={id}>{label}</label>
+          <select id={id} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || undefined)}>
+            <option value="">—</option>
+            {(attribute.values ?? []).map((v) => (
+              <option key={v} value={v}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </div>
+      );
+    case "number":
+      return (
+        <div className="attribute">
+          <label htmlFor={id}>{label}</label>
+          <input
+            id={id}
+            type="number"
+            min={attribute.min}
+            max={attribute.max}
+            value={typeof value === "number" ? value : ""}
+            onChange={(e) => onChange(e.target.value === "" ? undefined : Number(e.target.value))}
+          />
+        </div>
+      );
+    case "text":
+      return (
+        <div className="attribute">
+          <label htmlFor={id}>{label}</label>
+          <input
+            id={id}
+            type="text"
+            maxLength={attribute.max_length}
+            value={typeof value === "string" ? value : ""}
+            onChange={(e) => onChange(e.target.value === "" ? undefined : e.target.value)}
+          />
+        </div>
+      );
+  }
+}
+
+export const RegionList = memo(function RegionList({
+  regions,
+  selected,
+  problems,
+  onSelect,
+  onDelete,
+  colorOf,
+}: {
+  colorOf: (region: Pick<Region, "label" | "value">) => string;
+  regions: readonly Region[];
+  selected: string | null;
+  problems: ReadonlyMap<string, Problem[]>;
+  onSelect: (id: string) => void;
+  onDelete: (id: string) => void;
+}) {
+  const shapes = regions.filter((r) => isShapeType(r.type));
+  return (
+    <section className="panel panel--grow" aria-labelledby="regions-heading">
+      <h2 id="regions-heading" className="panel__title">
+        Regions <span className="muted">{shapes.length}</span>
+      </h2>
+      {shapes.length === 0 && <p className="muted">Nothing drawn yet.</p>}
+      <ul className="region-list" aria-label="Regions">
+        {shapes.map((region) => (
+          <RegionRow
+            key={region.id}
+            region={region}
+            color={colorOf(region)}
+            selected={region.id === selected}
+            problems={problems.get(region.id)}
+            onSelect={onSelect}
+            onDelete={onDelete}
+          />
+        ))}
+      </ul>
+    </section>
+  );
+});
+
+const RegionRow = memo(function RegionRow({
+  region,
+  color,
+  selected,
+  problems,
+  onSelect,
+  onDelete,
+}: {
+  region: Region;
+  color: string;
+  selected: boolean;
+  problems: Problem[] | undefined;
+  onSelect: (id: string) => void;
+  onDelete: (id: string) => void;
+}) {
+  const cls = regionClass(region) ?? region.label;
+  return (
+    <li className={`region-row${selected ? " region-row--selected" : ""}`}>
+      <button
+        type="button"
+        className="region-row__select"
+        aria-pressed={selected}
+        aria-label={`${cls} ${region.type} ${region.id}${problems ? `, ${problems.length} problem(s)` : ""}`}
+        onClick={() => onSelect(region.id)}
+      >
+        <Swatch color={color} />
+        <span className="region-row__class">{cls}</span>
+        <span className="muted">
+          {region.type} {region.id}
+        </span>
+        {problems && (
+          <span className="region-row__problem" title={problems.map((p) => p.message).join("\n")}>
+            !
+          </span>
+        )}
+      </button>
+      <button type="button" className="icon-button" aria-label={`Delete ${region.id}`} onClick={() => onDelete(region.id)}>
+        ×
+      </button>
+    </li>
+  );
+});
+
+export function ProblemList({ problems, onSelect }: { problems: readonly Problem[]; onSelect: (id: string) => void }) {
+  if (problems.length === 0) return null;
+  return (
+    <section className="panel panel--problems" aria-labelledby="problems-heading">
+      <h2 id="problems-heading" className="panel__title">
+        To fix before submitting <span className="muted">{problems.length}</span>
+      </h2>
+      <ul className="problem-list">
+        {problems.slice(0, 50).map((p, i) => (
+          <li key={`${p.regionId}-${p.code}-${i}`}>
+            {p.regionId ? (
+              <button type="button" className="link-button" onClick={() => onSelect(p.regionId ?? "")}>
+                {p.regionId}
+              </button>
+            ) : (
+              <strong>{p.label}</strong>
+            )}{" "}
+            {p.message}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

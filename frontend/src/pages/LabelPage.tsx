@@ -1,0 +1,142 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { Link, useParams } from "react-router";
+import { isApiError } from "../api/errors";
+import type { Guidelines, NextTask, Prediction, ProjectDetail, SchemaVersion } from "../api/types";
+import { AppShell } from "../components/AppShell";
+import { useAuth } from "../components/authContext";
+import { useDocumentTitle } from "../components/useDocumentTitle";
+import { LabelEditor, type Outcome } from "../editor/LabelEditor";
+import { sendLeftovers } from "../editor/leftovers";
+import type { Region } from "../lib/regions";
+import { isShapeType } from "../lib/schema";
+
+interface Loaded {
+  project: ProjectDetail;
+  schema: SchemaVersion;
+  guidelines: Guidelines | null;
+}
+
+interface Current {
+  next: NextTask;
+  predictions: Prediction[];
+}
+
+/** The label stream: one leased task after another, until the queue is empty. */
+export function LabelPage() {
+  const { projectId: raw } = useParams();
+  const projectId = Number(raw);
+  const { client, expire, state } = useAuth();
+  const userId = state.status === "authenticated" ? state.user.id : 0;
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [current, setCurrent] = useState<Current | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<{ outcome: Outcome; count: number } | null>(null);
+  const previous = useRef<Region[] | null>(null);
+  useDocumentTitle(loaded ? `Label · ${loaded.project.name}` : "Label");
+
+  const fail = useCallback(
+    (caught: unknown, what: string) => {
+      if (isApiError(caught) && caught.status === 401) {
+        expire();
+        return;
+      }
+      setError(isApiError(caught) ? caught.message : `Could not ${what}.`);
+    },
+    [expire],
+  );
+
+  const fetchNext = useCallback(async () => {
+    setCurrent(null);
+    setError(null);
+    try {
+      const next = await client.nextTask(projectId, "label");
+      const predictions = next.task ? await client.predictions(projectId, next.task.id) : [];
+      setCurrent({ next, predictions });
+    } catch (caught) {
+      fail(caught, "get the next task");
+    }
+  }, [client, projectId, fail]);
+
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      try {
+        const [project, schema] = await Promise.all([client.getProject(projectId), client.getSchema(projectId)]);
+        const guidelines = project.guideline_version > 0 ? await client.getGuidelines(projectId) : null;
+        if (cancelled) return;
+        setLoaded({ project, schema, guidelines });
+        await sendLeftovers(client, window.localStorage, userId, projectId);
+        await fetchNext();
+      } catch (caught) {
+        if (!cancelled) fail(caught, "open the project");
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [client, projectId, userId, fetchNext, fail]);
+
+  const onDone = useCallback(
+    (outcome: Outcome, regions: Region[]) => {
+      if (outcome === "submitted") previous.current = regions.filter((r) => isShapeType(r.type));
+      setDone((d) => ({ outcome, count: (d?.count ?? 0) + (outcome === "submitted" ? 1 : 0) }));
+      void fetchNext();
+    },
+    [fetchNext],
+  );
+
+  const task = current?.next.task ?? null;
+  return (
+    <AppShell wide>
+      <nav className="breadcrumbs" aria-label="Breadcrumbs">
+        <Link to="/">Projects</Link> <span aria-hidden="true">/</span> <span>{loaded?.project.name ?? "…"}</span>{" "}
+        <span aria-hidden="true">/</span> <span>Label</span>
+        {task && (
+          <>
+            {" "}
+            <span aria-hidden="true">/</span> <span className="breadcrumbs__task">Task {task.id}</span>
+          </>
+        )}
+        {done && <span className="muted"> · {done.count} submitted this session</span>}
+      </nav>
+      {error && (
+        <div className="notice">
+          <p role="alert" className="error">
+            {error}
+          </p>
+          <button type="button" onClick={() => void fetchNext()}>
+            Try again
+          </button>
+        </div>
+      )}
+      {!error && (!loaded || !current) && <p role="status">Loading the next task…</p>}
+      {loaded && current && !task && (
+        <div className="notice">
+          <p role="status">{sentence(current.next.reason ?? "no task left for you")}</p>
+          <Link to="/">Back to projects</Link>
+        </div>
+      )}
+      {loaded && current && task && (
+        <LabelEditor
+          key={task.id}
+          client={client}
+          userId={userId}
+          projectId={projectId}
+          task={task}
+          schema={loaded.schema}
+          guidelines={loaded.guidelines}
+          draft={current.next.draft}
+          predictions={current.predictions}
+          previous={previous.current}
+          onDone={onDone}
+          onSignedOut={expire}
+          onReload={() => void fetchNext()}
+        />
+      )}
+    </AppShell>
+  );
+}
+
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : ".");
+}
