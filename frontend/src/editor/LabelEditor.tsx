@@ -162,6 +162,20 @@ export function LabelEditor(props: LabelEditorProps) {
     };
   }, [imageField, projectId, task]);
 
+  // A User Timing mark once the task's image and regions are on screen (bench/ui_render.py
+  // reads it as load-to-interactive): two frames after the stage rendered them.
+  useEffect(() => {
+    if (!image) return;
+    let second = 0;
+    const first = requestAnimationFrame(() => {
+      second = requestAnimationFrame(() => performance.mark("accord:editor-ready", { detail: { task: task.id } }));
+    });
+    return () => {
+      cancelAnimationFrame(first);
+      cancelAnimationFrame(second);
+    };
+  }, [image, task.id]);
+
   const shapeLabels = useMemo(() => schema.labels.filter((l) => isShapeType(l.type) && l.source === imageField?.name), [schema, imageField]);
   const itemLabels = useMemo(
     () => schema.labels.filter((l) => ["classification", "multilabel", "rating", "transcription"].includes(l.type)),
