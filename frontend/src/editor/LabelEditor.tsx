@@ -283,8 +283,8 @@ export function LabelEditor(props: LabelEditorProps) {
         case "redo":
           dispatch({ type: "redo" });
           return;
-        case "delete":
-          if (state.selected) dispatch({ type: "delete", id: state.selected });
+        case "delete": // while a shape is being drawn, its last point
+          if (!stage.current?.undoPoint() && state.selected) dispatch({ type: "delete", id: state.selected });
           return;
         case "submit":
           void submit();
