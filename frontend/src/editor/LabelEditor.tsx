@@ -103,6 +103,7 @@ export function LabelEditor(props: LabelEditorProps) {
       transport: {
         saveDraft: (body) => client.saveDraft(projectId, task.id, body),
         submit: (body, key) => client.submitAnnotation(projectId, task.id, body, key),
+        loadDraft: () => client.getDraft(projectId, task.id),
       },
       onStatus: (next, detail) => {
         setStatus(next);

@@ -6,6 +6,7 @@ import {
   pendingKey,
   randomKey,
   readPending,
+  sameJson,
   type DraftSyncOptions,
   type DraftTransport,
   type KeyValueStore,
@@ -85,6 +86,7 @@ interface Call {
 /** Every request waits until the test answers it. */
 class FakeTransport implements DraftTransport {
   readonly calls: Call[] = [];
+  loadDraft?: () => Promise<{ version: number; regions: Region[] } | null>;
   private request(kind: Call["kind"], body: Call["body"], key?: string): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.calls.push({ kind, body, resolve, reject, ...(key === undefined ? {} : { key }) });
@@ -350,6 +352,44 @@ describe("DraftSync saving drafts", () => {
     sync.change([box("server")], 3);
     await timers.advance(800);
     expect(transport.last().body.base_version).toBe(9);
+  });
+
+  it("recognises its own save whose answer was lost, and sends the newer work on top", async () => {
+    const server: { version: number; regions: Region[] } = { version: 5, regions: [box("r1")] };
+    const { sync, transport, timers, stored, conflicts } = setup();
+    transport.loadDraft = async () => server; // the lost save did reach the server
+    sync.change([box("r1")], 1);
+    await timers.advance(800);
+    await transport.fail(offline());
+    sync.change([box("r1"), box("r2")], 2);
+    await timers.advance(1_000);
+    expect(transport.last().body.base_version).toBe(4);
+    await transport.fail(stale(5));
+    await timers.advance(0);
+    expect(conflicts).toEqual([]);
+    expect(transport.last().body).toMatchObject({ base_version: 5, regions: [box("r1"), box("r2")] });
+    await transport.answer(6);
+    expect(sync.status).toBe("saved");
+    expect(stored()).toBeNull();
+  });
+
+  it("treats a stale refusal as a conflict when the server holds other work", async () => {
+    const { sync, transport, timers, conflicts } = setup();
+    transport.loadDraft = async () => ({ version: 5, regions: [box("from another tab")] });
+    sync.change([box("r1")], 1);
+    await timers.advance(800);
+    await transport.fail(offline());
+    await timers.advance(1_000);
+    await transport.fail(stale(5));
+    await timers.advance(0);
+    expect(conflicts).toEqual([5]);
+    expect(sync.status).toBe("conflict");
+  });
+
+  it("compares JSON without regard to key order", () => {
+    expect(sameJson({ a: [1, { b: 2, c: 3 }] }, { a: [1, { c: 3, b: 2 }] })).toBe(true);
+    expect(sameJson({ a: 1 }, { a: 1, b: undefined })).toBe(false);
+    expect(sameJson([1, 2], [2, 1])).toBe(false);
   });
 
   it("reports a conflict without a usable version as null", async () => {

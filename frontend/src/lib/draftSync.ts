@@ -42,6 +42,8 @@ export interface DraftTransport {
     body: { regions: Region[]; lead_time_s: number; started_at: string; schema_version?: number },
     idempotencyKey: string,
   ): Promise<unknown>;
+  /** The server's draft now, or null: lets a save whose answer was lost be recognised. */
+  loadDraft?(): Promise<{ version: number; regions: Region[] } | null>;
 }
 
 export interface Timers {
@@ -205,6 +207,8 @@ export class DraftSync {
   private unsentSince: number | null = null;
   private retryTimer: { handle: unknown } | null = null;
   private retryDelayMs = FIRST_RETRY_MS;
+  /** A save that failed on the network may still have reached the server. */
+  private unanswered: { baseVersion: number; regions: Region[] } | null = null;
   private signedOut = false;
   /** After an error a retry would repeat: wait for the next change, flush or resume. */
   private halted = false;
@@ -373,12 +377,48 @@ export class DraftSync {
         base_version: work.baseVersion,
       });
       this.retryDelayMs = FIRST_RETRY_MS;
+      this.unanswered = null;
       this.baseVersion = saved.version;
       this.settle(work);
       return "sent";
     } catch (error) {
+      if (isApiError(error) && error.status === 0) {
+        this.unanswered ??= { baseVersion: work.baseVersion, regions: work.regions };
+      } else if (await this.wasOurs(error)) {
+        return this.drainAgain(work);
+      }
       return this.failed(work, error);
     }
+  }
+
+  /**
+   * A stale-draft refusal right after a save that got no answer may be that very save,
+   * applied by the server before the connection dropped: then the server's draft is one
+   * version on and holds exactly what was sent. Recognised, the newer work is sent on top
+   * instead of being dropped as a conflict.
+   */
+  private async wasOurs(error: unknown): Promise<boolean> {
+    const sent = this.unanswered;
+    this.unanswered = null;
+    if (!sent || !this.transport.loadDraft) return false;
+    if (!isApiError(error) || error.status !== 409 || error.code !== "stale_draft") return false;
+    if (error.details.current_version !== sent.baseVersion + 1) return false;
+    try {
+      const server = await this.transport.loadDraft();
+      if (server === null || server.version !== sent.baseVersion + 1 || !sameJson(server.regions, sent.regions)) return false;
+      this.baseVersion = server.version;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Send the latest work again at once, on the recovered base version. */
+  private drainAgain(work: PendingWork): Outcome {
+    const latest = this.pending ?? work;
+    this.keep({ ...latest, baseVersion: this.baseVersion });
+    this.retryDelayMs = FIRST_RETRY_MS;
+    return "sent"; // the drain loop goes on with the pending work
   }
 
   private async sendSubmit(work: PendingWork): Promise<Outcome> {
@@ -537,4 +577,16 @@ export class DraftSync {
     this.statusDetail = detail;
     if (!this.disposed) this.onStatus?.(status, detail);
   }
+}
+
+/** Deep equality of JSON values, ignoring object key order (PostgreSQL's JSONB reorders keys). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  return keys.length === Object.keys(right).length && keys.every((k) => k in right && sameJson(left[k], right[k]));
 }
