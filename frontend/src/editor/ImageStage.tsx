@@ -311,9 +311,10 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
 
   function commitPaint(paint: Drag & { kind: "paint" }) {
     if (!active) return;
-    const target =
-      regions.find((r) => r.id === selected && r.type === "mask") ??
-      regions.find((r) => r.type === "mask" && r.label === active.label && r.value.class === active.class);
+    // The brush paints the active class's mask; the eraser erases the selected mask, or else
+    // the active class's.
+    const ofActive = regions.find((r) => r.type === "mask" && r.label === active.label && r.value.class === active.class);
+    const target = paint.value === 1 ? ofActive : (regions.find((r) => r.id === selected && r.type === "mask") ?? ofActive);
     if (!target && paint.value === 0) return;
     const bits = target && target.type === "mask" ? decodeMask(target.value.rle) : new Uint8Array(image.width * image.height);
     const radius = BRUSH_RADIUS / vp.scale;

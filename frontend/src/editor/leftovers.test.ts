@@ -280,12 +280,8 @@ describe("sendLeftovers", () => {
     expect(store.items.size).toBe(0);
   });
 
-  // BUG (leftovers.ts): every refused submit is removed on the premise that "the server keeps
-  // such work as the author's draft", but it does so only for 409 not_assigned/schema_changed.
-  // A 429 (e.g. the anonymous throttle with Retry-After beyond the client's 30 s retry limit)
-  // never reached the handler, so the work is gone from the browser and was never stored on
-  // the server. DraftSync treats 429 (and 408) as transient and retries.
-  it.fails("keeps a submission when the server rate-limits it (429)", async () => {
+  // A 429 never reached the handler: the work stays for later, like after a 5xx.
+  it("keeps a submission when the server rate-limits it (429)", async () => {
     const store = new MemoryStore();
     const key = leaveWork(store, here(41), { kind: "submit", regions: [box("r1")], changedAt: "2025-03-01T10:00:00.000Z", key: "idem-41" });
     const { client, calls } = fakeServer(apiError(429, "rate_limited", "Too many requests.", {}, { "Retry-After": "60" }));
@@ -296,16 +292,15 @@ describe("sendLeftovers", () => {
     expect(readPending(store, key)?.regions).toEqual([box("r1")]);
   });
 
-  // BUG (leftovers.ts), same cause: a submit refused as invalid (422 from the server's schema
-  // check) stores nothing on the server, yet is removed here, so the work is lost. DraftSync
-  // keeps a refused submit as a local draft instead.
-  it.fails("keeps the work of a submission the server refuses as invalid (422)", async () => {
+  // Refused as invalid, the server stores nothing: the work stays here as a draft to fix.
+  it("keeps the work of a submission the server refuses as invalid (422) as a draft", async () => {
     const store = new MemoryStore();
     const key = leaveWork(store, here(41), { kind: "submit", regions: [box("r1")], changedAt: "2025-03-01T10:00:00.000Z", key: "idem-41" });
     const { client } = fakeServer(apiError(422, "invalid_input", "regions: region 'r1', value: the box is outside the image"));
 
     await sendLeftovers(client, store, USER, PROJECT);
 
-    expect(readPending(store, key)?.regions).toEqual([box("r1")]);
+    expect(readPending(store, key)).toMatchObject({ kind: "draft", regions: [box("r1")] });
+    expect(readPending(store, key)?.idempotencyKey).toBeUndefined();
   });
 });

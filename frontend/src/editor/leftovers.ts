@@ -26,13 +26,23 @@ export async function sendLeftovers(client: ApiClient, store: KeyValueStore, use
       store.removeItem(key);
     } catch (caught) {
       if (!isApiError(caught)) throw caught;
-      if (caught.status === 0 || caught.status === 401 || caught.status >= 500) return; // try again later
-      if (work.kind === "submit") {
-        // Refused (e.g. the task moved on): the server keeps such work as the author's draft.
-        store.removeItem(key);
-      } else if (caught.code === "stale_draft" || caught.status === 404) {
-        store.removeItem(key);
+      if (caught.status === 0 || caught.status === 401 || caught.status === 408 || caught.status === 429 || caught.status >= 500) {
+        return; // not now: try again when the stream opens next, or from the editor
+      }
+      if (work.kind === "draft") {
+        // Newer work exists (stale) or the task is gone; other refusals keep the work.
+        if (caught.code === "stale_draft" || caught.status === 404) store.removeItem(key);
+      } else if (KEPT_AS_DRAFT.has(caught.code)) {
+        store.removeItem(key); // the server kept the regions as the author's draft
+      } else {
+        // Refused and stored nowhere (e.g. the regions fail the schema): keep them here as a
+        // draft, which the editor shows so the annotator can fix and resubmit.
+        const { idempotencyKey: _key, schemaVersion: _version, ...rest } = work;
+        store.setItem(key, JSON.stringify({ ...rest, kind: "draft" }));
       }
     }
   }
 }
+
+/** Submissions the server refuses but keeps as the author's draft (services/annotations). */
+const KEPT_AS_DRAFT = new Set(["not_assigned", "schema_changed"]);
