@@ -348,21 +348,18 @@ const RegionRow = memo(function RegionRow({
   const cls = regionClass(region) ?? region.label;
   return (
     <li className={`region-row${selected ? " region-row--selected" : ""}`}>
-      <button
-        type="button"
-        className="region-row__select"
-        aria-pressed={selected}
-        aria-label={`${cls} ${region.type} ${region.id}${problems ? `, ${problems.length} problem(s)` : ""}`}
-        onClick={() => onSelect(region.id)}
-      >
+      <button type="button" className="region-row__select" aria-pressed={selected} onClick={() => onSelect(region.id)}>
         <Swatch color={color} />
-        <span className="region-row__class">{cls}</span>
+        <span className="region-row__class">{cls}</span>{" "}
         <span className="muted">
           {region.type} {region.id}
         </span>
         {problems && (
           <span className="region-row__problem" title={problems.map((p) => p.message).join("\n")}>
-            !
+            <span aria-hidden="true">!</span>
+            <span className="visually-hidden">
+              , {problems.length} problem{problems.length === 1 ? "" : "s"}
+            </span>
           </span>
         )}
       </button>
