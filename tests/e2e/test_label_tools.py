@@ -200,3 +200,60 @@ def test_rotation_is_measured_clockwise_from_the_top(page: Page, labeling, scree
     expect(page.get_by_role("status").filter(has_text="All changes saved")).to_be_visible()
     [box] = project.draft(project.task_ids[0])["regions"]
     assert math.isclose(box["value"]["rotation"], 180, abs_tol=1)
+
+
+def test_regions_are_moved_resized_nudged_and_reshaped_in_the_select_tool(page: Page, labeling,
+                                                                        screenshot):
+    project = labeling(tasks=1)
+    open_label_stream(page, project)
+    task_id = shown_task_id(page)
+    stage = Stage(page)
+    keyboard = page.keyboard
+    keyboard.press("1")
+    drawn = box_value(*stage.drag((100, 100), (200, 180)))
+    keyboard.press("3")
+    outline = [stage.click(p) for p in [(300, 300), (500, 300), (400, 420)]]
+    keyboard.press("Enter")
+    keyboard.press("v")
+    page.get_by_role("list", name="Regions").get_by_role("button", name="car bbox r1").click()
+    start, end = stage.drag((150, 140), (190, 160))     # move by about (40, 20)
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    handle = page.locator("[data-handle=se]").bounding_box()
+    assert handle is not None
+    corner = (handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    target = stage.screen(300, 250)
+    page.mouse.move(*corner)
+    page.mouse.down()
+    page.mouse.move(*target, steps=4)
+    page.mouse.up()
+    resized_to = stage.image(*target)
+    keyboard.press("ArrowLeft")
+    keyboard.press("Shift+ArrowUp")                      # nudge by (-1, -10)
+
+    page.get_by_role("list", name="Regions").get_by_role("button", name="road polygon r2").click()
+    vertex = page.locator("[data-handle=v2]").bounding_box()
+    assert vertex is not None
+    page.mouse.move(vertex["x"] + vertex["width"] / 2, vertex["y"] + vertex["height"] / 2)
+    page.mouse.down()
+    moved_to = stage.screen(400, 460)
+    page.mouse.move(*moved_to, steps=4)
+    page.mouse.up()
+    top_edge_y = outline[0][1]
+    page.mouse.dblclick(*stage.screen(400, top_edge_y))  # a vertex on the top edge
+    expect(page.locator("[data-handle=v3]")).to_have_count(1)
+    first = page.locator("[data-handle=v0]").bounding_box()
+    assert first is not None
+    page.keyboard.down("Alt")                            # and remove the first one
+    page.mouse.click(first["x"] + first["width"] / 2, first["y"] + first["height"] / 2)
+    page.keyboard.up("Alt")
+    expect(page.locator("[data-handle=v3]")).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="All changes saved")).to_be_visible()
+
+    box, polygon = project.draft(task_id)["regions"]
+    left, top = round(drawn["x"] + dx, 2), round(drawn["y"] + dy, 2)
+    assert box["value"] == pytest.approx({
+        "class": "car", "x": left - 1, "y": top - 10, "width": resized_to[0] - left,
+        "height": resized_to[1] - top, "rotation": 0}, abs=0.011)
+    [inserted, second, third] = polygon["value"]["points"]
+    assert inserted[1] == pytest.approx(top_edge_y, abs=0.011) and 300 < inserted[0] < 500
+    assert second == list(outline[1]) and third == list(stage.image(*moved_to))

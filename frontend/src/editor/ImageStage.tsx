@@ -21,6 +21,7 @@ import {
   boxCorners,
   boxCentre,
   clampToImage,
+  distanceToPolyline,
   insertVertexOnNearestEdge,
   rectFromDrag,
   resizeBox,
@@ -248,12 +249,21 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
     }
   }
 
-  function onShapeDoubleClick(event: React.MouseEvent, region: ShapeRegion) {
-    if (tool !== "select" || (region.type !== "polygon" && region.type !== "polyline")) return;
-    event.stopPropagation();
-    const inserted = insertVertexOnNearestEdge(region.value.points, imagePoint(event), region.type === "polygon");
-    update({ ...region, value: { ...region.value, points: inserted.points } }, `vertex-add-${gesture.current++}`);
-    props.onGestureEnd();
+  /** A double-click near the selected outline adds a vertex there; elsewhere it finishes
+   * the shape being drawn. (Handled on the SVG: a press captures the pointer to it.) */
+  function onDoubleClick(event: React.MouseEvent<SVGSVGElement>) {
+    const region = regions.find((r) => r.id === selected);
+    if (tool === "select" && region && (region.type === "polygon" || region.type === "polyline")) {
+      const p = imagePoint(event);
+      const closed = region.type === "polygon";
+      if (distanceToPolyline(p, region.value.points, closed) * vp.scale <= 8) {
+        const inserted = insertVertexOnNearestEdge(region.value.points, p, closed);
+        update({ ...region, value: { ...region.value, points: inserted.points } }, `vertex-add-${gesture.current++}`);
+        props.onGestureEnd();
+      }
+      return;
+    }
+    finishShape();
   }
 
   function onPointerMove(event: ReactPointerEvent<SVGSVGElement>) {
@@ -363,7 +373,7 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
       onPointerCancel={onPointerUp}
       onWheel={onWheel}
       onContextMenu={(e) => e.preventDefault()}
-      onDoubleClick={() => finishShape()}
+      onDoubleClick={onDoubleClick}
     >
       <g transform={svgTransform(vp)} className={size ? undefined : "stage__unmeasured"}>
         <image href={image.url} width={image.width} height={image.height} className="stage__image" />
@@ -381,7 +391,6 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
               selected={region.id === selected}
               invalid={invalid.has(region.id)}
               onDown={onShapeDown}
-              onDoubleClick={onShapeDoubleClick}
             />
           ))}
         </g>
@@ -462,11 +471,10 @@ interface ShapeProps {
   invalid: boolean;
   prediction?: boolean;
   onDown?: (event: ReactPointerEvent, region: ShapeRegion) => void;
-  onDoubleClick?: (event: React.MouseEvent, region: ShapeRegion) => void;
 }
 
 /** One region, in image pixels. Memoised: a drag re-renders only the region dragged. */
-const Shape = memo(function Shape({ region, color, selected, invalid, prediction, onDown, onDoubleClick }: ShapeProps) {
+const Shape = memo(function Shape({ region, color, selected, invalid, prediction, onDown }: ShapeProps) {
   const className = [
     "shape",
     selected && "shape--selected",
@@ -481,7 +489,6 @@ const Shape = memo(function Shape({ region, color, selected, invalid, prediction
     vectorEffect: "non-scaling-stroke" as const,
     "data-region": region.id,
     onPointerDown: onDown ? (e: ReactPointerEvent) => onDown(e, region) : undefined,
-    onDoubleClick: onDoubleClick ? (e: React.MouseEvent) => onDoubleClick(e, region) : undefined,
   };
   switch (region.type) {
     case "bbox":
