@@ -134,6 +134,33 @@ def test_pre_labels_are_shown_and_accepted_into_the_work(page: Page, labeling, s
     assert all("score" not in r for r in shapes)
 
 
+def test_one_pre_label_is_taken_by_a_click_and_the_rest_rejected(page: Page, labeling,
+                                                                  screenshot):
+    project = labeling(tasks=1)
+    [task_id] = project.task_ids
+    predicted = [
+        {"id": "p1", "label": "objects", "type": "bbox", "score": 0.9,
+         "value": {"class": "car", "x": 10, "y": 20, "width": 100, "height": 50, "rotation": 0}},
+        {"id": "p2", "label": "objects", "type": "bbox", "score": 0.4,
+         "value": {"class": "person", "x": 300, "y": 200, "width": 60, "height": 120,
+                   "rotation": 0}},
+    ]
+    project.manager.create_predictions(project.project_id, [
+        {"task_id": task_id, "regions": predicted, "model_version": "det-1"}])
+    open_label_stream(page, project)
+    expect(page.locator(".shape--prediction")).to_have_count(2)
+    page.keyboard.press("v")
+    Stage(page).click((330, 260))                      # inside the person pre-label
+    expect(regions_list(page)).to_have_count(1)
+    expect(page.locator(".shape--prediction")).to_have_count(1)
+    page.keyboard.press("x")                           # reject the rest
+    expect(page.locator(".shape--prediction")).to_have_count(0)
+    page.keyboard.press("Control+Enter")
+    submitted(page)
+    [annotation] = project.annotations(task_id)
+    assert [r["value"] for r in annotation["regions"]] == [predicted[1]["value"]]
+
+
 def test_copy_previous_undo_and_redo(page: Page, labeling, screenshot):
     project = labeling()
     open_label_stream(page, project)

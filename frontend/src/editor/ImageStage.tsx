@@ -69,6 +69,8 @@ export interface StageProps {
   onAdd: (region: Unsaved<ShapeRegion>) => void;
   onUpdate: (region: ShapeRegion, coalesce: string) => void;
   onGestureEnd: () => void;
+  /** A click on one pre-label (select tool) takes it into the work. */
+  onAcceptPrediction: (region: ShapeRegion) => void;
   onViewport?: (vp: Viewport) => void;
 }
 
@@ -229,6 +231,13 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
     begin(event, { kind: "move", id: region.id, from: imagePoint(event), original: region });
   }
 
+  function onPredictionDown(event: ReactPointerEvent, region: ShapeRegion) {
+    if (tool !== "select" || event.button !== 0) return;
+    event.preventDefault();
+    event.stopPropagation();
+    props.onAcceptPrediction(region);
+  }
+
   function onHandleDown(event: ReactPointerEvent, region: ShapeRegion, handle: Handle | "rotate" | number) {
     if (event.button !== 0) return;
     if (typeof handle === "number") {
@@ -377,9 +386,17 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
     >
       <g transform={svgTransform(vp)} className={size ? undefined : "stage__unmeasured"}>
         <image href={image.url} width={image.width} height={image.height} className="stage__image" />
-        <g className="stage__predictions">
+        <g className={tool === "select" ? "stage__predictions stage__regions--interactive" : "stage__predictions"}>
           {predictions.map((region) => (
-            <Shape key={`p-${region.id}`} region={region} color={colorOf(region)} selected={false} invalid={false} prediction />
+            <Shape
+              key={`p-${region.id}`}
+              region={region}
+              color={colorOf(region)}
+              selected={false}
+              invalid={false}
+              prediction
+              onDown={onPredictionDown}
+            />
           ))}
         </g>
         <g className={tool === "select" ? "stage__regions stage__regions--interactive" : "stage__regions"}>

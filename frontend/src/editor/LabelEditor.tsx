@@ -243,6 +243,15 @@ export function LabelEditor(props: LabelEditorProps) {
     [client, projectId, task.id, storageKey, props, regions],
   );
 
+  const acceptPrelabel = useCallback(
+    (region: ShapeRegion) => {
+      const { score: _score, ...copy } = { ...region, id: nextRegionId(regions) };
+      dispatch({ type: "replace", regions: [...regions, copy as Region] });
+      setPrelabels((current) => current.filter((p) => p !== region));
+    },
+    [regions],
+  );
+
   const acceptPrelabels = useCallback(() => {
     if (prelabels.length === 0) return;
     let current: Region[] = regions;
@@ -449,6 +458,7 @@ export function LabelEditor(props: LabelEditorProps) {
               onAdd={onAdd}
               onUpdate={onUpdate}
               onGestureEnd={onGestureEnd}
+              onAcceptPrediction={acceptPrelabel}
             />
           )}
           {!image && !imageError && <p role="status">Loading image…</p>}
@@ -467,7 +477,10 @@ export function LabelEditor(props: LabelEditorProps) {
               <h2 id="prelabels-heading" className="panel__title">
                 Pre-labels <span className="muted">{prelabels.length}</span>
               </h2>
-              <p className="muted">A model's suggestions, shown dashed. Accept them to edit, or reject them.</p>
+              <p className="muted">
+                A model's suggestions, shown dashed. Accept them all, or click one with the select tool to take it; then edit
+                or delete as any region.
+              </p>
               <div className="actions">
                 <button type="button" onClick={acceptPrelabels}>
                   Accept pre-labels
