@@ -1,0 +1,158 @@
+"""The interactions bench/ui_render.py measures, each ~`duration_s` of continuous input
+from Playwright's mouse between `record.start` and `record.stop` (set-up and checks stay
+outside, so that a profile holds only the input's work).
+
+Each mouse leg goes as STEPS moves within one Playwright call, so no round trip to the
+benchmark's process comes between them; a move still waits until Chromium has taken it,
+which it does at most once a frame and only when the main thread is free for it. So the
+input events per second an interaction reaches are themselves a measure: the *empty page*
+row is what the driver delivers when the page costs nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from _ui_frames import Recorder
+from playwright.sync_api import Page
+
+from e2e.labeling import Stage
+
+EMPTY = (0.0, 0.0, 280.0, 200.0)  # image px kept free of boxes: where the pan starts
+LEGS, STEPS = 24, 6  # a figure of eight in 24 legs of 6 mouse moves
+
+
+def wiggle(page: Page, x0: float, y0: float, rx: float, ry: float, duration_s: float) -> None:
+    """Mouse moves along figures of eight through (x0, y0) for `duration_s`."""
+    started, leg = time.monotonic(), 0
+    while time.monotonic() - started < duration_s:
+        leg += 1
+        angle = 2 * math.pi * leg / LEGS
+        page.mouse.move(x0 + rx * math.sin(angle), y0 + ry * math.sin(2 * angle), steps=STEPS)
+
+
+def fit(page: Page) -> None:
+    page.get_by_role("button", name="Fit").click()
+    page.keyboard.press("v")  # the select tool
+    page.wait_for_timeout(300)
+
+
+def idle(page: Page, duration_s: float, record: Recorder) -> Any:
+    record.start(page)
+    page.wait_for_timeout(duration_s * 1000)
+    return record.stop(page, "idle")
+
+
+def pan(page: Page, duration_s: float, record: Recorder) -> Any:
+    fit(page)
+    x, y = Stage(page).screen((EMPTY[0] + EMPTY[2]) / 2, (EMPTY[1] + EMPTY[3]) / 2)
+    hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.closest('[data-region]')"
+                        " ? 'region' : 'background'", [x, y])
+    if hit != "background":
+        raise RuntimeError(f"the pan would start on a region at ({x}, {y})")
+    before = Stage(page).transform()
+    page.mouse.move(x, y)
+    record.start(page)
+    page.mouse.down()
+    wiggle(page, x, y, 200, 120, duration_s)
+    page.mouse.move(x + 40, y + 30)
+    page.mouse.up()
+    result = record.stop(page, "pan")
+    if Stage(page).transform() == before:
+        raise RuntimeError("panning did not move the view")
+    return result
+
+
+def zoom(page: Page, duration_s: float, record: Recorder) -> Any:
+    fit(page)
+    box = page.get_by_role("application", name="Image canvas").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    record.start(page)
+    started, step = time.monotonic(), 0
+    while time.monotonic() - started < duration_s:
+        page.mouse.wheel(0, -40 if (step // 15) % 2 == 0 else 40)  # 15 steps in, 15 out
+        step += 1
+    return record.stop(page, "zoom")
+
+
+PICK_BOX = """() => {
+  const canvas = document.querySelector("svg.stage").getBoundingClientRect();
+  const cx = canvas.left + canvas.width / 2, cy = canvas.top + canvas.height / 2;
+  let best = null;
+  for (const el of document.querySelectorAll("[data-region]")) {
+    const r = el.getBoundingClientRect();
+    const x = r.left + r.width / 2, y = r.top + r.height / 2, d = Math.hypot(x - cx, y - cy);
+    if (r.width < 20 || r.height < 20 || d > 250 || (best && d > best.d)) continue;
+    if (document.elementFromPoint(x, y) === el) best = { id: el.dataset.region, x, y, d };
+  }
+  return best;
+}"""
+
+
+def drag_box(page: Page, duration_s: float, record: Recorder) -> Any:
+    fit(page)
+    target = page.evaluate(PICK_BOX)
+    if target is None:
+        raise RuntimeError("no box near the canvas centre to press on")
+    shape = page.locator(f'[data-region="{target["id"]}"]')
+    before = shape.get_attribute("points")
+    page.mouse.move(target["x"], target["y"])
+    record.start(page)
+    page.mouse.down()
+    wiggle(page, target["x"], target["y"], 60, 40, duration_s)
+    page.mouse.move(target["x"] + 30, target["y"] + 20)
+    page.mouse.up()
+    result = record.stop(page, "drag box")
+    if shape.get_attribute("points") == before:
+        raise RuntimeError(f"box {target['id']} did not move")
+    return result
+
+
+def empty_page(page: Page, duration_s: float, record: Recorder) -> Any:
+    """The pan's mouse moves over a blank page of the same browser: the driver's ceiling."""
+    blank = page.context.browser.new_page(viewport=page.viewport_size)  # type: ignore[union-attr]
+    try:
+        blank.set_content("<div style='height: 100vh'></div>")
+        blank.mouse.move(400, 300)
+        record.start(blank)
+        blank.mouse.down()
+        wiggle(blank, 400, 300, 200, 120, duration_s)
+        blank.mouse.up()
+        return record.stop(blank, "empty page (mouse only)")
+    finally:
+        blank.close()
+
+
+TRANSFORM_ONLY = """(duration) => new Promise((resolve) => {
+  const g = document.querySelector("svg.stage > g");
+  const before = g.getAttribute("transform");
+  const [s, , , , x, y] = before.match(/-?[\\d.]+(?:e-?\\d+)?/g).map(Number);
+  const t0 = performance.now();
+  const step = (now) => {
+    if (now - t0 > duration) { g.setAttribute("transform", before); resolve(); return; }
+    const a = ((now - t0) / duration) * 2 * Math.PI;
+    g.setAttribute("transform", `matrix(${s} 0 0 ${s} ${x + 200 * Math.sin(a)} ${y + 120 * Math.sin(2 * a)})`);
+    requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+})"""
+
+
+def pan_transform_only(page: Page, duration_s: float, record: Recorder) -> Any:
+    """The pan's motion as a new `<g transform>` every frame, set from the page without
+    React or input: what the browser itself needs to pan the 2,000 regions (not a target)."""
+    fit(page)
+    record.start(page)
+    page.evaluate(TRANSFORM_ONLY, duration_s * 1000)
+    return record.stop(page, "pan, transform only (no React)")
+
+
+INTERACTIONS = {"idle": idle, "empty page": empty_page, "pan": pan,
+                "pan, transform only": pan_transform_only, "zoom": zoom, "drag box": drag_box}
+# Rows (by the name they record) that locate costs and have no target.
+DIAGNOSTIC = {"idle", "empty page (mouse only)", "pan, transform only (no React)"}
+
+
