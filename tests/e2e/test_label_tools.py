@@ -4,11 +4,14 @@ kept across an expired session."""
 
 from __future__ import annotations
 
+import json
 import math
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from e2e.conftest import ARTIFACTS
 from e2e.labeling import (
     PASSWORD,
     Stage,
@@ -184,29 +187,83 @@ def test_copy_previous_undo_and_redo(page: Page, labeling, screenshot):
         {"class": "car", **box_value(*car), "rotation": 0}]
 
 
-def test_work_done_while_the_session_expired_is_sent_after_logging_in_again(
+def end_session_on_the_server(page: Page, url: str) -> None:
+    """Log the browser's session out from another client: the cookie stays, the session
+    is gone, as when it expires."""
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "accord_session"]
+    with httpx.Client(base_url=url, cookies={"accord_session": cookie["value"]}) as client:
+        csrf = client.get("/api/auth/session").json()["csrf_token"]
+        client.post("/api/auth/logout", headers={"X-CSRF-Token": csrf, "Origin": url})
+        assert client.get("/api/auth/session").json()["user"] is None
+
+
+def test_a_submission_made_after_the_session_expired_is_sent_after_logging_in_in_place(
         page: Page, labeling, screenshot):
     project = labeling()
     open_label_stream(page, project)
     task_id = shown_task_id(page)
+    address = page.url
     stage = Stage(page)
     page.keyboard.press("1")
     first = stage.drag((40, 40), (120, 100))
     expect(page.get_by_role("status").filter(has_text="All changes saved")).to_be_visible()
 
-    page.context.clear_cookies()  # the session is gone, as after it expired
+    end_session_on_the_server(page, project.url)
     page.keyboard.press("2")
     second = stage.drag((300, 200), (420, 330))
-    expect(page.get_by_label("Email")).to_be_visible(timeout=15_000)
-    page.get_by_label("Email").fill(project.annotator)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.locator("image.stage__image")).to_have_count(1)
-    assert shown_task_id(page) == task_id
-    expect(regions_list(page)).to_have_count(2)
-    assert [r["value"] for r in project.draft(task_id)["regions"]] == [
+    page.keyboard.press("Control+Enter")  # before the autosave: the submission meets the 401
+    dialog = page.get_by_role("dialog", name="Your session ended")
+    expect(dialog).to_be_visible(timeout=15_000)
+    assert page.url == address  # nothing navigated away
+    pending = page.evaluate(
+        "Object.entries(localStorage).filter(([k]) => k.startsWith('accord.pending.'))")
+    assert len(pending) == 1 and json.loads(pending[0][1])["kind"] == "submit"
+    dialog.get_by_label("Password").fill(PASSWORD)
+    dialog.get_by_role("button", name="Log in and continue").click()
+    submitted(page)
+    [annotation] = project.annotations(task_id)
+    assert [r["value"] for r in annotation["regions"]] == [
         {"class": "car", **box_value(*first), "rotation": 0},
         {"class": "person", **box_value(*second), "rotation": 0}]
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('accord.pending.'))") == []
+
+
+def test_a_draft_is_restored_exactly_in_a_new_browser_context(page: Page, labeling, browser,
+                                                               request):
+    """A closed tab or another computer: nothing in that browser's storage, all on the server."""
+    project = labeling()
+    open_label_stream(page, project)
+    task_id = shown_task_id(page)
+    stage = Stage(page)
+    page.keyboard.press("1")
+    box = stage.drag((40, 40), (120, 100))
+    page.keyboard.press("3")
+    outline = [stage.click(p) for p in [(300, 300), (400, 300), (350, 400)]]
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="All changes saved")).to_be_visible()
+    page.context.close()
+
+    other = browser.new_context()
+    try:
+        fresh = other.new_page()
+        open_label_stream(fresh, project)
+        assert shown_task_id(fresh) == task_id
+        expect(regions_list(fresh)).to_have_count(2)
+        ARTIFACTS.mkdir(exist_ok=True)
+        fresh.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        fresh.keyboard.press("Control+Enter")
+        submitted(fresh)
+        [annotation] = project.annotations(task_id)
+        assert [r["value"] for r in annotation["regions"]] == [
+            {"class": "car", **box_value(*box), "rotation": 0},
+            {"class": "road", "points": [list(p) for p in outline]}]
+        with httpx.Client(base_url=project.url) as client:
+            assert client.get(f"/api/projects/{project.project_id}/tasks/{task_id}/draft",
+                              headers={"Authorization":
+                                       project.annotator_client._http.headers["Authorization"]}
+                              ).status_code == 404  # submitting removed the draft
+    finally:
+        other.close()
 
 
 def test_rotation_is_measured_clockwise_from_the_top(page: Page, labeling, screenshot):

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "r
 import type { ApiClient } from "../api/client";
 import { mediaUrl } from "../api/client";
 import { isApiError } from "../api/errors";
+import { useAuth } from "../components/authContext";
 import type { Annotation, Guidelines, Prediction, SchemaVersion, Task } from "../api/types";
 import { ActiveTimer, attachActivity } from "../lib/activeTime";
 import { DraftSync, pendingKey, type SyncStatus } from "../lib/draftSync";
@@ -14,7 +15,7 @@ import { buildKeymap, isTypingTarget, lookup, type Action, type Tool } from "../
 import { nextRegionId, type Region, type ShapeRegion, type Unsaved } from "../lib/regions";
 import { checkRegions, problemsByRegion } from "../lib/rules";
 import { dataKey, isShapeType, type Label, type Schema } from "../lib/schema";
-import { FlagDialog, HelpOverlay } from "./dialogs";
+import { FlagDialog, HelpOverlay, ReloginDialog } from "./dialogs";
 import { initialState, makeReducer, regionsOf, TOOL_OF } from "./editorState";
 import "./editor.css";
 import { GuidelinesPanel } from "./Guidelines";
@@ -35,7 +36,6 @@ export interface LabelEditorProps {
   /** The shapes of the caller's previous submission, for "copy from previous task". */
   previous: readonly Region[] | null;
   onDone: (outcome: Outcome, regions: Region[]) => void;
-  onSignedOut: () => void;
   /** Load the task afresh from the server (its draft moved on elsewhere). */
   onReload: () => void;
 }
@@ -47,7 +47,7 @@ const STATUS_TEXT: Record<SyncStatus, string> = {
   pending: "Saving soon…",
   saving: "Saving…",
   offline: "Offline: your changes are kept in this browser and will be sent when the server is back",
-  signed_out: "Your session ended: log in again; your changes are kept in this browser",
+  signed_out: "Your session ended: your changes are kept in this browser until you log in again",
   conflict: "Newer work on this task was saved elsewhere; it has been loaded",
   error: "Could not save",
 };
@@ -65,6 +65,8 @@ const TOOL_NAMES: Record<Tool, string> = {
 
 export function LabelEditor(props: LabelEditorProps) {
   const { client, userId, projectId, task, schema: version, guidelines, draft, predictions, previous } = props;
+  const { login, state: auth } = useAuth();
+  const email = auth.status === "authenticated" ? auth.user.email : "";
   const schema: Schema = version.schema;
   const storageKey = pendingKey(userId, projectId, task.id);
   const restored = useMemo(() => DraftSync.restore(window.localStorage, storageKey), [storageKey]);
@@ -125,9 +127,17 @@ export function LabelEditor(props: LabelEditorProps) {
     // one sync per task; restored and draft are read once
   }, [client, projectId, task.id, storageKey]);
 
-  useEffect(() => {
-    if (status === "signed_out") props.onSignedOut();
-  }, [status, props]);
+  // A 401 outside DraftSync (skip, flag) also means the session ended.
+  const [signedOut, setSignedOut] = useState(false);
+  const loggedOut = status === "signed_out" || signedOut;
+  const relogin = useCallback(
+    async (password: string) => {
+      await login(email, password);
+      setSignedOut(false);
+      sync.current?.resume();
+    },
+    [login, email],
+  );
 
   // Every change of the work goes to storage now and to the server soon.
   const firstRender = useRef(true);
@@ -218,10 +228,6 @@ export function LabelEditor(props: LabelEditorProps) {
       props.onDone("submitted", regions);
     } catch (caught) {
       setBusy(false);
-      if (isApiError(caught) && caught.status === 401) {
-        props.onSignedOut();
-        return;
-      }
       setMessage(isApiError(caught) ? caught.message : "Could not submit.");
     }
   }, [busy, problems.length, regions, timer, version.version, props]);
@@ -237,6 +243,11 @@ export function LabelEditor(props: LabelEditorProps) {
         props.onDone(outcome, regions);
       } catch (caught) {
         setBusy(false);
+        if (isApiError(caught) && caught.status === 401) {
+          setSignedOut(true);
+          setDialog(null);
+          return;
+        }
         throw caught;
       }
     },
@@ -357,6 +368,7 @@ export function LabelEditor(props: LabelEditorProps) {
 
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
+      if (loggedOut) return; // the re-login dialog is up
       if (dialog && event.key !== "Escape") return;
       if (isTypingTarget(event.target as HTMLElement | null) && event.key !== "Escape") return;
       const action = lookup(keymap, event);
@@ -374,7 +386,7 @@ export function LabelEditor(props: LabelEditorProps) {
     }
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [keymap, perform, dialog, selectedRegion]);
+  }, [keymap, perform, dialog, selectedRegion, loggedOut]);
 
   const onAdd = useCallback((region: Unsaved<ShapeRegion>) => dispatch({ type: "add", region }), []);
   const onUpdate = useCallback((region: ShapeRegion, coalesce: string) => dispatch({ type: "update", region, coalesce }), []);
@@ -523,6 +535,7 @@ export function LabelEditor(props: LabelEditorProps) {
       </div>
       {dialog === "help" && <HelpOverlay keymap={keymap} onClose={() => setDialog(null)} />}
       {dialog === "flag" && <FlagDialog onClose={() => setDialog(null)} onSubmit={(note) => leave("flagged", note)} />}
+      {loggedOut && <ReloginDialog email={email} onLogin={relogin} />}
     </div>
   );
 }

@@ -1,8 +1,17 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { formatHotkey, type Binding } from "../lib/hotkeys";
 
-/** A modal <dialog>: the browser traps focus and closes it on Escape. */
-function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: React.ReactNode }) {
+/** A modal <dialog>: the browser traps focus and closes it on Escape, unless it must stay. */
+function Modal({
+  title,
+  onClose,
+  children,
+}: {
+  title: string;
+  /** Absent: the dialog cannot be dismissed (it closes when its task is done). */
+  onClose?: () => void;
+  children: React.ReactNode;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -10,15 +19,76 @@ function Modal({ title, onClose, children }: { title: string; onClose: () => voi
     return () => dialog?.close();
   }, []);
   return (
-    <dialog ref={ref} className="modal" aria-labelledby="modal-title" onClose={onClose} onCancel={onClose}>
+    <dialog
+      ref={ref}
+      className="modal"
+      aria-labelledby="modal-title"
+      onClose={onClose}
+      onCancel={(event) => {
+        if (onClose) onClose();
+        else event.preventDefault();
+      }}
+    >
       <header className="modal__header">
         <h2 id="modal-title">{title}</h2>
-        <button type="button" onClick={onClose} aria-label="Close">
-          ×
-        </button>
+        {onClose && (
+          <button type="button" onClick={onClose} aria-label="Close">
+            ×
+          </button>
+        )}
       </header>
       {children}
     </dialog>
+  );
+}
+
+/**
+ * The session ended while work is open: log in again right here, so nothing navigates away
+ * and the work kept in the browser is sent as soon as the session is back.
+ */
+export function ReloginDialog({ email, onLogin }: { email: string; onLogin: (password: string) => Promise<void> }) {
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await onLogin(password);
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : "Could not log in.");
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal title="Your session ended">
+      <form onSubmit={submit} className="flag-form">
+        <p>Log in again to go on. Your work on this task is kept in this browser and is sent once you are back.</p>
+        <label htmlFor="relogin-email">Email</label>
+        <input id="relogin-email" type="email" value={email} readOnly autoComplete="username" />
+        <label htmlFor="relogin-password">Password</label>
+        <input
+          id="relogin-password"
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete="current-password"
+          autoFocus
+          required
+        />
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            Log in and continue
+          </button>
+        </div>
+      </form>
+    </Modal>
   );
 }
 

@@ -129,7 +129,6 @@ export function LabelPage() {
           predictions={current.predictions}
           previous={previous.current}
           onDone={onDone}
-          onSignedOut={expire}
           onReload={() => void fetchNext()}
         />
       )}
