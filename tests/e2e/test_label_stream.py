@@ -9,6 +9,7 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
+import xss
 from e2e.labeling import (
     SCHEMA,
     Stage,
@@ -20,6 +21,7 @@ from e2e.labeling import (
 )
 from e2e.test_shell import watch_errors
 from servers import AccordProcess
+from xss import PAYLOADS
 
 pytestmark = pytest.mark.e2e
 
@@ -184,24 +186,33 @@ def test_killing_and_restarting_the_server_mid_task_loses_nothing(page: Page, la
 
 
 def test_script_in_task_text_and_label_names_never_runs(page: Page, labeling, screenshot):
-    payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
     schema = json.loads(json.dumps(SCHEMA))
-    schema["labels"][0]["classes"][0]["name"] = f"car{payload}"
-    schema["labels"][0]["description"] = f"Boxes {payload}"
-    schema["labels"][2]["classes"][0]["name"] = f"day{payload}"
-    project = labeling(schema=schema,
-                             task_data={"caption": payload})
-    project.manager.publish_guidelines(project.project_id, f"# Rules {payload}\n\n*Be* {payload}")
+    schema["data"].append({"name": "caption", "type": "text"})
+    schema["labels"][0]["classes"] += [{"name": f"c{i} {p}"} for i, p in enumerate(PAYLOADS)]
+    schema["labels"][0]["description"] = f"Boxes {xss.ALL}"
+    schema["labels"][0]["attributes"].append(
+        {"name": f"note {PAYLOADS[1]}", "type": "enum", "values": list(PAYLOADS[:3])})
+    schema["labels"][2]["classes"][0]["name"] = f"day{PAYLOADS[0]}"
+    project = labeling(schema=schema, task_data={"caption": xss.ALL})
+    project.manager.publish_guidelines(project.project_id,
+                                       f"# Rules {PAYLOADS[1]}\n\n*Be* {xss.ALL}")
     errors = watch_errors(page)
     open_label_stream(page, project)
+    expect(page.get_by_role("region", name="Task")).to_contain_text(xss.ALL)
     page.get_by_role("button", name="Guidelines").click()
-    expect(page.get_by_role("heading", name=f"Rules {payload}")).to_be_visible()
-    expect(page.get_by_role("button", name=f"car{payload}")).to_be_visible()
-    page.get_by_role("button", name=f"car{payload}").click()
+    expect(page.get_by_role("heading", name=f"Rules {PAYLOADS[1]}")).to_be_visible()
+    for i, payload in enumerate(PAYLOADS):
+        expect(page.get_by_role("button", name=f"c{i} {payload}")).to_be_visible()
+    page.get_by_role("button", name=f"c1 {PAYLOADS[1]}").click()
     Stage(page).drag((100, 100), (200, 200))
-    expect(page.get_by_role("list", name="Regions")).to_contain_text(f"car{payload}")
+    expect(page.get_by_role("list", name="Regions")).to_contain_text(f"c1 {PAYLOADS[1]}")
+    page.get_by_label(f"note {PAYLOADS[1]}").select_option(PAYLOADS[2])
+    expect(page.get_by_role("status").filter(has_text="All changes saved")).to_be_visible()
     assert page.evaluate("window.__pwned") is None
-    assert page.locator("main script, main img").count() == 0
+    assert page.locator("main script, main img, main iframe, main a[href^=javascript]").count() == 0
+    [region] = project.draft(shown_task_id(page))["regions"]
+    assert region["value"]["class"] == f"c1 {PAYLOADS[1]}"
+    assert region["attributes"][f"note {PAYLOADS[1]}"] == PAYLOADS[2]
     assert errors == []
 
 

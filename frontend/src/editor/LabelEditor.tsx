@@ -20,7 +20,7 @@ import { initialState, makeReducer, regionsOf, TOOL_OF } from "./editorState";
 import "./editor.css";
 import { GuidelinesPanel } from "./Guidelines";
 import { ImageStage, type StageHandle, type StageImage } from "./ImageStage";
-import { AttributeEditor, ClassPicker, ItemLabels, ProblemList, RegionList } from "./panels";
+import { AttributeEditor, ClassPicker, ItemLabels, ProblemList, RegionList, TaskData } from "./panels";
 
 export type Outcome = "submitted" | "skipped" | "flagged";
 
@@ -192,6 +192,7 @@ export function LabelEditor(props: LabelEditorProps) {
     () => schema.labels.filter((l) => ["classification", "multilabel", "rating", "transcription"].includes(l.type)),
     [schema],
   );
+  const otherFields = useMemo(() => schema.data.filter((d) => d !== imageField), [schema, imageField]);
   const keymap = useMemo(() => buildKeymap(schema, { mac: MAC }), [schema]);
   const imageSize = image ? { width: image.width, height: image.height } : undefined;
   const problems = useMemo(() => checkRegions(schema, regions, imageSize), [schema, regions, imageSize?.width, imageSize?.height]);
@@ -503,6 +504,7 @@ export function LabelEditor(props: LabelEditorProps) {
               </div>
             </section>
           )}
+          <TaskData fields={otherFields} data={task.data} />
           <ClassPicker labels={shapeLabels} active={state.active} colorOf={colorOf} onPick={(label, cls) => perform({ kind: "class", label, class: cls })} />
           <ItemLabels labels={itemLabels} regions={regions} onSet={(label, region) => dispatch({ type: "set_item", label: label.name, region })} />
           {selectedRegion && selectedLabel && (

@@ -7,7 +7,7 @@ import { memo } from "react";
 import { formatHotkey, parseHotkey } from "../lib/hotkeys";
 import type { Problem } from "../lib/rules";
 import { regionClass, type Region, type Unsaved } from "../lib/regions";
-import { isShapeType, type Attribute, type AttributeValue, type Label } from "../lib/schema";
+import { dataKey, isShapeType, type Attribute, type AttributeValue, type DataField, type Label } from "../lib/schema";
 import type { ActiveClass } from "./editorState";
 
 export function hotkeyHint(hotkey: string | undefined): string {
@@ -393,4 +393,34 @@ export function ProblemList({ problems, onSelect }: { problems: readonly Problem
       </ul>
     </section>
   );
+}
+
+/** The task's other data fields (text, metadata, …), as plain text. */
+export function TaskData({ fields, data }: { fields: readonly DataField[]; data: Record<string, unknown> }) {
+  const shown = fields.filter((f) => data[dataKey(f)] !== undefined);
+  if (shown.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="task-data-heading">
+      <h2 id="task-data-heading" className="panel__title">
+        Task
+      </h2>
+      <dl className="task-data">
+        {shown.map((field) => (
+          <div key={field.name} className="task-data__field">
+            <dt>{field.name}</dt>
+            <dd>{asText(data[dataKey(field)])}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function asText(value: unknown): string {
+  if (typeof value === "string") return value;
+  try {
+    return JSON.stringify(value, null, 2) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
