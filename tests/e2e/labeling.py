@@ -54,6 +54,12 @@ class Labeling:
     def draft(self, task_id: int) -> dict[str, Any]:
         return self.annotator_client.get_draft(self.project_id, task_id)
 
+    def has_draft(self, task_id: int) -> bool:
+        response = self.annotator_client._http.get(
+            f"/api/projects/{self.project_id}/tasks/{task_id}/draft")
+        assert response.status_code in (200, 404), response.text
+        return response.status_code == 200
+
     def close(self) -> None:
         self.manager.close()
         self.annotator_client.close()

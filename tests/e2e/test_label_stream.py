@@ -68,6 +68,7 @@ def test_an_annotator_draws_two_boxes_and_a_polygon_and_the_api_holds_exactly_th
     ]
     assert [r["value"] for r in regions if r["type"] == "classification"] == [{"class": "day"}]
     assert annotation["lead_time_s"] > 0
+    assert not project.has_draft(task_id)  # submitting by button leaves no (blank) draft
     assert errors == []
 
 
@@ -107,6 +108,7 @@ def test_the_same_work_with_the_keyboard_for_every_choice(page: Page, labeling, 
     assert shapes(regions)[1]["value"] == {"class": "person", **box_value(*person), "rotation": 0}
     assert shapes(regions)[2]["value"]["points"] == [list(p) for p in road]
     assert [r["value"] for r in regions if r["type"] == "classification"] == [{"class": "night"}]
+    assert not project.has_draft(task_id)  # nor by hotkey
     assert errors == []
 
 
