@@ -36,12 +36,7 @@ import { fitViewport, panBy, svgTransform, toImage, toScreen, wheelZoomFactor, z
 import type { ActiveClass } from "./editorState";
 import { MaskImage } from "./MaskImage";
 import { round2, roundShape } from "./precision";
-
-export interface StageImage {
-  url: string;
-  width: number;
-  height: number;
-}
+import type { TaskImage } from "./taskImage";
 
 export interface StageHandle {
   zoomBy(factor: number): void;
@@ -55,7 +50,7 @@ export interface StageHandle {
 }
 
 export interface StageProps {
-  image: StageImage;
+  image: TaskImage;
   regions: readonly ShapeRegion[];
   predictions: readonly ShapeRegion[];
   selected: string | null;
@@ -238,6 +233,13 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
     props.onAcceptPrediction(region);
   }
 
+  // The 2,000 memoised shapes get handlers that never change identity, so a render of the
+  // stage (a pan, a zoom, a drag) re-renders only the shapes whose region changed.
+  const handlers = useRef({ onShapeDown, onPredictionDown });
+  handlers.current = { onShapeDown, onPredictionDown };
+  const stableShapeDown = useCallback((e: ReactPointerEvent, r: ShapeRegion) => handlers.current.onShapeDown(e, r), []);
+  const stablePredictionDown = useCallback((e: ReactPointerEvent, r: ShapeRegion) => handlers.current.onPredictionDown(e, r), []);
+
   function onHandleDown(event: ReactPointerEvent, region: ShapeRegion, handle: Handle | "rotate" | number) {
     if (event.button !== 0) return;
     if (typeof handle === "number") {
@@ -351,10 +353,17 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
     }
   }
 
+  // While the wheel turns, shapes take no hover hit tests (a few ms a frame with 2,000).
+  const [zooming, setZooming] = useState(false);
+  const zoomEnd = useRef<number | undefined>(undefined);
   function onWheel(event: ReactWheelEvent<SVGSVGElement>) {
     const factor = wheelZoomFactor(event.deltaY, event.deltaMode);
     setVp((v) => zoomAt(v, factor, screenPoint(event)));
+    setZooming(true);
+    window.clearTimeout(zoomEnd.current);
+    zoomEnd.current = window.setTimeout(() => setZooming(false), 150);
   }
+  useEffect(() => () => window.clearTimeout(zoomEnd.current), []);
 
   // Wheel listeners added by React are passive; zooming must stop the page from scrolling.
   useEffect(() => {
@@ -367,7 +376,8 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
 
   const selectedRegion = regions.find((r) => r.id === selected) ?? null;
   const preview = drag?.kind === "draw_box" ? rectFromDrag(drag.from, drag.to) : null;
-  const cursorClass = `stage stage--${tool}${drag?.kind === "pan" ? " stage--panning" : ""}`;
+  const gestureClass = drag?.kind === "pan" ? " stage--panning" : zooming ? " stage--zooming" : drag ? " stage--dragging" : "";
+  const cursorClass = `stage stage--${tool}${gestureClass}`;
 
   return (
     <svg
@@ -395,7 +405,7 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
               selected={false}
               invalid={false}
               prediction
-              onDown={onPredictionDown}
+              onDown={stablePredictionDown}
             />
           ))}
         </g>
@@ -407,7 +417,7 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
               color={colorOf(region)}
               selected={region.id === selected}
               invalid={invalid.has(region.id)}
-              onDown={onShapeDown}
+              onDown={stableShapeDown}
             />
           ))}
         </g>

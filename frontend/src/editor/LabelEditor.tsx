@@ -5,7 +5,6 @@
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
-import { mediaUrl } from "../api/client";
 import { isApiError } from "../api/errors";
 import { useAuth } from "../components/authContext";
 import type { Annotation, Guidelines, Prediction, SchemaVersion, Task } from "../api/types";
@@ -14,12 +13,13 @@ import { DraftSync, pendingKey, type SyncStatus } from "../lib/draftSync";
 import { buildKeymap, isTypingTarget, lookup, type Action, type Tool } from "../lib/hotkeys";
 import { nextRegionId, type Region, type ShapeRegion, type Unsaved } from "../lib/regions";
 import { checkRegions, problemsByRegion } from "../lib/rules";
-import { dataKey, isShapeType, type Label, type Schema } from "../lib/schema";
+import { isShapeType, type Label, type Schema } from "../lib/schema";
 import { FlagDialog, HelpOverlay, ReloginDialog } from "./dialogs";
 import { initialState, makeReducer, regionsOf, TOOL_OF } from "./editorState";
 import "./editor.css";
 import { GuidelinesPanel } from "./Guidelines";
-import { ImageStage, type StageHandle, type StageImage } from "./ImageStage";
+import { ImageStage, type StageHandle } from "./ImageStage";
+import { imageFieldOf, type ImageState } from "./taskImage";
 import { AttributeEditor, ClassPicker, ItemLabels, ProblemList, RegionList, TaskData } from "./panels";
 
 export type Outcome = "submitted" | "skipped" | "flagged";
@@ -36,6 +36,8 @@ export interface LabelEditorProps {
   /** The shapes of the caller's previous submission, for "copy from previous task". */
   previous: readonly Region[] | null;
   onDone: (outcome: Outcome, regions: Region[]) => void;
+  /** The task's image, loaded by the page as soon as the task is known. */
+  image: ImageState;
   /** Load the task afresh from the server (its draft moved on elsewhere). */
   onReload: () => void;
 }
@@ -84,8 +86,8 @@ export function LabelEditor(props: LabelEditorProps) {
   const [prelabels, setPrelabels] = useState<ShapeRegion[]>(() =>
     restored || draft ? [] : predictions.flatMap((p) => p.regions).filter((r): r is ShapeRegion => isShapeType(r.type)),
   );
-  const [image, setImage] = useState<StageImage | null>(null);
-  const [imageError, setImageError] = useState<string | null>(null);
+  const image = props.image.status === "ready" ? props.image.image : null;
+  const imageError = props.image.status === "failed" ? props.image.message : null;
 
   const timer = useMemo(
     () => new ActiveTimer({ initialSeconds: restored?.leadTimeS ?? draft?.lead_time_s ?? 0 }),
@@ -139,39 +141,18 @@ export function LabelEditor(props: LabelEditorProps) {
     [login, email],
   );
 
-  // Every change of the work goes to storage now and to the server soon.
-  const firstRender = useRef(true);
+  // Every change of the work goes to storage now and to the server soon — once per gesture:
+  // a drag changes the work on every pointer move, and storing 2,000 regions each time would
+  // cost more than the frame. A gesture is one undo step; it ends on pointer or key up.
+  const gesture = state.history.coalesce !== null;
+  const stored = useRef<Region[]>(regions);
   useEffect(() => {
-    if (firstRender.current) {
-      firstRender.current = false;
-      return;
-    }
+    if (gesture || stored.current === regions) return;
+    stored.current = regions;
     sync.current?.change(regions, timer.seconds());
-  }, [regions, timer]);
+  }, [regions, gesture, timer]);
 
-  const imageField = useMemo(() => {
-    const shapeLabel = schema.labels.find((l) => isShapeType(l.type));
-    const name = shapeLabel?.source ?? schema.data.find((d) => d.type === "image")?.name;
-    return schema.data.find((d) => d.name === name && d.type === "image") ?? null;
-  }, [schema]);
-
-  useEffect(() => {
-    if (!imageField) return;
-    const value = task.data[dataKey(imageField)];
-    if (typeof value !== "string" || value === "") {
-      setImageError(`This task has no image in its "${dataKey(imageField)}" field.`);
-      return;
-    }
-    const url = mediaUrl(projectId, task.id, imageField.name);
-    const loader = new Image();
-    loader.onload = () => setImage({ url, width: loader.naturalWidth, height: loader.naturalHeight });
-    loader.onerror = () => setImageError(`The image "${value}" could not be loaded.`);
-    loader.src = url;
-    return () => {
-      loader.onload = null;
-      loader.onerror = null;
-    };
-  }, [imageField, projectId, task]);
+  const imageField = useMemo(() => imageFieldOf(schema), [schema]);
 
   // A User Timing mark once the task's image and regions are on screen (bench/ui_render.py
   // reads it as load-to-interactive): two frames after the stage rendered them.
@@ -195,7 +176,11 @@ export function LabelEditor(props: LabelEditorProps) {
   const otherFields = useMemo(() => schema.data.filter((d) => d !== imageField), [schema, imageField]);
   const keymap = useMemo(() => buildKeymap(schema, { mac: MAC }), [schema]);
   const imageSize = image ? { width: image.width, height: image.height } : undefined;
-  const problems = useMemo(() => checkRegions(schema, regions, imageSize), [schema, regions, imageSize?.width, imageSize?.height]);
+  // The rules see the work as it was before a gesture, and again once it ends.
+  const checkedRegions = useRef<Region[]>(regions);
+  if (!gesture) checkedRegions.current = regions;
+  const checked = checkedRegions.current;
+  const problems = useMemo(() => checkRegions(schema, checked, imageSize), [schema, checked, imageSize?.width, imageSize?.height]);
   const byRegion = useMemo(() => problemsByRegion(problems), [problems]);
   const invalid = useMemo(() => new Set(byRegion.keys()), [byRegion]);
   const shapes = useMemo(() => regions.filter((r): r is ShapeRegion => isShapeType(r.type)), [regions]);
@@ -385,8 +370,15 @@ export function LabelEditor(props: LabelEditorProps) {
         dispatch({ type: "update", region: nudged(selectedRegion as ShapeRegion, nudge[0] * step, nudge[1] * step), coalesce: `nudge-${selectedRegion.id}` });
       }
     }
+    function onKeyUp(event: KeyboardEvent) {
+      if (NUDGE[event.key]) dispatch({ type: "end_gesture" });
+    }
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    window.addEventListener("keyup", onKeyUp);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      window.removeEventListener("keyup", onKeyUp);
+    };
   }, [keymap, perform, dialog, selectedRegion, loggedOut]);
 
   const onAdd = useCallback((region: Unsaved<ShapeRegion>) => dispatch({ type: "add", region }), []);

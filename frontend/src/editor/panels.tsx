@@ -3,7 +3,7 @@
  * region's attributes, the region list and the live problems. Everything here is plain
  * React text and form controls, so user-supplied names render inert.
  */
-import { memo } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { formatHotkey, parseHotkey } from "../lib/hotkeys";
 import type { Problem } from "../lib/rules";
 import { regionClass, type Region, type Unsaved } from "../lib/regions";
@@ -291,6 +291,16 @@ function AttributeField({
   }
 }
 
+/** Rows are a fixed height so the list can render only the rows in view (`ROW_PX` in CSS). */
+const ROW_PX = 30;
+const SPARE_ROWS = 8;
+
+/**
+ * The region list, windowed: with thousands of regions only the rows in view (and a few
+ * more) exist in the DOM, so neither a render nor a frame pays for the rest. The sizer's
+ * height and the window's offset are set through the CSSOM (the CSP allows that; it forbids
+ * style attributes in markup).
+ */
 export const RegionList = memo(function RegionList({
   regions,
   selected,
@@ -306,32 +316,71 @@ export const RegionList = memo(function RegionList({
   onSelect: (id: string) => void;
   onDelete: (id: string) => void;
 }) {
-  const shapes = regions.filter((r) => isShapeType(r.type));
+  const shapes = useMemo(() => regions.filter((r) => isShapeType(r.type)), [regions]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const sizer = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const [view, setView] = useState({ first: 0, rows: 40 });
+
+  const measure = useCallback(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const first = Math.max(0, Math.floor(element.scrollTop / ROW_PX) - SPARE_ROWS);
+    const rows = Math.ceil(element.clientHeight / ROW_PX) + 2 * SPARE_ROWS;
+    setView((v) => (v.first === first && v.rows === rows ? v : { first, rows }));
+  }, []);
+
+  useLayoutEffect(() => {
+    sizer.current?.style.setProperty("height", `${shapes.length * ROW_PX}px`);
+    list.current?.style.setProperty("transform", `translateY(${view.first * ROW_PX}px)`);
+  }, [shapes.length, view.first]);
+
+  useLayoutEffect(measure, [measure]);
+
+  // The selected region's row is scrolled into view (Tab through regions, a click on the canvas).
+  useEffect(() => {
+    const element = scroller.current;
+    const index = shapes.findIndex((r) => r.id === selected);
+    if (!element || index < 0) return;
+    const top = index * ROW_PX;
+    if (top < element.scrollTop) element.scrollTop = top;
+    else if (top + ROW_PX > element.scrollTop + element.clientHeight) element.scrollTop = top + ROW_PX - element.clientHeight;
+  }, [selected, shapes]);
+
+  const shown = shapes.slice(view.first, view.first + view.rows);
   return (
     <section className="panel panel--grow" aria-labelledby="regions-heading">
       <h2 id="regions-heading" className="panel__title">
         Regions <span className="muted">{shapes.length}</span>
       </h2>
       {shapes.length === 0 && <p className="muted">Nothing drawn yet.</p>}
-      <ul className="region-list" aria-label="Regions">
-        {shapes.map((region) => (
-          <RegionRow
-            key={region.id}
-            region={region}
-            color={colorOf(region)}
-            selected={region.id === selected}
-            problems={problems.get(region.id)}
-            onSelect={onSelect}
-            onDelete={onDelete}
-          />
-        ))}
-      </ul>
+      <div ref={scroller} className="region-scroller" onScroll={measure}>
+        <div ref={sizer} className="region-sizer">
+          <ul ref={list} className="region-list" aria-label="Regions">
+            {shown.map((region, i) => (
+              <RegionRow
+                key={region.id}
+                region={region}
+                position={view.first + i + 1}
+                total={shapes.length}
+                color={colorOf(region)}
+                selected={region.id === selected}
+                problems={problems.get(region.id)}
+                onSelect={onSelect}
+                onDelete={onDelete}
+              />
+            ))}
+          </ul>
+        </div>
+      </div>
     </section>
   );
 });
 
 const RegionRow = memo(function RegionRow({
   region,
+  position,
+  total,
   color,
   selected,
   problems,
@@ -339,6 +388,8 @@ const RegionRow = memo(function RegionRow({
   onDelete,
 }: {
   region: Region;
+  position: number;
+  total: number;
   color: string;
   selected: boolean;
   problems: Problem[] | undefined;
@@ -347,7 +398,7 @@ const RegionRow = memo(function RegionRow({
 }) {
   const cls = regionClass(region) ?? region.label;
   return (
-    <li className={`region-row${selected ? " region-row--selected" : ""}`}>
+    <li className={`region-row${selected ? " region-row--selected" : ""}`} aria-posinset={position} aria-setsize={total}>
       <button type="button" className="region-row__select" aria-pressed={selected} onClick={() => onSelect(region.id)}>
         <Swatch color={color} />
         <span className="region-row__class">{cls}</span>{" "}

@@ -7,6 +7,7 @@ import { useAuth } from "../components/authContext";
 import { useDocumentTitle } from "../components/useDocumentTitle";
 import { LabelEditor, type Outcome } from "../editor/LabelEditor";
 import { sendLeftovers } from "../editor/leftovers";
+import { loadTaskImage, type ImageState } from "../editor/taskImage";
 import type { Region } from "../lib/regions";
 import { isShapeType } from "../lib/schema";
 
@@ -19,6 +20,7 @@ interface Loaded {
 interface Current {
   next: NextTask;
   predictions: Prediction[];
+  image: ImageState;
 }
 
 /** The label stream: one leased task after another, until the queue is empty. */
@@ -32,6 +34,9 @@ export function LabelPage() {
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<{ outcome: Outcome; count: number } | null>(null);
   const previous = useRef<Region[] | null>(null);
+  const loadedRef = useRef<Loaded | null>(null);
+  const releaseImage = useRef<() => void>(() => undefined);
+  useEffect(() => () => releaseImage.current(), []);
   useDocumentTitle(loaded ? `Label · ${loaded.project.name}` : "Label");
 
   const fail = useCallback(
@@ -50,8 +55,19 @@ export function LabelPage() {
     setError(null);
     try {
       const next = await client.nextTask(projectId, "label");
-      const predictions = next.task ? await client.predictions(projectId, next.task.id) : [];
-      setCurrent({ next, predictions });
+      if (!next.task || !loadedRef.current) {
+        setCurrent({ next, predictions: [], image: { status: "loading" } });
+        return;
+      }
+      // The image downloads while the predictions are read and the editor renders.
+      const task = next.task;
+      const image = loadTaskImage(loadedRef.current.schema.schema, projectId, task);
+      releaseImage.current();
+      releaseImage.current = image.release;
+      const predictions = await client.predictions(projectId, task.id);
+      setCurrent({ next, predictions, image: { status: "loading" } });
+      const state = await image.ready;
+      setCurrent((c) => (c && c.next.task?.id === task.id ? { ...c, image: state } : c));
     } catch (caught) {
       fail(caught, "get the next task");
     }
@@ -64,7 +80,8 @@ export function LabelPage() {
         const [project, schema] = await Promise.all([client.getProject(projectId), client.getSchema(projectId)]);
         const guidelines = project.guideline_version > 0 ? await client.getGuidelines(projectId) : null;
         if (cancelled) return;
-        setLoaded({ project, schema, guidelines });
+        loadedRef.current = { project, schema, guidelines };
+        setLoaded(loadedRef.current);
         await sendLeftovers(client, window.localStorage, userId, projectId);
         await fetchNext();
       } catch (caught) {
@@ -130,6 +147,7 @@ export function LabelPage() {
           previous={previous.current}
           onDone={onDone}
           onReload={() => void fetchNext()}
+          image={current.image}
         />
       )}
     </AppShell>
