@@ -141,11 +141,12 @@ class Stage:
         self.page = page
 
     def transform(self) -> tuple[float, float, float, float, float]:
-        box = self.page.get_by_role("application", name="Image canvas").bounding_box()
+        """The canvas's page position and its viewport (screen = image × scale + offset),
+        which the stage exposes as data attributes."""
+        canvas = self.page.get_by_role("application", name="Image canvas")
+        box = canvas.bounding_box()
         assert box is not None
-        matrix = self.page.locator("svg.stage > g").first.get_attribute("transform") or ""
-        numbers = [float(n) for n in re.findall(r"-?[\d.]+(?:e-?\d+)?", matrix)]
-        scale, x, y = numbers[0], numbers[4], numbers[5]
+        scale, x, y = (float(canvas.get_attribute(f"data-{k}") or "nan") for k in "scale x y".split())
         return box["x"], box["y"], scale, x, y
 
     def screen(self, x: float, y: float) -> tuple[float, float]:

@@ -79,10 +79,14 @@ type Drag =
   | { kind: "paint"; points: Point[]; value: 0 | 1 };
 
 const HANDLES: Handle[] = ["nw", "n", "ne", "e", "se", "s", "sw", "w"];
+const LAYER_MAX_PX = 8192;
+/** A wheel zoom is drawn afresh this long after its last step. */
+const SETTLE_MS = 150;
 const BRUSH_RADIUS = 8;
 
 export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStage(props, ref) {
   const { image, regions, predictions, selected, tool, active, activeKeypoints, invalid, colorOf } = props;
+  const frame = useRef<HTMLDivElement>(null);
   const svg = useRef<SVGSVGElement>(null);
   const [size, setSize] = useState<{ width: number; height: number } | null>(null);
   const [vp, setVp] = useState<Viewport>({ scale: 1, x: 0, y: 0 });
@@ -97,7 +101,7 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
   const update = (region: ShapeRegion, coalesce: string) => latest.current.onUpdate(roundShape(region), coalesce);
 
   useLayoutEffect(() => {
-    const element = svg.current;
+    const element = frame.current;
     if (!element) return;
     const measure = () => {
       const rect = element.getBoundingClientRect();
@@ -162,7 +166,7 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
   );
 
   function screenPoint(event: { clientX: number; clientY: number }): Point {
-    const rect = svg.current?.getBoundingClientRect();
+    const rect = frame.current?.getBoundingClientRect();
     return [event.clientX - (rect?.left ?? 0), event.clientY - (rect?.top ?? 0)];
   }
 
@@ -174,12 +178,12 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
   function begin(event: ReactPointerEvent, next: Drag) {
     event.preventDefault();
     event.stopPropagation();
-    svg.current?.setPointerCapture(event.pointerId);
+    frame.current?.setPointerCapture(event.pointerId);
     gesture.current += 1;
     setDrag(next);
   }
 
-  function onBackgroundDown(event: ReactPointerEvent<SVGSVGElement>) {
+  function onBackgroundDown(event: ReactPointerEvent<HTMLDivElement>) {
     if (event.button === 1 || event.button === 2 || tool === "pan" || (tool === "select" && event.button === 0)) {
       if (tool === "select" && event.button === 0) props.onSelect(null);
       begin(event, { kind: "pan", from: screenPoint(event), start: vp });
@@ -262,7 +266,7 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
 
   /** A double-click near the selected outline adds a vertex there; elsewhere it finishes
    * the shape being drawn. (Handled on the SVG: a press captures the pointer to it.) */
-  function onDoubleClick(event: React.MouseEvent<SVGSVGElement>) {
+  function onDoubleClick(event: React.MouseEvent<HTMLDivElement>) {
     const region = regions.find((r) => r.id === selected);
     if (tool === "select" && region && (region.type === "polygon" || region.type === "polyline")) {
       const p = imagePoint(event);
@@ -277,7 +281,7 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
     finishShape();
   }
 
-  function onPointerMove(event: ReactPointerEvent<SVGSVGElement>) {
+  function onPointerMove(event: ReactPointerEvent<HTMLDivElement>) {
     if (!drag) {
       if (drawing.length > 0) setHover(imagePoint(event));
       return;
@@ -314,9 +318,9 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
     }
   }
 
-  function onPointerUp(event: ReactPointerEvent<SVGSVGElement>) {
+  function onPointerUp(event: ReactPointerEvent<HTMLDivElement>) {
     if (!drag) return;
-    svg.current?.releasePointerCapture(event.pointerId);
+    frame.current?.releasePointerCapture(event.pointerId);
     if (drag.kind === "draw_box" && active) {
       const rect = rectFromDrag(drag.from, drag.to);
       if (rect.width * vp.scale >= 3 && rect.height * vp.scale >= 3) {
@@ -356,36 +360,59 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
   // While the wheel turns, shapes take no hover hit tests (a few ms a frame with 2,000).
   const [zooming, setZooming] = useState(false);
   const zoomEnd = useRef<number | undefined>(undefined);
-  function onWheel(event: ReactWheelEvent<SVGSVGElement>) {
+  function onWheel(event: ReactWheelEvent<HTMLDivElement>) {
     const factor = wheelZoomFactor(event.deltaY, event.deltaMode);
     setVp((v) => zoomAt(v, factor, screenPoint(event)));
     setZooming(true);
     window.clearTimeout(zoomEnd.current);
-    zoomEnd.current = window.setTimeout(() => setZooming(false), 150);
+    zoomEnd.current = window.setTimeout(() => setZooming(false), SETTLE_MS);
   }
   useEffect(() => () => window.clearTimeout(zoomEnd.current), []);
 
   // Wheel listeners added by React are passive; zooming must stop the page from scrolling.
   useEffect(() => {
-    const element = svg.current;
+    const element = frame.current;
     if (!element) return;
     const stop = (e: WheelEvent) => e.preventDefault();
     element.addEventListener("wheel", stop, { passive: false });
     return () => element.removeEventListener("wheel", stop);
   }, []);
 
+  // Up to LAYER_MAX_PX the SVG is one composited layer holding the whole image drawn at
+  // `rendered` scale: a pan, and a wheel zoom until it settles, only move or scale that layer
+  // with a CSS transform, which the compositor does without repainting a single shape.
+  // Deeper in (a huge zoomed image) the SVG is the frame's size and redraws on every move;
+  // few shapes are in view there.
+  const [rendered, setRendered] = useState(vp.scale);
+  const layered = image.width * rendered <= LAYER_MAX_PX && image.height * rendered <= LAYER_MAX_PX;
+  useEffect(() => {
+    if (vp.scale === rendered) return;
+    const timer = window.setTimeout(() => setRendered(vp.scale), zooming ? SETTLE_MS : 0);
+    return () => window.clearTimeout(timer);
+  }, [vp.scale, rendered, zooming]);
+  useLayoutEffect(() => {
+    const element = svg.current;
+    if (!element) return;
+    if (layered) element.style.setProperty("transform", `translate(${vp.x}px, ${vp.y}px) scale(${vp.scale / rendered})`);
+    else element.style.removeProperty("transform");
+  }, [layered, vp, rendered]);
+
   const selectedRegion = regions.find((r) => r.id === selected) ?? null;
   const preview = drag?.kind === "draw_box" ? rectFromDrag(drag.from, drag.to) : null;
   const gestureClass = drag?.kind === "pan" ? " stage--panning" : zooming ? " stage--zooming" : drag ? " stage--dragging" : "";
   const cursorClass = `stage stage--${tool}${gestureClass}`;
 
+  const local = (p: Point): Point => (layered ? [p[0] * rendered, p[1] * rendered] : toScreen(vp, p));
   return (
-    <svg
-      ref={svg}
+    <div
+      ref={frame}
       className={cursorClass}
       role="application"
       aria-label="Image canvas"
       aria-roledescription="drawing surface"
+      data-scale={vp.scale}
+      data-x={vp.x}
+      data-y={vp.y}
       onPointerDown={onBackgroundDown}
       onPointerMove={onPointerMove}
       onPointerUp={onPointerUp}
@@ -394,65 +421,72 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
       onContextMenu={(e) => e.preventDefault()}
       onDoubleClick={onDoubleClick}
     >
-      <g transform={svgTransform(vp)} className={size ? undefined : "stage__unmeasured"}>
-        <image href={image.url} width={image.width} height={image.height} className="stage__image" />
-        <g className={tool === "select" ? "stage__predictions stage__regions--interactive" : "stage__predictions"}>
-          {predictions.map((region) => (
-            <Shape
-              key={`p-${region.id}`}
-              region={region}
-              color={colorOf(region)}
-              selected={false}
-              invalid={false}
-              prediction
-              onDown={stablePredictionDown}
+      <svg
+        ref={svg}
+        className={`${layered ? "stage__layer" : "stage__full"}${size ? "" : " stage__unmeasured"}`}
+        width={layered ? image.width * rendered : undefined}
+        height={layered ? image.height * rendered : undefined}
+      >
+        <g transform={layered ? `matrix(${rendered} 0 0 ${rendered} 0 0)` : svgTransform(vp)}>
+          <image href={image.url} width={image.width} height={image.height} className="stage__image" />
+          <g className={tool === "select" ? "stage__predictions stage__regions--interactive" : "stage__predictions"}>
+            {predictions.map((region) => (
+              <Shape
+                key={`p-${region.id}`}
+                region={region}
+                color={colorOf(region)}
+                selected={false}
+                invalid={false}
+                prediction
+                onDown={stablePredictionDown}
+              />
+            ))}
+          </g>
+          <g className={tool === "select" ? "stage__regions stage__regions--interactive" : "stage__regions"}>
+            {regions.map((region) => (
+              <Shape
+                key={region.id}
+                region={region}
+                color={colorOf(region)}
+                selected={region.id === selected}
+                invalid={invalid.has(region.id)}
+                onDown={stableShapeDown}
+              />
+            ))}
+          </g>
+          {preview && (
+            <rect
+              className="stage__preview"
+              x={preview.x}
+              y={preview.y}
+              width={preview.width}
+              height={preview.height}
+              stroke={active ? colorOf({ label: active.label, value: { class: active.class } }) : "#fff"}
+              vectorEffect="non-scaling-stroke"
             />
-          ))}
-        </g>
-        <g className={tool === "select" ? "stage__regions stage__regions--interactive" : "stage__regions"}>
-          {regions.map((region) => (
-            <Shape
-              key={region.id}
-              region={region}
-              color={colorOf(region)}
-              selected={region.id === selected}
-              invalid={invalid.has(region.id)}
-              onDown={stableShapeDown}
+          )}
+          {drawing.length > 0 && (
+            <polyline
+              className="stage__preview"
+              points={[...drawing, ...(hover ? [hover] : [])].map((q) => q.join(",")).join(" ")}
+              vectorEffect="non-scaling-stroke"
             />
-          ))}
+          )}
+          {drag?.kind === "paint" && (
+            <polyline
+              className={drag.value ? "stage__brush" : "stage__brush stage__brush--erase"}
+              points={drag.points.map((q) => q.join(",")).join(" ")}
+              strokeWidth={(BRUSH_RADIUS * 2) / vp.scale}
+            />
+          )}
         </g>
-        {preview && (
-          <rect
-            className="stage__preview"
-            x={preview.x}
-            y={preview.y}
-            width={preview.width}
-            height={preview.height}
-            stroke={active ? colorOf({ label: active.label, value: { class: active.class } }) : "#fff"}
-            vectorEffect="non-scaling-stroke"
-          />
-        )}
-        {drawing.length > 0 && (
-          <polyline
-            className="stage__preview"
-            points={[...drawing, ...(hover ? [hover] : [])].map((p) => p.join(",")).join(" ")}
-            vectorEffect="non-scaling-stroke"
-          />
-        )}
-        {drag?.kind === "paint" && (
-          <polyline
-            className={drag.value ? "stage__brush" : "stage__brush stage__brush--erase"}
-            points={drag.points.map((p) => p.join(",")).join(" ")}
-            strokeWidth={(BRUSH_RADIUS * 2) / vp.scale}
-          />
-        )}
-      </g>
-      {selectedRegion && tool === "select" && <Handles region={selectedRegion} vp={vp} onDown={onHandleDown} />}
-      {drawing.map((p, i) => {
-        const [x, y] = toScreen(vp, p);
-        return <circle key={i} className="stage__vertex stage__vertex--drawing" cx={x} cy={y} r={4} />;
-      })}
-    </svg>
+        {selectedRegion && tool === "select" && <Handles region={selectedRegion} local={local} onDown={onHandleDown} />}
+        {drawing.map((q, i) => {
+          const [x, y] = local(q);
+          return <circle key={i} className="stage__vertex stage__vertex--drawing" cx={x} cy={y} r={4} />;
+        })}
+      </svg>
+    </div>
   );
 });
 
@@ -547,19 +581,20 @@ function sameShape(a: ShapeProps, b: ShapeProps): boolean {
 
 function Handles({
   region,
-  vp,
+  local,
   onDown,
 }: {
   region: ShapeRegion;
-  vp: Viewport;
+  /** Image pixels to the SVG's own coordinates. */
+  local: (p: Point) => Point;
   onDown: (event: ReactPointerEvent, region: ShapeRegion, handle: Handle | "rotate" | number) => void;
 }) {
   if (region.type === "bbox") {
     const box = region.value;
-    const [tl, tr, br, bl] = boxCorners(box).map((p) => toScreen(vp, p)) as [Point, Point, Point, Point];
+    const [tl, tr, br, bl] = boxCorners(box).map(local) as [Point, Point, Point, Point];
     const mid = (a: Point, b: Point): Point => [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
     const at: Record<Handle, Point> = { nw: tl, n: mid(tl, tr), ne: tr, e: mid(tr, br), se: br, s: mid(br, bl), sw: bl, w: mid(bl, tl) };
-    const centre = toScreen(vp, boxCentre(box));
+    const centre = local(boxCentre(box));
     const top = at.n;
     const length = Math.hypot(top[0] - centre[0], top[1] - centre[1]) || 1;
     const knob: Point = [top[0] + ((top[0] - centre[0]) / length) * 24, top[1] + ((top[1] - centre[1]) / length) * 24];
@@ -586,7 +621,7 @@ function Handles({
     return (
       <g className="handles">
         {region.value.points.map((p, i) => {
-          const [x, y] = toScreen(vp, [p[0], p[1]]);
+          const [x, y] = local([p[0], p[1]]);
           return <circle key={i} className="handle stage__vertex" data-handle={`v${i}`} cx={x} cy={y} r={5} onPointerDown={(e) => onDown(e, region, i)} />;
         })}
       </g>
