@@ -92,6 +92,9 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
   const [vp, setVp] = useState<Viewport>({ scale: 1, x: 0, y: 0 });
   const fitted = useRef(false);
   const [drag, setDrag] = useState<Drag | null>(null);
+  // A region being moved, resized, rotated or reshaped: drawn from here while the pointer
+  // moves, and handed to the editor (the work, its undo step, storage) once it is let go.
+  const [editing, setEditing] = useState<ShapeRegion | null>(null);
   const [drawing, setDrawing] = useState<Point[]>([]);
   const [hover, setHover] = useState<Point | null>(null);
   const gesture = useRef(0);
@@ -286,7 +289,6 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
       if (drawing.length > 0) setHover(imagePoint(event));
       return;
     }
-    const key = `gesture-${gesture.current}`;
     switch (drag.kind) {
       case "pan": {
         const [x, y] = screenPoint(event);
@@ -301,19 +303,19 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
         return;
       case "move": {
         const p = imagePoint(event);
-        update(moved(drag.original, p[0] - drag.from[0], p[1] - drag.from[1]), key);
+        setEditing(roundShape(moved(drag.original, p[0] - drag.from[0], p[1] - drag.from[1])));
         return;
       }
       case "resize":
-        update({ ...drag.original, value: { ...drag.original.value, ...resizeBox(drag.original.value, drag.handle, imagePoint(event)) } }, key);
+        setEditing(roundShape({ ...drag.original, value: { ...drag.original.value, ...resizeBox(drag.original.value, drag.handle, imagePoint(event)) } }));
         return;
       case "rotate": {
         const value = rotateBoxToward(drag.original.value, toImage(vp, screenPoint(event)));
-        update({ ...drag.original, value: { ...drag.original.value, rotation: value.rotation ?? 0 } }, key);
+        setEditing(roundShape({ ...drag.original, value: { ...drag.original.value, rotation: value.rotation ?? 0 } }));
         return;
       }
       case "vertex":
-        update(withVertex(drag.original, drag.index, imagePoint(event)), key);
+        setEditing(roundShape(withVertex(drag.original, drag.index, imagePoint(event))));
         return;
     }
   }
@@ -329,8 +331,10 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
     } else if (drag.kind === "paint") {
       commitPaint(drag);
     } else if (drag.kind !== "pan") {
+      if (editing) update(editing, `gesture-${gesture.current}`);
       props.onGestureEnd();
     }
+    setEditing(null);
     setDrag(null);
   }
 
@@ -397,11 +401,16 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
     else element.style.removeProperty("transform");
   }, [layered, vp, rendered]);
 
-  const selectedRegion = regions.find((r) => r.id === selected) ?? null;
-  const preview = drag?.kind === "draw_box" ? rectFromDrag(drag.from, drag.to) : null;
+  const selectedRegion = (editing?.id === selected ? editing : null) ?? regions.find((r) => r.id === selected) ?? null;
+  const boxPreview = drag?.kind === "draw_box" ? rectFromDrag(drag.from, drag.to) : null;
   const gestureClass = drag?.kind === "pan" ? " stage--panning" : zooming ? " stage--zooming" : drag ? " stage--dragging" : "";
   const cursorClass = `stage stage--${tool}${gestureClass}`;
 
+  // The viewport as data attributes (for tests and tools), left alone during a pan or zoom:
+  // an attribute write per frame costs the browser a style and layerization pass.
+  const settledRef = useRef(vp);
+  if (!drag && !zooming) settledRef.current = vp;
+  const settled = settledRef.current;
   const local = (p: Point): Point => (layered ? [p[0] * rendered, p[1] * rendered] : toScreen(vp, p));
   return (
     <div
@@ -410,9 +419,9 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
       role="application"
       aria-label="Image canvas"
       aria-roledescription="drawing surface"
-      data-scale={vp.scale}
-      data-x={vp.x}
-      data-y={vp.y}
+      data-scale={settled.scale}
+      data-x={settled.x}
+      data-y={settled.y}
       onPointerDown={onBackgroundDown}
       onPointerMove={onPointerMove}
       onPointerUp={onPointerUp}
@@ -429,38 +438,25 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
       >
         <g transform={layered ? `matrix(${rendered} 0 0 ${rendered} 0 0)` : svgTransform(vp)}>
           <image href={image.url} width={image.width} height={image.height} className="stage__image" />
-          <g className={tool === "select" ? "stage__predictions stage__regions--interactive" : "stage__predictions"}>
-            {predictions.map((region) => (
-              <Shape
-                key={`p-${region.id}`}
-                region={region}
-                color={colorOf(region)}
-                selected={false}
-                invalid={false}
-                prediction
-                onDown={stablePredictionDown}
-              />
-            ))}
-          </g>
-          <g className={tool === "select" ? "stage__regions stage__regions--interactive" : "stage__regions"}>
-            {regions.map((region) => (
-              <Shape
-                key={region.id}
-                region={region}
-                color={colorOf(region)}
-                selected={region.id === selected}
-                invalid={invalid.has(region.id)}
-                onDown={stableShapeDown}
-              />
-            ))}
-          </g>
-          {preview && (
+          <ShapeLayer
+            regions={regions}
+            predictions={predictions}
+            selected={selected}
+            hidden={editing?.id ?? null}
+            invalid={invalid}
+            interactive={tool === "select"}
+            colorOf={colorOf}
+            onShapeDown={stableShapeDown}
+            onPredictionDown={stablePredictionDown}
+          />
+          {editing && <Shape region={editing} color={colorOf(editing)} selected invalid={invalid.has(editing.id)} />}
+          {boxPreview && (
             <rect
               className="stage__preview"
-              x={preview.x}
-              y={preview.y}
-              width={preview.width}
-              height={preview.height}
+              x={boxPreview.x}
+              y={boxPreview.y}
+              width={boxPreview.width}
+              height={boxPreview.height}
               stroke={active ? colorOf({ label: active.label, value: { class: active.class } }) : "#fff"}
               vectorEffect="non-scaling-stroke"
             />
@@ -524,6 +520,56 @@ function withVertex(region: ShapeRegion, index: number, p: Point): ShapeRegion {
   }
   return region;
 }
+
+interface ShapeLayerProps {
+  regions: readonly ShapeRegion[];
+  predictions: readonly ShapeRegion[];
+  selected: string | null;
+  /** The region being edited, drawn by the stage itself meanwhile. */
+  hidden: string | null;
+  invalid: ReadonlySet<string>;
+  interactive: boolean;
+  colorOf: (region: Pick<Region, "label" | "value">) => string;
+  onShapeDown: (event: ReactPointerEvent, region: ShapeRegion) => void;
+  onPredictionDown: (event: ReactPointerEvent, region: ShapeRegion) => void;
+}
+
+/** All regions and pre-labels. Memoised as a whole: a pan, a zoom or a drag in progress
+ * changes none of its props, so React does not even walk the 2,000 shapes. */
+const ShapeLayer = memo(function ShapeLayer(props: ShapeLayerProps) {
+  const { regions, predictions, selected, hidden, invalid, interactive, colorOf } = props;
+  return (
+    <>
+      <g className={interactive ? "stage__predictions stage__regions--interactive" : "stage__predictions"}>
+        {predictions.map((region) => (
+          <Shape
+            key={`p-${region.id}`}
+            region={region}
+            color={colorOf(region)}
+            selected={false}
+            invalid={false}
+            prediction
+            onDown={props.onPredictionDown}
+          />
+        ))}
+      </g>
+      <g className={interactive ? "stage__regions stage__regions--interactive" : "stage__regions"}>
+        {regions.map((region) =>
+          region.id === hidden ? null : (
+            <Shape
+              key={region.id}
+              region={region}
+              color={colorOf(region)}
+              selected={region.id === selected}
+              invalid={invalid.has(region.id)}
+              onDown={props.onShapeDown}
+            />
+          ),
+        )}
+      </g>
+    </>
+  );
+});
 
 interface ShapeProps {
   region: ShapeRegion;

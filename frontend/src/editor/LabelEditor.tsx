@@ -3,7 +3,7 @@
  * it safe (every change goes to browser storage at once and to the server's draft soon
  * after, through DraftSync), counts active time, and maps every key to an action.
  */
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import type { ApiClient } from "../api/client";
 import { isApiError } from "../api/errors";
 import { useAuth } from "../components/authContext";
@@ -175,12 +175,13 @@ export function LabelEditor(props: LabelEditorProps) {
   );
   const otherFields = useMemo(() => schema.data.filter((d) => d !== imageField), [schema, imageField]);
   const keymap = useMemo(() => buildKeymap(schema, { mac: MAC }), [schema]);
-  const imageSize = image ? { width: image.width, height: image.height } : undefined;
+  const imageSize = useMemo(() => (image ? { width: image.width, height: image.height } : undefined), [image]);
   // The rules see the work as it was before a gesture, and again once it ends.
   const checkedRegions = useRef<Region[]>(regions);
   if (!gesture) checkedRegions.current = regions;
-  const checked = checkedRegions.current;
-  const problems = useMemo(() => checkRegions(schema, checked, imageSize), [schema, checked, imageSize?.width, imageSize?.height]);
+  // Deferred: the frame that shows a change is not held up by checking 2,000 regions.
+  const checked = useDeferredValue(checkedRegions.current);
+  const problems = useMemo(() => checkRegions(schema, checked, imageSize), [schema, checked, imageSize]);
   const byRegion = useMemo(() => problemsByRegion(problems), [problems]);
   const invalid = useMemo(() => new Set(byRegion.keys()), [byRegion]);
   const shapes = useMemo(() => regions.filter((r): r is ShapeRegion => isShapeType(r.type)), [regions]);
@@ -203,8 +204,9 @@ export function LabelEditor(props: LabelEditorProps) {
 
   const submit = useCallback(async () => {
     if (busy || !sync.current) return;
-    if (problems.length > 0) {
-      setMessage(`Fix ${problems.length} problem${problems.length === 1 ? "" : "s"} first (listed on the right).`);
+    const found = checkRegions(schema, regions, imageSize); // the work as it is now, not deferred
+    if (found.length > 0) {
+      setMessage(`Fix ${found.length} problem${found.length === 1 ? "" : "s"} first (listed on the right).`);
       return;
     }
     setBusy(true);
@@ -216,7 +218,7 @@ export function LabelEditor(props: LabelEditorProps) {
       setBusy(false);
       setMessage(isApiError(caught) ? caught.message : "Could not submit.");
     }
-  }, [busy, problems.length, regions, timer, version.version, props]);
+  }, [busy, schema, regions, imageSize, timer, version.version, props]);
 
   const leave = useCallback(
     async (outcome: "skipped" | "flagged", note?: string) => {
