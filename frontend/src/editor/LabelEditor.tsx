@@ -10,7 +10,7 @@ import { useAuth } from "../components/authContext";
 import type { Annotation, Guidelines, Prediction, SchemaVersion, Task } from "../api/types";
 import { ActiveTimer, attachActivity } from "../lib/activeTime";
 import { DraftSync, pendingKey, type SyncStatus } from "../lib/draftSync";
-import { buildKeymap, isTypingTarget, lookup, type Action, type Tool } from "../lib/hotkeys";
+import { buildKeymap, formatHotkey, isTypingTarget, lookup, type Action, type Tool } from "../lib/hotkeys";
 import { nextRegionId, type Region, type ShapeRegion, type Unsaved } from "../lib/regions";
 import { checkRegions, problemsByRegion } from "../lib/rules";
 import { isShapeType, type Label, type Schema } from "../lib/schema";
@@ -175,6 +175,14 @@ export function LabelEditor(props: LabelEditorProps) {
   );
   const otherFields = useMemo(() => schema.data.filter((d) => d !== imageField), [schema, imageField]);
   const keymap = useMemo(() => buildKeymap(schema, { mac: MAC }), [schema]);
+  const classKey = useMemo(() => {
+    const keys = new Map<string, { text: string; aria: string }>();
+    for (const b of keymap) {
+      const id = b.action.kind === "class" ? `${b.action.label}\u0000${b.action.class}` : null;
+      if (id && !keys.has(id)) keys.set(id, { text: formatHotkey(b.hotkey, MAC), aria: shortcut(b.hotkey) });
+    }
+    return (label: string, cls: string) => keys.get(`${label}\u0000${cls}`) ?? null;
+  }, [keymap]);
   const imageSize = useMemo(() => (image ? { width: image.width, height: image.height } : undefined), [image]);
   // The rules see the work as it was before a gesture, and again once it ends.
   const checkedRegions = useRef<Region[]>(regions);
@@ -499,8 +507,8 @@ export function LabelEditor(props: LabelEditorProps) {
             </section>
           )}
           <TaskData fields={otherFields} data={task.data} />
-          <ClassPicker labels={shapeLabels} active={state.active} colorOf={colorOf} onPick={(label, cls) => perform({ kind: "class", label, class: cls })} />
-          <ItemLabels labels={itemLabels} regions={regions} onSet={(label, region) => dispatch({ type: "set_item", label: label.name, region })} />
+          <ClassPicker labels={shapeLabels} active={state.active} colorOf={colorOf} classKey={classKey} onPick={(label, cls) => perform({ kind: "class", label, class: cls })} />
+          <ItemLabels labels={itemLabels} regions={regions} classKey={classKey} onSet={(label, region) => dispatch({ type: "set_item", label: label.name, region })} />
           {selectedRegion && selectedLabel && (
             <AttributeEditor
               region={selectedRegion}

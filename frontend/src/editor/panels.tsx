@@ -4,28 +4,23 @@
  * React text and form controls, so user-supplied names render inert.
  */
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { formatHotkey, parseHotkey } from "../lib/hotkeys";
 import type { Problem } from "../lib/rules";
 import { regionClass, type Region, type Unsaved } from "../lib/regions";
 import { dataKey, isShapeType, type Attribute, type AttributeValue, type DataField, type Label } from "../lib/schema";
 import type { ActiveClass } from "./editorState";
 
-export function hotkeyHint(hotkey: string | undefined): string {
-  if (!hotkey) return "";
-  try {
-    return formatHotkey(parseHotkey(hotkey));
-  } catch {
-    return hotkey;
-  }
-}
+/** The key shown for a class: the keymap's, which may be assigned when the schema gave none. */
+export type ClassKey = (label: string, cls: string) => { text: string; aria: string } | null;
 
 export function ClassPicker({
   labels,
   active,
   onPick,
   colorOf,
+  classKey,
 }: {
   labels: readonly Label[];
+  classKey: ClassKey;
   colorOf: (region: Pick<Region, "label" | "value">) => string;
   active: ActiveClass | null;
   onPick: (label: string, cls: string) => void;
@@ -42,19 +37,19 @@ export function ClassPicker({
           <div className="class-group__buttons">
             {(label.classes ?? []).map((c) => {
               const pressed = active?.label === label.name && active.class === c.name;
-              const hint = hotkeyHint(c.hotkey);
+              const key = classKey(label.name, c.name);
               return (
                 <button
                   key={c.name}
                   type="button"
                   className="class-button"
                   aria-pressed={pressed}
-                  aria-keyshortcuts={c.hotkey}
+                  aria-keyshortcuts={key?.aria}
                   onClick={() => onPick(label.name, c.name)}
                 >
                   <Swatch color={colorOf({ label: label.name, value: { class: c.name } })} />
                   <span className="class-button__name">{c.name}</span>
-                  {hint && <kbd>{hint}</kbd>}
+                  {key && <kbd>{key.text}</kbd>}
                 </button>
               );
             })}
@@ -78,8 +73,10 @@ export function ItemLabels({
   labels,
   regions,
   onSet,
+  classKey,
 }: {
   labels: readonly Label[];
+  classKey: ClassKey;
   regions: readonly Region[];
   onSet: (label: Label, region: Unsaved | null) => void;
 }) {
@@ -95,7 +92,7 @@ export function ItemLabels({
           <fieldset key={label.name} className="item-label">
             <legend>{label.name}</legend>
             {label.description && <p className="class-group__description">{label.description}</p>}
-            <ItemControl label={label} region={region} onSet={(r) => onSet(label, r)} />
+            <ItemControl label={label} region={region} classKey={classKey} onSet={(r) => onSet(label, r)} />
           </fieldset>
         );
       })}
@@ -107,8 +104,10 @@ function ItemControl({
   label,
   region,
   onSet,
+  classKey,
 }: {
   label: Label;
+  classKey: ClassKey;
   region: Region | undefined;
   onSet: (region: Unsaved | null) => void;
 }) {
@@ -127,7 +126,7 @@ function ItemControl({
                 onChange={() => onSet({ label: label.name, type: "classification", value: { class: c.name } })}
               />
               {c.name}
-              {c.hotkey && <kbd>{hotkeyHint(c.hotkey)}</kbd>}
+              {classKey(label.name, c.name) && <kbd>{classKey(label.name, c.name)?.text}</kbd>}
             </label>
           ))}
           {current !== undefined && (

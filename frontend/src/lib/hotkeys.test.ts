@@ -204,6 +204,7 @@ describe("buildKeymap", () => {
     expect(keymap.filter((b) => b.action.kind === "class").map((b) => [hotkeyId(b.hotkey), b.description])).toEqual([
       ["1", "Class objects0 (objects)"],
       ["q", "Class kind0 (kind)"],
+      ["2", "Class objects1 (objects)"], // no schema hotkey: the next free digit
     ]);
     expect(keysOf(keymap, { kind: "tool", tool: "bbox" })).toEqual(["b"]);
     expect(keysOf(keymap, { kind: "tool", tool: "polygon" })).toEqual([]);
@@ -212,6 +213,17 @@ describe("buildKeymap", () => {
     expect(commands.size).toBe(18);
     expect(keysOf(keymap, { kind: "command", command: "redo" })).toEqual(["ctrl+shift+z", "ctrl+y"]);
     expect(keysOf(keymap, { kind: "command", command: "delete" })).toEqual(["delete", "backspace"]);
+    expectNoCollisions(keymap);
+  });
+
+  it("gives every class without a hotkey a free key, never displacing a schema or built-in one", () => {
+    const names = Array.from({ length: 12 }, () => undefined);
+    const keymap = buildKeymap(schema(label("objects", "bbox", ["2", ...names]), label("links", "relation", [undefined])));
+    const assigned = keymap.filter((b) => b.action.kind === "class" && b.description !== "Class objects0 (objects)").map((b) => hotkeyId(b.hotkey));
+    // 1, 3…9 (2 is the schema's, 0 is zoom to fit), then shift+digits; no key for a relation kind
+    expect(assigned).toEqual(["1", "3", "4", "5", "6", "7", "8", "9", "shift+1", "shift+2", "shift+3", "shift+4"]);
+    expect(keysOf(keymap, { kind: "command", command: "zoom_fit" })).toEqual(["0"]);
+    expect(keymap.some((b) => b.action.kind === "class" && b.action.label === "links")).toBe(false);
     expectNoCollisions(keymap);
   });
 

@@ -325,7 +325,7 @@ export interface KeymapOptions {
 
 /**
  * Schema class hotkeys first, as written; then every needed tool and every command with its
- * built-in keys that are free. One whose keys classes took all gets a fallback for its first
+ * built-in keys that are free; then classes without a hotkey take the digits left free. One whose keys classes took all gets a fallback for its first
  * (shift+key, alt+key, alt+shift+key, then spare keys), so each keeps a working key and no
  * two bindings share a keystroke. Unparsable or repeated class hotkeys (the server rejects
  * both) get no binding.
@@ -375,7 +375,36 @@ export function buildKeymap(schema: Schema, options: KeymapOptions = {}): Bindin
       .filter((h): h is Hotkey => h !== null)
       .map((hotkey) => ({ hotkey, action: def.action, description: def.description })),
   );
-  return [...classBindings, ...builtInBindings];
+  return [...classBindings, ...builtInBindings, ...assignedClassKeys(schema, taken)];
+}
+
+const CLASS_KEYED = new Set(["bbox", "polygon", "polyline", "keypoints", "mask", "classification", "multilabel"]);
+
+/** Keys offered to classes the schema gave none, in order: digits, then with shift, then alt. */
+const ASSIGNABLE = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"];
+const ASSIGNABLE_MODS = [{}, { shift: true }, { alt: true }, { alt: true, shift: true }];
+
+/**
+ * Classes without a schema hotkey get the next key left free (as Label Studio numbers its
+ * labels), after every schema hotkey and built-in is placed, so they never displace one.
+ * Only labels a class key acts on get them (shapes and whole-item choices, not relations).
+ */
+function assignedClassKeys(schema: Schema, taken: Set<string>): Binding[] {
+  const free = ASSIGNABLE_MODS.flatMap((mods) =>
+    ASSIGNABLE.map((key): Hotkey => ({ key, ctrl: false, alt: false, shift: false, meta: false, ...mods })),
+  ).filter((h) => !taken.has(strokeId(h)));
+  const out: Binding[] = [];
+  for (const label of schema.labels) {
+    if (!CLASS_KEYED.has(label.type)) continue;
+    for (const cls of label.classes ?? []) {
+      if (cls.hotkey !== undefined) continue;
+      const hotkey = free.shift();
+      if (!hotkey) return out;
+      taken.add(strokeId(hotkey));
+      out.push({ hotkey, action: { kind: "class", label: label.name, class: cls.name }, description: `Class ${cls.name} (${label.name})` });
+    }
+  }
+  return out;
 }
 
 function tryParse(text: string): Hotkey | null {
