@@ -151,9 +151,49 @@ def pan_transform_only(page: Page, duration_s: float, record: Recorder) -> Any:
     return record.stop(page, "pan, transform only (no React)")
 
 
-INTERACTIONS = {"idle": idle, "empty page": empty_page, "pan": pan,
+LAYER_FLOOR = """(count) => {
+  const shapes = [];
+  for (let i = 0; i < count; i++) {
+    const x = (i * 397) % 1200, y = (i * 613) % 650;
+    shapes.push(`<polygon points="${x},${y} ${x + 40},${y} ${x + 40},${y + 30} ${x},${y + 30}" `
+      + `fill="#e6194b" fill-opacity="0.15" stroke="#e6194b" vector-effect="non-scaling-stroke"/>`);
+  }
+  document.body.innerHTML = `<div style="position:relative;width:1000px;height:700px;`
+    + `overflow:hidden"><svg id="layer" width="1250" height="700" style="position:absolute;`
+    + `will-change:transform;transform-origin:0 0">${shapes.join("")}</svg></div>`;
+}"""
+
+MOVE_LAYER = """(duration) => new Promise((resolve) => {
+  const layer = document.getElementById("layer"), t0 = performance.now();
+  const step = (now) => {
+    if (now - t0 > duration) { resolve(); return; }
+    const a = ((now - t0) / duration) * 2 * Math.PI;
+    layer.style.transform = `translate(${200 * Math.sin(a)}px, ${120 * Math.sin(2 * a)}px)`;
+    requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+})"""
+
+
+def layer_floor(page: Page, duration_s: float, record: Recorder) -> Any:
+    """The same number of polygons as one composited layer moved by a CSS transform every
+    frame, on a blank page with no app code and no input: this browser's own floor for what
+    the editor's pan does (not a target)."""
+    count = page.locator("[data-region]").count()
+    blank = page.context.browser.new_page(viewport=page.viewport_size)  # type: ignore[union-attr]
+    try:
+        blank.evaluate(LAYER_FLOOR, count)
+        record.start(blank)
+        blank.evaluate(MOVE_LAYER, duration_s * 1000)
+        return record.stop(blank, "browser floor: moving layer (blank page)")
+    finally:
+        blank.close()
+
+
+INTERACTIONS = {"idle": idle, "empty page": empty_page, "layer floor": layer_floor, "pan": pan,
                 "pan, transform only": pan_transform_only, "zoom": zoom, "drag box": drag_box}
 # Rows (by the name they record) that locate costs and have no target.
-DIAGNOSTIC = {"idle", "empty page (mouse only)", "pan, transform only (no React)"}
+DIAGNOSTIC = {"idle", "empty page (mouse only)", "browser floor: moving layer (blank page)",
+              "pan, transform only (no React)"}
 
 
