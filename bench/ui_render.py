@@ -24,8 +24,10 @@ animation frames) over ~2.5 s of continuous input from Playwright's mouse each
 **zoom** (wheel steps in and out at the canvas centre), **drag box** (select tool, press on a
 box and move it); and rows without a target that locate the cost: **idle** (no input),
 **empty page** (the same mouse moves on a blank page: what the driver delivers when a page
-costs nothing) and **pan, transform only** (the pan's motion set on the `<g transform>` from
-the page each frame, without React or input: the browser's own cost). A mouse move waits
+costs nothing), **browser floor** (as many polygons as one composited layer moved by a CSS
+transform each frame on a blank page: the browser's own cost of what the editor's pan does)
+and **pan, transform only** (the pan's motion set on the `<g transform>` each frame, without
+React or input: what redrawing every region per frame would cost). A mouse move waits
 until Chromium has taken it, and Chromium takes the next one only when the main thread is
 free, so the input events per second an interaction reaches is itself a measure: how many
 new positions the editor shows per second.
@@ -56,7 +58,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -161,9 +163,15 @@ def cli(data_dir: Path, *args: str) -> str:
                           capture_output=True, text=True, check=True, timeout=120).stdout.strip()
 
 
+def scene(image: Path, count: int) -> list[dict[str, Any]]:
+    """Write the task's image to `image` and return its boxes: the same on every call."""
+    rng = np.random.default_rng(2000)
+    write_image(image, rng)
+    return make_boxes(count, rng)
+
+
 def seed(url: str, data_dir: Path, boxes: int) -> Labeling:
     """The project, its two users and the one task with the annotator's draft."""
-    rng = np.random.default_rng(2000)
     admin, annotator = "lead@example.org", "annotator@example.org"
     cli(data_dir, "user", "add", admin, "--role", "admin", "--password", PASSWORD)
     cli(data_dir, "user", "add", annotator, "--password", PASSWORD)
@@ -172,12 +180,12 @@ def seed(url: str, data_dir: Path, boxes: int) -> Labeling:
     project = manager.create_project("2,000 boxes")
     manager.publish_schema(project["id"], SCHEMA)
     manager.add_member(project["id"], annotator, "annotator")
-    write_image(data_dir / "media" / "bench" / "street.png", rng)
+    regions = scene(data_dir / "media" / "bench" / "street.png", boxes)
     manager.create_tasks(project["id"], [{"data": {"image": "bench/street.png"}}])
     # Leased first, as the editor would have it: the queue hands out no task the annotator
     # already has work on, except the one they hold.
     task_id = worker.next_task(project["id"])["task"]["id"]
-    worker.save_draft(project["id"], task_id, make_boxes(boxes, rng))
+    worker.save_draft(project["id"], task_id, regions)
     saved = len(worker.get_draft(project["id"], task_id)["regions"])
     if saved != boxes:
         raise RuntimeError(f"the draft holds {saved} regions, expected {boxes}")
@@ -235,35 +243,56 @@ def launch(playwright: Any) -> Browser:
                                       args=CHROMIUM_ARGS)
 
 
-def run(args: argparse.Namespace) -> tuple[Load, list[Load], list[frames.Frames], str, str]:
-    """Everything, in one server and browser; returns the figures, Chromium's version and
-    the profile summary (empty without --profile)."""
+@dataclass(frozen=True, slots=True)
+class Figures:
+    cold: Load
+    loads: list[Load]
+    measured: list[frames.Frames]
+    chromium: str
+    profile: str                        # the --profile summary, or ""
+    peer: Any = None                    # _ui_label_studio.PeerFigures with --peer
+
+
+def run(args: argparse.Namespace) -> Figures:
+    """Accord, then (with --peer) Label Studio, in one browser."""
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            figures = measure_accord(browser, args)
+            if args.peer:
+                import _ui_label_studio
+
+                with tempfile.TemporaryDirectory(prefix="accord-bench-ui-peer-") as tmp:
+                    image = Path(tmp) / "street.png"
+                    figures = replace(figures, peer=_ui_label_studio.measure(
+                        browser, Path(tmp), image, scene(image, args.boxes), IMAGE_SIZE,
+                        VIEWPORT, args.repeats, args.duration))
+            return figures
+        finally:
+            browser.close()
+
+
+def measure_accord(browser: Browser, args: argparse.Namespace) -> Figures:
     with tempfile.TemporaryDirectory(prefix="accord-bench-ui-") as tmp:
         server = AccordProcess(Path(tmp) / "data", Path(tmp) / "server.log")
         server.start()
+        labeling = seed(server.url, Path(tmp) / "data", args.boxes)
         try:
-            labeling = seed(server.url, Path(tmp) / "data", args.boxes)
-            with sync_playwright() as playwright:
-                browser = launch(playwright)
-                try:
-                    page, cold = open_editor(browser, labeling, args.boxes)
-                    loads = reloads(page, args.boxes, args.repeats)
-                    probe = frames.Probe()
-                    measured = [how(page, args.duration, probe) for how in INTERACTIONS.values()]
-                    page.close()
-                    summary = ""
-                    if args.profile:
-                        import _ui_profile
+            page, cold = open_editor(browser, labeling, args.boxes)
+            loads = reloads(page, args.boxes, args.repeats)
+            probe = frames.Probe()
+            measured = [how(page, args.duration, probe) for how in INTERACTIONS.values()]
+            page.close()
+            summary = ""
+            if args.profile:
+                import _ui_profile
 
-                        summary = _ui_profile.profile(
-                            browser, lambda b, serve: open_editor(b, labeling, args.boxes,
-                                                                  serve)[0],
-                            INTERACTIONS, args.duration, args.profile)
-                    return cold, loads, measured, browser.version, summary
-                finally:
-                    browser.close()
-                    labeling.close()
+                summary = _ui_profile.profile(
+                    browser, lambda b, serve: open_editor(b, labeling, args.boxes, serve)[0],
+                    INTERACTIONS, args.duration, args.profile)
+            return Figures(cold, loads, measured, browser.version, summary)
         finally:
+            labeling.close()
             server.stop()
 
 
@@ -301,10 +330,6 @@ def load_table(cold: Load, loads: list[Load]) -> str:
     return "\n".join(lines)
 
 
-def rate(f: frames.Frames) -> float:
-    """Pointer and wheel events per second that the page took."""
-    return float(f.events.sum()) / (f.elapsed_ms / 1000)
-
 
 def frame_table(measured: list[frames.Frames]) -> str:
     lines = ["| interaction | s | input events/s | frames | with input | interval p50 | p95 "
@@ -315,14 +340,14 @@ def frame_table(measured: list[frames.Frames]) -> str:
         seconds = f.elapsed_ms / 1000
         stats = " | ".join(cell(f.p(values, q)) for values in (f.intervals_ms, f.work_ms)
                            for q in (50, 95, 100))
-        lines.append(f"| {f.name} | {seconds:.1f} | {rate(f):.0f} "
+        lines.append(f"| {f.name} | {seconds:.1f} | {f.rate:.0f} "
                      f"| {f.intervals_ms.size} | {f.with_input} | {stats} | {f.over_budget} "
                      f"| {f.late} | {len(f.long_frames)} |")
     return "\n".join(lines)
 
 
 def verdicts(loads: list[Load], measured: list[frames.Frames]) -> list[str]:
-    ceiling = next((rate(f) for f in measured if f.name.startswith("empty page")), float("nan"))
+    ceiling = next((f.rate for f in measured if f.name.startswith("empty page")), float("nan"))
     ready = statistics.median(load.ready_ms for load in loads)
     out = [f"interactive (median `{READY_MARK}`) {ready:,.0f} ms: "
            f"{'PASS' if ready < TARGET_READY_MS else 'MISS'} (< {TARGET_READY_MS:,.0f} ms)"]
@@ -332,30 +357,36 @@ def verdicts(loads: list[Load], measured: list[frames.Frames]) -> list[str]:
         work, interval = f.p(f.work_ms, 95), f.p(f.intervals_ms, 95)
         met = work < frames.BUDGET_MS and interval < frames.LATE_MS
         out.append(f"{f.name}: work p95 {work:.1f} ms, interval p95 {interval:.1f} ms, "
-                   f"{rate(f):.0f} input events/s taken (empty page {ceiling:.0f}): "
+                   f"{f.rate:.0f} input events/s taken (empty page {ceiling:.0f}): "
                    f"{'PASS' if met else 'MISS'}")
     return out
 
 
-def report(cold: Load, loads: list[Load], measured: list[frames.Frames], chromium: str,
-           build: str, args: argparse.Namespace) -> str:
+def report(figures: Figures, build: str, args: argparse.Namespace) -> str:
     command = " ".join(["bench/ui_render.py", *sys.argv[1:]])
-    versions = [f"Chromium {chromium} (headless, software rendering)",
+    versions = [f"Chromium {figures.chromium} (headless, software rendering)",
                 f"Playwright {version('playwright')}"]
+    loads, measured = figures.loads, figures.measured
     observer = ("long-animation-frame entries" if measured[0].supported.get("loaf")
                 else "none: this Chromium has no long-animation-frame entries")
-    return (f"Measured {datetime.date.today().isoformat()} on {machine(*versions)}; load "
+    text = (f"Measured {datetime.date.today().isoformat()} on {machine(*versions)}; load "
             f"average {os.getloadavg()[0]:.1f} at the end (the machine is shared). `{command}`: "
             f"one image task (1920×1080) with {args.boxes:,} boxes in the annotator's draft, "
             f"viewport {VIEWPORT['width']}×{VIEWPORT['height']}; {build}.\n\n"
             f"Load to interactive, {len(loads)} reloads (warm HTTP cache; *first open* = right "
-            f"after logging in):\n\n{load_table(cold, loads)}\n\nFrames over "
+            f"after logging in):\n\n{load_table(figures.cold, loads)}\n\nFrames over "
             f"{args.duration:g} s of input each (ms; *interval* = rAF to rAF, 16.7 at 60 Hz; "
             "*work* = the frame's main-thread time from its start until the main thread was "
             "free again, at most the interval; *with input* = frames in which a pointer or "
-            f"wheel event was dispatched; long frames: {observer}):\n\n{frame_table(measured)}\n\nTargets "
+            f"wheel event was dispatched; long frames: {observer}):\n\n"
+            f"{frame_table(measured)}\n\nTargets "
             "(frames: work p95 < 16 ms and interval p95 < 25 ms, i.e. no dropped vsync): "
             + "; ".join(verdicts(loads, measured)) + ".\n")
+    if figures.peer is not None:
+        import _ui_label_studio
+
+        text += "\n" + _ui_label_studio.comparison(figures.peer, loads, measured) + "\n"
+    return text
 
 
 def parse_args() -> argparse.Namespace:
@@ -366,6 +397,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="a smoke run: 2 reloads, 1 s")
     parser.add_argument("--profile", type=Path, metavar="DIR",
                         help="also CPU-profile each interaction; .cpuprofile files go here")
+    parser.add_argument("--peer", action="store_true",
+                        help="also measure Label Studio (installed from PyPI on first use)")
     parser.add_argument("--write", action="store_true", help=f"update {RESULTS.name}")
     args = parser.parse_args()
     if args.quick:
@@ -380,14 +413,14 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     served, build = front_end()
-    cold, loads, measured, chromium, summary = run(args)
+    figures = run(args)
     if front_end()[0] != served:  # someone ran `make web` meanwhile
         build += " (rebuilt during the run: the figures may mix two builds)"
-    block = report(cold, loads, measured, chromium, build, args)
+    block = report(figures, build, args)
     print(block)
-    if summary:
-        print(f"\nProfiles (unminified build; files in {args.profile}):\n\n{summary}")
-    for f in measured:
+    if figures.profile:
+        print(f"\nProfiles (unminified build; files in {args.profile}):\n\n{figures.profile}")
+    for f in figures.measured:
         for what, ms, times in frames.top_scripts(f):
             print(f"  {f.name}: {ms:.0f} ms in {times} long frame script(s): {what}",
                   file=sys.stderr)
