@@ -3,25 +3,7 @@ import { sendLeftovers } from "./leftovers";
 import { ApiClient, CSRF_HEADER } from "../api/client";
 import { DraftSync, listPending, pendingKey, readPending, type KeyValueStore, type Timers } from "../lib/draftSync";
 import type { Region } from "../lib/regions";
-
-class MemoryStore implements KeyValueStore {
-  readonly items = new Map<string, string>();
-  get length(): number {
-    return this.items.size;
-  }
-  key(i: number): string | null {
-    return [...this.items.keys()][i] ?? null;
-  }
-  getItem(k: string): string | null {
-    return this.items.get(k) ?? null;
-  }
-  setItem(k: string, v: string): void {
-    this.items.set(k, v);
-  }
-  removeItem(k: string): void {
-    this.items.delete(k);
-  }
-}
+import { MemoryStore } from "../test/memoryStore";
 
 /** Timers that never fire: the work stays stored, as when the tab closed before sending. */
 function frozenAt(iso: string): Timers {

@@ -9,33 +9,12 @@ import {
   sameJson,
   type DraftSyncOptions,
   type DraftTransport,
-  type KeyValueStore,
   type PendingWork,
   type SyncStatus,
   type Timers,
 } from "./draftSync";
 import type { Region } from "./regions";
-
-class MemoryStore implements KeyValueStore {
-  readonly items = new Map<string, string>();
-  failWrites = false;
-  get length(): number {
-    return this.items.size;
-  }
-  key(i: number): string | null {
-    return [...this.items.keys()][i] ?? null;
-  }
-  getItem(k: string): string | null {
-    return this.items.get(k) ?? null;
-  }
-  setItem(k: string, v: string): void {
-    if (this.failWrites) throw new Error("QuotaExceededError");
-    this.items.set(k, v);
-  }
-  removeItem(k: string): void {
-    this.items.delete(k);
-  }
-}
+import { MemoryStore } from "../test/memoryStore";
 
 /** Runs timers only when told to, in order of their due time. */
 class FakeTimers implements Timers {
