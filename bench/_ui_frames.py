@@ -121,6 +121,11 @@ class Frames:
         return float(np.percentile(values, q, method="inverted_cdf"))
 
     @property
+    def rate(self) -> float:
+        """Pointer and wheel events per second that the page took."""
+        return float(self.events.sum()) / (self.elapsed_ms / 1000)
+
+    @property
     def with_input(self) -> int:
         """Frames in which at least one pointer or wheel event was dispatched."""
         return int((self.events > 0).sum())

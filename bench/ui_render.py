@@ -6,6 +6,7 @@ Run from the repository root, after `make web` (the issue's targets: interactive
     .venv/bin/python bench/ui_render.py --quick          # a smoke run
     .venv/bin/python bench/ui_render.py --write          # 5 loads, 2.5 s per interaction
     .venv/bin/python bench/ui_render.py --profile DIR    # also CPU profiles of each one
+    .venv/bin/python bench/ui_render.py --write --peer   # and Label Studio beside it
 
 Set-up: a fresh data dir, `accord serve` on 127.0.0.1, an admin and an annotator, a project
 with one bbox label (three coloured classes, a bool attribute, the size and inside-image
@@ -40,8 +41,11 @@ the same two cores as the main thread, so pan and zoom cost more than on a lapto
 
 `--write` replaces this script's block in bench/RESULTS.md. `--profile DIR` repeats a load
 and each interaction under the CDP CPU profiler and a Chromium trace, with an unminified
-build of the same front end (bench/_ui_profile.py), and prints where the time goes. There is
-no `--peer` (Label Studio) mode yet; see the notes in RESULTS.md.
+build of the same front end (bench/_ui_profile.py), and prints where the time goes.
+`--peer` then measures the same task, boxes and input in Label Studio 1.x, installed from
+PyPI into its own virtualenv under ~/.cache/accord-bench on first use
+(bench/_ui_label_studio.py; about 10 more minutes, most of it Label Studio's loads), and adds
+a table with the ratios.
 """
 
 from __future__ import annotations
