@@ -88,6 +88,7 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
   const { image, regions, predictions, selected, tool, active, activeKeypoints, invalid, colorOf } = props;
   const frame = useRef<HTMLDivElement>(null);
   const svg = useRef<SVGSVGElement>(null);
+  const overlay = useRef<SVGSVGElement>(null);
   const [size, setSize] = useState<{ width: number; height: number } | null>(null);
   const [vp, setVp] = useState<Viewport>({ scale: 1, x: 0, y: 0 });
   const fitted = useRef(false);
@@ -395,10 +396,11 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
     return () => window.clearTimeout(timer);
   }, [vp.scale, rendered, zooming]);
   useLayoutEffect(() => {
-    const element = svg.current;
-    if (!element) return;
-    if (layered) element.style.setProperty("transform", `translate(${vp.x}px, ${vp.y}px) scale(${vp.scale / rendered})`);
-    else element.style.removeProperty("transform");
+    for (const element of [svg.current, overlay.current]) {
+      if (!element) continue;
+      if (layered) element.style.setProperty("transform", `translate(${vp.x}px, ${vp.y}px) scale(${vp.scale / rendered})`);
+      else element.style.removeProperty("transform");
+    }
   }, [layered, vp, rendered]);
 
   const selectedRegion = (editing?.id === selected ? editing : null) ?? regions.find((r) => r.id === selected) ?? null;
@@ -449,6 +451,17 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
             onShapeDown={stableShapeDown}
             onPredictionDown={stablePredictionDown}
           />
+        </g>
+      </svg>
+      {/* What changes under the pointer lives in a layer of its own, so that a drag, a
+          handle or a shape being drawn repaints this small layer, never the 2,000 below. */}
+      <svg
+        ref={overlay}
+        className={`${layered ? "stage__layer" : "stage__full"} stage__overlay${size ? "" : " stage__unmeasured"}`}
+        width={layered ? image.width * rendered : undefined}
+        height={layered ? image.height * rendered : undefined}
+      >
+        <g transform={layered ? `matrix(${rendered} 0 0 ${rendered} 0 0)` : svgTransform(vp)}>
           {editing && <Shape region={editing} color={colorOf(editing)} selected invalid={invalid.has(editing.id)} />}
           {boxPreview && (
             <rect
