@@ -26,7 +26,6 @@ import {
   rectFromDrag,
   resizeBox,
   rotateBoxToward,
-  translatePoints,
   type Handle,
 } from "../lib/geometry";
 import type { Tool } from "../lib/hotkeys";
@@ -36,6 +35,7 @@ import { fitViewport, panBy, svgTransform, toImage, toScreen, wheelZoomFactor, z
 import type { ActiveClass } from "./editorState";
 import { MaskImage } from "./MaskImage";
 import { round2, roundShape } from "./precision";
+import { distinctPoints, moved, withVertex } from "./shapeEdits";
 import type { TaskImage } from "./taskImage";
 
 export interface StageHandle {
@@ -498,41 +498,6 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
     </div>
   );
 });
-
-/** A double-click places its point twice before it finishes the shape: repeats go. */
-function distinctPoints(points: readonly Point[], closed: boolean): Point[] {
-  const out = points.filter((p, i) => i === 0 || p[0] !== points[i - 1]?.[0] || p[1] !== points[i - 1]?.[1]);
-  const first = out[0];
-  const last = out[out.length - 1];
-  if (closed && out.length > 1 && first && last && first[0] === last[0] && first[1] === last[1]) out.pop();
-  return out;
-}
-
-function moved(region: ShapeRegion, dx: number, dy: number): ShapeRegion {
-  switch (region.type) {
-    case "bbox":
-      return { ...region, value: { ...region.value, x: region.value.x + dx, y: region.value.y + dy } };
-    case "polygon":
-    case "polyline":
-      return { ...region, value: { ...region.value, points: translatePoints(region.value.points, dx, dy) } };
-    case "keypoints":
-      return { ...region, value: { ...region.value, points: translatePoints(region.value.points, dx, dy) } };
-    case "mask":
-      return region; // masks are repainted, not moved
-  }
-}
-
-function withVertex(region: ShapeRegion, index: number, p: Point): ShapeRegion {
-  if (region.type === "polygon" || region.type === "polyline") {
-    const points = region.value.points.map((q, i) => (i === index ? p : q));
-    return { ...region, value: { ...region.value, points } };
-  }
-  if (region.type === "keypoints") {
-    const points = region.value.points.map((q, i): Keypoint => (i === index ? [p[0], p[1], q[2] === 0 ? 2 : q[2]] : q));
-    return { ...region, value: { ...region.value, points } };
-  }
-  return region;
-}
 
 interface ShapeLayerProps {
   regions: readonly ShapeRegion[];

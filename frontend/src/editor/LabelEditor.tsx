@@ -18,6 +18,8 @@ import { FlagDialog, HelpOverlay, ReloginDialog } from "./dialogs";
 import { initialState, makeReducer, regionsOf, TOOL_OF } from "./editorState";
 import "./editor.css";
 import { GuidelinesPanel } from "./Guidelines";
+import { roundShape } from "./precision";
+import { moved } from "./shapeEdits";
 import { ImageStage, type StageHandle } from "./ImageStage";
 import { imageFieldOf, type ImageState } from "./taskImage";
 import { AttributeEditor, ClassPicker, ItemLabels, ProblemList, RegionList, TaskData } from "./panels";
@@ -377,7 +379,7 @@ export function LabelEditor(props: LabelEditorProps) {
       if (nudge && selectedRegion && isShapeType(selectedRegion.type)) {
         event.preventDefault();
         const step = event.shiftKey ? 10 : 1;
-        dispatch({ type: "update", region: nudged(selectedRegion as ShapeRegion, nudge[0] * step, nudge[1] * step), coalesce: `nudge-${selectedRegion.id}` });
+        dispatch({ type: "update", region: roundShape(moved(selectedRegion as ShapeRegion, nudge[0] * step, nudge[1] * step)), coalesce: `nudge-${selectedRegion.id}` });
       }
     }
     function onKeyUp(event: KeyboardEvent) {
@@ -547,20 +549,6 @@ export function LabelEditor(props: LabelEditorProps) {
 const MAC = typeof navigator !== "undefined" && /Mac/.test(navigator.platform);
 
 const NUDGE: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
-
-function nudged(region: ShapeRegion, dx: number, dy: number): ShapeRegion {
-  switch (region.type) {
-    case "bbox":
-      return { ...region, value: { ...region.value, x: region.value.x + dx, y: region.value.y + dy } };
-    case "polygon":
-    case "polyline":
-      return { ...region, value: { ...region.value, points: region.value.points.map(([x, y]) => [x + dx, y + dy]) } };
-    case "keypoints":
-      return { ...region, value: { ...region.value, points: region.value.points.map(([x, y, v]) => [x + dx, y + dy, v]) } };
-    case "mask":
-      return region;
-  }
-}
 
 function toolsFor(labels: readonly Label[]): Tool[] {
   const tools: Tool[] = ["select", "pan"];
