@@ -232,6 +232,7 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
     if (tool !== "select" || event.button !== 0) return;
     props.onSelect(region.id);
     begin(event, { kind: "move", id: region.id, from: imagePoint(event), original: region });
+    setEditing(region); // in the same render as the selection: one repaint of the shapes, not two
   }
 
   function onPredictionDown(event: ReactPointerEvent, region: ShapeRegion) {
@@ -263,8 +264,10 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
         return;
       }
       begin(event, { kind: "vertex", id: region.id, index: handle, original: region });
+      setEditing(region);
     } else if (region.type === "bbox") {
       begin(event, handle === "rotate" ? { kind: "rotate", id: region.id, original: region } : { kind: "resize", id: region.id, handle, original: region });
+      setEditing(region);
     }
   }
 
@@ -332,7 +335,7 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
     } else if (drag.kind === "paint") {
       commitPaint(drag);
     } else if (drag.kind !== "pan") {
-      if (editing) update(editing, `gesture-${gesture.current}`);
+      if (editing && "original" in drag && editing !== drag.original) update(editing, `gesture-${gesture.current}`);
       props.onGestureEnd();
     }
     setEditing(null);
