@@ -535,18 +535,17 @@ const ShapeLayer = memo(function ShapeLayer(props: ShapeLayerProps) {
         ))}
       </g>
       <g className={interactive ? "stage__regions stage__regions--interactive" : "stage__regions"}>
-        {regions.map((region) =>
-          region.id === hidden ? null : (
-            <Shape
-              key={region.id}
-              region={region}
-              color={colorOf(region)}
-              selected={region.id === selected}
-              invalid={invalid.has(region.id)}
-              onDown={props.onShapeDown}
-            />
-          ),
-        )}
+        {regions.map((region) => (
+          <Shape
+            key={region.id}
+            region={region}
+            color={colorOf(region)}
+            selected={region.id === selected}
+            invalid={invalid.has(region.id)}
+            hidden={region.id === hidden}
+            onDown={props.onShapeDown}
+          />
+        ))}
       </g>
     </>
   );
@@ -558,16 +557,19 @@ interface ShapeProps {
   selected: boolean;
   invalid: boolean;
   prediction?: boolean;
+  /** Drawn by the overlay meanwhile; the element stays, so the pointer's target does too. */
+  hidden?: boolean;
   onDown?: (event: ReactPointerEvent, region: ShapeRegion) => void;
 }
 
 /** One region, in image pixels. Memoised: a drag re-renders only the region dragged. */
-const Shape = memo(function Shape({ region, color, selected, invalid, prediction, onDown }: ShapeProps) {
+const Shape = memo(function Shape({ region, color, selected, invalid, prediction, hidden, onDown }: ShapeProps) {
   const className = [
     "shape",
     selected && "shape--selected",
     invalid && "shape--invalid",
     prediction && "shape--prediction",
+    hidden && "shape--hidden",
   ]
     .filter(Boolean)
     .join(" ");
@@ -603,7 +605,9 @@ const Shape = memo(function Shape({ region, color, selected, invalid, prediction
 }, sameShape);
 
 function sameShape(a: ShapeProps, b: ShapeProps): boolean {
-  return a.region === b.region && a.color === b.color && a.selected === b.selected && a.invalid === b.invalid && a.onDown === b.onDown;
+  return (
+    a.region === b.region && a.color === b.color && a.selected === b.selected && a.invalid === b.invalid && a.hidden === b.hidden && a.onDown === b.onDown
+  );
 }
 
 function Handles({
