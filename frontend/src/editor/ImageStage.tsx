@@ -66,7 +66,6 @@ export interface StageProps {
   onGestureEnd: () => void;
   /** A click on one pre-label (select tool) takes it into the work. */
   onAcceptPrediction: (region: ShapeRegion) => void;
-  onViewport?: (vp: Viewport) => void;
 }
 
 type Drag =
@@ -122,8 +121,6 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
     fitted.current = true;
     setVp(fitViewport(image.width, image.height, size.width, size.height));
   }, [image.width, image.height, size]);
-
-  useEffect(() => props.onViewport?.(vp), [vp, props.onViewport]);
 
   // Switching tools drops a half-drawn shape.
   useEffect(() => setDrawing([]), [tool, active?.label, active?.class]);

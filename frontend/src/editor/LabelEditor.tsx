@@ -10,12 +10,12 @@ import { useAuth } from "../components/authContext";
 import type { Annotation, Guidelines, Prediction, SchemaVersion, Task } from "../api/types";
 import { ActiveTimer, attachActivity } from "../lib/activeTime";
 import { DraftSync, pendingKey, type SyncStatus } from "../lib/draftSync";
-import { buildKeymap, formatHotkey, isTypingTarget, lookup, type Action, type Tool } from "../lib/hotkeys";
-import { nextRegionId, type Region, type ShapeRegion, type Unsaved } from "../lib/regions";
+import { buildKeymap, formatHotkey, isTypingTarget, lookup, toolsFor, type Action, type Tool } from "../lib/hotkeys";
+import { withCopies, type Region, type ShapeRegion, type Unsaved } from "../lib/regions";
 import { checkRegions, problemsByRegion } from "../lib/rules";
 import { isShapeType, type Label, type Schema } from "../lib/schema";
 import { FlagDialog, HelpOverlay, ReloginDialog } from "./dialogs";
-import { initialState, makeReducer, regionsOf, TOOL_OF } from "./editorState";
+import { initialState, makeReducer, regionsOf } from "./editorState";
 import "./editor.css";
 import { GuidelinesPanel } from "./Guidelines";
 import { roundShape } from "./precision";
@@ -199,7 +199,7 @@ export function LabelEditor(props: LabelEditorProps) {
   const selectedLabel = selectedRegion ? schema.labels.find((l) => l.name === selectedRegion.label) : undefined;
   const activeLabel = state.active ? schema.labels.find((l) => l.name === state.active?.label) : undefined;
   const activeKeypoints = activeLabel?.classes?.find((c) => c.name === state.active?.class)?.keypoints ?? [];
-  const tools = useMemo(() => toolsFor(shapeLabels), [shapeLabels]);
+  const tools = useMemo(() => toolsFor(schema), [schema]);
 
   const colorOf = useCallback(
     (region: Pick<Region, "label" | "value">) => {
@@ -254,8 +254,7 @@ export function LabelEditor(props: LabelEditorProps) {
 
   const acceptPrelabel = useCallback(
     (region: ShapeRegion) => {
-      const { score: _score, ...copy } = { ...region, id: nextRegionId(regions) };
-      dispatch({ type: "replace", regions: [...regions, copy as Region] });
+      dispatch({ type: "replace", regions: withCopies(regions, [region]) });
       setPrelabels((current) => current.filter((p) => p !== region));
     },
     [regions],
@@ -263,15 +262,7 @@ export function LabelEditor(props: LabelEditorProps) {
 
   const acceptPrelabels = useCallback(() => {
     if (prelabels.length === 0) return;
-    let current: Region[] = regions;
-    const accepted: Region[] = [];
-    for (const p of prelabels) {
-      const copy = { ...p, id: nextRegionId([...current, ...accepted]) } as Region;
-      delete copy.score;
-      accepted.push(copy);
-    }
-    current = [...current, ...accepted];
-    dispatch({ type: "replace", regions: current });
+    dispatch({ type: "replace", regions: withCopies(regions, prelabels) });
     setPrelabels([]);
   }, [prelabels, regions]);
 
@@ -318,11 +309,8 @@ export function LabelEditor(props: LabelEditorProps) {
           setDialog((d) => (d === "help" ? null : "help"));
           return;
         case "copy_previous":
-          if (previous && previous.length) {
-            let next: Region[] = [...regions];
-            for (const r of previous) next = [...next, { ...r, id: nextRegionId(next) } as Region];
-            dispatch({ type: "replace", regions: next });
-          } else setMessage("There is no previous task to copy from yet.");
+          if (previous && previous.length) dispatch({ type: "replace", regions: withCopies(regions, previous) });
+          else setMessage("There is no previous task to copy from yet.");
           return;
         case "next_region":
         case "previous_region": {
@@ -549,17 +537,6 @@ export function LabelEditor(props: LabelEditorProps) {
 const MAC = typeof navigator !== "undefined" && /Mac/.test(navigator.platform);
 
 const NUDGE: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
-
-function toolsFor(labels: readonly Label[]): Tool[] {
-  const tools: Tool[] = ["select", "pan"];
-  for (const label of labels) {
-    if (!isShapeType(label.type)) continue;
-    const tool = TOOL_OF[label.type];
-    if (!tools.includes(tool)) tools.push(tool);
-    if (label.type === "mask" && !tools.includes("eraser")) tools.push("eraser");
-  }
-  return tools;
-}
 
 function shortcut(hotkey: { key: string; ctrl: boolean; alt: boolean; shift: boolean; meta: boolean }): string {
   const parts = [hotkey.ctrl && "Control", hotkey.alt && "Alt", hotkey.shift && "Shift", hotkey.meta && "Meta"].filter(Boolean);

@@ -96,3 +96,14 @@ export function nextRegionId(existing: readonly Pick<Region, "id">[]): string {
 
 /** A region not yet given its id (Omit, distributed over the union so `type` still narrows). */
 export type Unsaved<R extends Region = Region> = R extends unknown ? Omit<R, "id"> : never;
+
+/** `existing` with copies of `regions` appended under fresh ids, without model scores
+ * (accepted pre-labels, the previous task's shapes). */
+export function withCopies(existing: readonly Region[], regions: readonly Region[]): Region[] {
+  const out = [...existing];
+  for (const region of regions) {
+    const { score: _score, ...copy } = region;
+    out.push({ ...copy, id: nextRegionId(out) } as Region);
+  }
+  return out;
+}
