@@ -4,6 +4,7 @@ import type { ProjectRole, ProjectSummary } from "../api/types";
 import { AppShell } from "../components/AppShell";
 import { useAuth } from "../components/authContext";
 import { ProgressBar } from "../components/ProgressBar";
+import { ProjectNav } from "../components/ProjectNav";
 import { ProjectQueues } from "../components/ProjectQueues";
 import { useDocumentTitle } from "../components/useDocumentTitle";
 
@@ -91,6 +92,7 @@ export function ProjectsPage() {
                 {project.description && <p className="project-card__description">{project.description}</p>}
                 <ProgressBar counts={project} label={`Progress of ${project.name}`} />
                 <ProjectQueues client={client} projectId={project.id} projectName={project.name} />
+                <ProjectNav projectId={project.id} projectName={project.name} role={project.role} />
                 <p className="project-card__meta">
                   <span>Role: {project.role === null ? "none" : ROLE_NAMES[project.role] ?? project.role}</span>
                   <span>
