@@ -6,6 +6,8 @@ import { LabelPage } from "./pages/LabelPage";
 import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { ProjectsPage } from "./pages/ProjectsPage";
+import { TaskPage } from "./pages/TaskPage";
+import { TasksPage } from "./pages/TasksPage";
 
 /** Routes of the app. The router itself is supplied by the caller (browser or memory). */
 export function App({ client }: { client: ApiClient }) {
@@ -26,6 +28,22 @@ export function App({ client }: { client: ApiClient }) {
           element={
             <RequireAuth>
               <LabelPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/projects/:projectId/tasks"
+          element={
+            <RequireAuth>
+              <TasksPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/projects/:projectId/tasks/:taskId"
+          element={
+            <RequireAuth>
+              <TaskPage />
             </RequireAuth>
           }
         />
