@@ -12,6 +12,7 @@ import {
   useEffect,
   useImperativeHandle,
   useLayoutEffect,
+  useMemo,
   useRef,
   useState,
   type PointerEvent as ReactPointerEvent,
@@ -66,6 +67,18 @@ export interface StageProps {
   onGestureEnd: () => void;
   /** A click on one pre-label (select tool) takes it into the work. */
   onAcceptPrediction: (region: ShapeRegion) => void;
+  /** Shapes can be selected but not moved, reshaped or drawn. */
+  readOnly?: boolean;
+  /** Other people's regions, each set in its own colour, drawn under the work and never edited. */
+  overlays?: readonly StageOverlay[];
+  /** A click on an overlay's region (select tool); absent, overlays take no clicks. */
+  onOverlayPick?: (overlayId: string, region: ShapeRegion) => void;
+}
+
+export interface StageOverlay {
+  id: string;
+  color: string;
+  regions: readonly ShapeRegion[];
 }
 
 type Drag =
@@ -77,6 +90,7 @@ type Drag =
   | { kind: "vertex"; id: string; index: number; original: ShapeRegion }
   | { kind: "paint"; points: Point[]; value: 0 | 1 };
 
+const NO_OVERLAYS: readonly StageOverlay[] = [];
 const HANDLES: Handle[] = ["nw", "n", "ne", "e", "se", "s", "sw", "w"];
 const LAYER_MAX_PX = 8192;
 /** A wheel zoom is drawn afresh this long after its last step. */
@@ -84,7 +98,8 @@ const SETTLE_MS = 150;
 const BRUSH_RADIUS = 8;
 
 export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStage(props, ref) {
-  const { image, regions, predictions, selected, tool, active, activeKeypoints, invalid, colorOf } = props;
+  const { image, regions, predictions, selected, tool, active, activeKeypoints, invalid, colorOf, readOnly = false } = props;
+  const overlays = props.overlays ?? NO_OVERLAYS;
   const frame = useRef<HTMLDivElement>(null);
   const svg = useRef<SVGSVGElement>(null);
   const overlay = useRef<SVGSVGElement>(null);
@@ -190,7 +205,7 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
       begin(event, { kind: "pan", from: screenPoint(event), start: vp });
       return;
     }
-    if (event.button !== 0 || !active) return;
+    if (event.button !== 0 || !active || readOnly) return;
     const p = imagePoint(event);
     if (tool === "bbox") {
       begin(event, { kind: "draw_box", from: p, to: p });
@@ -228,6 +243,10 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
   function onShapeDown(event: ReactPointerEvent, region: ShapeRegion) {
     if (tool !== "select" || event.button !== 0) return;
     props.onSelect(region.id);
+    if (readOnly) {
+      begin(event, { kind: "pan", from: screenPoint(event), start: vp });
+      return;
+    }
     begin(event, { kind: "move", id: region.id, from: imagePoint(event), original: region });
     setEditing(region); // in the same render as the selection: one repaint of the shapes, not two
   }
@@ -239,15 +258,30 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
     props.onAcceptPrediction(region);
   }
 
+  function onOverlayDown(event: ReactPointerEvent, region: ShapeRegion) {
+    const pick = props.onOverlayPick;
+    const owner = overlayOf.get(region);
+    if (!pick || owner === undefined || tool !== "select" || event.button !== 0) return;
+    event.preventDefault();
+    event.stopPropagation();
+    pick(owner, region);
+  }
+
   // The 2,000 memoised shapes get handlers that never change identity, so a render of the
   // stage (a pan, a zoom, a drag) re-renders only the shapes whose region changed.
-  const handlers = useRef({ onShapeDown, onPredictionDown });
-  handlers.current = { onShapeDown, onPredictionDown };
+  const overlayOf = useMemo(() => {
+    const owners = new Map<ShapeRegion, string>();
+    for (const overlay of overlays) for (const region of overlay.regions) owners.set(region, overlay.id);
+    return owners;
+  }, [overlays]);
+  const handlers = useRef({ onShapeDown, onPredictionDown, onOverlayDown });
+  handlers.current = { onShapeDown, onPredictionDown, onOverlayDown };
   const stableShapeDown = useCallback((e: ReactPointerEvent, r: ShapeRegion) => handlers.current.onShapeDown(e, r), []);
   const stablePredictionDown = useCallback((e: ReactPointerEvent, r: ShapeRegion) => handlers.current.onPredictionDown(e, r), []);
+  const stableOverlayDown = useCallback((e: ReactPointerEvent, r: ShapeRegion) => handlers.current.onOverlayDown(e, r), []);
 
   function onHandleDown(event: ReactPointerEvent, region: ShapeRegion, handle: Handle | "rotate" | number) {
-    if (event.button !== 0) return;
+    if (event.button !== 0 || readOnly) return;
     if (typeof handle === "number") {
       if (event.altKey && (region.type === "polygon" || region.type === "polyline")) {
         event.preventDefault();
@@ -271,6 +305,7 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
   /** A double-click near the selected outline adds a vertex there; elsewhere it finishes
    * the shape being drawn. (Handled on the SVG: a press captures the pointer to it.) */
   function onDoubleClick(event: React.MouseEvent<HTMLDivElement>) {
+    if (readOnly) return;
     const region = regions.find((r) => r.id === selected);
     if (tool === "select" && region && (region.type === "polygon" || region.type === "polyline")) {
       const p = imagePoint(event);
@@ -406,7 +441,7 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
   const selectedRegion = (editing?.id === selected ? editing : null) ?? regions.find((r) => r.id === selected) ?? null;
   const boxPreview = drag?.kind === "draw_box" ? rectFromDrag(drag.from, drag.to) : null;
   const gestureClass = drag?.kind === "pan" ? " stage--panning" : zooming ? " stage--zooming" : drag ? " stage--dragging" : "";
-  const cursorClass = `stage stage--${tool}${gestureClass}`;
+  const cursorClass = `stage stage--${tool}${gestureClass}${readOnly ? " stage--readonly" : ""}`;
 
   // The viewport as data attributes (for tests and tools), left alone during a pan or zoom:
   // an attribute write per frame costs the browser a style and layerization pass.
@@ -439,10 +474,17 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
         height={layered ? image.height * rendered : undefined}
       >
         <g transform={layered ? `matrix(${rendered} 0 0 ${rendered} 0 0)` : svgTransform(vp)}>
-          <image href={image.url} width={image.width} height={image.height} className="stage__image" />
+          {image.url ? (
+            <image href={image.url} width={image.width} height={image.height} className="stage__image" />
+          ) : (
+            <rect width={image.width} height={image.height} className="stage__blank" />
+          )}
           <ShapeLayer
             regions={regions}
             predictions={predictions}
+            overlays={overlays}
+            overlaysInteractive={tool === "select" && props.onOverlayPick !== undefined}
+            onOverlayDown={stableOverlayDown}
             selected={selected}
             hidden={editing?.id ?? null}
             invalid={invalid}
@@ -489,7 +531,7 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
             />
           )}
         </g>
-        {selectedRegion && tool === "select" && <Handles region={selectedRegion} local={local} onDown={onHandleDown} />}
+        {selectedRegion && tool === "select" && !readOnly && <Handles region={selectedRegion} local={local} onDown={onHandleDown} />}
         {drawing.map((q, i) => {
           const [x, y] = local(q);
           return <circle key={i} className="stage__vertex stage__vertex--drawing" cx={x} cy={y} r={4} />;
@@ -502,6 +544,9 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
 interface ShapeLayerProps {
   regions: readonly ShapeRegion[];
   predictions: readonly ShapeRegion[];
+  overlays: readonly StageOverlay[];
+  overlaysInteractive: boolean;
+  onOverlayDown: (event: ReactPointerEvent, region: ShapeRegion) => void;
   selected: string | null;
   /** The region being edited, drawn by the stage itself meanwhile. */
   hidden: string | null;
@@ -515,9 +560,20 @@ interface ShapeLayerProps {
 /** All regions and pre-labels. Memoised as a whole: a pan, a zoom or a drag in progress
  * changes none of its props, so React does not even walk the 2,000 shapes. */
 const ShapeLayer = memo(function ShapeLayer(props: ShapeLayerProps) {
-  const { regions, predictions, selected, hidden, invalid, interactive, colorOf } = props;
+  const { regions, predictions, overlays, selected, hidden, invalid, interactive, colorOf } = props;
   return (
     <>
+      {overlays.map((overlay) => (
+        <g
+          key={`o-${overlay.id}`}
+          className={props.overlaysInteractive ? "stage__overlays stage__regions--interactive stage__overlays--pickable" : "stage__overlays"}
+          data-overlay={overlay.id}
+        >
+          {overlay.regions.map((region) => (
+            <Shape key={region.id} region={region} color={overlay.color} selected={false} invalid={false} overlay onDown={props.onOverlayDown} />
+          ))}
+        </g>
+      ))}
       <g className={interactive ? "stage__predictions stage__regions--interactive" : "stage__predictions"}>
         {predictions.map((region) => (
           <Shape
@@ -554,18 +610,21 @@ interface ShapeProps {
   selected: boolean;
   invalid: boolean;
   prediction?: boolean;
+  /** Someone else's region, shown for comparison. */
+  overlay?: boolean;
   /** Drawn by the overlay meanwhile; the element stays, so the pointer's target does too. */
   hidden?: boolean;
   onDown?: (event: ReactPointerEvent, region: ShapeRegion) => void;
 }
 
 /** One region, in image pixels. Memoised: a drag re-renders only the region dragged. */
-const Shape = memo(function Shape({ region, color, selected, invalid, prediction, hidden, onDown }: ShapeProps) {
+const Shape = memo(function Shape({ region, color, selected, invalid, prediction, overlay, hidden, onDown }: ShapeProps) {
   const className = [
     "shape",
     selected && "shape--selected",
     invalid && "shape--invalid",
     prediction && "shape--prediction",
+    overlay && "shape--overlay",
     hidden && "shape--hidden",
   ]
     .filter(Boolean)

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { formatHotkey, type Binding } from "../lib/hotkeys";
+import { formatHotkey, type Binding, type Hotkey } from "../lib/hotkeys";
 
 /** A modal <dialog>: the browser traps focus and closes it on Escape, unless it must stay. */
 function Modal({
@@ -92,13 +92,25 @@ export function ReloginDialog({ email, onLogin }: { email: string; onLogin: (pas
   );
 }
 
-export function HelpOverlay({ keymap, onClose }: { keymap: readonly Binding[]; onClose: () => void }) {
+export function HelpOverlay({
+  keymap,
+  extra = [],
+  readOnly = false,
+  onClose,
+}: {
+  keymap: readonly Binding[];
+  /** The page's own keys (a review's verdicts), listed first. */
+  extra?: readonly { hotkey: Hotkey; description: string }[];
+  /** Nothing can be edited: the editing gestures are not listed. */
+  readOnly?: boolean;
+  onClose: () => void;
+}) {
   const mac = typeof navigator !== "undefined" && /Mac/.test(navigator.platform);
   return (
     <Modal title="Keyboard shortcuts" onClose={onClose}>
       <table className="shortcuts">
         <tbody>
-          {keymap.map((binding, i) => (
+          {[...extra, ...keymap].map((binding, i) => (
             <tr key={i}>
               <td>
                 <kbd>{formatHotkey(binding.hotkey, mac)}</kbd>
@@ -106,18 +118,22 @@ export function HelpOverlay({ keymap, onClose }: { keymap: readonly Binding[]; o
               <td>{binding.description}</td>
             </tr>
           ))}
-          <tr>
-            <td>
-              <kbd>Arrows</kbd>
-            </td>
-            <td>Move the selected region by 1 px (with Shift: 10 px)</td>
-          </tr>
-          <tr>
-            <td>
-              <kbd>Alt+click</kbd>
-            </td>
-            <td>Remove a polygon or polyline vertex (double-click an edge adds one)</td>
-          </tr>
+          {!readOnly && (
+            <>
+              <tr>
+                <td>
+                  <kbd>Arrows</kbd>
+                </td>
+                <td>Move the selected region by 1 px (with Shift: 10 px)</td>
+              </tr>
+              <tr>
+                <td>
+                  <kbd>Alt+click</kbd>
+                </td>
+                <td>Remove a polygon or polyline vertex (double-click an edge adds one)</td>
+              </tr>
+            </>
+          )}
           <tr>
             <td>
               <kbd>Wheel</kbd>

@@ -306,6 +306,7 @@ export const RegionList = memo(function RegionList({
   problems,
   onSelect,
   onDelete,
+  note,
   colorOf,
 }: {
   colorOf: (region: Pick<Region, "label" | "value">) => string;
@@ -313,7 +314,10 @@ export const RegionList = memo(function RegionList({
   selected: string | null;
   problems: ReadonlyMap<string, Problem[]>;
   onSelect: (id: string) => void;
-  onDelete: (id: string) => void;
+  /** Absent: the list is read-only. */
+  onDelete?: (id: string) => void;
+  /** A short mark after a region's name (a comment pinned to it). */
+  note?: (id: string) => string | null;
 }) {
   const shapes = useMemo(() => regions.filter((r) => isShapeType(r.type)), [regions]);
   const scroller = useRef<HTMLDivElement>(null);
@@ -367,6 +371,7 @@ export const RegionList = memo(function RegionList({
                 problems={problems.get(region.id)}
                 onSelect={onSelect}
                 onDelete={onDelete}
+                note={note?.(region.id) ?? null}
               />
             ))}
           </ul>
@@ -385,6 +390,7 @@ const RegionRow = memo(function RegionRow({
   problems,
   onSelect,
   onDelete,
+  note,
 }: {
   region: Region;
   position: number;
@@ -393,7 +399,8 @@ const RegionRow = memo(function RegionRow({
   selected: boolean;
   problems: Problem[] | undefined;
   onSelect: (id: string) => void;
-  onDelete: (id: string) => void;
+  onDelete?: (id: string) => void;
+  note: string | null;
 }) {
   const cls = regionClass(region) ?? region.label;
   return (
@@ -404,6 +411,7 @@ const RegionRow = memo(function RegionRow({
         <span className="muted">
           {region.type} {region.id}
         </span>
+        {note && <span className="region-row__note">{note}</span>}
         {problems && (
           <span className="region-row__problem" title={problems.map((p) => p.message).join("\n")}>
             <span aria-hidden="true">!</span>
@@ -413,9 +421,11 @@ const RegionRow = memo(function RegionRow({
           </span>
         )}
       </button>
-      <button type="button" className="icon-button" aria-label={`Delete ${region.id}`} onClick={() => onDelete(region.id)}>
-        ×
-      </button>
+      {onDelete && (
+        <button type="button" className="icon-button" aria-label={`Delete ${region.id}`} onClick={() => onDelete(region.id)}>
+          ×
+        </button>
+      )}
     </li>
   );
 });
