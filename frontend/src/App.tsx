@@ -2,10 +2,12 @@ import { Route, Routes } from "react-router";
 import type { ApiClient } from "./api/client";
 import { AuthProvider } from "./components/AuthProvider";
 import { RequireAuth } from "./components/RequireAuth";
+import { DashboardPage } from "./pages/DashboardPage";
 import { LabelPage } from "./pages/LabelPage";
 import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { ProjectsPage } from "./pages/ProjectsPage";
+import { SettingsPage } from "./pages/SettingsPage";
 import { TaskPage } from "./pages/TaskPage";
 import { TasksPage } from "./pages/TasksPage";
 
@@ -44,6 +46,22 @@ export function App({ client }: { client: ApiClient }) {
           element={
             <RequireAuth>
               <TaskPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/projects/:projectId/dashboard"
+          element={
+            <RequireAuth>
+              <DashboardPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/projects/:projectId/settings/*"
+          element={
+            <RequireAuth>
+              <SettingsPage />
             </RequireAuth>
           }
         />

@@ -1,0 +1,85 @@
+/**
+ * What the dashboard's charts share: the palette and a bar chart whose every bar (an SVG
+ * element of its own) opens the tasks behind it.
+ */
+import { useNavigate } from "react-router";
+import { Bar, BarChart, CartesianGrid, ErrorBar, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { BarShapeProps } from "recharts";
+
+/** Tableau 10: distinct, and readable as fills with dark text. */
+export const PALETTE = [
+  "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+];
+
+export function colourOf(index: number): string {
+  return PALETTE[index % PALETTE.length] ?? "#4e79a7";
+}
+
+export interface BarDatum {
+  name: string;
+  value: number | null;
+  text: string;
+  error: [number, number] | null;
+  link: string | null;
+}
+
+interface BarFigureProps {
+  title: string;
+  bars: readonly BarDatum[];
+  /** [min, max] of the value axis; `auto` for counts and durations. */
+  domain?: [number, number] | ["auto", "auto"];
+  colour?: string;
+  height?: number;
+  unit?: string;
+}
+
+/** A bar chart with error bars where the data give them; a click on a bar opens its link. */
+export function BarFigure({ title, bars, domain = [0, 1], colour = "#4e79a7", height = 240, unit }: BarFigureProps) {
+  const go = useNavigate();
+  const shape = (props: BarShapeProps) => <MarkRect {...props} fill={colour} go={go} title={title} />;
+  return (
+    <figure className="dash-figure">
+      <figcaption className="dash-figure__title">{title}</figcaption>
+      <div className="dash-chart">
+        <ResponsiveContainer width="100%" height={height}>
+          <BarChart data={bars as BarDatum[]} margin={{ top: 8, right: 8, bottom: 8, left: 0 }} accessibilityLayer={false}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} />
+            <XAxis dataKey="name" interval={0} tick={{ fontSize: 12 }} />
+            <YAxis domain={domain} tick={{ fontSize: 12 }} unit={unit} width={48} />
+            <Tooltip formatter={(_v, _n, item) => (item.payload as BarDatum).text} />
+            <Bar dataKey="value" isAnimationActive={false} shape={shape}>
+              <ErrorBar dataKey="error" width={6} stroke="#1c2430" />
+            </Bar>
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}
+
+type Go = (to: string) => void;
+
+/** One bar: a plain SVG rect that names its figure and opens its link. */
+export function MarkRect(props: BarShapeProps & { go: Go; title: string; fill: string; series?: string }) {
+  const { x, y, width, height, payload, go, fill, title, series } = props;
+  const datum = payload as BarDatum & { links?: Record<string, string | null> };
+  if (![x, y, width, height].every((n) => typeof n === "number" && Number.isFinite(n)) || height <= 0) return null;
+  const link = series === undefined ? datum.link : (datum.links?.[series] ?? null);
+  const name = series === undefined ? `${datum.name}: ${datum.text}` : `${datum.name}, ${series}`;
+  return (
+    <rect
+      x={x}
+      y={y}
+      width={width}
+      height={height}
+      fill={fill}
+      className={link ? "dash-mark dash-mark--link" : "dash-mark"}
+      data-name={datum.name}
+      data-series={series}
+      data-chart={title}
+      onClick={link ? () => go(link) : undefined}
+    >
+      <title>{name}</title>
+    </rect>
+  );
+}
