@@ -65,6 +65,16 @@ class Settings(BaseSettings):
     max_tasks_per_request: int = Field(100_000, gt=0, description="Bulk task create limit")
     workers: int = Field(1, ge=1, le=64, description="Server processes `accord serve` runs "
                          "(more than one needs PostgreSQL)")
+    job_workers: int = Field(2, ge=0, le=32, description="Background jobs (imports, "
+                             "exports) each server process runs at once; 0: this process "
+                             "runs none and leaves them to other replicas")
+    job_file_ttl_s: int = Field(7 * 24 * 3600, gt=0, description="How long the file of a "
+                                "finished export is kept for download")
+    job_stale_after_s: int = Field(120, ge=10, description="A running job whose runner has "
+                                   "not reported for this long is marked failed (its "
+                                   "server stopped)")
+    max_import_bytes: int = Field(2 * 1024 ** 3, gt=0, description="Largest file an import "
+                                  "job accepts")
 
     @field_validator("data_dir")
     @classmethod

@@ -19,6 +19,8 @@ from accord.api.access import EXPECTED, PRINCIPALS, ROUTES
 from accord.core.records import Role
 from accord.services import users, versions
 from accord.services.discussions import add_comment, add_flag
+from accord.services.job_runner import Sessions, run_job
+from accord.services.jobs import claim_next, start_export
 from accord.services.predictions import create_predictions, list_predictions
 from accord.services.workflow import update_workflow
 from builders import SCHEMA, SECRET, World, box, caller_of
@@ -78,6 +80,10 @@ def bodies(world: World) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", P + "/tasks/{task_id}/unfreeze"): {},
         ("POST", P + "/import"): {"files": {"file": (
             "tasks.jsonl", io.BytesIO(b'{"data": {"image": "imported.png"}}\n'))}},
+        ("POST", P + "/exports"): {"json": {"format": "jsonl"}},
+        ("POST", P + "/imports"): {"files": {"file": (
+            "tasks.jsonl", io.BytesIO(b'{"data": {"image": "job.png"}}\n'))}},
+        ("POST", P + "/jobs/{job_id}/cancel"): {},
     }
 
 
@@ -100,7 +106,10 @@ def principal_params(session: Session, world: World, principal: str, path: str
         "user_id": me["id"] if path.startswith("/api/users") else world.users["annotator"]["id"],
         "flag_id": world.flag_id, "token_id": world.spare_tokens.get(principal, 1),
         "field": "image", "comment_id": world.comments.get(principal, 1),
-        "prediction_id": world.prediction_id, "section": "agreement", "stage": "label"}
+        "prediction_id": world.prediction_id, "section": "agreement", "stage": "label",
+        # each cancels a queued job of their own; the rest read a finished export
+        "job_id": world.queued_jobs.get(principal, world.export_job_id)
+        if path.endswith("/cancel") else world.export_job_id}
     return params
 
 
@@ -122,6 +131,13 @@ def matrix_world(world: World, session: Session, settings) -> World:  # type: ig
     create_predictions(session, manager, world.project_id,
                        [{"task_id": world.task_ids[1], "regions": [], "model_version": "m0"}])
     world.prediction_id = list_predictions(session, world.project_id, world.task_ids[1])[0]["id"]
+    # a finished export to read and download, and a queued job of each member's to cancel
+    world.export_job_id = start_export(session, manager, world.project_id, "jsonl")["id"]
+    claim_next(session, "matrix-runner")
+    run_job(world.export_job_id, "matrix-runner", Sessions.single(session), settings)
+    world.queued_jobs = {p: start_export(session, caller_of(world.users[p]), world.project_id,
+                                         "jsonl")["id"]
+                         for p in ("admin", "manager", "reviewer")}
     # a pilot to approve and a calibration batch to report on
     update_workflow(session, caller_of(world.users["admin"]), world.project_id,
                     {"pilot_batch": "pilot", "calibration_batch": "calibration"})

@@ -15,6 +15,7 @@ from accord.api.deps import AppState, authorize
 from accord.api.request_guard import JsonBodyGuard
 from accord.api.responses import JsonResponse
 from accord.api.routes import auth, data, misc, projects, qa, tasks, users, work, workflow
+from accord.api.routes import jobs as job_routes
 from accord.api.security_headers import SecurityHeaders
 from accord.db.engine import make_engine
 from accord.settings import Settings
@@ -22,7 +23,7 @@ from accord.settings import Settings
 #: Most asked first: a request is matched against each route in turn, and no two routers'
 #: paths overlap, so the order changes only how many routes a request is tried against
 ROUTERS = (workflow.router, tasks.router, work.router, projects.router, auth.router,
-           misc.router, users.router, data.router, qa.router)
+           misc.router, users.router, data.router, qa.router, job_routes.router)
 
 
 #: FastAPI's OpenTelemetry hooks look for a configured provider on every request; Accord
@@ -36,7 +37,8 @@ def create_app(settings: Settings, engine: Engine | None = None,
     engine = engine or make_engine(settings.resolved_database_url)
     app = FastAPI(title="Accord", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json", default_response_class=JsonResponse,
-                  debug=False, telemetry=NO_TELEMETRY)
+                  debug=False, telemetry=NO_TELEMETRY,
+                  lifespan=job_routes.lifespan(settings, engine))
     app.state.accord = AppState(settings=settings, engine=engine,
                                 secret=settings.resolved_secret_key())
     for router in ROUTERS:

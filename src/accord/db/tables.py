@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -326,3 +327,50 @@ class AuditEntry(Base):
     object_id: Mapped[int | None] = mapped_column(Integer)
     project_id: Mapped[int | None] = mapped_column(Integer)
     details: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+
+
+class JobKind(StrEnum):
+    IMPORT = "import"
+    EXPORT = "export"
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Job(Base):
+    """A background import or export (services/jobs.py): claimed by one runner with a
+    compare-and-set on `state`, its progress and heartbeat written as it runs."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_project", "project_id", "id"),
+                      Index("ix_jobs_state", "state", "id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    kind: Mapped[JobKind] = mapped_column(_enum(JobKind, "job_kind"))
+    format: Mapped[str] = mapped_column(String(50))
+    options: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    state: Mapped[JobState] = mapped_column(_enum(JobState, "job_state"),
+                                            default=JobState.QUEUED)
+    phase: Mapped[str | None] = mapped_column(String(20))  # e.g. checking, writing
+    items_done: Mapped[int] = mapped_column(BigInteger, default=0)
+    items_total: Mapped[int | None] = mapped_column(BigInteger)  # when known
+    result: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    error: Mapped[str | None] = mapped_column(Text)
+    error_details: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    #: the upload (imports) or the written export, relative to <data_dir>/jobs
+    file_path: Mapped[str | None] = mapped_column(String(300))
+    file_name: Mapped[str | None] = mapped_column(String(300))  # the name users see
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # an export's file
+    claimed_by: Mapped[str | None] = mapped_column(String(64))  # the runner running it
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
