@@ -1,0 +1,219 @@
+/**
+ * The guidelines editor: Markdown with the preview annotators see (the label editor's own
+ * renderer, which never renders HTML), publishing a new version with a note, the version
+ * history, and a line diff between any two versions.
+ */
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { Guidelines } from "../api/types";
+import { useAuth } from "../components/authContext";
+import { GuidelinesPanel } from "../editor/Guidelines";
+import { getGuidelineVersion, listGuidelineVersions, publishGuidelines, type GuidelineVersionEntry } from "./api";
+import { CodeEditor } from "./CodeEditor";
+import { DateTime, useFailure } from "./common";
+import { DiffView } from "./DiffView";
+
+export function GuidelinesSettings({ projectId }: { projectId: number }) {
+  const { client } = useAuth();
+  const fail = useFailure();
+  const [versions, setVersions] = useState<GuidelineVersionEntry[] | null>(null);
+  const [current, setCurrent] = useState<Guidelines | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [text, setText] = useState("");
+  const [note, setNote] = useState("");
+  const [preview, setPreview] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [compare, setCompare] = useState<{ from: number; to: number } | null>(null);
+
+  const load = useCallback(async () => {
+    const [list, latest] = await Promise.all([listGuidelineVersions(client, projectId), client.getGuidelines(projectId)]);
+    setVersions(list);
+    setCurrent(latest);
+    if (list.length >= 2) {
+      const to = list[list.length - 1]?.version ?? 0;
+      setCompare((c) => c ?? { from: to - 1, to });
+    }
+    return latest;
+  }, [client, projectId]);
+
+  useEffect(() => {
+    load().then(
+      (latest) => setText(latest?.body ?? ""),
+      (caught: unknown) => setError(fail(caught, "load the guidelines")),
+    );
+  }, [load, fail]);
+
+  async function onPublish() {
+    setOutcome(null);
+    if (current && text === current.body) {
+      setOutcome({ ok: false, text: `This text is the same as version ${current.version}; change something before publishing.` });
+      return;
+    }
+    setBusy(true);
+    try {
+      const published = await publishGuidelines(client, projectId, text, note.trim());
+      setNote("");
+      await load();
+      if (published.version > 1) setCompare({ from: published.version - 1, to: published.version });
+      setOutcome({ ok: true, text: `Published guidelines version ${published.version}. New work is stamped with it.` });
+    } catch (caught) {
+      const message = fail(caught, "publish the guidelines");
+      if (message) setOutcome({ ok: false, text: message });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const next = (current?.version ?? 0) + 1;
+  const draft = useMemo(() => ({ version: next, body: text, note: "", created_at: "" }), [next, text]);
+  if (error) {
+    return (
+      <p role="alert" className="error">
+        {error}
+      </p>
+    );
+  }
+  if (versions === null) return <p role="status">Loading the guidelines…</p>;
+  return (
+    <div className="guidelines-settings">
+      <section aria-labelledby="guidelines-editor-heading">
+        <h2 id="guidelines-editor-heading">
+          Guidelines {current ? <span className="muted">· editing from version {current.version}</span> : <span className="muted">· none published yet</span>}
+        </h2>
+        <div className={preview ? "guidelines-settings__panes" : undefined}>
+          <CodeEditor id="guidelines-text" label="Guidelines (Markdown)" value={text} onChange={(v) => (setText(v), setOutcome(null))} rows={20} />
+          {preview ? (
+            <div className="guidelines-settings__preview" aria-label="Preview of the guidelines" role="region">
+              <GuidelinesPanel guidelines={draft} onClose={() => setPreview(false)} />
+            </div>
+          ) : (
+            <button type="button" className="secondary" onClick={() => setPreview(true)}>
+              Show the preview
+            </button>
+          )}
+        </div>
+        <form
+          className="publish-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void onPublish();
+          }}
+        >
+          <div className="field">
+            <label htmlFor="guidelines-note">Note for this version</label>
+            <input id="guidelines-note" value={note} onChange={(e) => setNote(e.target.value)} maxLength={10000} placeholder="What changed, and why" />
+          </div>
+          <button type="submit" disabled={busy}>
+            {busy ? "Publishing…" : `Publish as version ${next}`}
+          </button>
+          {outcome && (
+            <p role={outcome.ok ? "status" : "alert"} className={outcome.ok ? "success" : "error"}>
+              {outcome.text}
+            </p>
+          )}
+        </form>
+      </section>
+      <GuidelineHistory projectId={projectId} versions={versions} compare={compare} onCompare={setCompare} />
+    </div>
+  );
+}
+
+function GuidelineHistory({
+  projectId,
+  versions,
+  compare,
+  onCompare,
+}: {
+  projectId: number;
+  versions: readonly GuidelineVersionEntry[];
+  compare: { from: number; to: number } | null;
+  onCompare: (c: { from: number; to: number }) => void;
+}) {
+  const { client } = useAuth();
+  const fail = useFailure();
+  const [bodies, setBodies] = useState<Map<number, string>>(new Map());
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!compare) return;
+    const missing = [compare.from, compare.to].filter((v) => !bodies.has(v));
+    if (missing.length === 0) return;
+    let cancelled = false;
+    Promise.all(missing.map((v) => getGuidelineVersion(client, projectId, v))).then(
+      (loaded) => {
+        if (cancelled) return;
+        setBodies((b) => new Map([...b, ...loaded.map((g) => [g.version, g.body] as const)]));
+      },
+      (caught: unknown) => !cancelled && setError(fail(caught, "load the versions to compare")),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [compare, bodies, client, projectId, fail]);
+
+  if (versions.length === 0) return <p className="muted">No guidelines have been published yet.</p>;
+  const before = compare ? bodies.get(compare.from) : undefined;
+  const after = compare ? bodies.get(compare.to) : undefined;
+  const choice = (id: string, label: string, value: number | undefined, set: (v: number) => void) => (
+    <div className="field field--inline">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value ?? ""} onChange={(e) => set(Number(e.target.value))}>
+        {versions.map((v) => (
+          <option key={v.version} value={v.version}>
+            v{v.version}
+            {v.note ? ` — ${v.note.slice(0, 40)}` : ""}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+  const first = versions[0]?.version ?? 1;
+  const last = versions[versions.length - 1]?.version ?? 1;
+  return (
+    <section aria-labelledby="guideline-versions-heading" className="versions">
+      <h3 id="guideline-versions-heading">Version history</h3>
+      <table className="versions__table">
+        <thead>
+          <tr>
+            <th scope="col">Version</th>
+            <th scope="col">Note</th>
+            <th scope="col">Published</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...versions].reverse().map((v) => (
+            <tr key={v.version}>
+              <td>
+                v{v.version}
+                {v.version === last && <span className="muted"> (current)</span>}
+              </td>
+              <td className="versions__note">{v.note || <span className="muted">no note</span>}</td>
+              <td>
+                <DateTime iso={v.created_at} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>Compare versions</h3>
+      <div className="compare-controls">
+        {choice("diff-from", "From", compare?.from ?? first, (from) => onCompare({ from, to: compare?.to ?? last }))}
+        {choice("diff-to", "To", compare?.to ?? last, (to) => onCompare({ from: compare?.from ?? first, to }))}
+        {!compare && versions.length > 0 && (
+          <button type="button" className="secondary" onClick={() => onCompare({ from: first, to: last })}>
+            Compare
+          </button>
+        )}
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {compare && (before === undefined || after === undefined) && !error && <p role="status">Loading the versions…</p>}
+      {compare && before !== undefined && after !== undefined && (
+        <DiffView before={before} after={after} caption={`Changes from version ${compare.from} to version ${compare.to}`} />
+      )}
+    </section>
+  );
+}
