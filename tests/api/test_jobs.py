@@ -320,3 +320,36 @@ def test_on_postgresql_a_job_another_live_replica_runs_is_left_alone(postgres_ur
             JobRunner(live.engine, live.settings).recover(at_start=True)
             assert live.get("manager", f"/jobs/{alive['id']}").json()["state"] == "running"
             assert live.get("manager", f"/jobs/{dead['id']}").json()["state"] == "failed"
+
+
+def test_the_sdk_and_the_cli_follow_jobs_to_the_same_file(live, tmp_path):
+    from accord.client.jobs import Jobs
+
+    sdk = Jobs(token=live.world.tokens["manager"], http=live.client)
+    job = sdk.wait(live.world.project_id,
+                   sdk.start_export(live.world.project_id, "jsonl")["id"], timeout_s=30)
+    assert job["state"] == "done"
+    out = io.BytesIO()
+    assert sdk.download(live.world.project_id, job["id"], out) == job["file_size"]
+    assert out.getvalue() == cli_export(live, tmp_path)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"data": {"image": "ok.png"}}\n{oops}\n')
+    failed = sdk.wait(live.world.project_id,
+                      sdk.start_import(live.world.project_id, bad)["id"], timeout_s=30)
+    assert failed["state"] == "failed" and "bad.jsonl, line 2, column 2" in failed["error"]
+    assert [j["id"] for j in sdk.list_jobs(live.world.project_id)] == [failed["id"], job["id"]]
+
+    env = {"ACCORD_DATABASE_URL": live.url}
+    data_dir = ["--data-dir", str(live.settings.data_dir)]
+    listed = CliRunner().invoke(cli, ["jobs", "list", str(live.world.project_id), "--json",
+                                      *data_dir], env=env)
+    assert listed.exit_code == 0, listed.output
+    assert [j["state"] for j in orjson.loads(listed.stdout)] == ["failed", "done"]
+    shown = CliRunner().invoke(cli, ["jobs", "show", str(live.world.project_id),
+                                     str(failed["id"]), *data_dir], env=env)
+    assert shown.exit_code == 0, shown.output
+    assert "import (jsonl), failed" in shown.stdout
+    assert "bad.jsonl, line 2, column 2" in shown.stdout
+    missing = CliRunner().invoke(cli, ["jobs", "show", str(live.world.project_id), "999",
+                                       *data_dir], env=env)
+    assert missing.exit_code == 1 and "job 999 not found" in missing.output

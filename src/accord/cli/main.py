@@ -19,6 +19,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from accord.cli.backends import LocalBackend
+from accord.cli.jobs import jobs_cli
 from accord.cli.options import AsUser, DataDir, Token, Url, backend, flags_given, settings_for
 from accord.cli.output import err, fail, out, print_json
 from accord.cli.qa import qa_cli, show_report
@@ -78,6 +79,7 @@ cli.add_typer(token_cli, name="token")
 cli.add_typer(project_cli, name="project")
 cli.add_typer(qa_cli, name="qa")
 cli.add_typer(workflow_cli, name="workflow")
+cli.add_typer(jobs_cli, name="jobs")
 
 @user_cli.command("add")
 def user_add(email: str,
