@@ -117,7 +117,7 @@ export function MembersSettings({ projectId }: { projectId: number }) {
                   </span>
                 ) : (
                   <button type="button" className="secondary" onClick={() => setConfirming(m.user_id)}>
-                    Remove {m.email}
+                    Remove<span className="visually-hidden"> {m.email}</span>
                   </button>
                 )}
                 {rowErrors[m.user_id] && (

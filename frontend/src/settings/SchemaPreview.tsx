@@ -52,7 +52,12 @@ export function SchemaPreview({ projectId, schema }: { projectId: number; schema
       return;
     }
     setImage({ key: imageKey, state: { status: "loading" } });
-    const loading = loadTaskImage(schemaRef.current, projectId, task);
+    // The media route takes the task's data key (`…/media/{key}`), which differs from the
+    // field's name when the field has a `source`; taskImage asks by name, so it is handed a
+    // one-field schema named after the key.
+    const field = imageFieldOf(schemaRef.current);
+    const key = field ? dataKey(field) : "";
+    const loading = loadTaskImage({ data: [{ name: key, type: "image" }], labels: [] }, projectId, task);
     let current = true;
     void loading.ready.then((state) => {
       if (current) setImage({ key: imageKey, state });

@@ -68,7 +68,7 @@ function PilotReport({ projectId, policy, onPolicy }: { projectId: number; polic
 
   return (
     <section className="report" aria-labelledby="pilot-heading">
-      <h2 id="pilot-heading">Pilot batch</h2>
+      <h2 id="pilot-heading">Pilot report</h2>
       {typeof policy.pilot_batch !== "string" ? (
         <p className="muted">No pilot batch is set. Name one above and save to hold the rest of the project back until you approve it.</p>
       ) : (
@@ -132,7 +132,7 @@ function CalibrationReport({ projectId, policy }: { projectId: number; policy: P
   const { report, error } = useReport(load, policy.calibration_batch);
   return (
     <section className="report" aria-labelledby="calibration-heading">
-      <h2 id="calibration-heading">Calibration batch</h2>
+      <h2 id="calibration-heading">Calibration report</h2>
       {typeof policy.calibration_batch !== "string" ? (
         <p className="muted">No calibration batch is set. Name one above and save: every annotator labels it first, and this report shows how they agree.</p>
       ) : (
