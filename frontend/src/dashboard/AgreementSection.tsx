@@ -36,7 +36,7 @@ export function AgreementSection({ projectId, labels, ids }: { projectId: number
       >
         {labels.length > 0 && (
           <>
-            <BarFigure title="Agreement per label" bars={bars} domain={[-0.2, 1]} />
+            <BarFigure title="Agreement per label" bars={bars} />
             <BarsTable caption="Agreement per label" bars={bars} labels={labels} />
           </>
         )}
@@ -52,7 +52,7 @@ export function AgreementSection({ projectId, labels, ids }: { projectId: number
                   </p>
                 ) : (
                   <>
-                    <BarFigure title={`Agreement per class of ${label.label}`} bars={classes} domain={[-0.2, 1]} colour="#59a14f" />
+                    <BarFigure title={`Agreement per class of ${label.label}`} bars={classes} colour="#59a14f" />
                     <BarsTable caption={`Agreement per class of ${label.label}`} bars={classes} />
                   </>
                 )}

@@ -3,7 +3,7 @@
 import { useNavigate } from "react-router";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { Drift } from "./report";
-import { colourOf } from "./chartKit";
+import { colourOf, legendText } from "./chartKit";
 import { AsTable, Section, TaskLink } from "./frame";
 import { driftLines, type DriftLine, type Ids } from "./series";
 import { DAY_MS } from "./links";
@@ -11,6 +11,9 @@ import { DAY_MS } from "./links";
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export function DriftSection({ projectId, drift, ids }: { projectId: number; drift: Drift; ids: Ids }) {
+  // One colour per annotator in both charts.
+  const keys = [...new Set([...drift.gold.annotator, ...drift.agreement.annotator].map((s) => s.key))].sort();
+  const colour = (key: string) => colourOf(keys.indexOf(key));
   return (
     <Section
       title="Drift over time"
@@ -23,13 +26,17 @@ export function DriftSection({ projectId, drift, ids }: { projectId: number; dri
         </>
       }
     >
-      <DriftFigure title="Gold score per week" lines={driftLines(projectId, drift.gold.annotator, ids)} />
-      <DriftFigure title="Agreement per week" lines={driftLines(projectId, drift.agreement.annotator, ids)} />
+      <DriftFigure title="Gold score per week" lines={driftLines(projectId, drift.gold.annotator, ids)} colour={colour} />
+      <DriftFigure
+        title="Agreement per week"
+        lines={driftLines(projectId, drift.agreement.annotator, ids)}
+        colour={colour}
+      />
     </Section>
   );
 }
 
-function DriftFigure({ title, lines }: { title: string; lines: DriftLine[] }) {
+function DriftFigure({ title, lines, colour }: { title: string; lines: DriftLine[]; colour: (key: string) => string }) {
   const go = useNavigate();
   if (lines.length === 0) {
     return (
@@ -59,14 +66,14 @@ function DriftFigure({ title, lines }: { title: string; lines: DriftLine[] }) {
               />
               <YAxis domain={[0, 1]} tick={{ fontSize: 12 }} width={48} />
               <Tooltip labelFormatter={(t) => `week of ${day(Number(t))}`} />
-              <Legend wrapperStyle={{ fontSize: 12 }} />
-              {lines.map((line, i) => (
+              <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
+              {lines.map((line) => (
                 <Line
                   key={line.key}
                   data={line.points}
                   dataKey="mean"
                   name={line.key}
-                  stroke={colourOf(i)}
+                  stroke={colour(line.key)}
                   isAnimationActive={false}
                   dot={(props) => {
                     const point = line.points[props.index];
@@ -80,7 +87,7 @@ function DriftFigure({ title, lines }: { title: string; lines: DriftLine[] }) {
                         cx={cx}
                         cy={cy}
                         r={5}
-                        fill={colourOf(i)}
+                        fill={colour(line.key)}
                         className={link ? "dash-mark dash-mark--link" : "dash-mark"}
                         data-chart={title}
                         data-name={line.key}
@@ -93,7 +100,7 @@ function DriftFigure({ title, lines }: { title: string; lines: DriftLine[] }) {
                   }}
                 />
               ))}
-              {lines.flatMap((line, i) =>
+              {lines.flatMap((line) =>
                 line.changes.map((change) => (
                   <ReferenceDot
                     key={`${line.key}-change-${change.t}`}
@@ -108,7 +115,7 @@ function DriftFigure({ title, lines }: { title: string; lines: DriftLine[] }) {
                         <path
                           d={`M${cx},${cy - 8}L${cx + 8},${cy}L${cx},${cy + 8}L${cx - 8},${cy}Z`}
                           fill="#fff"
-                          stroke={colourOf(i)}
+                          stroke={colour(line.key)}
                           strokeWidth={3}
                           className={link ? "dash-mark dash-mark--link" : "dash-mark"}
                           data-chart={title}

@@ -4,7 +4,7 @@ import { useNavigate } from "react-router";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { BarShapeProps } from "recharts";
 import type { Errors } from "./report";
-import { MarkRect, PALETTE } from "./chartKit";
+import { MAX_BAR, MarkRect, PALETTE, legendText } from "./chartKit";
 import { AsTable, Section, TaskLink } from "./frame";
 import { errorStacks, type ErrorsBy, type Ids, type Stacks } from "./series";
 
@@ -80,7 +80,7 @@ function StackFigure({ title, stacks }: { title: string; stacks: Stacks }) {
             <XAxis dataKey="name" interval={0} tick={{ fontSize: 12 }} />
             <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={48} />
             <Tooltip />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
             {stacks.categories.map((category) => {
               const fill = categoryColour(category, stacks.categories);
               return (
@@ -90,6 +90,7 @@ function StackFigure({ title, stacks }: { title: string; stacks: Stacks }) {
                   stackId="errors"
                   fill={fill}
                   isAnimationActive={false}
+                  maxBarSize={MAX_BAR}
                   shape={(props: BarShapeProps) => (
                     <MarkRect {...props} fill={fill} go={go} title={title} series={category} />
                   )}

@@ -4,7 +4,7 @@ import { useNavigate } from "react-router";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { BarShapeProps } from "recharts";
 import type { Throughput } from "./report";
-import { BarFigure, MarkRect, PALETTE } from "./chartKit";
+import { BarFigure, MAX_BAR, MarkRect, PALETTE, legendText } from "./chartKit";
 import { AsTable, Section, TaskLink } from "./frame";
 import { annotatorPace, dayBars, fixed, type Ids } from "./series";
 
@@ -42,7 +42,7 @@ export function ThroughputSection({ projectId, throughput, ids }: { projectId: n
       <BarFigure
         title="Submissions per day"
         bars={days.map((d) => ({ name: d.date, value: d.submitted, text: String(d.submitted), error: null, link: d.link }))}
-        domain={["auto", "auto"]}
+        scale="auto"
         colour="#76b7b2"
       />
       <AsTable summary="Submissions per day as a table">
@@ -127,7 +127,7 @@ function TimeFigure({ pace }: { pace: ReturnType<typeof annotatorPace> }) {
             <XAxis dataKey="name" interval={0} tick={{ fontSize: 12 }} />
             <YAxis tick={{ fontSize: 12 }} width={48} unit=" s" />
             <Tooltip formatter={(v) => `${fixed(Number(v), 1)} s`} />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
             {TIMES.map((time, i) => {
               const fill = PALETTE[i] ?? "#4e79a7";
               return (
@@ -137,6 +137,7 @@ function TimeFigure({ pace }: { pace: ReturnType<typeof annotatorPace> }) {
                   name={time.name}
                   fill={fill}
                   isAnimationActive={false}
+                  maxBarSize={MAX_BAR}
                   shape={(props: BarShapeProps) => <MarkRect {...props} fill={fill} go={go} title={title} series={time.key} />}
                 />
               );

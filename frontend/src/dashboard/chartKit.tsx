@@ -4,6 +4,7 @@
  */
 import { useNavigate } from "react-router";
 import { Bar, BarChart, CartesianGrid, ErrorBar, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { ReactNode } from "react";
 import type { BarShapeProps } from "recharts";
 
 /** Tableau 10: distinct, and readable as fills with dark text. */
@@ -26,16 +27,18 @@ export interface BarDatum {
 interface BarFigureProps {
   title: string;
   bars: readonly BarDatum[];
-  /** [min, max] of the value axis; `auto` for counts and durations. */
-  domain?: [number, number] | ["auto", "auto"];
+  /** The value axis: `unit` for figures in [0, 1] (or [-1, 1] when one is negative),
+   * `auto` for counts and durations. */
+  scale?: "unit" | "auto";
   colour?: string;
   height?: number;
   unit?: string;
 }
 
 /** A bar chart with error bars where the data give them; a click on a bar opens its link. */
-export function BarFigure({ title, bars, domain = [0, 1], colour = "#4e79a7", height = 240, unit }: BarFigureProps) {
+export function BarFigure({ title, bars, scale = "unit", colour = "#4e79a7", height = 240, unit }: BarFigureProps) {
   const go = useNavigate();
+  const axis = scale === "unit" ? unitAxis(bars.map((b) => b.value)) : { domain: ["auto", "auto"] as const };
   const shape = (props: BarShapeProps) => <MarkRect {...props} fill={colour} go={go} title={title} />;
   return (
     <figure className="dash-figure">
@@ -45,9 +48,9 @@ export function BarFigure({ title, bars, domain = [0, 1], colour = "#4e79a7", he
           <BarChart data={bars as BarDatum[]} margin={{ top: 8, right: 8, bottom: 8, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="name" interval={0} tick={{ fontSize: 12 }} />
-            <YAxis domain={domain} tick={{ fontSize: 12 }} unit={unit} width={48} />
+            <YAxis {...axis} tick={{ fontSize: 12 }} unit={unit} width={48} />
             <Tooltip formatter={(_v, _n, item) => (item.payload as BarDatum).text} />
-            <Bar dataKey="value" isAnimationActive={false} shape={shape}>
+            <Bar dataKey="value" isAnimationActive={false} shape={shape} maxBarSize={MAX_BAR}>
               <ErrorBar dataKey="error" width={6} stroke="#1c2430" />
             </Bar>
           </BarChart>
@@ -55,6 +58,21 @@ export function BarFigure({ title, bars, domain = [0, 1], colour = "#4e79a7", he
       </div>
     </figure>
   );
+}
+
+export const MAX_BAR = 72;
+
+/** The value axis of figures in [0, 1], or [-1, 1] when one is negative (kappa, alpha). */
+export function unitAxis(values: readonly (number | null)[]): { domain: [number, number]; ticks: number[] } {
+  const negative = values.some((v) => v !== null && v < 0);
+  return negative
+    ? { domain: [-1, 1], ticks: [-1, -0.5, 0, 0.5, 1] }
+    : { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] };
+}
+
+/** Legend entries in the text colour (the series' colour is in the swatch beside them). */
+export function legendText(value: ReactNode): ReactNode {
+  return <span className="dash-legend">{value}</span>;
 }
 
 type Go = (to: string) => void;

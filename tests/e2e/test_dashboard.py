@@ -1,0 +1,170 @@
+"""The QA dashboard in the browser: it shows exactly the figures `accord qa report --json`
+prints, every chart opens the tasks behind it, a manager resolves a flag, under the CSP with
+no console errors and no serious accessibility violations."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from e2e.labeling import PASSWORD
+from e2e.qa_project import GUIDELINES, QaProject, make_qa_project, rounded
+from e2e.test_accessibility import violations
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def qa(live_server) -> Iterator[QaProject]:  # type: ignore[no-untyped-def]
+    project = make_qa_project(live_server.url, live_server.data_dir)
+    yield project
+    project.close()
+
+
+def watch_errors(page: Page) -> list[str]:
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+def open_dashboard(page: Page, qa: QaProject) -> None:
+    page.goto(f"{qa.url}/login?next=/projects/{qa.project_id}/dashboard")
+    page.get_by_label("Email").fill(qa.manager_email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="QA dashboard · Street QA")).to_be_visible()
+    expect(page.get_by_role("heading", name="Drift over time")).to_be_visible()
+
+
+def query_of(url: str) -> tuple[str, list[tuple[str, str]]]:
+    parts = urlsplit(url)
+    return parts.path, parse_qsl(parts.query)
+
+
+def expect_tasks_link(page: Page, qa: QaProject, query: list[tuple[str, str]]) -> None:
+    page.wait_for_url(re.compile(rf"/projects/{qa.project_id}/tasks\?"))
+    assert query_of(page.url) == (f"/projects/{qa.project_id}/tasks", query)
+
+
+def pairs_of(label: dict[str, Any]) -> dict[str, Any]:
+    return label.get("pairs") or label["agreement"]["pairs"]
+
+
+def test_the_dashboard_shows_the_reports_figures_and_opens_the_tasks_behind_them(
+        page: Page, live_server, qa: QaProject, screenshot):  # type: ignore[no-untyped-def]
+    report = json.loads(live_server.accord("qa", "report", str(qa.project_id), "--json"))
+    errors = watch_errors(page)
+    open_dashboard(page, qa)
+    counts = report["counts"]
+    expect(page.get_by_test_id("report-counts")).to_have_text(
+        f"{counts['tasks']} tasks ({counts['labelled_tasks']} labelled, {counts['gold_tasks']} gold), "
+        f"{counts['annotations']} answers by {counts['annotators']} annotators, "
+        f"{counts['reviews']} reviews.")
+
+    # Agreement: every cell of every label's annotator matrix, and each label's headline.
+    assert [a["label"] for a in report["agreement"]] == ["scene", "objects"]
+    for label in report["agreement"]:
+        pairs = pairs_of(label)
+        assert len(pairs["annotators"]) == 3
+        for i, first in enumerate(pairs["annotators"]):
+            for j, second in enumerate(pairs["annotators"]):
+                cell = page.locator(f'td[data-label="{label["label"]}"][data-row="{first}"]'
+                                    f'[data-column="{second}"]')
+                if i == j:
+                    expect(cell).to_have_text("")
+                else:
+                    expect(cell.get_by_role("link")).to_have_text(rounded(pairs["values"][i][j]))
+        expect(page.locator(f'[data-figure="{label["label"]}"]')).to_have_text(
+            rounded(label["agreement"]["value"]))
+    interval = report["agreement"][0]["agreement"]["interval"]
+    expect(page.locator('[data-figure="scene"] + td')).to_have_text(
+        f"{rounded(interval['low'])}–{rounded(interval['high'])}")
+
+    # Gold accuracy per annotator and label (micro F1 for boxes), and the annotators' table.
+    for label in report["gold"]:
+        assert set(label["per_annotator"]) == set(qa.annotators)
+        for who, scores in label["per_annotator"].items():
+            shown = scores["accuracy"] if scores["accuracy"] is not None else scores["micro_f1"]
+            expect(page.locator(f'[data-gold="{label["label"]}|{who}"]')).to_have_text(rounded(shown))
+    for row in report["annotators"]:
+        expect(page.locator(f'[data-annotator-gold="{row["annotator"]}"]')).to_have_text(
+            rounded(row["mean_gold_score"]))
+        expect(page.locator(f'[data-annotator-agreement="{row["annotator"]}"]')).to_have_text(
+            rounded(row["mean_agreement"]))
+
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert violations(page) == []
+    assert errors == []
+    assert page.evaluate("window.__pwned") is None
+
+    careful, hasty = (next(e for e in qa.annotators if e.startswith(p)) for p in ("careful", "hasty"))
+    marks = {
+        # a bar of gold accuracy: the annotator's gold tasks
+        'rect.dash-mark[data-chart^="Gold accuracy on scene"][data-name="{careful}"]':
+            [("annotator", str(qa.annotators[careful])), ("gold", "true")],
+        # a segment of an error category: the annotator's tasks reviewed with it
+        'rect.dash-mark[data-chart="Errors by annotator"][data-name="{hasty}"][data-series="wrong_class"]':
+            [("annotator", str(qa.annotators[hasty])), ("error_category", "wrong_class")],
+        # a class's agreement: its tasks, least agreed first
+        'rect.dash-mark[data-chart="Agreement per class of objects"][data-name="car"]':
+            [("label", "objects"), ("class", "car"), ("sort", "agreement")],
+    }
+    for selector, query in marks.items():
+        page.locator(selector.format(careful=careful, hasty=hasty)).click()
+        expect_tasks_link(page, qa, query)
+        page.go_back()
+        expect(page.get_by_role("heading", name="Drift over time")).to_be_visible()
+
+    # a matrix cell: the row annotator's tasks by agreement
+    page.locator(f'td[data-label="scene"][data-row="{hasty}"][data-column="{careful}"]'
+                 ).get_by_role("link").click()
+    expect_tasks_link(page, qa, [("annotator", str(qa.annotators[hasty])), ("sort", "agreement")])
+    page.go_back()
+
+    # a point of the drift chart: the annotator's tasks submitted that week
+    point = page.locator(f'circle.dash-mark[data-chart="Gold score per week"][data-name="{careful}"]')
+    week = report["drift"]["gold"]["annotator"]
+    assert any(series["key"] == careful for series in week)
+    point.first.click()
+    page.wait_for_url(re.compile(r"/tasks\?"))
+    path, query = query_of(page.url)
+    assert [name for name, _ in query] == ["annotator", "submitted_from", "submitted_to"]
+    assert query[0] == ("annotator", str(qa.annotators[careful]))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00Z", query[1][1])
+
+
+def test_a_manager_resolves_a_flag_and_publishes_new_guidelines(
+        page: Page, qa: QaProject, screenshot):  # type: ignore[no-untyped-def]
+    errors = watch_errors(page)
+    open_dashboard(page, qa)
+    flags = page.get_by_role("list", name="Open flags")
+    item = flags.get_by_role("listitem").filter(has_text=qa.flag_note)
+    expect(item).to_have_count(1)  # the note is shown as text, markup and all
+    [flag] = qa.clients[0].list_flags(qa.project_id, status="open")
+    name = f"Resolve the flag on task {flag['task_id']}"
+    item.get_by_role("button", name=name).click()
+    form = page.get_by_role("form", name=name)
+    form.get_by_label("Resolution note").fill("Bicycles are not persons; leave them out.")
+    form.get_by_label("Publish new guidelines with it").check()
+    guidelines = form.get_by_label("New guidelines (Markdown)")
+    expect(guidelines).to_have_value(GUIDELINES)
+    guidelines.fill(GUIDELINES + "\nA parked bicycle is not a person.\n")
+    form.get_by_role("button", name="Resolve flag").click()
+    expect(page.get_by_role("status").filter(has_text="resolved")).to_have_text(
+        f"Flag on task {flag['task_id']} resolved; guidelines version 2 published.")
+    expect(page.get_by_text("No open flags.")).to_be_visible()
+
+    [resolved] = qa.clients[0].list_flags(qa.project_id, status="resolved")
+    assert (resolved["id"], resolved["resolution"], resolved["guideline_version"]) == (
+        flag["id"], "Bicycles are not persons; leave them out.", 2)
+    current = qa.clients[0].get_guidelines(qa.project_id)
+    assert (current["version"], current["body"]) == (
+        2, GUIDELINES + "\nA parked bicycle is not a person.\n")
+    assert errors == []
