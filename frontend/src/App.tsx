@@ -3,10 +3,13 @@ import type { ApiClient } from "./api/client";
 import { AuthProvider } from "./components/AuthProvider";
 import { RequireAuth } from "./components/RequireAuth";
 import { DashboardPage } from "./pages/DashboardPage";
+import { DataPage } from "./pages/DataPage";
 import { LabelPage } from "./pages/LabelPage";
 import { LoginPage } from "./pages/LoginPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { ProjectsPage } from "./pages/ProjectsPage";
+import { AdjudicatePage } from "./pages/AdjudicatePage";
+import { ReviewPage } from "./pages/ReviewPage";
 import { SettingsPage } from "./pages/SettingsPage";
 import { TaskPage } from "./pages/TaskPage";
 import { TasksPage } from "./pages/TasksPage";
@@ -62,6 +65,30 @@ export function App({ client }: { client: ApiClient }) {
           element={
             <RequireAuth>
               <SettingsPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/projects/:projectId/review"
+          element={
+            <RequireAuth>
+              <ReviewPage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/projects/:projectId/adjudicate"
+          element={
+            <RequireAuth>
+              <AdjudicatePage />
+            </RequireAuth>
+          }
+        />
+        <Route
+          path="/projects/:projectId/data"
+          element={
+            <RequireAuth>
+              <DataPage />
             </RequireAuth>
           }
         />

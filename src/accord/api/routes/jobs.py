@@ -172,9 +172,10 @@ class _Upload:
 @router.get("/jobs")
 def list_jobs(project_id: int, session: DbSession, cursor: str | None = None,
               limit: int = 20) -> dict[str, Any]:
-    """The project's imports and exports, newest first."""
+    """The project's imports and exports, newest first, and the formats jobs can use."""
     items, next_cursor = jobs.list_jobs(session, project_id, cursor, limit)
-    return {"items": items, "next_cursor": next_cursor}
+    return {"items": items, "next_cursor": next_cursor,
+            "formats": {"import": sorted(formats.READERS), "export": sorted(formats.WRITERS)}}
 
 
 @router.get("/jobs/{job_id}")
