@@ -138,6 +138,8 @@ def test_the_dashboard_shows_the_reports_figures_and_opens_the_tasks_behind_them
     assert [name for name, _ in query] == ["annotator", "submitted_from", "submitted_to"]
     assert query[0] == ("annotator", str(qa.annotators[careful]))
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00Z", query[1][1])
+    page.go_back()  # the screenshot shows the dashboard
+    expect(page.get_by_role("heading", name="Drift over time")).to_be_visible()
 
 
 def test_a_manager_resolves_a_flag_and_publishes_new_guidelines(
