@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from accord.api.access import EXPECTED, PRINCIPALS, ROUTES
 from accord.core.records import Role
 from accord.services import users, versions
+from accord.services.annotations import submit
 from accord.services.discussions import add_comment, add_flag
 from accord.services.job_runner import Sessions, run_job
 from accord.services.jobs import claim_next, start_export
@@ -110,6 +111,8 @@ def principal_params(session: Session, world: World, principal: str, path: str
         # each cancels a queued job of their own; the rest read a finished export
         "job_id": world.queued_jobs.get(principal, world.export_job_id)
         if path.endswith("/cancel") else world.export_job_id}
+    if path.endswith("/diff"):  # an annotation that follows an earlier one
+        params["annotation_id"] = world.resubmitted_id  # type: ignore[attr-defined]
     return params
 
 
@@ -138,6 +141,11 @@ def matrix_world(world: World, session: Session, settings) -> World:  # type: ig
     world.queued_jobs = {p: start_export(session, caller_of(world.users[p]), world.project_id,
                                          "jsonl")["id"]
                          for p in ("admin", "manager", "reviewer")}
+    # an answer given twice: the second follows the first, so it has a diff
+    for regions in ([box("d1")], [box("d1", x=20)]):
+        resubmitted, _ = submit(session, manager.in_project(Role.MANAGER), world.project_id,
+                                world.task_ids[0], regions)
+    world.resubmitted_id = resubmitted["id"]  # type: ignore[attr-defined]
     # a pilot to approve and a calibration batch to report on
     update_workflow(session, caller_of(world.users["admin"]), world.project_id,
                     {"pilot_batch": "pilot", "calibration_batch": "calibration"})

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from accord.core.records import Role, Verdict
-from accord.services import annotations, projects, reviews, tasks, users
+from accord.services import annotations, projects, reviews, tasks, users, workflow
 from builders import SCHEMA, World, box, caller_of, make_user
 
 START = datetime(2026, 10, 5, 9, tzinfo=UTC)  # a Monday: ISO week 2026-W41
@@ -86,6 +86,8 @@ def test_errors_fall_into_the_taxonomy_by_source_annotator_and_week(
     reviewer = caller_of(world.users["admin"]).in_project(Role.MANAGER)
     items, _ = annotations.list_annotations(session, reviewer, project, cursor=None, limit=100)
     first_cy = next(a for a in items if a["author_id"] == _user_id(world, session, "cy"))
+    workflow.update_workflow(session, reviewer, project, {"review_categories": [
+        {"name": "Missing object", "description": "a car or a person has no box"}]})
     reviews.submit_review(session, reviewer, project, first_cy["id"], Verdict.REJECT,
                           ["Missing object"], "the car", None, first_cy["version"])
     errors = section(as_, project, "errors")

@@ -19,7 +19,7 @@ def test_a_rejection_needs_an_error_category(as_, world):
     refused = as_("reviewer").post(url, json={"verdict": "reject"})
     assert refused.status_code == 422 and refused.json()["details"]["field"] == "error_categories"
     accepted = as_("reviewer").post(url, json={"verdict": "reject", "comment": "box too loose",
-                                               "error_categories": ["loose geometry"]})
+                                               "error_categories": ["loose_geometry"]})
     assert accepted.status_code == 201
 
 
@@ -48,7 +48,7 @@ def test_a_stale_review_conflicts(as_, world):
     url = f"/api/projects/{world.project_id}/annotations/{world.annotation_id}/reviews"
     assert as_("reviewer").post(url, json={"verdict": "accept", "version": 1}).status_code == 201
     stale = as_("manager").post(url, json={"verdict": "reject", "version": 1,
-                                           "error_categories": ["wrong class"]})
+                                           "error_categories": ["wrong_class"]})
     assert stale.status_code == 409 and stale.json()["details"]["current_version"] == 2
 
 

@@ -221,7 +221,7 @@ def test_queue_counts_leave_out_what_the_caller_may_not_take(session, world, as_
     policy = {"batch_tiers": {"hard": ["expert"]}, "calibration_batch": "calib"}
     project, _ = make_project(session, world, as_, policy, records)
     counts = as_("annotator").get(f"/api/projects/{project}/queues").json()
-    assert counts == {"label": {"available": 2, "more": False, "mine": 0}}  # easy, calib
+    assert counts == {"label": {"available": 2, "more": False, "mine": 0, "returned": 0}}  # easy, calib
     assert as_("manager").get(f"/api/projects/{project}/queues").json()["label"][
         "available"] == 4
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from accord.core.workflow import DEFAULT_REVIEW_CATEGORIES
 from tests.api.workflow_support import (
     answer,
     audit_actions,
@@ -174,6 +175,8 @@ DOCUMENTED_DEFAULTS = {  # docs/workflow.md, "The policy"
                     for stage in ("label", "review", "adjudicate")},
     "batch_tiers": {}, "pilot_batch": None, "calibration_batch": None,
     "adaptive_overlap": None, "pilot_approved": False,
+    "review_categories": [{"name": c.name, "description": c.description}
+                          for c in DEFAULT_REVIEW_CATEGORIES],
 }
 
 

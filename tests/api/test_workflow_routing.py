@@ -137,7 +137,7 @@ def test_an_accepted_review_finishes_the_task(session, world, as_):
 def test_rejected_work_goes_back_to_its_author_first(session, world, as_):
     project, tasks, offered = _in_review(session, world, as_, {"reject_to": "author"}, 3)
     _review(as_, project, offered["answers"][0]["id"], verdict="reject",
-            error_categories=["wrong class"], comment="it is night")
+            error_categories=["wrong_class"], comment="it is night")
     assert task_of(as_, project, tasks[0])["state"] == "label"
     again = take(as_("annotator"), project)
     assert (again["task"]["id"], again["lease"]["kind"]) == (tasks[0], "directed")
@@ -151,7 +151,7 @@ def test_rejected_work_goes_to_the_queue_for_someone_else(session, world, as_):
     project, [task], offered = _in_review(session, world, as_, {"reject_to": "queue"},
                                           annotators=("annotator", "a2"))
     _review(as_, project, offered["answers"][0]["id"], verdict="reject",
-            error_categories=["wrong class"], comment="it is night")
+            error_categories=["wrong_class"], comment="it is night")
     back = task_of(as_, project, task)
     assert (back["state"], back["taken"], back["round"]) == ("label", 0, 2)
     assert take(as_("annotator"), project)["task"] is None
@@ -284,7 +284,7 @@ def test_a_rejection_during_labeling_gives_the_slot_back(session, world, as_):
     project, [task] = make_project(session, world, as_, {"overlap": 2}, images(1),
                                    annotators=("a1", "a2", "a3"))
     early = submit(as_("a1"), project, task, [scene("day")]).json()
-    _review(as_, project, early["id"], verdict="reject", error_categories=["wrong class"],
+    _review(as_, project, early["id"], verdict="reject", error_categories=["wrong_class"],
             comment="it is night")
     assert task_of(as_, project, task)["taken"] == 0
     for name in ("a2", "a3"):
@@ -301,7 +301,7 @@ def test_a_reviewed_consensus_goes_back_only_for_the_rejected_answer(session, wo
     offered = take(as_("reviewer"), project, "review")
     by_author = {a["author_id"]: a["id"] for a in offered["answers"]}
     verdicts = {"a1": {"verdict": "accept"}, "a2": {"verdict": "accept"},
-                "a3": {"verdict": "reject", "error_categories": ["missed"], "comment": "?"}}
+                "a3": {"verdict": "reject", "error_categories": ["missed_object"], "comment": "?"}}
     for name, verdict in verdicts.items():
         assert task_of(as_, project, task)["state"] == "review"  # until every answer is judged
         _review(as_, project, by_author[world.users[name]["id"]], **verdict)

@@ -4,6 +4,7 @@ field for every invalid value, PATCH-style merging, and the tier, batch and rank
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import FrozenInstanceError, fields
 
 import pytest
@@ -11,11 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accord.core.errors import InputError
+from accord.core.quality.errors import ErrorCategory
 from accord.core.records import Stage, Tier
 from accord.core.workflow import (
+    DEFAULT_REVIEW_CATEGORIES,
     AdaptiveOverlap,
     Ordering,
     RejectTo,
+    ReviewCategory,
     WorkflowPolicy,
     merge_policy,
     parse_policy,
@@ -25,6 +29,9 @@ from tests.strategies import EXAMPLES
 shares = st.floats(0, 1)
 batch_names = st.one_of(st.text(max_size=12), st.text(min_size=190, max_size=200))
 tier_sets = st.frozensets(st.sampled_from(list(Tier)), min_size=1)
+category_lists = st.lists(st.builds(ReviewCategory, name=st.text(min_size=1, max_size=100)
+                                    .filter(str.strip), description=st.text(max_size=30)),
+                          min_size=1, max_size=50, unique_by=lambda c: c.name)
 
 
 @st.composite
@@ -47,7 +54,8 @@ def policies(draw):
         batch_order=tuple(draw(st.lists(batch_names, unique=True, max_size=4))),
         stage_tiers=draw(st.dictionaries(st.sampled_from(list(Stage)), tier_sets)),
         batch_tiers=draw(st.dictionaries(batch_names, tier_sets, max_size=3)),
-        pilot_batch=pilot, calibration_batch=calibration, adaptive_overlap=adaptive)
+        pilot_batch=pilot, calibration_batch=calibration, adaptive_overlap=adaptive,
+        review_categories=tuple(draw(category_lists)))
 
 
 def test_the_defaults_are_the_documented_ones():
@@ -60,8 +68,23 @@ def test_the_defaults_are_the_documented_ones():
         "batch_order": [], "stage_tiers": {stage: ["junior", "senior", "expert"]
                                            for stage in ("label", "review", "adjudicate")},
         "batch_tiers": {}, "pilot_batch": None, "calibration_batch": None,
-        "adaptive_overlap": None}
+        "adaptive_overlap": None, "review_categories": [
+            {"name": c.name, "description": c.description} for c in DEFAULT_REVIEW_CATEGORIES]}
     assert all(policy.may_take(tier, stage, "") for tier in Tier for stage in Stage)
+
+
+def test_the_default_review_categories_are_the_qa_taxonomy_each_with_a_description():
+    names = [c.name for c in DEFAULT_REVIEW_CATEGORIES]
+    assert names == [c.value for c in ErrorCategory if c is not ErrorCategory.CUSTOM]
+    assert all(c.description.strip() for c in DEFAULT_REVIEW_CATEGORIES)
+    assert DEFAULT_REVIEW_CATEGORIES[0].description == "An object in the image has no region"
+
+
+def test_review_categories_may_leave_out_their_description():
+    policy = parse_policy({"review_categories": [{"name": "too big"},
+                                                 {"name": "blurry", "description": "b"}]})
+    assert policy.review_category_names == ("too big", "blurry")
+    assert policy.review_categories[0] == ReviewCategory("too big", "")
 
 
 def test_adaptive_overlap_given_as_an_empty_object_is_on_with_its_defaults():
@@ -148,6 +171,27 @@ INVALID = [
     ({"adaptive_overlap": {"recheck": -1}}, "workflow.adaptive_overlap.recheck", "from 0 to 1"),
     ({"adaptive_overlap": {"minimum": 1}}, "workflow.adaptive_overlap.minimum",
      "unknown field 'minimum'; allowed: min_overlap, recheck, stable_agreement, window"),
+    ({"review_categories": []}, "workflow.review_categories", "1 to 50 categories, got 0"),
+    ({"review_categories": [{"name": f"c{i}"} for i in range(51)]},
+     "workflow.review_categories", "1 to 50 categories, got 51"),
+    ({"review_categories": {"name": "a"}}, "workflow.review_categories", "expected a list"),
+    ({"review_categories": ["a"]}, "workflow.review_categories[0]", "expected an object"),
+    ({"review_categories": [{"name": "a"}, {"name": " "}]},
+     "workflow.review_categories[1].name", "non-empty name"),
+    ({"review_categories": [{"name": "a"}, {"name": "a"}]},
+     "workflow.review_categories[1].name", "'a' is named twice"),
+    ({"review_categories": [{"name": "x" * 101}]}, "workflow.review_categories[0].name",
+     "at most 100 characters, got 101"),
+    ({"review_categories": [{"name": 3}]}, "workflow.review_categories[0].name",
+     "expected a string, got 3"),
+    ({"review_categories": [{"description": "d"}]}, "workflow.review_categories[0].name",
+     "needs a name"),
+    ({"review_categories": [{"name": "a", "description": None}]},
+     "workflow.review_categories[0].description", "expected a string"),
+    ({"review_categories": [{"name": "a", "description": "d" * 1001}]},
+     "workflow.review_categories[0].description", "at most 1000"),
+    ({"review_categories": [{"name": "a", "colour": "red"}]},
+     "workflow.review_categories[0].colour", "unknown field 'colour'; allowed: description"),
     ({"overlaps": 3, "gold": 0.1}, "workflow.gold", "unknown fields 'gold', 'overlaps'; "
      "allowed: adaptive_overlap, batch_order, batch_tiers,"),
 ]
@@ -155,13 +199,13 @@ INVALID = [
 
 @pytest.mark.parametrize(("raw", "field", "message"), INVALID)
 def test_an_invalid_value_is_refused_naming_its_field(raw, field, message):
-    with pytest.raises(InputError, match=f"^{field}: .*{message}") as caught:
+    with pytest.raises(InputError, match=f"^{re.escape(field)}: .*{message}") as caught:
         parse_policy(raw)
     assert caught.value.details["field"] == field
 
 
 def test_the_invalid_table_covers_every_field():
-    named = {field.removeprefix("workflow.") for _, field, _ in INVALID}
+    named = {field.removeprefix("workflow.").partition("[")[0] for _, field, _ in INVALID}
     assert {f.name for f in fields(WorkflowPolicy)} <= named
     assert {f"adaptive_overlap.{f.name}" for f in fields(AdaptiveOverlap)} <= named
 

@@ -102,12 +102,21 @@ class SubmitBody(Body):
     lead_time_s: float | None = Field(None, ge=0)
 
 
+class RegionComment(Body):
+    """A reviewer's comment pinned to one region of the annotation under review (lengths
+    are checked by the service, which names `region_comments[i]`)."""
+
+    region_id: str
+    body: str
+
+
 class ReviewBody(Body):
     verdict: Verdict
     error_categories: list[str] = Field(default_factory=list)
     comment: str = Field("", max_length=10_000)
     regions: list[dict[str, Any]] | None = None
     version: int | None = None
+    region_comments: list[RegionComment] = Field(default_factory=list)
 
 
 class NewPredictions(Body):

@@ -33,6 +33,7 @@ FLAG_OF: Final[Mapping[str, str]] = {
     "batch_order": "--batch-order", "stage_tiers": "--stage-tiers",
     "batch_tiers": "--batch-tiers", "pilot_batch": "--pilot-batch",
     "calibration_batch": "--calibration-batch", "adaptive_overlap": "--adaptive",
+    "review_categories": "--review-categories",
 }
 #: `--adaptive on` turns adaptive overlap on with the defaults of the fields not given.
 ADAPTIVE_ON: Final = "on"
@@ -58,6 +59,9 @@ def _field_shown(name: str, value: Any) -> str:
         return "off" if value is None else ", ".join(f"{k}={v}" for k, v in value.items())
     if name in ("stage_tiers", "batch_tiers"):
         return "\n".join(f"{key}={', '.join(tiers)}" for key, tiers in value.items()) or "—"
+    if name == "review_categories":
+        return "\n".join(f"{c['name']}={c['description']}" if c["description"] else c["name"]
+                         for c in value)
     return _shown(value)
 
 
@@ -113,6 +117,15 @@ def _tier_rules(flag: str, rules: list[str], current: Mapping[str, list[str]]
     return merged
 
 
+def _review_categories(entries: list[str]) -> list[dict[str, str]]:
+    """Each `NAME=DESCRIPTION` (or a bare NAME) as a category, in the order given."""
+    categories = []
+    for entry in entries:
+        name, _, description = entry.partition("=")
+        categories.append({"name": name.strip(), "description": description.strip()})
+    return categories
+
+
 def _number(text: str) -> int | float:
     try:
         return int(text)
@@ -153,7 +166,8 @@ def _with_flag(exc: DomainError | ApiError) -> str:
     """The error's message, and the flag of the field it names (`workflow.gold_rate`)."""
     field = str(exc.details.get("field", ""))
     parts = field.split(".")
-    flag = FLAG_OF.get(parts[1]) if len(parts) > 1 and parts[0] == "workflow" else None
+    flag = FLAG_OF.get(parts[1].partition("[")[0]) if len(parts) > 1 \
+        and parts[0] == "workflow" else None
     return f"{exc.message} ({flag})" if flag else exc.message
 
 
@@ -201,6 +215,9 @@ def set_(
              "window, recheck")] = None,
     no_adaptive: Annotated[bool, typer.Option("--no-adaptive", help="Adaptive overlap off")
                            ] = False,
+    review_categories: Annotated[list[str] | None, typer.Option(
+        help="The error taxonomy reviewers choose from, NAME=DESCRIPTION (or NAME); repeat "
+             "for each category: the list given replaces the project's")] = None,
     as_json: Json = False, data_dir: DataDir = None, url: Url = None, token: Token = None,
     as_email: AsUser = None,
 ) -> None:
@@ -213,7 +230,9 @@ def set_(
         "overlap_sample": _finite("--overlap-sample", overlap_sample),
         "reject_to": reject_to, "lease_seconds": lease_seconds, "ordering": ordering,
         "batch_order": None if batch_order is None else _names(batch_order),
-        "min_gold_answers": min_gold_answers}.items() if value is not None}
+        "min_gold_answers": min_gold_answers,
+        "review_categories": review_categories and _review_categories(review_categories),
+    }.items() if value is not None}
     _either("pilot_batch", pilot_batch, no_pilot, "--no-pilot", changes)
     _either("calibration_batch", calibration_batch, no_calibration, "--no-calibration",
             changes)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, Literal, Protocol
 
@@ -42,6 +43,15 @@ def _raise_for(response: Any) -> None:
     raise ApiError(response.status_code, str(body.get("code", "http_error")),
                    str(body.get("message", response.reason_phrase or "request failed")),
                    body.get("details") if isinstance(body.get("details"), dict) else {})
+
+
+def _param(value: Any) -> Any:
+    """A query value as the server reads it: booleans as true/false, datetimes in ISO 8601."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
 
 
 @contextmanager
@@ -186,7 +196,13 @@ class Client:
         return self._call("POST", f"/api/projects/{project_id}/tasks", json={"tasks": tasks})
 
     def list_tasks(self, project_id: int, **filters: Any) -> Iterator[dict[str, Any]]:
-        return self._pages(f"/api/projects/{project_id}/tasks", filters)
+        """Every task matching the filters, page by page: `batch`; for reviewers and managers
+        also `state`, `annotator`, `gold`, `flagged`, `error_category`, `label`, `class_`
+        (sent as `class`), `guideline_version`, `agreement_min`/`_max`, `score_min`/`_max`,
+        `submitted_from`/`_to` (aware datetimes or ISO 8601) and `sort` (docs/api.md)."""
+        params = {("class" if key == "class_" else key): _param(value)
+                  for key, value in filters.items() if value is not None}
+        return self._pages(f"/api/projects/{project_id}/tasks", params)
 
     def get_task(self, project_id: int, task_id: int) -> dict[str, Any]:
         return self._call("GET", f"/api/projects/{project_id}/tasks/{task_id}")
@@ -234,11 +250,22 @@ class Client:
 
     def review(self, project_id: int, annotation_id: int, verdict: str, *,
                error_categories: Iterable[str] = (), comment: str = "",
-               regions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+               regions: list[dict[str, Any]] | None = None,
+               region_comments: Iterable[Mapping[str, str]] = ()) -> dict[str, Any]:
+        """Accept, reject or fix; `error_categories` are names of the project's
+        `review_categories`, `region_comments` `{"region_id", "body"}` notes pinned to
+        regions of the annotation."""
         return self._call("POST",
                           f"/api/projects/{project_id}/annotations/{annotation_id}/reviews",
                           json={"verdict": verdict, "error_categories": list(error_categories),
-                                "comment": comment, "regions": regions})
+                                "comment": comment, "regions": regions,
+                                "region_comments": [dict(c) for c in region_comments]})
+
+    def annotation_diff(self, project_id: int, annotation_id: int) -> dict[str, Any]:
+        """What an annotation changed of the one it follows (`parent_id`): `{"annotation_id",
+        "parent_id", "added", "removed", "changed", "before", "after"}`."""
+        return self._call("GET",
+                          f"/api/projects/{project_id}/annotations/{annotation_id}/diff")
 
     def create_predictions(self, project_id: int, predictions: list[dict[str, Any]]) -> int:
         return self._call("POST", f"/api/projects/{project_id}/predictions",
@@ -331,7 +358,8 @@ class Client:
         return self._call("POST", f"/api/projects/{project_id}/queues/{stage}/next")
 
     def queues(self, project_id: int) -> dict[str, Any]:
-        """Per stage you may take: `{"available", "more", "mine"}` task counts."""
+        """Per stage you may take: `{"available", "more", "mine"}` task counts; `label` also
+        has `returned`, the tasks of yours a reviewer sent back."""
         return self._call("GET", f"/api/projects/{project_id}/queues")
 
     def skip_task(self, project_id: int, task_id: int) -> None:

@@ -41,7 +41,7 @@ from accord.core.workflow import WorkflowPolicy, serve_gold
 from accord.db.engine import run
 from accord.db.tables import Annotation, AnnotatorStats, Assignment, Project, Task
 from accord.db.types import utcnow
-from accord.services import annotations, audit, projects, tasks, workflow
+from accord.services import annotations, audit, projects, reviews, tasks, workflow
 from accord.services.caller import Caller
 
 STATE_OF = {Stage.LABEL: TaskState.LABEL, Stage.REVIEW: TaskState.REVIEW,
@@ -111,7 +111,8 @@ def next_task(session: Session, caller: Caller, project_id: int, stage: Stage
     found = _pick(session, caller, project, policy, stage, tier)
     if isinstance(found, str):
         session.commit()
-        return {"task": None, "lease": None, "answers": [], "draft": None, "reason": found}
+        nothing = {"task": None, "lease": None, "answers": [], "draft": None, "reason": found}
+        return {**nothing, "returned": None} if stage is Stage.LABEL else nothing
     task, counted = found
     expires_at = now + timedelta(seconds=policy.lease_seconds)
     try:
@@ -160,13 +161,47 @@ def _offer(session: Session, caller: Caller, project_id: int, task_id: int,
     task = tasks.get_task(session, project_id, task_id)
     draft = None
     if lease["stage"] is Stage.LABEL:
-        answers = []
         mine = annotations.draft_of(session, task.id, caller.user_id)
         draft = annotations.annotation_view(mine) if mine is not None else None
-    else:
-        answers = [annotations.annotation_view(a) for a in current_answers(session, task.id)]
+        return {"task": tasks.task_view(task, caller), "lease": lease, "answers": [],
+                "draft": draft, "reason": None,
+                "returned": returned_work(session, task.id, caller.user_id)}
+    answers = [annotations.annotation_view(a) for a in current_answers(session, task.id)]
     return {"task": tasks.task_view(task, caller), "lease": lease, "answers": answers,
             "draft": draft, "reason": None}
+
+
+def returned_work(session: Session, task_id: int, user_id: int) -> dict[str, Any] | None:
+    """When the user's latest answer to the task was rejected (the work was sent back to
+    them): that answer and its reviews, newest first, with their region comments."""
+    latest = session.scalar(_LATEST_ANSWER, {"task_id": task_id, "user_id": user_id})
+    if latest is None or latest.status is not AnnotationStatus.REJECTED:
+        return None
+    return {"annotation": annotations.annotation_view(latest),
+            "reviews": reviews.reviews_of(session, latest.id)}
+
+
+_LATEST_ANSWER = select(Annotation).where(
+    Annotation.task_id == bindparam("task_id"), Annotation.author_id == bindparam("user_id"),
+    Annotation.stage == Stage.LABEL, Annotation.status != AnnotationStatus.DRAFT
+).order_by(Annotation.id.desc()).limit(1)
+
+
+def _returned_count(project_id: int, user_id: int) -> ColumnElement[int]:
+    """How many label tasks the user holds (directed work, or its lease) whose latest answer
+    by them was rejected: work sent back to them and waiting."""
+    theirs = Annotation.__table__.alias("theirs")
+    newer = Annotation.__table__.alias("newer")
+    rejected = exists().where(
+        theirs.c.task_id == Assignment.task_id, theirs.c.author_id == user_id,
+        theirs.c.stage == Stage.LABEL, theirs.c.status == AnnotationStatus.REJECTED,
+        ~exists().where(newer.c.task_id == theirs.c.task_id, newer.c.author_id == user_id,
+                        newer.c.stage == Stage.LABEL, newer.c.id > theirs.c.id,
+                        newer.c.status != AnnotationStatus.DRAFT))
+    return select(func.count(Assignment.id)).join(Task, Task.id == Assignment.task_id).where(
+        Assignment.project_id == project_id, Assignment.user_id == user_id,
+        Assignment.stage == Stage.LABEL, Assignment.kind.in_(HOLDING),
+        Task.state == TaskState.LABEL, not_(Task.frozen), rejected).scalar_subquery()
 
 
 def _pick(session: Session, caller: Caller, project: Project, policy: WorkflowPolicy,
@@ -394,7 +429,8 @@ def drop_leases(session: Session, task_id: int, stage: Stage | None = None) -> N
 
 def queue_counts(session: Session, caller: Caller, project_id: int) -> dict[str, Any]:
     """Per stage the caller may take: tasks with a free slot they could take (counted up to
-    COUNT_CAP, so the figure stays cheap at a million tasks) and those already theirs."""
+    COUNT_CAP, so the figure stays cheap at a million tasks) and those already theirs; for
+    labeling also how many of theirs were sent back to them by a reviewer (`returned`)."""
     project = projects.get_project(session, project_id)
     policy = workflow.policy_of(project)
     tier = tier_of(session, caller, project_id)
@@ -413,4 +449,7 @@ def queue_counts(session: Session, caller: Caller, project_id: int) -> dict[str,
             "pilot": policy.pilot_batch}) or 0
         counts[stage.value] = {"available": min(n, COUNT_CAP), "more": n > COUNT_CAP,
                                "mine": mine}
+        if stage is Stage.LABEL:
+            counts[stage.value]["returned"] = session.scalar(
+                select(_returned_count(project_id, caller.user_id))) or 0
     return counts

@@ -43,10 +43,20 @@ def list_annotation_reviews(project_id: int, annotation_id: int, caller: Current
 @router.post("/annotations/{annotation_id}/reviews", status_code=201)
 def review_annotation(project_id: int, annotation_id: int, body: ReviewBody,
                       caller: CurrentCaller, session: DbSession) -> dict[str, Any]:
-    """Accept, reject (with error categories) or fix; a fix returns the region diff."""
+    """Accept, reject (with error categories from the project's taxonomy and comments
+    pinned to regions) or fix; a fix returns the region diff."""
     return reviews.submit_review(session, caller, project_id, annotation_id, body.verdict,
                                  body.error_categories, body.comment, body.regions,
-                                 body.version)
+                                 body.version,
+                                 [c.model_dump() for c in body.region_comments])
+
+
+@router.get("/annotations/{annotation_id}/diff")
+def annotation_diff(project_id: int, annotation_id: int, caller: CurrentCaller,
+                    session: DbSession) -> dict[str, Any]:
+    """The regions this annotation added, removed and changed of the one it follows
+    (`parent_id`), with both versions; 404 when it follows none."""
+    return reviews.annotation_diff(session, caller, project_id, annotation_id)
 
 
 @router.get("/reviews")

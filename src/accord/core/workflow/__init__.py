@@ -11,9 +11,11 @@ The services load the facts, call these functions and store the outcome.
 
 from accord.core.workflow.adaptive import is_trusted, overlap_for, push_score
 from accord.core.workflow.policy import (
+    DEFAULT_REVIEW_CATEGORIES,
     AdaptiveOverlap,
     Ordering,
     RejectTo,
+    ReviewCategory,
     WorkflowPolicy,
     merge_policy,
     parse_policy,
@@ -29,10 +31,12 @@ from accord.core.workflow.routing import (
 )
 
 __all__ = [
+    "DEFAULT_REVIEW_CATEGORIES",
     "AdaptiveOverlap",
     "Ordering",
     "Outcome",
     "RejectTo",
+    "ReviewCategory",
     "Route",
     "WorkflowPolicy",
     "draw",

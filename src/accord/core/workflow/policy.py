@@ -25,10 +25,11 @@ from types import MappingProxyType
 from typing import Any, Final, TypeVar
 
 from accord.core.errors import InputError
+from accord.core.quality.errors import ErrorCategory
 from accord.core.records import Stage, Tier
 
-__all__ = ["AdaptiveOverlap", "Ordering", "RejectTo", "WorkflowPolicy", "merge_policy",
-           "parse_policy"]
+__all__ = ["DEFAULT_REVIEW_CATEGORIES", "AdaptiveOverlap", "Ordering", "RejectTo",
+           "ReviewCategory", "WorkflowPolicy", "merge_policy", "parse_policy"]
 
 MAX_OVERLAP: Final = 50
 MAX_GOLD_ANSWERS: Final = 10_000
@@ -36,6 +37,9 @@ MIN_LEASE_SECONDS: Final = 10
 MAX_LEASE_SECONDS: Final = 7 * 24 * 3600
 MAX_WINDOW: Final = 1000
 MAX_BATCH_CHARS: Final = 200  # as in accord.core.task_records
+MAX_REVIEW_CATEGORIES: Final = 50
+MAX_CATEGORY_NAME_CHARS: Final = 100
+MAX_CATEGORY_DESCRIPTION_CHARS: Final = 1000
 ALL_TIERS: Final = frozenset(Tier)
 _Choice = TypeVar("_Choice", bound=StrEnum)
 
@@ -103,6 +107,55 @@ class AdaptiveOverlap:
         _check_share("adaptive_overlap.recheck", self.recheck)
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewCategory:
+    """One entry of the project's error taxonomy, offered to reviewers who reject work."""
+
+    name: str
+    description: str = ""
+
+
+#: One line per category of the QA engine's taxonomy (`ErrorCategory`, but `custom`).
+_DESCRIPTIONS: Final[Mapping[ErrorCategory, str]] = {
+    ErrorCategory.MISSED_OBJECT: "An object in the image has no region",
+    ErrorCategory.EXTRA_OBJECT: "A region marks something that is not an object to label",
+    ErrorCategory.WRONG_CLASS: "The region is right but its class is wrong",
+    ErrorCategory.LOOSE_GEOMETRY: "The shape is larger than the object",
+    ErrorCategory.TIGHT_GEOMETRY: "The shape cuts off part of the object",
+    ErrorCategory.SHIFTED_GEOMETRY: "The shape is the right size in the wrong place or form",
+    ErrorCategory.SPAN_BOUNDARY: "A span or segment starts or ends in the wrong place",
+    ErrorCategory.WRONG_ATTRIBUTE: "An attribute of the region has the wrong value",
+    ErrorCategory.WRONG_LABEL: "The classification, rating or choice is wrong",
+    ErrorCategory.WRONG_TRANSCRIPTION: "The transcribed text differs from what is there",
+    ErrorCategory.WRONG_RELATION: "A relation is missing, extra or links the wrong regions",
+}
+DEFAULT_REVIEW_CATEGORIES: Final[tuple[ReviewCategory, ...]] = tuple(
+    ReviewCategory(category.value, _DESCRIPTIONS[category]) for category in ErrorCategory
+    if category is not ErrorCategory.CUSTOM)
+
+
+def _check_review_categories(categories: tuple[ReviewCategory, ...]) -> None:
+    name = "review_categories"
+    if not 1 <= len(categories) <= MAX_REVIEW_CATEGORIES:
+        raise _fail(name, f"expected 1 to {MAX_REVIEW_CATEGORIES} categories, got "
+                    f"{len(categories)}")
+    seen: set[str] = set()
+    for i, category in enumerate(categories):
+        where = f"{name}[{i}]"
+        if not category.name.strip():
+            raise _fail(f"{where}.name", "expected a non-empty name")
+        if len(category.name) > MAX_CATEGORY_NAME_CHARS:
+            raise _fail(f"{where}.name", f"names have at most {MAX_CATEGORY_NAME_CHARS} "
+                        f"characters, got {len(category.name)}")
+        if category.name in seen:
+            raise _fail(f"{where}.name", f"{category.name!r} is named twice; names are unique")
+        if len(category.description) > MAX_CATEGORY_DESCRIPTION_CHARS:
+            raise _fail(f"{where}.description", f"descriptions have at most "
+                        f"{MAX_CATEGORY_DESCRIPTION_CHARS} characters, got "
+                        f"{len(category.description)}")
+        seen.add(category.name)
+
+
 def _default_stage_tiers() -> Mapping[Stage, frozenset[Tier]]:
     return {stage: ALL_TIERS for stage in Stage}
 
@@ -131,6 +184,7 @@ class WorkflowPolicy:
     pilot_batch: str | None = None
     calibration_batch: str | None = None
     adaptive_overlap: AdaptiveOverlap | None = None
+    review_categories: tuple[ReviewCategory, ...] = DEFAULT_REVIEW_CATEGORIES
 
     def __post_init__(self) -> None:
         # Read-only views, so a frozen policy cannot be changed through its mappings either.
@@ -140,6 +194,7 @@ class WorkflowPolicy:
         object.__setattr__(self, "batch_tiers", MappingProxyType(
             {batch: frozenset(tiers) for batch, tiers in self.batch_tiers.items()}))
         object.__setattr__(self, "batch_order", tuple(self.batch_order))
+        object.__setattr__(self, "review_categories", tuple(self.review_categories))
         self._check()
 
     def _check(self) -> None:
@@ -172,6 +227,7 @@ class WorkflowPolicy:
         if self.pilot_batch is not None and self.pilot_batch == self.calibration_batch:
             raise _fail("pilot_batch", f"{self.pilot_batch!r} is also the calibration batch; "
                         "name two different batches")
+        _check_review_categories(self.review_categories)
         adaptive = self.adaptive_overlap
         if adaptive is not None and adaptive.min_overlap > self.overlap:
             raise _fail("adaptive_overlap.min_overlap", f"cannot exceed overlap "
@@ -192,7 +248,14 @@ class WorkflowPolicy:
             "batch_tiers": {b: tier_list(self.batch_tiers[b]) for b in sorted(self.batch_tiers)},
             "adaptive_overlap": None if adaptive is None else {
                 f.name: getattr(adaptive, f.name) for f in fields(adaptive)},
+            "review_categories": [{"name": c.name, "description": c.description}
+                                  for c in self.review_categories],
         }
+
+    @property
+    def review_category_names(self) -> tuple[str, ...]:
+        """The names a reviewer may give a rejection, in the project's order."""
+        return tuple(c.name for c in self.review_categories)
 
     def may_take(self, tier: Tier, stage: Stage, batch: str) -> bool:
         """Whether a member of `tier` may be handed a task of `batch` in `stage`."""
@@ -305,6 +368,28 @@ def _adaptive(value: Any) -> AdaptiveOverlap | None:
                               for key, item in raw.items()})
 
 
+_CATEGORY_KEYS: Final = frozenset({"name", "description"})
+
+
+def _review_categories(value: Any) -> tuple[ReviewCategory, ...]:
+    """`[{"name": …, "description": …}, …]`; a description may be left out (empty)."""
+    found = []
+    for i, raw in enumerate(_list("review_categories", value)):
+        where = f"review_categories[{i}]"
+        entry = _mapping(where, raw)
+        _unknown(entry, _CATEGORY_KEYS, f"{where}.")
+        if "name" not in entry:
+            raise _fail(f"{where}.name", "each category needs a name")
+        texts = {}
+        for key in ("name", "description"):
+            item = entry.get(key, "")
+            if not isinstance(item, str):
+                raise _fail(f"{where}.{key}", f"expected a string, got {_brief(item)}")
+            texts[key] = item
+        found.append(ReviewCategory(texts["name"], texts["description"]))
+    return tuple(found)
+
+
 def _value(name: str, key: str, value: Any) -> Any:
     """One field's JSON value as the dataclass holds it (`name` is its path for errors)."""
     if value is None and key in _NULLABLE:
@@ -321,6 +406,7 @@ def _value(name: str, key: str, value: Any) -> Any:
         "batch_tiers": lambda v: {_text(name, b): _tiers(name, repr(b), tiers)
                                   for b, tiers in _mapping(name, v).items()},
         "adaptive_overlap": _adaptive,
+        "review_categories": _review_categories,
     }
     reader = readers.get(key)
     return reader(value) if reader is not None else _real(name, value)
