@@ -23,6 +23,8 @@ from e2e.managing import (
     wait_until_valid,
 )
 from e2e.test_accessibility import violations
+import xss
+from xss import PAYLOADS
 
 pytestmark = pytest.mark.e2e
 
@@ -160,6 +162,42 @@ def test_a_label_studio_config_is_converted_into_the_editor(page: Page, managing
     wait_until_valid(page)
     expect(preview(page).get_by_role("button", name=re.compile(r"^bus"))).to_be_visible()
     assert managing.project.manager.get_schema(managing.id)["version"] == 1  # not published
+    assert errors == []
+
+
+def test_script_in_a_schema_its_problems_notes_and_guidelines_never_runs(
+        page: Page, managing: Managing, screenshot):
+    errors = watch_console(page)
+    open_settings(page, managing, "schema")
+    wait_until_valid(page)
+    schema = copy.deepcopy(SCHEMA)
+    schema["labels"][0]["classes"] += [{"name": f"c{i} {p}"} for i, p in enumerate(PAYLOADS)]
+    schema["labels"][0]["description"] = f"Boxes {xss.ALL}"
+    bad = copy.deepcopy(schema)
+    bad["labels"][1]["type"] = PAYLOADS[1]  # the server's problem echoes it
+    schema_editor(page).fill(json.dumps(bad, indent=2))
+    expect(page.get_by_role("list", name="Problems in the schema")).to_contain_text(PAYLOADS[1])
+    schema_editor(page).fill(json.dumps(schema, indent=2))
+    wait_until_valid(page)
+    for i, payload in enumerate(PAYLOADS):
+        expect(preview(page).get_by_role("button", name=f"c{i} {payload}")).to_be_visible()
+    page.get_by_label("Note for this version").fill(f"note {xss.ALL}")
+    page.get_by_role("button", name="Publish as version 2").click()
+    expect(page.get_by_role("table").filter(has_text="(current)")).to_contain_text(
+        f"note {xss.ALL}")
+
+    page.get_by_role("link", name="Guidelines").click()
+    text = page.get_by_label("Guidelines (Markdown)")
+    for version, body in enumerate([f"# Rules {PAYLOADS[1]}\n", f"# Rules {PAYLOADS[1]}\n\n*Be* {xss.ALL}\n"], 1):
+        text.fill(body)
+        page.get_by_role("button", name=f"Publish as version {version}").click()
+        expect(page.get_by_text(f"Published guidelines version {version}.")).to_be_visible()
+    expect(page.get_by_role("region", name="Preview of the guidelines").get_by_role(
+        "heading", name=f"Rules {PAYLOADS[1]}")).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("Changes from version 1 to version 2"))
+           ).to_contain_text(xss.ALL)
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("main script, main img, main iframe, main a[href^=javascript]").count() == 0
     assert errors == []
 
 

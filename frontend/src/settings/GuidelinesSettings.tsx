@@ -26,7 +26,11 @@ export function GuidelinesSettings({ projectId }: { projectId: number }) {
   const [compare, setCompare] = useState<{ from: number; to: number } | null>(null);
 
   const load = useCallback(async () => {
-    const [list, latest] = await Promise.all([listGuidelineVersions(client, projectId), client.getGuidelines(projectId)]);
+    // Asking for the current guidelines of a project that has none is a 404 (a console
+    // error in the browser), so the list says first whether there are any.
+    const list = await listGuidelineVersions(client, projectId);
+    const newest = list[list.length - 1];
+    const latest = newest ? await getGuidelineVersion(client, projectId, newest.version) : null;
     setVersions(list);
     setCurrent(latest);
     if (list.length >= 2) {
