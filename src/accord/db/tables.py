@@ -156,6 +156,8 @@ class Task(Base):
         Index("ix_tasks_gold", "project_id", "id", sqlite_where=text("is_gold"),
               postgresql_where=text("is_gold")),
         Index("ix_tasks_project_batch", "project_id", "batch", "id"),
+        # the task browser's state filter, in id order (services/task_browser.py)
+        Index("ix_tasks_browse", "project_id", "frozen", "state", "id"),
         # export and list pages in id order
         Index("ix_tasks_project_id", "project_id", "id"),
         UniqueConstraint("project_id", "content_hash"),
