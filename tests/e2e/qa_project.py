@@ -1,5 +1,5 @@
-"""Set-up for the QA dashboard's browser tests: a project with overlap, gold tasks, reviews
-and a flag, built through the SDK. Three annotators with known error rates answer every task
+"""Set-up for the QA dashboard's browser tests: a project with overlap, gold tasks, reviews,
+built through the SDK. Three annotators with known error rates answer every task
 (as the demo's simulated crowd does, services/demo.py): each drawn mistake flips the scene
 class, mislabels a box or drops one, from one seeded generator, so the figures are the same
 on every run."""
@@ -15,6 +15,10 @@ from typing import Any
 
 from accord.client import Client
 from e2e.labeling import PASSWORD, _admin_token, _token_by_login, write_image
+from xss import PAYLOADS
+
+#: A class name that would run script if the dashboard rendered it as markup.
+PERSON = PAYLOADS[1]
 
 SCHEMA: dict[str, Any] = {
     "data": [{"name": "image", "type": "image"}],
@@ -22,7 +26,7 @@ SCHEMA: dict[str, Any] = {
         {"name": "scene", "type": "classification", "source": "image",
          "classes": [{"name": "day"}, {"name": "night"}]},
         {"name": "objects", "type": "bbox", "source": "image",
-         "classes": [{"name": "car"}, {"name": "person"}]},
+         "classes": [{"name": "car"}, {"name": PERSON}]},
     ],
 }
 #: Each annotator's chance of a mistake per answer part, and seconds per task.
@@ -37,9 +41,14 @@ class QaProject:
     data_dir: Path
     project_id: int
     manager_email: str
+    reviewer_email: str
     annotators: dict[str, int]  # email -> user id
-    flag_note: str
     clients: list[Client] = field(default_factory=list)
+
+    def flag(self, note: str) -> dict[str, Any]:
+        """The first annotator flags the last task with this note."""
+        task_id = max(t["id"] for t in self.clients[0].list_tasks(self.project_id))
+        return self.clients[1].flag_task(self.project_id, task_id, note)
 
     def close(self) -> None:
         for client in self.clients:
@@ -57,7 +66,7 @@ def rounded(value: float | None) -> str:
 
 def _truth(i: int) -> tuple[str, list[tuple[str, float]]]:
     scene = "night" if i % 3 == 0 else "day"
-    boxes = [("car" if k % 2 == 0 else "person", 40.0 + 150 * k) for k in range(1 + i % 3)]
+    boxes = [("car" if k % 2 == 0 else PERSON, 40.0 + 150 * k) for k in range(1 + i % 3)]
     return scene, boxes
 
 
@@ -78,7 +87,7 @@ def _answer(i: int, error_rate: float, rng: random.Random, tag: str) -> tuple[li
         scene, wrong = ("day" if scene == "night" else "night"), True
     if rng.random() < error_rate:
         cls, x = boxes[0]
-        boxes[0], wrong = ("person" if cls == "car" else "car", x), True
+        boxes[0], wrong = (PERSON if cls == "car" else "car", x), True
     if len(boxes) > 1 and rng.random() < error_rate:
         boxes, wrong = boxes[:-1], True
     return _regions(scene, boxes, tag), wrong
@@ -129,6 +138,4 @@ def make_qa_project(url: str, data_dir: Path, name: str = "Street QA") -> QaProj
     for _, annotation_id in mistakes[:4]:
         reviewer.review(pid, annotation_id, "reject", error_categories=["wrong_class"],
                         comment="the first box has the wrong class")
-    note = "Is a parked bicycle a person? <b>unsure</b>"
-    clients[1].flag_task(pid, task_ids[-1], note)
-    return QaProject(url, data_dir, pid, manager_email, annotators, note, clients)
+    return QaProject(url, data_dir, pid, manager_email, reviewer_email, annotators, clients)
