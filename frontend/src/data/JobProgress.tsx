@@ -2,7 +2,7 @@ import { useState } from "react";
 import type { ApiClient } from "../api/client";
 import { isApiError } from "../api/errors";
 import { cancelJob, type Job } from "./api";
-import { describeJob, errorPosition, formatBytes, progressFraction } from "./jobs";
+import { describeJob, errorPosition, progressFraction } from "./jobs";
 import { usePolledJob } from "./usePolledJob";
 
 interface JobProgressProps {
@@ -68,8 +68,7 @@ export function JobProgress({ client, projectId, job: started, onFinished, onUna
         <p>
           <a className="job__download" href={job.download_url} download={job.file_name ?? true}>
             Download {job.file_name}
-          </a>{" "}
-          {job.file_size !== null && <span className="job__meta">{formatBytes(job.file_size)}</span>}
+          </a>
         </p>
       )}
       {active && (
