@@ -162,6 +162,19 @@ def test_a_label_studio_config_is_converted_into_the_editor(page: Page, managing
     wait_until_valid(page)
     expect(preview(page).get_by_role("button", name=re.compile(r"^bus"))).to_be_visible()
     assert managing.project.manager.get_schema(managing.id)["version"] == 1  # not published
+
+    # An unpublished edit survives leaving the page, until it is discarded
+    sections = page.get_by_role("navigation", name="Settings sections")
+    sections.get_by_role("link", name="Members").click()
+    expect(page.get_by_role("table", name=re.compile("Members"))).to_be_visible()
+    sections.get_by_role("link", name="Schema").click()
+    expect(schema_editor(page)).to_have_value(re.compile(r'"name": "vehicles"'))
+    expect(page.get_by_text("Restored your unpublished edit, started from version 1.")
+           ).to_be_visible()
+    page.get_by_role("button", name="Discard the edit").click()
+    expect(schema_editor(page)).to_have_value(re.compile(r'"name": "objects"'))
+    page.reload()
+    expect(schema_editor(page)).to_have_value(re.compile(r'"name": "objects"'))
     assert errors == []
 
 

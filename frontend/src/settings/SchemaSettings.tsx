@@ -9,6 +9,7 @@ import type { Schema } from "../lib/schema";
 import { listSchemaVersions, publishSchema, validateSchema, type SchemaVersionEntry } from "./api";
 import { CodeEditor, type CodeEditorHandle } from "./CodeEditor";
 import { useFailure } from "./common";
+import { draftKey, dropDraft, keepDraft, readDraft } from "./editDraft";
 import { LabelStudioImport } from "./LabelStudioImport";
 import { problemsOf, readSchemaText, describePath, type PlacedProblem, type SchemaCheck } from "./schemaCheck";
 import { SchemaPreview } from "./SchemaPreview";
@@ -22,8 +23,11 @@ export function toText(schema: unknown): string {
 }
 
 export function SchemaSettings({ projectId }: { projectId: number }) {
-  const { client } = useAuth();
+  const { client, state } = useAuth();
   const fail = useFailure();
+  const storeKey = draftKey(state.status === "authenticated" ? state.user.id : 0, projectId, "schema");
+  const [restored, setRestored] = useState<number | null>(null);
+  const [base, setBase] = useState(0);
   const [versions, setVersions] = useState<SchemaVersionEntry[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [text, setText] = useState("");
@@ -47,9 +51,27 @@ export function SchemaSettings({ projectId }: { projectId: number }) {
 
   useEffect(() => {
     void load().then((list) => {
-      if (list) setText(toText(list[list.length - 1]?.schema ?? STARTER));
+      if (!list) return;
+      const newest = list[list.length - 1];
+      const published = toText(newest?.schema ?? STARTER);
+      const kept = readDraft(window.localStorage, storeKey);
+      if (kept && kept.text !== published) {
+        setText(kept.text);
+        setBase(kept.base);
+        setRestored(kept.base);
+      } else {
+        setText(published);
+        setBase(newest?.version ?? 0);
+      }
     });
-  }, [load]);
+  }, [load, storeKey]);
+
+  const current = versions?.[versions.length - 1] ?? null;
+  const publishedText = versions === null ? null : toText(current?.schema ?? STARTER);
+  // Every edit is kept in the browser until it is published or discarded.
+  useEffect(() => {
+    if (publishedText !== null) keepDraft(window.localStorage, storeKey, { base, text }, publishedText);
+  }, [text, base, publishedText, storeKey]);
 
   // The live check, debounced: each keystroke restarts the wait and cancels a check in flight.
   useEffect(() => {
@@ -79,7 +101,6 @@ export function SchemaSettings({ projectId }: { projectId: number }) {
     };
   }, [text, versions, client, fail]);
 
-  const current = versions?.[versions.length - 1] ?? null;
   const marked = useMemo(() => {
     if (check.status === "syntax") return new Set([check.error.line]);
     if (check.status === "invalid") return new Set(check.problems.flatMap((p) => (p.place ? [p.place.line] : [])));
@@ -103,6 +124,9 @@ export function SchemaSettings({ projectId }: { projectId: number }) {
     try {
       const published = await publishSchema(client, projectId, read.document, note.trim());
       setNote("");
+      dropDraft(window.localStorage, storeKey);
+      setRestored(null);
+      setBase(published.version);
       await load();
       setText(toText(published.schema));
       setOutcome({ ok: true, text: `Published schema version ${published.version}. New work is stamped with it.` });
@@ -135,6 +159,26 @@ export function SchemaSettings({ projectId }: { projectId: number }) {
         <h2 id="schema-editor-heading">
           Schema {current ? <span className="muted">· editing from version {current.version}</span> : <span className="muted">· none published yet</span>}
         </h2>
+        {restored !== null && (
+          <div className="notice-bar" role="status">
+            <p>
+              Restored your unpublished edit, started from {restored === 0 ? "no schema" : `version ${restored}`}
+              {current && current.version !== restored ? `; version ${current.version} has been published since` : ""}.
+            </p>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                setText(publishedText ?? "");
+                setBase(current?.version ?? 0);
+                setRestored(null);
+                dropDraft(window.localStorage, storeKey);
+              }}
+            >
+              Discard the edit
+            </button>
+          </div>
+        )}
         <CodeEditor
           ref={editor}
           id="schema-text"
