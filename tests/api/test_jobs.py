@@ -353,3 +353,22 @@ def test_the_sdk_and_the_cli_follow_jobs_to_the_same_file(live, tmp_path):
     missing = CliRunner().invoke(cli, ["jobs", "show", str(live.world.project_id), "999",
                                        *data_dir], env=env)
     assert missing.exit_code == 1 and "job 999 not found" in missing.output
+
+
+def test_a_server_stopping_mid_job_fails_it_as_interrupted_and_keeps_nothing(idle):
+    import threading
+
+    before = idle.task_count()
+    imported = upload(idle, jsonl(*({"data": {"image": f"s{i}.png"}} for i in range(5))))
+    exported = idle.post("manager", "/exports", json={})
+    stopping = threading.Event()
+    stopping.set()  # as JobRunner.stop() sets it while the jobs run
+    for job in (imported.json(), exported.json()):
+        with write_session(idle.engine) as session:
+            assert jobs.claim_next(session, "runner-1") == job["id"]
+        run_job(job["id"], "runner-1", Sessions.on(idle.engine), idle.settings, stopping)
+        stopped = idle.get("manager", f"/jobs/{job['id']}").json()
+        assert stopped["state"] == "failed"
+        assert stopped["error"].startswith("interrupted: the server was stopped")
+    assert idle.task_count() == before
+    assert idle.jobs_files() == []
