@@ -51,7 +51,7 @@ export function BarFigure({ title, bars, scale = "unit", colour = "#4e79a7", hei
             <YAxis {...axis} tick={{ fontSize: 12 }} unit={unit} width={48} />
             <Tooltip formatter={(_v, _n, item) => (item.payload as BarDatum).text} />
             <Bar dataKey="value" isAnimationActive={false} shape={shape} maxBarSize={MAX_BAR}>
-              <ErrorBar dataKey="error" width={6} stroke="#1c2430" />
+              <ErrorBar dataKey="error" width={6} stroke="#1c2430" isAnimationActive={false} />
             </Bar>
           </BarChart>
         </ResponsiveContainer>
