@@ -109,6 +109,10 @@ def test_a_manager_edits_the_schema_and_guidelines_and_the_next_annotation_carri
         "car", "person", "truck"]
     versions = page.get_by_role("table").filter(has_text="Trucks are objects too")
     expect(versions.get_by_role("row").filter(has_text="v2")).to_contain_text("(current)")
+    page.get_by_role("button", name="View v1").click()
+    older = page.get_by_label("Schema version 1 as JSON")
+    expect(older).to_contain_text('"person"')
+    expect(older).not_to_contain_text("truck")
     assert violations(page) == []
 
     # Guidelines: publish a new version and see its diff against the one before
@@ -175,6 +179,25 @@ def test_a_label_studio_config_is_converted_into_the_editor(page: Page, managing
     expect(schema_editor(page)).to_have_value(re.compile(r'"name": "objects"'))
     page.reload()
     expect(schema_editor(page)).to_have_value(re.compile(r'"name": "objects"'))
+    assert errors == []
+
+
+def test_the_preview_of_a_schema_without_an_image_is_a_blank_canvas(page: Page,
+                                                                     managing: Managing,
+                                                                     screenshot):
+    errors = watch_console(page)
+    open_settings(page, managing, "schema")
+    wait_until_valid(page)
+    schema_editor(page).fill(json.dumps({
+        "data": [{"name": "review", "type": "text"}],
+        "labels": [{"name": "sentiment", "type": "classification", "source": "review",
+                    "classes": [{"name": "positive", "hotkey": "p"},
+                                {"name": "negative", "hotkey": "n"}]}]}, indent=2))
+    wait_until_valid(page)
+    expect(preview(page)).to_contain_text(
+        "The schema has no image field, so the preview shows a blank canvas.")
+    expect(preview(page).get_by_role("radio", name=re.compile("positive"))).to_be_visible()
+    assert violations(page) == []
     assert errors == []
 
 
