@@ -247,6 +247,7 @@ def test_the_workflow_form_saves_only_what_changed_and_shows_the_servers_422(
 
     overlap.fill("3")
     page.get_by_label("Review sample").fill("0.25")
+    expect(page.get_by_text("Unsaved changes: overlap, review_sample.")).to_be_visible()
     sent: list[dict[str, Any]] = []
     page.on("request", lambda r: sent.append(r.post_data_json)
             if r.method == "PATCH" and r.url.endswith("/workflow") else None)
@@ -274,6 +275,19 @@ def test_the_workflow_form_saves_only_what_changed_and_shows_the_servers_422(
     pilot.get_by_role("button", name="Approve the pilot batch pilot").click()
     expect(pilot).to_contain_text("approved; the rest of the project is open")
     assert managing.project.manager.workflow(managing.id)["pilot_approved"] is True
+
+    # A rule between fields: the server names the field, and the form shows it there
+    calibration = page.get_by_label("Calibration batch")
+    calibration.fill("pilot")
+    page.get_by_role("button", name="Save the workflow").click()
+    expect(page.locator("#wf-pilot_batch-error")).to_contain_text(
+        "'pilot' is also the calibration batch")
+    calibration.fill("calibration")
+    page.get_by_role("button", name="Save the workflow").click()
+    expect(page.get_by_text("Saved: calibration_batch.")).to_be_visible()
+    expect(page.get_by_role("region", name="Calibration report")).to_contain_text(
+        "Batch calibration, 0 tasks.")
+    assert violations(page) == []
     assert errors == []
 
 

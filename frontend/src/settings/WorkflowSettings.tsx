@@ -52,6 +52,7 @@ export function WorkflowSettings({ projectId }: { projectId: number }) {
     setErrors((e) => ({ ...e, [key]: undefined }));
     setOutcome(null);
   };
+  const pending = Object.keys(changedFields(policy, policyFromForm(form).policy));
   const text = (key: FormField & keyof PolicyForm, label: string, hint: string) => (
     <TextField id={`wf-${key}`} label={label} hint={hint} error={errors[key]} value={form[key] as string} onChange={(v) => set(key, v as never)} inputMode="decimal" />
   );
@@ -185,6 +186,7 @@ export function WorkflowSettings({ projectId }: { projectId: number }) {
           <button type="button" className="secondary" onClick={() => (adopt(policy), setErrors({}), setOutcome(null))}>
             Discard changes
           </button>
+          {!outcome && pending.length > 0 && <p className="muted">Unsaved changes: {pending.join(", ")}.</p>}
           {outcome && (
             <p ref={outcomeRef} role={outcome.ok ? "status" : "alert"} className={outcome.ok ? "success" : "error"}>
               {outcome.text}
