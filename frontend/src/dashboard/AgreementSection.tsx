@@ -34,6 +34,7 @@ export function AgreementSection({ projectId, labels, ids }: { projectId: number
           </>
         }
       >
+        {labels.length === 0 && <p className="dash-muted">No agreement figures yet.</p>}
         {labels.length > 0 && (
           <>
             <BarFigure title="Agreement per label" bars={bars} />

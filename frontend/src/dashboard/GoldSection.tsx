@@ -73,7 +73,8 @@ export function AnnotatorsTable({ projectId, rows, ids }: { projectId: number; r
         </>
       }
     >
-      <div className="dash-scroll">
+      {rows.length === 0 && <p className="dash-muted">No answers yet.</p>}
+      <div className="dash-scroll" hidden={rows.length === 0}>
         <table className="dash-data">
           <caption className="dash-visually-hidden">Annotators</caption>
           <thead>

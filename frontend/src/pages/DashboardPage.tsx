@@ -35,14 +35,14 @@ export function DashboardPage() {
     const abort = new AbortController();
     (async () => {
       try {
-        const [project, report, members, schema] = await Promise.all([
-          client.getProject(projectId),
+        // The schema names each class's label, for links to a class's tasks.
+        const withSchema = client
+          .getProject(projectId)
+          .then(async (project) => ({ project, schema: project.schema_version > 0 ? await client.getSchema(projectId) : null }));
+        const [{ project, schema }, report, members] = await Promise.all([
+          withSchema,
           fetchReport(client, projectId, abort.signal),
           listMembers(client, projectId, abort.signal),
-          client.getSchema(projectId).catch((caught: unknown) => {
-            if (isApiError(caught) && caught.status === 404) return null; // no schema yet
-            throw caught;
-          }),
         ]);
         if (abort.signal.aborted) return;
         setLoaded({ project, report, members, classLabels: classLabels(schema?.schema ?? { labels: [] }) });
