@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import type { ApiClient } from "../api/client";
 import type { QueueCount, QueueCounts, Stage } from "../api/types";
+import { returnedCount } from "../review/api";
 
 const STAGE_NAMES: Record<Stage, string> = { label: "Label", review: "Review", adjudicate: "Adjudicate" };
 const STAGES: Stage[] = ["label", "review", "adjudicate"];
@@ -30,6 +31,11 @@ export function ProjectQueues({ client, projectId, projectName }: { client: ApiC
         return (
           <li key={stage} className="queue">
             <strong>{STAGE_NAMES[stage]}</strong>: {describe(count)}
+            {stage === "label" && returnedCount(counts) > 0 && (
+              <>
+                , <span className="queue__returned">{returnedCount(counts)} sent back to you</span>
+              </>
+            )}
             {stage === "label" && (count.available > 0 || count.mine > 0) && (
               <>
                 {" "}

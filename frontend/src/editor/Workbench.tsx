@@ -89,6 +89,8 @@ export interface WorkbenchProps {
   drawer?: ReactNode;
   /** Marks on region rows (a pinned comment): text after the region's name. */
   regionNote?: (id: string) => string | null;
+  /** The work's colours, when not the classes' (a review draws an answer in its author's). */
+  colorOf?: (region: Pick<Region, "label" | "value">) => string;
 }
 
 const PALETTE = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#bfef45", "#fabed4", "#469990", "#dcbeff", "#9a6324"];
@@ -162,8 +164,14 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
 
   // Selection: the host may set it and hears every change of it.
   const { selectedId, onSelect: hostSelect } = props;
+  const selectedNow = useRef(state.selected);
+  selectedNow.current = state.selected;
   useEffect(() => {
-    if (selectedId !== undefined) dispatch({ type: "select", id: selectedId });
+    // A selection the host makes (not one it heard from here) also takes the select tool,
+    // as a click in the region list does.
+    if (selectedId === undefined || selectedId === selectedNow.current) return;
+    if (selectedId !== null) dispatch({ type: "tool", tool: "select" });
+    dispatch({ type: "select", id: selectedId });
   }, [selectedId]);
   const reported = useRef<string | null>(state.selected);
   useEffect(() => {
@@ -216,7 +224,8 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
   const activeLabel = state.active ? schema.labels.find((l) => l.name === state.active?.label) : undefined;
   const activeKeypoints = activeLabel?.classes?.find((c) => c.name === state.active?.class)?.keypoints ?? [];
   const tools = useMemo(() => toolsFor(schema).filter((t) => !readOnly || t === "select" || t === "pan"), [schema, readOnly]);
-  const colorOf = useCallback((region: Pick<Region, "label" | "value">) => classColor(schema, region), [schema]);
+  const ownColor = useCallback((region: Pick<Region, "label" | "value">) => classColor(schema, region), [schema]);
+  const colorOf = props.colorOf ?? ownColor;
 
   const { onCommand } = props;
   const perform = useCallback(

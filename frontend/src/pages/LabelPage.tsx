@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Link, useParams } from "react-router";
 import { isApiError } from "../api/errors";
 import type { Guidelines, NextTask, Prediction, ProjectDetail, SchemaVersion } from "../api/types";
 import { AppShell } from "../components/AppShell";
+import { ProjectNav } from "../components/ProjectNav";
 import { useAuth } from "../components/authContext";
 import { useDocumentTitle } from "../components/useDocumentTitle";
 import { LabelEditor, type Outcome } from "../editor/LabelEditor";
@@ -10,6 +11,8 @@ import { sendLeftovers } from "../editor/leftovers";
 import { loadTaskImage, type ImageState } from "../editor/taskImage";
 import type { Region } from "../lib/regions";
 import { isShapeType } from "../lib/schema";
+import { returnedOf } from "../review/api";
+import { ReturnedPanel } from "../review/Returned";
 
 interface Loaded {
   project: ProjectDetail;
@@ -103,6 +106,18 @@ export function LabelPage() {
   );
 
   const task = current?.next.task ?? null;
+  const returned = useMemo(() => (current ? returnedOf(current.next) : null), [current]);
+  const [selected, setSelected] = useState<string | null>(null);
+  useEffect(() => setSelected(null), [task?.id]);
+  const pinned = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const review of returned?.reviews ?? []) for (const c of review.region_comments) counts.set(c.region_id, (counts.get(c.region_id) ?? 0) + 1);
+    return counts;
+  }, [returned]);
+  const regionNote = useCallback((id: string) => {
+    const n = pinned.get(id) ?? 0;
+    return n === 0 ? null : `${n} reviewer note${n === 1 ? "" : "s"}`;
+  }, [pinned]);
   return (
     <AppShell wide>
       <nav className="breadcrumbs" aria-label="Breadcrumbs">
@@ -116,6 +131,7 @@ export function LabelPage() {
         )}
         {done && <span className="muted"> · {done.count} submitted this session</span>}
       </nav>
+      {loaded && <ProjectNav projectId={projectId} projectName={loaded.project.name} role={loaded.project.role} />}
       {error && (
         <div className="notice">
           <p role="alert" className="error">
@@ -148,6 +164,11 @@ export function LabelPage() {
           onDone={onDone}
           onReload={() => void fetchNext()}
           image={current.image}
+          initialRegions={returned?.annotation.regions ?? null}
+          sideTop={returned && <ReturnedPanel returned={returned} onSelect={setSelected} />}
+          selectedId={selected}
+          onSelect={setSelected}
+          regionNote={returned ? regionNote : undefined}
         />
       )}
     </AppShell>

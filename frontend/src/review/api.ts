@@ -122,7 +122,7 @@ export type Verdict =
 
 export function reviewAnnotation(client: ApiClient, projectId: number, annotation: Pick<Annotation, "id" | "version">, verdict: Verdict): Promise<Review> {
   return client.request<Review>("POST", `${project(projectId)}/annotations/${annotation.id}/reviews`, {
-    body: { ...verdict, expected_version: annotation.version },
+    body: { ...verdict, version: annotation.version }, // the server's compare-and-set: 409 when the answer changed
   });
 }
 
