@@ -16,6 +16,7 @@ from e2e.labeling import PASSWORD, SCHEMA, Stage, log_in, shown_task_id
 from e2e.managing import (
     Managing,
     add_manager,
+    log_in_as,
     log_out,
     open_settings,
     preview,
@@ -186,7 +187,10 @@ def test_the_preview_of_a_schema_without_an_image_is_a_blank_canvas(page: Page,
                                                                      managing: Managing,
                                                                      screenshot):
     errors = watch_console(page)
-    open_settings(page, managing, "schema")
+    log_in_as(page, managing.project.url, managing.manager_email, "/")
+    page.get_by_role("navigation", name="Pages of Managed scenes").get_by_role(
+        "link", name="Settings").click()
+    expect(page).to_have_url(re.compile(rf"/projects/{managing.id}/settings/schema$"))
     wait_until_valid(page)
     schema_editor(page).fill(json.dumps({
         "data": [{"name": "review", "type": "text"}],
@@ -327,4 +331,13 @@ def test_members_are_added_changed_and_removed_with_errors_inline(
     assert reviewer not in {m["email"] for m in
                             managing.project.manager.list_members(managing.id)}
     assert violations(page) == []
+    assert errors == []
+
+
+def test_members_who_are_not_managers_are_told_so(page: Page, managing: Managing, screenshot):
+    errors = watch_console(page)
+    log_in(page, managing.project, managing.settings_url("workflow"))
+    expect(page.get_by_role("alert")).to_have_text(
+        "Only the project's managers can change its settings.")
+    expect(page.get_by_role("navigation", name="Settings sections")).to_have_count(0)
     assert errors == []
