@@ -279,13 +279,22 @@ class JobRunner:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
     def recover(self, at_start: bool = False) -> None:
+        """Fail interrupted jobs and remove spent files. Reads first: with nothing to do it
+        takes no write lock (SQLite has one)."""
+        stale_before = None if (at_start and self.engine.dialect.name == "sqlite") else (
+            utcnow() - timedelta(seconds=self.settings.job_stale_after_s))
+        with read_session(self.engine) as session:
+            stale = jobs.interrupted_job_ids(session, self.id, stale_before)
+            spent = jobs.spent_files(session)
+        if not stale and not spent:
+            return
         with write_session(self.engine) as session:
-            stale_before = None if (at_start and self.engine.dialect.name == "sqlite") else (
-                utcnow() - timedelta(seconds=self.settings.job_stale_after_s))
-            for job_id in jobs.fail_interrupted(session, self.id, stale_before):
-                log.warning("job %d was interrupted (its server stopped); marked failed",
-                            job_id)
-            jobs.remove_spent_files(session, self.settings.data_dir)
+            for job_id in stale:
+                if jobs.fail_interrupted(session, job_id, stale_before):
+                    log.warning("job %d was interrupted (its server stopped); marked failed",
+                                job_id)
+            for job_id, name in spent:
+                jobs.remove_file(session, self.settings.data_dir, job_id, name)
 
     def _loop(self) -> None:
         last_sweep = time.monotonic()
@@ -301,14 +310,21 @@ class JobRunner:
             self.wake.clear()
 
     def _claim_what_fits(self) -> None:
-        while not self.stopping.is_set() and self.slots.acquire(blocking=False):
-            with write_session(self.engine) as session:
-                job_id = jobs.claim_next(session, self.id)
-            if job_id is None:
-                self.slots.release()
+        while not self.stopping.is_set():
+            with read_session(self.engine) as session:
+                candidates = jobs.queued_job_ids(session)
+            if not candidates:
                 return
-            log.info("running job %d", job_id)
-            self.pool.submit(self._run, job_id)
+            for job_id in candidates:
+                if not self.slots.acquire(blocking=False):
+                    return
+                with write_session(self.engine) as session:
+                    claimed = jobs.claim(session, job_id, self.id)
+                if not claimed:
+                    self.slots.release()
+                    continue
+                log.info("running job %d", job_id)
+                self.pool.submit(self._run, job_id)
 
     def _run(self, job_id: int) -> None:
         try:

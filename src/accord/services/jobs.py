@@ -176,22 +176,31 @@ def download_path(session: Session, data_dir: Path, project_id: int, job_id: int
 
 # -- what runners do (services/job_runner.py): every change is a compare-and-set
 
-def claim_next(session: Session, runner_id: str) -> int | None:
-    """Claim the oldest queued job for `runner_id`; None when none is queued (or every
-    candidate was claimed by another runner first). Reads first, so an idle poll writes
-    nothing and takes no write lock."""
-    candidates = list(session.scalars(select(Job.id).where(Job.state == JobState.QUEUED)
-                                      .order_by(Job.id).limit(5)))
+def queued_job_ids(session: Session, limit: int = 5) -> list[int]:
+    """The oldest queued jobs: a read, so an idle poll takes no write lock."""
+    ids = list(session.scalars(select(Job.id).where(Job.state == JobState.QUEUED)
+                               .order_by(Job.id).limit(limit)))
     session.rollback()
-    for job_id in candidates:
-        now = utcnow()
-        claimed = session.execute(
-            update(Job).where(Job.id == job_id, Job.state == JobState.QUEUED).values(
-                state=JobState.RUNNING, claimed_by=runner_id, started_at=now,
-                heartbeat_at=now)).rowcount
-        session.commit()
-        if claimed == 1:
-            return job_id
+    return ids
+
+
+def claim(session: Session, job_id: int, runner_id: str) -> bool:
+    """Claim a queued job for `runner_id`: False when another runner (or a cancel) was first."""
+    now = utcnow()
+    claimed = session.execute(
+        update(Job).where(Job.id == job_id, Job.state == JobState.QUEUED).values(
+            state=JobState.RUNNING, claimed_by=runner_id, started_at=now,
+            heartbeat_at=now)).rowcount
+    session.commit()
+    return claimed == 1
+
+
+def claim_next(session: Session, runner_id: str) -> int | None:
+    """Claim the oldest queued job one can; None when none is left."""
+    while candidates := queued_job_ids(session):
+        for job_id in candidates:
+            if claim(session, job_id, runner_id):
+                return job_id
     return None
 
 
@@ -220,52 +229,64 @@ def finish(session: Session, job_id: int, runner_id: str, state: JobState,
     return changed == 1
 
 
-def fail_interrupted(session: Session, runner_id: str, stale_before: datetime | None
-                     ) -> list[int]:
-    """Mark failed the running jobs of other runners that stopped reporting (heartbeat
-    before `stale_before`), or all of them when `stale_before` is None (a restarted
-    single-process server: nobody else runs jobs on its database). Nothing of an interrupted
-    import was committed (it is one transaction); an export's half-written file is removed
-    by `remove_spent_files`."""
+def interrupted_job_ids(session: Session, runner_id: str, stale_before: datetime | None
+                        ) -> list[int]:
+    """Running jobs of other runners that stopped reporting (heartbeat before
+    `stale_before`), or all of them when `stale_before` is None (a restarted single-process
+    server: nobody else runs jobs on its database). A read."""
     stmt = select(Job.id).where(Job.state == JobState.RUNNING,
                                 func.coalesce(Job.claimed_by, "") != runner_id)
     if stale_before is not None:
         stmt = stmt.where(Job.heartbeat_at < stale_before)
-    stale = list(session.scalars(stmt))
+    ids = list(session.scalars(stmt))
     session.rollback()
-    failed = []
-    for job_id in stale:
-        condition = [Job.id == job_id, Job.state == JobState.RUNNING]
-        if stale_before is not None:
-            condition.append(Job.heartbeat_at < stale_before)
-        changed = session.execute(update(Job).where(*condition).values(
-            state=JobState.FAILED, finished_at=utcnow(), phase=None,
-            error="interrupted: the server running this job stopped before it finished; "
-                  "nothing of it was kept — start it again",
-            error_details={"reason": "interrupted"})).rowcount
-        session.commit()
-        if changed:
-            failed.append(job_id)
-    return failed
+    return ids
+
+
+def fail_interrupted(session: Session, job_id: int, stale_before: datetime | None) -> bool:
+    """Mark an interrupted job failed, unless it reported meanwhile. Nothing of an
+    interrupted import was committed (it is one transaction); an export's half-written file
+    is removed with the other spent files."""
+    condition = [Job.id == job_id, Job.state == JobState.RUNNING]
+    if stale_before is not None:
+        condition.append(Job.heartbeat_at < stale_before)
+    changed = session.execute(update(Job).where(*condition).values(
+        state=JobState.FAILED, finished_at=utcnow(), phase=None,
+        error="interrupted: the server running this job stopped before it finished; "
+              "nothing of it was kept — start it again",
+        error_details={"reason": "interrupted"})).rowcount
+    session.commit()
+    return changed == 1
+
+
+def spent_files(session: Session, now: datetime | None = None) -> list[tuple[int, str]]:
+    """(job id, file) for files no job needs any more: uploads of finished imports, files of
+    failed or cancelled jobs, and exports past their retention. A read."""
+    now = now or utcnow()
+    spent = [(job_id, name) for job_id, name in session.execute(select(Job.id, Job.file_path)
+             .where(Job.file_path.is_not(None),
+                    (Job.state.in_((JobState.FAILED, JobState.CANCELLED)))
+                    | ((Job.state == JobState.DONE) & (Job.kind == JobKind.IMPORT))
+                    | ((Job.state == JobState.DONE) & (Job.expires_at < now))))]
+    session.rollback()
+    return spent
+
+
+def remove_file(session: Session, data_dir: Path, job_id: int, name: str) -> None:
+    """Delete a spent file (and its partial, if any) and forget it."""
+    root = jobs_dir(data_dir)
+    for path in (root / name, root / f"{name}.partial"):
+        path.unlink(missing_ok=True)
+    session.execute(update(Job).where(Job.id == job_id).values(file_path=None))
+    session.commit()
 
 
 def remove_spent_files(session: Session, data_dir: Path, now: datetime | None = None
                        ) -> int:
-    """Delete files no job needs any more: uploads of finished imports, files of failed or
-    cancelled jobs, and exports past their retention. Returns how many were removed."""
-    now = now or utcnow()
-    spent = list(session.execute(select(Job.id, Job.file_path).where(
-        Job.file_path.is_not(None),
-        (Job.state.in_((JobState.FAILED, JobState.CANCELLED)))
-        | ((Job.state == JobState.DONE) & (Job.kind == JobKind.IMPORT))
-        | ((Job.state == JobState.DONE) & (Job.expires_at < now)))))
-    session.rollback()
-    root = jobs_dir(data_dir)
+    """`remove_file` for each of `spent_files`; returns how many were removed."""
+    spent = spent_files(session, now)
     for job_id, name in spent:
-        for path in (root / name, root / f"{name}.partial"):
-            path.unlink(missing_ok=True)
-        session.execute(update(Job).where(Job.id == job_id).values(file_path=None))
-        session.commit()
+        remove_file(session, data_dir, job_id, name)
     return len(spent)
 
 
