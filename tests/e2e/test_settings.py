@@ -29,7 +29,8 @@ from xss import PAYLOADS
 
 pytestmark = pytest.mark.e2e
 
-#: Refusals a test provokes on purpose; Chromium notes each failed request in the console.
+#: Refusals a test provokes on purpose (and the live check it cuts off once); Chromium notes
+#: each failed request in the console.
 PROVOKED = re.compile(r"/api/(schema/validate|projects/\d+/(schema/versions|workflow|members))$")
 
 
@@ -84,11 +85,23 @@ def test_a_manager_edits_the_schema_and_guidelines_and_the_next_annotation_carri
     # A schema the server refuses: the problem names the field and its line
     bad = with_truck(SCHEMA)
     bad["labels"][0]["type"] = "box"
+    # ... first with the live check cut off, so the server's own refusal (422) is what shows
+    page.route("**/api/schema/validate", lambda route: route.abort())
     editor.fill(json.dumps(bad, indent=2))
-    page.get_by_role("button", name="Publish as version 2").click()  # refused either way
-    expect(page.get_by_role("alert").filter(has_text=re.compile(
-        r"The schema has 1 problem|The server refused the schema"))).to_be_visible()
+    expect(page.get_by_text("Could not check the schema")).to_be_visible()
+    page.get_by_role("button", name="Publish as version 2").click()
+    expect(page.get_by_role("alert").filter(has_text="The server refused the schema")
+           ).to_be_visible()
     problems = page.get_by_role("list", name="Problems in the schema")
+    expect(problems).to_contain_text("labels[0].type (label 1, type)")
+    # ... then with the live check, which refuses before anything is sent
+    page.unroute("**/api/schema/validate")
+    editor.fill(json.dumps(bad, indent=1))
+    page.get_by_role("button", name="Publish as version 2").click()
+    expect(page.get_by_role("alert").filter(has_text=re.compile(
+        r"The schema has 1 problem; fix it before publishing|The server refused the schema"))
+    ).to_be_visible()
+    editor.fill(json.dumps(bad, indent=2))
     expect(problems.get_by_role("listitem")).to_have_count(1)
     expect(problems).to_contain_text("labels[0].type (label 1, type): expected one of")
     expect(problems).to_contain_text("got 'box'")
