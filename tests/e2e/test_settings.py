@@ -113,7 +113,12 @@ def test_a_manager_edits_the_schema_and_guidelines_and_the_next_annotation_carri
     # Fixed: the preview follows, with the new class in its picker
     editor.fill(json.dumps(with_truck(SCHEMA), indent=2))
     wait_until_valid(page)
-    expect(cars.get_by_role("button", name=re.compile(r"^truck"))).to_be_visible()
+    truck = cars.get_by_role("button", name=re.compile(r"^truck"))
+    expect(truck).to_be_visible()
+    # its hotkeys follow the schema too, while focus is in the preview
+    cars.get_by_role("button", name=re.compile(r"^car")).click()
+    page.keyboard.press("4")
+    expect(truck).to_have_attribute("aria-pressed", "true")
     page.get_by_label("Note for this version").fill("Trucks are objects too")
     page.get_by_role("button", name="Publish as version 2").click()
     expect(page.get_by_text("Published schema version 2.")).to_be_visible()
