@@ -40,7 +40,7 @@ def make_browsing(labeling_factory: Any) -> Browsing:
     for task_id in project.task_ids[3:]:
         manager.update_task(pid, task_id, batch="late")
     manager.update_task(pid, project.task_ids[5], gold=[box("g", "car", 100)])
-    manager.set_workflow(pid, overlap=2, consensus_threshold=0.5)
+    manager.set_workflow(pid, overlap=2, consensus_threshold=0.9)
     manager_email = project.annotator.replace("ann-", "lead-")
     manager.create_user(manager_email, password=PASSWORD)
     manager.add_member(pid, manager_email, "manager")
