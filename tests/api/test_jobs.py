@@ -372,3 +372,38 @@ def test_a_server_stopping_mid_job_fails_it_as_interrupted_and_keeps_nothing(idl
         assert stopped["error"].startswith("interrupted: the server was stopped")
     assert idle.task_count() == before
     assert idle.jobs_files() == []
+
+
+def test_on_postgresql_a_cancel_during_the_write_pass_rolls_the_whole_import_back(
+        postgres_url, tmp_path, monkeypatch):
+    """PostgreSQL lets a cancel in while the import's transaction is open (SQLite's write
+    lock makes it wait for the commit): the job's own final update, in that transaction,
+    then finds the job cancelled and nothing is committed."""
+    from accord.core.records import Role
+    from accord.services import tasks
+    from accord.services.caller import Caller
+
+    with fresh_database(postgres_url, "accord_jobs") as url:
+        for idle in start_live(url, tmp_path, job_workers=0):
+            before = idle.task_count()
+            job = upload(idle, jsonl(*({"data": {"image": f"w{i}.png"}} for i in range(9))))
+            job_id = job.json()["id"]
+            manager = idle.world.users["manager"]
+            original = tasks.import_records
+
+            def cancelled_midway(session, caller, project_id, records, progress=None):
+                def then_cancel(count: int) -> None:
+                    with write_session(idle.engine) as other:
+                        jobs.cancel_job(other, Caller(manager["id"], manager["email"],
+                                                      role=Role.MANAGER),
+                                        idle.world.project_id, job_id)
+                    assert progress is not None
+                    progress(count)
+                return original(session, caller, project_id, records, progress=then_cancel)
+
+            monkeypatch.setattr(tasks, "import_records", cancelled_midway)
+            with write_session(idle.engine) as session:
+                jobs.claim_next(session, "runner-1")
+            run_job(job_id, "runner-1", Sessions.on(idle.engine), idle.settings)
+            assert idle.get("manager", f"/jobs/{job_id}").json()["state"] == "cancelled"
+            assert idle.task_count() == before
