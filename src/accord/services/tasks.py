@@ -18,13 +18,12 @@ from accord.core.validation import media_info, validate
 from accord.core.workflow import Ordering, WorkflowPolicy, initial_overlap
 from accord.db.tables import Annotation, Prediction, Task, User
 from accord.db.types import utcnow
-from accord.services import audit, pagination, versions, workflow
+from accord.services import audit, task_browser, versions, workflow
 from accord.services.caller import Caller
 
 INSERT_BATCH = 2000
 #: an import at least this large refreshes PostgreSQL's planner statistics afterwards
 ANALYZE_AFTER = 10_000
-LIST_FILTERS = {"batch", "gold"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,23 +216,17 @@ def workflow_state(task: Task) -> dict[str, Any]:
             "result_source": task.result_source}
 
 
-def list_tasks(session: Session, caller: Caller, project_id: int, filters: dict[str, Any],
+def list_tasks(session: Session, caller: Caller, project_id: int, filters: dict[str, str],
                cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
-    unknown = set(filters) - LIST_FILTERS
-    if unknown:
-        name = sorted(unknown)[0]
-        raise InputError(f"unknown filter {name!r}; tasks can be filtered by "
-                         f"{', '.join(sorted(LIST_FILTERS))}", field=name)
-    stmt = select(Task).where(Task.project_id == project_id)
-    if filters.get("batch") is not None:
-        stmt = stmt.where(Task.batch == filters["batch"])
-    if filters.get("gold") is not None:
-        if not caller.sees_everything:
-            raise InputError("filter 'gold' is not available to annotators", field="gold")
-        stmt = stmt.where(Task.is_gold == filters["gold"])
-    stmt, limit = pagination.page(stmt, Task.id, cursor, limit)
-    rows, next_cursor = pagination.finish(list(session.scalars(stmt)), limit, lambda t: t.id)
-    return [task_view(t, caller) for t in rows], next_cursor
+    """A page of the project's tasks: `filters` are the query's raw values, read and
+    checked by `task_browser` (annotators may filter by batch only). Reviewers and managers
+    get each task's annotators, open flags, best prediction score and thumbnail too."""
+    query = task_browser.read_query(caller, filters)
+    rows, _, next_cursor = task_browser.page(session, project_id, query, cursor, limit)
+    if not caller.sees_everything:
+        return [task_view(t, caller) for t in rows], next_cursor
+    extras = task_browser.extras(session, project_id, rows)
+    return [{**task_view(t, caller), **extras[t.id]} for t in rows], next_cursor
 
 
 def update_task(session: Session, caller: Caller, project_id: int, task_id: int,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import FileResponse
 
 from accord.api.deps import CurrentCaller, DbSession, State
@@ -19,7 +19,7 @@ from accord.api.schemas import (
     TaskChanges,
 )
 from accord.core.errors import InputError
-from accord.services import annotations, discussions, media, predictions, tasks
+from accord.services import annotations, discussions, media, predictions, task_browser, tasks
 
 router = APIRouter(prefix="/api/projects/{project_id}/tasks", tags=["tasks"], route_class=AccordRoute)
 PAGING = {"cursor", "limit"}
@@ -34,12 +34,26 @@ def refuse_unknown_params(request: Request, allowed: set[str]) -> None:
                          f"{', '.join(sorted(allowed | PAGING))}", field=name)
 
 
+Filter = Annotated[str | None, Query()]
+
+
 @router.get("")
 def list_tasks(project_id: int, request: Request, caller: CurrentCaller, session: DbSession,
-               batch: str | None = None, gold: bool | None = None, cursor: str | None = None,
-               limit: int = 100) -> dict[str, Any]:
-    refuse_unknown_params(request, tasks.LIST_FILTERS)
-    filters = {k: v for k, v in (("batch", batch), ("gold", gold)) if v is not None}
+               batch: Filter = None, state: Filter = None, annotator: Filter = None,
+               gold: Filter = None, flagged: Filter = None, error_category: Filter = None,
+               label: Filter = None,
+               class_: Annotated[str | None, Query(alias="class")] = None,
+               guideline_version: Filter = None, agreement_min: Filter = None,
+               agreement_max: Filter = None, score_min: Filter = None,
+               score_max: Filter = None, submitted_from: Filter = None,
+               submitted_to: Filter = None, sort: Filter = None,
+               cursor: str | None = None, limit: int = 100) -> dict[str, Any]:
+    """Filtered and sorted, a page at a time (docs/api.md, "The task list"). Annotators
+    filter by `batch` only; reviewers and managers by every parameter, and get each task's
+    `annotators`, `open_flags`, `score` and `thumbnail`. An empty value is no filter."""
+    refuse_unknown_params(request, set(task_browser.PARAMETERS))
+    filters = {name: value for name, value in request.query_params.items()
+               if name in task_browser.PARAMETERS}
     items, next_cursor = tasks.list_tasks(session, caller, project_id, filters, cursor, limit)
     return {"items": items, "next_cursor": next_cursor}
 
