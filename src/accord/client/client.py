@@ -335,7 +335,8 @@ class Client:
         return self._call("GET", f"/api/projects/{project_id}/qa/report")
 
     def qa_section(self, project_id: int, section: str) -> dict[str, Any]:
-        """One section of the QA report: annotators, agreement, consensus, gold, errors or drift."""
+        """One section of the QA report: annotators, agreement, consensus, gold, errors, drift
+        or throughput."""
         return self._call("GET", f"/api/projects/{project_id}/qa/{section}")
 
     def task_consensus(self, project_id: int, task_id: int) -> dict[str, Any]:

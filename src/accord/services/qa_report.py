@@ -1,5 +1,5 @@
-"""A project's QA report: agreement per label, the annotator matrix, gold accuracy, errors
-and drift, computed from its answers (see `qa_data`) by the pure QA engine.
+"""A project's QA report: agreement per label, the annotator matrix, gold accuracy, errors,
+drift and throughput, computed from its answers (see `qa_data`) by the pure QA engine.
 
 Every section is JSON (`qa_json.to_json` of core results), so the API, the CLI and the SDK
 show the same figures. Coefficients that do not apply to the data (Fleiss' kappa when the
@@ -51,6 +51,7 @@ from accord.services.qa_quality import (
     gold_section,
     score_work,
 )
+from accord.services.qa_throughput import throughput_section
 
 #: Label types whose regions are compared by matching them one-to-one by overlap.
 MATCHED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.MASK, LabelType.KEYPOINTS,
@@ -229,4 +230,5 @@ SECTIONS: dict[str, Callable[[_Report], Any]] = {
     "gold": lambda r: gold_section(r.work),
     "errors": lambda r: errors_section(r.work, r.consensus_data(), r.overlaps),
     "drift": lambda r: drift_section(r.scored),
+    "throughput": lambda r: throughput_section(r.session, r.project_id),
 }

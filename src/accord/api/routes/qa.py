@@ -32,5 +32,6 @@ def read_task_consensus(project_id: int, task_id: int, caller: CurrentCaller,
 @router.get("/{section}")
 def read_section(project_id: int, section: Section, caller: CurrentCaller,
                  session: DbSession) -> dict[str, Any]:
-    """One section of the report: annotators, agreement, consensus, gold, errors or drift."""
+    """One section of the report: annotators, agreement, consensus, gold, errors, drift or
+    throughput."""
     return qa_report.project_report(session, caller, project_id, sections=(section.value,))
