@@ -18,6 +18,8 @@ export function GuidelinesSettings({ projectId }: { projectId: number }) {
   const fail = useFailure();
   const storeKey = draftKey(state.status === "authenticated" ? state.user.id : 0, projectId, "guidelines");
   const [restored, setRestored] = useState<number | null>(null);
+  /** The editor holds the published text or the restored edit (not the empty start). */
+  const [ready, setReady] = useState(false);
   const [base, setBase] = useState(0);
   const [versions, setVersions] = useState<GuidelineVersionEntry[] | null>(null);
   const [current, setCurrent] = useState<Guidelines | null>(null);
@@ -56,6 +58,7 @@ export function GuidelinesSettings({ projectId }: { projectId: number }) {
           setText(latest?.body ?? "");
           setBase(latest?.version ?? 0);
         }
+        setReady(true);
       },
       (caught: unknown) => setError(fail(caught, "load the guidelines")),
     );
@@ -64,8 +67,8 @@ export function GuidelinesSettings({ projectId }: { projectId: number }) {
   const publishedText = versions === null ? null : (current?.body ?? "");
   // Every edit is kept in the browser until it is published or discarded.
   useEffect(() => {
-    if (publishedText !== null) keepDraft(window.localStorage, storeKey, { base, text }, publishedText);
-  }, [text, base, publishedText, storeKey]);
+    if (ready && publishedText !== null) keepDraft(window.localStorage, storeKey, { base, text }, publishedText);
+  }, [ready, text, base, publishedText, storeKey]);
 
   async function onPublish() {
     setOutcome(null);

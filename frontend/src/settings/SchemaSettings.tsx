@@ -27,6 +27,8 @@ export function SchemaSettings({ projectId }: { projectId: number }) {
   const fail = useFailure();
   const storeKey = draftKey(state.status === "authenticated" ? state.user.id : 0, projectId, "schema");
   const [restored, setRestored] = useState<number | null>(null);
+  /** The editor holds the published text or the restored edit (not the empty start). */
+  const [ready, setReady] = useState(false);
   const [base, setBase] = useState(0);
   const [versions, setVersions] = useState<SchemaVersionEntry[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -63,6 +65,7 @@ export function SchemaSettings({ projectId }: { projectId: number }) {
         setText(published);
         setBase(newest?.version ?? 0);
       }
+      setReady(true);
     });
   }, [load, storeKey]);
 
@@ -70,8 +73,8 @@ export function SchemaSettings({ projectId }: { projectId: number }) {
   const publishedText = versions === null ? null : toText(current?.schema ?? STARTER);
   // Every edit is kept in the browser until it is published or discarded.
   useEffect(() => {
-    if (publishedText !== null) keepDraft(window.localStorage, storeKey, { base, text }, publishedText);
-  }, [text, base, publishedText, storeKey]);
+    if (ready && publishedText !== null) keepDraft(window.localStorage, storeKey, { base, text }, publishedText);
+  }, [ready, text, base, publishedText, storeKey]);
 
   // The live check, debounced: each keystroke restarts the wait and cancels a check in flight.
   useEffect(() => {
