@@ -1,5 +1,7 @@
 /** Agreement: the annotator × annotator matrix of each label, and the agreement per label and
  * per class with its confidence interval. */
+import { useId, useState, type MouseEvent } from "react";
+import { useNavigate } from "react-router";
 import type { LabelAgreement } from "./report";
 import { BarFigure } from "./chartKit";
 import { AsTable, Section, TaskLink } from "./frame";
@@ -20,10 +22,7 @@ export function AgreementSection({ projectId, labels, ids }: { projectId: number
         }
       >
         {labels.length === 0 && <p className="dash-muted">No label of the schema has an agreement measure yet.</p>}
-        {labels.map((label) => {
-          const matrix = agreementMatrix(projectId, label, ids);
-          return matrix ? <MatrixTable key={label.label} matrix={matrix} /> : null;
-        })}
+        <Matrices projectId={projectId} labels={labels} ids={ids} />
       </Section>
       <Section
         title="Agreement per label and class"
@@ -65,10 +64,48 @@ export function AgreementSection({ projectId, labels, ids }: { projectId: number
   );
 }
 
+/** One label's matrix at a time (a matrix of 100 annotators is 10,000 cells), chosen in a
+ * list of the labels that have one. */
+function Matrices({ projectId, labels, ids }: { projectId: number; labels: LabelAgreement[]; ids: Ids }) {
+  const withPairs = labels.filter((label) => label.pairs !== null && label.pairs.annotators.length > 0);
+  const [chosen, setChosen] = useState(withPairs[0]?.label ?? "");
+  const id = useId();
+  const label = withPairs.find((l) => l.label === chosen) ?? withPairs[0];
+  const matrix = label ? agreementMatrix(projectId, label, ids) : null;
+  if (!matrix) return null;
+  return (
+    <>
+      {withPairs.length > 1 && (
+        <div className="dash-choice">
+          <label htmlFor={id}>Label</label>
+          <select id={id} value={matrix.label} onChange={(e) => setChosen(e.target.value)}>
+            {withPairs.map((l) => (
+              <option key={l.label} value={l.label}>
+                {l.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <MatrixTable matrix={matrix} />
+    </>
+  );
+}
+
+/** The matrix holds a link per cell (10,000 for 100 annotators): plain anchors, which one
+ * handler on the table hands to the router, cost far less than a router link each. */
 function MatrixTable({ matrix }: { matrix: Matrix }) {
+  const go = useNavigate();
+  const onClick = (event: MouseEvent<HTMLTableElement>) => {
+    const anchor = (event.target as Element).closest("a");
+    const href = anchor?.getAttribute("href");
+    if (!href || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    go(href);
+  };
   return (
     <div className="dash-matrix-wrap">
-      <table className="dash-matrix">
+      <table className="dash-matrix" onClick={onClick}>
         <caption>
           {matrix.label}: {metricName(matrix.metric)}
         </caption>
@@ -94,14 +131,17 @@ function MatrixTable({ matrix }: { matrix: Matrix }) {
                   data-row={row.annotator}
                   data-column={cell.other}
                 >
-                  {cell.text && (
-                    <TaskLink
-                      to={cell.link}
-                      label={`${matrix.label}, ${row.annotator} with ${cell.other}: ${cell.text}${cell.n === null ? "" : ` on ${cell.n} tasks`}`}
-                    >
-                      {cell.text}
-                    </TaskLink>
-                  )}
+                  {cell.text &&
+                    (cell.link ? (
+                      <a
+                        href={cell.link}
+                        aria-label={`${matrix.label}, ${row.annotator} with ${cell.other}: ${cell.text}${cell.n === null ? "" : ` on ${cell.n} tasks`}`}
+                      >
+                        {cell.text}
+                      </a>
+                    ) : (
+                      cell.text
+                    ))}
                   {cell.n !== null && <span className="dash-cell__n">n={cell.n}</span>}
                 </td>
               ))}

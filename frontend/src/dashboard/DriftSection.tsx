@@ -3,7 +3,7 @@
 import { useNavigate } from "react-router";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { Drift } from "./report";
-import { colourOf, legendText } from "./chartKit";
+import { colourOf, legendText, WhenVisible } from "./chartKit";
 import { AsTable, Section, TaskLink } from "./frame";
 import { driftLines, type DriftLine, type Ids } from "./series";
 import { DAY_MS } from "./links";
@@ -51,7 +51,7 @@ function DriftFigure({ title, lines, colour }: { title: string; lines: DriftLine
     <div className="dash-sub">
       <figure className="dash-figure">
         <figcaption className="dash-figure__title">{title}</figcaption>
-        <div className="dash-chart">
+        <WhenVisible height={260}>
           <ResponsiveContainer width="100%" height={260}>
             <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }} accessibilityLayer={false}>
               <CartesianGrid strokeDasharray="3 3" />
@@ -132,7 +132,7 @@ function DriftFigure({ title, lines, colour }: { title: string; lines: DriftLine
               )}
             </LineChart>
           </ResponsiveContainer>
-        </div>
+        </WhenVisible>
       </figure>
       <AsTable summary={`${title} as a table`}>
         <table className="dash-data">

@@ -4,7 +4,7 @@ import { useNavigate } from "react-router";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { BarShapeProps } from "recharts";
 import type { Errors } from "./report";
-import { MAX_BAR, MarkRect, PALETTE, legendText } from "./chartKit";
+import { MAX_BAR, MarkRect, PALETTE, legendText, WhenVisible } from "./chartKit";
 import { AsTable, Section, TaskLink } from "./frame";
 import { errorStacks, type ErrorsBy, type Ids, type Stacks } from "./series";
 
@@ -73,7 +73,7 @@ function StackFigure({ title, stacks }: { title: string; stacks: Stacks }) {
   return (
     <figure className="dash-figure">
       <figcaption className="dash-figure__title">{title}</figcaption>
-      <div className="dash-chart">
+      <WhenVisible height={280}>
         <ResponsiveContainer width="100%" height={280}>
           <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -99,7 +99,7 @@ function StackFigure({ title, stacks }: { title: string; stacks: Stacks }) {
             })}
           </BarChart>
         </ResponsiveContainer>
-      </div>
+      </WhenVisible>
     </figure>
   );
 }

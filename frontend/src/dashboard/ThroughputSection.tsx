@@ -4,7 +4,7 @@ import { useNavigate } from "react-router";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { BarShapeProps } from "recharts";
 import type { Throughput } from "./report";
-import { BarFigure, MAX_BAR, MarkRect, PALETTE, legendText } from "./chartKit";
+import { BarFigure, MAX_BAR, MarkRect, PALETTE, legendText, WhenVisible } from "./chartKit";
 import { AsTable, Section, TaskLink } from "./frame";
 import { annotatorPace, dayBars, fixed, type Ids } from "./series";
 
@@ -120,7 +120,7 @@ function TimeFigure({ pace }: { pace: ReturnType<typeof annotatorPace> }) {
   return (
     <figure className="dash-figure">
       <figcaption className="dash-figure__title">{title}</figcaption>
-      <div className="dash-chart">
+      <WhenVisible height={260}>
         <ResponsiveContainer width="100%" height={260}>
           <BarChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -144,7 +144,7 @@ function TimeFigure({ pace }: { pace: ReturnType<typeof annotatorPace> }) {
             })}
           </BarChart>
         </ResponsiveContainer>
-      </div>
+      </WhenVisible>
     </figure>
   );
 }

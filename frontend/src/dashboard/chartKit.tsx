@@ -4,7 +4,7 @@
  */
 import { useNavigate } from "react-router";
 import { Bar, BarChart, CartesianGrid, ErrorBar, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { BarShapeProps } from "recharts";
 
 /** Tableau 10: distinct, and readable as fills with dark text. */
@@ -43,7 +43,7 @@ export function BarFigure({ title, bars, scale = "unit", colour = "#4e79a7", hei
   return (
     <figure className="dash-figure">
       <figcaption className="dash-figure__title">{title}</figcaption>
-      <div className="dash-chart">
+      <WhenVisible height={height}>
         <ResponsiveContainer width="100%" height={height}>
           <BarChart data={bars as BarDatum[]} margin={{ top: 8, right: 8, bottom: 8, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -55,12 +55,36 @@ export function BarFigure({ title, bars, scale = "unit", colour = "#4e79a7", hei
             </Bar>
           </BarChart>
         </ResponsiveContainer>
-      </div>
+      </WhenVisible>
     </figure>
   );
 }
 
 export const MAX_BAR = 72;
+
+/** A chart drawn once it comes near the viewport (its box keeps its height before), so a
+ * project with many labels and annotators shows its first charts at once. */
+export function WhenVisible({ height, children }: { height: number; children: ReactNode }) {
+  const box = useRef<HTMLDivElement>(null);
+  const [seen, setSeen] = useState(() => typeof IntersectionObserver === "undefined");
+  useEffect(() => {
+    const element = box.current;
+    if (seen || element === null) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) setSeen(true);
+      },
+      { rootMargin: "600px 0px" },
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [seen]);
+  return (
+    <div ref={box} className="dash-chart" data-drawn={seen}>
+      {seen ? children : <div className={`dash-chart__placeholder dash-chart__placeholder--${height}`} />}
+    </div>
+  );
+}
 
 /** The value axis of figures in [0, 1], or [-1, 1] when one is negative (kappa, alpha). */
 export function unitAxis(values: readonly (number | null)[]): { domain: [number, number]; ticks: number[] } {
