@@ -298,6 +298,17 @@ def test_the_workflow_form_saves_only_what_changed_and_shows_the_servers_422(
     expect(pilot).to_contain_text("approved; the rest of the project is open")
     assert managing.project.manager.workflow(managing.id)["pilot_approved"] is True
 
+    # The error taxonomy reviewers tag rejections with
+    page.get_by_role("button", name="Add a category").click()
+    categories = page.get_by_role("group", name="Error categories")
+    count = categories.get_by_role("button", name=re.compile(r"^Remove category")).count()
+    page.get_by_label(f"Category {count} name").fill("blurry_image")
+    page.get_by_label(f"Category {count} description").fill("The image is too blurry to label")
+    page.get_by_role("button", name="Save the workflow").click()
+    expect(page.get_by_text("Saved: review_categories.")).to_be_visible()
+    assert managing.project.manager.workflow(managing.id)["review_categories"][-1] == {
+        "name": "blurry_image", "description": "The image is too blurry to label"}
+
     # A rule between fields: the server names the field, and the form shows it there
     calibration = page.get_by_label("Calibration batch")
     calibration.fill("pilot")
