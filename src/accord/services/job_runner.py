@@ -113,7 +113,9 @@ def run_job(job_id: int, runner_id: str, sessions: Sessions, settings: Settings,
     progress = Progress(sessions, job_id, runner_id, stopping)
     with sessions.read() as session:
         job = session.get(Job, job_id)
-        assert job is not None and job.claimed_by == runner_id, "run only jobs you claimed"
+        if job is None:  # its project was deleted since the claim
+            return
+        assert job.claimed_by == runner_id, "run only jobs you claimed"
         kind, file_path = job.kind, job.file_path
         session.expunge(job)
         session.rollback()
