@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseQuery } from "../tasks/filters";
 import { isoTime, taskLink } from "./links";
 import { readReport, ReportShapeError } from "./report";
 import {
@@ -270,5 +271,32 @@ describe("throughput", () => {
     expect(() => readReport(report({ throughput: { per_day: [{ date: "2026-11-30", submitted: "12" }] } }))).toThrow(
       "QA report: throughput.per_day[0].submitted should be a number, got string",
     );
+  });
+});
+
+describe("every link", () => {
+  it("is a task-browser query the task browser reads without a problem", () => {
+    const r = readReport(report());
+    const labels = classLabels({ labels: [{ name: "objects", classes: [{ name: "car" }] }] });
+    const links = [
+      ...labelBars(4, r.agreement!).map((b) => b.link),
+      ...r.agreement!.flatMap((l) => classBars(4, l).map((b) => b.link)),
+      ...r.agreement!.flatMap((l) => agreementMatrix(4, l, ids)?.rows.flatMap((row) => row.cells.map((c) => c.link)) ?? []),
+      ...r.gold!.flatMap((g) => goldBars(4, g, ids).map((b) => b.link)),
+      ...(["by_annotator", "by_class", "by_guideline_version"] as const).flatMap((key) =>
+        errorStacks(4, r.errors![key], key === "by_annotator" ? "annotator" : key === "by_class" ? "class" : "guideline_version", ids, labels)
+          .rows.flatMap((row) => Object.values(row.links)),
+      ),
+      ...driftLines(4, r.drift!.gold.annotator, ids).flatMap((l) => [...l.points.map((p) => p.link), ...l.changes.map((c) => c.link)]),
+      ...dayBars(4, [{ date: "2026-11-30", submitted: 1 }]).map((d) => d.link),
+    ].filter((link): link is string => link !== null);
+    expect(links.length).toBeGreaterThan(20);
+    for (const link of links) {
+      const url = new URL(link, "http://accord.test");
+      expect(url.pathname).toBe("/projects/4/tasks");
+      const { query, problems } = parseQuery(url.searchParams);
+      expect(problems, link).toEqual([]);
+      expect(Object.keys(query.filters).length + (query.sort === "id" ? 0 : 1)).toBe([...url.searchParams.keys()].length);
+    }
   });
 });
