@@ -154,8 +154,11 @@ def test_the_dashboard_shows_the_reports_figures_and_opens_the_tasks_behind_them
     assert [name for name, _ in query] == ["annotator", "submitted_from", "submitted_to"]
     assert query[0] == ("annotator", str(qa.annotators[careful]))
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00Z", query[1][1])
-    page.go_back()  # the screenshot shows the dashboard
+    page.go_back()  # the screenshot shows the dashboard, every chart drawn
     expect(page.get_by_role("heading", name="Drift over time")).to_be_visible()
+    for figure in page.locator("figure.dash-figure").all():
+        figure.scroll_into_view_if_needed()
+        expect(figure.locator(".dash-chart")).to_have_attribute("data-drawn", "true")
 
 
 def test_a_reviewer_sees_the_flags_queue_and_cannot_resolve(
