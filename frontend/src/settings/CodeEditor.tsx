@@ -21,10 +21,12 @@ interface Props {
   invalid?: boolean;
   readOnly?: boolean;
   rows?: number;
+  /** Prose (Markdown) wraps its long lines, so it has no line numbers to keep in step. */
+  prose?: boolean;
 }
 
 export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEditor(
-  { id, label, value, onChange, marked, describedBy, invalid = false, readOnly = false, rows = 24 },
+  { id, label, value, onChange, marked, describedBy, invalid = false, readOnly = false, rows = 24, prose = false },
   ref,
 ) {
   const area = useRef<HTMLTextAreaElement>(null);
@@ -56,16 +58,18 @@ export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEdito
         {label}
       </label>
       <div className="code-editor__frame">
-        <pre ref={gutter} className="code-editor__gutter" aria-hidden="true">
-          {numbers}
-        </pre>
+        {!prose && (
+          <pre ref={gutter} className="code-editor__gutter" aria-hidden="true">
+            {numbers}
+          </pre>
+        )}
         <textarea
           ref={area}
           id={id}
-          className="code-editor__text"
+          className={prose ? "code-editor__text code-editor__text--prose" : "code-editor__text"}
           value={value}
           rows={rows}
-          wrap="off"
+          wrap={prose ? "soft" : "off"}
           spellCheck={false}
           autoCapitalize="off"
           autoComplete="off"

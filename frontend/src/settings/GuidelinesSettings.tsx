@@ -131,7 +131,7 @@ export function GuidelinesSettings({ projectId }: { projectId: number }) {
           </div>
         )}
         <div className={preview ? "guidelines-settings__panes" : undefined}>
-          <CodeEditor id="guidelines-text" label="Guidelines (Markdown)" value={text} onChange={(v) => (setText(v), setOutcome(null))} rows={20} />
+          <CodeEditor prose id="guidelines-text" label="Guidelines (Markdown)" value={text} onChange={(v) => (setText(v), setOutcome(null))} rows={20} />
           {preview ? (
             <div className="guidelines-settings__preview" aria-label="Preview of the guidelines" role="region">
               <GuidelinesPanel guidelines={draft} onClose={() => setPreview(false)} />
