@@ -38,7 +38,9 @@ interface BarFigureProps {
 /** A bar chart with error bars where the data give them; a click on a bar opens its link. */
 export function BarFigure({ title, bars, scale = "unit", colour = "#4e79a7", height = 240, unit }: BarFigureProps) {
   const go = useNavigate();
-  const axis = scale === "unit" ? unitAxis(bars.map((b) => b.value)) : { domain: ["auto", "auto"] as const };
+  // an interval reaching below 0 widens the axis as a negative value does
+  const lows = bars.map((b) => (b.value === null ? null : b.value - (b.error?.[0] ?? 0)));
+  const axis = scale === "unit" ? unitAxis(lows) : { domain: ["auto", "auto"] as const };
   const shape = (props: BarShapeProps) => <MarkRect {...props} fill={colour} go={go} title={title} />;
   return (
     <figure className="dash-figure">
