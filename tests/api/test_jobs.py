@@ -407,3 +407,65 @@ def test_on_postgresql_a_cancel_during_the_write_pass_rolls_the_whole_import_bac
             run_job(job_id, "runner-1", Sessions.on(idle.engine), idle.settings)
             assert idle.get("manager", f"/jobs/{job_id}").json()["state"] == "cancelled"
             assert idle.task_count() == before
+
+
+def test_an_import_killed_with_its_server_stores_nothing_and_shows_interrupted(tmp_path):
+    """`kill -9` of a real `accord serve` (SQLite) while it runs an import job: after the
+    restart the job is failed as interrupted, no task of it is stored, and the same upload
+    then imports in full."""
+    import subprocess
+    import sys
+
+    import httpx
+
+    from servers import AccordProcess
+
+    data_dir = tmp_path / "data"
+
+    def accord(*args: str) -> str:
+        return subprocess.run([sys.executable, "-m", "accord", *args, "--data-dir",
+                               str(data_dir)], check=True, capture_output=True,
+                              text=True).stdout.strip()
+
+    accord("user", "add", "root@example.org", "--role", "admin", "--password",
+           "correct-horse-battery")
+    token = accord("token", "create", "root@example.org")
+    project = accord("project", "create", "Killed")
+    count = 20_000
+    content = jsonl(*({"data": {"text": f"sentence {i}"}} for i in range(count)))
+    server = AccordProcess(data_dir, tmp_path / "server.log")
+
+    def client() -> httpx.Client:
+        return httpx.Client(base_url=server.url, timeout=30,
+                            headers={"Authorization": f"Bearer {token}"})
+
+    def state_of(http: httpx.Client, job_id: int) -> dict[str, Any]:
+        return http.get(f"/api/projects/{project}/jobs/{job_id}").json()
+
+    server.start()
+    try:
+        with client() as http:
+            job = http.post(f"/api/projects/{project}/imports",
+                            files={"file": ("big.jsonl", content)}).json()
+            deadline = time.monotonic() + 60
+            while state_of(http, job["id"])["state"] == "queued" and \
+                    time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert state_of(http, job["id"])["state"] == "running"
+        server.stop(kill=True)
+        server.start()
+        with client() as http:
+            after = state_of(http, job["id"])
+            assert after["state"] == "failed", after
+            assert after["error"].startswith("interrupted")
+            assert http.get(f"/api/projects/{project}").json()["task_count"] == 0
+            again = http.post(f"/api/projects/{project}/imports",
+                              files={"file": ("big.jsonl", content)}).json()
+            deadline = time.monotonic() + 120
+            while (state := state_of(http, again["id"]))["state"] in ("queued", "running") \
+                    and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert state["state"] == "done", state
+            assert http.get(f"/api/projects/{project}").json()["task_count"] == count
+    finally:
+        server.stop()
