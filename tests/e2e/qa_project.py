@@ -1,8 +1,8 @@
-"""Set-up for the QA dashboard's browser tests: a project with overlap, gold tasks, reviews,
-built through the SDK. Three annotators with known error rates answer every task
-(as the demo's simulated crowd does, services/demo.py): each drawn mistake flips the scene
-class, mislabels a box or drops one, from one seeded generator, so the figures are the same
-on every run."""
+"""Set-up for the QA dashboard's browser tests: a project with overlap, gold tasks, reviews
+and a model's pre-labels, built through the SDK. Three annotators with known error rates
+answer every task (as the demo's simulated crowd does, services/demo.py): each drawn mistake
+flips the scene class, mislabels a box or drops one, from one seeded generator, so the
+figures are the same on every run."""
 
 from __future__ import annotations
 
@@ -55,13 +55,13 @@ class QaProject:
             client.close()
 
 
-def rounded(value: float | None) -> str:
-    """A figure as the dashboard shows it (docs/dashboard.md): 3 decimals, half away from
-    zero, of the exact value; "—" when undefined."""
+def rounded(value: float | None, digits: int = 3) -> str:
+    """A figure as the dashboard shows it (docs/dashboard.md): 3 decimals (seconds: 1), half
+    away from zero, of the exact value; "—" when undefined."""
     if value is None:
         return "—"
-    text = str(Decimal(value).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
-    return "0.000" if text == "-0.000" else text
+    text = str(Decimal(value).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
 def _truth(i: int) -> tuple[str, list[tuple[str, float]]]:
@@ -116,6 +116,10 @@ def make_qa_project(url: str, data_dir: Path, name: str = "Street QA") -> QaProj
         records.append(record)
     admin.create_tasks(pid, records)
     task_ids = sorted(t["id"] for t in admin.list_tasks(pid))
+    # a model's pre-labels (the true answer) on half the tasks, for pre-label acceptance
+    admin.create_predictions(pid, [
+        {"task_id": task_id, "regions": _regions(*_truth(i), f"model{i}"), "score": 0.9,
+         "model_version": "m1"} for i, task_id in enumerate(task_ids) if i % 2 == 1])
 
     annotators: dict[str, int] = {}
     clients = [admin]

@@ -109,6 +109,20 @@ def test_the_dashboard_shows_the_reports_figures_and_opens_the_tasks_behind_them
         expect(page.locator(f'[data-annotator-agreement="{row["annotator"]}"]')).to_have_text(
             rounded(row["mean_agreement"]))
 
+    # Throughput: submissions per day, time per task and pre-label acceptance.
+    throughput = report["throughput"]
+    assert sum(day["submitted"] for day in throughput["per_day"]) == 3 * 16
+    for day in throughput["per_day"]:
+        expect(page.locator(f'[data-day="{day["date"]}"]')).to_have_text(str(day["submitted"]))
+    assert throughput["prelabel"]["predicted_regions"] > 0
+    assert {a["annotator"] for a in throughput["annotators"]} == set(qa.annotators)
+    for row in throughput["annotators"]:
+        for key, seconds in row["time_per_task_s"].items():
+            expect(page.locator(f'[data-pace="{row["annotator"]}|{key}"]')).to_have_text(
+                f"{rounded(seconds, 1)} s")
+        expect(page.locator(f'[data-rate="{row["annotator"]}"]')).to_have_text(
+            rounded(row["prelabel"]["rate"]))
+
     # a class name with markup is shown as text, in the class chart and the error tables
     classes = chart(page, "Agreement per class of objects").locator("rect.dash-mark")
     expect(classes).to_have_count(2)
@@ -130,6 +144,9 @@ def test_the_dashboard_shows_the_reports_figures_and_opens_the_tasks_behind_them
         # a class's agreement: its tasks, least agreed first
         ("Agreement per class of objects", 'rect.dash-mark[data-name="car"]',
          [("label", "objects"), ("class", "car"), ("sort", "agreement")]),
+        # an annotator's time per task: their tasks
+        ("Time per task per annotator", f'rect.dash-mark[data-name="{hasty}"][data-series="p90"]',
+         [("annotator", str(qa.annotators[hasty]))]),
     ]
     for title, selector, query in marks:
         chart(page, title).locator(selector).click()

@@ -79,8 +79,12 @@ function StackFigure({ title, stacks }: { title: string; stacks: Stacks }) {
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="name" interval={0} tick={{ fontSize: 12 }} />
             <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={48} />
-            <Tooltip />
-            <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
+            <Tooltip itemSorter={(item) => -stacks.categories.indexOf(String(item.dataKey))} />
+            <Legend
+              wrapperStyle={{ fontSize: 12 }}
+              formatter={legendText}
+              itemSorter={(item) => stacks.categories.indexOf(String(item.dataKey))}
+            />
             {stacks.categories.map((category) => {
               const fill = categoryColour(category, stacks.categories);
               return (

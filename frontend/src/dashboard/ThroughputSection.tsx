@@ -14,6 +14,8 @@ const TIMES = [
   { key: "p90", name: "90th percentile" },
 ] as const;
 
+const timeOrder = (key: unknown) => TIMES.findIndex((t) => t.key === key);
+
 export function ThroughputSection({ projectId, throughput, ids }: { projectId: number; throughput: Throughput | null; ids: Ids }) {
   if (throughput === null) {
     return (
@@ -42,7 +44,7 @@ export function ThroughputSection({ projectId, throughput, ids }: { projectId: n
       <BarFigure
         title="Submissions per day"
         bars={days.map((d) => ({ name: d.date, value: d.submitted, text: String(d.submitted), error: null, link: d.link }))}
-        scale="auto"
+        scale="count"
         colour="#76b7b2"
       />
       <AsTable summary="Submissions per day as a table">
@@ -60,7 +62,9 @@ export function ThroughputSection({ projectId, throughput, ids }: { projectId: n
                 <th scope="row">
                   <TaskLink to={d.link}>{d.date}</TaskLink>
                 </th>
-                <td className="num">{d.submitted}</td>
+                <td className="num" data-day={d.date}>
+                  {d.submitted}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -90,13 +94,21 @@ export function ThroughputSection({ projectId, throughput, ids }: { projectId: n
                     <TaskLink to={p.link}>{p.annotator}</TaskLink>
                   </th>
                   <td className="num">{p.submitted}</td>
-                  <td className="num">{p.texts.median}</td>
-                  <td className="num">{p.texts.mean}</td>
-                  <td className="num">{p.texts.p90}</td>
+                  <td className="num" data-pace={`${p.annotator}|median`}>
+                    {p.texts.median}
+                  </td>
+                  <td className="num" data-pace={`${p.annotator}|mean`}>
+                    {p.texts.mean}
+                  </td>
+                  <td className="num" data-pace={`${p.annotator}|p90`}>
+                    {p.texts.p90}
+                  </td>
                   <td className="num">
                     {p.accepted} of {p.predicted}
                   </td>
-                  <td className="num">{p.rateText}</td>
+                  <td className="num" data-rate={p.annotator}>
+                    {p.rateText}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -126,8 +138,8 @@ function TimeFigure({ pace }: { pace: ReturnType<typeof annotatorPace> }) {
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="name" interval={0} tick={{ fontSize: 12 }} />
             <YAxis tick={{ fontSize: 12 }} width={48} unit=" s" />
-            <Tooltip formatter={(v) => `${fixed(Number(v), 1)} s`} />
-            <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} />
+            <Tooltip formatter={(v) => `${fixed(Number(v), 1)} s`} itemSorter={(item) => timeOrder(item.dataKey)} />
+            <Legend wrapperStyle={{ fontSize: 12 }} formatter={legendText} itemSorter={(item) => timeOrder(item.dataKey)} />
             {TIMES.map((time, i) => {
               const fill = PALETTE[i] ?? "#4e79a7";
               return (

@@ -28,8 +28,8 @@ interface BarFigureProps {
   title: string;
   bars: readonly BarDatum[];
   /** The value axis: `unit` for figures in [0, 1] (or [-1, 1] when one is negative),
-   * `auto` for counts and durations. */
-  scale?: "unit" | "auto";
+   * `count` for counts (from 0, whole numbers). */
+  scale?: "unit" | "count";
   colour?: string;
   height?: number;
   unit?: string;
@@ -40,7 +40,7 @@ export function BarFigure({ title, bars, scale = "unit", colour = "#4e79a7", hei
   const go = useNavigate();
   // an interval reaching below 0 widens the axis as a negative value does
   const lows = bars.map((b) => (b.value === null ? null : b.value - (b.error?.[0] ?? 0)));
-  const axis = scale === "unit" ? unitAxis(lows) : { domain: ["auto", "auto"] as const };
+  const axis = scale === "unit" ? unitAxis(lows) : { domain: [0, "auto"] as [number, "auto"], allowDecimals: false };
   const shape = (props: BarShapeProps) => <MarkRect {...props} fill={colour} go={go} title={title} />;
   return (
     <figure className="dash-figure">
