@@ -11,6 +11,7 @@ import hashlib
 import io
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -84,6 +85,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+@contextmanager
 def start_live(url: str, tmp_path: Path, **overrides: Any) -> Iterator[Live]:
     settings = Settings(data_dir=tmp_path / "data", database_url=url, secret_key=SECRET,
                         anonymous_requests_per_minute=10_000, **overrides)
@@ -101,13 +103,15 @@ def start_live(url: str, tmp_path: Path, **overrides: Any) -> Iterator[Live]:
 
 @pytest.fixture
 def live(database: str, tmp_path: Path) -> Iterator[Live]:
-    yield from start_live(database, tmp_path)
+    with start_live(database, tmp_path) as live:
+        yield live
 
 
 @pytest.fixture
 def idle(database: str, tmp_path: Path) -> Iterator[Live]:
     """The same without a runner in the app: jobs stay queued until a test runs them."""
-    yield from start_live(database, tmp_path, job_workers=0)
+    with start_live(database, tmp_path, job_workers=0) as idle:
+        yield idle
 
 
 def jsonl(*records: dict[str, Any]) -> bytes:
@@ -197,7 +201,7 @@ def test_an_unknown_format_or_a_missing_file_part_is_refused_at_once(live):
 
 
 def test_an_upload_over_the_limit_is_a_413_and_leaves_no_file(database, tmp_path):
-    for live in start_live(database, tmp_path, max_import_bytes=1000, job_workers=0):
+    with start_live(database, tmp_path, max_import_bytes=1000, job_workers=0) as live:
         refused = upload(live, jsonl(*({"data": {"image": f"{i}.png"}} for i in range(100))))
         assert refused.status_code == 413, refused.text
         assert "ACCORD_MAX_IMPORT_BYTES" in refused.json()["message"]
@@ -282,7 +286,7 @@ def test_the_download_waits_for_the_export_and_its_file_expires(idle):
 
 def test_a_job_interrupted_by_a_crash_is_failed_when_the_server_starts_again(database,
                                                                               tmp_path):
-    for first in start_live(database, tmp_path, job_workers=0):
+    with start_live(database, tmp_path, job_workers=0) as first:
         job = first.post("manager", "/exports", json={}).json()
         with write_session(first.engine) as session:
             jobs.claim_next(session, "a-runner-that-crashed")
@@ -307,7 +311,7 @@ def test_on_postgresql_a_job_another_live_replica_runs_is_left_alone(postgres_ur
     """Replicas share PostgreSQL (a SQLite database has one server process): a starting
     replica fails only the jobs whose runner stopped reporting."""
     with fresh_database(postgres_url, "accord_jobs") as url:
-        for live in start_live(url, tmp_path, job_workers=0):
+        with start_live(url, tmp_path, job_workers=0) as live:
             alive = live.post("manager", "/exports", json={}).json()
             dead = live.post("manager", "/exports", json={}).json()
             with write_session(live.engine) as session:
@@ -384,7 +388,7 @@ def test_on_postgresql_a_cancel_during_the_write_pass_rolls_the_whole_import_bac
     from accord.services.caller import Caller
 
     with fresh_database(postgres_url, "accord_jobs") as url:
-        for idle in start_live(url, tmp_path, job_workers=0):
+        with start_live(url, tmp_path, job_workers=0) as idle:
             before = idle.task_count()
             job = upload(idle, jsonl(*({"data": {"image": f"w{i}.png"}} for i in range(9))))
             job_id = job.json()["id"]
