@@ -34,10 +34,11 @@ export function ThroughputSection({ projectId, throughput, ids }: { projectId: n
       title="Throughput"
       caption={
         <>
-          {total} answers submitted, by UTC day; time per task is the time spent on the task as the label editor
-          measured it. Pre-label acceptance: the share of the model's predicted regions an annotator kept (matched at IoU
-          ≥ 0.5 with the same class), overall {fixed(overall.rate)} ({overall.accepted} of {overall.predicted_regions}).
-          A bar opens the tasks submitted that day, or the annotator's tasks.
+          {total} labeling submissions by UTC day (a resubmission after a rejection counts again); time per task is
+          the time spent on the task as the label editor measured it. Pre-label acceptance: the share of the model's
+          predicted regions an annotator kept (matched at IoU ≥ 0.5 with the same class; a classification when equal),
+          overall {fixed(overall.rate)} ({overall.accepted} of {overall.predicted_regions}). A bar opens the tasks
+          submitted that day, or the annotator's tasks.
         </>
       }
     >
