@@ -116,3 +116,21 @@ def test_a_malformed_file_shows_the_line_at_fault_and_imports_nothing(
     expect(recent).to_contain_text("failed")
     assert violations(page) == []
     assert errors == []
+
+
+def test_a_reviewer_may_export_but_not_import(page: Page, labeling, screenshot):
+    from e2e.labeling import PASSWORD
+
+    project = labeling(name="Reviewed scenes", tasks=2)
+    reviewer = f"rev-{project.project_id}@example.org"
+    project.manager.create_user(reviewer, password=PASSWORD)
+    project.manager.add_member(project.project_id, reviewer, "reviewer")
+    errors = console_errors(page)
+    log_in_as(page, project.url, reviewer, f"/projects/{project.project_id}/data")
+    exporting = page.get_by_role("region", name="Export the project")
+    expect(exporting.get_by_role("button", name="Start export")).to_be_visible()
+    expect(page.get_by_role("region", name="Import tasks")).to_have_count(0)
+    exporting.get_by_role("button", name="Start export").click()
+    expect(exporting.get_by_role("link", name=re.compile(r"^Download project-\d+\.jsonl$"))
+           ).to_be_visible(timeout=30_000)
+    assert errors == []
