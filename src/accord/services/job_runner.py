@@ -28,6 +28,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine, event, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from accord import formats
@@ -306,6 +307,9 @@ class JobRunner:
                 if time.monotonic() - last_sweep >= SWEEP_INTERVAL_S:
                     last_sweep = time.monotonic()
                     self.recover()
+            except OperationalError as exc:  # e.g. SQLite's lock held by a long import
+                log.info("the job runner's poll waited too long for the database (%s); "
+                         "trying again", exc.orig)
             except Exception:  # the database may be briefly away; try again next round
                 log.exception("the job runner's poll failed")
             self.wake.wait(POLL_INTERVAL_S)
