@@ -3,6 +3,7 @@ import { useParams } from "react-router";
 import { mediaUrl } from "../api/client";
 import { isApiError } from "../api/errors";
 import type { ProjectDetail, SchemaVersion } from "../api/types";
+import { dataKey } from "../lib/schema";
 import { AppShell } from "../components/AppShell";
 import { useAuth } from "../components/authContext";
 import { ProjectNav } from "../components/ProjectNav";
@@ -84,7 +85,7 @@ export function TaskPage() {
             <dd>{task.is_gold ? "yes" : "no"}</dd>
           </dl>
           {imageField ? (
-            <img className="task-image" src={mediaUrl(projectId, taskId, imageField.name)} alt={`Task ${taskId}'s ${imageField.name}`} />
+            <img className="task-image" src={mediaUrl(projectId, taskId, dataKey(imageField))} alt={`Task ${taskId}'s ${imageField.name}`} />
           ) : (
             <p>{summary(task.data)}</p>
           )}
