@@ -50,7 +50,7 @@ def open_review(page: Page, r: Reviewing) -> None:
 
 def region_button(page: Page, region_id: str):  # type: ignore[no-untyped-def]
     return page.get_by_role("list", name="Regions", exact=True).get_by_role(
-        "button", name=re.compile(rf"\b{region_id}\b"))
+        "button", name=re.compile(rf"^\S+ \S+ {region_id}\b"))
 
 
 def test_a_rejection_with_a_category_a_comment_and_a_pinned_note_reaches_the_annotator(

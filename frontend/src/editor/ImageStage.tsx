@@ -199,6 +199,14 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
     setDrag(next);
   }
 
+  /** A press anywhere on the canvas (shapes and handles too: this runs in the capture phase)
+   * takes the keyboard focus from the last button clicked, so that Enter then finishes a
+   * shape instead of pressing that button again. */
+  function focusCanvas() {
+    const element = frame.current;
+    if (element && document.activeElement !== element) element.focus({ preventScroll: true });
+  }
+
   function onBackgroundDown(event: ReactPointerEvent<HTMLDivElement>) {
     if (event.button === 1 || event.button === 2 || tool === "pan" || (tool === "select" && event.button === 0)) {
       if (tool === "select" && event.button === 0) props.onSelect(null);
@@ -459,6 +467,8 @@ export const ImageStage = forwardRef<StageHandle, StageProps>(function ImageStag
       data-scale={settled.scale}
       data-x={settled.x}
       data-y={settled.y}
+      tabIndex={-1}
+      onPointerDownCapture={focusCanvas}
       onPointerDown={onBackgroundDown}
       onPointerMove={onPointerMove}
       onPointerUp={onPointerUp}

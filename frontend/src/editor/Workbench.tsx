@@ -89,6 +89,8 @@ export interface WorkbenchProps {
   drawer?: ReactNode;
   /** Marks on region rows (a pinned comment): text after the region's name. */
   regionNote?: (id: string) => string | null;
+  /** The tool to start with (else the first shape label's drawing tool; read-only: select). */
+  startTool?: Tool;
   /** The work's colours, when not the classes' (a review draws an answer in its author's). */
   colorOf?: (region: Pick<Region, "label" | "value">) => string;
 }
@@ -129,7 +131,7 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
   const reducer = useMemo(() => makeReducer(schema), [schema]);
   const [state, dispatch] = useReducer(reducer, undefined, () => {
     const start = initialState(schema, [...props.regions]);
-    return readOnly ? { ...start, tool: "select" as Tool } : start;
+    return readOnly ? { ...start, tool: "select" as Tool } : props.startTool ? { ...start, tool: props.startTool } : start;
   });
   const regions = regionsOf(state);
   const stage = useRef<StageHandle>(null);
@@ -303,6 +305,8 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
       if (suspended) return; // the host's dialog is up
       if (help && event.key !== "Escape") return;
       if (isTypingTarget(event.target as HTMLElement | null) && event.key !== "Escape") return;
+      // Enter and Space on a focused button, link or box press it, as everywhere else.
+      if ((event.key === "Enter" || event.key === " ") && !event.ctrlKey && !event.metaKey && !event.altKey && pressable(event.target)) return;
       const own = extraKeys.find((k) => matches(k.parsed, event));
       if (own && !help) {
         event.preventDefault();
@@ -463,6 +467,10 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
     </div>
   );
 });
+
+function pressable(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest("button, a[href], summary, [role=button], input[type=checkbox], input[type=radio]") !== null;
+}
 
 const MAC = typeof navigator !== "undefined" && /Mac/.test(navigator.platform);
 

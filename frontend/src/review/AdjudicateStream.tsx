@@ -122,7 +122,7 @@ export function AdjudicateStream({ client, projectId, schema, members, current, 
           <dd>{proposed.length > 0 ? `the proposed consensus (${proposed.length} regions)` : "nothing (no consensus)"}</dd>
         </dl>
         {current.consensusError && <p className="muted">No consensus from the server: {current.consensusError}.</p>}
-        <p className="muted">Click a candidate's region on the image to take it, or use the Take buttons below.</p>
+        <p className="muted">With the select tool, click a candidate's region on the image to take it, or use the Take buttons below.</p>
         <div className="actions">
           <button type="button" onClick={() => replace(takeWhole(proposed))} disabled={proposed.length === 0}>
             Start over from the consensus
@@ -164,6 +164,7 @@ export function AdjudicateStream({ client, projectId, schema, members, current, 
       onChange={setFinal}
       overlays={overlays}
       onOverlayPick={onPick}
+      startTool="select"
       commands={COMMANDS}
       onCommand={onCommand}
       data={{ fields: schema.schema.data.filter((d) => d.type !== "image"), values: task.data }}
@@ -227,8 +228,9 @@ function Candidate({
               <span>
                 {regionClass(r) ?? describeItem(r)} <span className="muted">{r.type} {r.id}</span>
               </span>
+              {taken && <span className="muted candidate-regions__taken">in the final answer</span>}
               <button type="button" onClick={() => onTake(r)} disabled={taken} aria-label={`Take ${name}'s ${r.id}`}>
-                {taken ? "Taken" : "Take"}
+                Take
               </button>
             </li>
           );

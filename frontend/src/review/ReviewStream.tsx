@@ -50,6 +50,8 @@ export function ReviewStream({ client, projectId, schema, members, categories, c
   const matches = useMemo(() => matchAnswers(answers, current.consensus, emailOf), [answers, current.consensus, emailOf]);
   const proposed = useMemo(() => consensusRegions(current.consensus), [current.consensus]);
   const [results, setResults] = useState<Record<number, Review>>({});
+  /** The regions of each fix sent, shown in place of the answer once accepted. */
+  const [fixes, setFixes] = useState<Record<number, Region[]>>({});
   const pending = useCallback((a: Annotation) => a.status === "submitted" && results[a.id] === undefined, [results]);
   const [at, setAt] = useState(() => Math.max(0, answers.findIndex((a) => a.status === "submitted")));
   const answer = answers[at];
@@ -93,6 +95,7 @@ export function ReviewStream({ client, projectId, schema, members, categories, c
       setMessage(null);
       try {
         const review = await reviewAnnotation(client, projectId, answer, verdict);
+        if (verdict.verdict === "fix") setFixes((f) => ({ ...f, [answer.id]: verdict.regions }));
         const next = { ...results, [answer.id]: review };
         setResults(next);
         setMode("view");
@@ -373,11 +376,11 @@ export function ReviewStream({ client, projectId, schema, members, categories, c
         </div>
       )}
       <Workbench
-        key={`${answer.id}-${mode === "fix" ? "fix" : "view"}`}
+        key={`${answer.id}-${mode === "fix" ? "fix" : fixes[answer.id] ? "fixed" : "view"}`}
         ref={bench}
         schema={schema.schema}
         image={current.image}
-        regions={answer.regions}
+        regions={fixes[answer.id] ?? answer.regions}
         readOnly={mode !== "fix"}
         colorOf={mode === "fix" ? undefined : ownColor}
         overlays={overlays}
