@@ -14,6 +14,8 @@ import "../dashboard/dashboard.css";
 
 const Charts = lazy(() => import("../dashboard/Charts"));
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 interface Loaded {
   project: ProjectDetail;
   report: Report;
@@ -83,8 +85,9 @@ export function DashboardPage() {
       {loaded && counts && (
         <>
           <p className="dash-counts" data-testid="report-counts">
-            {counts.tasks} tasks ({counts.labelled_tasks} labelled, {counts.gold_tasks} gold), {counts.annotations}{" "}
-            answers by {counts.annotators} annotators, {counts.reviews} reviews
+            {plural(counts.tasks, "task")} ({counts.labelled_tasks} labelled, {counts.gold_tasks} gold),{" "}
+            {plural(counts.annotations, "answer")} by {plural(counts.annotators, "annotator")},{" "}
+            {plural(counts.reviews, "review")}
             {counts.unreadable_regions > 0 && `; ${counts.unreadable_regions} stored regions no longer parse and are left out`}
             .
           </p>
