@@ -471,5 +471,9 @@ def test_an_import_killed_with_its_server_stores_nothing_and_shows_interrupted(t
                 time.sleep(0.2)
             assert state["state"] == "done", state
             assert http.get(f"/api/projects/{project}").json()["task_count"] == count
+        listed = orjson.loads(accord("jobs", "list", project, "--json", "--url", server.url,
+                                     "--token", token))  # the CLI over the API
+        assert [(j["id"], j["state"]) for j in listed] == [(again["id"], "done"),
+                                                           (job["id"], "failed")]
     finally:
         server.stop()
