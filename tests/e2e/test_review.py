@@ -180,3 +180,18 @@ def test_two_answers_are_overlaid_matched_and_the_page_passes_an_accessibility_a
     page.keyboard.press("j")
     expect(page.get_by_role("heading", name=re.compile(r"answer 2 of 2"))).to_be_visible()
     assert errors == []
+
+
+def test_a_review_someone_else_sent_first_reloads_the_task_with_a_message(
+        page: Page, reviewing, screenshot):
+    r = reviewing([ANSWER])
+    errors = watch_errors(page)
+    open_review(page, r)
+    r.manager.review(r.project_id, r.answers[0]["id"], "accept")  # another reviewer, first
+    page.keyboard.press("a")
+    expect(page.get_by_role("status").filter(has_text="Someone else reviewed this answer first")
+           ).to_be_visible()
+    # The task moved on: nothing is left to review, and the queue says why.
+    expect(page.get_by_role("status").filter(has_text="Nothing to review")).to_be_visible()
+    assert [x["verdict"] for x in reviews_of(r, r.answers[0]["id"])] == ["accept"]
+    assert errors == [] or all("409" in e for e in errors)
