@@ -194,6 +194,10 @@ def test_an_unknown_format_or_a_missing_file_part_is_refused_at_once(live):
     assert refused.status_code == 422
     refused = live.post("manager", "/imports", files={"other": ("a", io.BytesIO(b"x"))})
     assert refused.status_code == 422 and "`file`" in refused.json()["message"]
+    refused = live.client.post(live.path("/imports"), content=b"not multipart at all",
+                               headers={**live.as_("manager"), "Content-Type":
+                                        "multipart/form-data; boundary=xyz"})
+    assert refused.status_code == 422 and "not valid multipart" in refused.json()["message"]
     refused = live.client.post(live.path("/imports?format=xml"), headers=live.as_("manager"),
                                files={"file": ("a", io.BytesIO(b"x"))})
     assert refused.status_code == 422 and "unknown import format" in refused.json()["message"]

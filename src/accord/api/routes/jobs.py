@@ -11,6 +11,7 @@ from typing import IO, Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -91,9 +92,13 @@ async def start_import(project_id: int, request: Request, caller: CurrentCaller,
         with path.open("wb") as out:
             upload = _Upload(out, limit)
             parser = MultipartParser(boundary, upload.callbacks())
-            async for chunk in request.stream():
-                await run_in_threadpool(parser.write, chunk)
-            parser.finalize()
+            try:
+                async for chunk in request.stream():
+                    await run_in_threadpool(parser.write, chunk)
+                parser.finalize()
+            except FormParserError as exc:
+                raise InputError(f"the upload is not valid multipart/form-data: {exc}",
+                                 field="file") from None
         if upload.filename is None:
             raise InputError("the upload has no part named `file`; send the file as "
                              "multipart/form-data field `file`", field="file")
