@@ -12,7 +12,7 @@ import { Swatch } from "../editor/panels";
 import { Workbench, type WorkbenchHandle, type WorkbenchKey, type WorkbenchOverlay } from "../editor/Workbench";
 import { isShapeType } from "../lib/schema";
 import type { Region, ShapeRegion } from "../lib/regions";
-import { consensusRegions, reviewAnnotation, type ProjectMember, type Review, type ReviewCategory, type Verdict } from "./api";
+import { annotationDiff, consensusRegions, reviewAnnotation, type ProjectMember, type Review, type ReviewCategory, type Verdict } from "./api";
 import { AnswerThumb } from "./AnswerThumb";
 import { annotatorColor } from "./colors";
 import { matchAnswers, matchedIn, type Match } from "./matching";
@@ -94,7 +94,11 @@ export function ReviewStream({ client, projectId, schema, members, categories, c
       setBusy(true);
       setMessage(null);
       try {
-        const review = await reviewAnnotation(client, projectId, answer, verdict);
+        let review = await reviewAnnotation(client, projectId, answer, verdict);
+        if (review.verdict === "fix" && !review.diff && review.fixed_annotation_id !== null) {
+          // The diff as the server keeps it for any later view, when the answer did not carry it.
+          review = { ...review, diff: await annotationDiff(client, projectId, review.fixed_annotation_id) };
+        }
         if (verdict.verdict === "fix") setFixes((f) => ({ ...f, [answer.id]: verdict.regions }));
         const next = { ...results, [answer.id]: review };
         setResults(next);
