@@ -1,7 +1,8 @@
 /** The dashboard's API calls (docs/api.md): the QA report, the members (to turn the report's
  * annotator emails into the user ids task filters take) and the flags queue. */
 import type { ApiClient } from "../api/client";
-import { readReport, type Report } from "./report";
+import { readReport } from "./readReport";
+import type { Report } from "./report";
 
 export async function fetchReport(client: ApiClient, projectId: number, signal?: AbortSignal): Promise<Report> {
   const json = await client.request<unknown>("GET", `/api/projects/${projectId}/qa/report`, signal ? { signal } : {});

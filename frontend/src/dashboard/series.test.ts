@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseQuery } from "../tasks/filters";
 import { isoTime, taskLink } from "./links";
-import { readReport, ReportShapeError } from "./report";
+import { readReport } from "./readReport";
+import { ReportShapeError } from "./report";
 import {
   agreementMatrix,
   annotatorIds,
