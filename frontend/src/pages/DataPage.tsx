@@ -9,6 +9,7 @@ import { useDocumentTitle } from "../components/useDocumentTitle";
 import { listJobs, type Job, type JobList } from "../data/api";
 import { ExportForm, ImportForm } from "../data/JobForms";
 import { JobProgress } from "../data/JobProgress";
+import { isFinished } from "../data/jobs";
 import { JobTable } from "../data/JobTable";
 import "../data/data.css";
 
@@ -55,7 +56,19 @@ export function DataPage() {
         const reviewer = isAdmin || detail.role === "manager" || detail.role === "reviewer";
         if (reviewer) {
           const list = await listJobs(client, projectId, RECENT);
-          if (live) setJobs(list);
+          if (!live) return;
+          setJobs(list);
+          // after a reload, follow the jobs still under way
+          const running = (kind: Job["kind"]) => list.items.find((job) => job.kind === kind && !isFinished(job)) ?? null;
+          const [importJob, exportJob] = [running("import"), running("export")];
+          if (importJob) {
+            setImportDone(false);
+            setImporting(importJob);
+          }
+          if (exportJob) {
+            setExportDone(false);
+            setExporting(exportJob);
+          }
         }
       } catch (caught) {
         if (live) fail(caught, "load the project");
