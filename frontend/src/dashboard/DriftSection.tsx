@@ -1,35 +1,48 @@
 /** Drift: each annotator's weekly mean gold score and agreement, with the change points the
  * report's test found. */
+import { useId, useState } from "react";
 import { useNavigate } from "react-router";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { Drift } from "./report";
 import { colourOf, legendText, WhenVisible } from "./chartKit";
 import { AsTable, Section, TaskLink } from "./frame";
-import { driftLines, type DriftLine, type Ids } from "./series";
+import { driftLines, type DriftBy, type DriftLine, type Ids } from "./series";
 import { DAY_MS } from "./links";
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export function DriftSection({ projectId, drift, ids }: { projectId: number; drift: Drift; ids: Ids }) {
-  // One colour per annotator in both charts.
-  const keys = [...new Set([...drift.gold.annotator, ...drift.agreement.annotator].map((s) => s.key))].sort();
+  const [by, setBy] = useState<DriftBy>("annotator");
+  const name = useId();
+  // One colour per series in both charts.
+  const keys = [...new Set([...drift.gold[by], ...drift.agreement[by]].map((s) => s.key))].sort();
   const colour = (key: string) => colourOf(keys.indexOf(key));
+  const who = by === "annotator" ? "annotator" : "guideline version";
   return (
     <Section
       title="Drift over time"
       caption={
         <>
-          Each annotator's mean score per ISO week, against gold and in agreement with the other annotators. A diamond
-          marks a change point: a shift in the mean found by binary segmentation with a permutation test at level{" "}
-          {drift.alpha}, with at least {drift.min_segment} answers on each side. A point opens the annotator's tasks
-          submitted that week; a diamond, the week from the change on.
+          The mean score per ISO week of each annotator (or guideline version), against gold and in agreement with the
+          other annotators. A diamond marks a change point: a shift in the mean found by binary segmentation with a
+          permutation test at level {drift.alpha}, with at least {drift.min_segment} answers on each side. A point
+          opens the {who}'s tasks submitted that week; a diamond, the week from the change on.
         </>
       }
     >
-      <DriftFigure title="Gold score per week" lines={driftLines(projectId, drift.gold.annotator, ids)} colour={colour} />
+      <fieldset className="dash-choice">
+        <legend>Series</legend>
+        {(["annotator", "guideline_version"] as const).map((option) => (
+          <label key={option}>
+            <input type="radio" name={name} value={option} checked={by === option} onChange={() => setBy(option)} />
+            {option === "annotator" ? "per annotator" : "per guideline version"}
+          </label>
+        ))}
+      </fieldset>
+      <DriftFigure title="Gold score per week" lines={driftLines(projectId, drift.gold[by], ids, by)} colour={colour} />
       <DriftFigure
         title="Agreement per week"
-        lines={driftLines(projectId, drift.agreement.annotator, ids)}
+        lines={driftLines(projectId, drift.agreement[by], ids, by)}
         colour={colour}
       />
     </Section>
@@ -72,7 +85,7 @@ function DriftFigure({ title, lines, colour }: { title: string; lines: DriftLine
                   key={line.key}
                   data={line.points}
                   dataKey="mean"
-                  name={line.key}
+                  name={line.name}
                   stroke={colour(line.key)}
                   isAnimationActive={false}
                   dot={(props) => {
@@ -94,7 +107,7 @@ function DriftFigure({ title, lines, colour }: { title: string; lines: DriftLine
                         data-week={point.week}
                         onClick={link ? () => go(link) : undefined}
                       >
-                        <title>{`${line.key}, ${point.week}: ${point.text} (${point.n} answers)`}</title>
+                        <title>{`${line.name}, ${point.week}: ${point.text} (${point.n} answers)`}</title>
                       </circle>
                     );
                   }}
@@ -123,7 +136,7 @@ function DriftFigure({ title, lines, colour }: { title: string; lines: DriftLine
                           data-change={day(change.t)}
                           onClick={link ? () => go(link) : undefined}
                         >
-                          <title>{`${line.key}: change on ${day(change.t)}, ${change.before} → ${change.after}`}</title>
+                          <title>{`${line.name}: change on ${day(change.t)}, ${change.before} → ${change.after}`}</title>
                         </path>
                       );
                     }}
@@ -139,7 +152,7 @@ function DriftFigure({ title, lines, colour }: { title: string; lines: DriftLine
           <caption>{title}</caption>
           <thead>
             <tr>
-              <th scope="col">Annotator</th>
+              <th scope="col">Series</th>
               <th scope="col">Weekly means</th>
               <th scope="col">Change points</th>
               <th scope="col">Test</th>
@@ -148,7 +161,7 @@ function DriftFigure({ title, lines, colour }: { title: string; lines: DriftLine
           <tbody>
             {lines.map((line) => (
               <tr key={line.key}>
-                <th scope="row">{line.key}</th>
+                <th scope="row">{line.name}</th>
                 <td>
                   {line.points.map((p, k) => (
                     <span key={p.t}>

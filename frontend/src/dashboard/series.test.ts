@@ -243,6 +243,15 @@ describe("drift", () => {
     ]);
     expect(line!.test).toBe("1 change point in 55 answers");
   });
+
+  it("links a guideline version's week to the tasks of that version submitted in it", () => {
+    const series = readReport(report()).drift!.gold.annotator.map((s) => ({ ...s, key: "2" }));
+    const [line] = driftLines(4, series, ids, "guideline_version");
+    expect(line!.name).toBe("version 2");
+    expect(line!.points[0]!.link).toBe(
+      "/projects/4/tasks?guideline_version=2&submitted_from=2026-11-23T00%3A00%3A00Z&submitted_to=2026-11-30T00%3A00%3A00Z",
+    );
+  });
 });
 
 describe("throughput", () => {

@@ -347,17 +347,30 @@ export interface DriftChange {
 
 export interface DriftLine {
   key: string;
+  /** The annotator, or "version N". */
+  name: string;
   points: DriftPoint[];
   changes: DriftChange[];
   /** The change-point test's outcome, in words. */
   test: string;
 }
 
-/** Weekly means per annotator; a point links to the annotator's tasks submitted that week,
- * a change point to those of the week from the change on. */
-export function driftLines(projectId: number, series: readonly DriftSeries[], ids: Ids): DriftLine[] {
+export type DriftBy = "annotator" | "guideline_version";
+
+/** Weekly means per annotator (or guideline version); a point links to the annotator's (the
+ * version's) tasks submitted that week, a change point to those of the week from the change
+ * on. */
+export function driftLines(
+  projectId: number,
+  series: readonly DriftSeries[],
+  ids: Ids,
+  by: DriftBy = "annotator",
+): DriftLine[] {
+  const linkOf = (key: string, query: TaskQuery) =>
+    by === "annotator" ? withAnnotator(projectId, ids, key, query) : taskLink(projectId, { guideline_version: key, ...query });
   return series.map((s) => ({
     key: s.key,
+    name: by === "annotator" ? s.key : `version ${s.key}`,
     points: s.weeks
       .filter((w): w is typeof w & { mean: number } => w.mean !== null)
       .map((w) => ({
@@ -366,7 +379,7 @@ export function driftLines(projectId: number, series: readonly DriftSeries[], id
         mean: w.mean,
         n: w.n,
         text: fixed(w.mean),
-        link: withAnnotator(projectId, ids, s.key, submittedIn(w.start, WEEK_MS)),
+        link: linkOf(s.key, submittedIn(w.start, WEEK_MS)),
       })),
     changes: s.change_points
       .filter((c): c is typeof c & { time: number } => c.time !== null)
@@ -376,7 +389,7 @@ export function driftLines(projectId: number, series: readonly DriftSeries[], id
         after: fixed(c.mean_after),
         mean_after: c.mean_after,
         p_value: fixed(c.p_value),
-        link: withAnnotator(projectId, ids, s.key, submittedIn(c.time, WEEK_MS)),
+        link: linkOf(s.key, submittedIn(c.time, WEEK_MS)),
       })),
     test:
       s.undefined_because ??
