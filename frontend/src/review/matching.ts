@@ -121,58 +121,61 @@ function matchItems(label: string, perAnswer: Region[][], n: number): Match[] {
  * of different classes never together: repeatedly merge the two clusters whose least
  * similar cross pair is the most similar, while that reaches the threshold (and is above 0).
  * Exact ties go to the earlier pair, as on the server.
+ *
+ * Only regions whose bounds overlap are compared (a sweep over x), and clusters are built
+ * within each connected part of the graph of pairs at or above the threshold: a merge needs
+ * every cross pair there, so no cluster spans two parts. Thousands of regions stay fast.
  */
 export function clusterShapes(label: string, perAnswer: readonly (readonly ShapeRegion[])[], n: number, threshold = MATCH_THRESHOLD): Match[] {
-  const flat: { answer: number; region: ShapeRegion }[] = [];
-  perAnswer.forEach((regions, answer) => regions.forEach((region) => flat.push({ answer, region })));
+  const flat: { answer: number; region: ShapeRegion; cls: string | undefined; box: [number, number, number, number] }[] = [];
+  perAnswer.forEach((regions, answer) => regions.forEach((region) => flat.push({ answer, region, cls: regionClass(region), box: boundsOf(region) })));
   const size = flat.length;
-  const sim: number[][] = Array.from({ length: size }, () => new Array<number>(size).fill(0));
-  for (let i = 0; i < size; i++) {
-    for (let j = i + 1; j < size; j++) {
-      const a = flat[i] as (typeof flat)[number];
+  const sim = new Map<number, number>(); // i * size + j, i < j: pairs at or above the threshold
+  const simOf = (i: number, j: number) => sim.get(i < j ? i * size + j : j * size + i) ?? 0;
+  const byX = flat.map((_, i) => i).sort((a, b) => (flat[a] as (typeof flat)[number]).box[0] - (flat[b] as (typeof flat)[number]).box[0]);
+  const parent = flat.map((_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i] as number] as number;
+    return i;
+  };
+  for (let p = 0; p < byX.length; p++) {
+    const i = byX[p] as number;
+    const a = flat[i] as (typeof flat)[number];
+    for (let q = p + 1; q < byX.length; q++) {
+      const j = byX[q] as number;
       const b = flat[j] as (typeof flat)[number];
-      const s = a.answer === b.answer || regionClass(a.region) !== regionClass(b.region) ? 0 : iou(a.region, b.region);
-      (sim[i] as number[])[j] = s;
-      (sim[j] as number[])[i] = s;
-    }
-  }
-  let clusters: number[][] = flat.map((_, i) => [i]);
-  for (;;) {
-    let best: [number, number] | null = null;
-    let bestLink = -Infinity;
-    for (let x = 0; x < clusters.length; x++) {
-      for (let y = x + 1; y < clusters.length; y++) {
-        const cx = clusters[x] as number[];
-        const cy = clusters[y] as number[];
-        if (cx.some((i) => cy.some((j) => flat[i]?.answer === flat[j]?.answer))) continue;
-        let link = Infinity;
-        for (const i of cx) for (const j of cy) link = Math.min(link, (sim[i] as number[])[j] as number);
-        if (link >= threshold && link > 0 && link > bestLink) {
-          bestLink = link;
-          best = [x, y];
-        }
+      if (b.box[0] >= a.box[2]) break;
+      if (a.answer === b.answer || a.cls !== b.cls || b.box[1] >= a.box[3] || a.box[1] >= b.box[3]) continue;
+      const s = iou(a.region, b.region);
+      if (s >= threshold && s > 0) {
+        sim.set(i < j ? i * size + j : j * size + i, s);
+        parent[root(i)] = root(j);
       }
     }
-    if (!best) break;
-    const [x, y] = best;
-    const merged = [...(clusters[x] as number[]), ...(clusters[y] as number[])].sort((a, b) => a - b);
-    clusters = clusters.filter((_, i) => i !== x && i !== y);
-    clusters.push(merged);
-    clusters.sort((a, b) => (a[0] as number) - (b[0] as number));
   }
+  const parts = new Map<number, number[]>();
+  for (let i = 0; i < size; i++) {
+    const r = root(i);
+    const part = parts.get(r) ?? [];
+    part.push(i);
+    parts.set(r, part);
+  }
+  const clusters: number[][] = [];
+  for (const part of parts.values()) clusters.push(...linkage(part, (i) => (flat[i] as (typeof flat)[number]).answer, simOf, threshold));
+  clusters.sort((x, y) => (x[0] as number) - (y[0] as number));
   return clusters.map((members) => {
     let pairs = 0;
     let total = 0;
     for (let p = 0; p < members.length; p++) {
       for (let q = p + 1; q < members.length; q++) {
         pairs++;
-        total += (sim[members[p] as number] as number[])[members[q] as number] as number;
+        total += simOf(members[p] as number, members[q] as number);
       }
     }
     const first = flat[members[0] as number] as (typeof flat)[number];
     return {
       label,
-      cls: regionClass(first.region) ?? null,
+      cls: first.cls ?? null,
       members: members.map((i) => ({ answer: (flat[i] as (typeof flat)[number]).answer, regionId: (flat[i] as (typeof flat)[number]).region.id })),
       support: members.length / Math.max(1, n),
       agreement: pairs > 0 ? total / pairs : null,
@@ -180,6 +183,46 @@ export function clusterShapes(label: string, perAnswer: readonly (readonly Shape
       source: "browser" as const,
     };
   });
+}
+
+/** Complete linkage within one connected part (indices ascending); clusters sorted by first member. */
+function linkage(part: readonly number[], answerOf: (i: number) => number, simOf: (i: number, j: number) => number, threshold: number): number[][] {
+  let clusters: number[][] = [...part].sort((a, b) => a - b).map((i) => [i]);
+  for (;;) {
+    let best: [number, number] | null = null;
+    let bestLink = -Infinity;
+    for (let x = 0; x < clusters.length; x++) {
+      for (let y = x + 1; y < clusters.length; y++) {
+        const cx = clusters[x] as number[];
+        const cy = clusters[y] as number[];
+        if (cx.some((i) => cy.some((j) => answerOf(i) === answerOf(j)))) continue;
+        let link = Infinity;
+        for (const i of cx) for (const j of cy) link = Math.min(link, simOf(i, j));
+        if (link >= threshold && link > 0 && link > bestLink) {
+          bestLink = link;
+          best = [x, y];
+        }
+      }
+    }
+    if (!best) return clusters;
+    const [x, y] = best;
+    const merged = [...(clusters[x] as number[]), ...(clusters[y] as number[])].sort((a, b) => a - b);
+    clusters = clusters.filter((_, i) => i !== x && i !== y);
+    clusters.push(merged);
+    clusters.sort((a, b) => (a[0] as number) - (b[0] as number));
+  }
+}
+
+/** [minX, minY, maxX, maxY] of a region; a mask's is its whole image. */
+function boundsOf(region: ShapeRegion): [number, number, number, number] {
+  let points: readonly (readonly number[])[];
+  if (region.type === "bbox") points = boxCorners(region.value);
+  else if (region.type === "mask") return [0, 0, region.value.rle.size[1], region.value.rle.size[0]];
+  else points = region.value.points;
+  if (points.length === 0) return [0, 0, 0, 0];
+  const xs = points.map((p) => p[0] as number);
+  const ys = points.map((p) => p[1] as number);
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }
 
 /** Intersection over union of two regions of one type; 0 for different types. */

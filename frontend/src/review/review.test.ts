@@ -128,3 +128,15 @@ describe("reading the server defensively", () => {
     expect(returnedCount({ label: { available: 1, more: false, mine: 1 } })).toBe(0);
   });
 });
+
+describe("matching at scale", () => {
+  it("matches 3 answers of 2,000 boxes each quickly, every box with its copies", () => {
+    const grid = (shift: number) => Array.from({ length: 2000 }, (_, i) => box(`b${i}`, (i % 50) * 30 + shift, Math.floor(i / 50) * 30, "car", 20, 20));
+    const started = performance.now();
+    const groups = clusterShapes("objects", [grid(0), grid(1), grid(2)] as never, 3);
+    const took = performance.now() - started;
+    expect(groups).toHaveLength(2000);
+    expect(groups.every((g) => g.members.length === 3 && new Set(g.members.map((m) => m.regionId)).size === 1)).toBe(true);
+    expect(took).toBeLessThan(3000);
+  });
+});
