@@ -27,14 +27,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from accord import formats
 from accord.core.errors import DomainError, InputError
 from accord.core.task_records import parse_task_record
-from accord.db.engine import read_session, write_session
+from accord.db.engine import WRITE, read_session, write_session
 from accord.db.tables import Job, JobKind, JobState, Task, User
 from accord.db.types import utcnow
 from accord.services import datasets, jobs, tasks, versions
@@ -60,17 +60,31 @@ class JobStopped(Exception):
 class Sessions:
     """Where a job's database work happens. The runner opens sessions on the engine; a test
     may hand in one session for everything (`concurrent=False`: progress is then not written
-    while an import's transaction is open)."""
+    while an import's transaction is open).
+
+    `atomic` is one transaction in which the session's own commits are savepoints: an import
+    (whose service commits) and the job's move to done are committed together, or neither.
+    """
 
     read: Callable[[], AbstractContextManager[Session]]
     write: Callable[[], AbstractContextManager[Session]]
+    atomic: Callable[[], AbstractContextManager[Session]]
     concurrent: bool
 
     @classmethod
     def on(cls, engine: Engine) -> Sessions:
+        @contextmanager
+        def atomic() -> Iterator[Session]:
+            with engine.connect() as connection:
+                connection.execution_options(**WRITE)
+                with connection.begin(), Session(
+                        connection, join_transaction_mode="create_savepoint",
+                        expire_on_commit=False) as session:
+                    yield session
+
         # SQLite has one write lock, which an import's transaction holds: progress written
         # from another connection meanwhile would wait for it
-        return cls(lambda: read_session(engine), lambda: write_session(engine),
+        return cls(lambda: read_session(engine), lambda: write_session(engine), atomic,
                    concurrent=engine.dialect.name != "sqlite")
 
     @classmethod
@@ -78,7 +92,7 @@ class Sessions:
         @contextmanager
         def same() -> Iterator[Session]:
             yield session
-        return cls(same, same, concurrent=False)
+        return cls(same, same, same, concurrent=False)
 
 
 class Progress:
@@ -182,29 +196,22 @@ def _run_import(job: Job, sessions: Sessions, settings: Settings, progress: Prog
             progress(checked, None, "checking")
     progress(0, checked, "writing", force=True)
     progress.writable = sessions.concurrent
-    with sessions.write() as session, path.open("rb") as stream:
+    with sessions.atomic() as session, path.open("rb") as stream:
         written = [0]
 
         def advance(count: int) -> None:
             written[0] += count
             progress(written[0], checked, "writing")
 
-        def done_with_the_import(session: Session) -> None:
-            # in the import's own transaction: cancelled meanwhile means nothing is kept
-            if not jobs.finish(session, job.id, job.claimed_by or "", JobState.DONE,
-                               commit=False, items_done=checked, items_total=checked):
-                raise JobStopped("cancelled")
-
-        event.listen(session, "before_commit", done_with_the_import, once=True)
-        try:
-            report = tasks.import_records(session, caller, job.project_id,
-                                          read(stream, name), progress=advance)
-        finally:
-            if event.contains(session, "before_commit", done_with_the_import):
-                event.remove(session, "before_commit", done_with_the_import)
+        report = tasks.import_records(session, caller, job.project_id, read(stream, name),
+                                      progress=advance)
         result = {"created": report.created, "skipped_duplicates": report.skipped_duplicates,
                   "annotations": report.annotations, "predictions": report.predictions}
-        session.execute(Job.__table__.update().where(Job.id == job.id).values(result=result))
+        # in the import's own transaction: cancelled meanwhile means nothing is kept
+        if not jobs.finish(session, job.id, job.claimed_by or "", JobState.DONE,
+                           commit=False, items_done=checked, items_total=checked,
+                           result=result):
+            raise JobStopped("cancelled")
         session.commit()
 
 
