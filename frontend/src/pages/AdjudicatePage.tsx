@@ -3,7 +3,7 @@ import { AppShell } from "../components/AppShell";
 import { ProjectNav } from "../components/ProjectNav";
 import { useDocumentTitle } from "../components/useDocumentTitle";
 import { AdjudicateStream } from "../review/AdjudicateStream";
-import { sentence, useOffers } from "../review/useOffers";
+import { clause, useOffers } from "../review/useOffers";
 
 /** Adjudication: one escalated task after another, each decided with a final answer. */
 export function AdjudicatePage() {
@@ -42,7 +42,7 @@ export function AdjudicatePage() {
       {!error && (!loaded || !current) && <p role="status">Loading the next task…</p>}
       {loaded && current && !task && (
         <div className="notice">
-          <p role="status">Nothing to adjudicate: {sentence(current.offer.reason ?? "no task is waiting for adjudication")}</p>
+          <p role="status">Nothing to adjudicate: {clause(current.offer.reason ?? "no task is waiting for adjudication")}</p>
           <Link to="/">Back to projects</Link>
         </div>
       )}

@@ -6,7 +6,7 @@ import { ProjectNav } from "../components/ProjectNav";
 import { useDocumentTitle } from "../components/useDocumentTitle";
 import { reviewCategories, type ReviewCategory } from "../review/api";
 import { ReviewStream } from "../review/ReviewStream";
-import { sentence, useOffers } from "../review/useOffers";
+import { clause, useOffers } from "../review/useOffers";
 
 /** The review stream: one leased task after another, each answer judged, until the queue is empty. */
 export function ReviewPage() {
@@ -62,7 +62,7 @@ export function ReviewPage() {
       {!error && (!loaded || !current) && <p role="status">Loading the next task…</p>}
       {loaded && current && !task && (
         <div className="notice">
-          <p role="status">Nothing to review: {sentence(current.offer.reason ?? "no task is waiting for review")}</p>
+          <p role="status">Nothing to review: {clause(current.offer.reason ?? "no task is waiting for review")}</p>
           <Link to="/">Back to projects</Link>
         </div>
       )}

@@ -102,6 +102,7 @@ export function useOffers(projectId: number, stage: "review" | "adjudicate") {
   return { client, loaded, current, error, notice, fetchNext, fail };
 }
 
-export function sentence(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : ".");
+/** The server's reason as the end of a sentence: "Nothing to review: {clause}". */
+export function clause(text: string): string {
+  return text + (/[.!?]$/.test(text) ? "" : ".");
 }
