@@ -52,8 +52,11 @@ def region_comments_of(session: Session, reviews: Sequence[Review]
         return {}
     key_of = {(r.annotation_id, r.reviewer_id, r.created_at): r.id for r in reviews}
     found: dict[int, list[Comment]] = {r.id: [] for r in reviews}
+    annotation_ids = sorted({r.annotation_id for r in reviews})
+    on_tasks = select(Annotation.task_id).where(Annotation.id.in_(annotation_ids))
     for comment in session.scalars(select(Comment).where(
-            Comment.annotation_id.in_({r.annotation_id for r in reviews}),
+            Comment.task_id.in_(on_tasks),  # comments are indexed by task
+            Comment.annotation_id.in_(annotation_ids),
             Comment.region_id.is_not(None)).order_by(Comment.id)):
         review_id = key_of.get((comment.annotation_id, comment.author_id, comment.created_at))
         if review_id is not None:
