@@ -6,9 +6,9 @@ describe("project pages", () => {
     expect(pagesFor("annotator", false).map((p) => p.path)).toEqual(["label"]);
   });
 
-  it("shows reviewers the review pages but not project management", () => {
+  it("shows reviewers the review pages and exports but not the settings", () => {
     expect(pagesFor("reviewer", false).map((p) => p.path)).toEqual([
-      "label", "review", "adjudicate", "dashboard", "tasks",
+      "label", "review", "adjudicate", "dashboard", "tasks", "data",
     ]);
   });
 

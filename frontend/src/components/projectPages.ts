@@ -8,14 +8,15 @@ export interface ProjectPage {
 }
 
 /** Every project page, in the order the project navigation lists them. The server enforces
- * the same roles (accord/api/access.py); this only hides what a caller could not use. */
+ * the same roles (accord/api/access.py); this only hides what a caller could not use.
+ * Reviewers may export, so they see "Import & export" (without its import form). */
 export const PROJECT_PAGES: readonly ProjectPage[] = [
   { path: "label", name: "Label", role: "annotator" },
   { path: "review", name: "Review", role: "reviewer" },
   { path: "adjudicate", name: "Adjudicate", role: "reviewer" },
   { path: "dashboard", name: "Dashboard", role: "reviewer" },
   { path: "tasks", name: "Tasks", role: "reviewer" },
-  { path: "data", name: "Import & export", role: "manager" },
+  { path: "data", name: "Import & export", role: "reviewer" },
   { path: "settings", name: "Settings", role: "manager" },
 ];
 

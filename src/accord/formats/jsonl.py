@@ -26,7 +26,9 @@ def read_records(stream: IO[bytes], name: str) -> Iterator[tuple[str, Any]]:
         if not line.strip():
             continue
         try:
-            record = orjson.loads(line)
+            # without its line break, so a line cut short is placed at its end, not on the
+            # "next line" the break would start
+            record = orjson.loads(line.rstrip(b"\r\n"))
         except orjson.JSONDecodeError as exc:
             raise InputError(f"{where}, column {exc.colno}: not valid JSON ({exc.msg})",
                              where=where, line=number, column=exc.colno) from exc

@@ -1,0 +1,28 @@
+"""JSON Lines errors name the line and the column where the record goes wrong."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from accord.core.errors import InputError
+from accord.formats.jsonl import read_records
+
+
+@pytest.mark.parametrize(("text", "line", "column"), [
+    (b'{"data": {}}\n{"data": {"a": 1}\n', 2, 18),     # cut short: placed at its end
+    (b'{"data": {}}\r\n{"data": x}\r\n', 2, 10),        # a bad value, CRLF line breaks
+    (b'\n{"data": {}}\n{"data": {}', 3, 12),            # the last line, without a break
+])
+def test_a_malformed_line_is_named_by_line_and_column(text: bytes, line: int, column: int):
+    with pytest.raises(InputError) as caught:
+        list(read_records(io.BytesIO(text), "tasks.jsonl"))
+    assert caught.value.message.startswith(f"tasks.jsonl, line {line}, column {column}: "
+                                           "not valid JSON")
+    assert (caught.value.details["line"], caught.value.details["column"]) == (line, column)
+
+
+def test_blank_lines_are_skipped_and_records_keep_their_line():
+    found = list(read_records(io.BytesIO(b'{"data": {}}\n\n{"data": {"b": 2}}\r\n'), "t.jsonl"))
+    assert found == [("t.jsonl, line 1", {"data": {}}), ("t.jsonl, line 3", {"data": {"b": 2}})]
