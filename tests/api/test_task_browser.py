@@ -223,7 +223,8 @@ def test_items_carry_annotators_flags_score_and_thumbnail(as_, browse):
     assert items[t[3]]["annotators"] == []
     assert [items[i]["open_flags"] for i in t] == [0, 0, 1, 0, 0, 0]
     assert [items[i]["score"] for i in t] == [0.8, 0.5, None, None, None, None]
-    assert items[t[0]]["thumbnail"] == f"/api/projects/{browse.project}/tasks/{t[0]}/media/image"
+    assert items[t[0]]["thumbnail"] == (
+        f"/api/projects/{browse.project}/tasks/{t[0]}/media/image?size=128")
     assert (items[t[1]]["state"], items[t[1]]["agreement"], items[t[3]]["frozen"]) == (
         "review", 0.4, True)
 

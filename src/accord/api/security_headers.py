@@ -31,7 +31,9 @@ class SecurityHeaders:
                            if k.lower() not in {h for h, _ in COMMON}]
                 headers += COMMON
                 headers.append((b"content-security-policy", CSP.encode()))
-                if scope["path"].startswith("/api/"):
+                # API answers are not cached, unless a route says otherwise (previews)
+                if scope["path"].startswith("/api/") and not any(
+                        k.lower() == b"cache-control" for k, _ in headers):
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
             await send(message)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from accord.core.errors import NotFound
-from accord.media import local
+from accord.core.errors import InputError, NotFound
+from accord.media import local, thumbnails
 from accord.services import tasks
 
 
@@ -29,3 +29,14 @@ def task_media(session: Session, media_root: Path, project_id: int, task_id: int
     with path.open("rb") as handle:
         media_type = local.sniff(handle.read(16))
     return MediaFile(path, media_type, local.is_inline(media_type))
+
+
+def task_thumbnail(session: Session, data_dir: Path, project_id: int, task_id: int,
+                   field: str, size: int) -> MediaFile:
+    """A preview of the task's image in `field`, at most `size` px on its longer side."""
+    found = task_media(session, data_dir / "media", project_id, task_id, field)
+    if not found.media_type.startswith("image/"):
+        raise InputError(f"task {task_id}'s {field!r} is {found.media_type}, not an image; "
+                         "only images have previews", field="size")
+    path, media_type = thumbnails.thumbnail(found.path, size, data_dir / "cache" / "thumbnails")
+    return MediaFile(path, media_type, True)

@@ -380,8 +380,13 @@ def extras(session: Session, project_id: int, tasks: Sequence[Task]) -> dict[int
         for task in tasks:
             if isinstance(task.data.get(key), str) and task.data[key]:
                 found[task.id]["thumbnail"] = (f"/api/projects/{project_id}/tasks/{task.id}"
-                                               f"/media/{quote(key, safe='')}")
+                                               f"/media/{quote(key, safe='')}"
+                                               f"?size={THUMBNAIL_SIZE}")
     return found
+
+
+#: the previews' longer side in pixels: twice the list's 64 px, for sharp high-DPI screens
+THUMBNAIL_SIZE = 128
 
 
 def image_key(schema: Schema | None) -> str | None:

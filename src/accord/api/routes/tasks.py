@@ -23,6 +23,8 @@ from accord.services import annotations, discussions, media, predictions, task_b
 
 router = APIRouter(prefix="/api/projects/{project_id}/tasks", tags=["tasks"], route_class=AccordRoute)
 PAGING = {"cursor", "limit"}
+#: how long a browser may keep an image preview (a changed file shows within this time)
+PREVIEW_MAX_AGE_S = 300
 
 
 def refuse_unknown_params(request: Request, allowed: set[str]) -> None:
@@ -94,10 +96,15 @@ def delete_task(project_id: int, task_id: int, caller: CurrentCaller,
 
 @router.get("/{task_id}/media/{field}")
 def task_media(project_id: int, task_id: int, field: str, session: DbSession,
-               state: State) -> FileResponse:
-    """The local file a task's data field names; only files a visible task references."""
-    found = media.task_media(session, state.settings.data_dir / "media", project_id, task_id,
-                             field)
+               state: State, size: int | None = None) -> FileResponse:
+    """The local file a task's data field names; only files a visible task references.
+    With `size`, a preview of the image at most that many pixels on its longer side."""
+    data_dir = state.settings.data_dir
+    if size is not None:
+        preview = media.task_thumbnail(session, data_dir, project_id, task_id, field, size)
+        return FileResponse(preview.path, media_type=preview.media_type,
+                            headers={"Cache-Control": f"private, max-age={PREVIEW_MAX_AGE_S}"})
+    found = media.task_media(session, data_dir / "media", project_id, task_id, field)
     return FileResponse(found.path, media_type=found.media_type, filename=found.path.name,
                         content_disposition_type="inline" if found.inline else "attachment")
 
