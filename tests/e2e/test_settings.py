@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
+import xss
 from e2e.labeling import PASSWORD, SCHEMA, Stage, log_in, shown_task_id
 from e2e.managing import (
     Managing,
@@ -24,7 +25,6 @@ from e2e.managing import (
     wait_until_valid,
 )
 from e2e.test_accessibility import violations
-import xss
 from xss import PAYLOADS
 
 pytestmark = pytest.mark.e2e
