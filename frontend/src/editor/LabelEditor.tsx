@@ -43,9 +43,8 @@ export interface LabelEditorProps {
   initialRegions?: readonly Region[] | null;
   /** Panels above the editor's own (what a reviewer said). */
   sideTop?: ReactNode;
-  /** The selected region, when the caller sets it (a click on a pinned comment). */
-  selectedId?: string | null;
-  onSelect?: (id: string | null) => void;
+  /** A region to select (a click on a pinned comment): a new object each time. */
+  selectRequest?: { id: string | null } | null;
   /** Marks on region rows (a pinned comment). */
   regionNote?: (id: string) => string | null;
 }
@@ -257,8 +256,7 @@ export function LabelEditor(props: LabelEditorProps) {
         commands={COMMANDS}
         onCommand={onCommand}
         suspended={loggedOut || dialog !== null}
-        selectedId={props.selectedId}
-        onSelect={props.onSelect}
+        selectRequest={props.selectRequest}
         regionNote={props.regionNote}
         toolbarExtra={
           <>

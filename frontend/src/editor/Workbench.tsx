@@ -8,6 +8,7 @@
  *   `onChange` hears the work after every finished change (a drag is one change, on release);
  *   the handle reads the work as it is and replaces it (accepting pre-labels, a merge).
  * - `readOnly` shows the work to be looked at and selected, never edited.
+ * - `selectRequest` selects a region for the host; `onSelect` reports every selection.
  * - `overlays` are other people's regions in their colours, drawn under the work; with
  *   `onOverlayPick` a click on one hands it to the host (adjudication takes it in).
  * - `keys` are the host's own shortcuts (a review's verdicts), matched before the editor's
@@ -69,8 +70,10 @@ export interface WorkbenchProps {
   /** A model's suggestions, dashed; a click on one (select tool) calls `onAcceptPrediction`. */
   predictions?: readonly ShapeRegion[];
   onAcceptPrediction?: (region: ShapeRegion) => void;
-  /** The selected region, when the host follows or sets it. */
-  selectedId?: string | null;
+  /** A selection the host asks for (a click on a note pinned to a region): a new object
+   * each time, so asking twice for one region selects it twice. */
+  selectRequest?: { id: string | null } | null;
+  /** Hears every change of the selection. */
   onSelect?: (id: string | null) => void;
   /** The task's other data fields and their values, shown as text. */
   data?: { fields: readonly DataField[]; values: Record<string, unknown> };
@@ -164,17 +167,15 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
     onChange.current?.(regions);
   }, [regions, gesture]);
 
-  // Selection: the host may set it and hears every change of it.
-  const { selectedId, onSelect: hostSelect } = props;
-  const selectedNow = useRef(state.selected);
-  selectedNow.current = state.selected;
+  // Selection: the host may ask for one and hears every change. (A request, not a controlled
+  // value: a host re-rendering late with an old selection must not undo a newer one.)
+  const { selectRequest, onSelect: hostSelect } = props;
   useEffect(() => {
-    // A selection the host makes (not one it heard from here) also takes the select tool,
-    // as a click in the region list does.
-    if (selectedId === undefined || selectedId === selectedNow.current) return;
-    if (selectedId !== null) dispatch({ type: "tool", tool: "select" });
-    dispatch({ type: "select", id: selectedId });
-  }, [selectedId]);
+    if (!selectRequest) return;
+    // As a click in the region list does, it takes the select tool.
+    if (selectRequest.id !== null) dispatch({ type: "tool", tool: "select" });
+    dispatch({ type: "select", id: selectRequest.id });
+  }, [selectRequest]);
   const reported = useRef<string | null>(state.selected);
   useEffect(() => {
     if (reported.current === state.selected) return;

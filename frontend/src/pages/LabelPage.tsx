@@ -107,8 +107,8 @@ export function LabelPage() {
 
   const task = current?.next.task ?? null;
   const returned = useMemo(() => (current ? returnedOf(current.next) : null), [current]);
-  const [selected, setSelected] = useState<string | null>(null);
-  useEffect(() => setSelected(null), [task?.id]);
+  const [selectRequest, setSelectRequest] = useState<{ id: string } | null>(null);
+  useEffect(() => setSelectRequest(null), [task?.id]);
   const pinned = useMemo(() => {
     const counts = new Map<string, number>();
     for (const review of returned?.reviews ?? []) for (const c of review.region_comments) counts.set(c.region_id, (counts.get(c.region_id) ?? 0) + 1);
@@ -165,9 +165,8 @@ export function LabelPage() {
           onReload={() => void fetchNext()}
           image={current.image}
           initialRegions={returned?.annotation.regions ?? null}
-          sideTop={returned && <ReturnedPanel returned={returned} onSelect={setSelected} />}
-          selectedId={selected}
-          onSelect={setSelected}
+          sideTop={returned && <ReturnedPanel returned={returned} onSelect={(id) => setSelectRequest({ id })} />}
+          selectRequest={selectRequest}
           regionNote={returned ? regionNote : undefined}
         />
       )}

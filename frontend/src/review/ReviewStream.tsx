@@ -60,6 +60,7 @@ export function ReviewStream({ client, projectId, schema, members, categories, c
   const [hidden, setHidden] = useState<ReadonlySet<number>>(new Set());
   const [showConsensus, setShowConsensus] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
+  const [selectRequest, setSelectRequest] = useState<{ id: string | null } | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [chosen, setChosen] = useState<string[]>([]);
@@ -105,6 +106,7 @@ export function ReviewStream({ client, projectId, schema, members, categories, c
         setMode("view");
         resetForm();
         setSelected(null);
+        setSelectRequest({ id: null });
         const following = answers.findIndex((a, i) => i > at && a.status === "submitted" && next[a.id] === undefined);
         const earlier = answers.findIndex((a) => a.status === "submitted" && next[a.id] === undefined);
         const go = following >= 0 ? following : earlier;
@@ -353,7 +355,7 @@ export function ReviewStream({ client, projectId, schema, members, categories, c
           )}
         </section>
       )}
-      {answers.length > 1 && <MatchPanel matches={matches} answers={answers} at={at} nameOf={nameOf} onSelect={(id) => setSelected(id)} />}
+      {answers.length > 1 && <MatchPanel matches={matches} answers={answers} at={at} nameOf={nameOf} onSelect={(id) => setSelectRequest({ id })} />}
     </>
   );
 
@@ -388,7 +390,7 @@ export function ReviewStream({ client, projectId, schema, members, categories, c
         readOnly={mode !== "fix"}
         colorOf={mode === "fix" ? undefined : ownColor}
         overlays={overlays}
-        selectedId={selected}
+        selectRequest={selectRequest}
         onSelect={setSelected}
         keys={keys}
         data={{ fields: schema.schema.data.filter((d) => d.type !== "image"), values: task.data }}
