@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accord.client import Client
-from e2e.labeling import PASSWORD, Labeling, _token_by_login
+from e2e.labeling import PASSWORD, Labeling, token_by_login
 
 
 def box(rid: str, cls: str, x: float) -> dict[str, Any]:
@@ -51,7 +51,7 @@ def make_browsing(labeling_factory: Any) -> Browsing:
     browsing = Browsing(project, manager_email,
                         {project.annotator: members[project.annotator], second: members[second]})
     first_client = project.annotator_client
-    with Client(project.url, token=_token_by_login(project.url, second)) as second_client:
+    with Client(project.url, token=token_by_login(project.url, second)) as second_client:
         # both answer the first two tasks: the first alike, the second not
         for n, (mine, theirs) in enumerate([("car", "car"), ("car", "person")]):
             task = first_client.next_task(pid)["task"]

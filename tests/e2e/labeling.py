@@ -74,7 +74,7 @@ def _accord(data_dir: Path, *args: str) -> str:
 _ADMIN_TOKENS: dict[str, str] = {}
 
 
-def _admin_token(url: str, data_dir: Path) -> str:
+def admin_token(url: str, data_dir: Path) -> str:
     """One admin per server, made through the CLI (the only way to the first admin); the
     rest of the set-up goes through the API, which costs no process start per test."""
     if url not in _ADMIN_TOKENS:
@@ -84,7 +84,7 @@ def _admin_token(url: str, data_dir: Path) -> str:
     return _ADMIN_TOKENS[url]
 
 
-def _token_by_login(url: str, email: str) -> str:
+def token_by_login(url: str, email: str) -> str:
     with httpx.Client(base_url=url) as http:
         login = http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
         login.raise_for_status()
@@ -109,7 +109,7 @@ def make_labeling(url: str, data_dir: Path, *, schema: dict[str, Any] | None = N
     """A fresh project with its own annotator, so tests sharing a server never meet."""
     tag = secrets.token_hex(4)
     annotator = f"ann-{tag}@example.org"
-    manager = Client(url, token=_admin_token(url, data_dir))
+    manager = Client(url, token=admin_token(url, data_dir))
     manager.create_user(annotator, password=PASSWORD)
     project = manager.create_project(name)
     manager.publish_schema(project["id"], schema or SCHEMA)
@@ -122,7 +122,7 @@ def make_labeling(url: str, data_dir: Path, *, schema: dict[str, Any] | None = N
     manager.create_tasks(project["id"], records)
     ids = sorted(t["id"] for t in manager.list_tasks(project["id"]))
     return Labeling(url, data_dir, project["id"], ids, manager, annotator,
-                    Client(url, token=_token_by_login(url, annotator)))
+                    Client(url, token=token_by_login(url, annotator)))
 
 
 def log_in(page: Page, labeling: Labeling, path: str = "/") -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from accord.client import Client
-from e2e.labeling import PASSWORD, _admin_token, _token_by_login, write_image
+from e2e.labeling import PASSWORD, admin_token, token_by_login, write_image
 from xss import PAYLOADS
 
 #: A class name that would run script if the dashboard rendered it as markup.
@@ -95,7 +95,7 @@ def _answer(i: int, error_rate: float, rng: random.Random, tag: str) -> tuple[li
 
 def make_qa_project(url: str, data_dir: Path, name: str = "Street QA") -> QaProject:
     tag = secrets.token_hex(4)
-    admin = Client(url, token=_admin_token(url, data_dir))
+    admin = Client(url, token=admin_token(url, data_dir))
     manager_email, reviewer_email = f"lead-{tag}@example.org", f"rev-{tag}@example.org"
     for email in (manager_email, reviewer_email):
         admin.create_user(email, password=PASSWORD)
@@ -129,7 +129,7 @@ def make_qa_project(url: str, data_dir: Path, name: str = "Street QA") -> QaProj
         email = f"{persona}-{tag}@example.org"
         annotators[email] = admin.create_user(email, password=PASSWORD)["id"]
         admin.add_member(pid, email, "annotator")
-        client = Client(url, token=_token_by_login(url, email))
+        client = Client(url, token=token_by_login(url, email))
         clients.append(client)
         for i, task_id in enumerate(task_ids):
             regions, wrong = _answer(i, error_rate, rng, f"{persona}{i}")
@@ -137,7 +137,7 @@ def make_qa_project(url: str, data_dir: Path, name: str = "Street QA") -> QaProj
                                             lead_time_s=seconds + rng.random() * seconds)
             if wrong:
                 mistakes.append((client, made["id"]))
-    reviewer = Client(url, token=_token_by_login(url, reviewer_email))
+    reviewer = Client(url, token=token_by_login(url, reviewer_email))
     clients.append(reviewer)
     for _, annotation_id in mistakes[:4]:
         reviewer.review(pid, annotation_id, "reject", error_categories=["wrong_class"],

@@ -11,7 +11,7 @@ from typing import Any
 from playwright.sync_api import Page
 
 from accord.client import Client
-from e2e.labeling import PASSWORD, Labeling, _token_by_login, make_labeling
+from e2e.labeling import PASSWORD, Labeling, make_labeling, token_by_login
 
 
 @dataclass
@@ -74,10 +74,10 @@ def make_reviewing(url: str, data_dir, answers: list[list[dict[str, Any]]], *,  
         email = f"ann{i}-{tag}@example.org"
         manager.create_user(email, password=PASSWORD)
         manager.add_member(base.project_id, email, "annotator")
-        annotators.append((email, Client(url, token=_token_by_login(url, email))))
+        annotators.append((email, Client(url, token=token_by_login(url, email))))
     manager.set_workflow(base.project_id, overlap=len(answers), review_sample=review_sample,
                          consensus_threshold=consensus_threshold)
-    made = Reviewing(base, reviewer, Client(url, token=_token_by_login(url, reviewer)),
+    made = Reviewing(base, reviewer, Client(url, token=token_by_login(url, reviewer)),
                      annotators)
     for (_, client), regions in zip(annotators, answers, strict=True):
         offer = client.next_task(base.project_id, "label")

@@ -76,7 +76,7 @@ export function AnnotatorsTable({ projectId, rows, ids }: { projectId: number; r
       {rows.length === 0 && <p className="dash-muted">No answers yet.</p>}
       <div className="dash-scroll" hidden={rows.length === 0}>
         <table className="dash-data">
-          <caption className="dash-visually-hidden">Annotators</caption>
+          <caption className="visually-hidden">Annotators</caption>
           <thead>
             <tr>
               <th scope="col">Annotator</th>

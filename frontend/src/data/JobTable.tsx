@@ -11,7 +11,7 @@ export function JobTable({ jobs }: { jobs: Job[] }) {
   if (jobs.length === 0) return <p className="data-empty">No imports or exports yet.</p>;
   return (
     <table className="job-table">
-      <caption className="data-visually-hidden">Recent imports and exports</caption>
+      <caption className="visually-hidden">Recent imports and exports</caption>
       <thead>
         <tr>
           <th scope="col">Job</th>

@@ -40,7 +40,7 @@ export function loadTaskImage(schema: Schema, projectId: number, task: Task): { 
   const ready = (async (): Promise<ImageState> => {
     let response: Response;
     try {
-      response = await fetch(mediaUrl(projectId, task.id, field.name), { credentials: "same-origin" });
+      response = await fetch(mediaUrl(projectId, task.id, dataKey(field)), { credentials: "same-origin" });
     } catch {
       return failed("the server could not be reached");
     }
