@@ -1,9 +1,8 @@
-import { Link, useParams } from "react-router";
-import { AppShell } from "../components/AppShell";
-import { ProjectNav } from "../components/ProjectNav";
+import { useParams } from "react-router";
+import { StreamFrame, clause } from "../components/StreamFrame";
 import { useDocumentTitle } from "../components/useDocumentTitle";
 import { AdjudicateStream } from "../review/AdjudicateStream";
-import { clause, useOffers } from "../review/useOffers";
+import { useOffers } from "../review/useOffers";
 
 /** Adjudication: one escalated task after another, each decided with a final answer. */
 export function AdjudicatePage() {
@@ -12,40 +11,17 @@ export function AdjudicatePage() {
   useDocumentTitle(loaded ? `Adjudicate · ${loaded.project.name}` : "Adjudicate");
   const task = current?.offer.task ?? null;
   return (
-    <AppShell wide>
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/">Projects</Link> <span aria-hidden="true">/</span> <span>{loaded?.project.name ?? "…"}</span> <span aria-hidden="true">/</span>{" "}
-        <span>Adjudicate</span>
-        {task && (
-          <>
-            {" "}
-            <span aria-hidden="true">/</span> <span className="breadcrumbs__task">Task {task.id}</span>
-          </>
-        )}
-      </nav>
-      {loaded && <ProjectNav projectId={projectId} projectName={loaded.project.name} role={loaded.project.role} />}
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <div className="notice">
-          <p role="alert" className="error">
-            {error}
-          </p>
-          <button type="button" onClick={() => void fetchNext()}>
-            Try again
-          </button>
-        </div>
-      )}
-      {!error && (!loaded || !current) && <p role="status">Loading the next task…</p>}
-      {loaded && current && !task && (
-        <div className="notice">
-          <p role="status">Nothing to adjudicate: {clause(current.offer.reason ?? "no task is waiting for adjudication")}</p>
-          <Link to="/">Back to projects</Link>
-        </div>
-      )}
+    <StreamFrame
+      projectId={projectId}
+      project={loaded?.project ?? null}
+      stage="Adjudicate"
+      taskId={task?.id ?? null}
+      notice={notice}
+      error={error}
+      onRetry={() => void fetchNext()}
+      ready={Boolean(loaded && current)}
+      empty={current && !task ? `Nothing to adjudicate: ${clause(current.offer.reason ?? "no task is waiting for adjudication")}` : null}
+    >
       {loaded && current && task && (
         <AdjudicateStream
           key={task.id}
@@ -58,6 +34,6 @@ export function AdjudicatePage() {
           onFail={fail}
         />
       )}
-    </AppShell>
+    </StreamFrame>
   );
 }

@@ -1,9 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { Link, useParams } from "react-router";
+import { useParams } from "react-router";
 import { isApiError } from "../api/errors";
 import type { Guidelines, NextTask, Prediction, ProjectDetail, SchemaVersion } from "../api/types";
-import { AppShell } from "../components/AppShell";
-import { ProjectNav } from "../components/ProjectNav";
+import { StreamFrame, sentence } from "../components/StreamFrame";
 import { useAuth } from "../components/authContext";
 import { useDocumentTitle } from "../components/useDocumentTitle";
 import { LabelEditor, type Outcome } from "../editor/LabelEditor";
@@ -119,36 +118,17 @@ export function LabelPage() {
     return n === 0 ? null : `${n} reviewer note${n === 1 ? "" : "s"}`;
   }, [pinned]);
   return (
-    <AppShell wide>
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/">Projects</Link> <span aria-hidden="true">/</span> <span>{loaded?.project.name ?? "…"}</span>{" "}
-        <span aria-hidden="true">/</span> <span>Label</span>
-        {task && (
-          <>
-            {" "}
-            <span aria-hidden="true">/</span> <span className="breadcrumbs__task">Task {task.id}</span>
-          </>
-        )}
-        {done && <span className="muted"> · {done.count} submitted this session</span>}
-      </nav>
-      {loaded && <ProjectNav projectId={projectId} projectName={loaded.project.name} role={loaded.project.role} />}
-      {error && (
-        <div className="notice">
-          <p role="alert" className="error">
-            {error}
-          </p>
-          <button type="button" onClick={() => void fetchNext()}>
-            Try again
-          </button>
-        </div>
-      )}
-      {!error && (!loaded || !current) && <p role="status">Loading the next task…</p>}
-      {loaded && current && !task && (
-        <div className="notice">
-          <p role="status">{sentence(current.next.reason ?? "no task left for you")}</p>
-          <Link to="/">Back to projects</Link>
-        </div>
-      )}
+    <StreamFrame
+      projectId={projectId}
+      project={loaded?.project ?? null}
+      stage="Label"
+      taskId={task?.id ?? null}
+      crumbExtra={done && <span className="muted"> · {done.count} submitted this session</span>}
+      error={error}
+      onRetry={() => void fetchNext()}
+      ready={Boolean(loaded && current)}
+      empty={current && !task ? sentence(current.next.reason ?? "no task left for you") : null}
+    >
       {loaded && current && task && (
         <LabelEditor
           key={task.id}
@@ -170,10 +150,6 @@ export function LabelPage() {
           regionNote={returned ? regionNote : undefined}
         />
       )}
-    </AppShell>
+    </StreamFrame>
   );
-}
-
-function sentence(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : ".");
 }

@@ -1,12 +1,11 @@
 import { useEffect, useState } from "react";
-import { Link, useParams } from "react-router";
+import { useParams } from "react-router";
 import { isApiError } from "../api/errors";
-import { AppShell } from "../components/AppShell";
-import { ProjectNav } from "../components/ProjectNav";
+import { StreamFrame, clause } from "../components/StreamFrame";
 import { useDocumentTitle } from "../components/useDocumentTitle";
 import { reviewCategories, type ReviewCategory } from "../review/api";
 import { ReviewStream } from "../review/ReviewStream";
-import { clause, useOffers } from "../review/useOffers";
+import { useOffers } from "../review/useOffers";
 
 /** The review stream: one leased task after another, each answer judged, until the queue is empty. */
 export function ReviewPage() {
@@ -32,40 +31,17 @@ export function ReviewPage() {
 
   const task = current?.offer.task ?? null;
   return (
-    <AppShell wide>
-      <nav className="breadcrumbs" aria-label="Breadcrumbs">
-        <Link to="/">Projects</Link> <span aria-hidden="true">/</span> <span>{loaded?.project.name ?? "…"}</span> <span aria-hidden="true">/</span>{" "}
-        <span>Review</span>
-        {task && (
-          <>
-            {" "}
-            <span aria-hidden="true">/</span> <span className="breadcrumbs__task">Task {task.id}</span>
-          </>
-        )}
-      </nav>
-      {loaded && <ProjectNav projectId={projectId} projectName={loaded.project.name} role={loaded.project.role} />}
-      {notice && (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      )}
-      {error && (
-        <div className="notice">
-          <p role="alert" className="error">
-            {error}
-          </p>
-          <button type="button" onClick={() => void fetchNext()}>
-            Try again
-          </button>
-        </div>
-      )}
-      {!error && (!loaded || !current) && <p role="status">Loading the next task…</p>}
-      {loaded && current && !task && (
-        <div className="notice">
-          <p role="status">Nothing to review: {clause(current.offer.reason ?? "no task is waiting for review")}</p>
-          <Link to="/">Back to projects</Link>
-        </div>
-      )}
+    <StreamFrame
+      projectId={projectId}
+      project={loaded?.project ?? null}
+      stage="Review"
+      taskId={task?.id ?? null}
+      notice={notice}
+      error={error}
+      onRetry={() => void fetchNext()}
+      ready={Boolean(loaded && current)}
+      empty={current && !task ? `Nothing to review: ${clause(current.offer.reason ?? "no task is waiting for review")}` : null}
+    >
       {loaded && current && task && (
         <ReviewStream
           key={`${task.id}-${current.offer.answers.map((a) => `${a.id}.${a.version}`).join(",")}`}
@@ -79,6 +55,6 @@ export function ReviewPage() {
           onFail={fail}
         />
       )}
-    </AppShell>
+    </StreamFrame>
   );
 }

@@ -101,8 +101,3 @@ export function useOffers(projectId: number, stage: "review" | "adjudicate") {
 
   return { client, loaded, current, error, notice, fetchNext, fail };
 }
-
-/** The server's reason as the end of a sentence: "Nothing to review: {clause}". */
-export function clause(text: string): string {
-  return text + (/[.!?]$/.test(text) ? "" : ".");
-}
