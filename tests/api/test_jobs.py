@@ -25,6 +25,7 @@ from typer.testing import CliRunner
 
 from accord.api.app import create_app
 from accord.cli.main import cli
+from accord.client import Client
 from accord.db.engine import make_engine, read_session, write_session
 from accord.db.migrate import migrate
 from accord.db.tables import AuditEntry, Job, JobState, Task
@@ -331,19 +332,17 @@ def test_on_postgresql_a_job_another_live_replica_runs_is_left_alone(postgres_ur
 
 
 def test_the_sdk_and_the_cli_follow_jobs_to_the_same_file(live, tmp_path):
-    from accord.client.jobs import Jobs
-
-    sdk = Jobs(token=live.world.tokens["manager"], http=live.client)
-    job = sdk.wait(live.world.project_id,
+    sdk = Client(token=live.world.tokens["manager"], http=live.client)
+    job = sdk.wait_for_job(live.world.project_id,
                    sdk.start_export(live.world.project_id, "jsonl")["id"], timeout_s=30)
     assert job["state"] == "done"
     out = io.BytesIO()
-    assert sdk.download(live.world.project_id, job["id"], out) == job["file_size"]
+    assert sdk.download_job(live.world.project_id, job["id"], out) == job["file_size"]
     assert out.getvalue() == cli_export(live, tmp_path)
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(b'{"data": {"image": "ok.png"}}\n{oops}\n')
-    failed = sdk.wait(live.world.project_id,
-                      sdk.start_import(live.world.project_id, bad)["id"], timeout_s=30)
+    failed = sdk.wait_for_job(live.world.project_id,
+                              sdk.start_import(live.world.project_id, bad)["id"], timeout_s=30)
     assert failed["state"] == "failed" and "bad.jsonl, line 2, column 2" in failed["error"]
     assert [j["id"] for j in sdk.list_jobs(live.world.project_id)] == [failed["id"], job["id"]]
 

@@ -24,10 +24,10 @@ def _list(project: int, limit: int, data_dir: Any, url: str | None,
     if url:
         from itertools import islice
 
-        from accord.client.jobs import Jobs
+        from accord.client import Client
         if not token:
             raise fail("--url needs an API token: pass --token or set ACCORD_TOKEN")
-        with Jobs(url, token) as client:
+        with Client(url, token) as client:
             return list(islice(client.list_jobs(project), limit))
     from accord.services import jobs, projects
 
@@ -40,10 +40,10 @@ def _list(project: int, limit: int, data_dir: Any, url: str | None,
 def _show(project: int, job: int, data_dir: Any, url: str | None,
           token: str | None) -> dict[str, Any]:
     if url:
-        from accord.client.jobs import Jobs
+        from accord.client import Client
         if not token:
             raise fail("--url needs an API token: pass --token or set ACCORD_TOKEN")
-        with Jobs(url, token) as client:
+        with Client(url, token) as client:
             return client.get_job(project, job)
     from accord.services import jobs
 

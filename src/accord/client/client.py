@@ -17,6 +17,8 @@ from accord.client.errors import ApiError
 #: Statuses after which the same submission may simply be sent again.
 RETRYABLE = frozenset({0, 429, 502, 503, 504})
 SUBMIT_ATTEMPTS = 3
+#: the states a background job ends in
+JOB_FINISHED = frozenset({"done", "failed", "cancelled"})
 #: The workflow stages a queue hands out work in.
 StageName = Literal["label", "review", "adjudicate"]
 
@@ -319,9 +321,56 @@ class Client:
 
     def export(self, project_id: int, out: IO[bytes], format: str = "jsonl") -> int:
         """Stream an export into `out`; returns the number of bytes written."""
+        return self._download(f"/api/projects/{project_id}/export", out, {"format": format})
+
+    # -- background jobs: imports and exports that run on the server, with progress
+    def start_export(self, project_id: int, format: str = "jsonl") -> dict[str, Any]:
+        """Queue an export; returns the job (state `queued`)."""
+        return self._call("POST", f"/api/projects/{project_id}/exports",
+                          json={"format": format})
+
+    def start_import(self, project_id: int, path: Path | str, format: str = "jsonl"
+                     ) -> dict[str, Any]:
+        """Upload a file and queue its import; returns the job."""
+        path = Path(path)
+        with path.open("rb") as handle:
+            return self._call("POST", f"/api/projects/{project_id}/imports",
+                              params={"format": format}, files={"file": (path.name, handle)})
+
+    def list_jobs(self, project_id: int) -> Iterator[dict[str, Any]]:
+        """The project's jobs, newest first."""
+        return self._pages(f"/api/projects/{project_id}/jobs", limit=100)
+
+    def get_job(self, project_id: int, job_id: int) -> dict[str, Any]:
+        return self._call("GET", f"/api/projects/{project_id}/jobs/{job_id}")
+
+    def cancel_job(self, project_id: int, job_id: int) -> dict[str, Any]:
+        return self._call("POST", f"/api/projects/{project_id}/jobs/{job_id}/cancel")
+
+    def wait_for_job(self, project_id: int, job_id: int, timeout_s: float = 3600.0,
+                     poll_s: float = 0.5) -> dict[str, Any]:
+        """Poll until the job is done, failed or cancelled (backing off to 5 s between
+        looks); an ApiError `timeout` if it is still running after `timeout_s`."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            job = self.get_job(project_id, job_id)
+            if job["state"] in JOB_FINISHED:
+                return job
+            if time.monotonic() > deadline:
+                raise ApiError(0, "timeout", f"job {job_id} is still {job['state']} after "
+                               f"{timeout_s:g} s")
+            time.sleep(poll_s)
+            poll_s = min(poll_s * 1.5, 5.0)
+
+    def download_job(self, project_id: int, job_id: int, out: IO[bytes]) -> int:
+        """Write a finished export's file into `out`; returns the bytes written."""
+        return self._download(f"/api/projects/{project_id}/jobs/{job_id}/download", out)
+
+    def _download(self, path: str, out: IO[bytes], params: dict[str, Any] | None = None
+                  ) -> int:
         written = 0
-        with _network_errors(), self._http.stream("GET", f"/api/projects/{project_id}/export",
-                               params={"format": format}, headers=self._headers) as response:
+        with _network_errors(), self._http.stream("GET", path, params=params,
+                                                  headers=self._headers) as response:
             if response.status_code >= 400:
                 response.read()
                 _raise_for(response)
