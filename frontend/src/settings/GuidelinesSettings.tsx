@@ -11,20 +11,17 @@ import { getGuidelineVersion, listGuidelineVersions, publishGuidelines, type Gui
 import { CodeEditor } from "./CodeEditor";
 import { DateTime, useFailure } from "./common";
 import { DiffView } from "./DiffView";
-import { draftKey, dropDraft, keepDraft, readDraft } from "./editDraft";
+import { RestoredNotice, useKeptEdit } from "./useKeptEdit";
 
 export function GuidelinesSettings({ projectId }: { projectId: number }) {
-  const { client, state } = useAuth();
+  const { client } = useAuth();
   const fail = useFailure();
-  const storeKey = draftKey(state.status === "authenticated" ? state.user.id : 0, projectId, "guidelines");
-  const [restored, setRestored] = useState<number | null>(null);
-  /** The editor holds the published text or the restored edit (not the empty start). */
-  const [ready, setReady] = useState(false);
-  const [base, setBase] = useState(0);
   const [versions, setVersions] = useState<GuidelineVersionEntry[] | null>(null);
   const [current, setCurrent] = useState<Guidelines | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [text, setText] = useState("");
+  const publishedText = versions === null ? null : (current?.body ?? "");
+  const edit = useKeptEdit(projectId, "guidelines", publishedText, current?.version ?? 0);
+  const { text, setText, open } = edit;
   const [note, setNote] = useState("");
   const [preview, setPreview] = useState(true);
   const [busy, setBusy] = useState(false);
@@ -48,27 +45,10 @@ export function GuidelinesSettings({ projectId }: { projectId: number }) {
 
   useEffect(() => {
     load().then(
-      (latest) => {
-        const kept = readDraft(window.localStorage, storeKey);
-        if (kept && kept.text !== (latest?.body ?? "")) {
-          setText(kept.text);
-          setBase(kept.base);
-          setRestored(kept.base);
-        } else {
-          setText(latest?.body ?? "");
-          setBase(latest?.version ?? 0);
-        }
-        setReady(true);
-      },
+      (latest) => open(latest?.body ?? "", latest?.version ?? 0),
       (caught: unknown) => setError(fail(caught, "load the guidelines")),
     );
-  }, [load, fail, storeKey]);
-
-  const publishedText = versions === null ? null : (current?.body ?? "");
-  // Every edit is kept in the browser until it is published or discarded.
-  useEffect(() => {
-    if (ready && publishedText !== null) keepDraft(window.localStorage, storeKey, { base, text }, publishedText);
-  }, [ready, text, base, publishedText, storeKey]);
+  }, [load, fail, open]);
 
   async function onPublish() {
     setOutcome(null);
@@ -80,9 +60,7 @@ export function GuidelinesSettings({ projectId }: { projectId: number }) {
     try {
       const published = await publishGuidelines(client, projectId, text, note.trim());
       setNote("");
-      dropDraft(window.localStorage, storeKey);
-      setRestored(null);
-      setBase(published.version);
+      edit.published(published.body, published.version);
       await load();
       if (published.version > 1) setCompare({ from: published.version - 1, to: published.version });
       setOutcome({ ok: true, text: `Published guidelines version ${published.version}. New work is stamped with it.` });
@@ -110,26 +88,7 @@ export function GuidelinesSettings({ projectId }: { projectId: number }) {
         <h2 id="guidelines-editor-heading">
           Guidelines {current ? <span className="muted">· editing from version {current.version}</span> : <span className="muted">· none published yet</span>}
         </h2>
-        {restored !== null && (
-          <div className="notice-bar" role="status">
-            <p>
-              Restored your unpublished edit, started from {restored === 0 ? "no guidelines" : `version ${restored}`}
-              {current && current.version !== restored ? `; version ${current.version} has been published since` : ""}.
-            </p>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => {
-                setText(publishedText ?? "");
-                setBase(current?.version ?? 0);
-                setRestored(null);
-                dropDraft(window.localStorage, storeKey);
-              }}
-            >
-              Discard the edit
-            </button>
-          </div>
-        )}
+        <RestoredNotice edit={edit} nothing="no guidelines" current={current?.version ?? null} />
         <div className={preview ? "guidelines-settings__panes" : undefined}>
           <CodeEditor prose id="guidelines-text" label="Guidelines (Markdown)" value={text} onChange={(v) => (setText(v), setOutcome(null))} rows={20} />
           {preview ? (

@@ -9,11 +9,11 @@ import type { Schema } from "../lib/schema";
 import { listSchemaVersions, publishSchema, validateSchema, type SchemaVersionEntry } from "./api";
 import { CodeEditor, type CodeEditorHandle } from "./CodeEditor";
 import { useFailure } from "./common";
-import { draftKey, dropDraft, keepDraft, readDraft } from "./editDraft";
 import { LabelStudioImport } from "./LabelStudioImport";
 import { problemsOf, readSchemaText, describePath, type PlacedProblem, type SchemaCheck } from "./schemaCheck";
 import { SchemaPreview } from "./SchemaPreview";
 import { SchemaVersions } from "./SchemaVersions";
+import { RestoredNotice, useKeptEdit } from "./useKeptEdit";
 
 const CHECK_DELAY_MS = 400;
 const STARTER: Schema = { data: [{ name: "image", type: "image" }], labels: [] };
@@ -23,16 +23,14 @@ export function toText(schema: unknown): string {
 }
 
 export function SchemaSettings({ projectId }: { projectId: number }) {
-  const { client, state } = useAuth();
+  const { client } = useAuth();
   const fail = useFailure();
-  const storeKey = draftKey(state.status === "authenticated" ? state.user.id : 0, projectId, "schema");
-  const [restored, setRestored] = useState<number | null>(null);
-  /** The editor holds the published text or the restored edit (not the empty start). */
-  const [ready, setReady] = useState(false);
-  const [base, setBase] = useState(0);
   const [versions, setVersions] = useState<SchemaVersionEntry[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [text, setText] = useState("");
+  const current = versions?.[versions.length - 1] ?? null;
+  const publishedText = versions === null ? null : toText(current?.schema ?? STARTER);
+  const edit = useKeptEdit(projectId, "schema", publishedText, current?.version ?? 0);
+  const { text, setText, open } = edit;
   const [check, setCheck] = useState<SchemaCheck>({ status: "checking" });
   const [lastValid, setLastValid] = useState<Schema | null>(null);
   const [note, setNote] = useState("");
@@ -55,26 +53,9 @@ export function SchemaSettings({ projectId }: { projectId: number }) {
     void load().then((list) => {
       if (!list) return;
       const newest = list[list.length - 1];
-      const published = toText(newest?.schema ?? STARTER);
-      const kept = readDraft(window.localStorage, storeKey);
-      if (kept && kept.text !== published) {
-        setText(kept.text);
-        setBase(kept.base);
-        setRestored(kept.base);
-      } else {
-        setText(published);
-        setBase(newest?.version ?? 0);
-      }
-      setReady(true);
+      open(toText(newest?.schema ?? STARTER), newest?.version ?? 0);
     });
-  }, [load, storeKey]);
-
-  const current = versions?.[versions.length - 1] ?? null;
-  const publishedText = versions === null ? null : toText(current?.schema ?? STARTER);
-  // Every edit is kept in the browser until it is published or discarded.
-  useEffect(() => {
-    if (ready && publishedText !== null) keepDraft(window.localStorage, storeKey, { base, text }, publishedText);
-  }, [ready, text, base, publishedText, storeKey]);
+  }, [load, open]);
 
   // The live check, debounced: each keystroke restarts the wait and cancels a check in flight.
   useEffect(() => {
@@ -127,11 +108,8 @@ export function SchemaSettings({ projectId }: { projectId: number }) {
     try {
       const published = await publishSchema(client, projectId, read.document, note.trim());
       setNote("");
-      dropDraft(window.localStorage, storeKey);
-      setRestored(null);
-      setBase(published.version);
+      edit.published(toText(published.schema), published.version);
       await load();
-      setText(toText(published.schema));
       setOutcome({ ok: true, text: `Published schema version ${published.version}. New work is stamped with it.` });
     } catch (caught) {
       const problems = problemsOf(caught, read.places);
@@ -162,26 +140,7 @@ export function SchemaSettings({ projectId }: { projectId: number }) {
         <h2 id="schema-editor-heading">
           Schema {current ? <span className="muted">· editing from version {current.version}</span> : <span className="muted">· none published yet</span>}
         </h2>
-        {restored !== null && (
-          <div className="notice-bar" role="status">
-            <p>
-              Restored your unpublished edit, started from {restored === 0 ? "no schema" : `version ${restored}`}
-              {current && current.version !== restored ? `; version ${current.version} has been published since` : ""}.
-            </p>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => {
-                setText(publishedText ?? "");
-                setBase(current?.version ?? 0);
-                setRestored(null);
-                dropDraft(window.localStorage, storeKey);
-              }}
-            >
-              Discard the edit
-            </button>
-          </div>
-        )}
+        <RestoredNotice edit={edit} nothing="no schema" current={current?.version ?? null} />
         <CodeEditor
           ref={editor}
           id="schema-text"
