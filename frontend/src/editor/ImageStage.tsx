@@ -34,7 +34,7 @@ import type { Keypoint, Point, Region, ShapeRegion, Unsaved } from "../lib/regio
 import { paintStroke, encodeMask, decodeMask } from "../lib/rle";
 import { fitViewport, panBy, svgTransform, toImage, toScreen, wheelZoomFactor, zoomAt, type Viewport } from "../lib/viewport";
 import type { ActiveClass } from "./editorState";
-import { MaskImage } from "./MaskImage";
+import { ShapeElement } from "./ShapeElement";
 import { round2, roundShape } from "./precision";
 import { distinctPoints, moved, withVertex } from "./shapeEdits";
 import type { TaskImage } from "./taskImage";
@@ -639,35 +639,9 @@ const Shape = memo(function Shape({ region, color, selected, invalid, prediction
   ]
     .filter(Boolean)
     .join(" ");
-  const common = {
-    className,
-    stroke: color,
-    vectorEffect: "non-scaling-stroke" as const,
-    "data-region": region.id,
-    onPointerDown: onDown ? (e: ReactPointerEvent) => onDown(e, region) : undefined,
-  };
-  switch (region.type) {
-    case "bbox":
-      return <polygon {...common} fill={color} points={boxCorners(region.value).map((p) => p.join(",")).join(" ")} />;
-    case "polygon":
-      return <polygon {...common} fill={color} points={region.value.points.map((p) => p.join(",")).join(" ")} />;
-    case "polyline":
-      return <polyline {...common} fill="none" points={region.value.points.map((p) => p.join(",")).join(" ")} />;
-    case "keypoints":
-      return (
-        <path
-          {...common}
-          className={`${className} shape--points`}
-          fill="none"
-          d={region.value.points
-            .filter((p) => p[2] !== 0)
-            .map(([x, y]) => `M${x} ${y}h0`)
-            .join("")}
-        />
-      );
-    case "mask":
-      return <MaskImage {...common} rle={region.value.rle} color={color} />;
-  }
+  return (
+    <ShapeElement region={region} color={color} className={className} onPointerDown={onDown ? (e: ReactPointerEvent) => onDown(e, region) : undefined} />
+  );
 }, sameShape);
 
 function sameShape(a: ShapeProps, b: ShapeProps): boolean {
