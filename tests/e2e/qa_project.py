@@ -143,3 +143,43 @@ def make_qa_project(url: str, data_dir: Path, name: str = "Street QA") -> QaProj
         reviewer.review(pid, annotation_id, "reject", error_categories=["wrong_class"],
                         comment="the first box has the wrong class")
     return QaProject(url, data_dir, pid, manager_email, reviewer_email, annotators, clients)
+
+
+@dataclass
+class DriftProject:
+    url: str
+    project_id: int
+    manager_email: str
+    annotator: str
+    annotator_id: int
+    clients: list[Client]
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
+
+
+def make_drift_project(url: str, data_dir: Path, *, right: int, wrong: int) -> DriftProject:
+    """One annotator answers `right + wrong` gold tasks in order: the first `right` as the
+    gold says, the rest with the other class — a planted shift in gold accuracy."""
+    tag = secrets.token_hex(4)
+    admin = Client(url, token=admin_token(url, data_dir))
+    manager_email, annotator = f"lead-{tag}@example.org", f"drifter-{tag}@example.org"
+    admin.create_user(manager_email, password=PASSWORD)
+    annotator_id = admin.create_user(annotator, password=PASSWORD)["id"]
+    pid = admin.create_project("Drifting scenes")["id"]
+    admin.publish_schema(pid, {"data": [{"name": "image", "type": "image"}], "labels": [
+        {"name": "scene", "type": "classification", "source": "image",
+         "classes": [{"name": "day"}, {"name": "night"}]}]})
+    admin.add_member(pid, manager_email, "manager")
+    admin.add_member(pid, annotator, "annotator")
+
+    def scene(cls: str, rid: str) -> list[dict[str, Any]]:
+        return [{"id": rid, "label": "scene", "type": "classification", "value": {"class": cls}}]
+
+    admin.create_tasks(pid, [{"data": {"image": f"drift-{tag}/{i}.png"}, "gold": scene("day", "g")}
+                             for i in range(right + wrong)])
+    client = Client(url, token=token_by_login(url, annotator))
+    for i, task in enumerate(sorted(admin.list_tasks(pid), key=lambda t: t["id"])):
+        client.submit_annotation(pid, task["id"], scene("day" if i < right else "night", "a"))
+    return DriftProject(url, pid, manager_email, annotator, annotator_id, [admin, client])

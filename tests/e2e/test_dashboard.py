@@ -14,7 +14,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.labeling import PASSWORD
-from e2e.qa_project import GUIDELINES, PERSON, QaProject, make_qa_project, rounded
+from e2e.qa_project import (
+    GUIDELINES,
+    PERSON,
+    QaProject,
+    make_drift_project,
+    make_qa_project,
+    rounded,
+)
 from e2e.test_accessibility import violations
 
 pytestmark = pytest.mark.e2e
@@ -218,3 +225,38 @@ def test_a_manager_resolves_a_flag_and_publishes_new_guidelines(
     assert (current["version"], current["body"]) == (
         2, GUIDELINES + "\nA parked bicycle is not a person.\n")
     assert errors == []
+
+
+def test_a_shift_in_an_annotators_gold_accuracy_is_marked_and_opens_the_tasks_after_it(
+        page: Page, live_server, screenshot):  # type: ignore[no-untyped-def]
+    """25 right gold answers, then 25 wrong: the report finds the change and the chart
+    marks it with a diamond that opens the annotator's tasks from the change on."""
+    drifting = make_drift_project(live_server.url, live_server.data_dir, right=25, wrong=25)
+    try:
+        errors = watch_errors(page)
+        report = json.loads(live_server.accord("qa", "report", str(drifting.project_id),
+                                               "--json"))
+        series = [s for s in report["drift"]["gold"]["annotator"]
+                  if s["key"] == drifting.annotator]
+        assert len(series) == 1 and len(series[0]["change_points"]) == 1
+        change = series[0]["change_points"][0]
+        assert (change["index"], change["mean_before"], change["mean_after"]) == (25, 1.0, 0.0)
+
+        page.goto(f"{drifting.url}/login?next=/projects/{drifting.project_id}/dashboard")
+        page.get_by_label("Email").fill(drifting.manager_email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Drift over time")).to_be_visible()
+        diamond = chart(page, "Gold score per week").locator(
+            f'path.dash-mark[data-name="{drifting.annotator}"][data-change]')
+        expect(diamond).to_have_count(1)
+        assert diamond.get_attribute("data-change") == change["time"][:10]
+        diamond.click()
+        page.wait_for_url(re.compile(r"/tasks\?"))
+        path, query = query_of(page.url)
+        assert path == f"/projects/{drifting.project_id}/tasks"
+        assert [name for name, _ in query] == ["annotator", "submitted_from", "submitted_to"]
+        assert query[0] == ("annotator", str(drifting.annotator_id))
+        assert errors == []
+    finally:
+        drifting.close()
