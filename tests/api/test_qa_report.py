@@ -92,6 +92,10 @@ def test_a_tasks_consensus_is_the_majority_label_with_its_support(as_, world, la
     assert section["consensus"]["label"] == "night"
     assert section["consensus"]["support"] == pytest.approx(2 / 3)
     assert section["consensus"]["n_votes"] == 3
+    # each answer's score against the consensus: the dissenter's is lower
+    scores = {s["annotator"]: s["score"] for s in body["scores"]}
+    assert set(scores) == set(body["annotators"]) and len(body["scores"]) == 3
+    assert scores["cy@example.org"] < scores["ann@example.org"] == scores["bob@example.org"]
     first = as_("reviewer").get(f"/api/projects/{world.project_id}/qa/consensus/{ids[0]}").json()
     (section,) = [s for s in first["labels"] if s["label"] == "scene"]
     assert section["consensus"]["label"] == "day" and section["consensus"]["n_votes"] == 3

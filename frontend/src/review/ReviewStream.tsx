@@ -12,7 +12,7 @@ import { Swatch } from "../editor/panels";
 import { Workbench, type WorkbenchHandle, type WorkbenchKey, type WorkbenchOverlay } from "../editor/Workbench";
 import { isShapeType } from "../lib/schema";
 import type { Region, ShapeRegion } from "../lib/regions";
-import { annotationDiff, consensusRegions, reviewAnnotation, type ProjectMember, type Review, type ReviewCategory, type Verdict } from "./api";
+import { annotationDiff, consensusRegions, reviewAnnotation, scoresByAnswer, type ProjectMember, type Review, type ReviewCategory, type Verdict } from "./api";
 import { AnswerThumb } from "./AnswerThumb";
 import { annotatorColor } from "./colors";
 import { matchAnswers, matchedIn, type Match } from "./matching";
@@ -49,6 +49,7 @@ export function ReviewStream({ client, projectId, schema, members, categories, c
   const nameOf = useCallback((id: number) => emails.get(id) ?? `user ${id}`, [emails]);
   const matches = useMemo(() => matchAnswers(answers, current.consensus, emailOf), [answers, current.consensus, emailOf]);
   const proposed = useMemo(() => consensusRegions(current.consensus), [current.consensus]);
+  const scores = useMemo(() => scoresByAnswer(current.consensus), [current.consensus]);
   const [results, setResults] = useState<Record<number, Review>>({});
   /** The regions of each fix sent, shown in place of the answer once accepted. */
   const [fixes, setFixes] = useState<Record<number, Region[]>>({});
@@ -255,6 +256,9 @@ export function ReviewStream({ client, projectId, schema, members, categories, c
                   <Swatch color={annotatorColor(i)} />
                   <span className="answer-row__name">{nameOf(a.author_id)}</span>{" "}
                   <span className="muted">{done ? verdictText(done.verdict) : a.status}</span>
+                  {typeof scores.get(a.id) === "number" && (
+                    <span className="muted"> · {(scores.get(a.id) as number).toFixed(2)} against the consensus</span>
+                  )}
                   {typeof score === "number" && <span className="muted"> · gold score {score.toFixed(2)}</span>}
                 </button>
                 {layout === "overlay" && i !== at && (

@@ -69,11 +69,18 @@ export interface ConsensusLabel {
   consensus: { regions?: ConsensusCluster[] } | null;
 }
 
+/** One answer's score against the proposed consensus (null: nothing comparable). */
+export interface AnswerScore {
+  annotation_id: number;
+  score: number | null;
+}
+
 export interface ConsensusResponse {
   task_id: number;
   /** Emails, in the order cluster members count them. */
   annotators: string[];
   labels: ConsensusLabel[];
+  scores: AnswerScore[];
 }
 
 export async function taskConsensus(client: ApiClient, projectId: number, taskId: number): Promise<ConsensusResponse> {
@@ -82,7 +89,15 @@ export async function taskConsensus(client: ApiClient, projectId: number, taskId
     task_id: raw.task_id,
     annotators: Array.isArray(raw.annotators) ? raw.annotators : [],
     labels: Array.isArray(raw.labels) ? raw.labels.filter((l) => l && typeof l.label === "string" && Array.isArray(l.regions)) : [],
+    scores: Array.isArray(raw.scores)
+      ? raw.scores.filter((s) => s && typeof s.annotation_id === "number" && (s.score === null || typeof s.score === "number"))
+      : [],
   };
+}
+
+/** Each answer's score against the consensus, by annotation id. */
+export function scoresByAnswer(consensus: ConsensusResponse | null): Map<number, number | null> {
+  return new Map((consensus?.scores ?? []).map((s) => [s.annotation_id, s.score]));
 }
 
 /** The regions the consensus proposes, all labels together. */

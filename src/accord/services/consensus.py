@@ -21,6 +21,7 @@ from accord.core.consensus import UnitConsensus, majority_vote, span_consensus
 from accord.core.consensus.regions import region_consensus
 from accord.core.errors import InputError
 from accord.core.matching import Similarity
+from accord.core.quality.annotation_score import annotation_score
 from accord.core.regions import ClassificationValue, RatingValue, Region
 from accord.core.schema import LabelDef, LabelType, Schema
 from accord.services import tasks, versions
@@ -50,8 +51,13 @@ def task_consensus(session: Session, caller: Caller, project_id: int, task_id: i
     _, schema = versions.current_schema(session, project_id)
     work, unreadable = load_answers(session, project_id, task_id)
     found = [] if schema is None else consensus_of_task(schema, work, task.data)
+    proposed = tuple(r for c in found for r in c.regions)
     return {"task_id": task_id, "annotators": [w.author for w in work],
             "unreadable_regions": unreadable,
+            # each answer against the proposed consensus, as routing scores it
+            "scores": [{"annotation_id": w.annotation_id, "annotator": w.author,
+                        "score": annotation_score(w.regions, proposed) if found else None}
+                       for w in work],
             "labels": [{"label": c.label.name, "type": str(c.label.type), "method": c.method,
                         "regions": [r.to_dict() for r in c.regions],
                         "consensus": to_json(c.detail)} for c in found]}
