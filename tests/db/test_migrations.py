@@ -84,3 +84,41 @@ def test_the_migrations_build_exactly_the_tables_the_code_declares(empty_engine:
     migrate(empty_engine, "head")
     with empty_engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_comments_a_review_pinned_before_0005_are_linked_to_it(empty_engine: Engine) -> None:
+    """Before 0005 a review's region comments were known by annotation, author and time."""
+    migrate(empty_engine, "0004")
+    at, later = datetime(2026, 11, 2, 9, tzinfo=UTC), datetime(2026, 11, 2, 10, tzinfo=UTC)
+    t = {name: Base.metadata.tables[name] for name in
+         ("users", "projects", "tasks", "annotations", "reviews", "comments")}
+    with empty_engine.begin() as connection:
+        def add(table: str, **values: object) -> int:
+            return connection.execute(insert(t[table]).values(**values)).inserted_primary_key[0]
+
+        author = add("users", email="a@example.org", name="", is_admin=False, is_active=True,
+                     created_at=at)
+        reviewer = add("users", email="r@example.org", name="", is_admin=False,
+                       is_active=True, created_at=at)
+        project = add("projects", name="p", description="", schema_version=0,
+                      guideline_version=0, workflow={}, created_at=at, updated_at=at)
+        task = add("tasks", project_id=project, data={}, content_hash="h", batch="",
+                   priority=0, created_at=at)
+        annotation = add("annotations", task_id=task, project_id=project, author_id=author,
+                         stage="label", status="rejected", regions=[], schema_version=0,
+                         guideline_version=0, version=2, created_at=at, updated_at=at)
+        review = add("reviews", annotation_id=annotation, project_id=project,
+                     reviewer_id=reviewer, verdict="reject", error_categories=["x"],
+                     comment="", created_at=at)
+        common = {"project_id": project, "task_id": task, "annotation_id": annotation}
+        pinned = add("comments", **common, region_id="r1", author_id=reviewer, body="here",
+                     created_at=at)
+        loose = add("comments", **common, region_id="r1", author_id=reviewer, body="later",
+                    created_at=later)
+        by_author = add("comments", **common, region_id="r1", author_id=author, body="mine",
+                        created_at=at)
+    migrate(empty_engine, "head")
+    with empty_engine.connect() as connection:
+        linked = dict(connection.execute(select(t["comments"].c.id,
+                                                t["comments"].c.review_id)).all())
+    assert linked == {pinned: review, loose: None, by_author: None}

@@ -292,6 +292,9 @@ class Comment(Base):
     annotation_id: Mapped[int | None] = mapped_column(
         ForeignKey("annotations.id", ondelete="CASCADE"))
     region_id: Mapped[str | None] = mapped_column(String(200))
+    #: the review that pinned this comment to a region, written with it
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"),
+                                                  index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

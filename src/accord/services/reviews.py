@@ -46,21 +46,13 @@ def review_view(review: Review, region_comments: Sequence[Comment] = ()) -> dict
 
 def region_comments_of(session: Session, reviews: Sequence[Review]
                        ) -> dict[int, list[Comment]]:
-    """{review id: its region comments, in order}, for a page of reviews in one query: the
-    comments on their annotations pinned to a region by the reviewer at the review's time."""
-    if not reviews:
-        return {}
-    key_of = {(r.annotation_id, r.reviewer_id, r.created_at): r.id for r in reviews}
+    """{review id: the comments it pinned to regions, in order}, for a page of reviews in one
+    query."""
     found: dict[int, list[Comment]] = {r.id: [] for r in reviews}
-    annotation_ids = sorted({r.annotation_id for r in reviews})
-    on_tasks = select(Annotation.task_id).where(Annotation.id.in_(annotation_ids))
-    for comment in session.scalars(select(Comment).where(
-            Comment.task_id.in_(on_tasks),  # comments are indexed by task
-            Comment.annotation_id.in_(annotation_ids),
-            Comment.region_id.is_not(None)).order_by(Comment.id)):
-        review_id = key_of.get((comment.annotation_id, comment.author_id, comment.created_at))
-        if review_id is not None:
-            found[review_id].append(comment)
+    if found:
+        for comment in session.scalars(select(Comment).where(
+                Comment.review_id.in_(found)).order_by(Comment.id)):
+            found[comment.review_id].append(comment)  # type: ignore[index]
     return found
 
 
@@ -142,21 +134,21 @@ def submit_review(session: Session, caller: Caller, project_id: int, annotation_
     if claimed.rowcount != 1:
         raise Conflict(f"annotation {annotation_id} was reviewed or changed meanwhile; reload "
                        "it", current_version=original.version + 1)
-    now = utcnow()
     review = Review(annotation_id=original.id, project_id=project_id,
                     reviewer_id=caller.user_id, verdict=verdict,
-                    error_categories=categories, comment=comment, created_at=now)
-    comments = [Comment(project_id=project_id, task_id=original.task_id,
-                        annotation_id=original.id, region_id=region_id,
-                        author_id=caller.user_id, body=body, created_at=now)
-                for region_id, body in pinned]
-    session.add_all(comments)
+                    error_categories=categories, comment=comment)
     diff = None
     if regions is not None:
         fixed = _fix(session, caller, original, regions)
         review.fixed_annotation_id = fixed.id
         diff = diff_regions(original.regions, regions)
     session.add(review)
+    session.flush()
+    comments = [Comment(project_id=project_id, task_id=original.task_id,
+                        annotation_id=original.id, region_id=region_id, review_id=review.id,
+                        author_id=caller.user_id, body=body, created_at=review.created_at)
+                for region_id, body in pinned]
+    session.add_all(comments)
     session.flush()
     audit.record(session, caller, f"review.{verdict.value}", "annotation", original.id,
                  project_id, review_id=review.id)
