@@ -9,8 +9,9 @@ import { useAuth } from "../components/authContext";
 import { GuidelinesPanel } from "../editor/Guidelines";
 import { getGuidelineVersion, listGuidelineVersions, publishGuidelines, type GuidelineVersionEntry } from "./api";
 import { CodeEditor } from "./CodeEditor";
-import { DateTime, useFailure } from "./common";
+import { useFailure } from "./common";
 import { DiffView } from "./DiffView";
+import { VersionTable } from "./VersionTable";
 import { RestoredNotice, useKeptEdit } from "./useKeptEdit";
 
 export function GuidelinesSettings({ projectId }: { projectId: number }) {
@@ -181,29 +182,7 @@ function GuidelineHistory({
   return (
     <section aria-labelledby="guideline-versions-heading" className="versions">
       <h3 id="guideline-versions-heading">Version history</h3>
-      <table className="versions__table">
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Note</th>
-            <th scope="col">Published</th>
-          </tr>
-        </thead>
-        <tbody>
-          {[...versions].reverse().map((v) => (
-            <tr key={v.version}>
-              <td>
-                v{v.version}
-                {v.version === last && <span className="muted"> (current)</span>}
-              </td>
-              <td className="versions__note">{v.note || <span className="muted">no note</span>}</td>
-              <td>
-                <DateTime iso={v.created_at} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <VersionTable versions={versions} />
       <h3>Compare versions</h3>
       <div className="compare-controls">
         {choice("diff-from", "From", compare?.from ?? first, (from) => onCompare({ from, to: compare?.to ?? last }))}

@@ -3,47 +3,23 @@
 import { useState } from "react";
 import type { Schema } from "../lib/schema";
 import type { SchemaVersionEntry } from "./api";
-import { DateTime } from "./common";
+import { VersionTable } from "./VersionTable";
 
 export function SchemaVersions({ versions, onLoad }: { versions: readonly SchemaVersionEntry[]; onLoad: (schema: Schema) => void }) {
   const [open, setOpen] = useState<number | null>(null);
   const shown = versions.find((v) => v.version === open) ?? null;
-  const newest = versions[versions.length - 1]?.version;
   if (versions.length === 0) return <p className="muted">No schema has been published yet.</p>;
   return (
     <section aria-labelledby="schema-versions-heading" className="versions">
       <h3 id="schema-versions-heading">Versions</h3>
-      <table className="versions__table">
-        <thead>
-          <tr>
-            <th scope="col">Version</th>
-            <th scope="col">Note</th>
-            <th scope="col">Published</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {[...versions].reverse().map((v) => (
-            <tr key={v.version}>
-              <td>
-                v{v.version}
-                {v.version === newest && <span className="muted"> (current)</span>}
-              </td>
-              <td className="versions__note">{v.note || <span className="muted">no note</span>}</td>
-              <td>
-                <DateTime iso={v.created_at} />
-              </td>
-              <td>
-                <button type="button" className="secondary" aria-expanded={open === v.version} onClick={() => setOpen(open === v.version ? null : v.version)}>
-                  {open === v.version ? `Hide v${v.version}` : `View v${v.version}`}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <VersionTable
+        versions={versions}
+        action={(v) => (
+          <button type="button" className="secondary" aria-expanded={open === v.version} onClick={() => setOpen(open === v.version ? null : v.version)}>
+            {open === v.version ? `Hide v${v.version}` : `View v${v.version}`}
+          </button>
+        )}
+      />
       {shown && (
         <div className="versions__view">
           <h4>
