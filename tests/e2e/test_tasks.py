@@ -24,8 +24,9 @@ def log_in_as_manager(page: Page, browsing: Browsing, path: str) -> None:
 
 
 def shown_ids(page: Page) -> list[int]:
+    """The task ids the list shows once it has loaded (the page may still be starting)."""
+    expect(page.locator('section.task-browser__results[aria-busy="false"]')).to_be_visible()
     table = page.get_by_role("table", name="Tasks matching the filters")
-    expect(page.get_by_role("status").filter(has_text="Loading tasks")).to_have_count(0)
     links = table.get_by_role("rowheader").all_text_contents()
     return [int(re.sub(r"\D", "", text)) for text in links]
 

@@ -15,6 +15,8 @@ import "../tasks/tasks.css";
 const PAGE_SIZE = 50;
 
 interface Listing {
+  /** The query (in its URL form) the items answer; while it is not the page's, they are stale. */
+  search: string | null;
   items: BrowsedTask[];
   nextCursor: string | null;
   loading: boolean;
@@ -32,7 +34,7 @@ export function TasksPage() {
   const search = toSearch(query);
   const [project, setProject] = useState<ProjectDetail | null>(null);
   const [choices, setChoices] = useState<FilterChoices>({ schema: null, members: [], categories: [] });
-  const [listing, setListing] = useState<Listing>({ items: [], nextCursor: null, loading: true, error: null });
+  const [listing, setListing] = useState<Listing>({ search: null, items: [], nextCursor: null, loading: true, error: null });
   const controller = useRef<AbortController | null>(null);
   useDocumentTitle(project ? `Tasks · ${project.name}` : "Tasks");
 
@@ -81,10 +83,12 @@ export function TasksPage() {
       controller.current?.abort();
       const abort = new AbortController();
       controller.current = abort;
-      setListing((l) => ({ ...(cursor === null ? { items: [], nextCursor: null } : l), loading: true, error: null }));
+      const search = toSearch(q);
+      setListing((l) => ({ ...(cursor === null ? { items: [], nextCursor: null } : l), search, loading: true, error: null }));
       try {
         const page = await listTasks(client, projectId, q, cursor, PAGE_SIZE, abort.signal);
         setListing((l) => ({
+          search,
           items: cursor === null ? page.items : [...l.items, ...page.items],
           nextCursor: page.next_cursor,
           loading: false,
@@ -107,6 +111,11 @@ export function TasksPage() {
   const emails = useMemo(() => new Map(choices.members.map((m) => [m.user_id, m.email])), [choices.members]);
   const emailOf = useCallback((id: number) => emails.get(id) ?? `user ${id}`, [emails]);
   const inForce = describeFilters(query.filters, { annotator: (id) => emailOf(Number(id)) });
+
+  // Between a new address and its first answer the list still holds the last query's tasks.
+  const current = listing.search === search;
+  const loading = listing.loading || !current;
+  const items = current ? listing.items : [];
 
   const apply = (next: TaskQuery) => {
     const text = toSearch(next);
@@ -131,7 +140,7 @@ export function TasksPage() {
       )}
       <div className="task-browser">
         <FilterForm key={search} query={query} choices={choices} onApply={apply} />
-        <section className="task-browser__results" aria-labelledby="task-results-heading" aria-busy={listing.loading}>
+        <section className="task-browser__results" aria-labelledby="task-results-heading" aria-busy={loading}>
           <h2 id="task-results-heading">
             {inForce.length === 0 ? "All tasks" : "Tasks where " + inForce.join(", ")}
           </h2>
@@ -143,10 +152,10 @@ export function TasksPage() {
               </button>
             </div>
           )}
-          {!listing.loading && listing.error === null && listing.items.length === 0 && <p>No task matches.</p>}
-          {listing.items.length > 0 && <TaskTable projectId={projectId} tasks={listing.items} emailOf={emailOf} />}
-          {listing.loading && <p role="status">Loading tasks…</p>}
-          {!listing.loading && listing.error === null && listing.nextCursor !== null && (
+          {!loading && listing.error === null && items.length === 0 && <p>No task matches.</p>}
+          {items.length > 0 && <TaskTable projectId={projectId} tasks={items} emailOf={emailOf} />}
+          {loading && listing.error === null && <p role="status">Loading tasks…</p>}
+          {!loading && listing.error === null && listing.nextCursor !== null && (
             <button type="button" onClick={() => void load(query, listing.nextCursor)}>
               Load {PAGE_SIZE} more
             </button>
