@@ -257,9 +257,9 @@ export function ReviewStream({ client, projectId, schema, members, categories, c
                   <span className="answer-row__name">{nameOf(a.author_id)}</span>{" "}
                   <span className="muted">{done ? verdictText(done.verdict) : a.status}</span>
                   {typeof scores.get(a.id) === "number" && (
-                    <span className="muted"> · {(scores.get(a.id) as number).toFixed(2)} against the consensus</span>
+                    <span className="muted">score {(scores.get(a.id) as number).toFixed(2)} against the consensus</span>
                   )}
-                  {typeof score === "number" && <span className="muted"> · gold score {score.toFixed(2)}</span>}
+                  {typeof score === "number" && <span className="muted">gold score {score.toFixed(2)}</span>}
                 </button>
                 {layout === "overlay" && i !== at && (
                   <label className="answer-row__toggle">
