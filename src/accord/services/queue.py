@@ -22,6 +22,7 @@ from sqlalchemy import (
     func,
     insert,
     not_,
+    or_,
     select,
     update,
 )
@@ -159,32 +160,42 @@ def _offer(session: Session, caller: Caller, project_id: int, task_id: int,
     """The task with the work to judge (review, adjudication) or the caller's own draft
     (labeling), so that a label stream opens a task in one request."""
     task = tasks.get_task(session, project_id, task_id)
-    draft = None
     if lease["stage"] is Stage.LABEL:
-        mine = annotations.draft_of(session, task.id, caller.user_id)
-        draft = annotations.annotation_view(mine) if mine is not None else None
+        draft, returned = _own_work(session, task.id, caller.user_id)
         return {"task": tasks.task_view(task, caller), "lease": lease, "answers": [],
-                "draft": draft, "reason": None,
-                "returned": returned_work(session, task.id, caller.user_id)}
+                "draft": annotations.annotation_view(draft) if draft is not None else None,
+                "reason": None, "returned": returned}
     answers = [annotations.annotation_view(a) for a in current_answers(session, task.id)]
     return {"task": tasks.task_view(task, caller), "lease": lease, "answers": answers,
-            "draft": draft, "reason": None}
+            "draft": None, "reason": None}
 
 
-def returned_work(session: Session, task_id: int, user_id: int) -> dict[str, Any] | None:
-    """When the user's latest answer to the task was rejected (the work was sent back to
-    them): that answer and its reviews, newest first, with their region comments."""
-    latest = session.scalar(_LATEST_ANSWER, {"task_id": task_id, "user_id": user_id})
+def _own_work(session: Session, task_id: int, user_id: int
+              ) -> tuple[Annotation | None, dict[str, Any] | None]:
+    """The user's draft of the task, and — when their latest answer to it was rejected (the
+    work was sent back to them) — that answer with its reviews, newest first: one read of
+    both, as every label hand-out needs them."""
+    draft = latest = None
+    for row in session.scalars(_OWN_WORK, {"task_id": task_id, "user_id": user_id}):
+        if row.status is AnnotationStatus.DRAFT:
+            draft = row
+        else:
+            latest = row
     if latest is None or latest.status is not AnnotationStatus.REJECTED:
-        return None
-    return {"annotation": annotations.annotation_view(latest),
-            "reviews": reviews.reviews_of(session, latest.id)}
+        return draft, None
+    return draft, {"annotation": annotations.annotation_view(latest),
+                   "reviews": reviews.reviews_of(session, latest.id)}
 
 
-_LATEST_ANSWER = select(Annotation).where(
+_answers = Annotation.__table__.alias("answers")
+#: the user's draft of a task, and their latest labeling answer to it
+_OWN_WORK = select(Annotation).where(
     Annotation.task_id == bindparam("task_id"), Annotation.author_id == bindparam("user_id"),
-    Annotation.stage == Stage.LABEL, Annotation.status != AnnotationStatus.DRAFT
-).order_by(Annotation.id.desc()).limit(1)
+    or_(Annotation.status == AnnotationStatus.DRAFT,
+        Annotation.id == select(func.max(_answers.c.id)).where(
+            _answers.c.task_id == bindparam("task_id"),
+            _answers.c.author_id == bindparam("user_id"), _answers.c.stage == Stage.LABEL,
+            _answers.c.status != AnnotationStatus.DRAFT).scalar_subquery()))
 
 
 def _returned_count(project_id: int, user_id: int) -> ColumnElement[int]:
