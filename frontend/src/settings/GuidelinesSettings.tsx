@@ -8,6 +8,7 @@ import type { Guidelines } from "../api/types";
 import { useAuth } from "../components/authContext";
 import { GuidelinesPanel } from "../editor/Guidelines";
 import { getGuidelineVersion, listGuidelineVersions, publishGuidelines, type GuidelineVersionEntry } from "./api";
+import { PublishForm, type Outcome } from "./PublishForm";
 import { CodeEditor } from "./CodeEditor";
 import { useFailure } from "./common";
 import { DiffView } from "./DiffView";
@@ -26,7 +27,7 @@ export function GuidelinesSettings({ projectId }: { projectId: number }) {
   const [note, setNote] = useState("");
   const [preview, setPreview] = useState(true);
   const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [compare, setCompare] = useState<{ from: number; to: number } | null>(null);
 
   const load = useCallback(async () => {
@@ -102,26 +103,7 @@ export function GuidelinesSettings({ projectId }: { projectId: number }) {
             </button>
           )}
         </div>
-        <form
-          className="publish-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void onPublish();
-          }}
-        >
-          <div className="field">
-            <label htmlFor="guidelines-note">Note for this version</label>
-            <input id="guidelines-note" value={note} onChange={(e) => setNote(e.target.value)} maxLength={10000} placeholder="What changed, and why" />
-          </div>
-          <button type="submit" disabled={busy}>
-            {busy ? "Publishing…" : `Publish as version ${next}`}
-          </button>
-          {outcome && (
-            <p role={outcome.ok ? "status" : "alert"} className={outcome.ok ? "success" : "error"}>
-              {outcome.text}
-            </p>
-          )}
-        </form>
+        <PublishForm id="guidelines-note" note={note} onNote={setNote} busy={busy} version={next} outcome={outcome} onPublish={() => void onPublish()} />
       </section>
       <GuidelineHistory projectId={projectId} versions={versions} compare={compare} onCompare={setCompare} />
     </div>

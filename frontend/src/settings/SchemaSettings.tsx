@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useAuth } from "../components/authContext";
 import type { Schema } from "../lib/schema";
 import { listSchemaVersions, publishSchema, validateSchema, type SchemaVersionEntry } from "./api";
+import { PublishForm, type Outcome } from "./PublishForm";
 import { CodeEditor, type CodeEditorHandle } from "./CodeEditor";
 import { useFailure } from "./common";
 import { LabelStudioImport } from "./LabelStudioImport";
@@ -35,7 +36,7 @@ export function SchemaSettings({ projectId }: { projectId: number }) {
   const [lastValid, setLastValid] = useState<Schema | null>(null);
   const [note, setNote] = useState("");
   const [publishing, setPublishing] = useState(false);
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const editor = useRef<CodeEditorHandle>(null);
 
   const load = useCallback(async () => {
@@ -155,26 +156,15 @@ export function SchemaSettings({ projectId }: { projectId: number }) {
           describedBy="schema-check"
         />
         <CheckReport check={check} onGoTo={(offset) => editor.current?.focusAt(offset)} />
-        <form
-          className="publish-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            void onPublish();
-          }}
-        >
-          <div className="field">
-            <label htmlFor="schema-note">Note for this version</label>
-            <input id="schema-note" value={note} onChange={(event) => setNote(event.target.value)} maxLength={10000} placeholder="What changed, and why" />
-          </div>
-          <button type="submit" disabled={publishing}>
-            {publishing ? "Publishing…" : `Publish as version ${(current?.version ?? 0) + 1}`}
-          </button>
-          {outcome && (
-            <p role={outcome.ok ? "status" : "alert"} className={outcome.ok ? "success" : "error"}>
-              {outcome.text}
-            </p>
-          )}
-        </form>
+        <PublishForm
+          id="schema-note"
+          note={note}
+          onNote={setNote}
+          busy={publishing}
+          version={(current?.version ?? 0) + 1}
+          outcome={outcome}
+          onPublish={() => void onPublish()}
+        />
         <LabelStudioImport
           onConverted={(schema) => {
             setText(toText(schema));
