@@ -111,6 +111,7 @@ ROUTES: Final[dict[tuple[str, str], Access]] = {
     ("GET", P + "/export"): Access.REVIEWER,
     ("POST", P + "/exports"): Access.REVIEWER,
     ("POST", P + "/imports"): Access.MANAGER,
+    ("GET", P + "/formats"): Access.REVIEWER,
     ("GET", P + "/jobs"): Access.REVIEWER,
     ("GET", P + "/jobs/{job_id}"): Access.REVIEWER,
     ("GET", P + "/jobs/{job_id}/download"): Access.REVIEWER,

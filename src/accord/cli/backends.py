@@ -18,6 +18,8 @@ from accord import formats
 from accord.core.errors import InputError
 from accord.db.engine import make_engine, read_session, write_session
 from accord.db.migrate import migrate
+from accord.formats.base import export_options, import_options
+from accord.formats.source import open_source
 from accord.services import datasets, projects, qa_report, users, workflow, workflow_reports
 from accord.services.caller import Caller
 from accord.settings import Settings
@@ -35,10 +37,12 @@ class Backend(Protocol):
     def list_projects(self) -> Iterator[dict[str, Any]]: ...
 
     def import_file(self, project_id: int, path: Path, format: str,
-                    progress: Callable[[int], None]) -> dict[str, Any]: ...
+                    progress: Callable[[int], None],
+                    options: dict[str, Any] | None = None) -> dict[str, Any]: ...
 
     def export(self, project_id: int, out: IO[bytes], format: str,
-               progress: Callable[[int], None]) -> int: ...
+               progress: Callable[[int], None],
+               options: dict[str, Any] | None = None) -> int: ...
 
     def qa_report(self, project_id: int) -> dict[str, Any]: ...
 
@@ -85,6 +89,12 @@ class CountingReader:
         chunk = self.handle.read(size)
         self.progress(len(chunk))
         return chunk
+
+    def __enter__(self) -> CountingReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
 
 
 class _Closing(ABC):
@@ -150,18 +160,23 @@ class LocalBackend(_Closing):
                     return
 
     def import_file(self, project_id: int, path: Path, format: str,
-                    progress: Callable[[int], None]) -> dict[str, Any]:
+                    progress: Callable[[int], None],
+                    options: dict[str, Any] | None = None) -> dict[str, Any]:
         formats.reader(format)  # an unknown format fails before the file is opened
-        with write_session(self.engine) as session, path.open("rb") as handle:
-            counted = CountingReader(handle, progress)
-            return datasets.import_file(session, self._caller(session), project_id,
-                                        counted, path.name, format)  # type: ignore[arg-type]
+        parsed = import_options(options)
+        with (write_session(self.engine) as session,
+              open_source(path, path.name, lambda h: CountingReader(h, progress)) as source):
+            return datasets.import_source(session, self._caller(session), project_id,
+                                          source, format, parsed)
 
     def export(self, project_id: int, out: IO[bytes], format: str,
-               progress: Callable[[int], None]) -> int:
+               progress: Callable[[int], None],
+               options: dict[str, Any] | None = None) -> int:
         written = 0
+        parsed = export_options(options)
         with read_session(self.engine) as session:
-            for chunk in datasets.export_chunks(session, project_id, format, progress):
+            for chunk in datasets.export_chunks(session, project_id, format, parsed,
+                                                self.settings.data_dir / "media", progress):
                 out.write(chunk)
                 written += len(chunk)
         return written
@@ -228,19 +243,22 @@ class RemoteBackend(_Closing):
         return self.client.list_projects()
 
     def import_file(self, project_id: int, path: Path, format: str,
-                    progress: Callable[[int], None]) -> dict[str, Any]:
-        report = self.client.import_file(project_id, path, format)
-        progress(path.stat().st_size)
+                    progress: Callable[[int], None],
+                    options: dict[str, Any] | None = None) -> dict[str, Any]:
+        report = self.client.import_file(project_id, path, format, options)
+        progress(path.stat().st_size if path.is_file() else 0)
         return report
 
     def export(self, project_id: int, out: IO[bytes], format: str,
-               progress: Callable[[int], None]) -> int:
+               progress: Callable[[int], None],
+               options: dict[str, Any] | None = None) -> int:
         class Counting:
             def write(self, chunk: bytes) -> None:
                 out.write(chunk)
                 progress(len(chunk))
 
-        return self.client.export(project_id, Counting(), format)  # type: ignore[arg-type]
+        return self.client.export(project_id, Counting(), format,  # type: ignore[arg-type]
+                                  options)
 
     def qa_report(self, project_id: int) -> dict[str, Any]:
         return self.client.qa_report(project_id)

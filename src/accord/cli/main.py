@@ -150,17 +150,53 @@ def _progress() -> Progress:
                     TimeRemainingColumn(), console=err, transient=True)
 
 
+def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
+    pairs = {}
+    for value in values or []:
+        key, sep, rest = value.partition("=")
+        if not sep or not key:
+            raise fail(f"{option} {value!r}: expected NAME=VALUE")
+        pairs[key] = rest
+    return pairs
+
+
+FormatOption = Annotated[str, typer.Option(
+    "--format", "-f", help="A format name; `accord formats` lists them")]
+Settings_ = Annotated[list[str] | None, typer.Option(
+    "--set", help="A format setting NAME=VALUE (repeatable; `accord formats` lists them)")]
+
+
 @cli.command("import")
-def import_(project: int, file: Path,
-            format: Annotated[str, typer.Option("--format", "-f", help="jsonl")] = "jsonl",
+def import_(project: int, file: Path, format: FormatOption = "jsonl",
+            target: Annotated[str, typer.Option(
+                "--as", help="What the file's labels become: annotations, predictions, gold "
+                             "or tasks (labels dropped)")] = "annotations",
+            author: Annotated[str | None, typer.Option(
+                help="Email of the user the annotations are by (default: you)")] = None,
+            model_version: Annotated[str, typer.Option(
+                help="Model version of imported predictions")] = "",
+            media_prefix: Annotated[str, typer.Option(
+                help="Put before every media file name (a URL, s3://bucket/dir/, or a "
+                     "folder of the media root)")] = "",
+            label: Annotated[list[str] | None, typer.Option(
+                help="TYPE=LABEL: the schema label for a region type, when there are "
+                     "several (repeatable)")] = None,
+            settings: Settings_ = None,
             data_dir: DataDir = None, url: Url = None, token: Token = None,
             as_email: AsUser = None) -> None:
-    """Import tasks (with gold, annotations and predictions) from a file: all or nothing."""
-    if not file.is_file():
-        raise fail(f"no such file: {file}")
-    with backend(data_dir, url, token, as_email) as target, _progress() as bar:
-        job = bar.add_task(f"importing {file.name}", total=file.stat().st_size)
-        report = target.import_file(project, file, format, lambda n: bar.advance(job, n))
+    """Import tasks (with gold, annotations and predictions) from a file, a folder or a zip
+    or tar archive, in any format `accord formats` lists: all or nothing."""
+    if not file.exists():
+        raise fail(f"no such file or folder: {file}")
+    options = {"target": target, "author": author, "model_version": model_version,
+               "media_prefix": media_prefix, "labels": _pairs(label, "--label"),
+               "settings": _pairs(settings, "--set")}
+    options = {k: v for k, v in options.items() if v not in (None, "", {})}
+    size = file.stat().st_size if file.is_file() else None
+    with backend(data_dir, url, token, as_email) as target_, _progress() as bar:
+        job = bar.add_task(f"importing {file.name}", total=size)
+        report = target_.import_file(project, file, format, lambda n: bar.advance(job, n),
+                                     options)
     out.print(f"imported {report['created']} tasks ({report['skipped_duplicates']} duplicates "
               f"skipped, {report['annotations']} annotations, {report['predictions']} "
               "predictions)", highlight=False)
@@ -169,10 +205,20 @@ def import_(project: int, file: Path,
 @cli.command("export")
 def export(project: int,
            output: Annotated[Path, typer.Option("--output", "-o", help="File to write")],
-           format: Annotated[str, typer.Option("--format", "-f", help="jsonl")] = "jsonl",
+           format: FormatOption = "jsonl",
+           regions: Annotated[str, typer.Option(
+               help="What label formats write per task: final (the accepted result, else "
+                    "the latest answer), gold or predictions")] = "final",
+           include_media: Annotated[bool, typer.Option(
+               "--include-media", help="Put local media files into the archive")] = False,
+           settings: Settings_ = None,
            data_dir: DataDir = None, url: Url = None, token: Token = None,
            as_email: AsUser = None) -> None:
-    """Export a project's tasks with gold, submitted annotations and predictions."""
+    """Export a project in any format `accord formats` lists (tasks with gold, submitted
+    annotations and predictions in JSONL)."""
+    options: dict[str, Any] = {"regions": regions, "include_media": include_media}
+    if settings:
+        options["settings"] = _pairs(settings, "--set")
     partial = output.with_name(output.name + ".partial")
     try:
         handle = partial.open("wb")
@@ -181,11 +227,30 @@ def export(project: int,
     try:
         with handle, backend(data_dir, url, token, as_email) as target, _progress() as bar:
             job = bar.add_task(f"exporting project {project}", total=None)
-            written = target.export(project, handle, format, lambda n: bar.advance(job, n))
+            written = target.export(project, handle, format, lambda n: bar.advance(job, n),
+                                    options)
         partial.replace(output)  # never leave a half-written file under the real name
     finally:
         partial.unlink(missing_ok=True)
     out.print(f"wrote {written} bytes to {output}", highlight=False)
+
+
+@cli.command("formats")
+def list_formats(as_json: Annotated[bool, typer.Option("--json", help="One JSON list")] = False
+                 ) -> None:
+    """The formats `accord import` and `accord export` take, with their settings."""
+    from accord import formats
+
+    described = [f.describe() for f in formats.all_formats().values()]
+    if as_json:
+        print_json(described)
+        return
+    table = Table("name", "title", "import", "export", "layout", "settings")
+    for f in described:
+        table.add_row(f["name"], f["title"], "yes" if f["import"] else "",
+                      "yes" if f["export"] else "", f["layout"],
+                      ", ".join(f"{k}: {v}" for k, v in f["settings"].items()))
+    out.print(table)
 
 
 @qa_cli.command("report")

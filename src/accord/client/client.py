@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
 import time
 import uuid
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
@@ -311,31 +314,41 @@ class Client:
                           json={"resolution": resolution})
 
     # -- datasets
-    def import_file(self, project_id: int, path: Path | str, format: str = "jsonl"
-                    ) -> dict[str, Any]:
-        path = Path(path)
-        with path.open("rb") as handle:
+    def import_file(self, project_id: int, path: Path | str, format: str = "jsonl",
+                    options: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Import a file, an archive or a folder (sent as a zip) in one request, all or
+        nothing. `options`: target, author, model_version, media_prefix, labels,
+        settings (docs/formats.md)."""
+        with _upload(Path(path)) as (name, handle):
             return self._call("POST", f"/api/projects/{project_id}/import",
-                              params={"format": format},
-                              files={"file": (path.name, handle, "application/octet-stream")})
+                              params={"format": format, "options": json.dumps(options or {})},
+                              files={"file": (name, handle, "application/octet-stream")})
 
-    def export(self, project_id: int, out: IO[bytes], format: str = "jsonl") -> int:
-        """Stream an export into `out`; returns the number of bytes written."""
-        return self._download(f"/api/projects/{project_id}/export", out, {"format": format})
+    def export(self, project_id: int, out: IO[bytes], format: str = "jsonl",
+               options: dict[str, Any] | None = None) -> int:
+        """Stream an export into `out`; returns the number of bytes written. `options`:
+        regions (final, gold, predictions), include_media, settings."""
+        return self._download(f"/api/projects/{project_id}/export", out,
+                              {"format": format, "options": json.dumps(options or {})})
 
     # -- background jobs: imports and exports that run on the server, with progress
-    def start_export(self, project_id: int, format: str = "jsonl") -> dict[str, Any]:
+    def start_export(self, project_id: int, format: str = "jsonl",
+                     options: dict[str, Any] | None = None) -> dict[str, Any]:
         """Queue an export; returns the job (state `queued`)."""
         return self._call("POST", f"/api/projects/{project_id}/exports",
-                          json={"format": format})
+                          json={"format": format, "options": options or {}})
 
-    def start_import(self, project_id: int, path: Path | str, format: str = "jsonl"
-                     ) -> dict[str, Any]:
-        """Upload a file and queue its import; returns the job."""
-        path = Path(path)
-        with path.open("rb") as handle:
+    def start_import(self, project_id: int, path: Path | str, format: str = "jsonl",
+                     options: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Upload a file, an archive or a folder (sent as a zip) and queue its import."""
+        with _upload(Path(path)) as (name, handle):
             return self._call("POST", f"/api/projects/{project_id}/imports",
-                              params={"format": format}, files={"file": (path.name, handle)})
+                              params={"format": format, "options": json.dumps(options or {})},
+                              files={"file": (name, handle)})
+
+    def list_formats(self, project_id: int) -> list[dict[str, Any]]:
+        """Every format: name, title, layout, what it carries, import/export, settings."""
+        return self._call("GET", f"/api/projects/{project_id}/formats")["items"]
 
     def list_jobs(self, project_id: int) -> Iterator[dict[str, Any]]:
         """The project's jobs, newest first."""
@@ -453,3 +466,18 @@ class Client:
     def calibration_report(self, project_id: int) -> dict[str, Any]:
         """How the annotators agree on the calibration batch: alpha per label, their scores."""
         return self._call("GET", f"/api/projects/{project_id}/workflow/calibration")
+
+
+@contextmanager
+def _upload(path: Path) -> Iterator[tuple[str, IO[bytes]]]:
+    """A file as it is; a folder zipped into a temporary file first (uploads are one file)."""
+    if not path.is_dir():
+        with path.open("rb") as handle:
+            yield path.name, handle
+        return
+    with tempfile.TemporaryFile() as packed:
+        with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                archive.write(file, file.relative_to(path).as_posix())
+        packed.seek(0)
+        yield f"{path.name}.zip", packed

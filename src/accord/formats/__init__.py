@@ -1,36 +1,60 @@
 """Dataset formats: one module per format, each a streaming reader and writer.
 
-A reader turns a binary stream into `(where, task record)` pairs, `where` naming the file and
-line for error messages; a writer turns export records into chunks of bytes. Records are the
-task records of `accord.core.task_records`.
+A format module defines `FORMAT` (or `FORMATS`, a tuple) of `accord.formats.base.Format`;
+the registry below finds them, so adding a format touches no other file. See
+docs/formats.md for the contracts and the list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Any
+import importlib
+import pkgutil
+from functools import cache
 
 from accord.core.errors import InputError
-from accord.formats import jsonl
+from accord.formats.base import Format, Reader, Writer
 
-Reader = Callable[[IO[bytes], str], Iterator[tuple[str, Any]]]
-Writer = Callable[[Iterable[dict[str, Any]]], Iterator[bytes]]
+__all__ = ["Format", "Reader", "Writer", "all_formats", "get", "reader", "writer"]
 
-READERS: dict[str, Reader] = {"jsonl": jsonl.read_records}
-WRITERS: dict[str, Writer] = {"jsonl": jsonl.write_records}
-MEDIA_TYPES: dict[str, str] = {"jsonl": "application/x-ndjson"}
-EXTENSIONS: dict[str, str] = {"jsonl": ".jsonl"}
+
+@cache
+def all_formats() -> dict[str, Format]:
+    """Every format by name, in name order: the public modules of this package that define
+    `FORMAT` or `FORMATS` (helpers start with `_`)."""
+    found: dict[str, Format] = {}
+    for module_info in pkgutil.iter_modules(__path__):
+        if module_info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        declared = getattr(module, "FORMATS", None) or (
+            (module.FORMAT,) if hasattr(module, "FORMAT") else ())
+        for fmt in declared:
+            if not isinstance(fmt, Format):
+                continue
+            if fmt.name in found:
+                raise RuntimeError(f"format {fmt.name!r} is declared twice")
+            found[fmt.name] = fmt
+    return dict(sorted(found.items()))
+
+
+def get(name: str, purpose: str = "import") -> Format:
+    """The format named `name` that can import (or export, by `purpose`), or InputError."""
+    fmt = all_formats().get(name)
+    able = [n for n, f in all_formats().items()
+            if (f.read if purpose == "import" else f.write) is not None]
+    if fmt is None or name not in able:
+        raise InputError(f"unknown {purpose} format {name!r}; available: {', '.join(able)}",
+                         field="format")
+    return fmt
 
 
 def reader(name: str) -> Reader:
-    if name not in READERS:
-        raise InputError(f"unknown import format {name!r}; available: {', '.join(READERS)}",
-                         field="format")
-    return READERS[name]
+    read = get(name, "import").read
+    assert read is not None
+    return read
 
 
 def writer(name: str) -> Writer:
-    if name not in WRITERS:
-        raise InputError(f"unknown export format {name!r}; available: {', '.join(WRITERS)}",
-                         field="format")
-    return WRITERS[name]
+    write = get(name, "export").write
+    assert write is not None
+    return write

@@ -13,8 +13,22 @@ from typing import IO, Any
 import orjson
 
 from accord.core.errors import InputError
+from accord.formats.base import Export, Format, ReadContext
+from accord.formats.source import Source
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
+
+
+def read(source: Source, context: ReadContext) -> Iterator[tuple[str, Any]]:
+    """Every `.jsonl` file of the source (the file itself when it is one), in path order."""
+    paths = source.paths() if len(source.paths()) == 1 else source.only(".jsonl", ".ndjson")
+    for path in paths:
+        with source.open(path) as stream:
+            yield from read_records(stream, source.where(path))
+
+
+def write(export: Export) -> Iterator[bytes]:
+    return write_records(export.records())
 
 
 def read_records(stream: IO[bytes], name: str) -> Iterator[tuple[str, Any]]:
@@ -38,3 +52,11 @@ def read_records(stream: IO[bytes], name: str) -> Iterator[tuple[str, Any]]:
 def write_records(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
     for record in records:
         yield orjson.dumps(record) + b"\n"
+
+
+FORMAT = Format(
+    name="jsonl", title="Accord JSONL",
+    description="One task per line with its gold, annotations (with their history) and "
+                "predictions: everything a project holds, and reads back unchanged.",
+    extension=".jsonl", media_type="application/x-ndjson", read=read, write=write,
+    carries=("tasks", "annotations", "predictions", "gold"))

@@ -29,7 +29,7 @@ from accord.core.errors import InputError
 from accord.formats._csv import csv_reader
 
 Format = Literal["csv", "accord-jsonl", "label-studio"]
-FORMATS: tuple[Format, ...] = ("csv", "accord-jsonl", "label-studio")
+TABLE_FORMATS: tuple[Format, ...] = ("csv", "accord-jsonl", "label-studio")
 CSV_COLUMNS = ("unit", "annotator", "label")
 #: Region types and Label Studio result types whose value is one categorical label.
 ACCORD_TYPES = {"classification": "class", "rating": "rating", "multilabel": "classes"}
@@ -67,7 +67,7 @@ def guess_format(path: Path) -> Format:
     if suffix == ".json":
         return "label-studio"
     raise InputError(f"{path.name}: cannot tell the format from the extension {suffix!r}; "
-                     f"pass --format ({', '.join(FORMATS)})", field="format")
+                     f"pass --format ({', '.join(TABLE_FORMATS)})", field="format")
 
 
 def read_label_table(stream: IO[bytes], name: str, format: Format,
@@ -83,7 +83,7 @@ def read_label_table(stream: IO[bytes], name: str, format: Format,
     elif format == "label-studio":
         found = _label_studio_annotations(stream, name)
     else:
-        raise InputError(f"unknown format {format!r}; available: {', '.join(FORMATS)}",
+        raise InputError(f"unknown format {format!r}; available: {', '.join(TABLE_FORMATS)}",
                          field="format")
     return _pick_label(found, name, label)
 

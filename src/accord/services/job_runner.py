@@ -33,11 +33,12 @@ from sqlalchemy.orm import Session
 
 from accord import formats
 from accord.core.errors import DomainError, InputError
-from accord.core.task_records import parse_task_record
 from accord.db.engine import WRITE, read_session, write_session
 from accord.db.tables import Job, JobKind, JobState, Task, User
 from accord.db.types import utcnow
-from accord.services import datasets, jobs, tasks, versions
+from accord.formats.base import export_options, import_options
+from accord.formats.source import open_source
+from accord.services import datasets, jobs
 from accord.services.caller import Caller
 from accord.settings import Settings
 
@@ -177,49 +178,40 @@ def _run_import(job: Job, sessions: Sessions, settings: Settings, progress: Prog
     if not job.file_path or not path.is_file():
         raise InputError(f"the upload of job {job.id} is missing from the server's data dir; "
                          "upload the file again")
-    read = formats.reader(job.format)
-    name = job.file_name or "upload"
+    options = import_options(job.options)
+    formats.reader(job.format)
     with sessions.read() as session:
         caller = _caller(session, job)
-        _, schema = versions.current_schema(session, job.project_id)
+        context = datasets.read_context(session, job.project_id, options)
         session.rollback()
-    checked = 0
     progress(0, None, "checking", force=True)
-    with path.open("rb") as stream:
-        for where, raw in read(stream, name):
-            try:
-                tasks.check_record(schema, parse_task_record(raw))
-            except InputError as exc:
-                raise InputError(f"{where}: {exc.message}", **{**exc.details, "where": where}
-                                 ) from exc
-            checked += 1
-            progress(checked, None, "checking")
-    progress(0, checked, "writing", force=True)
-    progress.writable = sessions.concurrent
-    with sessions.atomic() as session, path.open("rb") as stream:
-        written = [0]
+    with open_source(path, job.file_name or "upload") as source:
+        checked = datasets.check_records(source, job.format, context,
+                                         lambda n: progress(n, None, "checking"))
+        progress(0, checked, "writing", force=True)
+        progress.writable = sessions.concurrent
+        with sessions.atomic() as session:
+            written = [0]
 
-        def advance(count: int) -> None:
-            written[0] += count
-            progress(written[0], checked, "writing")
+            def advance(count: int) -> None:
+                written[0] += count
+                progress(written[0], checked, "writing")
 
-        report = tasks.import_records(session, caller, job.project_id, read(stream, name),
-                                      progress=advance)
-        result = {"created": report.created, "skipped_duplicates": report.skipped_duplicates,
-                  "annotations": report.annotations, "predictions": report.predictions}
-        # in the import's own transaction: cancelled meanwhile means nothing is kept
-        if not jobs.finish(session, job.id, job.claimed_by or "", JobState.DONE,
-                           commit=False, items_done=checked, items_total=checked,
-                           result=result):
-            raise JobStopped("cancelled")
-        session.commit()
+            result = datasets.import_source(session, caller, job.project_id, source,
+                                            job.format, options, progress=advance)
+            # in the import's own transaction: cancelled meanwhile means nothing is kept
+            if not jobs.finish(session, job.id, job.claimed_by or "", JobState.DONE,
+                               commit=False, items_done=checked, items_total=checked,
+                               result=result):
+                raise JobStopped("cancelled")
+            session.commit()
 
 
 def _run_export(job: Job, sessions: Sessions, settings: Settings, progress: Progress) -> None:
     """Write the export to a file of its own under the jobs dir, hashing it on the way; the
     file is renamed into place only when complete, and removed if the job does not finish."""
     root = jobs.jobs_dir(settings.data_dir)
-    name = jobs.new_file_name(f"export-{job.id}", formats.EXTENSIONS[job.format])
+    name = jobs.new_file_name(f"export-{job.id}", formats.get(job.format, "export").extension)
     with sessions.write() as session:  # so a crash leaves a name the sweep can remove
         session.execute(Job.__table__.update().where(Job.id == job.id).values(file_path=name))
         session.commit()
@@ -235,7 +227,8 @@ def _run_export(job: Job, sessions: Sessions, settings: Settings, progress: Prog
             progress(0, total, "writing", force=True)
             with partial.open("wb") as out:
                 for chunk in datasets.export_chunks(
-                        session, job.project_id, job.format,
+                        session, job.project_id, job.format, export_options(job.options),
+                        media_root=settings.data_dir / "media",
                         on_record=lambda n: progress(n, total, "writing")):
                     out.write(chunk)
                     digest.update(chunk)

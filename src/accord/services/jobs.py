@@ -25,6 +25,7 @@ from accord.core.errors import Conflict, InputError, NotFound, PermissionDenied
 from accord.core.records import Role, role_at_least
 from accord.db.tables import Job, JobKind, JobState
 from accord.db.types import utcnow
+from accord.formats.base import ExportOptions, ImportOptions, options_json
 from accord.services import audit, datasets, pagination, projects
 from accord.services.caller import Caller
 
@@ -91,12 +92,13 @@ def list_jobs(session: Session, project_id: int, cursor: str | None, limit: int
     return [job_view(j) for j in rows], next_cursor
 
 
-def start_export(session: Session, caller: Caller, project_id: int, format: str
-                 ) -> dict[str, Any]:
+def start_export(session: Session, caller: Caller, project_id: int, format: str,
+                 options: ExportOptions | None = None) -> dict[str, Any]:
     """Queue an export of the project in `format`; a runner writes the file."""
     formats.writer(format)  # an unknown format is refused now, not by the runner
     projects.get_project(session, project_id)
-    job = Job(project_id=project_id, kind=JobKind.EXPORT, format=format, options={},
+    job = Job(project_id=project_id, kind=JobKind.EXPORT, format=format,
+              options=options_json(options or ExportOptions()),
               state=JobState.QUEUED, items_done=0, created_by=caller.user_id,
               file_name=datasets.export_filename(project_id, format), created_at=utcnow())
     session.add(job)
@@ -108,12 +110,13 @@ def start_export(session: Session, caller: Caller, project_id: int, format: str
 
 
 def start_import(session: Session, caller: Caller, project_id: int, format: str, *,
-                 stored_as: str, file_name: str, file_size: int, file_sha256: str
-                 ) -> dict[str, Any]:
+                 stored_as: str, file_name: str, file_size: int, file_sha256: str,
+                 options: ImportOptions | None = None) -> dict[str, Any]:
     """Queue the import of an upload already stored under the jobs dir as `stored_as`."""
     formats.reader(format)
     projects.get_project(session, project_id)
-    job = Job(project_id=project_id, kind=JobKind.IMPORT, format=format, options={},
+    job = Job(project_id=project_id, kind=JobKind.IMPORT, format=format,
+              options=options_json(options or ImportOptions()),
               state=JobState.QUEUED, items_done=0, created_by=caller.user_id,
               file_path=stored_as, file_name=file_name, file_size=file_size,
               file_sha256=file_sha256, created_at=utcnow())

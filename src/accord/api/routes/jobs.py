@@ -21,6 +21,7 @@ from accord import formats
 from accord.api.deps import CurrentCaller, DbSession, State
 from accord.api.routing import AccordRoute
 from accord.core.errors import InputError
+from accord.formats.base import export_options, import_options, options_from_query
 from accord.services import jobs
 from accord.services.job_runner import JobRunner
 from accord.settings import Settings
@@ -34,6 +35,7 @@ FRAMING_BYTES = 64 * 1024
 class NewExport(BaseModel):
     model_config = ConfigDict(extra="forbid")
     format: str = "jsonl"
+    options: dict[str, Any] = {}
 
 
 def lifespan(settings: Settings, engine: Engine
@@ -64,7 +66,8 @@ def _notify(request: Request) -> None:
 def start_export(project_id: int, body: NewExport, request: Request, caller: CurrentCaller,
                  session: DbSession) -> dict[str, Any]:
     """Queue an export; follow it at `GET …/jobs/{id}`, download it when done."""
-    job = jobs.start_export(session, caller, project_id, body.format)
+    job = jobs.start_export(session, caller, project_id, body.format,
+                            export_options(body.options))
     _notify(request)
     return job
 
@@ -76,10 +79,12 @@ UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
 
 @router.post("/imports", status_code=202, openapi_extra=UPLOAD_BODY)
 async def start_import(project_id: int, request: Request, caller: CurrentCaller,
-                       session: DbSession, state: State, format: str = "jsonl"
-                       ) -> dict[str, Any]:
-    """Upload a file (multipart, part `file`) and queue its import: all of it, or none."""
+                       session: DbSession, state: State, format: str = "jsonl",
+                       options: str = "{}") -> dict[str, Any]:
+    """Upload a file, folder archive (zip or tar) as multipart part `file` and queue its
+    import: all of it, or none. `options` is the import options as a JSON object."""
     formats.reader(format)
+    parsed = import_options(options_from_query(options))
     limit = state.settings.max_import_bytes
     boundary = _boundary(request.headers.get("content-type", ""))
     declared = request.headers.get("content-length", "")
@@ -105,7 +110,7 @@ async def start_import(project_id: int, request: Request, caller: CurrentCaller,
         job = await run_in_threadpool(
             jobs.start_import, session, caller, project_id, format, stored_as=stored,
             file_name=upload.filename, file_size=upload.size,
-            file_sha256=upload.digest.hexdigest())
+            file_sha256=upload.digest.hexdigest(), options=parsed)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -179,8 +184,16 @@ def list_jobs(project_id: int, session: DbSession, cursor: str | None = None,
               limit: int = 20) -> dict[str, Any]:
     """The project's imports and exports, newest first, and the formats jobs can use."""
     items, next_cursor = jobs.list_jobs(session, project_id, cursor, limit)
+    listed = formats.all_formats().values()
     return {"items": items, "next_cursor": next_cursor,
-            "formats": {"import": sorted(formats.READERS), "export": sorted(formats.WRITERS)}}
+            "formats": {"import": [f.name for f in listed if f.read is not None],
+                        "export": [f.name for f in listed if f.write is not None]}}
+
+
+@router.get("/formats", tags=["data"])
+def list_formats(project_id: int, session: DbSession) -> dict[str, Any]:
+    """Every format with what it holds, its layout and its own settings, for the UI."""
+    return {"items": [f.describe() for f in formats.all_formats().values()]}
 
 
 @router.get("/jobs/{job_id}")
