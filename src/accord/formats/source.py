@@ -135,8 +135,8 @@ def _open_zip(path: Path, name: str) -> zipfile.ZipFile:
     total = 0
     for info in archive.infolist():
         check_entry(name, info.filename)
-        mode = info.external_attr >> 16
-        if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        kind = stat.S_IFMT(info.external_attr >> 16)  # 0 when the writer set no file type
+        if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
             archive.close()
             raise InputError(f"{name}: entry {info.filename!r} is a link or a device, not a "
                              "file; nothing was imported", where=name, entry=info.filename)
