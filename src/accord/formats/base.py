@@ -16,9 +16,10 @@ the database and callable again for a second pass.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
@@ -272,3 +273,63 @@ def options_from_query(text: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InputError(f"options: expected a JSON object, got {text!r}", field="options")
     return value
+
+
+#: how far past the image edge a box may reach before it is "outside" (rounding in tools)
+EDGE_TOLERANCE_PX = 1.0
+
+
+def check_box_inside(where: str, x: float, y: float, w: float, h: float,
+                     width: int | float | None, height: int | float | None) -> None:
+    """Refuse a box that lies outside its image (beyond EDGE_TOLERANCE_PX) or has a negative
+    size; a reader calls it wherever the dataset gives the image size.
+
+    >>> check_box_inside("a.xml, object 2", 10, 10, 700, 5, 640, 480)
+    Traceback (most recent call last):
+    ...
+    accord.core.errors.InputError: a.xml, object 2: the box (10, 10, 700 × 5) reaches outside the 640 × 480 image
+    """
+    if w < 0 or h < 0:
+        raise fail(where, f"the box ({x:g}, {y:g}, {w:g} × {h:g}) has a negative size")
+    if width is None or height is None:
+        return
+    tolerance = EDGE_TOLERANCE_PX
+    if (x < -tolerance or y < -tolerance or x + w > width + tolerance
+            or y + h > height + tolerance):
+        raise fail(where, f"the box ({x:g}, {y:g}, {w:g} × {h:g}) reaches outside the "
+                          f"{width:g} × {height:g} image")
+
+
+class EntryNames:
+    """Safe, unique relative names for tasks' files inside an export archive (S24: names
+    taken from task data never leave the archive's folder).
+
+    A media name keeps its path below any URL host or bucket, each part reduced to
+    `[\\w.-]`, `..` and empty parts dropped; a name already given gets the task id in front.
+
+    >>> names = EntryNames()
+    >>> names.name("s3://bucket/imgs/../a b.jpg", 7, ".txt")
+    'imgs/a_b.txt'
+    >>> names.name("imgs/a b.jpg", 8, ".txt"), names.name(None, 9, ".txt")
+    ('imgs/8_a_b.txt', '9.txt')
+    """
+
+    def __init__(self) -> None:
+        self._given: set[str] = set()
+
+    def name(self, media: str | None, task_id: int, suffix: str | None = None) -> str:
+        path = (media or "").split("?", 1)[0].split("#", 1)[0]
+        if "://" in path:
+            path = path.split("://", 1)[1].partition("/")[2]  # drop the host or bucket
+        parts = [re.sub(r"[^\w.-]", "_", p) for p in path.split("/")]
+        parts = [p for p in parts if p.strip(".")][-8:]
+        if not parts:
+            parts = [str(task_id)]
+        if suffix is not None:
+            parts[-1] = f"{PurePosixPath(parts[-1]).stem or task_id}{suffix}"
+        name = "/".join(parts)
+        if name in self._given:
+            parts[-1] = f"{task_id}_{parts[-1]}"
+            name = "/".join(parts)
+        self._given.add(name)
+        return name
