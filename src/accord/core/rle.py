@@ -19,7 +19,52 @@ import numpy as np
 from accord.core._iou_ratio import iou_ratio
 from accord.core.errors import InputError
 
-__all__ = ["decode_rle_counts", "mask_iou"]
+__all__ = ["decode_rle_counts", "encode_rle_counts", "mask_iou", "rle_from_bitmap",
+           "runs_from_bitmap"]
+
+
+def runs_from_bitmap(bitmap: np.ndarray) -> list[int]:
+    """Column-major runs of a (height, width) boolean bitmap, starting with background.
+
+    >>> runs_from_bitmap(np.array([[0, 1], [0, 1]], dtype=bool))
+    [2, 2]
+    >>> runs_from_bitmap(np.array([[1, 1]], dtype=bool))
+    [0, 2]
+    """
+    flat = np.asarray(bitmap, dtype=bool).ravel(order="F")
+    if flat.size == 0:
+        return []
+    changes = np.flatnonzero(flat[1:] != flat[:-1]) + 1
+    bounds = np.concatenate([[0], changes, [flat.size]])
+    runs = np.diff(bounds).tolist()
+    return [0, *runs] if flat[0] else runs
+
+
+def encode_rle_counts(runs: Sequence[int]) -> str:
+    """The COCO compressed string of run lengths (pycocotools' `rleToString`).
+
+    >>> encode_rle_counts([5, 2, 2, 2, 5])
+    '52203'
+    >>> decode_rle_counts(encode_rle_counts([3, 100000, 7, 1, 40000])).tolist()
+    [3, 100000, 7, 1, 40000]
+    """
+    out = bytearray()
+    for i, run in enumerate(runs):
+        x = int(run) - (int(runs[i - 2]) if i > 2 else 0)
+        more = True
+        while more:
+            c = x & 0x1F
+            x >>= 5
+            more = x != -1 if c & 0x10 else x != 0
+            out.append((c | 0x20 if more else c) + 48)
+    return out.decode("ascii")
+
+
+def rle_from_bitmap(bitmap: np.ndarray) -> dict[str, Any]:
+    """A `mask` region's `rle` value for a bitmap: `{"size": [h, w], "counts": str}`."""
+    height, width = np.shape(bitmap)
+    return {"size": [int(height), int(width)],
+            "counts": encode_rle_counts(runs_from_bitmap(bitmap))}
 
 
 def decode_rle_counts(counts: str) -> np.ndarray:
