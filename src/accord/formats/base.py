@@ -122,7 +122,9 @@ class Format:
 
     `layout` is `file` (one file, e.g. COCO's JSON) or `folder` (a directory or a zip/tar
     archive, e.g. VOC); folder formats export a zip. `carries` names what the format can
-    hold, for the UI: some of `tasks`, `annotations`, `predictions`, `gold`.
+    hold, for the UI: some of `tasks`, `annotations`, `predictions`, `gold`. `exports` is
+    what its writer writes: `records` (whole tasks, every annotation) or `items` (one set
+    of regions per task, chosen by the export's `regions` option).
     """
 
     name: str
@@ -136,13 +138,14 @@ class Format:
     modality: Literal["image", "text", "audio", "video", "any"] = "any"
     carries: tuple[str, ...] = ("tasks", "annotations")
     settings: Mapping[str, str] = field(default_factory=dict)  # name -> what it means
+    exports: Literal["records", "items"] = "items"
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title, "description": self.description,
                 "extension": self.extension, "layout": self.layout,
                 "modality": self.modality, "carries": list(self.carries),
                 "import": self.read is not None, "export": self.write is not None,
-                "settings": dict(self.settings)}
+                "exports": self.exports, "settings": dict(self.settings)}
 
 
 def fail(where: str, message: str, **details: Any) -> InputError:

@@ -59,4 +59,4 @@ FORMAT = Format(
     description="One task per line with its gold, annotations (with their history) and "
                 "predictions: everything a project holds, and reads back unchanged.",
     extension=".jsonl", media_type="application/x-ndjson", read=read, write=write,
-    carries=("tasks", "annotations", "predictions", "gold"))
+    carries=("tasks", "annotations", "predictions", "gold"), exports="records")
