@@ -1,12 +1,10 @@
 """The peer for bench/ui_render.py --peer: the same task in Label Studio 1.x.
 
-Label Studio comes from PyPI into its own virtualenv under the user's cache dir (about 1 GB,
-installed on first use), and runs as `label-studio start` runs it out of the box: Django's
-development server with SQLite, on 127.0.0.1, with its version check, analytics and Sentry
-off (it waits on PyPI at start otherwise). The project has a RectangleLabels config with the
-same three classes; the image is uploaded through its import API and the 2,000 boxes become
-one annotation (percentages; Label Studio rotates a box about its top-left corner, so that
-corner is placed where Accord's rotation about the centre puts it).
+Label Studio is installed and started by bench/_label_studio.py. The project has a
+RectangleLabels config with the same three classes; the image is uploaded through its import
+API and the 2,000 boxes become one annotation (percentages; Label Studio rotates a box about
+its top-left corner, so that corner is placed where Accord's rotation about the centre puts
+it).
 
 Its editor (Konva canvases, no DOM element per region) sets no mark, so *ready* is the
 frame two rAFs after its store holds all regions and the task's image (the one large <img>,
@@ -19,31 +17,20 @@ its figures include the selection).
 from __future__ import annotations
 
 import math
-import os
-import signal
 import statistics
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+from _label_studio import PASSWORD, TOKEN, USER, VERSION, running
 from _ui_frames import Frames, Probe, Recorder
 from _ui_interactions import wiggle
 from playwright.sync_api import Browser, Page
 
 from servers import free_port
 
-VERSION = "1.23.2"
-CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "accord-bench"
-VENV = CACHE / f"label-studio-{VERSION}"
-USER, PASSWORD = "lead@example.org", "correct-horse-battery"
-TOKEN = "0123456789abcdef0123456789abcdef01234567"
-START_TIMEOUT_S = 300
 CLASSES = {"car": "#e6194b", "person": "#3cb44b", "bike": "#4363d8"}
 CONFIG = ("<View><Image name=\"image\" value=\"$image\"/>"
           "<RectangleLabels name=\"label\" toName=\"image\">"
@@ -70,57 +57,6 @@ class Peer:
     @property
     def editor(self) -> str:
         return f"{self.url}/projects/{self.project_id}/data?task={self.task_id}"
-
-
-def install() -> list[str]:
-    """The command that runs Label Studio's CLI, installing it first if need be (minutes).
-    Through the virtualenv's python, not its script, so that the directory may move."""
-    python = VENV / "bin" / "python"
-    command = [str(python), "-c", "from label_studio.server import main; main()"]
-    if not python.exists() or subprocess.run([str(python), "-c", "import label_studio"],
-                                             capture_output=True).returncode:
-        print(f"installing label-studio=={VERSION} into {VENV}", file=sys.stderr, flush=True)
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet",
-                        "--disable-pip-version-check", f"label-studio=={VERSION}"],
-                       check=True, timeout=1800)
-    return command
-
-
-@contextmanager
-def running(data_dir: Path, port: int, log_path: Path) -> Iterator[str]:
-    """`label-studio start` on 127.0.0.1:`port` with a fresh data dir; yields its URL."""
-    command = install()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
-           "LATEST_VERSION_CHECK": "false", "COLLECT_ANALYTICS": "false", "SENTRY_DSN": "",
-           "FRONTEND_SENTRY_DSN": ""}
-    argv = [*command, "start", "--no-browser", "--data-dir", str(data_dir),
-            "--internal-host", "127.0.0.1", "--port", str(port), "--host", url,
-            "--username", USER, "--password", PASSWORD, "--user-token", TOKEN,
-            "--enable-legacy-api-token"]
-    with log_path.open("w") as log:
-        process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                   start_new_session=True)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"label-studio did not start:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)  # its own session: the server and its children
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def result(box: dict[str, Any], width: int, height: int) -> dict[str, Any]:
