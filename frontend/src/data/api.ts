@@ -30,6 +30,41 @@ export interface Job {
   expires_at: string | null;
 }
 
+/** One import/export format, as `GET /api/projects/{id}/formats` describes it. */
+export interface FormatInfo {
+  name: string;
+  title: string;
+  description: string;
+  extension: string;
+  layout: "file" | "folder";
+  modality: "image" | "text" | "audio" | "video" | "any";
+  carries: string[];
+  import: boolean;
+  export: boolean;
+  exports: "records" | "items";
+  /** The format's own settings: name → what it means. */
+  settings: Record<string, string>;
+}
+
+/** What a file's labels become, and where its media are (docs/formats.md). */
+export interface ImportOptions {
+  target?: "annotations" | "predictions" | "gold" | "tasks";
+  author?: string;
+  model_version?: string;
+  media_prefix?: string;
+  settings?: Record<string, string>;
+}
+
+export interface ExportOptions {
+  regions?: "final" | "gold" | "predictions";
+  include_media?: boolean;
+  settings?: Record<string, string>;
+}
+
+export function listFormats(client: ApiClient, projectId: number): Promise<FormatInfo[]> {
+  return client.request<{ items: FormatInfo[] }>("GET", `/api/projects/${projectId}/formats`).then((body) => body.items);
+}
+
 export interface JobList {
   items: Job[];
   next_cursor: string | null;
@@ -46,8 +81,8 @@ export function getJob(client: ApiClient, projectId: number, jobId: number, sign
   return client.request<Job>("GET", `${jobsPath(projectId)}/${jobId}`, signal ? { signal } : {});
 }
 
-export function startExport(client: ApiClient, projectId: number, format: string): Promise<Job> {
-  return client.request<Job>("POST", `/api/projects/${projectId}/exports`, { body: { format } });
+export function startExport(client: ApiClient, projectId: number, format: string, options: ExportOptions = {}): Promise<Job> {
+  return client.request<Job>("POST", `/api/projects/${projectId}/exports`, { body: { format, options } });
 }
 
 export function cancelJob(client: ApiClient, projectId: number, jobId: number): Promise<Job> {
@@ -64,6 +99,7 @@ export async function uploadImport(
   projectId: number,
   file: File,
   format: string,
+  options: ImportOptions,
   onProgress: (sent: number, total: number) => void,
   signal?: AbortSignal,
 ): Promise<Job> {
@@ -71,7 +107,8 @@ export async function uploadImport(
   if (session.user === null) throw new ApiError(401, "not_authenticated", "Log in first.");
   const form = new FormData();
   form.append("file", file, file.name);
-  const url = `/api/projects/${projectId}/imports?format=${encodeURIComponent(format)}`;
+  const query = new URLSearchParams({ format, options: JSON.stringify(options) });
+  const url = `/api/projects/${projectId}/imports?${query.toString()}`;
   return new Promise<Job>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", url);

@@ -6,7 +6,7 @@ import { AppShell } from "../components/AppShell";
 import { useAuth } from "../components/authContext";
 import { ProjectNav } from "../components/ProjectNav";
 import { useDocumentTitle } from "../components/useDocumentTitle";
-import { listJobs, type Job, type JobList } from "../data/api";
+import { listFormats, listJobs, type FormatInfo, type Job, type JobList } from "../data/api";
 import { ExportForm, ImportForm } from "../data/JobForms";
 import { JobProgress } from "../data/JobProgress";
 import { isFinished } from "../data/jobs";
@@ -23,6 +23,7 @@ export function DataPage() {
   const isAdmin = state.status === "authenticated" && state.user.is_admin;
   const [project, setProject] = useState<ProjectDetail | null>(null);
   const [jobs, setJobs] = useState<JobList | null>(null);
+  const [formats, setFormats] = useState<FormatInfo[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [importing, setImporting] = useState<Job | null>(null);
   const [exporting, setExporting] = useState<Job | null>(null);
@@ -55,8 +56,9 @@ export function DataPage() {
         setProject(detail);
         const reviewer = isAdmin || detail.role === "manager" || detail.role === "reviewer";
         if (reviewer) {
-          const list = await listJobs(client, projectId, RECENT);
+          const [list, described] = await Promise.all([listJobs(client, projectId, RECENT), listFormats(client, projectId)]);
           if (!live) return;
+          setFormats(described);
           setJobs(list);
           // after a reload, follow the jobs still under way
           const running = (kind: Job["kind"]) => list.items.find((job) => job.kind === kind && !isFinished(job)) ?? null;
@@ -101,7 +103,7 @@ export function DataPage() {
         </p>
       )}
       {project && !mayExport && <p>Importing and exporting is for the project's reviewers and managers.</p>}
-      {project && jobs && mayExport && (
+      {project && jobs && formats && mayExport && (
         <div className="data-page">
           {mayImport && (
             <section className="data-panel" aria-labelledby="import-heading">
@@ -109,7 +111,7 @@ export function DataPage() {
               <ImportForm
                 client={client}
                 projectId={projectId}
-                formats={jobs.formats.import}
+                formats={formats.filter((f) => f.import)}
                 busy={!importDone}
                 onStarted={(job) => {
                   setImportDone(false);
@@ -134,7 +136,7 @@ export function DataPage() {
             <ExportForm
               client={client}
               projectId={projectId}
-              formats={jobs.formats.export}
+              formats={formats.filter((f) => f.export)}
               busy={!exportDone}
               onStarted={(job) => {
                 setExportDone(false);
