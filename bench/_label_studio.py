@@ -91,3 +91,69 @@ def running(data_dir: Path, port: int, log_path: Path) -> Iterator[str]:
     """`server` for callers that need only its URL."""
     with server(data_dir, port, log_path) as started:
         yield started.url
+
+
+def session_usage(leader: int) -> tuple[float, int]:
+    """CPU seconds (user + system) and the largest VmHWM (kB) of the live processes in
+    `leader`'s session: Label Studio's server and whatever it started."""
+    cpu, peak, tick = 0.0, 0, os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) != leader:  # the session id
+                continue
+            cpu += (int(fields[11]) + int(fields[12])) / tick
+            for line in (entry / "status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # it ended meanwhile
+    return cpu, peak
+
+
+def client(url: str, timeout_s: float) -> httpx.Client:
+    return httpx.Client(base_url=url, headers={"Authorization": f"Token {TOKEN}"},
+                        timeout=httpx.Timeout(timeout_s, connect=10.0))
+
+
+def create_project(api: httpx.Client, title: str, config: str) -> int:
+    response = api.post("/api/projects", json={"title": title, "label_config": config})
+    response.raise_for_status()
+    return int(response.json()["id"])
+
+
+def import_file(api: httpx.Client, project_id: int, path: Path, deadline: float) -> None:
+    """POST the tasks file to the import API and wait until the import has finished: the
+    Community edition imports within the request; an import job (other editions) is polled."""
+    with path.open("rb") as handle:
+        response = api.post(f"/api/projects/{project_id}/import",
+                            files={"file": (path.name, handle, "application/json")})
+    response.raise_for_status()
+    job = response.json().get("import")
+    while job is not None:
+        status = api.get(f"/api/projects/{project_id}/imports/{job}").json().get("status")
+        if status == "completed":
+            break
+        if status == "failed" or time.monotonic() > deadline:
+            raise RuntimeError(f"Label Studio's import {job} ended as {status!r}")
+        time.sleep(1.0)
+
+
+def counts(api: httpx.Client, project_id: int) -> tuple[int, int]:
+    """The project's (tasks, annotations), as Label Studio counts them."""
+    project = api.get(f"/api/projects/{project_id}").json()
+    return int(project["task_number"]), int(project["total_annotations_number"])
+
+
+def export(api: httpx.Client, project_id: int, export_type: str, out: Path) -> int:
+    """GET …/export?exportType=…: the synchronous export of every annotated task, streamed to
+    `out`; returns its size in bytes."""
+    with out.open("wb") as file, api.stream(
+            "GET", f"/api/projects/{project_id}/export",
+            params={"exportType": export_type}) as response:
+        response.raise_for_status()
+        for chunk in response.iter_bytes(1 << 20):
+            file.write(chunk)
+    return out.stat().st_size

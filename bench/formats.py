@@ -1,0 +1,420 @@
+"""Format benchmark: Accord and Label Studio 1.x import and export the same detection project.
+
+Run from the repository root (the issue's targets: Accord at least 20× faster than Label
+Studio on import and on export at 10,000 and 100,000 tasks of 5 boxes; Accord alone exports
+1,000,000 tasks as COCO in under 60 s with under 1 GB peak memory):
+
+    .venv/bin/python bench/formats.py --write           # 10k and 100k with the peer, and 1M
+    .venv/bin/python bench/formats.py --sizes 2000 --no-million
+    .venv/bin/python bench/formats.py --tasks 50 --no-peer --no-million   # the smoke test
+
+Each size's data is generated once (seeded): N tasks, each an image name, its size and 5
+boxes of 3 classes, written as a Label Studio JSON import file (rectanglelabels in percent,
+with original_width/height) and as an Accord JSONL file with the same boxes in pixels.
+
+Accord: a fresh data dir per size with one admin and a project (one bbox label `objects`,
+an image field); `accord import` of the Label Studio file with `--format label_studio` when
+that format is registered (`accord formats`), else of the JSONL file; then `accord export`
+to JSONL, COCO and Label Studio JSON (each that is registered). Every step is the CLI in its
+own process, timed from start to exit (Python's start-up included): wall time, CPU and peak
+RSS come from `wait4`.
+
+Label Studio: installed from PyPI into its own virtualenv and started by
+bench/_label_studio.py, a fresh data dir per size, a project with the equivalent
+RectangleLabels config; the same file through its import API (the Community edition imports
+within the request), then its synchronous export API (`GET …/export?exportType=JSON`, and
+`COCO`). Each request is bounded by `--peer-timeout`; a step that runs out is recorded as
+such (the ratio becomes "≥") and the size's remaining peer steps are skipped. CPU is the
+server's during the request; peak RSS is the server's VmHWM so far (start-up included).
+
+The million: tasks imported from JSONL (untimed seeding, reported), then `accord export
+--format coco` timed as above. Without a registered COCO format the script stops at once.
+`--write` replaces the generated block of the "Import and export formats" section of
+bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+
+from accord.formats import all_formats
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(BENCH))
+import _label_studio as ls  # noqa: E402
+from _results import RESULTS, machine, write_block  # noqa: E402
+from import_tasks import prepare  # noqa: E402
+
+from servers import free_port  # noqa: E402
+
+SECTION = "## Import and export formats"
+RATIO_TARGET = 20.0
+MILLION, MILLION_SECONDS, MILLION_MB = 1_000_000, 60.0, 1024
+BOXES = 5
+CLASSES = ("car", "person", "bike")
+SIZES = ((1280, 720), (1920, 1080), (640, 480))
+LABEL = "objects"
+SCHEMA: dict[str, Any] = {
+    "data": [{"name": "image", "type": "image"}],
+    "labels": [{"name": LABEL, "type": "bbox", "source": "image",
+                "classes": [{"name": name} for name in CLASSES]}],
+}
+LS_CONFIG = ("<View><Image name=\"image\" value=\"$image\"/>"
+             f"<RectangleLabels name=\"{LABEL}\" toName=\"image\">"
+             + "".join(f"<Label value=\"{name}\"/>" for name in CLASSES)
+             + "</RectangleLabels></View>")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    size: int
+    step: str            # "import", "export JSON", "export COCO", …
+    tool: str            # "Accord" or "Label Studio"
+    format: str
+    seconds: float | None = None
+    cpu_s: float | None = None
+    rss_kb: int | None = None
+    note: str = ""       # "timed out", "not run: …"
+
+
+# --- data ----------------------------------------------------------------------------------
+
+def tasks(count: int) -> Iterator[tuple[str, int, int, list[tuple[str, int, int, int, int]]]]:
+    """(image, width, height, boxes) per task, the same for every run of a size."""
+    rng = random.Random(count)
+    for i in range(count):
+        width, height = SIZES[i % len(SIZES)]
+        boxes = []
+        for _ in range(BOXES):
+            w, h = rng.randint(8, width // 3), rng.randint(8, height // 3)
+            boxes.append((rng.choice(CLASSES), rng.randint(0, width - w),
+                          rng.randint(0, height - h), w, h))
+        yield f"images/{i // 1000:04d}/{i:07d}.jpg", width, height, boxes
+
+
+def write_jsonl(path: Path, count: int) -> None:
+    with path.open("wb") as out:
+        for image, width, height, boxes in tasks(count):
+            regions = [{"id": str(k), "label": LABEL, "type": "bbox",
+                        "value": {"class": c, "x": x, "y": y, "width": w, "height": h}}
+                       for k, (c, x, y, w, h) in enumerate(boxes, start=1)]
+            out.write(orjson.dumps({"data": {"image": image, "width": width, "height": height},
+                                    "annotations": [{"regions": regions}]}) + b"\n")
+
+
+def write_label_studio(path: Path, count: int) -> None:
+    """Label Studio's import file: one JSON list of tasks with one annotation each."""
+    with path.open("wb") as out:
+        out.write(b"[")
+        for i, (image, width, height, boxes) in enumerate(tasks(count)):
+            result = [{"id": f"t{i}-{k}", "from_name": LABEL, "to_name": "image",
+                       "type": "rectanglelabels", "original_width": width,
+                       "original_height": height, "image_rotation": 0,
+                       "value": {"x": x / width * 100, "y": y / height * 100,
+                                 "width": w / width * 100, "height": h / height * 100,
+                                 "rotation": 0, "rectanglelabels": [c]}}
+                      for k, (c, x, y, w, h) in enumerate(boxes, start=1)]
+            out.write((b",\n" if i else b"\n") + orjson.dumps(
+                {"data": {"image": image}, "annotations": [{"result": result}]}))
+        out.write(b"\n]\n")
+
+
+# --- Accord --------------------------------------------------------------------------------
+
+def registered() -> tuple[set[str], set[str]]:
+    """The names of the formats Accord can import and those it can export, as the registry
+    (`accord formats`) lists them now: other formats may land between runs."""
+    found = all_formats()
+    return ({n for n, f in found.items() if f.read}, {n for n, f in found.items() if f.write})
+
+
+def cli(env: dict[str, str], log: Path, *argv: str) -> tuple[float, float, int, str]:
+    """`accord ARGV` in its own process: (wall s, CPU s, peak RSS kB, stdout)."""
+    start = time.perf_counter()
+    with log.open("wb") as err, subprocess.Popen([sys.executable, "-m", "accord", *argv],
+                                                 env=env, stdout=subprocess.PIPE,
+                                                 stderr=err) as proc:
+        out = proc.stdout.read() if proc.stdout else b""
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage
+        elapsed = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"accord {' '.join(argv)}: exit {proc.returncode}: "
+                           f"{log.read_text(errors='replace')[-2000:]}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, out.decode()
+
+
+def accord_steps(work: Path, count: int, files: dict[str, Path], readers: set[str],
+                 exports: list[str]) -> list[Step]:
+    """Import, then each export, in a fresh data dir of its own."""
+    root = work / f"accord-{count}"
+    env, project_id, _ = prepare(root / "data", None, SCHEMA)
+    source = "label_studio" if "label_studio" in readers else "jsonl"
+    seconds, cpu, rss, out = cli(env, root / "import.log", "import", str(project_id),
+                                 str(files[source]), "--format", source)
+    if f"imported {count} tasks" not in out or f"{count} annotations" not in out:
+        raise RuntimeError(f"accord import of {count} tasks said {out!r}")
+    steps = [Step(count, "import", "Accord", source, seconds, cpu, rss)]
+    json_pair = "label_studio" if "label_studio" in exports else "jsonl"
+    for name in exports:
+        path = root / f"export-{name}"
+        seconds, cpu, rss, _ = cli(env, root / f"export-{name}.log", "export", str(project_id),
+                                   "--format", name, "-o", str(path))
+        check_export(path, name, count)
+        step = ("export COCO" if name == "coco" else
+                "export JSON" if name == json_pair else "export JSONL")
+        steps.append(Step(count, step, "Accord", name, seconds, cpu, rss))
+    shutil.rmtree(root)
+    return steps
+
+
+def seed_million(work: Path, count: int) -> list[Step]:
+    """The COCO export of `count` tasks (the seeding import is reported, not judged)."""
+    root = work / f"accord-{count}"
+    path = work / f"tasks-{count}.jsonl"
+    write_jsonl(path, count)
+    env, project_id, _ = prepare(root / "data", None, SCHEMA)
+    seconds, cpu, rss, out = cli(env, root / "import.log", "import", str(project_id),
+                                 str(path), "--format", "jsonl")
+    if f"imported {count} tasks" not in out:
+        raise RuntimeError(f"accord import of {count} tasks said {out!r}")
+    path.unlink()
+    steps = [Step(count, "seed (import)", "Accord", "jsonl", seconds, cpu, rss)]
+    out_path = root / "export-coco"
+    seconds, cpu, rss, _ = cli(env, root / "export.log", "export", str(project_id),
+                               "--format", "coco", "-o", str(out_path))
+    check_export(out_path, "coco", count)
+    steps.append(Step(count, "export COCO", "Accord", "coco", seconds, cpu, rss))
+    shutil.rmtree(root)
+    return steps
+
+
+# --- checking what was written ----------------------------------------------------------
+
+def check_export(path: Path, kind: str, count: int) -> None:
+    """The export holds every task and box: JSON lists are parsed, COCO (which at a million
+    tasks would take gigabytes as Python objects) is counted by its keys while streamed."""
+    if kind == "coco":
+        found = (key_count(path, b'"file_name"'), key_count(path, b'"bbox"'))
+    elif kind == "jsonl":
+        with path.open("rb") as lines:
+            records = [orjson.loads(line) for line in lines if line.strip()]
+        found = (len(records), sum(len(a["regions"]) for r in records
+                                   for a in r.get("annotations", ())))
+    else:  # a Label Studio JSON list
+        with json_stream(path) as stream:
+            listed = orjson.loads(stream.read())
+        found = (len(listed), sum(len(a["result"]) for t in listed for a in t["annotations"]))
+    if found != (count, count * BOXES):
+        raise RuntimeError(f"{path.name} ({kind}): expected {count} tasks and "
+                           f"{count * BOXES} boxes, found {found}")
+
+
+def json_stream(path: Path) -> Any:
+    """The file, or the one .json member of a zip (exports may come archived)."""
+    if not zipfile.is_zipfile(path):
+        return path.open("rb")
+    archive = zipfile.ZipFile(path)
+    members = [n for n in archive.namelist() if n.endswith(".json")]
+    if len(members) != 1:
+        raise RuntimeError(f"{path.name}: expected one .json member, found {members}")
+    return archive.open(members[0])
+
+
+def key_count(path: Path, key: bytes) -> int:
+    total, tail = 0, b""
+    with json_stream(path) as stream:
+        while chunk := stream.read(1 << 22):
+            window = tail + chunk
+            total += window.count(key)
+            tail = window[-(len(key) - 1):]  # a key cut by the chunk is counted once
+    return total
+
+
+# --- Label Studio ---------------------------------------------------------------------------
+
+def peer_steps(work: Path, count: int, files: dict[str, Path], timeout_s: float) -> list[Step]:
+    """Import and both exports in a fresh Label Studio; after a step runs out of time the
+    size's later steps are not run (the server is still busy with it)."""
+    root = work / f"label-studio-{count}"
+    root.mkdir()
+    plan = [("import", "JSON"), ("export JSON", "JSON"), ("export COCO", "COCO")]
+    steps: list[Step] = []
+    env = {"DATA_UPLOAD_MAX_MEMORY_SIZE": str(4 << 30)}  # its default refuses > 250 MB
+    with ls.server(root / "data", free_port(), root / "server.log", env) as server, \
+            ls.client(server.url, timeout_s) as api:
+        project_id = ls.create_project(api, f"{count} tasks", LS_CONFIG)
+        for step, kind in plan:
+            if steps and steps[-1].note:
+                steps.append(Step(count, step, "Label Studio", kind, note="not run"))
+                continue
+            cpu_before, _ = ls.session_usage(server.pid)
+            start = time.perf_counter()
+            try:
+                if step == "import":
+                    ls.import_file(api, project_id, files["label_studio"],
+                                   time.monotonic() + timeout_s)
+                else:
+                    ls.export(api, project_id, kind, root / f"export-{kind}")
+            except httpx.TimeoutException:
+                steps.append(Step(count, step, "Label Studio", kind, timeout_s,
+                                  note="timed out"))
+                continue
+            seconds = time.perf_counter() - start
+            cpu, rss = ls.session_usage(server.pid)
+            if step == "import" and ls.counts(api, project_id) != (count, count):
+                raise RuntimeError(f"Label Studio holds {ls.counts(api, project_id)} "
+                                   f"(tasks, annotations), expected {count} of each")
+            if step != "import":
+                check_export(root / f"export-{kind}", "coco" if kind == "COCO" else "json",
+                             count)
+            steps.append(Step(count, step, "Label Studio", kind, seconds, cpu - cpu_before,
+                              rss))
+    shutil.rmtree(root)
+    return steps
+
+
+# --- the report -----------------------------------------------------------------------------
+
+def cell(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def mb(step: Step) -> str:
+    return "—" if step.rss_kb is None else f"{step.rss_kb / 1024:,.0f}"
+
+
+def ratio(peer: Step, ours: Step | None) -> tuple[str, str]:
+    """Label Studio ÷ Accord and whether it meets the target; a timeout gives a lower bound."""
+    if ours is None or ours.seconds is None or peer.seconds is None:
+        return "—", "—"
+    value = peer.seconds / ours.seconds
+    if peer.note == "timed out":
+        return f"≥ {value:,.1f}", "yes" if value >= RATIO_TARGET else "unknown"
+    return f"{value:,.1f}", "yes" if value >= RATIO_TARGET else "no"
+
+
+def peer_table(steps: list[Step]) -> str:
+    rows = ["| tasks | step | tool | format | time (s) | CPU (s) | peak RSS (MB) "
+            "| LS ÷ Accord | ≥ 20× |", "|--:|---|---|---|--:|--:|--:|--:|:-:|"]
+    ours = {(s.size, s.step): s for s in steps if s.tool == "Accord"}
+    for s in steps:
+        time_text = cell(s.seconds) + (f" ({s.note})" if s.note else "")
+        shown = ratio(s, ours.get((s.size, s.step))) if s.tool != "Accord" else ("", "")
+        rows.append(f"| {s.size:,} | {s.step} | {s.tool} | {s.format} | {time_text} "
+                    f"| {cell(s.cpu_s)} | {mb(s)} | {shown[0]} | {shown[1]} |")
+    return "\n".join(rows)
+
+
+def million_table(steps: list[Step]) -> str:
+    rows = ["| tasks | step | format | time (s) | CPU (s) | peak RSS (MB) | target | met |",
+            "|--:|---|---|--:|--:|--:|---|:-:|"]
+    for s in steps:
+        target, met = "—", ""
+        if s.step == "export COCO" and s.seconds is not None and s.rss_kb is not None:
+            target = f"< {MILLION_SECONDS:.0f} s and < {MILLION_MB:,} MB"
+            met = "yes" if s.seconds < MILLION_SECONDS and s.rss_kb < MILLION_MB * 1024 else "no"
+        rows.append(f"| {s.size:,} | {s.step} | {s.format} | {cell(s.seconds)} "
+                    f"| {cell(s.cpu_s)} | {mb(s)} | {target} | {met} |")
+    return "\n".join(rows)
+
+
+def report(steps: list[Step], million: list[Step], args: argparse.Namespace,
+           source: str) -> str:
+    command = " ".join(["bench/formats.py", *sys.argv[1:]])
+    where = machine(f"SQLite {sqlite3.sqlite_version}")
+    peer = (f", Label Studio {ls.VERSION} (`label-studio start`: Django's development server, "
+            "SQLite)" if args.peer else "")
+    text = (f"Measured {datetime.date.today().isoformat()} on {where}{peer}; load average "
+            f"{os.getloadavg()[0]:.1f} at the end (the machine is shared). `{command}`, one "
+            f"run per step. {BOXES} boxes of {len(CLASSES)} classes per task; Accord imports "
+            f"the {'same Label Studio JSON file' if source == 'label_studio' else 'same boxes as JSONL'} "
+            "(`--format " + source + "`), each Accord step is the CLI from start to exit; Label "
+            "Studio's are API requests to the running server (CPU during the request, peak RSS "
+            "= the server's so far).")
+    if steps:
+        text += "\n\n" + peer_table(steps)
+    if million:
+        text += ("\n\nAccord alone at a million tasks (seeded by the JSONL import, which is "
+                 "not judged):\n\n" + million_table(million))
+    return text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000",
+                        help="task counts compared with the peer, comma-separated")
+    parser.add_argument("--tasks", type=int, help="one size instead of --sizes (smoke runs)")
+    parser.add_argument("--million", action=argparse.BooleanOptionalAction, default=True,
+                        help="also Accord's COCO export of 1,000,000 tasks")
+    parser.add_argument("--peer", action=argparse.BooleanOptionalAction, default=True,
+                        help="also Label Studio")
+    parser.add_argument("--peer-timeout", type=float, default=1800.0,
+                        help="seconds allowed per Label Studio request")
+    parser.add_argument("--exports", default="jsonl,label_studio,coco",
+                        help="Accord's exports to time, those of them that are registered")
+    parser.add_argument("--work", type=Path, help="scratch dir (default: a temporary one)")
+    parser.add_argument("--write", action="store_true", help=f"update {RESULTS.name}")
+    args = parser.parse_args()
+    sizes = [args.tasks] if args.tasks else [int(s) for s in args.sizes.split(",") if s]
+    if any(size < 1 for size in sizes):
+        parser.error("task counts must be at least 1")
+    readers, writers = registered()
+    exports = [n for n in args.exports.split(",") if n in writers]
+    if args.million and "coco" not in writers:
+        parser.error("the million case needs the COCO export, and `accord formats` lists "
+                     f"no coco (only {', '.join(sorted(writers))}); run with --no-million")
+    with tempfile.TemporaryDirectory(prefix="accord-bench-formats-", dir=args.work) as tmp:
+        work = Path(tmp)
+        steps: list[Step] = []
+        for size in sizes:
+            files = {"jsonl": work / f"tasks-{size}.jsonl",
+                     "label_studio": work / f"tasks-{size}.json"}
+            write_jsonl(files["jsonl"], size)
+            write_label_studio(files["label_studio"], size)
+            found = accord_steps(work, size, files, readers, exports)
+            if args.peer:
+                found += peer_steps(work, size, files, args.peer_timeout)
+            steps += order(found)
+            for step in found:
+                print(f"  {step}", file=sys.stderr, flush=True)
+            for path in files.values():
+                path.unlink()
+        million = seed_million(work, MILLION) if args.million else []
+        for step in million:
+            print(f"  {step}", file=sys.stderr, flush=True)
+    source = "label_studio" if "label_studio" in readers else "jsonl"
+    block = report(steps, million, args, source)
+    print(block)
+    if args.write:
+        write_block("formats.py", SECTION, block)
+        print(f"updated {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+
+
+def order(steps: list[Step]) -> list[Step]:
+    """Each step's Accord row, then Label Studio's."""
+    names = list(dict.fromkeys(s.step for s in steps))
+    return sorted(steps, key=lambda s: (names.index(s.step), s.tool != "Accord"))
+
+
+if __name__ == "__main__":
+    main()
