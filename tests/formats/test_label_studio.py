@@ -1,0 +1,485 @@
+"""Label Studio JSON: Label Studio's own export shape imports into our regions (percent to
+pixels, rotation about the corner, UTF-16 text offsets, brush RLE, video keyframes), our
+export round-trips and is read by label_studio_converter with the same boxes, and malformed
+files stop the import at the task that is wrong with nothing stored."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from label_studio_converter import Converter, brush
+from pycocotools import mask as coco_mask
+
+from accord.core.errors import InputError
+from accord.core.geometry import rotated_box_corners
+from accord.core.label_studio_config import schema_from_label_studio
+from accord.core.schema import parse_schema
+from accord.formats._json_array import split_array
+from accord.formats.base import ReadContext
+from accord.formats.binding import Binding
+from accord.formats.label_studio import read
+from accord.formats.source import FileSource
+from tests.formats.support import Project, regions_without_ids
+from tests.strategies import EXAMPLES
+
+IMAGE_CONFIG = """
+<View>
+  <Image name="image" value="$image"/>
+  <RectangleLabels name="objects" toName="image">
+    <Label value="car"/><Label value="person"/>
+  </RectangleLabels>
+  <PolygonLabels name="outline" toName="image"><Label value="car"/></PolygonLabels>
+  <KeyPointLabels name="points" toName="image"><Label value="nose"/></KeyPointLabels>
+  <BrushLabels name="paint" toName="image"><Label value="road"/></BrushLabels>
+  <Choices name="quality" toName="image"><Choice value="good"/><Choice value="bad"/></Choices>
+  <Choices name="tags" toName="image" choice="multiple">
+    <Choice value="day"/><Choice value="rain"/>
+  </Choices>
+  <Rating name="stars" toName="image" maxRating="5"/>
+  <TextArea name="caption" toName="image"/>
+  <TextArea name="plate" toName="image" perRegion="true"/>
+  <Relations><Relation value="next_to"/></Relations>
+</View>"""
+TEXT_CONFIG = """
+<View>
+  <Text name="text" value="$text"/>
+  <Labels name="ner" toName="text"><Label value="PER"/><Label value="ORG"/></Labels>
+  <Relations><Relation value="works_for"/></Relations>
+</View>"""
+AUDIO_CONFIG = """
+<View>
+  <Audio name="audio" value="$audio"/>
+  <Labels name="segments" toName="audio"><Label value="speech"/><Label value="noise"/></Labels>
+</View>"""
+VIDEO_CONFIG = """
+<View>
+  <Video name="video" value="$video"/>
+  <VideoRectangle name="box" toName="video"/>
+  <Labels name="videoLabels" toName="video"><Label value="person"/></Labels>
+</View>"""
+ANN = {"id": 3, "email": "ann@example.org", "first_name": "Ann", "last_name": ""}
+SIZE = {"original_width": 800, "original_height": 600, "image_rotation": 0}
+TEXT = "Ann 😀 works at Acme 🏭 Corp."
+
+
+def image_result(id_: str, kind: str, value: dict[str, Any], from_name: str) -> dict[str, Any]:
+    return {"id": id_, "type": kind, "from_name": from_name, "to_name": "image", **SIZE,
+            "value": value, "origin": "manual"}
+
+
+def road_mask() -> np.ndarray:
+    mask = np.zeros((600, 800), dtype=np.uint8)
+    mask[400:600, 100:700] = 255
+    mask[450:460, 300:310] = 0
+    return mask
+
+
+def image_task() -> dict[str, Any]:
+    """One task as Label Studio 1.x exports it (keys it adds that we ignore included)."""
+    results = [
+        image_result("box1", "rectanglelabels", {"x": 10, "y": 20, "width": 25, "height": 50,
+                                                 "rotation": 0, "rectanglelabels": ["car"]},
+                     "objects"),
+        image_result("box2", "rectanglelabels", {"x": 50, "y": 50, "width": 10, "height": 10,
+                                                 "rotation": 30,
+                                                 "rectanglelabels": ["person"]}, "objects"),
+        image_result("poly1", "polygonlabels", {"points": [[10, 10], [20, 10], [15, 20]],
+                                                "closed": True, "polygonlabels": ["car"]},
+                     "outline"),
+        image_result("kp1", "keypointlabels", {"x": 50, "y": 25, "width": 0.75,
+                                               "keypointlabels": ["nose"]}, "points"),
+        image_result("br1", "brushlabels", {"format": "rle",
+                                            "rle": brush.mask2rle(road_mask()),
+                                            "brushlabels": ["road"]}, "paint"),
+        image_result("box1", "textarea", {"text": ["AB 123"]}, "plate"),
+        {"id": "c1", "type": "choices", "from_name": "quality", "to_name": "image",
+         "value": {"choices": ["good"]}},
+        {"id": "c2", "type": "choices", "from_name": "tags", "to_name": "image",
+         "value": {"choices": ["day", "rain"]}},
+        {"id": "s1", "type": "rating", "from_name": "stars", "to_name": "image",
+         "value": {"rating": 4}},
+        {"id": "t1", "type": "textarea", "from_name": "caption", "to_name": "image",
+         "value": {"text": ["a street", "at noon"]}},
+        {"from_id": "box1", "to_id": "box2", "type": "relation", "direction": "right",
+         "labels": ["next_to"]},
+    ]
+    return {
+        "id": 101, "data": {"image": "/data/upload/1/street.jpg"}, "meta": {},
+        "created_at": "2024-05-01T09:00:00.000000Z", "project": 1,
+        "annotations": [
+            {"id": 11, "completed_by": ANN, "result": results, "was_cancelled": False,
+             "ground_truth": False, "created_at": "2024-05-01T10:00:00.000000Z",
+             "updated_at": "2024-05-01T10:00:00.000000Z", "lead_time": 12.5,
+             "prediction": {}, "result_count": 0, "task": 101, "parent_prediction": None},
+            {"id": 12, "completed_by": 4, "result": [], "was_cancelled": True,
+             "ground_truth": False, "lead_time": 1.0},
+        ],
+        "predictions": [{"id": 5, "model_version": "yolo-v8", "score": 0.9, "result": [
+            image_result("p1", "rectanglelabels", {"x": 11, "y": 21, "width": 24, "height": 49,
+                                                   "rotation": 0, "rectanglelabels": ["car"]},
+                         "objects") | {"score": 0.9}]}],
+    }
+
+
+def text_task() -> dict[str, Any]:
+    def span(id_: str, word: str, label: str) -> dict[str, Any]:
+        start = TEXT.index(word)
+        js_start = len(TEXT[:start].encode("utf-16-le")) // 2  # JavaScript string index
+        js_end = js_start + len(word.encode("utf-16-le")) // 2
+        return {"id": id_, "type": "labels", "from_name": "ner", "to_name": "text",
+                "value": {"start": js_start, "end": js_end, "text": word, "labels": [label]}}
+    return {"id": 7, "data": {"text": TEXT}, "annotations": [{
+        "id": 70, "completed_by": {"id": 3, "email": "ann@example.org"}, "lead_time": 4.0,
+        "result": [span("s1", "Ann", "PER"), span("s2", "Corp.", "ORG"),
+                   {"from_id": "s1", "to_id": "s2", "type": "relation", "direction": "right",
+                    "labels": ["works_for"]}]}]}
+
+
+def make_project(tmp_path: Path, config: str) -> Project:
+    project = Project(tmp_path / "p", schema_from_label_studio(config))
+    project.add_user("ann@example.org")
+    return project
+
+
+def import_tasks(project: Project, tasks: Any, options: dict[str, Any] | None = None
+                 ) -> dict[str, Any]:
+    return project.import_bytes(orjson.dumps(tasks), "export.json", "label_studio", options)
+
+
+def regions_by_id(record: dict[str, Any], which: int = 0) -> dict[str, dict[str, Any]]:
+    return {r["id"]: r for r in record["annotations"][which]["regions"]}
+
+
+def test_an_image_export_becomes_pixel_regions_with_author_lead_time_and_predictions(
+        tmp_path: Path):
+    with make_project(tmp_path, IMAGE_CONFIG) as project:
+        report = import_tasks(project, [image_task()])
+        assert (report["created"], report["annotations"], report["predictions"]) == (1, 1, 1)
+        (record,) = project.records()
+        assert record["data"] == {"image": "/data/upload/1/street.jpg", "width": 800,
+                                  "height": 600}
+        (annotation,) = record["annotations"]  # the cancelled one is skipped
+        assert annotation["author"] == "ann@example.org"
+        assert annotation["lead_time_s"] == 12.5
+        regions = regions_by_id(record)
+        assert regions["box1"]["value"] == {"class": "car", "x": 80.0, "y": 120.0,
+                                            "width": 200.0, "height": 300.0}
+        turned = regions["box2"]["value"]
+        assert (turned["width"], turned["height"], turned["rotation"]) == (80.0, 60.0, 30)
+        corner = rotated_box_corners(turned["x"], turned["y"], 80, 60, 30)[0]
+        assert corner == pytest.approx((400.0, 300.0), abs=1e-5)  # LS pivots on this corner
+        assert regions["poly1"]["value"]["points"] == [[80.0, 60.0], [160.0, 60.0],
+                                                       [120.0, 120.0]]
+        assert regions["kp1"]["value"] == {"class": "nose", "points": [[400.0, 150.0, 2]]}
+        expected = coco_mask.encode(np.asfortranarray(road_mask() > 0))
+        assert regions["br1"]["value"]["rle"] == {"size": [600, 800],
+                                                  "counts": expected["counts"].decode()}
+        assert regions["box1:plate"]["value"] == {"text": "AB 123", "region": "box1"}
+        assert regions["t1"]["value"] == {"text": "a street\nat noon"}
+        assert regions["c1"]["value"] == {"class": "good"}
+        assert regions["c2"]["value"] == {"classes": ["day", "rain"]}
+        assert regions["s1"]["value"] == {"rating": 4}
+        assert regions["relation-1"] == {"id": "relation-1", "label": "relations",
+                                         "type": "relation", "value": {
+                                             "from": "box1", "to": "box2", "class": "next_to"}}
+        (prediction,) = record["predictions"]
+        assert (prediction["model_version"], prediction["score"]) == ("yolo-v8", 0.9)
+        assert prediction["regions"][0]["score"] == 0.9
+        assert prediction["regions"][0]["value"]["x"] == pytest.approx(88.0)
+
+
+def test_text_spans_use_python_offsets_when_label_studio_counts_utf16(tmp_path: Path):
+    with make_project(tmp_path, TEXT_CONFIG) as project:
+        import_tasks(project, [text_task()])
+        (record,) = project.records()
+        regions = regions_by_id(record)
+        for id_, word in (("s1", "Ann"), ("s2", "Corp.")):
+            value = regions[id_]["value"]
+            assert TEXT[value["start"]:value["end"]] == word
+        assert regions["relation-1"]["value"] == {"from": "s1", "to": "s2",
+                                                  "class": "works_for"}
+        exported = orjson.loads(project.export_bytes("label_studio"))
+        result = exported[0]["annotations"][0]["result"]
+        corp = next(r for r in result if r["id"] == "s2")["value"]
+        assert corp == text_task()["annotations"][0]["result"][1]["value"]
+
+
+def test_audio_segments_and_video_rectangles_are_read_and_written_back(tmp_path: Path):
+    audio = {"data": {"audio": "talk.wav"}, "annotations": [{"completed_by": ANN, "result": [
+        {"id": "a1", "type": "labels", "from_name": "segments", "to_name": "audio",
+         "value": {"start": 1.5, "end": 3.25, "channel": 0, "labels": ["speech"]}}]}]}
+    sequence = [{"frame": 1, "enabled": True, "rotation": 0, "x": 10, "y": 10, "width": 20,
+                 "height": 40, "time": 0.04},
+                {"frame": 25, "enabled": False, "rotation": 0, "x": 50, "y": 20, "width": 20,
+                 "height": 40, "time": 1.0}]
+    video = {"data": {"video": "walk.mp4", "width": 1280, "height": 720}, "annotations": [{
+        "completed_by": ANN, "result": [
+            {"id": "v1", "type": "videorectangle", "from_name": "box", "to_name": "video",
+             "origin": "manual", "value": {"framesCount": 50, "duration": 2.0,
+                                           "sequence": sequence, "labels": ["person"]}}]}]}
+    for name, config, task in (("a", AUDIO_CONFIG, audio), ("v", VIDEO_CONFIG, video)):
+        with make_project(tmp_path / name, config) as project:
+            import_tasks(project, [task])
+            (first,) = project.records()
+            exported = project.export_bytes("label_studio")
+        with make_project(tmp_path / f"{name}2", config) as again:
+            import_tasks(again, orjson.loads(exported))
+            (second,) = again.records()
+        assert second["annotations"][0]["regions"] == first["annotations"][0]["regions"]
+        if name == "a":
+            assert first["annotations"][0]["regions"][0]["value"] == {
+                "class": "speech", "start": 1.5, "end": 3.25}
+        else:
+            track = first["annotations"][0]["regions"][0]["value"]
+            assert track["keyframes"] == [
+                {"frame": 0, "x": 128.0, "y": 72.0, "width": 256.0, "height": 288.0},
+                {"frame": 24, "x": 640.0, "y": 144.0, "width": 256.0, "height": 288.0,
+                 "outside": True}]
+            written = orjson.loads(exported)[0]["annotations"][0]["result"][0]["value"]
+            assert [(f["frame"], f["enabled"]) for f in written["sequence"]] == [
+                (1, True), (25, False)]
+            assert written["sequence"][1]["x"] == pytest.approx(50)
+
+
+def test_an_import_export_import_round_trip_is_exact(tmp_path: Path):
+    gold_task = image_task()
+    gold_task["annotations"][0]["ground_truth"] = True
+    with make_project(tmp_path / "a", IMAGE_CONFIG) as project:
+        import_tasks(project, [gold_task, text_free_image_task()])
+        first = project.records()
+        exported = project.export_bytes("label_studio")
+        assert exported == project.export_bytes("label_studio")  # deterministic
+    with make_project(tmp_path / "b", IMAGE_CONFIG) as again:
+        import_tasks(again, orjson.loads(exported))
+        second = again.records()
+    assert first[0]["gold"] == first[0]["annotations"][0]["regions"]
+    for before, after in zip(first, second, strict=True):
+        assert after["data"] == before["data"]
+        assert after.get("gold") == before.get("gold")
+        for a, b in zip(before.get("annotations", []), after.get("annotations", []),
+                        strict=True):
+            assert regions_without_ids(b["regions"]) == regions_without_ids(a["regions"])
+            assert (b["author"], b["lead_time_s"], b["submitted_at"]) == (
+                a["author"], a["lead_time_s"], a["submitted_at"])
+        assert [p["regions"] for p in after.get("predictions", [])] == [
+            p["regions"] for p in before.get("predictions", [])]
+
+
+def text_free_image_task() -> dict[str, Any]:
+    """A plain data-only task, as Label Studio also accepts, with gold from elsewhere."""
+    return {"image": "/data/upload/1/empty.jpg", "width": 640, "height": 480}
+
+
+def test_gold_without_a_matching_annotation_is_written_as_a_ground_truth_annotation(
+        tmp_path: Path):
+    with make_project(tmp_path / "a", IMAGE_CONFIG) as project:
+        gold = [{"id": "g1", "label": "objects", "type": "bbox",
+                 "value": {"class": "car", "x": 1.5, "y": 2.0, "width": 10.0, "height": 5.0}}]
+        project.import_bytes(orjson.dumps({"data": {"image": "g.jpg", "width": 64,
+                                                    "height": 48}, "gold": gold}) + b"\n",
+                             "gold.jsonl", "jsonl")
+        exported = orjson.loads(project.export_bytes("label_studio"))
+    (annotation,) = exported[0]["annotations"]
+    assert annotation["ground_truth"] is True and "completed_by" not in annotation
+    with make_project(tmp_path / "b", IMAGE_CONFIG) as again:
+        import_tasks(again, exported)
+        (record,) = again.records()
+    assert record["gold"] == gold and "annotations" not in record
+
+
+def square_task() -> dict[str, Any]:
+    """A rotated box on a square image: the converter turns boxes in percent units, which is
+    exact only when a percent of the width equals a percent of the height."""
+    box = {"x": 40, "y": 30, "width": 20, "height": 10, "rotation": 30,
+           "rectanglelabels": ["person"]}
+    return {"data": {"image": "square.jpg"}, "annotations": [{"completed_by": ANN, "result": [
+        {"id": "sq", "type": "rectanglelabels", "from_name": "objects", "to_name": "image",
+         "original_width": 500, "original_height": 500, "value": box}]}]}
+
+
+def test_the_converter_reads_our_export_with_the_same_boxes(tmp_path: Path):
+    with make_project(tmp_path, IMAGE_CONFIG) as project:
+        import_tasks(project, [image_task(), square_task()])
+        regions = regions_by_id(project.records()[0])
+        turned = project.records()[1]["annotations"][0]["regions"][0]["value"]
+        path = project.export_to(tmp_path / "ls.json", "label_studio")
+    converter = Converter(IMAGE_CONFIG, str(tmp_path))
+    converter.convert_to_coco(str(path), str(tmp_path / "coco"), is_dir=False)
+    coco = json.loads((tmp_path / "coco" / "result.json").read_text())
+    names = {c["id"]: c["name"] for c in coco["categories"]}
+    found = [(a["image_id"], names[a["category_id"]], a["bbox"]) for a in coco["annotations"]
+             if not a["segmentation"]]
+    box1 = regions["box1"]["value"]
+    corners = rotated_box_corners(turned["x"], turned["y"], turned["width"], turned["height"],
+                                  turned["rotation"])
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    assert [f[:2] for f in found] == [(0, "car"), (0, "person"), (1, "person")]
+    assert found[0][2] == pytest.approx([box1["x"], box1["y"], 200, 300])
+    assert found[2][2] == pytest.approx([min(xs), min(ys), max(xs) - min(xs),
+                                         max(ys) - min(ys)])
+    polygons = [a["segmentation"][0] for a in coco["annotations"] if a["segmentation"]]
+    polygon = [p for point in regions["poly1"]["value"]["points"] for p in point]
+    assert polygons == [pytest.approx(polygon)]
+    converter.convert_to_yolo(str(path), str(tmp_path / "yolo"), is_dir=False)
+    lines = (tmp_path / "yolo" / "labels" / "street.txt").read_text().split("\n")
+    centre = [(box1["x"] + 100) / 800, (box1["y"] + 150) / 600, 200 / 800, 300 / 600]
+    assert any(pytest.approx(centre) == [float(v) for v in line.split()[1:]]
+               for line in lines if line)
+    converter.convert_to_json_min(str(path), str(tmp_path / "min"), is_dir=False)
+    minimal = json.loads((tmp_path / "min" / "result.json").read_text())
+    assert minimal[0]["objects"][0]["x"] == pytest.approx(10)
+    exported = orjson.loads(path.read_bytes())
+    paint = next(r for r in exported[0]["annotations"][0]["result"] if r["id"] == "br1")
+    layer = brush.decode_rle(paint["value"]["rle"]).reshape(600, 800, 4)[:, :, 3]
+    assert np.array_equal(layer > 0, road_mask() > 0)
+
+
+def test_a_schema_without_a_label_for_from_name_is_refused_with_nothing_stored(
+        tmp_path: Path):
+    with make_project(tmp_path, TEXT_CONFIG) as project:
+        with pytest.raises(InputError, match=r"export.json, task 0 \(id 101\), annotation 0, "
+                                             r"result 0: from_name 'objects' is not a label"):
+            import_tasks(project, [image_task()])
+        assert project.task_count() == 0
+
+
+def broken(change: str) -> list[dict[str, Any]]:
+    task = image_task()
+    results = task["annotations"][0]["result"]
+    if change == "percent":
+        results[0]["value"]["x"] = 100.5
+    elif change == "polygon":
+        results[2]["value"]["points"] = [[1, 1], [2, 2]]
+    elif change == "from_name":
+        results[0]["from_name"] = "boxes"
+    elif change == "no size":
+        for result in results:
+            result.pop("original_width", None)
+            result.pop("original_height", None)
+    return [text_free_image_task(), task]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("percent", r"task 1 \(id 101\), annotation 0, result 0: value.x: 100.5 is not a "
+                r"percentage"),
+    ("polygon", r"task 1 \(id 101\), annotation 0, result 2: a polygon needs at least 3 "
+                r"points, got 2"),
+    ("from_name", r"task 1 \(id 101\), annotation 0, result 0: from_name 'boxes' is not a "
+                  r"label of the project's schema"),
+    ("no size", r"task 1 \(id 101\), annotation 0, result 0: percent coordinates need the "
+                r"image size"),
+])
+def test_a_wrong_result_names_its_task_and_nothing_is_stored(tmp_path: Path, change: str,
+                                                             message: str):
+    with make_project(tmp_path, IMAGE_CONFIG) as project:
+        with pytest.raises(InputError, match=message):
+            import_tasks(project, broken(change))
+        assert project.task_count() == 0
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b'[{"image": "a.jpg"},\n {"image": "b.jpg", }]', r"task 1: not valid JSON .* at byte "
+                                                      r"\d+, line 2"),
+    (b'[{"image": "a.jpg"}, {"image": "b.jpg"}', r"byte 39 \(line 1\): the document is cut "
+                                                 r"short in task 1"),
+    (b'[{"image": "a.jpg"}, {"image": "b.', r"cut short in task 1"),
+    (b'{"image": "a.jpg"} {"image": "b.jpg"}', r"byte 19 \(line 1\): unexpected b'\{' after "),
+    (b'[{"image": "a.jpg"}, 7]', r"task 1: expected a task object, got int"),
+    (b'"tasks"', r"expected a JSON array of tasks \(or one task object\)"),
+])
+def test_malformed_json_is_named_by_task_and_byte_and_nothing_is_stored(
+        tmp_path: Path, content: bytes, message: str):
+    with make_project(tmp_path, IMAGE_CONFIG) as project:
+        with pytest.raises(InputError, match=message):
+            project.import_bytes(content, "export.json", "label_studio")
+        assert project.task_count() == 0
+
+
+def test_a_single_task_object_and_plain_data_tasks_are_read_as_label_studio_does(
+        tmp_path: Path):
+    with make_project(tmp_path, IMAGE_CONFIG) as project:
+        import_tasks(project, image_task(), {"target": "tasks", "media_prefix": "s3://b/"})
+        import_tasks(project, [{"image": "x.jpg"}])
+        assert [r["data"] for r in project.records()] == [
+            {"image": "s3://b//data/upload/1/street.jpg"}, {"image": "x.jpg"}]
+
+
+def test_an_export_refuses_a_region_whose_image_size_is_unknown(tmp_path: Path):
+    with make_project(tmp_path, IMAGE_CONFIG) as project:
+        gold = [{"id": "g1", "label": "objects", "type": "bbox",
+                 "value": {"class": "car", "x": 1.0, "y": 2.0, "width": 3.0, "height": 4.0}}]
+        project.import_bytes(orjson.dumps({"data": {"image": "nowhere.jpg"}, "gold": gold}),
+                             "t.jsonl", "jsonl")
+        with pytest.raises(InputError, match=r"task \d+, region 'g1': Label Studio needs the "
+                                             "image size"):
+            project.export_bytes("label_studio")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.sampled_from('ab"\\[]{},\n é😀')),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.text(alphabet=st.sampled_from('k"\\]}'), max_size=3), inner, max_size=3),
+    max_leaves=8)
+
+
+@EXAMPLES
+@given(st.lists(json_values, max_size=5), st.integers(1, 7), st.booleans())
+def test_the_splitter_yields_each_element_whatever_the_chunks(elements: list[Any],
+                                                               chunk: int, indent: bool):
+    document = json.dumps(elements, indent=2 if indent else None, ensure_ascii=False).encode()
+    found = list(split_array(io.BytesIO(document), "t.json", chunk_bytes=chunk))
+    assert [orjson.loads(e.data) for e in found] == elements
+    for element in found:
+        assert document[element.offset:].startswith(element.data)
+        assert document[:element.offset].count(b"\n") + 1 == element.line
+
+
+@EXAMPLES
+@given(st.data())
+def test_the_reader_raises_only_input_errors_on_mutated_exports(tmp_path_factory, data):
+    document = orjson.dumps([image_task(), text_free_image_task()])
+    cut = data.draw(st.integers(0, len(document)))
+    junk = data.draw(st.binary(max_size=4))
+    mutated = data.draw(st.sampled_from([
+        document[:cut], document[:cut] + junk + document[cut:],
+        document[:cut] + document[cut + 1:]]))
+    path = tmp_path_factory.mktemp("fuzz") / "export.json"
+    path.write_bytes(mutated)
+    context = ReadContext(schema=SCHEMA, binding=Binding(SCHEMA))
+    try:
+        for _ in read(FileSource(path, "export.json"), context):
+            pass
+    except InputError:
+        pass
+
+
+@EXAMPLES
+@given(st.data())
+def test_the_reader_raises_only_input_errors_on_wrong_values(tmp_path_factory, data):
+    task = image_task()
+    result = data.draw(st.sampled_from(task["annotations"][0]["result"]))
+    key = data.draw(st.sampled_from(sorted(result) + sorted(result.get("value", {}))))
+    odd = data.draw(st.none() | st.integers(-5, 500) | st.text(max_size=3)
+                    | st.lists(st.integers(0, 300), max_size=3) | st.just(math.inf))
+    (result if key in result else result["value"])[key] = odd
+    path = tmp_path_factory.mktemp("fuzz") / "export.json"
+    path.write_bytes(orjson.dumps([task], option=orjson.OPT_SERIALIZE_NUMPY)
+                     if not isinstance(odd, float) else json.dumps([task]).encode())
+    context = ReadContext(schema=SCHEMA, binding=Binding(SCHEMA))
+    try:
+        list(read(FileSource(path, "export.json"), context))
+    except InputError:
+        pass
+
+
+SCHEMA = parse_schema(schema_from_label_studio(IMAGE_CONFIG))
