@@ -65,7 +65,8 @@ class Project:
             try:
                 with open_source(path, path.name) as source:
                     return datasets.import_source(session, self.caller, self.project_id,
-                                                  source, format, import_options(options))
+                                                  source, format, import_options(options),
+                                                  media_root=self.media_root)
             except InputError:
                 session.rollback()
                 raise

@@ -89,6 +89,7 @@ export function ImportForm({ client, projectId, formats, busy, onStarted, onUnau
   const [author, setAuthor] = useState("");
   const [modelVersion, setModelVersion] = useState("");
   const [mediaPrefix, setMediaPrefix] = useState("");
+  const [copyMedia, setCopyMedia] = useState(false);
   const [settings, setSettings] = useState<Record<string, string>>({});
   const [file, setFile] = useState<File | null>(null);
   const [sent, setSent] = useState<{ sent: number; total: number } | null>(null);
@@ -113,7 +114,7 @@ export function ImportForm({ client, projectId, formats, busy, onStarted, onUnau
     setError(null);
     setSent({ sent: 0, total: file.size });
     try {
-      const options = importOptions({ target: chosenTarget, author, modelVersion, mediaPrefix, settings });
+      const options = importOptions({ target: chosenTarget, author, modelVersion, mediaPrefix, copyMedia, settings });
       const job = await uploadImport(client, projectId, file, formatName, options, (done, total) => setSent({ sent: done, total }));
       onStarted(job);
       setFile(null);
@@ -165,8 +166,12 @@ export function ImportForm({ client, projectId, formats, busy, onStarted, onUnau
         <label htmlFor="import-media-prefix">Media prefix</label>
         <input id="import-media-prefix" value={mediaPrefix} placeholder="s3://bucket/images/" onChange={(event) => setMediaPrefix(event.target.value)} aria-describedby="import-media-help" />
         <p id="import-media-help" className="data-form__help">
-          Put before every media file name in the dataset: a URL, a bucket or a folder of the media root. Media are referenced, never copied.
+          Put before every media file name in the dataset: a URL, a bucket or a folder of the media root.
         </p>
+      </div>
+      <div className="data-form__field data-form__field--check">
+        <input id="import-copy-media" type="checkbox" checked={copyMedia} onChange={(event) => setCopyMedia(event.target.checked)} />
+        <label htmlFor="import-copy-media">Copy the upload's media files into the media root (under the prefix); otherwise media are only referenced</label>
       </div>
       <SettingsFields key={formatName} idPrefix="import-setting" format={format} values={settings} onChange={setSettings} />
       <button type="submit" disabled={busy || sent !== null}>

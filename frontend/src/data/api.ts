@@ -52,6 +52,7 @@ export interface ImportOptions {
   author?: string;
   model_version?: string;
   media_prefix?: string;
+  copy_media?: boolean;
   settings?: Record<string, string>;
 }
 

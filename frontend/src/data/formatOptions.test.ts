@@ -26,12 +26,13 @@ describe("import options", () => {
   });
 
   it("sends only what the target uses and what was filled in", () => {
-    const base = { author: " ann@example.org ", modelVersion: "m1", mediaPrefix: "", settings: { scheme: " iob2 ", unit: "" } };
+    const base = { author: " ann@example.org ", modelVersion: "m1", mediaPrefix: "", copyMedia: false, settings: { scheme: " iob2 ", unit: "" } };
     expect(importOptions({ ...base, target: "annotations" })).toEqual({ target: "annotations", author: "ann@example.org", settings: { scheme: "iob2" } });
-    expect(importOptions({ ...base, target: "predictions", mediaPrefix: "s3://b/" })).toEqual({
+    expect(importOptions({ ...base, target: "predictions", mediaPrefix: "imports/b/", copyMedia: true })).toEqual({
       target: "predictions",
       model_version: "m1",
-      media_prefix: "s3://b/",
+      media_prefix: "imports/b/",
+      copy_media: true,
       settings: { scheme: "iob2" },
     });
     expect(importOptions({ ...base, target: "tasks", settings: {} })).toEqual({ target: "tasks" });

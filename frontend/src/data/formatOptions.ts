@@ -48,6 +48,7 @@ export interface ImportChoices {
   author: string;
   modelVersion: string;
   mediaPrefix: string;
+  copyMedia: boolean;
   settings: Record<string, string>;
 }
 
@@ -60,6 +61,7 @@ export function importOptions(choices: ImportChoices): ImportOptions {
   if (choices.target === "annotations" && author) options.author = author;
   if (choices.target === "predictions" && modelVersion) options.model_version = modelVersion;
   if (mediaPrefix) options.media_prefix = mediaPrefix;
+  if (choices.copyMedia) options.copy_media = true;
   const settings = filledSettings(choices.settings);
   if (settings) options.settings = settings;
   return options;

@@ -167,7 +167,8 @@ class LocalBackend(_Closing):
         with (write_session(self.engine) as session,
               open_source(path, path.name, lambda h: CountingReader(h, progress)) as source):
             return datasets.import_source(session, self._caller(session), project_id,
-                                          source, format, parsed)
+                                          source, format, parsed,
+                                          media_root=self.settings.data_dir / "media")
 
     def export(self, project_id: int, out: IO[bytes], format: str,
                progress: Callable[[int], None],

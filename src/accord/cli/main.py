@@ -178,6 +178,9 @@ def import_(project: int, file: Path, format: FormatOption = "jsonl",
             media_prefix: Annotated[str, typer.Option(
                 help="Put before every media file name (a URL, s3://bucket/dir/, or a "
                      "folder of the media root)")] = "",
+            copy_media: Annotated[bool, typer.Option(
+                "--copy-media", help="Copy the media files the upload holds into the media "
+                                     "root, under --media-prefix")] = False,
             label: Annotated[list[str] | None, typer.Option(
                 help="TYPE=LABEL: the schema label for a region type, when there are "
                      "several (repeatable)")] = None,
@@ -190,8 +193,8 @@ def import_(project: int, file: Path, format: FormatOption = "jsonl",
         raise fail(f"no such file or folder: {file}")
     options = {"target": target, "author": author, "model_version": model_version,
                "media_prefix": media_prefix, "labels": _pairs(label, "--label"),
-               "settings": _pairs(settings, "--set")}
-    options = {k: v for k, v in options.items() if v not in (None, "", {})}
+               "settings": _pairs(settings, "--set"), "copy_media": copy_media}
+    options = {k: v for k, v in options.items() if v not in (None, "", {}, False)}
     size = file.stat().st_size if file.is_file() else None
     with backend(data_dir, url, token, as_email) as target_, _progress() as bar:
         job = bar.add_task(f"importing {file.name}", total=size)

@@ -47,6 +47,8 @@ class ImportOptions:
     "https://cdn/x/", or a folder of the media root), so media stay where they are.
     `labels` picks the schema label for a region type when the schema has several
     (`{"bbox": "vehicles"}`). `settings` are the format's own (e.g. a tagging scheme).
+    `copy_media` copies the media files the upload holds into the media root, under the
+    prefix (services/media_copy.py); without it nothing is copied.
     """
 
     target: ImportTarget = "annotations"
@@ -55,6 +57,7 @@ class ImportOptions:
     media_prefix: str = ""
     labels: Mapping[str, str] = field(default_factory=dict)
     settings: Mapping[str, str] = field(default_factory=dict)
+    copy_media: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +76,13 @@ class ReadContext:
     schema: Schema | None
     binding: Binding
     options: ImportOptions = field(default_factory=ImportOptions)
+    #: told each media name when the import copies media (copy_media)
+    on_media: Callable[[str], None] | None = None
 
     def media(self, name: str) -> str:
         """The task data value for a media file the dataset names (prefix applied)."""
+        if self.on_media is not None:
+            self.on_media(name)
         return f"{self.options.media_prefix}{name}"
 
     def setting(self, key: str, default: str, allowed: Iterable[str] | None = None) -> str:
@@ -240,8 +247,13 @@ def import_options(raw: Mapping[str, Any] | None) -> ImportOptions:
     'm2'
     """
     raw = raw or {}
-    _known(raw, {"target", "author", "model_version", "media_prefix", "labels", "settings"})
-    return ImportOptions(target=_one_of(raw, "target", IMPORT_TARGETS),
+    _known(raw, {"target", "author", "model_version", "media_prefix", "labels", "settings",
+                 "copy_media"})
+    copy = raw.get("copy_media", False)
+    if not isinstance(copy, bool):
+        raise InputError(f"options.copy_media: expected true or false, got {copy!r}",
+                         field="options.copy_media")
+    return ImportOptions(target=_one_of(raw, "target", IMPORT_TARGETS), copy_media=copy,
                          author=_text(raw, "author", None, 320),
                          model_version=_text(raw, "model_version", "", 200),
                          media_prefix=_text(raw, "media_prefix", ""),

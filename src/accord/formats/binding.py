@@ -36,6 +36,13 @@ class Binding:
                     return data.source or data.name
         return kind
 
+    def media_keys(self) -> list[str]:
+        """The task data keys of every image, audio and video field (default: `image`)."""
+        if self.schema is None:
+            return ["image"]
+        return [d.source or d.name for d in self.schema.data
+                if d.type in (DataType.IMAGE, DataType.AUDIO, DataType.VIDEO)]
+
     def label(self, kind: str, class_name: str | None = None, where: str = "",
               source_kind: str | None = None) -> str:
         """The name of the label a region of type `kind` (and class) belongs to.

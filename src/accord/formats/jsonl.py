@@ -20,11 +20,20 @@ MAX_LINE_BYTES = 64 * 1024 * 1024
 
 
 def read(source: Source, context: ReadContext) -> Iterator[tuple[str, Any]]:
-    """Every `.jsonl` file of the source (the file itself when it is one), in path order."""
+    """Every `.jsonl` file of the source (the file itself when it is one), in path order.
+
+    The media prefix (and copy_media) apply to the values of the schema's media fields."""
     paths = source.paths() if len(source.paths()) == 1 else source.only(".jsonl", ".ndjson")
+    rename = bool(context.options.media_prefix) or context.on_media is not None
+    keys = context.binding.media_keys()
     for path in paths:
         with source.open(path) as stream:
-            yield from read_records(stream, source.where(path))
+            for where, record in read_records(stream, source.where(path)):
+                data = record.get("data") if rename and isinstance(record, dict) else None
+                if isinstance(data, dict):
+                    record["data"] = {k: context.media(v) if k in keys and isinstance(v, str)
+                                      else v for k, v in data.items()}
+                yield where, record
 
 
 def write(export: Export) -> Iterator[bytes]:

@@ -4,6 +4,7 @@ CLI alike (docs/formats.md)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from accord.formats.source import Source
 from accord.media import local
 from accord.services import projects, tasks, versions
 from accord.services.caller import Caller
+from accord.services.media_copy import MediaCopy
 
 ITEM_CHUNK = 2000
 #: answers that count for a task's final regions when no result was accepted yet
@@ -42,20 +44,36 @@ def read_context(session: Session, project_id: int, options: ImportOptions) -> R
     return ReadContext(schema=schema, binding=Binding(schema, options.labels), options=options)
 
 
-def records(source: Source, format: str, context: ReadContext
-            ) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The source's task records in `format`, made what the import options ask for."""
+def records(source: Source, format: str, context: ReadContext,
+            media: MediaCopy | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The source's task records in `format`, made what the import options ask for; with
+    `media`, each media name the reader gives is noted for copying."""
     read = formats.reader(format)
+    if media is not None:
+        context = replace(context, on_media=lambda name: media.want(name, source.name))
     for where, record in read(source, context):
         yield where, apply_import_options(record, context.options)
 
 
+def media_copy(source: Source, context: ReadContext, media_root: Path | None
+               ) -> MediaCopy | None:
+    """The copier an import needs (copy_media), or None."""
+    if not context.options.copy_media:
+        return None
+    if media_root is None:
+        raise InputError("copy_media: this import has no media root to copy into",
+                         field="options.copy_media")
+    return MediaCopy(media_root, source, context.options.media_prefix)
+
+
 def check_records(source: Source, format: str, context: ReadContext,
-                  progress: Callable[[int], None] | None = None) -> int:
+                  progress: Callable[[int], None] | None = None,
+                  media_root: Path | None = None) -> int:
     """Read and check every record without writing; the number of records, or the first
-    error with its position."""
+    error with its position (media to copy that the upload lacks included)."""
     checked = 0
-    for where, raw in records(source, format, context):
+    for where, raw in records(source, format, context,
+                              media_copy(source, context, media_root)):
         try:
             tasks.check_record(context.schema, parse_task_record(raw))
         except InputError as exc:
@@ -69,14 +87,27 @@ def check_records(source: Source, format: str, context: ReadContext,
 
 def import_source(session: Session, caller: Caller, project_id: int, source: Source,
                   format: str, options: ImportOptions | None = None,
-                  progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+                  progress: Callable[[int], None] | None = None,
+                  media_root: Path | None = None,
+                  copied: list[Path] | None = None) -> dict[str, Any]:
     """Import a whole file, folder or archive in one transaction: every task, or none and
-    the position at fault."""
+    the position at fault. With copy_media the upload's media go into `media_root` just
+    before the commit, and are removed again if it fails; `copied` is told the files
+    written, for a caller whose own transaction commits later."""
     formats.reader(format)
     projects.get_project(session, project_id)
     context = read_context(session, project_id, options or ImportOptions())
-    report = tasks.import_records(session, caller, project_id,
-                                  records(source, format, context), progress)
+    media = media_copy(source, context, media_root)
+    try:
+        report = tasks.import_records(session, caller, project_id,
+                                      records(source, format, context, media), progress,
+                                      before_commit=media.commit if media else None)
+    except BaseException:
+        if media:
+            media.undo()
+        raise
+    if media and copied is not None:
+        copied.extend(media.written)
     return {"created": report.created, "skipped_duplicates": report.skipped_duplicates,
             "annotations": report.annotations, "predictions": report.predictions}
 

@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -186,8 +187,9 @@ def _run_import(job: Job, sessions: Sessions, settings: Settings, progress: Prog
         session.rollback()
     progress(0, None, "checking", force=True)
     with open_source(path, job.file_name or "upload") as source:
+        media_root = settings.data_dir / "media"
         checked = datasets.check_records(source, job.format, context,
-                                         lambda n: progress(n, None, "checking"))
+                                         lambda n: progress(n, None, "checking"), media_root)
         progress(0, checked, "writing", force=True)
         progress.writable = sessions.concurrent
         with sessions.atomic() as session:
@@ -197,14 +199,21 @@ def _run_import(job: Job, sessions: Sessions, settings: Settings, progress: Prog
                 written[0] += count
                 progress(written[0], checked, "writing")
 
-            result = datasets.import_source(session, caller, job.project_id, source,
-                                            job.format, options, progress=advance)
-            # in the import's own transaction: cancelled meanwhile means nothing is kept
-            if not jobs.finish(session, job.id, job.claimed_by or "", JobState.DONE,
-                               commit=False, items_done=checked, items_total=checked,
-                               result=result):
-                raise JobStopped("cancelled")
-            session.commit()
+            copied: list[Path] = []
+            try:
+                result = datasets.import_source(session, caller, job.project_id, source,
+                                                job.format, options, progress=advance,
+                                                media_root=media_root, copied=copied)
+                # in the import's own transaction: cancelled meanwhile means nothing is kept
+                if not jobs.finish(session, job.id, job.claimed_by or "", JobState.DONE,
+                                   commit=False, items_done=checked, items_total=checked,
+                                   result=result):
+                    raise JobStopped("cancelled")
+                session.commit()
+            except BaseException:
+                for path in copied:
+                    path.unlink(missing_ok=True)
+                raise
 
 
 def _run_export(job: Job, sessions: Sessions, settings: Settings, progress: Progress) -> None:

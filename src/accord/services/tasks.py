@@ -65,12 +65,14 @@ def check_record(schema: Schema | None, record: TaskRecord) -> None:
 
 def import_records(session: Session, caller: Caller, project_id: int,
                    raw_records: Iterable[tuple[str, Any]],
-                   progress: Callable[[int], None] | None = None) -> ImportReport:
+                   progress: Callable[[int], None] | None = None,
+                   before_commit: Callable[[], None] | None = None) -> ImportReport:
     """Create tasks (with their gold, annotations and predictions) all-or-nothing.
 
     `raw_records` yields (where, raw dict) pairs; `where` (e.g. "tasks.jsonl, line 12") leads
     every error message. Tasks whose content is already in the project are skipped, so an
-    interrupted import can simply be run again.
+    interrupted import can simply be run again. `before_commit` runs once every record is
+    in, inside the transaction (an error there keeps nothing).
     """
     schema_version, schema = versions.current_schema(session, project_id)
     guideline_version = versions.get_project_versions(session, project_id)[1]
@@ -97,6 +99,8 @@ def import_records(session: Session, caller: Caller, project_id: int,
     report = ImportReport(*totals)
     audit.record(session, caller, "tasks.import", "project", project_id, project_id,
                  created=report.created, skipped_duplicates=report.skipped_duplicates)
+    if before_commit:
+        before_commit()
     session.commit()
     if report.created >= ANALYZE_AFTER and session.get_bind().dialect.name == "postgresql":
         # the planner's statistics predate the import until autovacuum next looks (a minute

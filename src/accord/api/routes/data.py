@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api/projects/{project_id}", tags=["data"], route_cla
 
 @router.post("/import", status_code=201)
 def import_file(project_id: int, file: UploadFile, caller: CurrentCaller, session: DbSession,
-                format: str = "jsonl", options: str = "{}") -> dict[str, Any]:
+                state: State, format: str = "jsonl", options: str = "{}") -> dict[str, Any]:
     """Import a whole file or archive in one transaction: every task, or none with the
     position at fault. `options` is the import options as a JSON object."""
     name = re.sub(r"[^\w.\- ]", "_", file.filename or "upload")[:200]
@@ -34,7 +34,8 @@ def import_file(project_id: int, file: UploadFile, caller: CurrentCaller, sessio
         with path.open("wb") as out:
             shutil.copyfileobj(file.file, out, 1024 * 1024)
         with open_source(path, name) as source:
-            return datasets.import_source(session, caller, project_id, source, format, parsed)
+            return datasets.import_source(session, caller, project_id, source, format, parsed,
+                                          media_root=state.settings.data_dir / "media")
 
 
 @router.get("/export")
