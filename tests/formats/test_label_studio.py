@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +212,31 @@ def test_text_spans_use_python_offsets_when_label_studio_counts_utf16(tmp_path: 
         result = exported[0]["annotations"][0]["result"]
         corp = next(r for r in result if r["id"] == "s2")["value"]
         assert corp == text_task()["annotations"][0]["result"][1]["value"]
+        assert exported[0]["annotations"][0]["completed_by"] == {"email": "ann@example.org"}
+    with make_project(tmp_path / "again", TEXT_CONFIG) as again:
+        import_tasks(again, exported)
+        assert again.records()[0]["annotations"][0]["regions"] == record["annotations"][0][
+            "regions"]
+
+
+def test_attributes_ride_in_the_result_meta_and_come_back(tmp_path: Path):
+    schema = {"data": [{"name": "image", "type": "image"}], "labels": [
+        {"name": "objects", "type": "bbox", "source": "image", "classes": [{"name": "car"}],
+         "attributes": [{"name": "occluded", "type": "bool"}]}]}
+    regions = [{"id": "b1", "label": "objects", "type": "bbox", "attributes": {"occluded": True},
+                "value": {"class": "car", "x": 1.0, "y": 2.0, "width": 3.0, "height": 4.0}}]
+    record = {"data": {"image": "a.jpg", "width": 10, "height": 10},
+              "annotations": [{"regions": regions, "author": "ann@example.org"}]}
+    with Project(tmp_path / "a", schema) as project:
+        project.add_user("ann@example.org")
+        project.import_bytes(orjson.dumps(record), "a.jsonl", "jsonl")
+        exported = project.export_bytes("label_studio")
+    result = orjson.loads(exported)[0]["annotations"][0]["result"][0]
+    assert result["meta"] == {"attributes": {"occluded": True}}
+    with Project(tmp_path / "b", schema) as again:
+        again.add_user("ann@example.org")
+        again.import_bytes(exported, "ls.json", "label_studio")
+        assert again.records()[0]["annotations"][0]["regions"] == regions
 
 
 def test_audio_segments_and_video_rectangles_are_read_and_written_back(tmp_path: Path):
@@ -352,6 +378,13 @@ def test_a_schema_without_a_label_for_from_name_is_refused_with_nothing_stored(
         assert project.task_count() == 0
 
 
+@pytest.fixture(scope="module")
+def image_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    """One project for the refused imports: each must leave it empty."""
+    with make_project(tmp_path_factory.mktemp("refused"), IMAGE_CONFIG) as project:
+        yield project
+
+
 def broken(change: str) -> list[dict[str, Any]]:
     task = image_task()
     results = task["annotations"][0]["result"]
@@ -378,12 +411,11 @@ def broken(change: str) -> list[dict[str, Any]]:
     ("no size", r"task 1 \(id 101\), annotation 0, result 0: percent coordinates need the "
                 r"image size"),
 ])
-def test_a_wrong_result_names_its_task_and_nothing_is_stored(tmp_path: Path, change: str,
-                                                             message: str):
-    with make_project(tmp_path, IMAGE_CONFIG) as project:
-        with pytest.raises(InputError, match=message):
-            import_tasks(project, broken(change))
-        assert project.task_count() == 0
+def test_a_wrong_result_names_its_task_and_nothing_is_stored(image_project: Project,
+                                                             change: str, message: str):
+    with pytest.raises(InputError, match=message):
+        import_tasks(image_project, broken(change))
+    assert image_project.task_count() == 0
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -397,11 +429,10 @@ def test_a_wrong_result_names_its_task_and_nothing_is_stored(tmp_path: Path, cha
     (b'"tasks"', r"expected a JSON array of tasks \(or one task object\)"),
 ])
 def test_malformed_json_is_named_by_task_and_byte_and_nothing_is_stored(
-        tmp_path: Path, content: bytes, message: str):
-    with make_project(tmp_path, IMAGE_CONFIG) as project:
-        with pytest.raises(InputError, match=message):
-            project.import_bytes(content, "export.json", "label_studio")
-        assert project.task_count() == 0
+        image_project: Project, content: bytes, message: str):
+    with pytest.raises(InputError, match=message):
+        image_project.import_bytes(content, "export.json", "label_studio")
+    assert image_project.task_count() == 0
 
 
 def test_a_single_task_object_and_plain_data_tasks_are_read_as_label_studio_does(
