@@ -248,11 +248,11 @@ def list_formats(as_json: Annotated[bool, typer.Option("--json", help="One JSON 
     if as_json:
         print_json(described)
         return
-    table = Table("name", "title", "import", "export", "layout", "settings")
+    table = Table("name", "title", "import", "export", "layout", "settings",
+                  caption="`accord formats --json` explains each setting; docs/formats.md")
     for f in described:
         table.add_row(f["name"], f["title"], "yes" if f["import"] else "",
-                      "yes" if f["export"] else "", f["layout"],
-                      ", ".join(f"{k}: {v}" for k, v in f["settings"].items()))
+                      "yes" if f["export"] else "", f["layout"], ", ".join(f["settings"]))
     out.print(table)
 
 
