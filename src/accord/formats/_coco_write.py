@@ -159,34 +159,46 @@ def _instances(export: Export, categories: Categories) -> Iterator[bytes]:
     header = {"info": {"description": export.project_name}, "licenses": [],
               "categories": categories.entries}
     yield orjson.dumps(header)[:-1] + b',"images":['
-    dumps = orjson.dumps
+    dumps, ids = orjson.dumps, categories.ids
     with tempfile.TemporaryFile() as spool:
-        pending: list[bytes] = []
-        images: list[bytes] = []
+        anns: list[dict[str, Any]] = []
+        images: list[dict[str, Any]] = []
         ann_id, wrote_ann, wrote_image = 0, False, False
         for item in export.items():
             image = _image(item)
-            images.append(dumps(image))
+            images.append(image)
+            task_id = item.task_id
             for region in item.regions:
+                value = region["value"]
+                # the common case inline: a plain box (no score, attributes or rotation)
+                if (region["type"] == "bbox" and len(region) == 4 and "rotation" not in value
+                        and value["class"] in ids):
+                    ann_id += 1
+                    w, h = value["width"], value["height"]
+                    anns.append({"id": ann_id, "image_id": task_id,
+                                 "category_id": ids[value["class"]],
+                                 "bbox": [value["x"], value["y"], w, h], "area": w * h,
+                                 "iscrowd": 0, "segmentation": []})
+                    continue
                 ann = annotation(region, ann_id + 1, item, categories)
                 if ann is None:
                     continue
                 if "width" not in image and region["type"] == "polygon":
                     raise InputError(f"task {item.task_id}: the image size is unknown, and "
-                                     f"its {region['type']} needs it; put integer width and "
-                                     "height in the task's data", task_id=item.task_id)
+                                     "its polygon needs it; put integer width and height in "
+                                     "the task's data", task_id=item.task_id)
                 ann_id += 1
-                pending.append(dumps(ann))
-            if len(pending) >= FLUSH_AT:
-                spool.write((b"," if wrote_ann else b"") + b",".join(pending))
-                wrote_ann, pending = True, []
+                anns.append(ann)
+            if len(anns) >= FLUSH_AT:
+                spool.write((b"," if wrote_ann else b"") + dumps(anns)[1:-1])
+                wrote_ann, anns = True, []
             if len(images) >= FLUSH_AT:
-                yield (b"," if wrote_image else b"") + b",".join(images)
+                yield (b"," if wrote_image else b"") + dumps(images)[1:-1]
                 wrote_image, images = True, []
         if images:
-            yield (b"," if wrote_image else b"") + b",".join(images)
-        if pending:
-            spool.write((b"," if wrote_ann else b"") + b",".join(pending))
+            yield (b"," if wrote_image else b"") + dumps(images)[1:-1]
+        if anns:
+            spool.write((b"," if wrote_ann else b"") + dumps(anns)[1:-1])
         yield b'],"annotations":['
         spool.seek(0)
         while chunk := spool.read(1 << 20):
