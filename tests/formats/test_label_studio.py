@@ -369,6 +369,42 @@ def test_the_converter_reads_our_export_with_the_same_boxes(tmp_path: Path):
     assert np.array_equal(layer > 0, road_mask() > 0)
 
 
+BARE_CONFIG = """
+<View>
+  <Image name="image" value="$image"/>
+  <Rectangle name="rect" toName="image"/>
+  <Labels name="label" toName="image"><Label value="car"/><Label value="bus"/></Labels>
+</View>"""
+
+
+def test_quirks_of_real_exports_are_read(tmp_path: Path):
+    """A box saved with a negative height (drawn upwards, older Label Studio), a `labels`
+    result lent to a bare <Rectangle>, an answer keeping its prediction's score of 59, and a
+    byte order mark."""
+    results = [
+        {"id": "up", "type": "rectanglelabels", "from_name": "rect", "to_name": "image",
+         "original_width": 800, "original_height": 800, "score": 59,
+         "origin": "prediction-changed",
+         "value": {"x": 16.25, "y": 96.25, "width": 52.5, "height": -60.5, "rotation": 0,
+                   "rectanglelabels": ["car"]}},
+        {"id": "lent", "type": "labels", "from_name": "label", "to_name": "image",
+         "original_width": 800, "original_height": 800,
+         "value": {"x": 0, "y": 0, "width": 50, "height": 25, "rotation": 0,
+                   "labels": ["bus"]}}]
+    task = {"data": {"image": "u.jpg"}, "annotations": [{"completed_by": 1,
+                                                          "result": results}]}
+    with make_project(tmp_path, BARE_CONFIG) as project:
+        project.import_bytes(b"\xef\xbb\xbf" + orjson.dumps([task]), "old.json", "label_studio",
+                             {"author": "ann@example.org"})
+        (annotation,) = project.records()[0]["annotations"]
+    assert annotation["author"] == "ann@example.org"
+    assert annotation["regions"] == [
+        {"id": "up", "label": "rect", "type": "bbox",
+         "value": {"class": "car", "x": 130.0, "y": 286.0, "width": 420.0, "height": 484.0}},
+        {"id": "lent", "label": "rect", "type": "bbox",
+         "value": {"class": "bus", "x": 0.0, "y": 0.0, "width": 400.0, "height": 200.0}}]
+
+
 def test_a_schema_without_a_label_for_from_name_is_refused_with_nothing_stored(
         tmp_path: Path):
     with make_project(tmp_path, TEXT_CONFIG) as project:

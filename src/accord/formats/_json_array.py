@@ -59,6 +59,17 @@ def _error(name: str, where: tuple[int, int], message: str) -> InputError:
                       offset=offset, line=line)
 
 
+def _chunks(stream: IO[bytes], chunk_bytes: int) -> Iterator[bytes]:
+    """The stream's bytes; the first chunk holds at least 3, so a byte order mark is whole."""
+    first = b""
+    while len(first) < 3 and (more := stream.read(chunk_bytes)):
+        first += more
+    if first:
+        yield first
+    while chunk := stream.read(chunk_bytes):
+        yield chunk
+
+
 def split_array(stream: IO[bytes], name: str, chunk_bytes: int = CHUNK_BYTES,
                 what: str = "element") -> Iterator[Element]:
     """The elements of the JSON array (or the one object) `stream` holds, in order; errors
@@ -77,7 +88,7 @@ def split_array(stream: IO[bytes], name: str, chunk_bytes: int = CHUNK_BYTES,
         element, started, index = bytearray(), None, index + 1
         return found
 
-    while chunk := stream.read(chunk_bytes):
+    for chunk in _chunks(stream, chunk_bytes):
         position.advance(chunk)
         i, n = 0, len(chunk)
         while i < n:
@@ -90,6 +101,9 @@ def split_array(stream: IO[bytes], name: str, chunk_bytes: int = CHUNK_BYTES,
                     raise _error(name, position.at(i), f"unexpected {byte!r} after the end "
                                  "of the JSON document")
                 if phase == "start":
+                    if chunk.startswith(b"\xef\xbb\xbf", i) and position.at(i)[0] == 0:
+                        i += 3  # a UTF-8 byte order mark, as some editors write
+                        continue
                     if byte == b"[":
                         phase, i = "array", i + 1
                         continue

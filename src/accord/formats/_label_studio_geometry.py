@@ -12,6 +12,8 @@ round trip is far below that step).
 (-30.0, 30.0, 60.0, 40.0)
 >>> [round(v, 9) for v in box_to_percent(*box, 90, 200, 100)]
 [10.0, 20.0, 30.0, 40.0]
+>>> box_from_percent(40, 60, -30, -40, 0, 200, 100)   # drawn up and to the left
+(20.0, 20.0, 60.0, 40.0)
 """
 
 from __future__ import annotations
@@ -31,8 +33,18 @@ def _turn(dx: float, dy: float, rotation: float) -> tuple[float, float]:
 
 def box_from_percent(x: float, y: float, w: float, h: float, rotation: float,
                      width: int, height: int) -> tuple[float, float, float, float]:
-    """Our (x, y, width, height) in pixels, unrotated top-left corner, for a Label Studio box."""
+    """Our (x, y, width, height) in pixels, unrotated top-left corner, for a Label Studio box.
+
+    Older Label Studio versions saved boxes drawn up or left with a negative width or height
+    from the corner where the drag started; the corner is moved so the sizes are positive.
+    """
     px, py, pw, ph = x * width / 100, y * height / 100, w * width / 100, h * height / 100
+    if pw < 0:
+        dx, dy = _turn(pw, 0, rotation)
+        px, py, pw = px + dx, py + dy, -pw
+    if ph < 0:
+        dx, dy = _turn(0, ph, rotation)
+        px, py, ph = px + dx, py + dy, -ph
     if rotation % 360:
         dx, dy = _turn(pw / 2, ph / 2, rotation)
         px, py = px + dx - pw / 2, py + dy - ph / 2

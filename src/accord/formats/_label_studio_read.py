@@ -105,9 +105,15 @@ class ResultReader:
     def __init__(self, schema: Schema | None, binding: Binding, media: TaskMedia) -> None:
         self.schema, self.binding, self.media = schema, binding, media
         self.tracks = 0  # video tracks seen in the current result list
+        self.prediction = False
 
-    def regions(self, results: Any, where: str) -> list[dict[str, Any]]:
+    def regions(self, results: Any, where: str, prediction: bool = False
+                ) -> list[dict[str, Any]]:
+        """The regions of one result list. Results of annotations keep a `score` only within
+        0–1: Label Studio keeps the score of the prediction an answer started from, on any
+        scale the model used."""
         self.tracks = 0
+        self.prediction = prediction
         if not isinstance(results, list):
             raise fail(where, f"result: expected a list of result items, got {results!r}")
         items = [(f"{where}, result {j}", r) for j, r in enumerate(results)]
@@ -158,7 +164,9 @@ class ResultReader:
             raise fail(where, f"from_name: expected the name of a label, got {name!r}")
         if self.schema is None:
             return name, None, TYPES[kind][0]
-        label = self.schema.label(name)
+        label = self.schema.label(name) or self._shape_lent_labels(item)
+        if label is not None and label.name != name:  # a <Labels> lent to a bare shape
+            return label.name, label, label.type.value
         if label is None:
             raise fail(where, f"from_name {name!r} is not a label of the project's schema; "
                        f"its labels: {', '.join(x.name for x in self.schema.labels)}")
@@ -170,6 +178,22 @@ class ResultReader:
             raise fail(where, f"to_name {to_name!r} is not {name!r}'s data field "
                        f"{label.source!r}")
         return name, label, label.type.value
+
+    def _shape_lent_labels(self, item: Mapping[str, Any]) -> LabelDef | None:
+        """The shape label a `labels` result with a shape's geometry belongs to.
+
+        With `<Rectangle>` (or Polygon, KeyPoint, Brush) and a `<Labels>` on one image, Label
+        Studio names the result after the Labels control; the converted schema has the
+        classes on the shape's label instead (docs/schema.md).
+        """
+        value = item.get("value")
+        if item.get("type") != "labels" or not isinstance(value, dict) or self.schema is None:
+            return None
+        kind = ("polygon" if "points" in value else "mask" if "rle" in value
+                else "bbox" if "height" in value else "keypoints" if "x" in value else None)
+        found = [x for x in self.schema.labels if x.type.value == kind
+                 and x.source == item.get("to_name")]
+        return found[0] if len(found) == 1 else None
 
     def _region(self, item: Mapping[str, Any], where: str, shape_ids: set[str]
                 ) -> dict[str, Any]:
@@ -195,7 +219,9 @@ class ResultReader:
         if attributes:
             region["attributes"] = attributes
         if item.get("score") is not None:
-            region["score"] = number(item["score"], where, "score")
+            score = number(item["score"], where, "score")
+            if self.prediction or 0 <= score <= 1:
+                region["score"] = score
         return region
 
     def _class(self, item: Mapping[str, Any], value: Mapping[str, Any],
@@ -211,12 +237,11 @@ class ResultReader:
     def _bbox(self, item: Mapping[str, Any], value: Mapping[str, Any],
               label: LabelDef | None, where: str) -> dict[str, Any]:
         width, height = self.media.image_size(item, where)
-        x, y, w, h = (percent(value.get(k), where, f"value.{k}")
-                      for k in ("x", "y", "width", "height"))
+        x, y = (percent(value.get(k), where, f"value.{k}") for k in ("x", "y"))
+        w, h = (number(value.get(k), where, f"value.{k}") for k in ("width", "height"))
+        if abs(w) > 100 + PERCENT_TOLERANCE or abs(h) > 100 + PERCENT_TOLERANCE:
+            raise fail(where, f"the box's size {w:g}% × {h:g}% is more than the image")
         rotation = number(value.get("rotation", 0), where, "value.rotation")
-        if not rotation % 360 and (x + w > 100 + PERCENT_TOLERANCE
-                                   or y + h > 100 + PERCENT_TOLERANCE):
-            raise fail(where, f"the box ({x:g}%, {y:g}%, {w:g}% × {h:g}%) reaches past 100%")
         box = box_from_percent(x, y, w, h, rotation, width, height)
         if not rotation % 360:
             check_box_inside(where, *box, width, height)

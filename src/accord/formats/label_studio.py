@@ -139,7 +139,7 @@ def _prediction(raw: Any, results: ResultReader, where: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise fail(where, f"expected a prediction object, got {raw!r}")
     version = raw.get("model_version")
-    found: dict[str, Any] = {"regions": results.regions(raw.get("result", []), where),
+    found: dict[str, Any] = {"regions": results.regions(raw.get("result", []), where, True),
                              "model_version": "" if version is None else str(version)}
     if raw.get("score") is not None:
         found["score"] = number(raw["score"], where, "score")
