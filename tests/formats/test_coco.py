@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -77,9 +78,15 @@ IMPORTS: dict[str, tuple[Path, dict[str, Any]]] = {
 
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
-    with Project(tmp_path_factory.mktemp("samples"), SCHEMA) as project:
+    folder = tmp_path_factory.mktemp("samples")
+    panoptic = SAMPLES / "coco_panoptic/annotations"
+    with zipfile.ZipFile(folder / "panoptic.zip", "w") as archive:  # the val half of it
+        for name in ("panoptic_val.json", "panoptic_val/b.png"):
+            archive.write(panoptic / name, name)
+    imports = {**IMPORTS, "zip/": (folder / "panoptic.zip", {})}
+    with Project(folder, SCHEMA) as project:
         project.reports = {prefix: project.import_path(path, "coco", {  # type: ignore[attr-defined]
-            **options, "media_prefix": prefix}) for prefix, (path, options) in IMPORTS.items()}
+            **options, "media_prefix": prefix}) for prefix, (path, options) in imports.items()}
         yield project
 
 
@@ -174,6 +181,7 @@ def test_panoptic_segments_become_masks_from_the_png(samples: Project, empty: Pr
                                                      tmp_path: Path):
     b = _regions(samples, "all/")["b.jpg"]
     segments = [r for r in b if r["id"] in ("7", "20")]
+    assert _regions(samples, "zip/") == {"b.jpg": segments}
     assert [(r["value"]["class"], r["attributes"]) for r in segments] == [
         ("a", {"iscrowd": False}), ("b", {"iscrowd": True})]
     rle = segments[1]["value"]["rle"]
@@ -261,7 +269,7 @@ def test_pycocotools_loads_our_export_and_its_boxes_rotation_and_keypoints(
 def test_rle_masks_decode_in_pycocotools_to_our_area_and_box(samples: Project, tmp_path: Path):
     coco = _loaded(samples, tmp_path / "samples.json")
     masks = [a for a in coco.loadAnns(coco.getAnnIds()) if isinstance(a["segmentation"], dict)]
-    assert len(masks) == 12  # instances ×3, keypoints kept, stuff ×2, all/: 1 + 2 + 3
+    assert len(masks) == 14  # instances ×3, keypoints kept, stuff ×2, all/: 1 + 2 + 3, zip/ 2
     for ann in masks:
         rle = coco.annToRLE(ann)
         assert coco.annToMask(ann).sum() == ann["area"] == mask_utils.area(rle)
@@ -347,6 +355,18 @@ def test_a_malformed_file_stops_the_import_at_its_position(empty: Project, conte
     assert empty.task_count() == 0
 
 
+def test_export_names_the_task_whose_polygon_lacks_an_image_size(tmp_path: Path):
+    with Project(tmp_path, SCHEMA) as project:
+        project.import_bytes(jsonl([{"data": {"image": "x.jpg"},
+                                     "annotations": [{"regions": [BOXES[2]]}]}]),
+                             "t.jsonl", "jsonl")
+        task_id = project.records()[0]["id"]
+        with pytest.raises(InputError, match=f"task {task_id}: the image size is unknown"):
+            project.export_bytes("coco")
+        exported = orjson.loads(project.export_bytes("coco", {"regions": "gold"}))
+        assert exported["images"] == [{"id": task_id, "file_name": "x.jpg"}]
+
+
 def test_export_refuses_an_unknown_layout(made: Project):
     with pytest.raises(InputError, match="setting layout: expected instances or results"):
         made.export_bytes("coco", {"settings": {"layout": "panoptic"}})
@@ -380,7 +400,7 @@ def _mutations() -> st.SearchStrategy[bytes]:
             content = content[:draw(st.integers(0, len(content)))]
         return content
 
-    return mutated()
+    return st.one_of(mutated(), st.binary(max_size=64))
 
 
 FUZZ_CONTEXT = ReadContext(schema=parse_schema(SCHEMA), binding=Binding(parse_schema(SCHEMA)),
