@@ -276,6 +276,37 @@ def test_audio_segments_and_video_rectangles_are_read_and_written_back(tmp_path:
             assert written["sequence"][1]["x"] == pytest.approx(50)
 
 
+def test_a_video_export_without_sizes_takes_the_size_setting(tmp_path: Path):
+    """Label Studio's own video export (its converter's test file, cut to two keyframes):
+    one task object, percentages of a frame size it does not say."""
+    sequence = [{"x": 0.09166666666715165, "y": 22.500000000000057, "time": 32.041666666666664,
+                 "frame": 769, "width": 56.533333333332905, "height": 47.99999999999995,
+                 "enabled": True, "rotation": 0},
+                {"x": 0.09166666666763858, "y": 29.00000000000006, "time": 36.75,
+                 "frame": 882, "width": 62.127777777776835, "height": 47.99999999999993,
+                 "enabled": False, "rotation": 0}]
+    task = {"id": 28, "data": {"video": "upload/8/possum.mp4"}, "annotations": [{
+        "id": 7, "result": [{"id": "M-XUImr4kg", "type": "videorectangle", "value": {
+            "labels": ["person"], "sequence": sequence, "framesCount": 895},
+            "origin": "manual", "to_name": "video", "from_name": "box"}],
+        "was_cancelled": False, "ground_truth": False, "lead_time": 269.191,
+        "completed_by": {"id": 11, "username": "makseq", "email": "ann@example.org"}}],
+        "predictions": []}
+    with make_project(tmp_path, VIDEO_CONFIG) as project:
+        with pytest.raises(InputError, match=r"task 0 \(id 28\), annotation 0, result 0: "
+                                             "percent coordinates need the image size"):
+            import_tasks(project, task)
+        with pytest.raises(InputError, match="setting 'size': expected WIDTHxHEIGHT"):
+            import_tasks(project, task, {"settings": {"size": "wide"}})
+        import_tasks(project, task, {"settings": {"size": "1280x720"}})
+        (record,) = project.records()
+    assert (record["data"]["width"], record["data"]["height"]) == (1280, 720)
+    keyframes = record["annotations"][0]["regions"][0]["value"]["keyframes"]
+    assert [(k["frame"], k.get("outside", False)) for k in keyframes] == [(768, False),
+                                                                          (881, True)]
+    assert keyframes[1]["width"] == pytest.approx(62.127777777776835 * 12.8, abs=1e-6)
+
+
 def test_an_import_export_import_round_trip_is_exact(tmp_path: Path):
     gold_task = image_task()
     gold_task["annotations"][0]["ground_truth"] = True

@@ -61,12 +61,15 @@ def percent(value: Any, where: str, what: str) -> float:
 class TaskMedia:
     """What a task's results are measured against: its image size and its texts."""
 
-    def __init__(self, data: dict[str, Any], schema: Schema | None, where: str) -> None:
+    def __init__(self, data: dict[str, Any], schema: Schema | None, where: str,
+                 default_size: tuple[int, int] | None = None) -> None:
         self.data, self.schema, self.where = data, schema, where
         width, height = data.get("width"), data.get("height")
         self.size: tuple[int, int] | None = (
             (width, height) if type(width) is int and type(height) is int else None)
         self.learned = False
+        if self.size is None and default_size is not None:  # the import's `size` setting
+            self.size, self.learned = default_size, True
         self._texts: dict[str, TextOffsets] = {}
 
     def image_size(self, result: Mapping[str, Any], where: str) -> tuple[int, int]:

@@ -34,6 +34,7 @@ _MEDIA = (DataType.IMAGE, DataType.VIDEO, DataType.AUDIO)
 def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every `.json` file of the source (the file itself when it is one), in path order."""
     paths = source.paths() if len(source.paths()) == 1 else source.only(".json")
+    size = size_setting(context)
     for path in paths:
         name = source.where(path)
         with source.open(path) as stream:
@@ -49,10 +50,24 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, 
                                      line=line) from None
                 if isinstance(raw, dict) and isinstance(raw.get("id"), int | str):
                     where = f"{where} (id {raw['id']})"
-                yield where, task_record(raw, where, context)
+                yield where, task_record(raw, where, context, size)
 
 
-def task_record(raw: Any, where: str, context: ReadContext) -> dict[str, Any]:
+def size_setting(context: ReadContext) -> tuple[int, int] | None:
+    """The `size` setting, "WIDTHxHEIGHT": the image or video frame size of tasks whose data
+    and results give none (Label Studio's video results never do)."""
+    value = context.setting("size", "")
+    if not value:
+        return None
+    width, _, height = value.lower().partition("x")
+    if not (width.isdigit() and height.isdigit() and int(width) > 0 and int(height) > 0):
+        raise InputError(f"setting 'size': expected WIDTHxHEIGHT in pixels such as 1280x720, "
+                         f"got {value!r}", field="settings.size")
+    return int(width), int(height)
+
+
+def task_record(raw: Any, where: str, context: ReadContext,
+                size: tuple[int, int] | None = None) -> dict[str, Any]:
     """Our task record for one Label Studio task (or a plain data-only task)."""
     if not isinstance(raw, dict):
         raise fail(where, f"expected a task object, got {type(raw).__name__}")
@@ -68,7 +83,7 @@ def task_record(raw: Any, where: str, context: ReadContext) -> dict[str, Any]:
     record: dict[str, Any] = {"data": data}
     if context.options.target == "tasks":
         return record
-    media = TaskMedia(data, context.schema, where)
+    media = TaskMedia(data, context.schema, where, size)
     results = ResultReader(context.schema, context.binding, media)
     annotations = []
     gold = None
@@ -215,4 +230,6 @@ FORMAT = Format(
     description="Label Studio's task list: data, annotations (with their authors and times) "
                 "and predictions, for images, text, audio and video.",
     extension=".json", media_type="application/json", read=read, write=write,
-    layout="file", modality="any", carries=("tasks", "annotations", "predictions", "gold"))
+    layout="file", modality="any", carries=("tasks", "annotations", "predictions", "gold"),
+    settings={"size": "WIDTHxHEIGHT (e.g. 1280x720): the image or video frame size of tasks "
+                      "whose data and results give none, as Label Studio's video results"})
