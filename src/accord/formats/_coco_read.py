@@ -120,8 +120,12 @@ def _read_file(source: Source, path: str, tasks: dict[str, _Task], shapes: Shape
                                                    task.image, shapes):
                 _add(task, region, ann_id, kind)
             continue
-        ann_id = ann.get("id", index + 1)
-        at = f"{where}, annotation id {ann_id}"
+        ann_id = ann.get("id")
+        if isinstance(ann_id, int | str) and not isinstance(ann_id, bool) and ann_id != "":
+            at = f"{where}, annotation id {ann_id}"
+        else:  # no usable id: its place in the list names it
+            ann_id = index + 1
+            at = f"{where}, annotation {ann_id}"
         if task is None:
             raise fail(at, f"image_id {ann.get('image_id')!r} is not in the file's images")
         category = None
