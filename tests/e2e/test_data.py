@@ -134,3 +134,73 @@ def test_a_reviewer_may_export_but_not_import(page: Page, labeling, screenshot):
     expect(exporting.get_by_role("link", name=re.compile(r"^Download project-\d+\.jsonl$"))
            ).to_be_visible(timeout=30_000)
     assert errors == []
+
+
+def _coco_upload(path: Path) -> Path:
+    """A COCO detection set with its two images, as a zip: what a team brings from elsewhere."""
+    import io
+    import json
+    import zipfile
+
+    from PIL import Image
+
+    coco = {"images": [{"id": 1, "file_name": "street/a.png", "width": 64, "height": 48},
+                       {"id": 2, "file_name": "street/b.png", "width": 64, "height": 48}],
+            "categories": [{"id": 1, "name": "car"}, {"id": 2, "name": "person"}],
+            "annotations": [
+                {"id": 1, "image_id": 1, "category_id": 2, "bbox": [4, 5, 20, 30], "area": 600,
+                 "iscrowd": 0, "score": 0.9},
+                {"id": 2, "image_id": 2, "category_id": 1, "bbox": [10, 8, 40, 20],
+                 "area": 800, "iscrowd": 0, "score": 0.7}]}
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("annotations/instances_default.json", json.dumps(coco))
+        for name, colour in (("a", "red"), ("b", "blue")):
+            image = io.BytesIO()
+            Image.new("RGB", (64, 48), colour).save(image, "PNG")
+            archive.writestr(f"images/street/{name}.png", image.getvalue())
+    return path
+
+
+def test_a_coco_set_with_its_images_becomes_predictions_and_exports_back_as_coco(
+        page: Page, labeling, live_server, tmp_path: Path, screenshot):
+    project = labeling(name="COCO scenes", tasks=1)
+    errors = console_errors(page)
+    open_data_page(page, project)
+    importing = page.get_by_role("region", name="Import tasks")
+    importing.get_by_label("Import format").select_option("coco")
+    expect(importing.get_by_text(re.compile("^A .json file"))).to_be_visible()
+    importing.get_by_label("File to import").set_input_files(_coco_upload(tmp_path / "set.zip"))
+    importing.get_by_label("Labels become").select_option("predictions")
+    importing.get_by_label("Model version").fill("detector-2")
+    importing.get_by_label("Media prefix").fill("coco-set/")
+    importing.get_by_label(re.compile("^Copy the upload's media files")).check()
+    importing.get_by_role("button", name="Start import").click()
+    result = importing.get_by_role("group", name=re.compile(r"^Import job \d+$"))
+    expect(result.get_by_role("status")).to_have_text("Imported 2 tasks (2 predictions).",
+                                                      timeout=30_000)
+    imported = [t for t in project.manager.list_tasks(project.project_id)
+                if t["data"]["image"].startswith("coco-set/")]
+    assert [t["data"] for t in imported] == [
+        {"image": "coco-set/street/a.png", "width": 64, "height": 48},
+        {"image": "coco-set/street/b.png", "width": 64, "height": 48}]
+    first = project.manager.list_predictions(project.project_id, imported[0]["id"])
+    assert [(p["model_version"], [r["value"] for r in p["regions"]]) for p in first] == [
+        ("detector-2", [{"class": "person", "x": 4.0, "y": 5.0, "width": 20.0,
+                         "height": 30.0}])]
+    assert (live_server.data_dir / "media" / "coco-set" / "street" / "b.png").is_file()
+
+    exporting = page.get_by_role("region", name="Export the project")
+    exporting.get_by_label("Export format").select_option("coco")
+    exporting.get_by_label("Regions per task").select_option("predictions")
+    exporting.get_by_role("button", name="Start export").click()
+    link = exporting.get_by_role("link", name=f"Download project-{project.project_id}.json")
+    expect(link).to_be_visible(timeout=30_000)
+    with page.expect_download() as download_info:
+        link.click()
+    downloaded = Path(download_info.value.path()).read_bytes()
+    out = tmp_path / "cli.json"
+    live_server.accord("export", str(project.project_id), "-o", str(out), "--format", "coco",
+                       "--regions", "predictions")
+    assert downloaded == out.read_bytes()
+    assert violations(page) == []
+    assert errors == []
