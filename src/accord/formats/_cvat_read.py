@@ -29,6 +29,8 @@ from accord.formats._cvat_xml import (
 from accord.formats.base import ReadContext, check_box_inside, fail
 from accord.formats.source import Source
 
+#: largest image a mask is decoded over (a bitmap of this many bytes)
+MAX_MASK_PIXELS = 2**28
 SHAPES = ("box", "polygon", "polyline", "points", "mask", "skeleton", "tag")
 
 
@@ -179,6 +181,9 @@ class _Shapes:
                 or top + h > self.height:
             raise fail(where, f"the mask's rectangle ({left}, {top}, {w} × {h}) lies outside "
                               f"the {self.width} × {self.height} image")
+        if self.width * self.height > MAX_MASK_PIXELS:
+            raise fail(where, f"a mask over a {self.width} × {self.height} image is larger "
+                              f"than the {MAX_MASK_PIXELS} pixels Accord decodes")
         try:
             runs = [int(r) for r in (element.get("rle") or "").split(",")]
         except ValueError:

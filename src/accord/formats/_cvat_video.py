@@ -85,13 +85,13 @@ def _meta(element: ET.Element, where: str) -> dict[str, Any]:
     if size is not None:
         for key in ("width", "height"):
             value = (size.findtext(key) or "").strip()
-            if not value.isdigit() or int(value) <= 0:
+            if not (value.isascii() and value.isdigit()) or int(value) <= 0:
                 raise fail(where, f"original_size {key} {value!r} is not a positive integer")
             out[key] = int(value)
     for key in ("stop_frame", "size"):
         value = (task.findtext(key) or "").strip()
         if value:
-            if not value.isdigit():
+            if not (value.isascii() and value.isdigit()):
                 raise fail(where, f"{key} {value!r} is not a whole number")
             out["frame_count"] = int(value) + (1 if key == "stop_frame" else 0)
             break

@@ -99,7 +99,8 @@ def _seqinfo(source: Source, path: str) -> dict[str, Any]:
                 fields[key.lower()] = value
     for key in ("seqlength", "imwidth", "imheight", "framerate"):
         if key in fields:
-            if not fields[key].isdigit() or int(fields[key]) <= 0:
+            value = fields[key]
+            if not (value.isascii() and value.isdigit()) or int(value) <= 0:
                 raise fail(where, f"{key}={fields[key]!r} is not a positive whole number")
             fields[key] = int(fields[key])
     imdir = fields.get("imdir", "img1")
@@ -124,7 +125,7 @@ def _size(source: Source, info: dict[str, Any], images: list[str]
     try:
         with source.open(images[0]) as stream, Image.open(stream) as image:
             return image.size
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
         raise fail(source.where(images[0]), f"not a readable image ({exc})") from None
 
 
