@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import datumaro as dm
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from PIL import Image
+from pycocotools import mask as mask_utils
 
 from accord.core.errors import InputError
 from accord.core.schema import parse_schema
@@ -327,3 +330,51 @@ def test_the_reader_raises_only_input_errors_on_mutated_files(content: bytes):
     [(where, record)] = records
     assert where == "voc/Annotations/a.xml"
     assert isinstance(record["data"]["image"], str)
+
+
+def _mask_schema() -> dict[str, Any]:
+    schema = _schema(VOC_CLASSES)
+    schema["labels"].append({"name": "masks", "type": "mask", "source": "image",
+                             "classes": [{"name": c} for c in VOC_CLASSES]})
+    return schema
+
+
+def test_segmentation_pngs_become_the_masks_datumaro_reads(tmp_path: Path):
+    with Project(tmp_path, _mask_schema()) as project:
+        project.import_path(SAMPLES / "voc_dataset1", "voc")
+        masks = {Path(r["data"]["image"]).stem: [g for g in _regions(r) if g["type"] == "mask"]
+                 for r in project.records()}
+    dataset = dm.Dataset.import_from(str(SAMPLES / "voc_dataset1"),
+                                     "voc_instance_segmentation")
+    names = dataset.categories()[dm.AnnotationType.label]
+    for item in dataset:
+        theirs = [a for a in item.annotations if a.type == dm.AnnotationType.mask]
+        ours = masks[item.id]
+        assert [names[a.label].name for a in theirs] == [m["value"]["class"] for m in ours]
+        for a, m in zip(theirs, ours, strict=True):
+            assert m["value"]["rle"] == _coco_rle(a.image)
+    assert [m["value"]["class"] for m in masks["2007_000001"]] == ["bicycle"]  # the sample
+
+
+def _coco_rle(bitmap: Any) -> dict[str, Any]:
+    """pycocotools' RLE of a bitmap, as our masks hold it (a peer's encoder, not ours)."""
+    rle = mask_utils.encode(np.asfortranarray(bitmap.astype(np.uint8)))
+    return {"size": [int(s) for s in rle["size"]], "counts": rle["counts"].decode()}
+
+
+def test_a_segmentation_png_of_the_wrong_size_or_colour_is_named(tmp_path: Path):
+    folder = _dataset(tmp_path / "voc", _xml(_object()), {"train.txt": "x\n"})
+    (folder / "SegmentationClass").mkdir()
+    Image.new("RGB", (20, 10), (1, 2, 3)).save(folder / "SegmentationClass" / "x.png")
+    with Project(tmp_path / "db", _mask_schema()) as project:
+        with pytest.raises(InputError, match=r"SegmentationClass/x.png: colour \(1, 2, 3\) is "
+                                             "not in the label map"):
+            project.import_path(folder, "voc")
+        Image.new("RGB", (8, 8)).save(folder / "SegmentationClass" / "x.png")
+        with pytest.raises(InputError, match=r"x.png: the mask is 8 × 8, the image 20 × 10"):
+            project.import_path(folder, "voc")
+        Image.new("L", (20, 10), 8).save(folder / "SegmentationClass" / "x.png")
+        project.import_path(folder, "voc")  # class index 8 (cat) all over
+        [record] = project.records()
+    [_, mask] = _regions(record)
+    assert mask["value"] == {"class": "cat", "rle": {"size": [10, 20], "counts": "0X6"}}

@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
+from accord.formats._voc_masks import palette
 from accord.formats._voc_xml import FLAGS
 from accord.formats.base import EntryNames, Export, ExportItem, fail
 from accord.formats.zipstream import ZipStream
@@ -111,13 +112,8 @@ def _media_name(media: str | None) -> str | None:
 
 
 def _color(index: int) -> str:
-    """The standard VOC palette colour of class `index` (bit-interleaved, from 1)."""
-    label, rgb = index + 1, [0, 0, 0]
-    for shift in range(7, -1, -1):
-        for channel in range(3):
-            rgb[channel] |= ((label >> channel) & 1) << shift
-        label >>= 3
-    return ",".join(str(c) for c in rgb)
+    """The VOC palette colour of our class `index` (VOC's index `index + 1`)."""
+    return ",".join(str(c) for c in palette(index + 1))
 
 
 def _labelmap(export: Export) -> tuple[bytes, list[str]]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from accord.formats import _voc_xml
+from accord.formats import _voc_masks, _voc_xml
 from accord.formats._voc_write import write
 from accord.formats._yolo_images import IMAGE_SUFFIXES, image_size
 from accord.formats.base import Format, ReadContext, fail
@@ -26,6 +26,7 @@ class _Lists:
     """What ImageSets/Main says about the items of one dataset root."""
 
     subsets: dict[str, str] = field(default_factory=dict)  # item id -> first subset
+    classes: list[tuple[str, tuple[int, int, int]]] = field(default_factory=list)  # labelmap
     positives: dict[str, list[str]] = field(default_factory=dict)  # item id -> classes
     order: list[str] = field(default_factory=list)  # listed ids, first listing order
 
@@ -53,8 +54,10 @@ def _list_lines(source: Source, path: str) -> Iterator[tuple[int, list[str]]]:
                 yield number, line.split()
 
 
-def _read_lists(source: Source, root: str) -> _Lists:
+def _read_lists(source: Source, root: str, context: ReadContext) -> _Lists:
     lists = _Lists()
+    if _voc_masks.has_mask_label(context):
+        lists.classes = _voc_masks.labelmap(source, root)
     folder = f"{root}ImageSets/Main/"
     files = [p for p in source.only(".txt") if p.startswith(folder) and "/" not in p[len(folder):]]
     for path in files:
@@ -122,7 +125,7 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, 
         if standard is not None:
             root, item = standard
             if root not in lists:
-                lists[root] = _read_lists(source, root)
+                lists[root] = _read_lists(source, root, context)
             folder = f"{root}JPEGImages/"
             batch = lists[root].subsets.get(item, "")
         else:
@@ -140,6 +143,9 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, 
             size = image_size(source, image)
         regions = _voc_xml.regions(xml, where, context, size, one_based)
         positives = lists[root].positives.get(item, []) if standard is not None else []
+        if standard is not None and lists[root].classes:
+            regions += _voc_masks.regions(source, root, item, context, size, len(regions) + 1,
+                                          lists[root].classes)
         regions += _classification(context, positives, where, len(regions) + 1)
         yield where, _record(context, image_key, image, size, batch, regions)
     for root, found in lists.items():
@@ -149,7 +155,10 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, 
             where = f"{source.where(root + 'ImageSets/Main')}, item {item!r}"
             image = _find_image(paths, f"{root}JPEGImages/", item)
             size = image_size(source, image) if image is not None else None
-            regions = _classification(context, found.positives.get(item, []), where, 1)
+            regions = _voc_masks.regions(source, root, item, context, size, 1,
+                                         found.classes) if found.classes else []
+            regions += _classification(context, found.positives.get(item, []), where,
+                                       len(regions) + 1)
             yield where, _record(context, image_key, image or f"{root}JPEGImages/{item}.jpg",
                                  size, found.subsets.get(item, ""), regions)
 
