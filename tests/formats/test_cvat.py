@@ -88,7 +88,9 @@ VIDEO = """<?xml version="1.0" encoding="utf-8"?>
     <source>cars.mp4</source>
   </meta>
   <track id="7" label="car" source="manual">
-    <box frame="0" outside="0" occluded="0" keyframe="1" xtl="0" ytl="0" xbr="10" ybr="10"/>
+    <box frame="0" outside="0" occluded="1" keyframe="1" xtl="0" ytl="0" xbr="10" ybr="10">
+      <attribute name="hgl">hgkf</attribute>
+    </box>
     <box frame="1" outside="0" occluded="0" keyframe="0" xtl="1.00" ytl="0" xbr="11.00" ybr="10"/>
     <box frame="2" outside="0" occluded="0" keyframe="0" xtl="2.00" ytl="0" xbr="12.00" ybr="10"/>
     <box frame="3" outside="0" occluded="0" keyframe="0" xtl="9.00" ytl="0" xbr="19.00" ybr="10"/>
@@ -171,6 +173,7 @@ def test_interpolated_boxes_drop_out_and_boxes_off_the_line_stay_as_keyframes(tm
         project.import_bytes(VIDEO.encode(), "cars.xml", "cvat_video")
         [track] = _regions(project)["cars.mp4"]
         exported = project.export_bytes("cvat_video")
+    assert track["attributes"] == {"hgl": "hgkf", "occluded": True}
     frames = [(k["frame"], k["x"], k.get("outside", False)) for k in track["value"]["keyframes"]]
     # frames 1, 2 lie on the line 0 → 3? no: 3 is off the line 0 → 4, so it stays, and
     # the line 0 → 3 does not hold 1 and 2 (1, 2 vs 3, 6): 2 stays; 5 and 10–11 hold still
@@ -191,7 +194,8 @@ def test_datumaro_reads_our_video_export_box_for_box(tmp_path: Path):
     labels = dataset.categories()[dm.AnnotationType.label]
     seen = sorted((item.attributes["frame"], a.x, a.y, a.w, a.h) for item in dataset
                   for a in item.annotations if not a.attributes["outside"])
-    assert {labels[a.label].name for item in dataset for a in item.annotations} == {"car"}
+    assert {(labels[a.label].name, a.attributes["hgl"], a.attributes["occluded"])
+            for item in dataset for a in item.annotations} == {("car", "hgkf", True)}
     keys = [Frame(k["frame"], (k["x"], k["y"], k["width"], k["height"]), k.get("outside", False))
             for k in track["value"]["keyframes"]]
     ours = sorted((f.frame, *f.box) for f in per_frame(keys, 12) if not f.outside)
@@ -230,6 +234,10 @@ def test_datumaro_reads_our_image_export_with_media(tmp_path: Path):
         project.import_bytes(RICH.encode(), "rich.xml", "cvat_images")
         first = _regions(project)
         exported = project.export_bytes("cvat_images", {"include_media": True})
+        assert project.export_bytes("cvat_images", {"include_media": True}) == exported
+    with Project(tmp_path / "again", SCHEMA) as again:
+        again.import_bytes(exported, "export.zip", "cvat_images")
+        assert _regions(again) == first
     folder = tmp_path / "export"
     archive = zipfile.ZipFile(io.BytesIO(exported))
     assert sorted(archive.namelist()) == ["annotations.xml", "images/a.png", "images/b.png"]
