@@ -1,0 +1,133 @@
+"""CoNLL-2003: `token POS chunk NER` per line, a blank line after each sentence,
+`-DOCSTART- -X- -X- O` between documents. A document (or, with `unit=sentence`, a sentence)
+becomes one text task; NER entities become span regions (docs/formats/text.md).
+
+The other columns (POS, chunk) are kept in the task's data as `conll_columns`, one string
+per column laid out like the text, so an export writes them back; tasks without them get
+CoNLL's own `-X-` placeholder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from accord.core.errors import InputError
+from accord.formats._tag_lines import DOCSTART, Sentence, read_sentences
+from accord.formats._tag_records import (
+    entity_lines,
+    export_scheme,
+    item_sentences,
+    setting_scheme,
+    span_record,
+    tag_column,
+)
+from accord.formats._tokens import TextBuilder, decode, sentence_tokens
+from accord.formats.base import Export, ExportItem, Format, ReadContext
+from accord.formats.source import Source
+
+COLUMNS_KEY = "conll_columns"
+PLACEHOLDER = "-X-"
+
+
+class _Document:
+    """The sentences of one task being read, with their other columns and entity lines."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.builder = TextBuilder()
+        self.extra: list[list[str]] = []  # per other column: its sentences, space-joined
+        self.entity_lines: list[str] = []
+
+    def add(self, sentence: Sentence, tag: int, name: str, context: ReadContext,
+            scheme: Any) -> None:
+        rows = sentence.rows
+        entities = decode([row[tag] for row in rows], scheme,
+                          lambda i: f"{name}, line {sentence.lines[i]}")
+        self.builder.add([row[0] for row in rows], entities)
+        others = [i for i in range(1, len(rows[0])) if i != tag]
+        if not self.extra:
+            self.extra = [[] for _ in others]
+        for column, index in zip(self.extra, others, strict=True):
+            column.append(" ".join(row[index] for row in rows))
+        self.entity_lines += entity_lines(sentence.lines, entities, name)
+
+    def record(self, context: ReadContext) -> tuple[str, dict[str, Any]]:
+        columns = ["\n".join(column) for column in self.extra]
+        kept = any(value != PLACEHOLDER for column in columns for value in column.split())
+        extra = {COLUMNS_KEY: columns} if kept else None
+        return self.where, span_record(context, self.builder, self.entity_lines, extra)
+
+
+def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every file of the source (the file itself, or its .conll/.txt files), in path order."""
+    scheme = setting_scheme(context, "iob1")
+    unit = context.setting("unit", "document", ("document", "sentence"))
+    paths = source.paths()
+    if len(paths) > 1:
+        paths = source.only(".conll", ".txt", ".conll03", ".iob")
+    for path in paths:
+        name = source.where(path)
+        document: _Document | None = None
+        tag: int | None = None
+        with source.open(path) as stream:
+            for event in read_sentences(stream, name):
+                if isinstance(event, int):  # a -DOCSTART- line
+                    if document is not None and document.builder.parts:
+                        yield document.record(context)
+                    document = None
+                    continue
+                where = f"{name}, line {event.lines[0]}"
+                if tag is None:
+                    tag = tag_column(context, len(event.rows[0]), where)
+                if document is None or unit == "sentence":
+                    if document is not None and document.builder.parts:
+                        yield document.record(context)
+                    document = _Document(where)
+                document.add(event, tag, name, context, scheme)
+        if document is not None and document.builder.parts:
+            yield document.record(context)
+
+
+def write(export: Export) -> Iterator[bytes]:
+    """A `-DOCSTART-` line per task, then its sentences, each followed by a blank line."""
+    scheme = export_scheme(export, "iob1")
+    for item in export.items():
+        sentences = item_sentences(export, item, scheme)
+        extra = _columns(item, sentences)
+        width = len(extra)
+        lines = [" ".join([DOCSTART, *[PLACEHOLDER] * width, "O"]), ""]
+        for s, sentence in enumerate(sentences):
+            for t, (token, tag) in enumerate(sentence):
+                lines.append(" ".join([token, *(column[s][t] for column in extra), tag]))
+            lines.append("")
+        yield ("\n".join(lines) + "\n").encode()
+
+
+def _columns(item: ExportItem, sentences: list[list[tuple[str, str]]]
+             ) -> list[list[list[str]]]:
+    """The task's stored other columns, token by token, or `-X-` POS and chunk columns."""
+    stored = item.data.get(COLUMNS_KEY)
+    shape = [len(sentence) for sentence in sentences]
+    if stored is None:
+        return [[[PLACEHOLDER] * n for n in shape] for _ in range(2)]
+    columns = []
+    for column in stored if isinstance(stored, list) else [None]:
+        cells = ([[column[a:b] for a, b in line] for line in sentence_tokens(column)]
+                 if isinstance(column, str) else None)
+        if cells is None or [len(line) for line in cells] != shape:
+            raise InputError(f"task {item.task_id}: data[{COLUMNS_KEY!r}] does not hold one "
+                             "value per token of the text for each column",
+                             task=item.task_id)
+        columns.append(cells)
+    return columns
+
+
+FORMAT = Format(
+    name="conll", title="CoNLL-2003",
+    description="token POS chunk NER per line, blank lines between sentences, -DOCSTART- "
+                "between documents; NER tags (IOB1 or IOB2) as spans, one document per task.",
+    extension=".conll", media_type="text/plain", read=read, write=write, modality="text",
+    settings={"scheme": "iob1 (the 2003 data, default), iob2 or bilou",
+              "unit": "document (default) or sentence: what becomes one task",
+              "column": "the tag column, 1-based (default: last)"})
