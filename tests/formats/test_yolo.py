@@ -89,11 +89,23 @@ def test_the_roboflow_sample_reads_data_yaml_names_and_subset_folders(tmp_path: 
             ("label_0", 0.0, 0.0, 1.0, 2.0), ("label_1", 0.0, 0.0, 9.0, 1.0)]
 
 
-def test_oriented_boxes_are_refused_by_name(tmp_path: Path, empty: Project):
-    with pytest.raises(InputError, match=r"labelTxt/train_00\d.txt: oriented boxes .* are "
-                                         "not supported"):
-        empty.import_path(ROBOFLOW / "yolo_obb", "yolo")
-    assert empty.task_count() == 0
+def test_roboflow_oriented_boxes_import_as_the_rotated_boxes_datumaro_reads(tmp_path: Path):
+    sample = ROBOFLOW / "yolo_obb"
+    with Project(tmp_path, SCHEMA) as project:
+        assert project.import_path(sample, "yolo")["created"] == 3
+        ours = {Path(r["data"]["image"]).stem: r for r in project.records()}
+    # "0 0 0 2 2 2 2 0 label_0 0": corners (0,0) (0,2) (2,2) (2,0) in pixels, first edge down
+    assert _regions(ours["train_001"])[0]["value"] == {
+        "class": "label_0", "x": 0.0, "y": 0.0, "width": 2.0, "height": 2.0, "rotation": 90.0}
+    dataset = dm.Dataset.import_from(str(sample), "roboflow_yolo_obb")
+    names = dataset.categories()[dm.AnnotationType.label]
+    for item in dataset:
+        assert ours[item.id]["batch"] == item.subset
+        theirs = [(names[a.label].name, a.cx, a.cy, a.w, a.h, a.r) for a in item.annotations]
+        held = [(v["class"], v["x"] + v["width"] / 2, v["y"] + v["height"] / 2, v["width"],
+                 v["height"], v.get("rotation", 0.0))
+                for v in (r["value"] for r in _regions(ours[item.id]))]
+        assert theirs == held
 
 
 def _image(path: Path, size: tuple[int, int] = (40, 20)) -> None:
@@ -157,7 +169,8 @@ def test_detect_segment_and_pose_lines_are_told_apart(tmp_path: Path):
     ("0 0.5 0.5 0.2 0.2\n", {"names": "car"}, None, r"data.yaml: names is 'car'"),
     ("0 0.5 0.5 0.2 0.2\n", {"names": ["car"], "kpt_shape": [2]}, None,
      r"data.yaml: kpt_shape is \[2\]"),
-    ("0 0.5 0.5 0.2 0.2\n", None, {"task": "obb"}, r"setting 'task': expected one of auto"),
+    ("0 0.5 0.5 0.2 0.2\n", None, {"task": "oriented"}, r"setting 'task': expected one of "),
+    ("0 0.5 0.5 0.2 0.2\n", None, {"task": "obb"}, r"a.txt, line 1: 5 values; expected 9"),
 ])
 def test_a_bad_line_is_named_by_file_and_line_and_nothing_is_stored(
         tmp_path: Path, empty: Project, content: str, config: dict[str, Any] | None,
@@ -286,10 +299,29 @@ def test_mixed_types_unknown_sizes_and_rotated_boxes_are_refused_by_task(tmp_pat
     with _jsonl_project(tmp_path / "nosize", [BOX], size=None) as project:
         with pytest.raises(InputError, match=r"task \d+: the image size is unknown"):
             project.export_bytes("yolo")
-    rotated = {**BOX, "value": {**BOX["value"], "rotation": 15.0}}
-    with _jsonl_project(tmp_path / "rotated", [rotated]) as project:
-        with pytest.raises(InputError, match=r"region b: the box is rotated by 15°"):
+    with _jsonl_project(tmp_path / "rotated", [ROTATED]) as project:
+        with pytest.raises(InputError, match=r"region b: the box is rotated by 15°; .* "
+                                             "settings.task=obb"):
             project.export_bytes("yolo")
+
+
+ROTATED = {**BOX, "value": {**BOX["value"], "rotation": 15.0}}
+
+
+def test_rotated_boxes_export_as_oriented_boxes_and_read_back(tmp_path: Path):
+    with _jsonl_project(tmp_path, [ROTATED]) as project:
+        exported = project.export_to(tmp_path / "export.zip", "yolo",
+                                     {"include_media": True, "settings": {"task": "obb"}})
+    with zipfile.ZipFile(exported) as archive:
+        [line] = archive.read("labels/train/a.txt").decode().splitlines()
+        assert line.split()[0] == "1" and len(line.split()) == 9  # class person, 4 corners
+    with Project(tmp_path / "again", SHAPES) as again:
+        again.import_path(exported, "yolo", {"settings": {"task": "obb"}})
+        [record] = again.records()
+    [region] = _regions(record)
+    assert region["value"].pop("class") == "person"
+    assert region["value"] == pytest.approx({k: v for k, v in ROTATED["value"].items()
+                                             if k != "class"}, abs=1e-9)
 
 
 FUZZ_SCHEMA = parse_schema(SHAPES)

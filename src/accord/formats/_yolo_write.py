@@ -4,7 +4,8 @@ and `data.yaml` (names in schema class order, `kpt_shape` for pose).
 
 The task follows the regions: boxes → detect, polygons → segment, keypoints → pose. With
 `task=auto` the first such region decides and a task holding another of these types is an
-error naming it; a forced `task` writes its type and leaves the others out.
+error naming it; a forced `task` writes its type and leaves the others out; `task=obb`
+writes boxes as Ultralytics oriented boxes (class and four normalized corners).
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from typing import Any
 import yaml
 
 from accord.core.errors import InputError
+from accord.core.geometry import rotated_box_corners
 from accord.formats._yolo_lines import TASKS
 from accord.formats.base import EntryNames, Export, ExportItem, fail
 from accord.formats.binding import Binding
 from accord.formats.zipstream import ZipStream
 
-KIND_OF_TASK = {"detect": "bbox", "segment": "polygon", "pose": "keypoints"}
-TASK_OF_KIND = {kind: task for task, kind in KIND_OF_TASK.items()}
+KIND_OF_TASK = {"detect": "bbox", "segment": "polygon", "pose": "keypoints", "obb": "bbox"}
+TASK_OF_KIND = {"bbox": "detect", "polygon": "segment", "keypoints": "pose"}
 
 
 def _number(value: float) -> str:
@@ -57,15 +59,21 @@ def _keypoint_count(export: Export) -> int:
     return counts.pop() if counts else 0
 
 
-def _line(region: dict[str, Any], index: int, item: ExportItem, where: str) -> str:
+def _line(region: dict[str, Any], index: int, item: ExportItem, where: str,
+          oriented: bool) -> str:
     value = region["value"]
     width, height = item.width, item.height
     assert width and height
     kind = region["type"]
-    if kind == "bbox":
+    if kind == "bbox" and oriented:
+        corners = rotated_box_corners(value["x"], value["y"], value["width"],
+                                      value["height"], value.get("rotation", 0.0))
+        numbers = [c / size for x, y in corners for c, size in ((x, width), (y, height))]
+    elif kind == "bbox":
         if value.get("rotation"):
-            raise fail(where, f"the box is rotated by {value['rotation']:g}°; YOLO boxes "
-                              "are axis-aligned, so rotated boxes are not exported")
+            raise fail(where, f"the box is rotated by {value['rotation']:g}°; YOLO detect "
+                              "boxes are axis-aligned: export oriented boxes with "
+                              "settings.task=obb")
         numbers = [(value["x"] + value["width"] / 2) / width,
                    (value["y"] + value["height"] / 2) / height,
                    value["width"] / width, value["height"] / height]
@@ -134,7 +142,7 @@ def write(export: Export) -> Iterator[bytes]:
         stem = PurePosixPath(names.setdefault(subset, EntryNames()).name(
             media, item.task_id, "")).name
         lines = [_line(region, classes.index(kind, str(region["value"]["class"]), where),
-                       item, where) + "\n" for where, region in chosen]
+                       item, where, forced == "obb") + "\n" for where, region in chosen]
         yield from archive.add(f"labels/{subset}/{stem}.txt", "".join(lines).encode())
         path = export.media_file(item.media) if (
             export.options.include_media and item.media) else None

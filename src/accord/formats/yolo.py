@@ -22,7 +22,7 @@ from accord.formats.source import Source
 
 MAX_LINE_BYTES = 1024 * 1024
 IMAGE_DIRS = ("images", "jpegimages")
-LABEL_DIRS = ("labels", "Labels", "annotations", "Annotations")
+LABEL_DIRS = ("labels", "Labels", "annotations", "Annotations", "labelTxt")
 DARKNET_DIR = re.compile(r"obj_(.+)_data")
 
 
@@ -40,8 +40,13 @@ def _label_file(image: str, texts: set[str]) -> str | None:
 
 def _is_label_path(path: str) -> bool:
     dirs = path.split("/")[:-1]
-    return any(d.lower() in ("labels", "annotations") or DARKNET_DIR.fullmatch(d)
+    return any(d.lower() in ("labels", "annotations", "labeltxt") or DARKNET_DIR.fullmatch(d)
                for d in dirs)
+
+
+def _is_dota(path: str) -> bool:
+    """Roboflow's OBB export and DOTA keep pixel corners and class names in `labelTxt/`."""
+    return "labelTxt" in path.split("/")[:-1]
 
 
 def _batch(image: str) -> str:
@@ -75,12 +80,10 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, 
     task = context.setting("task", "auto", _yolo_lines.TASKS)
     paths = source.paths()
     texts = {p for p in paths if p.lower().endswith(".txt")}
-    oriented = next((p for p in texts if "labelTxt" in p.split("/")[:-1]), None)
-    if oriented is not None:
-        raise fail(source.where(oriented), "oriented boxes (YOLO OBB / DOTA `labelTxt`, "
-                   "corner points in pixels) are not supported; convert them to boxes or "
-                   "polygons in the Ultralytics layout (labels/<subset>/*.txt)")
-    config = find_config(source, paths)
+    dota = [p for p in texts if _is_dota(p)]
+    # DOTA lines name their classes; anything else needs the names before the first line
+    config = None if dota and all(_is_dota(p) for p in texts if _is_label_path(p)) \
+        else find_config(source, paths)
     image_key = context.binding.data_key("image")
     used: set[str] = set()
     for image in (p for p in paths if is_image(p)):
@@ -89,7 +92,15 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, 
         regions = []
         if label is not None:
             used.add(label)
-            for count, (_, where, words) in enumerate(_lines(source, label), start=1):
+            lines = _lines(source, label)
+            if _is_dota(label):
+                lines = (line for line in lines
+                         if not line[2][0].startswith(_yolo_lines.DOTA_HEADERS))
+            for count, (_, where, words) in enumerate(lines, start=1):
+                if _is_dota(label):
+                    regions.append(_yolo_lines.dota_region(words, count, where, size, context))
+                    continue
+                config = config or find_config(source, paths)  # a DOTA upload's odd file
                 regions.append(_yolo_lines.region(words, count, where, config, task, size,
                                                   context))
         record: dict[str, Any] = {"data": {image_key: context.media(image), "width": size[0],
