@@ -20,12 +20,13 @@ from pycocotools import mask as mask_utils
 
 from accord.core.errors import InputError
 from accord.core.schema import parse_schema
-from accord.formats._cvat_tracks import Frame, per_frame
+from accord.formats._cvat_read import span
+from accord.formats._cvat_tracks import Frame, keyframes_from_frames, per_frame
 from accord.formats.base import ImportOptions, ReadContext
 from accord.formats.binding import Binding
 from accord.formats.source import open_source
 from accord.services import datasets
-from tests.formats.support import CONFORMANCE, Project, regions_without_ids
+from tests.formats.support import CONFORMANCE, Project, jsonl, regions_without_ids
 from tests.strategies import EXAMPLES
 
 SAMPLES = CONFORMANCE / "cvat_dataset"
@@ -346,3 +347,48 @@ def test_mutated_files_raise_only_input_errors(tmp_path_factory, data):
         _read(mutated, fmt, schema, tmp_path_factory.mktemp("fuzz"))
     except InputError as exc:
         assert exc.message.startswith("fuzz.xml")
+
+
+def test_names_and_texts_with_markup_characters_survive_the_xml(tmp_path: Path):
+    odd = 'R&D "x" <1>'
+    schema = {"data": [{"name": "image", "type": "image"}], "labels": [
+        {"name": "boxes", "type": "bbox", "source": "image", "classes": [{"name": odd}],
+         "attributes": [{"name": "note", "type": "text"}]}]}
+    regions = [{"id": "1", "label": "boxes", "type": "bbox",
+                "value": {"class": odd, "x": 0.1, "y": 0.2, "width": 0.2, "height": 1 / 3},
+                "attributes": {"note": "a < b & 'c'\n\tnext"}}]
+    record = {"data": {"image": "dir/x & y.png", "width": 4, "height": 4},
+              "annotations": [{"regions": regions}]}
+    with Project(tmp_path, schema) as project:
+        project.import_bytes(jsonl([record]), "tasks.jsonl", "jsonl")
+        exported = project.export_bytes("cvat_images")
+    with Project(tmp_path / "again", schema) as again:
+        again.import_bytes(exported, "export.xml", "cvat_images")
+        [stored] = again.records()
+    assert stored["data"] == record["data"]
+    assert stored["annotations"][0]["regions"] == regions
+
+
+@EXAMPLES
+@given(x=st.integers(-10**6, 10**6), w=st.integers(0, 10**6),
+       scale=st.sampled_from([1, 10, 100, 1000, 10**6]))
+def test_a_box_side_reads_back_as_written(x, w, scale):
+    low, side = x / scale, w / scale
+    assert span(low, low + side) == side
+
+
+@EXAMPLES
+@given(boxes=st.lists(st.tuples(st.integers(0, 3), st.booleans(), st.booleans()),
+                      min_size=1, max_size=30))
+def test_keyframes_give_back_every_box_of_a_track(boxes):
+    frames, x = [], 0.0
+    for i, (step, drawn, hidden) in enumerate(boxes):
+        x += step * 0.5
+        frames.append(Frame(i, (x, 1.0, 2.0, 2.0), hidden and i > 0, drawn))
+    keys = keyframes_from_frames(frames, 1e-9)
+    assert {f.frame for f in frames if f.keyframe or f.outside} <= {k.frame for k in keys}
+    again = {f.frame: f for f in per_frame(keys, len(frames))}
+    for f in frames:
+        assert again[f.frame].outside == f.outside
+        if not f.outside:
+            assert again[f.frame].box == pytest.approx(f.box, abs=1e-9)

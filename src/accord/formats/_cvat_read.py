@@ -226,9 +226,15 @@ def _keypoints(element: ET.Element, where: str, class_name: str, label: LabelDef
 
 
 def span(low: float, high: float) -> float:
-    """A box side from its edges, rounded to 10 decimals so that x + width written out
-    and read back gives the same width (floats drift in the last digit)."""
-    return round(high - low, 10)
+    """A box side from its edges: the shortest decimal that adds back to `high`, so a
+    width written out as x + width reads back as itself (high - low drifts in the last
+    digit: 0.30000000000000004 - 0.1 is not 0.2)."""
+    raw = high - low
+    for digits in range(17):
+        candidate = round(raw, digits)
+        if low + candidate == high:
+            return candidate
+    return raw
 
 
 def read_attributes(element: ET.Element, label: LabelDef | None, where: str

@@ -15,7 +15,7 @@ from typing import Any
 
 from accord.formats._cvat_read import read_attributes, span, xml_paths
 from accord.formats._cvat_tracks import Frame, keyframes_from_frames, per_frame
-from accord.formats._cvat_write import attributes_xml, labels_xml, num, q
+from accord.formats._cvat_write import attributes_xml, escape, labels_xml, num, q
 from accord.formats._cvat_xml import attr_flag, attr_float, attr_int, top_level
 from accord.formats.base import EntryNames, Export, ReadContext, check_box_inside, fail
 from accord.formats.source import Source
@@ -171,18 +171,14 @@ def _document(export: Export, item: Any, name: str) -> Iterator[bytes]:
     frames = (f"      <size>{frame_count}</size>\n      <start_frame>0</start_frame>\n"
               f"      <stop_frame>{frame_count - 1}</stop_frame>\n" if frame_count else "")
     yield ('<?xml version="1.0" encoding="utf-8"?>\n<annotations>\n  <version>1.1</version>\n'
-           f"  <meta>\n    <task>\n      <name>{_escape(name)}</name>\n{frames}"
+           f"  <meta>\n    <task>\n      <name>{escape(name)}</name>\n{frames}"
            f"      <mode>interpolation</mode>\n"
            f"{labels_xml(export.schema, ('video_track',), '      ')}{size}    </task>\n"
-           f"    <source>{_escape(name)}</source>\n  </meta>\n").encode()
+           f"    <source>{escape(name)}</source>\n  </meta>\n").encode()
     for region in item.regions:
         if region.get("type") == "video_track":
             yield _track_xml(region, frame_count).encode()
     yield b"</annotations>\n"
-
-
-def _escape(text: str) -> str:
-    return q(text)[1:-1]
 
 
 def _track_xml(region: dict[str, Any], frame_count: int | None) -> str:

@@ -7,9 +7,10 @@ one subset per batch (Datumaro reads each subset it lists), others as a task exp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _escape
 
 import numpy as np
 
@@ -21,6 +22,13 @@ from accord.formats.zipstream import ZipStream
 IMAGE_TYPES = ("bbox", "polygon", "polyline", "keypoints", "mask", "classification",
                "multilabel")
 NO_BATCH = "default"
+#: characters XML 1.0 cannot hold at all, even escaped
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def escape(text: str, entities: dict[str, str] | None = None) -> str:
+    """Element text, escaped; characters XML cannot hold are dropped."""
+    return _escape(_NOT_XML.sub("", text), entities or {})
 
 
 def q(value: Any) -> str:
