@@ -16,8 +16,11 @@ Accord: a fresh data dir per size with one admin and a project (one bbox label `
 an image field); `accord import` of the Label Studio file with `--format label_studio` when
 that format is registered (`accord formats`), else of the JSONL file; then `accord export`
 to JSONL, COCO and Label Studio JSON (each that is registered). Every step is the CLI in its
-own process, timed from start to exit (Python's start-up included): wall time, CPU and peak
-RSS come from `wait4`.
+own process, timed from start to exit (Python's start-up, 2–5 s here, included): wall time,
+CPU and peak RSS come from `wait4`. Then the same through a running `accord serve` in
+another fresh data dir (*Accord API*, as Label Studio is driven): the file uploaded to
+POST …/import, each export a streamed GET …/export; CPU is the server's during the request,
+peak RSS its VmHWM so far.
 
 Label Studio: installed from PyPI into its own virtualenv and started by
 bench/_label_studio.py, a fresh data dir per size, a project with the equivalent
@@ -27,7 +30,8 @@ within the request), then its synchronous export API (`GET …/export?exportType
 such (the ratio becomes "≥") and the size's remaining peer steps are skipped. CPU is the
 server's during the request; peak RSS is the server's VmHWM so far (start-up included).
 
-The million: tasks imported from JSONL (untimed seeding, reported), then `accord export
+The ratio on each Accord row is Label Studio's time for that step over this row's. The
+million: tasks imported from JSONL (untimed seeding, reported), then `accord export
 --format coco` timed as above. Without a registered COCO format the script stops at once.
 `--write` replaces the generated block of the "Import and export formats" section of
 bench/RESULTS.md.
@@ -38,21 +42,17 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import random
 import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-import orjson
 
 from accord.formats import all_formats
 
@@ -61,18 +61,22 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(BENCH))
 import _label_studio as ls  # noqa: E402
+from _formats_data import (  # noqa: E402
+    BOXES,
+    CLASSES,
+    LABEL,
+    check_export,
+    write_jsonl,
+    write_label_studio,
+)
 from _results import RESULTS, machine, write_block  # noqa: E402
-from import_tasks import prepare  # noqa: E402
+from import_tasks import cpu_s, peak_rss_kb, prepare, running_server  # noqa: E402
 
 from servers import free_port  # noqa: E402
 
 SECTION = "## Import and export formats"
 RATIO_TARGET = 20.0
 MILLION, MILLION_SECONDS, MILLION_MB = 1_000_000, 60.0, 1024
-BOXES = 5
-CLASSES = ("car", "person", "bike")
-SIZES = ((1280, 720), (1920, 1080), (640, 480))
-LABEL = "objects"
 SCHEMA: dict[str, Any] = {
     "data": [{"name": "image", "type": "image"}],
     "labels": [{"name": LABEL, "type": "bbox", "source": "image",
@@ -94,48 +98,6 @@ class Step:
     cpu_s: float | None = None
     rss_kb: int | None = None
     note: str = ""       # "timed out", "not run: …"
-
-
-# --- data ----------------------------------------------------------------------------------
-
-def tasks(count: int) -> Iterator[tuple[str, int, int, list[tuple[str, int, int, int, int]]]]:
-    """(image, width, height, boxes) per task, the same for every run of a size."""
-    rng = random.Random(count)
-    for i in range(count):
-        width, height = SIZES[i % len(SIZES)]
-        boxes = []
-        for _ in range(BOXES):
-            w, h = rng.randint(8, width // 3), rng.randint(8, height // 3)
-            boxes.append((rng.choice(CLASSES), rng.randint(0, width - w),
-                          rng.randint(0, height - h), w, h))
-        yield f"images/{i // 1000:04d}/{i:07d}.jpg", width, height, boxes
-
-
-def write_jsonl(path: Path, count: int) -> None:
-    with path.open("wb") as out:
-        for image, width, height, boxes in tasks(count):
-            regions = [{"id": str(k), "label": LABEL, "type": "bbox",
-                        "value": {"class": c, "x": x, "y": y, "width": w, "height": h}}
-                       for k, (c, x, y, w, h) in enumerate(boxes, start=1)]
-            out.write(orjson.dumps({"data": {"image": image, "width": width, "height": height},
-                                    "annotations": [{"regions": regions}]}) + b"\n")
-
-
-def write_label_studio(path: Path, count: int) -> None:
-    """Label Studio's import file: one JSON list of tasks with one annotation each."""
-    with path.open("wb") as out:
-        out.write(b"[")
-        for i, (image, width, height, boxes) in enumerate(tasks(count)):
-            result = [{"id": f"t{i}-{k}", "from_name": LABEL, "to_name": "image",
-                       "type": "rectanglelabels", "original_width": width,
-                       "original_height": height, "image_rotation": 0,
-                       "value": {"x": x / width * 100, "y": y / height * 100,
-                                 "width": w / width * 100, "height": h / height * 100,
-                                 "rotation": 0, "rectanglelabels": [c]}}
-                      for k, (c, x, y, w, h) in enumerate(boxes, start=1)]
-            out.write((b",\n" if i else b"\n") + orjson.dumps(
-                {"data": {"image": image}, "annotations": [{"result": result}]}))
-        out.write(b"\n]\n")
 
 
 # --- Accord --------------------------------------------------------------------------------
@@ -187,6 +149,47 @@ def accord_steps(work: Path, count: int, files: dict[str, Path], readers: set[st
     return steps
 
 
+def api_steps(work: Path, count: int, files: dict[str, Path], readers: set[str],
+              exports: list[str], timeout_s: float) -> list[Step]:
+    """The same through a running `accord serve`, as Label Studio is driven: the file as an
+    upload to POST …/import, each export a streamed GET …/export. CPU is the server's during
+    the request; peak RSS its VmHWM so far (start-up included)."""
+    root = work / f"accord-api-{count}"
+    env, project_id, token = prepare(root / "data", None, SCHEMA)
+    source = "label_studio" if "label_studio" in readers else "jsonl"
+    json_pair = "label_studio" if "label_studio" in exports else "jsonl"
+    steps = []
+    with running_server(env, root / "server.log") as (url, pid), httpx.Client(
+            base_url=f"{url}/api/projects/{project_id}", timeout=timeout_s,
+            headers={"Authorization": f"Bearer {token}"}) as api:
+        with files[source].open("rb") as handle:
+            before, start = cpu_s(pid), time.perf_counter()
+            response = api.post("/import", params={"format": source},
+                                files={"file": (files[source].name, handle)})
+            seconds = time.perf_counter() - start
+        if response.status_code != 201 or response.json().get("created") != count:
+            raise RuntimeError(f"Accord's import API: {response.status_code} "
+                               f"{response.text[:500]}")
+        steps.append(Step(count, "import", "Accord API", source, seconds, cpu_s(pid) - before,
+                          peak_rss_kb(pid)))
+        for name in exports:
+            path = root / f"export-{name}"
+            before, start = cpu_s(pid), time.perf_counter()
+            with path.open("wb") as out, api.stream("GET", "/export",
+                                                    params={"format": name}) as response:
+                response.raise_for_status()
+                for chunk in response.iter_bytes(1 << 20):
+                    out.write(chunk)
+            seconds = time.perf_counter() - start
+            step = ("export COCO" if name == "coco" else
+                    "export JSON" if name == json_pair else "export JSONL")
+            steps.append(Step(count, step, "Accord API", name, seconds, cpu_s(pid) - before,
+                              peak_rss_kb(pid)))
+            check_export(path, name, count)
+    shutil.rmtree(root)
+    return steps
+
+
 def seed_million(work: Path, count: int) -> list[Step]:
     """The COCO export of `count` tasks (the seeding import is reported, not judged)."""
     root = work / f"accord-{count}"
@@ -206,48 +209,6 @@ def seed_million(work: Path, count: int) -> list[Step]:
     steps.append(Step(count, "export COCO", "Accord", "coco", seconds, cpu, rss))
     shutil.rmtree(root)
     return steps
-
-
-# --- checking what was written ----------------------------------------------------------
-
-def check_export(path: Path, kind: str, count: int) -> None:
-    """The export holds every task and box: JSON lists are parsed, COCO (which at a million
-    tasks would take gigabytes as Python objects) is counted by its keys while streamed."""
-    if kind == "coco":
-        found = (key_count(path, b'"file_name"'), key_count(path, b'"bbox"'))
-    elif kind == "jsonl":
-        with path.open("rb") as lines:
-            records = [orjson.loads(line) for line in lines if line.strip()]
-        found = (len(records), sum(len(a["regions"]) for r in records
-                                   for a in r.get("annotations", ())))
-    else:  # a Label Studio JSON list
-        with json_stream(path) as stream:
-            listed = orjson.loads(stream.read())
-        found = (len(listed), sum(len(a["result"]) for t in listed for a in t["annotations"]))
-    if found != (count, count * BOXES):
-        raise RuntimeError(f"{path.name} ({kind}): expected {count} tasks and "
-                           f"{count * BOXES} boxes, found {found}")
-
-
-def json_stream(path: Path) -> Any:
-    """The file, or the one .json member of a zip (exports may come archived)."""
-    if not zipfile.is_zipfile(path):
-        return path.open("rb")
-    archive = zipfile.ZipFile(path)
-    members = [n for n in archive.namelist() if n.endswith(".json")]
-    if len(members) != 1:
-        raise RuntimeError(f"{path.name}: expected one .json member, found {members}")
-    return archive.open(members[0])
-
-
-def key_count(path: Path, key: bytes) -> int:
-    total, tail = 0, b""
-    with json_stream(path) as stream:
-        while chunk := stream.read(1 << 22):
-            window = tail + chunk
-            total += window.count(key)
-            tail = window[-(len(key) - 1):]  # a key cut by the chunk is counted once
-    return total
 
 
 # --- Label Studio ---------------------------------------------------------------------------
@@ -315,11 +276,12 @@ def ratio(peer: Step, ours: Step | None) -> tuple[str, str]:
 
 def peer_table(steps: list[Step]) -> str:
     rows = ["| tasks | step | tool | format | time (s) | CPU (s) | peak RSS (MB) "
-            "| LS ÷ Accord | ≥ 20× |", "|--:|---|---|---|--:|--:|--:|--:|:-:|"]
-    ours = {(s.size, s.step): s for s in steps if s.tool == "Accord"}
+            "| LS ÷ this | ≥ 20× |", "|--:|---|---|---|--:|--:|--:|--:|:-:|"]
+    theirs = {(s.size, s.step): s for s in steps if s.tool == "Label Studio"}
     for s in steps:
         time_text = cell(s.seconds) + (f" ({s.note})" if s.note else "")
-        shown = ratio(s, ours.get((s.size, s.step))) if s.tool != "Accord" else ("", "")
+        peer = theirs.get((s.size, s.step))
+        shown = ratio(peer, s) if s.tool != "Label Studio" and peer else ("", "")
         rows.append(f"| {s.size:,} | {s.step} | {s.tool} | {s.format} | {time_text} "
                     f"| {cell(s.cpu_s)} | {mb(s)} | {shown[0]} | {shown[1]} |")
     return "\n".join(rows)
@@ -368,6 +330,8 @@ def main() -> None:
                         help="also Accord's COCO export of 1,000,000 tasks")
     parser.add_argument("--peer", action=argparse.BooleanOptionalAction, default=True,
                         help="also Label Studio")
+    parser.add_argument("--api", action=argparse.BooleanOptionalAction, default=True,
+                        help="also Accord through `accord serve`'s import and export API")
     parser.add_argument("--peer-timeout", type=float, default=1800.0,
                         help="seconds allowed per Label Studio request")
     parser.add_argument("--exports", default="jsonl,label_studio,coco",
@@ -392,6 +356,8 @@ def main() -> None:
             write_jsonl(files["jsonl"], size)
             write_label_studio(files["label_studio"], size)
             found = accord_steps(work, size, files, readers, exports)
+            if args.api:
+                found += api_steps(work, size, files, readers, exports, args.peer_timeout)
             if args.peer:
                 found += peer_steps(work, size, files, args.peer_timeout)
             steps += order(found)
@@ -411,9 +377,10 @@ def main() -> None:
 
 
 def order(steps: list[Step]) -> list[Step]:
-    """Each step's Accord row, then Label Studio's."""
+    """Each step's Accord rows (CLI, API), then Label Studio's."""
     names = list(dict.fromkeys(s.step for s in steps))
-    return sorted(steps, key=lambda s: (names.index(s.step), s.tool != "Accord"))
+    tools = ("Accord", "Accord API", "Label Studio")
+    return sorted(steps, key=lambda s: (names.index(s.step), tools.index(s.tool)))
 
 
 if __name__ == "__main__":
