@@ -1,0 +1,177 @@
+"""BIO (IOB2), IOB (IOB1) and BILOU token-per-line files: sentences become text tasks,
+exports are read by seqeval's strict schemes with the entities we hold, invalid tag
+sequences are named by line, and token-aligned spans survive export → import."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from seqeval.metrics.sequence_labeling import get_entities
+from seqeval.scheme import BILOU, IOB1, IOB2, Entities
+
+from accord.core.errors import InputError
+from accord.formats import tagged
+from accord.formats._tokens import TextBuilder, decode, tags_of
+from accord.formats.base import ReadContext
+from accord.formats.binding import Binding
+from accord.formats.source import open_source
+from strategies import EXAMPLES
+from tests.formats.support import Project, jsonl
+
+SCHEMA = {"data": [{"name": "text", "type": "text"}],
+          "labels": [{"name": "entities", "type": "span", "source": "text",
+                      "classes": [{"name": n} for n in ("PER", "ORG", "LOC", "MISC")]}]}
+
+SAMPLES = {
+    "bio": b"Peter\tB-PER\nBlackburn\tI-PER\nvisited\tO\nNew\tB-LOC\nYork\tI-LOC\n\n"
+           b"EU\tB-ORG\nand\tO\nUN\tB-ORG\nUS\tB-ORG\n\n",
+    "iob": b"Peter\tI-PER\nBlackburn\tI-PER\nvisited\tO\nNew\tI-LOC\nYork\tI-LOC\n\n"
+           b"EU\tI-ORG\nand\tO\nUN\tI-ORG\nUS\tB-ORG\n\n",
+    "bilou": b"Peter\tB-PER\nBlackburn\tL-PER\nvisited\tO\nNew\tB-LOC\nYork\tL-LOC\n\n"
+             b"EU\tU-ORG\nand\tO\nUN\tU-ORG\nUS\tU-ORG\n\n",
+}
+EXPECTED = [
+    ("Peter Blackburn visited New York", [("PER", "Peter Blackburn"), ("LOC", "New York")]),
+    ("EU and UN US", [("ORG", "EU"), ("ORG", "UN"), ("ORG", "US")]),
+]
+PEERS = {"bio": IOB2, "iob2": IOB2, "iob": IOB1, "bilou": BILOU}
+
+
+def texts(record):
+    text = record["data"]["text"]
+    return [(r["value"]["class"], text[r["value"]["start"]:r["value"]["end"]])
+            for r in record["annotations"][0]["regions"]]
+
+
+@pytest.mark.parametrize("fmt", ["bio", "iob", "bilou"])
+def test_each_sentence_becomes_a_task_and_the_export_is_the_file_again(tmp_path, fmt):
+    with Project(tmp_path, SCHEMA) as project:
+        report = project.import_bytes(SAMPLES[fmt], f"train.{fmt}", fmt)
+        records = project.records()
+        assert report["created"] == 2
+        assert [(r["data"]["text"], texts(r)) for r in records] == EXPECTED
+        assert records[0]["annotations"][0]["regions"][1]["value"] == {
+            "class": "LOC", "start": 24, "end": 32}
+        assert project.export_bytes(fmt) == SAMPLES[fmt]
+        # the same regions, written in every other scheme
+        for other in ("bio", "iob", "bilou"):
+            assert project.export_bytes(other) == SAMPLES[other]
+
+
+def sentences_of(data: bytes):
+    blocks = [b for b in data.decode().split("\n\n") if b.strip()]
+    return [[line.split("\t") for line in block.splitlines()] for block in blocks]
+
+
+@pytest.mark.parametrize("fmt", ["bio", "iob2", "iob", "bilou"])
+def test_seqeval_strict_finds_the_entities_we_hold_in_our_export(tmp_path, fmt):
+    with Project(tmp_path, SCHEMA) as project:
+        project.import_bytes(SAMPLES["bio"], "train.bio", "bio")
+        records = project.records()
+        sentences = sentences_of(project.export_bytes(fmt))
+    tags = [[tag for _, tag in sentence] for sentence in sentences]
+    found = [[(e.tag, " ".join(t for t, _ in sentences[e.sent_id][e.start:e.end]))
+              for e in sentence] for sentence in Entities(tags, PEERS[fmt]).entities]
+    assert found == [texts(r) for r in records]
+    if fmt in ("bio", "iob2"):  # seqeval's default reading (IOB2, end inclusive) agrees
+        assert [[(c, a, b + 1) for c, a, b in get_entities(t)] for t in tags] == [
+            [(e.tag, e.start, e.end) for e in s] for s in Entities(tags, IOB2).entities]
+
+
+@pytest.mark.parametrize(("fmt", "lines", "message"), [
+    ("bio", b"a\tO\nb\tI-PER\n", r"line 2: tag 'I-PER': in IOB2 every entity starts with B-"),
+    ("bio", b"a\tB-PER\nb\tI-LOC\n", r"line 2: tag 'I-LOC': .* I-LOC follows 'B-PER'"),
+    ("iob", b"a\tO\nb\tB-PER\n", r"line 2: tag 'B-PER': in IOB1, B- only starts"),
+    ("bilou", b"a\tO\nb\tL-PER\n", r"line 2: tag 'L-PER': in BILOU, L- continues an entity "
+                                   "begun with B-PER; it follows no open entity"),
+    ("bilou", b"a\tB-PER\nb\tI-PER\n", r"line 2: tag 'I-PER': a BILOU entity of type PER "
+                                       "ends without L-"),
+    ("bilou", b"a\tB-PER\nb\tU-LOC\n", r"line 2: tag 'U-LOC': the BILOU entity of type PER"),
+    ("bilou", b"a\tB-PER\nb\tL-LOC\n", r"line 2: .*it follows an entity of another type"),
+    ("bio", b"a\tB\n", r"line 1: tag 'B' is not O or B-TYPE, I-TYPE \(IOB2\)"),
+    ("bio", b"a\tU-PER\n", r"line 1: tag 'U-PER' is not O"),
+    ("bio", b"a\tO\nb c\tO\n", r"line 2: expected 2 columns \(a token and its tag\), got 3"),
+    ("bio", b"a\n", r"line 1: expected 2 columns"),
+])
+def test_an_invalid_line_or_tag_sequence_is_named(fmt, lines, message):
+    with pytest.raises(InputError, match=f"t.txt, {message}"):
+        read_all(fmt, lines, "t.txt")
+
+
+def test_after_an_invalid_tag_nothing_is_stored(tmp_path):
+    with Project(tmp_path, SCHEMA) as project:
+        with pytest.raises(InputError, match=r"t.txt, line 13: tag 'I-PER'"):
+            project.import_bytes(SAMPLES["bio"] + b"x\tO\ny\tI-PER\n", "t.txt", "bio")
+        assert project.task_count() == 0
+
+
+def test_an_export_refuses_overlapping_spans_naming_the_task(tmp_path):
+    schema = {**SCHEMA, "labels": [{**SCHEMA["labels"][0], "rules": {"allow_overlap": True}}]}
+    regions = [{"id": "a", "label": "entities", "type": "span",
+                "value": {"class": "ORG", "start": 0, "end": 9}},
+               {"id": "b", "label": "entities", "type": "span",
+                "value": {"class": "LOC", "start": 5, "end": 9}}]
+    with Project(tmp_path, schema) as project:
+        project.import_bytes(jsonl([{"data": {"text": "Bank York"},
+                                     "annotations": [{"regions": regions}]}]),
+                             "t.jsonl", "jsonl")
+        with pytest.raises(InputError, match=r"task 1: the span 'LOC' 5–9 overlaps another span"):
+            project.export_bytes("bio")
+
+
+def read_all(fmt: str, data: bytes, name: str = "fuzz.txt"):
+    read = next(f for f in tagged.FORMATS if f.name == fmt).read
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        with open_source(path) as source:
+            return list(read(source, ReadContext(None, Binding(None))))
+
+
+@EXAMPLES
+@given(fmt=st.sampled_from(["bio", "iob", "bilou"]), data=st.one_of(
+    st.binary(max_size=120),
+    st.lists(st.sampled_from([b"a\tO", b"b\tB-PER", b"c\tI-PER", b"d\tL-PER", b"e\tU-LOC",
+                              b"", b"f I-", b"g\tO\tx", b"\xe9\tO", b"h\tB-LOC"]),
+             max_size=10).map(b"\n".join)))
+def test_any_input_gives_tasks_or_an_input_error(fmt, data):
+    try:
+        found = read_all(fmt, data)
+    except InputError as exc:
+        assert exc.message.startswith("fuzz.txt")
+    else:
+        for _, record in found:
+            text = record["data"]["text"]
+            assert all(0 <= r["value"]["start"] < r["value"]["end"] <= len(text)
+                       for r in record["annotations"][0]["regions"])
+
+
+@st.composite
+def tokens_and_spans(draw):
+    """Sentences of tokens and non-overlapping spans over whole tokens, as characters."""
+    sentences = draw(st.lists(st.lists(st.text("abcé1-.", min_size=1, max_size=4),
+                                       min_size=1, max_size=8), min_size=1, max_size=3))
+    builder = TextBuilder()
+    for tokens in sentences:
+        cuts = sorted(draw(st.sets(st.integers(0, len(tokens)), max_size=6)))
+        pairs = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+        entities = [(draw(st.sampled_from(["PER", "LOC"])), a, b) for a, b in pairs
+                    if draw(st.booleans())]  # neighbours of one class test IOB1's B-
+        builder.add(tokens, entities)
+    return builder.text(), builder.spans
+
+
+@EXAMPLES
+@given(case=tokens_and_spans(), scheme=st.sampled_from(["iob1", "iob2", "bilou"]))
+def test_token_aligned_spans_survive_writing_and_reading_tags(case, scheme):
+    text, spans = case
+    values = [{"class": c, "start": a, "end": b} for c, a, b in spans]
+    again = TextBuilder()
+    for sentence in tags_of("task 1", text, values, scheme):
+        entities = decode([tag for _, tag in sentence], scheme, str)
+        again.add([token for token, _ in sentence], entities)
+    assert again.text() == text and sorted(again.spans) == sorted(spans)
