@@ -23,8 +23,11 @@ from accord.core.errors import InputError
 CHUNK_BYTES = 1 << 16
 #: the largest single element (one task) read into memory
 MAX_ELEMENT_BYTES = 256 * 1024 * 1024
-_OUTSIDE = re.compile(rb'["{}\[\],]')
-_INSIDE = re.compile(rb'["\\]')
+#: the next structural byte outside strings, or the quote of a string going on past the
+#: chunk (possessive, so a failed match never backtracks)
+_NEXT = re.compile(rb'(?:[^"{}\[\],]++|"[^"\\]*+(?:\\.[^"\\]*+)*+")*+([{}\[\],"])',
+                   re.DOTALL)
+_STRING_BODY = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
 _SPACE = re.compile(rb"[ \t\r\n]*")
 
 
@@ -74,104 +77,119 @@ def split_array(stream: IO[bytes], name: str, chunk_bytes: int = CHUNK_BYTES,
                 what: str = "element") -> Iterator[Element]:
     """The elements of the JSON array (or the one object) `stream` holds, in order; errors
     call an element `what` ("task")."""
-    position = _Position()
-    phase = "start"  # start → array | single → after
-    element = bytearray()
-    started: tuple[int, int] | None = None
-    depth, index, in_string, escape, after_comma = 0, 0, False, False, False
+    splitter = _Splitter(name, what)
+    for chunk in _chunks(stream, chunk_bytes):
+        yield from splitter.feed(chunk)
+    splitter.finish()
 
-    def emit() -> Element:
-        nonlocal element, started, index
-        assert started is not None
-        data = bytes(element).rstrip(b" \t\r\n")
-        found = Element(index, data, *started)
-        element, started, index = bytearray(), None, index + 1
+
+class _Splitter:
+    """The scanner's state between chunks. Strings are skipped inside one regex match, and
+    an element's bytes are copied once per chunk, so the Python loop runs once per bracket
+    or comma, not per byte."""
+
+    def __init__(self, name: str, what: str) -> None:
+        self.name, self.what = name, what
+        self.position = _Position()
+        self.phase = "start"  # start → array | single → after
+        self.element = bytearray()
+        self.started: tuple[int, int] | None = None  # where the current element began
+        self.piece = 0  # where its bytes not yet copied begin in the current chunk
+        self.depth, self.index = 0, 0
+        self.in_string = self.escape = self.after_comma = False
+
+    def feed(self, chunk: bytes) -> Iterator[Element]:
+        self.position.advance(chunk)
+        self.piece, i, n = 0, 0, len(chunk)
+        while i < n:
+            if self.started is None:
+                i = self._between(chunk, i)
+                continue
+            if self.in_string:
+                i = self._string(chunk, i)
+                continue
+            found = _NEXT.match(chunk, i)
+            if found is None:
+                break
+            token, j, i = found.group(1), found.start(1), found.end()
+            if token == b'"':
+                self.in_string = True
+            elif token in (b",", b"]") and self.depth == 0:
+                if self.phase == "single":
+                    raise self._error(j, f"unexpected {token!r} after the {self.what} object")
+                yield self._emit(chunk, j)
+                self.phase, self.after_comma = (("after", False) if token == b"]"
+                                                else ("array", True))
+            elif token in (b"{", b"["):
+                self.depth += 1
+            elif token == b",":
+                continue
+            elif self.depth == 0:
+                raise self._error(j, f"unbalanced {token!r} in {self.what} {self.index}")
+            else:
+                self.depth -= 1
+                if self.depth == 0 and self.phase == "single":
+                    yield self._emit(chunk, i)
+                    self.phase = "after"
+        if self.started is not None:
+            self.element += chunk[self.piece:]
+            if len(self.element) > MAX_ELEMENT_BYTES:
+                raise _error(self.name, self.started, f"{self.what} {self.index} is larger "
+                             f"than {MAX_ELEMENT_BYTES} bytes")
+
+    def _between(self, chunk: bytes, i: int) -> int:
+        """Between elements: white space, the array's brackets and commas."""
+        i = _SPACE.match(chunk, i).end()  # type: ignore[union-attr]
+        if i == len(chunk):
+            return i
+        byte = chunk[i:i + 1]
+        if self.phase == "after":
+            raise self._error(i, f"unexpected {byte!r} after the end of the JSON document")
+        if self.phase == "start":
+            if chunk.startswith(b"\xef\xbb\xbf", i) and self.position.at(i)[0] == 0:
+                return i + 3  # a UTF-8 byte order mark, as some editors write
+            if byte == b"[":
+                self.phase = "array"
+                return i + 1
+            if byte != b"{":
+                raise self._error(i, "expected a JSON array of tasks (or one task object), "
+                                  f"got {byte!r}")
+            self.phase = "single"
+        elif byte == b"]" and not self.after_comma:
+            self.phase = "after"
+            return i + 1
+        elif byte in (b",", b"]"):
+            raise self._error(i, f"expected {self.what} {self.index} of the array, got "
+                              f"{byte!r}")
+        self.started, self.piece, self.after_comma = self.position.at(i), i, False
+        return i
+
+    def _string(self, chunk: bytes, i: int) -> int:
+        """Inside a string that began in an earlier chunk: to its closing quote."""
+        if self.escape:
+            self.escape, i = False, i + 1
+        found = _STRING_BODY.match(chunk, i)
+        j = found.end() if found is not None else i
+        if j < len(chunk) and chunk[j:j + 1] == b'"':
+            self.in_string = False
+            return j + 1
+        self.escape = j == len(chunk) - 1  # a backslash ends the chunk
+        return len(chunk)
+
+    def _emit(self, chunk: bytes, end: int) -> Element:
+        assert self.started is not None
+        self.element += chunk[self.piece:end]
+        found = Element(self.index, bytes(self.element).rstrip(b" \t\r\n"), *self.started)
+        self.element, self.started, self.index = bytearray(), None, self.index + 1
         return found
 
-    for chunk in _chunks(stream, chunk_bytes):
-        position.advance(chunk)
-        i, n = 0, len(chunk)
-        while i < n:
-            if phase == "after" or started is None:
-                i = _SPACE.match(chunk, i).end()  # type: ignore[union-attr]
-                if i == n:
-                    break
-                byte = chunk[i:i + 1]
-                if phase == "after":
-                    raise _error(name, position.at(i), f"unexpected {byte!r} after the end "
-                                 "of the JSON document")
-                if phase == "start":
-                    if chunk.startswith(b"\xef\xbb\xbf", i) and position.at(i)[0] == 0:
-                        i += 3  # a UTF-8 byte order mark, as some editors write
-                        continue
-                    if byte == b"[":
-                        phase, i = "array", i + 1
-                        continue
-                    if byte != b"{":
-                        raise _error(name, position.at(i), "expected a JSON array of tasks "
-                                     f"(or one task object), got {byte!r}")
-                    phase = "single"
-                elif byte == b"]" and not after_comma:
-                    phase, i = "after", i + 1
-                    continue
-                elif byte in (b",", b"]"):
-                    raise _error(name, position.at(i), f"expected {what} {index} of the array, "
-                                 f"got {byte!r}")
-                started, after_comma = position.at(i), False
-            if in_string:
-                if escape:
-                    escape = False
-                    element += chunk[i:i + 1]
-                    i += 1
-                    continue
-                found = _INSIDE.search(chunk, i)
-                if found is None:
-                    element += chunk[i:]
-                    break
-                j = found.start()
-                element += chunk[i:j + 1]
-                i = j + 1
-                if chunk[j:j + 1] == b"\\":
-                    escape = True
-                else:
-                    in_string = False
-                continue
-            found = _OUTSIDE.search(chunk, i)
-            if found is None:
-                element += chunk[i:]
-                break
-            j = found.start()
-            byte = chunk[j:j + 1]
-            if byte in (b",", b"]") and depth == 0:
-                if phase == "single":
-                    raise _error(name, position.at(j), f"unexpected {byte!r} after the {what} "
-                                 "object")
-                element += chunk[i:j]
-                yield emit()
-                i = j + 1
-                phase, after_comma = ("after", False) if byte == b"]" else ("array", True)
-                continue
-            element += chunk[i:j + 1]
-            i = j + 1
-            if byte == b'"':
-                in_string = True
-            elif byte in (b"{", b"["):
-                depth += 1
-            elif byte in (b"}", b"]"):
-                if depth == 0:
-                    raise _error(name, position.at(j), f"unbalanced {byte!r} in {what} "
-                                 f"{index}")
-                depth -= 1
-                if depth == 0 and phase == "single":
-                    yield emit()
-                    phase = "after"
-        if len(element) > MAX_ELEMENT_BYTES:
-            assert started is not None
-            raise _error(name, started, f"{what} {index} is larger than "
-                         f"{MAX_ELEMENT_BYTES} bytes")
-    end = position.at(len(position.chunk))
-    if phase == "start":
-        raise _error(name, end, "the file is empty; expected a JSON array of tasks")
-    if phase != "after":
-        raise _error(name, end, f"the document is cut short in {what} {index}: the array "
-                     "(or object) is not closed")
+    def _error(self, i: int, message: str) -> InputError:
+        return _error(self.name, self.position.at(i), message)
+
+    def finish(self) -> None:
+        end = self.position.at(len(self.position.chunk))
+        if self.phase == "start":
+            raise _error(self.name, end, "the file is empty; expected a JSON array of tasks")
+        if self.phase != "after":
+            raise _error(self.name, end, f"the document is cut short in {self.what} "
+                         f"{self.index}: the array (or object) is not closed")
