@@ -102,17 +102,26 @@ def _segment(frames: Sequence[Frame], start: int, stop: int | None,
 
 def _farthest(frames: Sequence[Frame], anchor: int, end: int, stop: int | None,
               tolerance: float) -> int | None:
-    """The next box to keep after `anchor`: the farthest the line from the anchor reaches
-    through every box between; None when the line to `stop` already does."""
-    best = anchor + 1
-    last = end if stop is not None else end - 1
-    for candidate in range(anchor + 2, last + 1):
+    """The next box to keep after `anchor`: one far along whose line from the anchor
+    passes through every box between (the line to `stop` first, then galloping and
+    bisecting, so long tracks cost n log n); None when the line to `stop` already does."""
+    def reaches(candidate: int) -> bool:
         a, b = frames[anchor], frames[candidate]
-        if all(_close(_lerp(a, b, frames[i].frame), frames[i].box, tolerance)
-               for i in range(anchor + 1, candidate)):
-            best = candidate
-        else:
-            break
-    if stop is not None and best == stop:
+        return all(_close(_lerp(a, b, frames[i].frame), frames[i].box, tolerance)
+                   for i in range(anchor + 1, candidate))
+
+    if stop is not None and reaches(stop):
         return None
-    return best
+    last = end - 1
+    good, step = anchor + 1, 1
+    while good + step <= last and reaches(good + step):
+        good += step
+        step *= 2
+    bad = min(good + step, last + 1)
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        if reaches(middle):
+            good = middle
+        else:
+            bad = middle
+    return good
