@@ -378,3 +378,43 @@ def test_a_segmentation_png_of_the_wrong_size_or_colour_is_named(tmp_path: Path)
         [record] = project.records()
     [_, mask] = _regions(record)
     assert mask["value"] == {"class": "cat", "rle": {"size": [10, 20], "counts": "0X6"}}
+
+
+def test_masks_export_as_segmentation_pngs_that_read_back_and_datumaro_reads(
+        tmp_path: Path):
+    schema = _mask_schema()
+    with Project(tmp_path, schema) as project:
+        project.import_path(SAMPLES / "voc_dataset1", "voc")
+        before = project.records()
+        with _round_trip(project, tmp_path, schema) as again:
+            after = again.records()
+        exported = tmp_path / "export.zip"
+    assert [regions_without_ids(_regions(r)) for r in after] == [
+        regions_without_ids(_regions(r)) for r in before]
+    folder = tmp_path / "unpacked"
+    zipfile.ZipFile(exported).extractall(folder)
+    assert (folder / "ImageSets" / "Segmentation" / "train.txt").read_text() == "2007_000001\n"
+    dataset = dm.Dataset.import_from(str(folder), "voc_instance_segmentation")
+    names = dataset.categories()[dm.AnnotationType.label]
+    [mask] = [a for a in dataset.get("2007_000001", "train").annotations
+              if a.type == dm.AnnotationType.mask]
+    [ours] = [r for r in _regions(before[0]) if r["type"] == "mask"]
+    assert names[mask.label].name == ours["value"]["class"] == "bicycle"
+    assert _coco_rle(mask.image) == ours["value"]["rle"]
+
+
+def test_overlapping_masks_keep_the_later_one_on_top(tmp_path: Path):
+    whole = np.ones((30, 40), dtype=bool)
+    corner = np.zeros((30, 40), dtype=bool)
+    corner[:10, :10] = True
+    regions = [{"id": "m1", "label": "masks", "type": "mask",
+                "value": {"class": "cat", "rle": _coco_rle(whole)}},
+               {"id": "m2", "label": "masks", "type": "mask",
+                "value": {"class": "dog", "rle": _coco_rle(corner)}}]
+    schema = _mask_schema()
+    with _jsonl_project(tmp_path, regions, schema=schema) as project:
+        with _round_trip(project, tmp_path, schema) as again:
+            [record] = again.records()
+    cat, dog = _regions(record)
+    assert dog["value"] == regions[1]["value"]
+    assert cat["value"]["rle"] == _coco_rle(whole & ~corner)  # VOC has one class per pixel

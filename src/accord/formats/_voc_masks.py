@@ -6,16 +6,20 @@ object i); `SegmentationClass/<id>.png` gives each pixel's class (index into
 label map's colours or the VOC palette). Each object becomes one mask of the class most of
 its pixels have; with only the class PNG, each class present becomes one mask. Index 0
 (background) and 255 (VOC's void border, "ignored") are not regions.
+
+The export writes the same two PNGs back from a task's mask regions (`pngs`).
 """
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from accord.core.rle import rle_from_bitmap
+from accord.core.errors import InputError
+from accord.core.rle import decode_rle_counts, rle_from_bitmap
 from accord.formats.base import ReadContext, fail
 from accord.formats.source import Source
 
@@ -138,3 +142,47 @@ def regions(source: Source, root: str, item: str, context: ReadContext,
         for index in (int(i) for i in np.unique(by_class) if i not in (0, VOID)):
             add(by_class == index, index, f"{where}, class {index}")
     return found
+
+
+def _bitmap(rle: dict[str, Any]) -> np.ndarray:
+    height, width = (int(s) for s in rle["size"])
+    counts = rle["counts"]
+    runs = decode_rle_counts(counts) if isinstance(counts, str) else np.asarray(counts)
+    values = np.zeros(len(runs), dtype=bool)
+    values[1::2] = True
+    flat = np.repeat(values, np.asarray(runs, dtype=np.int64))
+    if flat.size != height * width:
+        raise ValueError(f"runs add up to {flat.size}, not {height} × {width}")
+    return flat.reshape((height, width), order="F")
+
+
+def _png(indices: np.ndarray) -> bytes:
+    height, width = indices.shape
+    image = Image.frombytes("P", (width, height), indices.astype(np.uint8).tobytes())
+    image.putpalette([c for i in range(256) for c in palette(i)])
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def pngs(masks: list[tuple[str, dict[str, Any]]], positions: dict[str, int],
+         size: tuple[int, int]) -> tuple[bytes, bytes]:
+    """SegmentationClass and SegmentationObject PNGs (VOC palette) of one task's masks
+    (region `where`, value), object i = the i-th mask; a later mask covers an earlier one."""
+    width, height = size
+    classes = np.zeros((height, width), dtype=np.int64)
+    objects = np.zeros((height, width), dtype=np.int64)
+    if len(masks) >= VOID:
+        raise fail(masks[VOID - 1][0], f"{len(masks)} masks on one image; VOC's object PNG "
+                                       f"numbers at most {VOID - 1}")
+    for instance, (where, value) in enumerate(masks, start=1):
+        try:
+            bitmap = _bitmap(value["rle"])
+        except (InputError, ValueError, KeyError, TypeError) as exc:
+            raise fail(where, f"the mask's RLE cannot be decoded ({exc})") from exc
+        if bitmap.shape != (height, width):
+            raise fail(where, f"the mask is {bitmap.shape[1]} × {bitmap.shape[0]}, the image "
+                              f"{width} × {height}")
+        classes[bitmap] = positions[str(value["class"])]
+        objects[bitmap] = instance
+    return _png(classes), _png(objects)

@@ -1,6 +1,7 @@
 """Writing Pascal VOC: a zip of `Annotations/<id>.xml`, `ImageSets/Main/<subset>.txt`,
-`ImageSets/Main/<class>_<subset>.txt` (image-level classes), `labelmap.txt` and, with
-`include_media`, `JPEGImages/<id><ext>`.
+`ImageSets/Main/<class>_<subset>.txt` (image-level classes), `SegmentationClass/` and
+`SegmentationObject/<id>.png` with `ImageSets/Segmentation/<subset>.txt` (masks),
+`labelmap.txt` and, with `include_media`, `JPEGImages/<id><ext>`.
 
 Streams: each task's XML goes out as it is read; the subset lists are spooled to one
 temporary file per subset and appended at the end.
@@ -16,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
-from accord.formats._voc_masks import palette
+from accord.formats._voc_masks import palette, pngs
 from accord.formats._voc_xml import FLAGS
 from accord.formats.base import EntryNames, Export, ExportItem, fail
 from accord.formats.zipstream import ZipStream
@@ -111,30 +112,38 @@ def _media_name(media: str | None) -> str | None:
     return media.split("?", 1)[0].split("#", 1)[0].rstrip("/").rpartition("/")[2] or None
 
 
-def _color(index: int) -> str:
-    """The VOC palette colour of our class `index` (VOC's index `index + 1`)."""
-    return ",".join(str(c) for c in palette(index + 1))
-
-
-def _labelmap(export: Export) -> tuple[bytes, list[str]]:
-    """labelmap.txt of the schema's box and image-level classes, and the image-level ones."""
-    boxes: list[str] = []
-    image_level: list[str] = []
+def _labelmap(export: Export) -> tuple[bytes, list[str], dict[str, int]]:
+    """labelmap.txt (background, then the schema's box, mask and image-level classes, in
+    VOC palette colours), the image-level classes, and each class's index (its PNG value)."""
+    names, image_level = ["background"], []
     schema = export.schema
     for label in schema.labels if schema is not None else ():
         kind = label.type.value
-        target = boxes if kind == "bbox" else image_level if kind in IMAGE_LEVEL else None
-        if target is not None:
-            target += [c.name for c in label.classes if c.name not in target]
-    names = boxes + [c for c in image_level if c not in boxes]
+        if kind in ("bbox", "mask", *IMAGE_LEVEL):
+            names += [c.name for c in label.classes if c.name not in names]
+        if kind in IMAGE_LEVEL:
+            image_level += [c.name for c in label.classes if c.name not in image_level]
     lines = ["# label:color_rgb:parts:actions"]
-    lines += [f"{name}:{_color(i)}::" for i, name in enumerate(names)]
-    return ("\n".join(lines) + "\n").encode(), image_level
+    lines += [f"{name}:{','.join(str(c) for c in palette(i))}::" for i, name in enumerate(names)]
+    return ("\n".join(lines) + "\n").encode(), image_level, {n: i for i, n in enumerate(names)}
+
+
+def _masks(item: ExportItem, positions: dict[str, int]) -> tuple[bytes, bytes] | None:
+    masks = [(f"task {item.task_id}, region {r.get('id', i)}", r["value"])
+             for i, r in enumerate(item.regions, start=1) if r.get("type") == "mask"]
+    if not masks:
+        return None
+    if not (item.width and item.height):
+        raise fail(masks[0][0], "the image size is unknown, so its masks cannot be drawn")
+    unknown = next((w for w, v in masks if str(v.get("class")) not in positions), None)
+    if unknown is not None:
+        raise fail(unknown, "the mask's class is not one of the schema's mask classes")
+    return pngs(masks, positions, (item.width, item.height))
 
 
 def write(export: Export) -> Iterator[bytes]:
     archive, names = ZipStream(), EntryNames()
-    labelmap, image_level = _labelmap(export)
+    labelmap, image_level, positions = _labelmap(export)
     spools: dict[str, IO[str]] = {}
     try:
         for item in export.items():
@@ -147,10 +156,14 @@ def write(export: Export) -> Iterator[bytes]:
                 export.options.include_media and item.media) else None
             if path is not None:
                 yield from archive.add_file(f"JPEGImages/{name}{suffix}", path)
+            masks = _masks(item, positions)
+            if masks is not None:
+                yield from archive.add(f"SegmentationClass/{name}.png", masks[0])
+                yield from archive.add(f"SegmentationObject/{name}.png", masks[1])
             subset = _subset(item.batch)
             if subset not in spools:
                 spools[subset] = tempfile.TemporaryFile("w+", encoding="utf-8")
-            spools[subset].write(f"{name}\t{chr(31).join(classes)}\n")
+            spools[subset].write(f"{name}\t{chr(31).join(classes)}\t{'S' if masks else ''}\n")
         for subset in sorted(spools):
             yield from _lists(archive, subset, spools[subset], image_level)
         yield from archive.add("labelmap.txt", labelmap)
@@ -162,17 +175,23 @@ def write(export: Export) -> Iterator[bytes]:
 
 def _lists(archive: ZipStream, subset: str, spool: IO[str], image_level: list[str]
            ) -> Iterator[bytes]:
-    def lines(class_name: str | None) -> Iterator[bytes]:
+    def lines(class_name: str | None, segmented: bool = False) -> Iterator[bytes]:
         spool.seek(0)
         for line in spool:
-            name, _, classes = line.rstrip("\n").partition("\t")
-            if class_name is None:
+            name, classes, masks = line.rstrip("\n").split("\t")
+            if segmented:
+                if masks:
+                    yield f"{name}\n".encode()
+            elif class_name is None:
                 yield f"{name}\n".encode()
             else:
                 present = class_name in classes.split(chr(31))
                 yield f"{name} {' 1' if present else '-1'}\n".encode()
 
     yield from archive.add(f"ImageSets/Main/{subset}.txt", lines(None))
+    spool.seek(0)
+    if any(line.rstrip("\n").endswith("\tS") for line in spool):
+        yield from archive.add(f"ImageSets/Segmentation/{subset}.txt", lines(None, True))
     for class_name in image_level:
         safe = re.sub(r"[^\w.-]", "_", class_name)
         yield from archive.add(f"ImageSets/Main/{safe}_{subset}.txt", lines(class_name))

@@ -1,6 +1,7 @@
 """YOLO: one text file of normalized label lines per image, in the Ultralytics layout
 (`data.yaml`, `images/<subset>/`, `labels/<subset>/`, or Roboflow's `<subset>/images/`)
-or darknet's (`obj.data`, `obj.names`, `obj_<subset>_data/` with labels beside images).
+or darknet's (`obj.data`, `obj.names`, `obj_<subset>_data/` with labels beside images);
+also Roboflow's / DOTA's oriented boxes (`labelTxt/`, pixel corners and class names).
 
 Every image of the source becomes a task; its label file, if any, gives its regions.
 docs/formats/yolo.md says how lines are read and what the export writes.
@@ -124,6 +125,6 @@ FORMAT = Format(
                 "obj.names); exports the Ultralytics layout as a zip.",
     extension=".zip", media_type="application/zip", read=read, write=write,
     layout="folder", modality="image", carries=("tasks", "annotations"),
-    settings={"task": "auto (default), detect, segment or pose: how label lines are read "
-                      "and which regions an export writes (auto: by the number of values "
-                      "and data.yaml's kpt_shape; on export, by the regions' type)"})
+    settings={"task": "auto (default), detect, segment, pose or obb: how label lines are "
+                      "read and which regions an export writes (auto: by the number of "
+                      "values and data.yaml's kpt_shape; on export, by the regions' type)"})
