@@ -392,3 +392,25 @@ def test_keyframes_give_back_every_box_of_a_track(boxes):
         assert again[f.frame].outside == f.outside
         if not f.outside:
             assert again[f.frame].box == pytest.approx(f.box, abs=1e-9)
+
+
+def test_tags_fill_a_multilabel_label_and_an_image_may_leave_out_its_size(tmp_path: Path):
+    schema = {"data": [{"name": "image", "type": "image"}], "labels": [
+        {"name": "topics", "type": "multilabel", "source": "image",
+         "classes": [{"name": "sea"}, {"name": "boat"}, {"name": "sky"}]},
+        {"name": "boxes", "type": "bbox", "source": "image", "classes": [{"name": "boat"}]}]}
+    xml = ("<annotations><image id='0' name='a.jpg'><tag label='sea'/><box label='boat' "
+           "xtl='1' ytl='1' xbr='900' ybr='2'/><tag label='boat'/></image></annotations>")
+    with Project(tmp_path, schema) as project:
+        project.import_bytes(xml.encode(), "tags.xml", "cvat_images")
+        [record] = project.records()
+        exported = project.export_bytes("cvat_images")
+    assert record["data"] == {"image": "a.jpg"}
+    regions = record["annotations"][0]["regions"]
+    assert [r["value"] for r in regions] == [
+        {"classes": ["sea", "boat"]},
+        {"class": "boat", "x": 1.0, "y": 1.0, "width": 899.0, "height": 1.0}]
+    assert exported.count(b"<tag ") == 2
+    with Project(tmp_path / "again", schema) as again:
+        again.import_bytes(exported, "export.xml", "cvat_images")
+        assert again.records()[0]["annotations"][0]["regions"] == regions

@@ -70,9 +70,11 @@ def _image(item: Any, where: str, context: ReadContext, images: set[str],
     if not name:
         raise fail(f"{at}, image {number}", "the image has no name")
     at = f"{where}, image {number} ({name})"
-    width, height = attr_int(element, "width", at), attr_int(element, "height", at)
-    if width <= 0 or height <= 0:
-        raise fail(at, f"the image size {width} × {height} is not positive")
+    width = height = None
+    if "width" in element.attrib or "height" in element.attrib:
+        width, height = attr_int(element, "width", at), attr_int(element, "height", at)
+        if width <= 0 or height <= 0:
+            raise fail(at, f"the image size {width} × {height} is not positive")
     subset = element.get("subset") or ""
     shapes = _Shapes(context, at, width, height)
     counts: Counter[str] = Counter()
@@ -82,8 +84,9 @@ def _image(item: Any, where: str, context: ReadContext, images: set[str],
         counts[child.tag] += 1
         shapes.add(child, f"{at}, {child.tag} {counts[child.tag]} (line {item.line(child)})")
     data: dict[str, Any] = {context.binding.data_key("image"):
-                            context.media(_media_name(name, subset, images, prefix)),
-                            "width": width, "height": height}
+                            context.media(_media_name(name, subset, images, prefix))}
+    if width is not None:
+        data.update(width=width, height=height)
     record: dict[str, Any] = {"data": data}
     if subset:
         record["batch"] = subset
@@ -104,9 +107,15 @@ def _media_name(name: str, subset: str, images: set[str], prefix: str) -> str:
 class _Shapes:
     """The regions of one image, shape by shape."""
 
-    def __init__(self, context: ReadContext, at: str, width: int, height: int) -> None:
+    def __init__(self, context: ReadContext, at: str, width: int | None,
+                 height: int | None) -> None:
         self.context, self.at, self.width, self.height = context, at, width, height
         self.regions: list[dict[str, Any]] = []
+        self.tags: dict[str, dict[str, Any]] = {}  # multilabel regions by label
+        kinds = {label.type.value for label in context.schema.labels} if context.schema \
+            else set()
+        self.tag_kind = "multilabel" if "multilabel" in kinds \
+            and "classification" not in kinds else "classification"
         self.skip_unlabelled = context.setting("unlabelled", "error",
                                                ("error", "skip")) == "skip"
 
@@ -120,16 +129,21 @@ class _Shapes:
         kind, value = _SHAPE_READERS[element.tag](self, element, where, class_name)
         label_name = self.context.binding.label(kind, class_name, where)
         label = self.context.schema.label(label_name) if self.context.schema else None
+        if kind == "multilabel" and label_name in self.tags:
+            self.tags[label_name]["value"]["classes"].append(class_name)
+            return
         if kind == "keypoints":
             value = _keypoints(element, where, class_name, label, value)
         region: dict[str, Any] = {"id": str(len(self.regions) + 1), "label": label_name,
                                   "type": kind, "value": value}
         attributes = read_attributes(element, label, where)
-        if kind != "classification" and label is not None \
+        if kind not in ("classification", "multilabel") and label is not None \
                 and label.attribute_named("occluded") is not None:
             attributes.setdefault("occluded", attr_flag(element, "occluded", where))
         if attributes:
             region["attributes"] = attributes
+        if kind == "multilabel":
+            self.tags[label_name] = region
         self.regions.append(region)
 
     def box(self, element: ET.Element, where: str, class_name: str) -> tuple[str, Any]:
@@ -177,6 +191,8 @@ class _Shapes:
     def mask(self, element: ET.Element, where: str, class_name: str) -> tuple[str, Any]:
         left, top = attr_int(element, "left", where), attr_int(element, "top", where)
         w, h = attr_int(element, "width", where), attr_int(element, "height", where)
+        if self.width is None or self.height is None:
+            raise fail(where, "a mask on an image without width and height")
         if w <= 0 or h <= 0 or left < 0 or top < 0 or left + w > self.width \
                 or top + h > self.height:
             raise fail(where, f"the mask's rectangle ({left}, {top}, {w} × {h}) lies outside "
@@ -197,6 +213,9 @@ class _Shapes:
         return "mask", {"class": class_name, "rle": rle_from_bitmap(bitmap)}
 
     def tag(self, element: ET.Element, where: str, class_name: str) -> tuple[str, Any]:
+        """A classification, or a multilabel's classes when the schema has only those."""
+        if self.tag_kind == "multilabel":
+            return "multilabel", {"classes": [class_name]}
         return "classification", {"class": class_name}
 
 
