@@ -22,7 +22,7 @@ from pycocotools import mask as coco_mask
 
 from accord.core.errors import InputError
 from accord.core.geometry import rotated_box_corners
-from accord.core.label_studio_config import schema_from_label_studio
+from accord.core.label_studio_config import label_studio_from_schema, schema_from_label_studio
 from accord.core.schema import parse_schema
 from accord.formats._json_array import split_array
 from accord.formats.base import ReadContext
@@ -369,7 +369,8 @@ def test_the_converter_reads_our_export_with_the_same_boxes(tmp_path: Path):
         regions = regions_by_id(project.records()[0])
         turned = project.records()[1]["annotations"][0]["regions"][0]["value"]
         path = project.export_to(tmp_path / "ls.json", "label_studio")
-    converter = Converter(IMAGE_CONFIG, str(tmp_path))
+    config = label_studio_from_schema(schema_from_label_studio(IMAGE_CONFIG))
+    converter = Converter(config, str(tmp_path))
     converter.convert_to_coco(str(path), str(tmp_path / "coco"), is_dir=False)
     coco = json.loads((tmp_path / "coco" / "result.json").read_text())
     names = {c["id"]: c["name"] for c in coco["categories"]}
@@ -434,6 +435,31 @@ def test_quirks_of_real_exports_are_read(tmp_path: Path):
          "value": {"class": "car", "x": 130.0, "y": 286.0, "width": 420.0, "height": 484.0}},
         {"id": "lent", "label": "rect", "type": "bbox",
          "value": {"class": "bus", "x": 0.0, "y": 0.0, "width": 400.0, "height": 200.0}}]
+
+
+@pytest.mark.parametrize("config", [IMAGE_CONFIG, TEXT_CONFIG, AUDIO_CONFIG, VIDEO_CONFIG,
+                                    BARE_CONFIG])
+def test_a_schema_gives_back_the_label_studio_config_it_came_from(config: str):
+    schema = schema_from_label_studio(config)
+    assert schema_from_label_studio(label_studio_from_schema(schema)) == schema
+
+
+@pytest.mark.parametrize(("label", "message"), [
+    ({"name": "lanes", "type": "polyline", "source": "image", "classes": [{"name": "lane"}]},
+     "Label Studio has no control for polyline labels"),
+    ({"name": "stars", "type": "rating", "source": "image", "scale": {"min": 0, "max": 3}},
+     "Label Studio ratings start at 1"),
+    ({"name": "pose", "type": "keypoints", "source": "image",
+      "classes": [{"name": "person", "keypoints": ["nose", "eye"]}]},
+     "a class needs one keypoint of its own name"),
+    ({"name": "kind", "type": "classification", "source": "meta",
+      "classes": [{"name": "a"}]}, "is metadata"),
+])
+def test_labels_without_a_label_studio_control_are_refused(label: dict[str, Any], message: str):
+    schema = {"data": [{"name": "image", "type": "image"}, {"name": "meta", "type": "metadata"}],
+              "labels": [label]}
+    with pytest.raises(InputError, match=message):
+        label_studio_from_schema(schema)
 
 
 def test_a_schema_without_a_label_for_from_name_is_refused_with_nothing_stored(

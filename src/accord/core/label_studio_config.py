@@ -29,7 +29,7 @@ from xml.parsers import expat
 from accord.core.errors import InputError
 from accord.core.schema import parse_schema
 
-__all__ = ["SUPPORTED_TAGS", "schema_from_label_studio"]
+__all__ = ["SUPPORTED_TAGS", "label_studio_from_schema", "schema_from_label_studio"]
 
 _OBJECTS: Final[Mapping[str, str]] = {"Image": "image", "Text": "text", "HyperText": "html",
                                       "Audio": "audio", "AudioPlus": "audio", "Video": "video"}
@@ -279,3 +279,79 @@ def _relations(config: _Config, element: ET.Element, data: list[dict[str, Any]])
                              "source": data[0]["name"]}
     classes = _classes(config, element, "Relation")
     return label | ({"classes": classes} if classes else {})
+
+
+_OBJECT_TAGS: Final[Mapping[str, str]] = {"image": "Image", "text": "Text", "html": "HyperText",
+                                          "audio": "Audio", "video": "Video"}
+_CONTROL_TAGS: Final[Mapping[str, str]] = {
+    "bbox": "RectangleLabels", "polygon": "PolygonLabels", "keypoints": "KeyPointLabels",
+    "mask": "BrushLabels", "span": "Labels", "audio_segment": "Labels",
+    "classification": "Choices", "multilabel": "Choices", "rating": "Rating",
+    "transcription": "TextArea", "relation": "Relations", "video_track": "VideoRectangle"}
+
+
+def label_studio_from_schema(doc: Mapping[str, Any]) -> str:
+    """A Label Studio `<View>` config for an Accord schema document, the inverse of
+    `schema_from_label_studio` for the labels it converts: importing our Label Studio JSON
+    export into a project with this config shows every region under its label.
+
+    Classes keep their hotkeys and colours, `rules.required` becomes `required="true"`.
+    Attributes, descriptions and the other rules have no config form and are left out;
+    `polyline` labels, keypoint classes of more than one point, a rating scale not starting
+    at 1 and `metadata` fields aimed at by a label are refused with an InputError.
+
+    >>> print(label_studio_from_schema({"data": [{"name": "image", "type": "image"}],
+    ...     "labels": [{"name": "objects", "type": "bbox", "source": "image",
+    ...                 "classes": [{"name": "car", "hotkey": "c"}]}]}))
+    <View><Image name="image" value="$image" /><RectangleLabels name="objects" toName="image"><Label value="car" hotkey="c" /></RectangleLabels></View>
+    """
+    schema_doc = dict(doc)
+    parse_schema(schema_doc)  # an invalid schema is refused with its problems
+    view = ET.Element("View")
+    for field in schema_doc["data"]:
+        if field["type"] in _OBJECT_TAGS:
+            ET.SubElement(view, _OBJECT_TAGS[field["type"]], name=field["name"],
+                          value=f"${field.get('source') or field['name']}")
+    objects = {f["name"] for f in schema_doc["data"] if f["type"] in _OBJECT_TAGS}
+    for label in schema_doc["labels"]:
+        if label["type"] != "relation" and label["source"] not in objects:
+            raise InputError(f"label {label['name']!r}: its field {label['source']!r} is "
+                             "metadata, which Label Studio cannot label", label=label["name"])
+        _control(view, label)
+    return ET.tostring(view, encoding="unicode")
+
+
+def _control(view: ET.Element, label: Mapping[str, Any]) -> None:
+    kind, name = label["type"], label["name"]
+    if kind not in _CONTROL_TAGS:
+        raise InputError(f"label {name!r}: Label Studio has no control for {kind} labels",
+                         label=name)
+    attributes = {"name": name, "toName": label["source"]}
+    if kind == "relation":
+        attributes = {"name": name}
+    elif kind in ("classification", "multilabel"):
+        attributes["choice"] = "multiple" if kind == "multilabel" else "single"
+    elif kind == "rating":
+        scale = label.get("scale") or {}
+        if scale.get("min", 1) != 1:
+            raise InputError(f"label {name!r}: Label Studio ratings start at 1, this scale at "
+                             f"{scale['min']}", label=name)
+        attributes["maxRating"] = str(scale.get("max", 5))
+    if (label.get("rules") or {}).get("required"):
+        attributes["required"] = "true"
+    control = ET.SubElement(view, _CONTROL_TAGS[kind], attributes)
+    child = {"classification": "Choice", "multilabel": "Choice", "relation": "Relation"}.get(
+        kind, "Label")
+    parent = control
+    if kind == "video_track":  # a VideoRectangle takes its classes from a <Labels>
+        parent = ET.SubElement(view, "Labels", name=f"{name}_labels", toName=label["source"])
+    for cls in label.get("classes", []):
+        if kind == "keypoints" and list(cls.get("keypoints", [])) != [cls["name"]]:
+            raise InputError(f"label {name!r}, class {cls['name']!r}: Label Studio keypoints "
+                             "are single points, so a class needs one keypoint of its own name",
+                             label=name)
+        item = ET.SubElement(parent, child, value=cls["name"])
+        if cls.get("hotkey"):
+            item.set("hotkey", cls["hotkey"])
+        if cls.get("color"):
+            item.set("background", cls["color"])
