@@ -126,10 +126,12 @@ def test_an_export_reads_back_through_the_tfrecord_package_and_through_us(tmp_pa
     (tmp_path / "data.tfrecord").write_bytes(archive.read("data.tfrecord"))
     peer = list(tfrecord_loader(str(tmp_path / "data.tfrecord"), None, {
         "image/filename": "byte", "image/width": "int", "image/height": "int",
-        "image/encoded": "byte", "image/object/class/label": "int", **BOX_FEATURES}))
+        "image/encoded": "byte", "image/object/class/label": "int",
+        "image/object/class/text": "byte", **BOX_FEATURES}))
     assert [p["image/filename"].decode() for p in peer] == ["a.png", "b.png"]
     a, b = peer
     assert list(a["image/object/class/label"]) == [2, 10]
+    assert b["image/object/class/text"] == b"label_0"  # one value: the package gives bytes
     assert a["image/object/bbox/xmin"] == pytest.approx([0.25, 0.0])
     assert a["image/object/bbox/ymax"] == pytest.approx([0.6, 1.0])
     assert b["image/object/bbox/xmax"] == pytest.approx([14.25 / 20])
@@ -255,3 +257,25 @@ def test_damaged_bytes_raise_only_input_errors(tmp_path_factory, noise, cut):
             read_all(path)
         except InputError:
             pass
+
+
+@EXAMPLES
+@given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 255)), max_size=6),
+       st.integers(0, 400))
+def test_mutated_examples_in_intact_records_raise_only_input_errors(tmp_path_factory, flips,
+                                                                    cut):
+    """The CRCs are right, so the protobuf parser and the feature checks meet the damage."""
+    body = bytearray(example(**{"image/object/bbox/xmin": [0.1, 0.2],
+                                "image/object/bbox/ymin": [0.0, 0.1],
+                                "image/object/bbox/xmax": [0.9, 0.3],
+                                "image/object/bbox/ymax": [1.0, 0.4],
+                                "image/object/class/text": [b"label_0", b""],
+                                "image/object/class/label": [1, 2]}))
+    for at, value in flips:
+        body[at % len(body)] = value
+    path = tmp_path_factory.mktemp("fuzz") / "f.tfrecord"
+    path.write_bytes(tfio.frame(bytes(body[:cut] if cut < len(body) else body)))
+    try:
+        read_all(path)
+    except InputError:
+        pass
