@@ -14,6 +14,7 @@ from typing import Any
 import datumaro as dm
 import pytest
 import yaml
+from datumaro.plugins.data_formats.yolo.importer import YoloImporter
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
@@ -236,7 +237,9 @@ def test_an_export_reads_back_to_the_same_boxes_and_datumaro_agrees(tmp_path: Pa
             _regions(record))
     # Datumaro's "yolo" importer picks its Ultralytics reader for data.yaml + labels/
     # ("yolo_ultralytics" by itself needs source urls it is only given through "yolo")
-    dataset = dm.Dataset.import_from(str(tmp_path / "unpacked"), "yolo")
+    unpacked = str(tmp_path / "unpacked")
+    assert {s["format"] for s in YoloImporter.find_sources(unpacked)} == {"yolo_ultralytics"}
+    dataset = dm.Dataset.import_from(unpacked, "yolo")
     names = dataset.categories()[dm.AnnotationType.label]
     ours = {Path(r["data"]["image"]).stem: r for r in before}
     assert {(item.id, item.subset) for item in dataset} == {
