@@ -414,3 +414,21 @@ def test_tags_fill_a_multilabel_label_and_an_image_may_leave_out_its_size(tmp_pa
     with Project(tmp_path / "again", schema) as again:
         again.import_bytes(exported, "export.xml", "cvat_images")
         assert again.records()[0]["annotations"][0]["regions"] == regions
+
+
+def test_a_repeated_track_id_is_written_as_a_new_one(tmp_path: Path):
+    def track(track_id: int, x: float) -> dict[str, Any]:
+        return {"id": f"t{x}", "label": "tracks", "type": "video_track", "value": {
+            "class": "car", "track_id": track_id,
+            "keyframes": [{"frame": 0, "x": x, "y": 0, "width": 5, "height": 5}]}}
+
+    record = {"data": {"video": "v.mp4", "width": 50, "height": 50, "frame_count": 2},
+              "annotations": [{"regions": [track(3, 1.0), track(3, 2.0)]}]}
+    with Project(tmp_path, VIDEO_SCHEMA) as project:
+        project.import_bytes(jsonl([record]), "tasks.jsonl", "jsonl")
+        exported = project.export_bytes("cvat_video")
+    with Project(tmp_path / "again", VIDEO_SCHEMA) as again:
+        again.import_bytes(exported, "export.zip", "cvat_video")
+        regions = again.records()[0]["annotations"][0]["regions"]
+    assert [(r["value"]["track_id"], r["value"]["keyframes"][0]["x"]) for r in regions] == [
+        (3, 1.0), (4, 2.0)]

@@ -175,20 +175,25 @@ def _document(export: Export, item: Any, name: str) -> Iterator[bytes]:
            f"      <mode>interpolation</mode>\n"
            f"{labels_xml(export.schema, ('video_track',), '      ')}{size}    </task>\n"
            f"    <source>{escape(name)}</source>\n  </meta>\n").encode()
-    for region in item.regions:
-        if region.get("type") == "video_track":
-            yield _track_xml(region, frame_count).encode()
+    tracks = [r for r in item.regions if r.get("type") == "video_track"]
+    given = [r["value"]["track_id"] for r in tracks]
+    used, spare = set(), max(given, default=-1) + 1
+    for region, track_id in zip(tracks, given, strict=True):
+        if track_id in used:  # CVAT track ids are unique in a file: a repeat gets a new one
+            track_id, spare = spare, spare + 1
+        used.add(track_id)
+        yield _track_xml(region, track_id, frame_count).encode()
     yield b"</annotations>\n"
 
 
-def _track_xml(region: dict[str, Any], frame_count: int | None) -> str:
+def _track_xml(region: dict[str, Any], track_id: int, frame_count: int | None) -> str:
     value = region["value"]
     attributes = region.get("attributes") or {}
     flag = "1" if attributes.get("occluded") is True else "0"
     children = attributes_xml(attributes, "      ")
     keys = [Frame(k["frame"], (k["x"], k["y"], k["width"], k["height"]),
                   bool(k.get("outside")), True) for k in value["keyframes"]]
-    out = [f"  <track id={q(value['track_id'])} label={q(value['class'])} source=\"manual\">\n"]
+    out = [f"  <track id={q(track_id)} label={q(value['class'])} source=\"manual\">\n"]
     for frame in per_frame(keys, frame_count):
         x, y, w, h = frame.box
         out.append(f"    <box frame=\"{frame.frame}\" outside=\"{int(frame.outside)}\" "

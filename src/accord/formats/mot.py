@@ -299,14 +299,18 @@ def _video_key(export: Export) -> str:
 
 def _lines(regions: list[dict[str, Any]], index: dict[str, int], frame_count: int | None
            ) -> Iterator[bytes]:
-    for region in regions:
-        if region.get("type") != "video_track":
-            continue
+    tracks = [r for r in regions if r.get("type") == "video_track"]
+    used, spare = set(), max((r["value"]["track_id"] for r in tracks), default=0) + 1
+    for region in tracks:
         value = region["value"]
+        track_id = value["track_id"]
+        if track_id in used or track_id < 1:  # ids are unique, positive (-1: "no track")
+            track_id, spare = spare, spare + 1
+        used.add(track_id)
         conf = 0 if (region.get("attributes") or {}).get("ignored") is True else 1
         keys = [Frame(k["frame"], (k["x"], k["y"], k["width"], k["height"]),
                       bool(k.get("outside")), True) for k in value["keyframes"]]
-        lines = [f"{f.frame + 1},{value['track_id']},{num(f.box[0])},{num(f.box[1])},"
+        lines = [f"{f.frame + 1},{track_id},{num(f.box[0])},{num(f.box[1])},"
                  f"{num(f.box[2])},{num(f.box[3])},{conf},{index.get(value['class'], -1)},1\n"
                  for f in per_frame(keys, frame_count) if not f.outside]
         yield "".join(lines).encode()
