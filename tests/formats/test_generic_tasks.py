@@ -60,10 +60,15 @@ def test_csv_numbers_become_numbers_when_asked(tmp_path):
     (b"image\na.jpg\n\xff\n", r"t\.csv: not UTF-8"),
     (b"", r"t\.csv: the file is empty"),
 ])
-def test_a_bad_csv_is_named_by_line_and_nothing_is_stored(tmp_path, content, message):
+def test_a_bad_csv_is_named_by_line(tmp_path, content, message):
+    with pytest.raises(InputError, match=message):
+        read_bytes(csv_tasks, content, tmp_path, "t.csv")
+
+
+def test_a_ragged_row_after_good_ones_stores_nothing(tmp_path):
     with Project(tmp_path, SCHEMA) as project:
-        with pytest.raises(InputError, match=message):
-            project.import_bytes(content, "t.csv", "csv")
+        with pytest.raises(InputError, match=r"t\.csv, line 6: expected 6 columns"):
+            project.import_bytes(CSV + b"19,c.jpg,x,1\r\n", "t.csv", "csv")
         assert project.task_count() == 0
 
 
@@ -108,18 +113,23 @@ def test_data_jsonl_lines_are_task_data(tmp_path):
     (b'{"image": "a.jpg"}\n\n{"image": \n', r"d\.jsonl, line 3, column \d+: not valid JSON"),
     (b'{}\n', r"d\.jsonl, line 1: expected a non-empty JSON object"),
 ])
-def test_a_bad_data_jsonl_line_is_named_and_nothing_is_stored(tmp_path, content, message):
+def test_a_bad_data_jsonl_line_is_named(tmp_path, content, message):
+    with pytest.raises(InputError, match=message):
+        read_bytes(data_jsonl, content, tmp_path, "d.jsonl")
+
+
+def test_a_bad_data_jsonl_line_after_good_ones_stores_nothing(tmp_path):
     with Project(tmp_path, SCHEMA) as project:
-        with pytest.raises(InputError, match=message):
-            project.import_bytes(content, "d.jsonl", "data_jsonl")
+        with pytest.raises(InputError, match=r"d\.jsonl, line 2: expected a non-empty"):
+            project.import_bytes(b'{"image": "a.jpg"}\n"b.jpg"\n', "d.jsonl", "data_jsonl")
         assert project.task_count() == 0
 
 
-def read_bytes(module, content: bytes, tmp_path) -> list:
-    path = tmp_path / "f"
+def read_bytes(module, content: bytes, tmp_path, name: str = "f") -> list:
+    path = tmp_path / name
     path.write_bytes(content)
     context = ReadContext(schema=None, binding=Binding(None))
-    return list(module.read(FileSource(path, "f"), context))
+    return list(module.read(FileSource(path, name), context))
 
 
 @EXAMPLES

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from accord.core.errors import InputError
+from accord.core.schema import parse_schema
 from accord.formats.base import ReadContext
 from accord.formats.binding import Binding
 from accord.formats.image_folders import read
@@ -65,15 +66,23 @@ def test_class_folders_and_batch_folders_import_as_classifications(tmp_path):
      r"set/cat/2\.jpg: the file is named as an image but its first bytes"),
     ({"cat/1.png": "png", "3.png": "png"}, r"set/3\.png: the image is not inside a class"),
 ])
-def test_a_bad_folder_is_named_and_nothing_is_stored(tmp_path, layout, message):
+def test_a_bad_folder_is_named(tmp_path, layout, message):
     root = tmp_path / "set"
     for name, content in layout.items():
         if content == "png":
             png(root / name)
         else:
             (root / name).write_bytes(content)
+    with pytest.raises(InputError, match=message):
+        read_all(root, SCHEMA)
+
+
+def test_an_unknown_class_folder_after_good_ones_stores_nothing(tmp_path):
+    root = tmp_path / "set"
+    png(root / "cat" / "1.png")
+    png(root / "zebra" / "2.png")
     with Project(tmp_path / "db", SCHEMA) as project:
-        with pytest.raises(InputError, match=message):
+        with pytest.raises(InputError, match=r"set/zebra: .*'zebra'"):
             project.import_path(root, "image_folders")
         assert project.task_count() == 0
 
@@ -142,9 +151,10 @@ def test_the_export_is_read_by_datumaro_imagenet_with_the_same_classes(tmp_path)
         task("", "dog")["annotations"][0]["regions"])
 
 
-def read_all(path: Path) -> list:
+def read_all(path: Path, schema: dict | None = None) -> list:
+    parsed = parse_schema(schema) if schema else None
     with open_source(path) as source:
-        return list(read(source, ReadContext(schema=None, binding=Binding(None))))
+        return list(read(source, ReadContext(schema=parsed, binding=Binding(parsed))))
 
 
 @EXAMPLES
