@@ -5,32 +5,20 @@ files stop the import at the task that is wrong with nothing stored."""
 
 from __future__ import annotations
 
-import io
 import json
-import math
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import orjson
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from label_studio_converter import Converter, brush
 from pycocotools import mask as coco_mask
 
 from accord.core.errors import InputError
 from accord.core.geometry import rotated_box_corners
 from accord.core.label_studio_config import label_studio_from_schema, schema_from_label_studio
-from accord.core.schema import parse_schema
-from accord.formats._json_array import split_array
-from accord.formats.base import ReadContext
-from accord.formats.binding import Binding
-from accord.formats.label_studio import read
-from accord.formats.source import FileSource
 from tests.formats.support import Project
-from tests.strategies import EXAMPLES
 
 IMAGE_CONFIG = """
 <View>
@@ -437,97 +425,6 @@ def test_quirks_of_real_exports_are_read(tmp_path: Path):
          "value": {"class": "bus", "x": 0.0, "y": 0.0, "width": 400.0, "height": 200.0}}]
 
 
-@pytest.mark.parametrize("config", [IMAGE_CONFIG, TEXT_CONFIG, AUDIO_CONFIG, VIDEO_CONFIG,
-                                    BARE_CONFIG])
-def test_a_schema_gives_back_the_label_studio_config_it_came_from(config: str):
-    schema = schema_from_label_studio(config)
-    assert schema_from_label_studio(label_studio_from_schema(schema)) == schema
-
-
-@pytest.mark.parametrize(("label", "message"), [
-    ({"name": "lanes", "type": "polyline", "source": "image", "classes": [{"name": "lane"}]},
-     "Label Studio has no control for polyline labels"),
-    ({"name": "stars", "type": "rating", "source": "image", "scale": {"min": 0, "max": 3}},
-     "Label Studio ratings start at 1"),
-    ({"name": "pose", "type": "keypoints", "source": "image",
-      "classes": [{"name": "person", "keypoints": ["nose", "eye"]}]},
-     "a class needs one keypoint of its own name"),
-    ({"name": "kind", "type": "classification", "source": "meta",
-      "classes": [{"name": "a"}]}, "is metadata"),
-])
-def test_labels_without_a_label_studio_control_are_refused(label: dict[str, Any], message: str):
-    schema = {"data": [{"name": "image", "type": "image"}, {"name": "meta", "type": "metadata"}],
-              "labels": [label]}
-    with pytest.raises(InputError, match=message):
-        label_studio_from_schema(schema)
-
-
-def test_a_schema_without_a_label_for_from_name_is_refused_with_nothing_stored(
-        tmp_path: Path):
-    with make_project(tmp_path, TEXT_CONFIG) as project:
-        with pytest.raises(InputError, match=r"export.json, task 0 \(id 101\), annotation 0, "
-                                             r"result 0: from_name 'objects' is not a label"):
-            import_tasks(project, [image_task()])
-        assert project.task_count() == 0
-
-
-@pytest.fixture(scope="module")
-def image_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
-    """One project for the refused imports: each must leave it empty."""
-    with make_project(tmp_path_factory.mktemp("refused"), IMAGE_CONFIG) as project:
-        yield project
-
-
-def broken(change: str) -> list[dict[str, Any]]:
-    task = image_task()
-    results = task["annotations"][0]["result"]
-    if change == "percent":
-        results[0]["value"]["x"] = 100.5
-    elif change == "polygon":
-        results[2]["value"]["points"] = [[1, 1], [2, 2]]
-    elif change == "from_name":
-        results[0]["from_name"] = "boxes"
-    elif change == "no size":
-        for result in results:
-            result.pop("original_width", None)
-            result.pop("original_height", None)
-    return [text_free_image_task(), task]
-
-
-@pytest.mark.parametrize(("change", "message"), [
-    ("percent", r"task 1 \(id 101\), annotation 0, result 0: value.x: 100.5 is not a "
-                r"percentage"),
-    ("polygon", r"task 1 \(id 101\), annotation 0, result 2: a polygon needs at least 3 "
-                r"points, got 2"),
-    ("from_name", r"task 1 \(id 101\), annotation 0, result 0: from_name 'boxes' is not a "
-                  r"label of the project's schema"),
-    ("no size", r"task 1 \(id 101\), annotation 0, result 0: percent coordinates need the "
-                r"image size"),
-])
-def test_a_wrong_result_names_its_task_and_nothing_is_stored(image_project: Project,
-                                                             change: str, message: str):
-    with pytest.raises(InputError, match=message):
-        import_tasks(image_project, broken(change))
-    assert image_project.task_count() == 0
-
-
-@pytest.mark.parametrize(("content", "message"), [
-    (b'[{"image": "a.jpg"},\n {"image": "b.jpg", }]', r"task 1: not valid JSON .* at byte "
-                                                      r"\d+, line 2"),
-    (b'[{"image": "a.jpg"}, {"image": "b.jpg"}', r"byte 39 \(line 1\): the document is cut "
-                                                 r"short in task 1"),
-    (b'[{"image": "a.jpg"}, {"image": "b.', r"cut short in task 1"),
-    (b'{"image": "a.jpg"} {"image": "b.jpg"}', r"byte 19 \(line 1\): unexpected b'\{' after "),
-    (b'[{"image": "a.jpg"}, 7]', r"task 1: expected a task object, got int"),
-    (b'"tasks"', r"expected a JSON array of tasks \(or one task object\)"),
-])
-def test_malformed_json_is_named_by_task_and_byte_and_nothing_is_stored(
-        image_project: Project, content: bytes, message: str):
-    with pytest.raises(InputError, match=message):
-        image_project.import_bytes(content, "export.json", "label_studio")
-    assert image_project.task_count() == 0
-
-
 def test_a_single_task_object_and_plain_data_tasks_are_read_as_label_studio_does(
         tmp_path: Path):
     with make_project(tmp_path, IMAGE_CONFIG) as project:
@@ -535,74 +432,3 @@ def test_a_single_task_object_and_plain_data_tasks_are_read_as_label_studio_does
         import_tasks(project, [{"image": "x.jpg"}])
         assert [r["data"] for r in project.records()] == [
             {"image": "s3://b//data/upload/1/street.jpg"}, {"image": "x.jpg"}]
-
-
-def test_an_export_refuses_a_region_whose_image_size_is_unknown(tmp_path: Path):
-    with make_project(tmp_path, IMAGE_CONFIG) as project:
-        gold = [{"id": "g1", "label": "objects", "type": "bbox",
-                 "value": {"class": "car", "x": 1.0, "y": 2.0, "width": 3.0, "height": 4.0}}]
-        project.import_bytes(orjson.dumps({"data": {"image": "nowhere.jpg"}, "gold": gold}),
-                             "t.jsonl", "jsonl")
-        with pytest.raises(InputError, match=r"task \d+, region 'g1': Label Studio needs the "
-                                             "image size"):
-            project.export_bytes("label_studio")
-
-
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(alphabet=st.sampled_from('ab"\\[]{},\n é😀')),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.text(alphabet=st.sampled_from('k"\\]}'), max_size=3), inner, max_size=3),
-    max_leaves=8)
-
-
-@EXAMPLES
-@given(st.lists(json_values, max_size=5), st.integers(1, 7), st.booleans())
-def test_the_splitter_yields_each_element_whatever_the_chunks(elements: list[Any],
-                                                               chunk: int, indent: bool):
-    document = json.dumps(elements, indent=2 if indent else None, ensure_ascii=False).encode()
-    found = list(split_array(io.BytesIO(document), "t.json", chunk_bytes=chunk))
-    assert [orjson.loads(e.data) for e in found] == elements
-    for element in found:
-        assert document[element.offset:].startswith(element.data)
-        assert document[:element.offset].count(b"\n") + 1 == element.line
-
-
-@EXAMPLES
-@given(st.data())
-def test_the_reader_raises_only_input_errors_on_mutated_exports(tmp_path_factory, data):
-    document = orjson.dumps([image_task(), text_free_image_task()])
-    cut = data.draw(st.integers(0, len(document)))
-    junk = data.draw(st.binary(max_size=4))
-    mutated = data.draw(st.sampled_from([
-        document[:cut], document[:cut] + junk + document[cut:],
-        document[:cut] + document[cut + 1:]]))
-    path = tmp_path_factory.mktemp("fuzz") / "export.json"
-    path.write_bytes(mutated)
-    context = ReadContext(schema=SCHEMA, binding=Binding(SCHEMA))
-    try:
-        for _ in read(FileSource(path, "export.json"), context):
-            pass
-    except InputError:
-        pass
-
-
-@EXAMPLES
-@given(st.data())
-def test_the_reader_raises_only_input_errors_on_wrong_values(tmp_path_factory, data):
-    task = image_task()
-    result = data.draw(st.sampled_from(task["annotations"][0]["result"]))
-    key = data.draw(st.sampled_from(sorted(result) + sorted(result.get("value", {}))))
-    odd = data.draw(st.none() | st.integers(-5, 500) | st.text(max_size=3)
-                    | st.lists(st.integers(0, 300), max_size=3) | st.just(math.inf))
-    (result if key in result else result["value"])[key] = odd
-    path = tmp_path_factory.mktemp("fuzz") / "export.json"
-    path.write_bytes(json.dumps([task]).encode())  # inf as Infinity: not JSON, refused
-    context = ReadContext(schema=SCHEMA, binding=Binding(SCHEMA))
-    try:
-        list(read(FileSource(path, "export.json"), context))
-    except InputError:
-        pass
-
-
-SCHEMA = parse_schema(schema_from_label_studio(IMAGE_CONFIG))
