@@ -303,6 +303,8 @@ BAD = [
      "points='1,1'/></image></annotations>", "1 points, but class 'label2'"),
     ("<annotations><track id='0' label='label1'/></annotations>", "import this file as "
                                                                   "cvat_video"),
+    ("<annotations><image id='0' name='a' width='4' height='4'><ellipse label='label1' "
+     "cx='1' cy='1' rx='1' ry='1'/></image></annotations>", "an ellipse; Accord has no"),
 ]
 
 

@@ -31,6 +31,7 @@ from accord.formats.source import Source
 
 #: largest image a mask is decoded over (a bitmap of this many bytes)
 MAX_MASK_PIXELS = 2**28
+UNSUPPORTED = ("ellipse", "cuboid")
 SHAPES = ("box", "polygon", "polyline", "points", "mask", "skeleton", "tag")
 
 
@@ -79,6 +80,10 @@ def _image(item: Any, where: str, context: ReadContext, images: set[str],
     shapes = _Shapes(context, at, width, height)
     counts: Counter[str] = Counter()
     for child in element:
+        if child.tag in UNSUPPORTED:
+            raise fail(f"{at}, line {item.line(child)}", f"an {child.tag}; Accord has no "
+                       f"{child.tag} region (boxes, polygons, polylines, points, skeletons, "
+                       "masks and tags are read)")
         if child.tag not in SHAPES:
             continue
         counts[child.tag] += 1

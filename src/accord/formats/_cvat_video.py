@@ -47,6 +47,9 @@ def _video(elements: Iterator[Any], where: str, path: str, context: ReadContext
             meta = _meta(element, at)
         elif element.tag == "image":
             raise fail(at, "an <image> in a CVAT for video file; import it as cvat_images")
+        elif element.tag == "tag":
+            raise fail(at, "a frame tag; Accord's video labels have no per-frame "
+                           "classification (tracks of boxes are read)")
         elif element.tag == "track":
             number = attr_int(element, "id", at)
             at = f"{where}, track {number} (line {item.line(element)})"
