@@ -398,7 +398,8 @@ def test_on_postgresql_a_cancel_during_the_write_pass_rolls_the_whole_import_bac
             manager = idle.world.users["manager"]
             original = tasks.import_records
 
-            def cancelled_midway(session, caller, project_id, records, progress=None):
+            def cancelled_midway(session, caller, project_id, records, progress=None,
+                                 before_commit=None):
                 def then_cancel(count: int) -> None:
                     with write_session(idle.engine) as other:
                         jobs.cancel_job(other, Caller(manager["id"], manager["email"],
@@ -406,7 +407,8 @@ def test_on_postgresql_a_cancel_during_the_write_pass_rolls_the_whole_import_bac
                                         idle.world.project_id, job_id)
                     assert progress is not None
                     progress(count)
-                return original(session, caller, project_id, records, progress=then_cancel)
+                return original(session, caller, project_id, records, progress=then_cancel,
+                                before_commit=before_commit)
 
             monkeypatch.setattr(tasks, "import_records", cancelled_midway)
             with write_session(idle.engine) as session:

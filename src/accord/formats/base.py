@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import orjson
 
@@ -93,9 +93,9 @@ class ReadContext:
         return value
 
 
-@dataclass(frozen=True, slots=True)
-class ExportItem:
-    """One task as label formats write it: its data, its media and one set of regions."""
+class ExportItem(NamedTuple):
+    """One task as label formats write it: its data, its media and one set of regions.
+    A named tuple: a million of them are made per export, and a tuple is made fastest."""
 
     task_id: int
     data: Mapping[str, Any]
