@@ -280,3 +280,14 @@ def test_mutated_examples_in_intact_records_raise_only_input_errors(tmp_path_fac
         read_all(path)
     except InputError:
         pass
+
+
+@EXAMPLES
+@given(st.text(alphabet="item{}:;'\"\\ \n#idname12-x", max_size=80) | st.binary(max_size=40)
+       .map(lambda b: b.decode("latin-1")))
+def test_any_label_map_text_raises_only_input_errors(text):
+    try:
+        labels = parse_label_map(text.encode("utf-8", "surrogatepass"), "m")
+    except InputError:
+        return
+    assert all(isinstance(k, int) and k >= 1 and isinstance(v, str) for k, v in labels.items())
