@@ -115,8 +115,8 @@ def test_a_wrong_result_names_its_task_and_nothing_is_stored(image_project: Proj
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    (b'[{"image": "a.jpg"},\n {"image": "b.jpg", }]', r"task 1: not valid JSON .* at byte "
-                                                      r"\d+, line 2"),
+    (b'[{"image": "a.jpg"},\n {"image": "b\xc3\xa9.jpg", }]', r"task 1: not valid JSON .* at "
+                                                            r"byte 41, line 2"),  # the comma
     (b'[{"image": "a.jpg"}, {"image": "b.jpg"}', r"byte 39 \(line 1\): the document is cut "
                                                  r"short in task 1"),
     (b'[{"image": "a.jpg"}, {"image": "b.', r"cut short in task 1"),

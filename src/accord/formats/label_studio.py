@@ -42,8 +42,10 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, 
                 where = f"{name}, task {element.index}"
                 try:
                     raw = orjson.loads(element.data)
-                except orjson.JSONDecodeError as exc:
-                    offset = element.offset + exc.pos
+                except orjson.JSONDecodeError as exc:  # its pos counts characters
+                    text = element.data.decode("utf-8", "surrogateescape")
+                    offset = element.offset + len(text[:exc.pos].encode("utf-8",
+                                                                        "surrogateescape"))
                     line = element.line + exc.lineno - 1
                     raise InputError(f"{where}: not valid JSON ({exc.msg}) at byte {offset}, "
                                      f"line {line}", where=where, offset=offset,
