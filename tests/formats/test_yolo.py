@@ -4,6 +4,7 @@ same, in Accord and in Datumaro; bad lines are named by file and line, nothing s
 
 from __future__ import annotations
 
+import io
 import shutil
 import tempfile
 import zipfile
@@ -330,12 +331,14 @@ def test_rotated_boxes_export_as_oriented_boxes_and_read_back(tmp_path: Path):
 FUZZ_SCHEMA = parse_schema(SHAPES)
 FUZZ_CONTEXT = ReadContext(schema=FUZZ_SCHEMA, binding=Binding(FUZZ_SCHEMA),
                            options=ImportOptions())
-VALID = b"0 0.5 0.5 0.5 0.5\n1 0.1 0.1 0.5 0.1 0.5 0.9\n"
+VALID = {"labels": b"0 0.5 0.5 0.5 0.5\n1 0.1 0.1 0.5 0.1 0.5 0.9\n",
+         "labelTxt": b"gsd:0.1\n1 2 1 5 10 5 10 2 car 0\n0 0 0 2 2 2 2 0 person 1\n"}
 
 
 @st.composite
-def _mutations(draw: st.DrawFn) -> tuple[bytes, bytes]:
-    labels, config = VALID, b"names: [car, person]\n"
+def _mutations(draw: st.DrawFn) -> tuple[str, bytes, bytes]:
+    folder = draw(st.sampled_from(sorted(VALID)))
+    labels, config = VALID[folder], b"names: [car, person]\n"
     kind = draw(st.sampled_from(["cut", "splice", "replace", "config"]))
     at = draw(st.integers(0, len(labels)))
     if kind == "cut":
@@ -343,30 +346,36 @@ def _mutations(draw: st.DrawFn) -> tuple[bytes, bytes]:
     elif kind == "splice":
         labels = labels[:at] + draw(st.binary(max_size=12)) + labels[at:]
     elif kind == "replace":
-        word = draw(st.sampled_from([b"0.5", b"1", b"0", b" "]))
+        word = draw(st.sampled_from([b"0.5", b"1", b"0", b" ", b"car"]))
         new = draw(st.sampled_from([b"", b"-5", b"1e309", b"nan", b"x", b"2", b"\xff"]))
         labels = labels.replace(word, new, draw(st.integers(1, 3)))
     else:
         config = draw(st.sampled_from([b"", b"names: {0: car, x: 1}", b"names: [[a]]",
                                        b"kpt_shape: [1, 3]\nnames: [a]", b"- a", b"!!python/x"]))
         config += draw(st.binary(max_size=6))
-    return labels, config
+    return folder, labels, config
 
 
-_IMAGE = tempfile.TemporaryDirectory()
-_image(Path(_IMAGE.name) / "a.png")
+def _png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png_bytes()
 
 
 @EXAMPLES
 @given(_mutations())
-def test_the_reader_raises_only_input_errors_on_mutated_files(files: tuple[bytes, bytes]):
-    labels, config = files
+def test_the_reader_raises_only_input_errors_on_mutated_files(
+        files: tuple[str, bytes, bytes]):
+    folder_name, labels, config = files
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        (root / "labels" / "train").mkdir(parents=True)
+        (root / folder_name / "train").mkdir(parents=True)
         (root / "images" / "train").mkdir(parents=True)
-        shutil.copy(Path(_IMAGE.name) / "a.png", root / "images" / "train" / "a.png")
-        (root / "labels" / "train" / "a.txt").write_bytes(labels)
+        (root / "images" / "train" / "a.png").write_bytes(PNG)
+        (root / folder_name / "train" / "a.txt").write_bytes(labels)
         (root / "data.yaml").write_bytes(config)
         with open_source(root, "yolo") as source:
             try:

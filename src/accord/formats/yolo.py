@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from accord.formats import _yolo_lines
-from accord.formats._yolo_config import find_config
+from accord.formats._yolo_config import Config, find_config
 from accord.formats._yolo_images import image_size, is_image
 from accord.formats._yolo_write import write
 from accord.formats.base import Format, ReadContext, fail
@@ -77,14 +77,38 @@ def _lines(source: Source, path: str) -> Iterator[tuple[int, str, list[str]]]:
                 yield number, where, words
 
 
+class _Names:
+    """The class names, read when the first index line needs them: DOTA lines name their
+    classes, so an OBB upload needs no names file."""
+
+    def __init__(self, source: Source, paths: list[str]) -> None:
+        self.source, self.paths = source, paths
+        self._config: Config | None = None
+
+    def __call__(self) -> Config:
+        if self._config is None:
+            self._config = find_config(self.source, self.paths)
+        return self._config
+
+
+def _regions(source: Source, label: str, names: _Names, task: str, size: tuple[int, int],
+             context: ReadContext) -> list[dict[str, Any]]:
+    lines: Iterator[tuple[int, str, list[str]]] = _lines(source, label)
+    if not _is_dota(label):
+        return [_yolo_lines.region(words, count, where, names(), task, size, context)
+                for count, (_, where, words) in enumerate(lines, start=1)]
+    lines = (line for line in lines if not line[2][0].startswith(_yolo_lines.DOTA_HEADERS))
+    return [_yolo_lines.dota_region(words, count, where, size, context)
+            for count, (_, where, words) in enumerate(lines, start=1)]
+
+
 def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, Any]]]:
     task = context.setting("task", "auto", _yolo_lines.TASKS)
     paths = source.paths()
     texts = {p for p in paths if p.lower().endswith(".txt")}
-    dota = [p for p in texts if _is_dota(p)]
-    # DOTA lines name their classes; anything else needs the names before the first line
-    config = None if dota and all(_is_dota(p) for p in texts if _is_label_path(p)) \
-        else find_config(source, paths)
+    names = _Names(source, paths)
+    if not any(_is_dota(p) for p in texts if _is_label_path(p)):
+        names()  # a missing or broken names file is the first error, whatever the images
     image_key = context.binding.data_key("image")
     used: set[str] = set()
     for image in (p for p in paths if is_image(p)):
@@ -93,17 +117,7 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, 
         regions = []
         if label is not None:
             used.add(label)
-            lines = _lines(source, label)
-            if _is_dota(label):
-                lines = (line for line in lines
-                         if not line[2][0].startswith(_yolo_lines.DOTA_HEADERS))
-            for count, (_, where, words) in enumerate(lines, start=1):
-                if _is_dota(label):
-                    regions.append(_yolo_lines.dota_region(words, count, where, size, context))
-                    continue
-                config = config or find_config(source, paths)  # a DOTA upload's odd file
-                regions.append(_yolo_lines.region(words, count, where, config, task, size,
-                                                  context))
+            regions = _regions(source, label, names, task, size, context)
         record: dict[str, Any] = {"data": {image_key: context.media(image), "width": size[0],
                                            "height": size[1]},
                                   "annotations": [{"regions": regions}]}
