@@ -434,3 +434,12 @@ def test_a_repeated_track_id_is_written_as_a_new_one(tmp_path: Path):
         regions = again.records()[0]["annotations"][0]["regions"]
     assert [(r["value"]["track_id"], r["value"]["keyframes"][0]["x"]) for r in regions] == [
         (3, 1.0), (4, 2.0)]
+
+
+def test_datumaros_own_cvat_export_reads_like_the_sample_it_came_from(tmp_path: Path):
+    sample = SAMPLES / "for_images" / "export_task"
+    dm.Dataset.import_from(str(sample), "cvat").export(str(tmp_path / "dm"), "cvat")
+    with Project(tmp_path / "a", SCHEMA) as direct, Project(tmp_path / "b", SCHEMA) as again:
+        direct.import_path(sample, "cvat_images", {"settings": {"unlabelled": "skip"}})
+        again.import_path(tmp_path / "dm" / "train.xml", "cvat_images")
+        assert _regions(again) == _regions(direct)
