@@ -175,3 +175,9 @@ def test_token_aligned_spans_survive_writing_and_reading_tags(case, scheme):
         entities = decode([tag for _, tag in sentence], scheme, str)
         again.add([token for token, _ in sentence], entities)
     assert again.text() == text and sorted(again.spans) == sorted(spans)
+
+
+def test_a_class_with_whitespace_cannot_become_a_tag():
+    with pytest.raises(InputError, match="task 3: the span 'New York' 0–1: a class with "
+                                         "whitespace cannot be written as a tag"):
+        tags_of("task 3", "a b", [{"class": "New York", "start": 0, "end": 1}], "iob2")

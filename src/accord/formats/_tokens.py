@@ -158,6 +158,9 @@ def tags_of(task: str, text: str, spans: list[dict[str, Any]], scheme: Scheme
     for value in sorted(spans, key=lambda v: (v["start"], v["end"])):
         first, last = starts.get(value["start"]), ends.get(value["end"])
         name = f"{task}: the span {value['class']!r} {value['start']}–{value['end']}"
+        if not _TOKEN.fullmatch(value["class"]):
+            raise InputError(f"{name}: a class with whitespace cannot be written as a tag",
+                             task=task)
         if first is None or last is None:
             raise InputError(f"{name} does not start and end on token boundaries (tokens "
                              "are split at whitespace); tags can only mark whole tokens",
