@@ -180,3 +180,15 @@ def test_mutated_rows_raise_only_input_errors(tmp_path_factory, data):
         _read(mutated, tmp_path_factory.mktemp("fuzz"))
     except InputError as exc:
         assert exc.message.startswith("walk")
+
+
+def test_datumaros_own_mot_export_reads_like_our_sequence(tmp_path: Path):
+    with Project(tmp_path / "a", SCHEMA) as direct:
+        direct.import_path(_sequence(tmp_path), "mot")
+        ours = _record(direct)["annotations"][0]["regions"]
+    dm.Dataset.import_from(str(tmp_path / "walk"), "mot_seq").export(str(tmp_path / "dm"),
+                                                                     "mot_seq_gt")
+    (tmp_path / "dm" / "seqinfo.ini").write_text(SEQINFO)  # Datumaro writes none
+    with Project(tmp_path / "b", SCHEMA) as again:
+        again.import_path(tmp_path / "dm", "mot")
+        assert _record(again)["annotations"][0]["regions"] == ours
