@@ -200,3 +200,23 @@ def test_the_reader_raises_only_input_errors_on_wrong_values(tmp_path_factory, d
 
 
 SCHEMA = parse_schema(schema_from_label_studio(IMAGE_CONFIG))
+
+
+@pytest.mark.parametrize(("field", "label", "value", "message"), [
+    ("image", {"name": "lanes", "type": "polyline", "classes": [{"name": "lane"}]},
+     {"class": "lane", "points": [[1.0, 1.0], [5.0, 5.0]]},
+     "Label Studio has no result type for polyline regions"),
+    ("html", {"name": "ner", "type": "span", "classes": [{"name": "PER"}]},
+     {"class": "PER", "start": 0, "end": 3}, "spans on HTML need Label Studio's XPath"),
+])
+def test_an_export_refuses_regions_label_studio_cannot_hold(
+        tmp_path: Path, field: str, label: dict[str, Any], value: dict[str, Any], message: str):
+    schema = {"data": [{"name": "page", "type": field}],
+              "labels": [label | {"source": "page"}]}
+    region = {"id": "r1", "label": label["name"], "type": label["type"], "value": value}
+    with Project(tmp_path, schema) as project:
+        project.import_bytes(orjson.dumps({"data": {"page": "Ann <b>x</b>", "width": 9,
+                                                    "height": 9}, "gold": [region]}),
+                             "t.jsonl", "jsonl")
+        with pytest.raises(InputError, match=rf"task \d+, region 'r1': {message}"):
+            project.export_bytes("label_studio")

@@ -123,6 +123,9 @@ class ResultWriter:
         key = self._to_name(region["label"])
         if self.schema is not None:
             field = self.schema.data_field(key)
+            if field is not None and field.type.value == "html":
+                raise fail(self._where(region), "spans on HTML need Label Studio's XPath "
+                           "ranges (hypertextlabels), which Accord does not write")
             key = (field.source or field.name) if field is not None else key
         text = self.data.get(key)
         if not isinstance(text, str):
