@@ -99,6 +99,18 @@ def test_roboflows_one_hot_classes_csv_imports_as_multilabel_per_subset(tmp_path
     assert found["val/val_001.jpg"][1][0]["label"] == "tags"
 
 
+def test_a_classes_csv_row_of_zeros_is_an_empty_answer_and_an_unlisted_image_none(tmp_path):
+    root = tmp_path / "set"
+    png(root / "a.png")
+    png(root / "b.png")
+    (root / "_classes.csv").write_text("filename,label_0,label_1\na.png,0,0\n")
+    with Project(tmp_path / "db", MULTI) as project:
+        project.import_path(root, "image_folders")
+        found = {r["data"]["image"]: [a["regions"] for a in r.get("annotations", [])]
+                 for r in project.records()}
+    assert found == {"a.png": [[]], "b.png": []}
+
+
 def test_a_classes_csv_naming_a_missing_image_is_refused(tmp_path):
     root = tmp_path / "set"
     png(root / "train" / "a.png")

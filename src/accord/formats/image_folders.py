@@ -50,9 +50,12 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, 
         _check_image(source, path, where)
         parent = PurePosixPath(path).parent.as_posix()
         record: dict[str, Any] = {"data": {image_key: context.media(path)}}
+        regions: list[dict[str, Any]] | None
         if parent in multilabel:
-            classes = multilabel[parent].get(PurePosixPath(path).name, [])
-            regions = [_multilabel(context, classes, where)] if classes else []
+            classes = multilabel[parent].get(PurePosixPath(path).name)
+            # not listed: a task without an answer; listed without classes: an empty answer
+            regions = None if classes is None else (
+                [_multilabel(context, classes, where)] if classes else [])
             batch = "" if parent == "." else parent
         elif parent == ".":
             raise fail(where, "the image is not inside a class folder (expected "
@@ -62,7 +65,8 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, 
             regions = [_classification(context, class_name, source.where(parent))]
         if batch:
             record["batch"] = batch
-        record["annotations"] = [{"regions": regions}]
+        if regions is not None:
+            record["annotations"] = [{"regions": regions}]
         yield where, record
 
 
