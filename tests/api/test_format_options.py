@@ -98,7 +98,10 @@ def test_the_formats_are_described_for_the_ui(live):
         "name": "jsonl", "title": "Accord JSONL", "description": described["jsonl"]["description"],
         "extension": ".jsonl", "layout": "file", "modality": "any",
         "carries": ["tasks", "annotations", "predictions", "gold"], "import": True,
-        "export": True, "exports": "records", "settings": {}}
+        "export": True, "exports": "records", "settings": {}, "import_settings": {},
+        "export_settings": {}}
+    coco = described["coco"]
+    assert "layout" in coco["export_settings"] and "layout" not in coco["import_settings"]
     listed = live.get("reviewer", "/jobs").json()["formats"]
     assert set(listed["import"]) == {n for n, f in described.items() if f["import"]}
 

@@ -53,8 +53,8 @@ function FormatSelect({ id, label, formats, value, onChange }: { id: string; lab
 }
 
 /** The chosen format's own settings, one text field each, keyed by format so a switch clears them. */
-function SettingsFields({ idPrefix, format, values, onChange }: { idPrefix: string; format: FormatInfo | undefined; values: Record<string, string>; onChange: (values: Record<string, string>) => void }) {
-  const settings = Object.entries(format?.settings ?? {});
+function SettingsFields({ idPrefix, format, side, values, onChange }: { idPrefix: string; format: FormatInfo | undefined; side: "import" | "export"; values: Record<string, string>; onChange: (values: Record<string, string>) => void }) {
+  const settings = Object.entries((side === "import" ? format?.import_settings : format?.export_settings) ?? {});
   if (settings.length === 0) return null;
   return (
     <fieldset className="data-form__settings">
@@ -173,7 +173,7 @@ export function ImportForm({ client, projectId, formats, busy, onStarted, onUnau
         <input id="import-copy-media" type="checkbox" checked={copyMedia} onChange={(event) => setCopyMedia(event.target.checked)} />
         <label htmlFor="import-copy-media">Copy the upload's media files into the media root (under the prefix); otherwise media are only referenced</label>
       </div>
-      <SettingsFields key={formatName} idPrefix="import-setting" format={format} values={settings} onChange={setSettings} />
+      <SettingsFields key={formatName} idPrefix="import-setting" side="import" format={format} values={settings} onChange={setSettings} />
       <button type="submit" disabled={busy || sent !== null}>
         Start import
       </button>
@@ -252,7 +252,7 @@ export function ExportForm({ client, projectId, formats, busy, onStarted, onUnau
           <label htmlFor="export-media">Include the media files (those in the media root)</label>
         </div>
       )}
-      <SettingsFields key={formatName} idPrefix="export-setting" format={format} values={settings} onChange={setSettings} />
+      <SettingsFields key={formatName} idPrefix="export-setting" side="export" format={format} values={settings} onChange={setSettings} />
       <button type="submit" disabled={busy || starting}>
         Start export
       </button>

@@ -42,8 +42,10 @@ export interface FormatInfo {
   import: boolean;
   export: boolean;
   exports: "records" | "items";
-  /** The format's own settings: name → what it means. */
+  /** The format's own settings: name → what it means; and those of each side. */
   settings: Record<string, string>;
+  import_settings: Record<string, string>;
+  export_settings: Record<string, string>;
 }
 
 /** What a file's labels become, and where its media are (docs/formats.md). */

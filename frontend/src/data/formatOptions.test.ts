@@ -15,6 +15,8 @@ function format(name: string, extra: Partial<FormatInfo> = {}): FormatInfo {
     export: true,
     exports: "items",
     settings: {},
+    import_settings: {},
+    export_settings: {},
     ...extra,
   };
 }

@@ -144,7 +144,9 @@ class Format:
     layout: Literal["file", "folder"] = "file"
     modality: Literal["image", "text", "audio", "video", "any"] = "any"
     carries: tuple[str, ...] = ("tasks", "annotations")
-    settings: Mapping[str, str] = field(default_factory=dict)  # name -> what it means
+    #: name -> what it means; a meaning that starts with `import:` or `export:` is a
+    #: setting of that side only, any other of both
+    settings: Mapping[str, str] = field(default_factory=dict)
     exports: Literal["records", "items"] = "items"
 
     def describe(self) -> dict[str, Any]:
@@ -152,7 +154,15 @@ class Format:
                 "extension": self.extension, "layout": self.layout,
                 "modality": self.modality, "carries": list(self.carries),
                 "import": self.read is not None, "export": self.write is not None,
-                "exports": self.exports, "settings": dict(self.settings)}
+                "exports": self.exports, "settings": dict(self.settings),
+                "import_settings": self._side("import"),
+                "export_settings": self._side("export")}
+
+    def _side(self, side: str) -> dict[str, str]:
+        other = "export" if side == "import" else "import"
+        return {name: meaning.removeprefix(f"{side}:").strip()
+                for name, meaning in self.settings.items()
+                if not meaning.startswith(f"{other}:")}
 
 
 def fail(where: str, message: str, **details: Any) -> InputError:
