@@ -14,9 +14,9 @@ from seqeval.metrics.sequence_labeling import get_entities
 from seqeval.scheme import BILOU, IOB1, IOB2, Entities
 
 from accord.core.errors import InputError
-from accord.formats import tagged
+from accord.formats import conll, tagged
 from accord.formats._tokens import TextBuilder, decode, tags_of
-from accord.formats.base import ReadContext
+from accord.formats.base import Export, ExportItem, ReadContext
 from accord.formats.binding import Binding
 from accord.formats.source import open_source
 from strategies import EXAMPLES
@@ -181,3 +181,37 @@ def test_a_class_with_whitespace_cannot_become_a_tag():
     with pytest.raises(InputError, match="task 3: the span 'New York' 0–1: a class with "
                                          "whitespace cannot be written as a tag"):
         tags_of("task 3", "a b", [{"class": "New York", "start": 0, "end": 1}], "iob2")
+
+
+@EXAMPLES
+@given(case=tokens_and_spans(), fmt=st.sampled_from(["bio", "iob", "bilou", "conll"]))
+def test_token_aligned_spans_survive_a_written_file_and_its_reading(case, fmt):
+    text, spans = case
+    regions = [{"id": str(i), "label": "entities", "type": "span",
+                "value": {"class": c, "start": a, "end": b}} for i, (c, a, b) in enumerate(spans)]
+    item = ExportItem(task_id=1, data={"text": text}, media=None, width=None, height=None,
+                      regions=regions)
+    export = Export(schema=None, project_name="p", records=lambda: iter(()),
+                    items=lambda: iter([item]), media_file=lambda key: None)
+    module = conll if fmt == "conll" else next(f for f in tagged.FORMATS if f.name == fmt)
+    data = b"".join(module.write(export))
+    found = read_all(fmt, data) if fmt != "conll" else read_conll(data)
+    units = [(r["data"]["text"], [tuple(x["value"].values()) for x in
+                                  r["annotations"][0]["regions"]]) for _, r in found]
+    if fmt == "conll":  # one document: the text and spans as they were
+        assert units == [(text, spans)]
+    else:  # a task per sentence: the text's lines, each with its own spans
+        offsets = [0]
+        for line in text.split("\n"):
+            offsets.append(offsets[-1] + len(line) + 1)
+        assert [u[0] for u in units] == text.split("\n")
+        assert sorted((c, a + offsets[i], b + offsets[i]) for i, (_, found_spans) in
+                      enumerate(units) for c, a, b in found_spans) == sorted(spans)
+
+
+def read_conll(data: bytes):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "p.conll"
+        path.write_bytes(data)
+        with open_source(path) as source:
+            return list(conll.read(source, ReadContext(None, Binding(None))))
