@@ -98,10 +98,9 @@ def has_mask_label(context: ReadContext) -> bool:
         label.type.value == "mask" for label in context.schema.labels)
 
 
-def regions(source: Source, root: str, item: str, context: ReadContext,
+def regions(source: Source, paths: set[str], root: str, item: str, context: ReadContext,
             size: tuple[int, int] | None, next_id: int,
             classes: list[tuple[str, tuple[int, int, int]]]) -> list[dict[str, Any]]:
-    paths = set(source.paths())
     class_png, object_png = (f"{root}SegmentationClass/{item}.png",
                              f"{root}SegmentationObject/{item}.png")
     if class_png not in paths and object_png not in paths:

@@ -111,56 +111,74 @@ def _classification(context: ReadContext, classes: list[str], where: str,
     return [{"id": str(next_id), "label": name, "type": kind, "value": value}]
 
 
+def _xml_task(source: Source, context: ReadContext, paths: set[str], path: str,
+              lists: _Lists | None, item: str, folder: str, one_based: bool
+              ) -> tuple[str, tuple[int, int] | None, list[dict[str, Any]]]:
+    """An annotation file's image, size and regions (`lists` is None for Roboflow's)."""
+    where = source.where(path)
+    with source.open(path) as stream:
+        xml = _voc_xml.parse_xml(stream, where)
+    filename = _voc_xml.text(xml, "filename")
+    image = (f"{folder}{filename}" if filename else
+             _find_image(paths, folder, PurePosixPath(item).name) or f"{folder}{item}.jpg")
+    size = _voc_xml.image_size(xml, where)
+    if size is None and image in paths:
+        size = image_size(source, image)
+    regions = _voc_xml.regions(xml, where, context, size, one_based)
+    if lists is not None:
+        root = folder.removesuffix("JPEGImages/")
+        if lists.classes:
+            regions += _voc_masks.regions(source, paths, root, item, context, size,
+                                          len(regions) + 1, lists.classes)
+        regions += _classification(context, lists.positives.get(item, []), where,
+                                   len(regions) + 1)
+    return image, size, regions
+
+
 def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every XML file of the source in path order, then items only the lists name."""
     one_based = context.setting("origin", "one-based", ("one-based", "zero-based")) \
         == "one-based"
-    paths = set(source.paths())
     lists: dict[str, _Lists] = {}
     seen: set[tuple[str, str]] = set()
+    paths = set(source.paths())
     image_key = context.binding.data_key("image")
     for path in source.only(".xml"):
         standard = _root_of(path)
-        where = source.where(path)
         if standard is not None:
             root, item = standard
             if root not in lists:
                 lists[root] = _read_lists(source, root, context)
-            folder = f"{root}JPEGImages/"
-            batch = lists[root].subsets.get(item, "")
-        else:
-            root, item = "", PurePosixPath(path).stem
+            found: _Lists | None = lists[root]
+            folder, batch = f"{root}JPEGImages/", lists[root].subsets.get(item, "")
+        else:  # Roboflow: the XML beside its image, a folder per subset
+            root, item, found = "", PurePosixPath(path).stem, None
             folder = path.rpartition("/")[0] + "/" if "/" in path else ""
             batch = folder.rstrip("/").rpartition("/")[2]
         seen.add((root, item))
-        with source.open(path) as stream:
-            xml = _voc_xml.parse_xml(stream, where)
-        filename = _voc_xml.text(xml, "filename")
-        image = (f"{folder}{filename}" if filename else
-                 _find_image(paths, folder, PurePosixPath(item).name) or f"{folder}{item}.jpg")
-        size = _voc_xml.image_size(xml, where)
-        if size is None and image in paths:
-            size = image_size(source, image)
-        regions = _voc_xml.regions(xml, where, context, size, one_based)
-        positives = lists[root].positives.get(item, []) if standard is not None else []
-        if standard is not None and lists[root].classes:
-            regions += _voc_masks.regions(source, root, item, context, size, len(regions) + 1,
-                                          lists[root].classes)
-        regions += _classification(context, positives, where, len(regions) + 1)
-        yield where, _record(context, image_key, image, size, batch, regions)
-    for root, found in lists.items():
-        for item in found.order:
-            if (root, item) in seen:
-                continue
-            where = f"{source.where(root + 'ImageSets/Main')}, item {item!r}"
-            image = _find_image(paths, f"{root}JPEGImages/", item)
-            size = image_size(source, image) if image is not None else None
-            regions = _voc_masks.regions(source, root, item, context, size, 1,
-                                         found.classes) if found.classes else []
-            regions += _classification(context, found.positives.get(item, []), where,
-                                       len(regions) + 1)
-            yield where, _record(context, image_key, image or f"{root}JPEGImages/{item}.jpg",
-                                 size, found.subsets.get(item, ""), regions)
+        image, size, regions = _xml_task(source, context, paths, path, found, item,
+                                         folder, one_based)
+        yield source.where(path), _record(context, image_key, image, size, batch, regions)
+    for root, listed in lists.items():
+        yield from _listed_only(source, context, paths, root, listed, seen, image_key)
+
+
+def _listed_only(source: Source, context: ReadContext, paths: set[str], root: str,
+                 found: _Lists, seen: set[tuple[str, str]], image_key: str
+                 ) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Tasks for the ids ImageSets/Main lists without an annotation file: image only."""
+    for item in found.order:
+        if (root, item) in seen:
+            continue
+        where = f"{source.where(root + 'ImageSets/Main')}, item {item!r}"
+        image = _find_image(paths, f"{root}JPEGImages/", item)
+        size = image_size(source, image) if image is not None else None
+        regions = _voc_masks.regions(source, paths, root, item, context, size, 1,
+                                     found.classes) if found.classes else []
+        regions += _classification(context, found.positives.get(item, []), where,
+                                   len(regions) + 1)
+        yield where, _record(context, image_key, image or f"{root}JPEGImages/{item}.jpg",
+                             size, found.subsets.get(item, ""), regions)
 
 
 def _record(context: ReadContext, image_key: str, image: str, size: tuple[int, int] | None,
