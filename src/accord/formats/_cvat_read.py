@@ -237,8 +237,9 @@ def _keypoints(element: ET.Element, where: str, class_name: str, label: LabelDef
         names = definition.keypoints
     if isinstance(found, list):
         if names and len(found) != len(names):
+            label_name = label.name if label is not None else ""
             raise fail(where, f"{len(found)} points, but class {class_name!r} of label "
-                              f"{label.name!r} has {len(names)} keypoints "  # type: ignore[union-attr]
+                              f"{label_name!r} has {len(names)} keypoints "
                               f"({', '.join(names)})")
         return {"class": class_name, "points": found}
     unknown = sorted(set(found) - set(names)) if names else []

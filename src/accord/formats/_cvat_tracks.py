@@ -54,7 +54,8 @@ def per_frame(keyframes: Sequence[Frame], frame_count: int | None) -> Iterator[F
 
 def _lerp(a: Frame, b: Frame, frame: int) -> Box:
     t = (frame - a.frame) / (b.frame - a.frame)
-    return tuple(p + (q - p) * t for p, q in zip(a.box, b.box, strict=True))  # type: ignore[return-value]
+    (x0, y0, w0, h0), (x1, y1, w1, h1) = a.box, b.box
+    return (x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, w0 + (w1 - w0) * t, h0 + (h1 - h0) * t)
 
 
 def _close(a: Box, b: Box, tolerance: float) -> bool:

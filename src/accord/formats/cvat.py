@@ -11,7 +11,7 @@ from accord.formats._cvat_video import read_video, write_video
 from accord.formats._cvat_write import write_images
 from accord.formats.base import Format
 
-UNLABELLED = ("shapes without a label: error (default) stops the import there, skip "
+UNLABELLED = ("import: shapes without a label: error (default) stops the import there, skip "
               "leaves them out")
 
 FORMATS = (
@@ -33,6 +33,6 @@ FORMATS = (
         write=write_video, layout="folder", modality="video",
         carries=("tasks", "annotations", "predictions", "gold"),
         settings={"unlabelled": UNLABELLED,
-                  "shape_tracks": "tracks of polygons, polylines, points or masks, which "
+                  "shape_tracks": "import: tracks of polygons, polylines, points or masks, which "
                                   "Accord's box tracks cannot hold: error (default) or skip"}),
 )

@@ -38,10 +38,10 @@ TOLERANCE_PX = 1e-6
 MAX_LINE_BYTES = 4096
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
 SETTINGS = {
-    "ignored": "rows with conf 0 (ignored in evaluation): attribute (default) sets the bool "
-               "attribute 'ignored' the label must define, keep imports them as other "
-               "tracks, skip leaves them out",
-    "default_class": "the class of rows without one (class -1 or no class column); by "
+    "ignored": "import: rows with conf 0 (ignored in evaluation): attribute (default) sets "
+               "the bool attribute 'ignored' the label must define, keep imports them as "
+               "other tracks, skip leaves them out",
+    "default_class": "import: the class of rows without one (class -1 or no class column); by "
                      "default such a row is an error",
 }
 
