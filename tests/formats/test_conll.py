@@ -265,3 +265,12 @@ def test_any_input_gives_tasks_or_an_input_error(data, scheme):
             for region in record["annotations"][0]["regions"]:
                 value = region["value"]
                 assert 0 <= value["start"] < value["end"] <= len(text)
+
+
+def test_an_export_refuses_stored_columns_that_no_longer_fit_the_text(tmp_path):
+    with Project(tmp_path, SCHEMA) as project:
+        project.import_bytes(jsonl([task("Ann met Bob", data={"conll_columns": ["NNP VBD"]})]),
+                             "t.jsonl", "jsonl")
+        with pytest.raises(InputError, match=r"task 1: data\['conll_columns'\] does not hold "
+                                             "one value per token"):
+            project.export_bytes("conll")

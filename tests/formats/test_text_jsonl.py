@@ -31,6 +31,10 @@ SHAPES = {
     "doccano": {"id": 7, "text": TEXT, "label": [[0, 3, "PER"], [12, 18, "LOC"],
                                                  [24, 27, "PER"]]},
     "spacy": {"text": TEXT, "entities": [[0, 3, "PER"], [12, 18, "LOC"], [24, 27, "PER"]]},
+    "doccano 1.x": {"id": 8, "text": TEXT, "relations": [], "entities": [
+        {"id": 1, "label": "PER", "start_offset": 0, "end_offset": 3},
+        {"id": 2, "label": "LOC", "start_offset": 12, "end_offset": 18},
+        {"id": 3, "label": "PER", "start_offset": 24, "end_offset": 27}]},
 }
 
 
@@ -44,7 +48,7 @@ def values(record):
 
 def test_the_three_shapes_give_the_same_spans():
     found = [read_all(spans_jsonl.read, lines(SHAPES[shape]))[0][1] for shape in sorted(SHAPES)]
-    assert found[0] == found[1] == found[2] and values(found[0])[1] == {
+    assert all(record == found[0] for record in found) and values(found[0])[1] == {
         "class": "LOC", "start": 12, "end": 18}
 
 

@@ -3,6 +3,7 @@
     {"text": "Ann met Bob", "spans": [{"start": 0, "end": 3, "label": "PER"}]}   Prodigy
     {"text": "Ann met Bob", "label": [[0, 3, "PER"]]}                            doccano
     {"text": "Ann met Bob", "entities": [[0, 3, "PER"]]}                         spaCy
+    {"text": …, "entities": [{"start_offset": 0, "end_offset": 3, "label": "PER"}]}  doccano 1.x
 
 Each line is one text task, its spans `span` regions. Exports write Prodigy's shape.
 Offsets are Python `str` indices (code points), end exclusive (docs/formats/text.md).
@@ -61,14 +62,15 @@ def _record(line: Any, where: str, context: ReadContext) -> dict[str, Any]:
 
 
 def _span(item: Any, key: str, where: str, length: int) -> tuple[int, int, str]:
-    if key == "spans":
-        if not isinstance(item, dict):
-            raise fail(where, f'expected {{"start", "end", "label"}}, got {_kind(item)}')
-        start, end, cls = item.get("start"), item.get("end"), item.get("label")
-    else:
-        if not isinstance(item, list) or len(item) != 3:
-            raise fail(where, f"expected [start, end, label], got {_short(item)}")
+    if isinstance(item, dict):  # Prodigy; doccano 1.x names them start_offset, end_offset
+        start = item.get("start", item.get("start_offset"))
+        end = item.get("end", item.get("end_offset"))
+        cls = item.get("label")
+    elif isinstance(item, list) and len(item) == 3 and key != "spans":
         start, end, cls = item
+    else:
+        expected = '{"start", "end", "label"}' if key == "spans" else "[start, end, label]"
+        raise fail(where, f"expected {expected}, got {_short(item)}")
     if not _is_int(start) or not _is_int(end):
         raise fail(where, f"start and end must be whole numbers, got {_short(start)} and "
                           f"{_short(end)}")
