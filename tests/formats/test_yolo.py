@@ -253,6 +253,40 @@ def test_an_export_reads_back_to_the_same_boxes_and_datumaro_agrees(tmp_path: Pa
             assert t[1:] == pytest.approx(e[1:], rel=1e-6, abs=1e-9)
 
 
+def test_the_darknet_layout_exports_for_datumaro_and_reads_back(tmp_path: Path):
+    sample = ROBOFLOW / "yolo"
+    with Project(tmp_path, SCHEMA) as project:
+        project.import_path(sample, "yolo")
+        _with_media(project, sample)
+        ours = {Path(r["data"]["image"]).stem: r for r in project.records()}
+        exported = project.export_to(tmp_path / "export.zip", "yolo", {
+            "include_media": True, "settings": {"layout": "darknet"}})
+    with zipfile.ZipFile(exported) as archive:
+        assert archive.read("obj.data") == (b"classes = 10\ntrain = data/train.txt\n"
+                                            b"val = data/val.txt\nnames = data/obj.names\n"
+                                            b"backup = backup/\n")
+        assert archive.read("val.txt") == b"data/obj_val_data/val_001.jpg\n"
+        archive.extractall(tmp_path / "unpacked")
+    unpacked = str(tmp_path / "unpacked")
+    assert {s["format"] for s in YoloImporter.find_sources(unpacked)} == {"yolo_strict"}
+    dataset = dm.Dataset.import_from(unpacked, "yolo")
+    names = dataset.categories()[dm.AnnotationType.label]
+    assert {(item.id, item.subset) for item in dataset} == {
+        (stem, r["batch"]) for stem, r in ours.items()}
+    for item in dataset:
+        theirs = [(names[a.label].name, *a.get_bbox()) for a in item.annotations]
+        expected = [_box(r) for r in _regions(ours[item.id])]
+        assert [t[0] for t in theirs] == [e[0] for e in expected]
+        for t, e in zip(theirs, expected, strict=True):
+            assert t[1:] == pytest.approx(e[1:], rel=1e-6, abs=1e-9)
+    with Project(tmp_path / "again", SCHEMA) as again:
+        again.import_path(exported, "yolo")
+        after = {Path(r["data"]["image"]).stem: r for r in again.records()}
+    assert {k: regions_without_ids(_regions(r)) for k, r in after.items()} == {
+        k: regions_without_ids(_regions(r)) for k, r in ours.items()}
+    assert {k: r["batch"] for k, r in after.items()} == {k: r["batch"] for k, r in ours.items()}
+
+
 def _jsonl_project(tmp_path: Path, regions: list[dict[str, Any]],
                    size: tuple[int, int] | None = (40, 20)) -> Project:
     project = Project(tmp_path, SHAPES)
@@ -300,6 +334,11 @@ def test_mixed_types_unknown_sizes_and_rotated_boxes_are_refused_by_task(tmp_pat
         with zipfile.ZipFile(forced) as archive:
             assert archive.read("labels/train/a.txt") == (
                 b"1 0.1 0.1 0.5 0.1 0.5 0.9\n")  # class person, the box left out
+        with pytest.raises(InputError, match=r"setting 'layout': darknet holds boxes only"):
+            project.export_bytes("yolo", {"settings": {"layout": "darknet",
+                                                       "task": "segment"}})
+        with pytest.raises(InputError, match=r"setting 'layout': expected one of ultralytics"):
+            project.export_bytes("yolo", {"settings": {"layout": "coco"}})
     with _jsonl_project(tmp_path / "nosize", [BOX], size=None) as project:
         with pytest.raises(InputError, match=r"task \d+: the image size is unknown"):
             project.export_bytes("yolo")

@@ -6,14 +6,17 @@ The task follows the regions: boxes → detect, polygons → segment, keypoints 
 `task=auto` the first such region decides and a task holding another of these types is an
 error naming it; a forced `task` writes its type and leaves the others out; `task=obb`
 writes boxes as Ultralytics oriented boxes (class and four normalized corners).
+`layout=darknet` writes darknet's layout instead (`obj.names`, `obj.data`, `<subset>.txt`,
+`obj_<subset>_data/` with labels beside images), boxes only.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
@@ -106,51 +109,98 @@ def _media_name(media: str | None) -> str | None:
     return media.split("?", 1)[0].split("#", 1)[0].rstrip("/").rpartition("/")[2] or None
 
 
+LAYOUTS = ("ultralytics", "darknet")
+
+
+def _setting(export: Export, key: str, allowed: tuple[str, ...]) -> str:
+    value = export.options.settings.get(key, allowed[0])
+    if value not in allowed:
+        raise InputError(f"setting {key!r}: expected one of {', '.join(allowed)}, got "
+                         f"{value!r}", field=f"settings.{key}")
+    return value
+
+
+def _chosen(item: ExportItem, kind: str | None, forced: str
+            ) -> tuple[str | None, list[tuple[str, dict[str, Any]]]]:
+    """The task's regions of the exported type, and that type (the first region's in
+    auto mode)."""
+    chosen = []
+    for position, region in enumerate(item.regions, start=1):
+        where = f"task {item.task_id}, region {region.get('id', position)}"
+        if region.get("type") not in TASK_OF_KIND:
+            continue
+        kind = kind or region["type"]
+        if region["type"] != kind:
+            if forced != "auto":
+                continue
+            raise fail(where, f"a {region['type']} region in a YOLO {TASK_OF_KIND[kind]} "
+                              f"export (set by the first {kind} region); export one type at "
+                              "a time with settings.task")
+        chosen.append((where, region))
+    if chosen and not (item.width and item.height):
+        raise fail(f"task {item.task_id}", "the image size is unknown (no width and height "
+                   "in the task's data, no local image to read it from); YOLO coordinates "
+                   "are fractions of it")
+    return kind, chosen
+
+
 def write(export: Export) -> Iterator[bytes]:
-    forced = export.options.settings.get("task", "auto")
-    if forced not in TASKS:
-        raise InputError(f"setting 'task': expected one of {', '.join(TASKS)}, got "
-                         f"{forced!r}", field="settings.task")
-    kind = KIND_OF_TASK.get(forced)
+    forced = _setting(export, "task", TASKS)
+    darknet = _setting(export, "layout", LAYOUTS) == "darknet"
+    if darknet and forced not in ("auto", "detect"):
+        raise InputError("setting 'layout': darknet holds boxes only; export "
+                         f"task={forced} in the ultralytics layout", field="settings.layout")
+    kind = "bbox" if darknet else KIND_OF_TASK.get(forced)
     archive, classes = ZipStream(), _Classes(export)
     names: dict[str, EntryNames] = {}  # per subset: stems are unique within a folder
-    subsets: list[str] = []
-    for item in export.items():
-        chosen = []
-        for position, region in enumerate(item.regions, start=1):
-            where = f"task {item.task_id}, region {region.get('id', position)}"
-            if region.get("type") not in TASK_OF_KIND:
-                continue
-            if kind is None:
-                kind = region["type"]
-            if region["type"] != kind:
-                if forced != "auto":
-                    continue
-                raise fail(where, f"a {region['type']} region in a YOLO "
-                                  f"{TASK_OF_KIND[kind]} export (set by the first "
-                                  f"{kind} region); export one type at a time with "
-                                  "settings.task")
-            chosen.append((where, region))
-        if chosen and not (item.width and item.height):
-            raise fail(f"task {item.task_id}", "the image size is unknown (no width and height "
-                       "in the task's data, no local image to read it from); YOLO "
-                       "coordinates are fractions of it")
-        subset = _subset(item.batch)
-        if subset not in subsets:
-            subsets.append(subset)
-        media = _media_name(item.media)
-        stem = PurePosixPath(names.setdefault(subset, EntryNames()).name(
-            media, item.task_id, "")).name
-        lines = [_line(region, classes.index(kind, str(region["value"]["class"]), where),
-                       item, where, forced == "obb") + "\n" for where, region in chosen]
-        yield from archive.add(f"labels/{subset}/{stem}.txt", "".join(lines).encode())
-        path = export.media_file(item.media) if (
-            export.options.include_media and item.media) else None
-        if path is not None:
+    lists: dict[str, IO[str]] = {}  # darknet: per subset, the image paths
+    try:
+        for item in export.items():
+            kind, chosen = _chosen(item, kind, forced)
+            subset = _subset(item.batch)
+            if subset not in lists:
+                lists[subset] = tempfile.TemporaryFile("w+", encoding="utf-8")
+            media = _media_name(item.media)
+            stem = PurePosixPath(names.setdefault(subset, EntryNames()).name(
+                media, item.task_id, "")).name
             suffix = PurePosixPath(media or "").suffix.lower() or ".jpg"
-            yield from archive.add_file(f"images/{subset}/{stem}{suffix}", path)
-    yield from archive.add("data.yaml", _data_yaml(export, kind or "bbox", subsets, classes))
-    yield from archive.close()
+            folder = f"obj_{subset}_data" if darknet else f"labels/{subset}"
+            lines = [_line(region, classes.index(kind or "bbox", str(region["value"]["class"]),
+                                                 where), item, where, forced == "obb") + "\n"
+                     for where, region in chosen]
+            yield from archive.add(f"{folder}/{stem}.txt", "".join(lines).encode())
+            image = f"obj_{subset}_data/{stem}{suffix}" if darknet else \
+                f"images/{subset}/{stem}{suffix}"
+            lists[subset].write(f"data/{image}\n")
+            path = export.media_file(item.media) if (
+                export.options.include_media and item.media) else None
+            if path is not None:
+                yield from archive.add_file(image, path)
+        if darknet:
+            yield from _darknet_files(archive, lists, classes)
+        else:
+            yield from archive.add("data.yaml", _data_yaml(export, kind or "bbox",
+                                                           sorted(lists), classes))
+        yield from archive.close()
+    finally:
+        for spool in lists.values():
+            spool.close()
+
+
+def _darknet_files(archive: ZipStream, lists: dict[str, IO[str]], classes: _Classes
+                   ) -> Iterator[bytes]:
+    """obj.names, obj.data and a `<subset>.txt` list of images per subset, paths starting
+    at darknet's `data/` folder as darknet expects."""
+    names = classes.by_kind.get("bbox") or classes.binding.classes("bbox")
+    yield from archive.add("obj.names", "".join(f"{n}\n" for n in names).encode())
+    config = [f"classes = {len(names)}"]
+    config += [f"{subset} = data/{subset}.txt" for subset in sorted(lists)]
+    config += ["names = data/obj.names", "backup = backup/"]
+    yield from archive.add("obj.data", ("\n".join(config) + "\n").encode())
+    for subset in sorted(lists):
+        spool = lists[subset]
+        spool.seek(0)
+        yield from archive.add(f"{subset}.txt", (line.encode() for line in spool))
 
 
 def _data_yaml(export: Export, kind: str, subsets: list[str], classes: _Classes) -> bytes:

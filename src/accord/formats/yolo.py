@@ -141,4 +141,6 @@ FORMAT = Format(
     layout="folder", modality="image", carries=("tasks", "annotations"),
     settings={"task": "auto (default), detect, segment, pose or obb: how label lines are "
                       "read and which regions an export writes (auto: by the number of "
-                      "values and data.yaml's kpt_shape; on export, by the regions' type)"})
+                      "values and data.yaml's kpt_shape; on export, by the regions' type)",
+              "layout": "export: ultralytics (default; data.yaml, images/, labels/) or "
+                        "darknet (obj.data, obj.names, obj_<subset>_data/; boxes only)"})
