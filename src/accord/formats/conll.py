@@ -22,7 +22,7 @@ from accord.formats._tag_records import (
     span_record,
     tag_column,
 )
-from accord.formats._tokens import TextBuilder, decode, sentence_tokens
+from accord.formats._tokens import Scheme, TextBuilder, decode, sentence_tokens
 from accord.formats.base import Export, ExportItem, Format, ReadContext
 from accord.formats.source import Source
 
@@ -39,8 +39,7 @@ class _Document:
         self.extra: list[list[str]] = []  # per other column: its sentences, space-joined
         self.entity_lines: list[str] = []
 
-    def add(self, sentence: Sentence, tag: int, name: str, context: ReadContext,
-            scheme: Any) -> None:
+    def add(self, sentence: Sentence, tag: int, name: str, scheme: Scheme) -> None:
         rows = sentence.rows
         entities = decode([row[tag] for row in rows], scheme,
                           lambda i: f"{name}, line {sentence.lines[i]}")
@@ -84,7 +83,7 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, 
                     if document is not None and document.builder.parts:
                         yield document.record(context)
                     document = _Document(where)
-                document.add(event, tag, name, context, scheme)
+                document.add(event, tag, name, scheme)
         if document is not None and document.builder.parts:
             yield document.record(context)
 
