@@ -128,5 +128,5 @@ FORMAT = Format(
                 "between documents; NER tags (IOB1 or IOB2) as spans, one document per task.",
     extension=".conll", media_type="text/plain", read=read, write=write, modality="text",
     settings={"scheme": "iob1 (the 2003 data, default), iob2 or bilou",
-              "unit": "document (default) or sentence: what becomes one task",
-              "column": "the tag column, 1-based (default: last)"})
+              "unit": "import: document (default) or sentence, what becomes one task",
+              "column": "import: the tag column, 1-based (default: last)"})
