@@ -264,26 +264,28 @@ def mb(step: Step) -> str:
     return "—" if step.rss_kb is None else f"{step.rss_kb / 1024:,.0f}"
 
 
-def ratio(peer: Step, ours: Step | None) -> tuple[str, str]:
-    """Label Studio ÷ Accord and whether it meets the target; a timeout gives a lower bound."""
-    if ours is None or ours.seconds is None or peer.seconds is None:
-        return "—", "—"
-    value = peer.seconds / ours.seconds
-    if peer.note == "timed out":
-        return f"≥ {value:,.1f}", "yes" if value >= RATIO_TARGET else "unknown"
-    return f"{value:,.1f}", "yes" if value >= RATIO_TARGET else "no"
+def ratio(peer: Step, ours: Step) -> tuple[str, str, str]:
+    """Label Studio ÷ this row in wall time, whether that meets the target, and in CPU time;
+    a peer step that timed out gives lower bounds."""
+    if ours.seconds is None or peer.seconds is None:
+        return "—", "—", "—"
+    value, bound = peer.seconds / ours.seconds, "≥ " if peer.note == "timed out" else ""
+    met = "yes" if value >= RATIO_TARGET else "unknown" if bound else "no"
+    cpu = (f"{peer.cpu_s / ours.cpu_s:,.1f}" if peer.cpu_s is not None and ours.cpu_s
+           else "—")
+    return f"{bound}{value:,.1f}", met, cpu
 
 
 def peer_table(steps: list[Step]) -> str:
     rows = ["| tasks | step | tool | format | time (s) | CPU (s) | peak RSS (MB) "
-            "| LS ÷ this | ≥ 20× |", "|--:|---|---|---|--:|--:|--:|--:|:-:|"]
+            "| LS ÷ this | ≥ 20× | LS ÷ this, CPU |", "|--:|---|---|---|--:|--:|--:|--:|:-:|--:|"]
     theirs = {(s.size, s.step): s for s in steps if s.tool == "Label Studio"}
     for s in steps:
         time_text = cell(s.seconds) + (f" ({s.note})" if s.note else "")
         peer = theirs.get((s.size, s.step))
-        shown = ratio(peer, s) if s.tool != "Label Studio" and peer else ("", "")
+        shown = ratio(peer, s) if s.tool != "Label Studio" and peer else ("", "", "")
         rows.append(f"| {s.size:,} | {s.step} | {s.tool} | {s.format} | {time_text} "
-                    f"| {cell(s.cpu_s)} | {mb(s)} | {shown[0]} | {shown[1]} |")
+                    f"| {cell(s.cpu_s)} | {mb(s)} | {' | '.join(shown)} |")
     return "\n".join(rows)
 
 
@@ -300,25 +302,30 @@ def million_table(steps: list[Step]) -> str:
     return "\n".join(rows)
 
 
-def report(steps: list[Step], million: list[Step], args: argparse.Namespace,
-           source: str) -> str:
+def header(args: argparse.Namespace) -> str:
     command = " ".join(["bench/formats.py", *sys.argv[1:]])
     where = machine(f"SQLite {sqlite3.sqlite_version}")
     peer = (f", Label Studio {ls.VERSION} (`label-studio start`: Django's development server, "
             "SQLite)" if args.peer else "")
-    text = (f"Measured {datetime.date.today().isoformat()} on {where}{peer}; load average "
+    return (f"Measured {datetime.date.today().isoformat()} on {where}{peer}; load average "
             f"{os.getloadavg()[0]:.1f} at the end (the machine is shared). `{command}`, one "
-            f"run per step. {BOXES} boxes of {len(CLASSES)} classes per task; Accord imports "
-            f"the {'same Label Studio JSON file' if source == 'label_studio' else 'same boxes as JSONL'} "
-            "(`--format " + source + "`), each Accord step is the CLI from start to exit; Label "
-            "Studio's are API requests to the running server (CPU during the request, peak RSS "
-            "= the server's so far).")
-    if steps:
-        text += "\n\n" + peer_table(steps)
-    if million:
-        text += ("\n\nAccord alone at a million tasks (seeded by the JSONL import, which is "
-                 "not judged):\n\n" + million_table(million))
-    return text
+            "run per step.")
+
+
+def compared(steps: list[Step], args: argparse.Namespace, source: str) -> str:
+    given = ("the same Label Studio JSON file" if source == "label_studio"
+             else "the same boxes as JSONL")
+    return (f"{header(args)} {BOXES} boxes of {len(CLASSES)} classes per task; Accord imports "
+            f"{given} (`--format {source}`). *Accord* = the CLI from start to exit (start-up "
+            "included), *Accord API* and *Label Studio* = requests to a running server (CPU "
+            "of the server during the request, peak RSS = the server's so far). *LS ÷ this* = "
+            "Label Studio's time for the step over this row's.\n\n" + peer_table(steps))
+
+
+def alone(million: list[Step], args: argparse.Namespace) -> str:
+    return (f"{header(args)} Accord alone at a million tasks, {BOXES} boxes each (seeded by "
+            "the JSONL import, which is not judged); each step is the CLI from start to exit, "
+            "peak RSS is its own (`wait4`):\n\n" + million_table(million))
 
 
 def main() -> None:
@@ -342,6 +349,8 @@ def main() -> None:
     sizes = [args.tasks] if args.tasks else [int(s) for s in args.sizes.split(",") if s]
     if any(size < 1 for size in sizes):
         parser.error("task counts must be at least 1")
+    if not sizes and not args.million:
+        parser.error("nothing to run: no sizes and --no-million")
     readers, writers = registered()
     exports = [n for n in args.exports.split(",") if n in writers]
     if args.million and "coco" not in writers:
@@ -369,11 +378,15 @@ def main() -> None:
         for step in million:
             print(f"  {step}", file=sys.stderr, flush=True)
     source = "label_studio" if "label_studio" in readers else "jsonl"
-    block = report(steps, million, args, source)
-    print(block)
-    if args.write:
-        write_block("formats.py", SECTION, block)
-        print(f"updated {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+    blocks = {}  # the comparison and the million are written apart: they may run apart
+    if steps:
+        blocks["formats.py"] = compared(steps, args, source)
+    if million:
+        blocks["formats.py million"] = alone(million, args)
+    print("\n\n".join(blocks.values()))
+    for script, block in blocks.items() if args.write else ():
+        write_block(script, SECTION, block)
+        print(f"updated {RESULTS.relative_to(ROOT)} ({script})", file=sys.stderr)
 
 
 def order(steps: list[Step]) -> list[Step]:
