@@ -115,3 +115,18 @@ def test_the_cli_imports_as_annotations_by_another_member(live, tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert [a["author_id"] for a in _stored(live, "opt-1.png")["annotations"]] == [
         live.world.users["annotator"]["id"]]
+
+
+def test_a_file_format_exported_with_its_media_is_named_and_typed_as_a_zip(live):
+    named = {}
+    for include in (False, True):
+        started = live.post("reviewer", "/exports", json={
+            "format": "cvat_images", "options": {"include_media": include}})
+        job = live.wait(started.json()["id"])
+        assert job["state"] == "done", job
+        download = live.get("reviewer", f"/jobs/{job['id']}/download")
+        named[include] = (job["file_name"], download.headers["content-type"],
+                          download.content[:2])
+    pid = live.world.project_id
+    assert named[False] == (f"project-{pid}.xml", "application/xml", b"<?")
+    assert named[True] == (f"project-{pid}.zip", "application/zip", b"PK")

@@ -148,6 +148,14 @@ class Format:
     #: setting of that side only, any other of both
     settings: Mapping[str, str] = field(default_factory=dict)
     exports: Literal["records", "items"] = "items"
+    #: a file format whose export with `include_media` is a zip of the file and the media
+    zips_media: bool = False
+
+    def export_name(self, options: ExportOptions) -> tuple[str, str]:
+        """(extension, media type) of an export with these options."""
+        if self.zips_media and options.include_media:
+            return ".zip", "application/zip"
+        return self.extension, self.media_type
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title, "description": self.description,

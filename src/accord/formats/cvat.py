@@ -20,7 +20,7 @@ FORMATS = (
         description="CVAT's XML for images: boxes (rotated too), polygons, polylines, "
                     "points and skeletons, masks and tags with their attributes; one task "
                     "per image, subsets as batches. Exports the XML, or a zip with images.",
-        extension=".xml", media_type="application/xml", read=read_images,
+        extension=".xml", media_type="application/xml", zips_media=True, read=read_images,
         write=write_images, layout="file", modality="image",
         carries=("tasks", "annotations", "predictions", "gold"),
         settings={"unlabelled": UNLABELLED}),

@@ -251,9 +251,11 @@ def _size(data: dict[str, Any], media: str | None,
         return None, None
 
 
-def export_filename(project_id: int, format: str) -> str:
-    return f"project-{project_id}{formats.get(format, 'export').extension}"
+def export_filename(project_id: int, format: str, options: ExportOptions | None = None
+                    ) -> str:
+    extension, _ = formats.get(format, "export").export_name(options or ExportOptions())
+    return f"project-{project_id}{extension}"
 
 
-def media_type(format: str) -> str:
-    return formats.get(format, "export").media_type
+def media_type(format: str, options: ExportOptions | None = None) -> str:
+    return formats.get(format, "export").export_name(options or ExportOptions())[1]

@@ -220,7 +220,8 @@ def _run_export(job: Job, sessions: Sessions, settings: Settings, progress: Prog
     """Write the export to a file of its own under the jobs dir, hashing it on the way; the
     file is renamed into place only when complete, and removed if the job does not finish."""
     root = jobs.jobs_dir(settings.data_dir)
-    name = jobs.new_file_name(f"export-{job.id}", formats.get(job.format, "export").extension)
+    name = jobs.new_file_name(f"export-{job.id}", formats.get(job.format, "export").export_name(
+        export_options(job.options))[0])
     with sessions.write() as session:  # so a crash leaves a name the sweep can remove
         session.execute(Job.__table__.update().where(Job.id == job.id).values(file_path=name))
         session.commit()

@@ -25,7 +25,7 @@ from accord.core.errors import Conflict, InputError, NotFound, PermissionDenied
 from accord.core.records import Role, role_at_least
 from accord.db.tables import Job, JobKind, JobState
 from accord.db.types import utcnow
-from accord.formats.base import ExportOptions, ImportOptions, options_json
+from accord.formats.base import ExportOptions, ImportOptions, export_options, options_json
 from accord.services import audit, datasets, pagination, projects
 from accord.services.caller import Caller
 
@@ -100,7 +100,8 @@ def start_export(session: Session, caller: Caller, project_id: int, format: str,
     job = Job(project_id=project_id, kind=JobKind.EXPORT, format=format,
               options=options_json(options or ExportOptions()),
               state=JobState.QUEUED, items_done=0, created_by=caller.user_id,
-              file_name=datasets.export_filename(project_id, format), created_at=utcnow())
+              file_name=datasets.export_filename(project_id, format, options),
+              created_at=utcnow())
     session.add(job)
     session.flush()
     audit.record(session, caller, "job.start", "job", job.id, project_id, kind="export",
@@ -174,7 +175,8 @@ def download_path(session: Session, data_dir: Path, project_id: int, job_id: int
         raise NotFound(f"the file of export job {job_id} was removed after its retention "
                        "time (ACCORD_JOB_FILE_TTL_S); start a new export", job_id=job_id,
                        code="expired")
-    return path, job.file_name or path.name, datasets.media_type(job.format)
+    return path, job.file_name or path.name, datasets.media_type(
+        job.format, export_options(job.options))
 
 
 # -- what runners do (services/job_runner.py): every change is a compare-and-set

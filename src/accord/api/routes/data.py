@@ -47,6 +47,6 @@ def export_file(project_id: int, session: DbSession, state: State, format: str =
     # the request's session stays open until the response has been sent
     chunks = datasets.export_chunks(session, project_id, format, parsed,
                                     media_root=state.settings.data_dir / "media")
-    filename = datasets.export_filename(project_id, format)
-    return StreamingResponse(chunks, media_type=datasets.media_type(format),
+    filename = datasets.export_filename(project_id, format, parsed)
+    return StreamingResponse(chunks, media_type=datasets.media_type(format, parsed),
                              headers={"Content-Disposition": f'attachment; filename="{filename}"'})
