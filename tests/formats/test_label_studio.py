@@ -398,9 +398,9 @@ BARE_CONFIG = """
 
 
 def test_quirks_of_real_exports_are_read(tmp_path: Path):
-    """A box saved with a negative height (drawn upwards, older Label Studio), a `labels`
-    result lent to a bare <Rectangle>, an answer keeping its prediction's score of 59, and a
-    byte order mark."""
+    """Label Studio 1.23's export shape (authors as user ids, predictions listed by id), a box
+    saved with a negative height (drawn upwards, older versions), a `labels` result lent to a
+    bare <Rectangle>, an answer keeping its prediction's score of 59, a byte order mark."""
     results = [
         {"id": "up", "type": "rectanglelabels", "from_name": "rect", "to_name": "image",
          "original_width": 800, "original_height": 800, "score": 59,
@@ -411,13 +411,18 @@ def test_quirks_of_real_exports_are_read(tmp_path: Path):
          "original_width": 800, "original_height": 800,
          "value": {"x": 0, "y": 0, "width": 50, "height": 25, "rotation": 0,
                    "labels": ["bus"]}}]
-    task = {"data": {"image": "u.jpg"}, "annotations": [{"completed_by": 1,
-                                                          "result": results}]}
+    task = {"id": 1, "data": {"image": "u.jpg"}, "drafts": [], "predictions": [1],  # ids
+            "inner_id": 1, "total_annotations": 1, "cancelled_annotations": 0,
+            "annotations": [{"id": 1, "completed_by": 2, "result": results,
+                             "was_cancelled": False, "ground_truth": False,
+                             "unique_id": "10087dc3-5ebb-4de2-a5d6-ed4f510dd13f",
+                             "import_id": 1, "bulk_created": False, "task": 1}]}
     with make_project(tmp_path, BARE_CONFIG) as project:
         project.import_bytes(b"\xef\xbb\xbf" + orjson.dumps([task]), "old.json", "label_studio",
                              {"author": "ann@example.org"})
-        (annotation,) = project.records()[0]["annotations"]
-    assert annotation["author"] == "ann@example.org"
+        (record,) = project.records()
+    (annotation,) = record["annotations"]
+    assert annotation["author"] == "ann@example.org" and "predictions" not in record
     assert annotation["regions"] == [
         {"id": "up", "label": "rect", "type": "bbox",
          "value": {"class": "car", "x": 130.0, "y": 286.0, "width": 420.0, "height": 484.0}},

@@ -102,8 +102,10 @@ def task_record(raw: Any, where: str, context: ReadContext,
             if annotation.get("completed_by") is None:
                 continue  # written by our export for gold that no annotation matches
         annotations.append(_annotation(annotation, regions, at))
+    # Label Studio's own JSON export lists predictions by id alone: nothing to read there
     predictions = [_prediction(p, results, f"{where}, prediction {i}")
-                   for i, p in enumerate(_list(raw, "predictions", where))]
+                   for i, p in enumerate(_list(raw, "predictions", where))
+                   if not (isinstance(p, int) and not isinstance(p, bool))]
     if media.learned and media.size is not None:
         data["width"], data["height"] = media.size
     for key, value in (("annotations", annotations), ("predictions", predictions),
