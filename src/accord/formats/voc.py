@@ -199,5 +199,5 @@ FORMAT = Format(
     extension=".zip", media_type="application/zip", read=read, write=write,
     layout="folder", modality="image",
     carries=("tasks", "annotations"),
-    settings={"origin": "one-based (default: VOC's 1-based inclusive pixels) or zero-based "
-                        "(numbers taken as they are, as Roboflow writes them)"})
+    settings={"origin": "import: one-based (default: VOC's 1-based inclusive pixels) or "
+                        "zero-based (numbers taken as they are, as Roboflow writes them)"})
