@@ -418,3 +418,19 @@ def test_overlapping_masks_keep_the_later_one_on_top(tmp_path: Path):
     cat, dog = _regions(record)
     assert dog["value"] == regions[1]["value"]
     assert cat["value"]["rle"] == _coco_rle(whole & ~corner)  # VOC has one class per pixel
+
+
+def test_a_zip_with_the_dataset_in_a_folder_reads_as_the_folder_does(tmp_path: Path):
+    archive = tmp_path / "voc.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for path in sorted((SAMPLES / "voc_dataset1").rglob("*")):
+            if path.is_file():
+                out.write(path, f"VOC2007/{path.relative_to(SAMPLES / 'voc_dataset1')}")
+    with Project(tmp_path, SCHEMA) as project:
+        project.import_path(archive, "voc")
+        records = project.records()
+    assert [(r["data"], r["batch"]) for r in records] == [
+        ({"image": "VOC2007/JPEGImages/2007_000001.jpg", "width": 20, "height": 10}, "train"),
+        ({"image": "VOC2007/JPEGImages/2007_000002.jpg", "width": 20, "height": 10}, "test")]
+    assert [_box(r) for r in _regions(records[0])] == [("cat", 0.0, 1.0, 3.0, 3.0),
+                                                       ("person", 3.0, 4.0, 3.0, 3.0)]

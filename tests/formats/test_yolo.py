@@ -424,3 +424,25 @@ def test_the_reader_raises_only_input_errors_on_mutated_files(
                 return
     [(_, record)] = records
     assert record["data"]["image"] == "images/train/a.png"
+
+
+def _zip_folder(folder: Path, archive: Path, top: str) -> Path:
+    with zipfile.ZipFile(archive, "w") as out:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                out.write(path, f"{top}/{path.relative_to(folder)}")
+    return archive
+
+
+def test_a_zip_of_the_dataset_in_a_folder_reads_as_the_folder_does(tmp_path: Path):
+    archive = _zip_folder(ROBOFLOW / "yolo", tmp_path / "yolo.zip", "dataset")
+    with Project(tmp_path, SCHEMA) as project:
+        project.import_path(archive, "yolo")
+        zipped = project.records()
+    with Project(tmp_path / "folder", SCHEMA) as project:
+        project.import_path(ROBOFLOW / "yolo", "yolo")
+        plain = project.records()
+    assert [r["data"]["image"] for r in zipped] == [
+        f"dataset/{r['data']['image']}" for r in plain]
+    assert [(r["data"]["width"], r["batch"], _regions(r)) for r in zipped] == [
+        (r["data"]["width"], r["batch"], _regions(r)) for r in plain]
