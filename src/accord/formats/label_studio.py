@@ -235,5 +235,7 @@ FORMAT = Format(
                 "and predictions, for images, text, audio and video.",
     extension=".json", media_type="application/json", read=read, write=write,
     layout="file", modality="any", carries=("tasks", "annotations", "predictions", "gold"),
-    settings={"size": "WIDTHxHEIGHT (e.g. 1280x720): the image or video frame size of tasks "
-                      "whose data and results give none, as Label Studio's video results"})
+    exports="records",
+    settings={"size": "import: WIDTHxHEIGHT (e.g. 1280x720), the image or video frame size "
+                      "of tasks whose data and results give none, as Label Studio's video "
+                      "results"})
