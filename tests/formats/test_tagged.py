@@ -38,7 +38,7 @@ EXPECTED = [
     ("Peter Blackburn visited New York", [("PER", "Peter Blackburn"), ("LOC", "New York")]),
     ("EU and UN US", [("ORG", "EU"), ("ORG", "UN"), ("ORG", "US")]),
 ]
-PEERS = {"bio": IOB2, "iob2": IOB2, "iob": IOB1, "bilou": BILOU}
+PEERS = {"bio": IOB2, "iob": IOB1, "bilou": BILOU}
 
 
 def texts(record):
@@ -67,7 +67,7 @@ def sentences_of(data: bytes):
     return [[line.split("\t") for line in block.splitlines()] for block in blocks]
 
 
-@pytest.mark.parametrize("fmt", ["bio", "iob2", "iob", "bilou"])
+@pytest.mark.parametrize("fmt", ["bio", "iob", "bilou"])
 def test_seqeval_strict_finds_the_entities_we_hold_in_our_export(tmp_path, fmt):
     with Project(tmp_path, SCHEMA) as project:
         project.import_bytes(SAMPLES["bio"], "train.bio", "bio")
@@ -77,7 +77,7 @@ def test_seqeval_strict_finds_the_entities_we_hold_in_our_export(tmp_path, fmt):
     found = [[(e.tag, " ".join(t for t, _ in sentences[e.sent_id][e.start:e.end]))
               for e in sentence] for sentence in Entities(tags, PEERS[fmt]).entities]
     assert found == [texts(r) for r in records]
-    if fmt in ("bio", "iob2"):  # seqeval's default reading (IOB2, end inclusive) agrees
+    if fmt == "bio":  # seqeval's default reading (IOB2, end inclusive) agrees
         assert [[(c, a, b + 1) for c, a, b in get_entities(t)] for t in tags] == [
             [(e.tag, e.start, e.end) for e in s] for s in Entities(tags, IOB2).entities]
 

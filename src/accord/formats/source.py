@@ -209,6 +209,6 @@ def _is_tar(path: Path, head: bytes) -> bool:
     if head[:2] in (b"\x1f\x8b", b"BZ") or head[:6] == b"\xfd7zXZ\x00" or head[257:262] == b"ustar":
         try:
             return tarfile.is_tarfile(path)
-        except OSError:
+        except (OSError, EOFError, tarfile.TarError):  # a compressed file cut short
             return False
     return False

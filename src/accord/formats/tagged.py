@@ -65,8 +65,6 @@ def _format(name: str, scheme: Scheme, title: str, rule: str) -> Format:
 FORMATS = (
     _format("bio", "iob2", "BIO (IOB2) tagged tokens",
             "every entity starts with B-, continues with I-"),
-    _format("iob2", "iob2", "IOB2 (BIO) tagged tokens",
-            "every entity starts with B-, continues with I-"),
     _format("iob", "iob1", "IOB (IOB1) tagged tokens",
             "I- starts an entity, B- only one right after another of the same type"),
     _format("bilou", "bilou", "BILOU tagged tokens",
