@@ -23,6 +23,8 @@ import numpy as np
 from accord.core.rle import decode_rle_counts, rle_from_bitmap
 
 _WIDTHS = (3, 4, 8, 16)
+#: the largest brush image decoded (its RGBA bytes are held while decoding)
+MAX_PIXELS = 64 * 1024 * 1024
 
 
 class BrushError(ValueError):
@@ -47,6 +49,8 @@ def brush_to_bitmap(rle: Sequence[Any], width: int, height: int) -> np.ndarray:
     """The (height, width) boolean mask of a Label Studio brush RLE (a list of byte values)."""
     if not all(isinstance(b, int) and not isinstance(b, bool) and 0 <= b < 256 for b in rle):
         raise BrushError("the brush RLE must be a list of byte values (0-255)")
+    if width * height > MAX_PIXELS:
+        raise BrushError(f"a {width} × {height} brush image is larger than {MAX_PIXELS} pixels")
     bits = _Bits(bytes(rle))
     count = bits.read(32)
     if count != width * height * 4:
