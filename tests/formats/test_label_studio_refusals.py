@@ -1,7 +1,8 @@
-"""Label Studio JSON refused: malformed JSON and wrong results stop the import at the task
-(with byte and line for JSON) and store nothing, an export refuses regions it cannot place,
-schemas without a Label Studio control are refused by name; the array splitter and the
-reader are fuzzed."""
+"""Label Studio JSON, the reader's edges: malformed JSON and wrong results stop the import at
+the task (with byte and line for JSON) and store nothing, results without an Accord form are
+refused by position, older shapes (completions, parentID, left relations) are read, the
+first task comes before the file is read; an export refuses regions it cannot place, schemas
+without a Label Studio control are refused by name; the splitter and the reader are fuzzed."""
 
 from __future__ import annotations
 
@@ -220,3 +221,72 @@ def test_an_export_refuses_regions_label_studio_cannot_hold(
                              "t.jsonl", "jsonl")
         with pytest.raises(InputError, match=rf"task \d+, region 'r1': {message}"):
             project.export_bytes("label_studio")
+
+
+def read_tasks(tmp_path: Path, tasks: Any) -> list[dict[str, Any]]:
+    path = tmp_path / "export.json"
+    path.write_bytes(orjson.dumps(tasks))
+    context = ReadContext(schema=SCHEMA, binding=Binding(SCHEMA))
+    return [record for _, record in read(FileSource(path, "export.json"), context)]
+
+
+def shape(id_: str, **extra: Any) -> dict[str, Any]:
+    return {"id": id_, "type": "rectanglelabels", "from_name": "objects", "to_name": "image",
+            "original_width": 100, "original_height": 100,
+            "value": {"x": 1, "y": 2, "width": 3, "height": 4, "rectanglelabels": ["car"]}
+            } | extra
+
+
+def test_old_completions_parent_ids_and_left_relations_are_read(tmp_path: Path):
+    results = [shape("a"), shape("b"),
+               {"id": "n1", "type": "textarea", "from_name": "plate", "to_name": "image",
+                "parentID": "b", "value": {"text": ["XY 1"]}},
+               {"from_id": "a", "to_id": "b", "type": "relation", "direction": "left",
+                "labels": []}]
+    (record,) = read_tasks(tmp_path, [{"data": {"image": "a.jpg"},
+                                       "completions": [{"result": results}]}])
+    regions = {r["id"]: r for r in record["annotations"][0]["regions"]}
+    assert regions["n1"]["value"] == {"text": "XY 1", "region": "b"}
+    assert regions["relation-1"]["value"] == {"from": "b", "to": "a"}
+    assert record["data"] == {"image": "a.jpg", "width": 100, "height": 100}
+
+
+@pytest.mark.parametrize(("result", "message"), [
+    (shape("a", image_rotation=90), "results on a rotated image are not supported"),
+    ({"id": "t", "type": "timelinelabels", "from_name": "objects", "to_name": "image",
+      "value": {"ranges": [{"start": 1, "end": 5}], "timelinelabels": ["car"]}},
+     "result type 'timelinelabels' is not supported"),
+    ({"id": "a", "type": "choices", "from_name": "quality", "to_name": "image",
+      "value": {"choices": ["good"]}}, "per-region choices are not supported"),
+    ({"from_id": "a", "to_id": "zz", "type": "relation"}, "to_id 'zz' names no region"),
+    ({"from_id": "a", "to_id": "a", "type": "relation", "direction": "bi"},
+     "only one-way relations"),
+    (shape("b", original_width=200), "original size 200 × 100 differs from the task's"),
+    (shape("b") | {"value": {"x": 1, "y": 2, "width": 3, "height": 4,
+                             "rectanglelabels": ["car", "bus"]}}, "expected one class name"),
+])
+def test_results_without_an_accord_form_are_refused_by_position(tmp_path: Path,
+                                                                result: dict[str, Any],
+                                                                message: str):
+    task = {"id": 9, "data": {"image": "a.jpg"},
+            "annotations": [{"result": [shape("a"), result]}]}
+    with pytest.raises(InputError, match=rf"export.json, task 0 \(id 9\), annotation 0, "
+                                         rf"result 1: .*{message}"):
+        read_tasks(tmp_path, [task])
+
+
+def test_the_reader_yields_the_first_task_before_the_file_is_read(tmp_path: Path):
+    path = tmp_path / "big.json"
+    path.write_bytes(orjson.dumps([{"image": f"{i}.jpg", "note": "x" * 500}
+                                   for i in range(4000)]))
+    handles = []
+
+    def wrap(handle):
+        handles.append(handle)
+        return handle
+
+    records = read(FileSource(path, "big.json", wrap), ReadContext(None, Binding(None)))
+    where, first = next(records)
+    assert (where, first["data"]["image"]) == ("big.json, task 0", "0.jpg")
+    assert handles[0].tell() < path.stat().st_size / 10  # a chunk read, not the file
+    assert sum(1 for _ in records) == 3999
