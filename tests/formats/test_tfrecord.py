@@ -53,7 +53,7 @@ def example(filename: str = "a.jpg", width: int = 10, height: int = 5, **extra) 
 
 def test_the_tf_detection_api_sample_imports_its_boxes_by_file_as_batches(tmp_path):
     with Project(tmp_path, SCHEMA) as project:
-        report = project.import_path(TF_OD, "tfrecord", {"settings": {"unlabeled": "skip"}})
+        report = project.import_path(TF_OD, "tfrecord", {"settings": {"unlabelled": "skip"}})
         assert report["created"] == 3
         found = by_image(project)
         assert sorted(found) == ["1.jpg", "2.jpg", "3.jpg"]

@@ -51,7 +51,7 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, 
     files = paths if len(paths) == 1 else [p for p in paths if RECORD_FILE.search(p)]
     if not files:
         raise fail(source.name, "no TFRecord file in it (expected *.tfrecord or *.record)")
-    unlabeled = context.setting("unlabeled", "error", ("error", "skip"))
+    unlabelled = context.setting("unlabelled", "error", ("error", "skip"))
     maps: dict[str, dict[int, str]] = {}
     for path in files:
         label_map = _label_map(source, path, maps)
@@ -65,7 +65,7 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, 
                         features = io.parse_example(data)
                     except (ValueError, UnicodeDecodeError) as exc:
                         raise fail(where, f"not a valid tf.train.Example ({exc})") from None
-                    record = _record(features, where, label_map, context, unlabeled)
+                    record = _record(features, where, label_map, context, unlabelled)
                     if batch:
                         record["batch"] = batch
                     yield where, record
@@ -109,7 +109,7 @@ def _size(features: dict[str, Any], key: str, where: str) -> int | None:
 
 
 def _record(features: dict[str, Any], where: str, label_map: dict[int, str],
-            context: ReadContext, unlabeled: str) -> dict[str, Any]:
+            context: ReadContext, unlabelled: str) -> dict[str, Any]:
     filename = _text(features, "image/filename", where) or _text(features, "image/source_id",
                                                                   where)
     if not filename:
@@ -119,7 +119,7 @@ def _record(features: dict[str, Any], where: str, label_map: dict[int, str],
     data: dict[str, Any] = {context.binding.data_key("image"): context.media(filename)}
     if width is not None and height is not None:
         data["width"], data["height"] = width, height
-    regions = _regions(features, where, label_map, context, unlabeled, width, height)
+    regions = _regions(features, where, label_map, context, unlabelled, width, height)
     return {"data": data, "annotations": [{"regions": regions}]}
 
 
@@ -157,7 +157,7 @@ def _classes(features: dict[str, Any], where: str, count: int, label_map: dict[i
 
 
 def _regions(features: dict[str, Any], where: str, label_map: dict[int, str],
-             context: ReadContext, unlabeled: str, width: int | None, height: int | None
+             context: ReadContext, unlabelled: str, width: int | None, height: int | None
              ) -> list[dict[str, Any]]:
     coords = [features.get(f"image/object/bbox/{k}") or [] for k in BOX_KEYS]
     count = len(coords[0])
@@ -172,10 +172,10 @@ def _regions(features: dict[str, Any], where: str, label_map: dict[int, str],
     for index in range(count):
         at = f"{where}, object {index + 1}"
         if classes[index] is None:
-            if unlabeled == "skip":
+            if unlabelled == "skip":
                 continue
             raise fail(at, "the box has no class (no class/text, class/label 0); "
-                           "import with the setting unlabeled=skip to leave such boxes out")
+                           "import with the setting unlabelled=skip to leave such boxes out")
         if not all(math.isfinite(c[index]) for c in coords):
             raise fail(at, "a box coordinate is not a finite number")
         xmin, ymin, xmax, ymax = (_decimal(c[index]) for c in coords)
@@ -300,4 +300,4 @@ FORMAT = Format(
                 "label_map.pbtxt), as the TensorFlow Object Detection API trains from.",
     extension=".zip", media_type="application/zip", read=read, write=write,
     layout="file", modality="image",
-    settings={"unlabeled": "boxes without a class (label id 0): error (default) or skip"})
+    settings={"unlabelled": "import: boxes without a class (label id 0): error (default) or skip"})
