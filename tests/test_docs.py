@@ -62,3 +62,14 @@ def test_every_python_example_of_the_qa_pages_runs_as_shown(page):
         else:
             exec(compile(block, f"{page} block {i}", "exec"), names)
     assert runner.summarize(verbose=False).failed == 0
+
+
+def test_every_format_is_listed_with_a_page_that_exists():
+    from accord import formats
+
+    text = (DOCS / "formats.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "`" in line]
+    listed = {name for row in rows for name in re.findall(r"`([a-z0-9_]+)`", row.split("|")[2])}
+    assert sorted(set(formats.all_formats()) - listed) == []
+    pages = re.findall(r"\]\((formats/[\w.-]+\.md)\)", text)
+    assert pages and [p for p in pages if not (DOCS / p).is_file()] == []
