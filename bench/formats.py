@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -303,7 +304,7 @@ def million_table(steps: list[Step]) -> str:
 
 
 def header(args: argparse.Namespace) -> str:
-    command = " ".join(["bench/formats.py", *sys.argv[1:]])
+    command = shlex.join(["bench/formats.py", *sys.argv[1:]])
     where = machine(f"SQLite {sqlite3.sqlite_version}")
     peer = (f", Label Studio {ls.VERSION} (`label-studio start`: Django's development server, "
             "SQLite)" if args.peer else "")
