@@ -111,19 +111,22 @@ def registered() -> tuple[set[str], set[str]]:
 
 
 def cli(env: dict[str, str], log: Path, *argv: str) -> tuple[float, float, int, str]:
-    """`accord ARGV` in its own process: (wall s, CPU s, peak RSS kB, stdout)."""
+    """`accord ARGV` in its own process: (wall s, CPU s, peak RSS kB, stdout). CPU and peak
+    RSS are GNU time's report of it: a child spawned straight from this process would count
+    this process's own peak RSS into its `ru_maxrss` (the kernel carries the old address
+    space's high-water mark across exec), and this one parses large exports."""
+    report = log.with_suffix(".time")
     start = time.perf_counter()
-    with log.open("wb") as err, subprocess.Popen([sys.executable, "-m", "accord", *argv],
-                                                 env=env, stdout=subprocess.PIPE,
-                                                 stderr=err) as proc:
-        out = proc.stdout.read() if proc.stdout else b""
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage
-        elapsed = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise RuntimeError(f"accord {' '.join(argv)}: exit {proc.returncode}: "
+    with log.open("wb") as err:
+        run = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o", str(report),
+                              sys.executable, "-m", "accord", *argv], env=env,
+                             stdout=subprocess.PIPE, stderr=err)
+    elapsed = time.perf_counter() - start
+    if run.returncode:
+        raise RuntimeError(f"accord {' '.join(argv)}: exit {run.returncode}: "
                            f"{log.read_text(errors='replace')[-2000:]}")
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, out.decode()
+    rss, user, system = report.read_text().split()[-3:]
+    return elapsed, float(user) + float(system), int(rss), run.stdout.decode()
 
 
 def accord_steps(work: Path, count: int, files: dict[str, Path], readers: set[str],
