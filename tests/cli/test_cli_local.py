@@ -186,11 +186,11 @@ def test_an_annotation_by_an_unknown_author_fails_naming_the_author(
 def test_an_unknown_format_is_refused_with_the_formats_available(accord: Accord, project: int,
                                                                  tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "tasks.jsonl", RECORDS)
-    assert "unknown import format 'csv'; available: jsonl" in accord.fails(
-        "import", str(project), str(source), "--format", "csv")
-    target = tmp_path / "out.csv"
-    assert "unknown export format 'csv'; available: jsonl" in accord.fails(
-        "export", str(project), "--format", "csv", "-o", str(target))
+    refused = accord.fails("import", str(project), str(source), "--format", "docx")
+    assert "unknown import format 'docx'; available: bilou, bio, coco," in refused
+    target = tmp_path / "out.docx"
+    refused = accord.fails("export", str(project), "--format", "docx", "-o", str(target))
+    assert "unknown export format 'docx'; available:" in refused and "yolo" in refused
     assert not target.exists() and not list(tmp_path.glob("*.partial"))
     assert accord.projects()[project]["task_count"] == 0
 

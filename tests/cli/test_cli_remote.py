@@ -114,10 +114,10 @@ def test_errors_from_the_server_are_reported_like_local_ones(server: Server,
                                                       str(tmp_path / "out.jsonl"))
     assert not list(tmp_path.glob("out.jsonl*"))
     project = on_server.ok("project", "create", "Formats").strip()
-    assert "unknown import format 'csv'" in on_server.fails("import", project, str(source),
-                                                            "--format", "csv")
-    assert "unknown export format 'csv'" in on_server.fails("export", project, "--format",
-                                                            "csv", "-o", str(tmp_path / "x"))
+    assert "unknown import format 'docx'" in on_server.fails("import", project, str(source),
+                                                             "--format", "docx")
+    assert "unknown export format 'docx'" in on_server.fails("export", project, "--format",
+                                                             "docx", "-o", str(tmp_path / "x"))
     assert "at least 8 characters" in on_server.fails("user", "add", "short@example.org",
                                                       "--password", "pw")
 

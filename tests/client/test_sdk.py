@@ -160,8 +160,8 @@ def test_export_streams_jsonl_and_raises_api_errors_before_writing(sdk, world: W
         accord.export(987654, out)
     assert missing.value.is_not_found
     with pytest.raises(ApiError) as unknown:
-        accord.export(world.project_id, out, format="csv")
-    assert unknown.value.code == "invalid_input" and "csv" in unknown.value.message
+        accord.export(world.project_id, out, format="docx")
+    assert unknown.value.code == "invalid_input" and "docx" in unknown.value.message
     assert out.getvalue() == b""
 
 

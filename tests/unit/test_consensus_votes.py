@@ -16,8 +16,8 @@ from accord.core.errors import InputError
 
 EXAMPLES = settings(max_examples=50, deadline=None)
 pytestmark = [
-    pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame:pandas.errors.Pandas4Warning"),
-    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated:pandas.errors.Pandas4Warning"),
+    pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame"),
+    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
 ]
 
 
