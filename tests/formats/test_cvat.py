@@ -284,7 +284,7 @@ def test_datumaro_reads_the_subsets_and_points_of_a_project_export(tmp_path: Pat
 
 
 BAD = [
-    ('<!DOCTYPE a [<!ENTITY x "y">]><annotations/>', "line 1: the XML declares a DOCTYPE"),
+    ('<!DOCTYPE a [<!ENTITY x "y">]><annotations/>', "line 1: declares a DOCTYPE or an entity"),
     ("<annotations><image id='0' name='a' width='4' height='4'>", "not well-formed XML"),
     ("<annotations><image id='0' name='a' width='4' height='4'><box label='label1' "
      "xtl='0' ytl='0' xbr='9' ybr='2'/></image></annotations>",

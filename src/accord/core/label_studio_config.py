@@ -24,9 +24,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
-from xml.parsers import expat
 
 from accord.core.errors import InputError
+from accord.core.safe_xml import parse_xml
 from accord.core.schema import parse_schema
 
 __all__ = ["SUPPORTED_TAGS", "label_studio_from_schema", "schema_from_label_studio"]
@@ -53,36 +53,13 @@ class _Config:
     """A parsed config: its elements and the line each starts on."""
 
     def __init__(self, xml: str) -> None:
-        self.lines: dict[ET.Element, int] = {}
-        self.root = self._parse(xml)
+        self.root, self._parser = parse_xml(xml, "the Label Studio config")
 
-    def _parse(self, xml: str) -> ET.Element:
-        builder, parser = ET.TreeBuilder(), expat.ParserCreate()
-
-        def start(tag: str, attrs: dict[str, str]) -> None:
-            self.lines[builder.start(tag, attrs)] = parser.CurrentLineNumber
-
-        def refuse_doctype(*_: Any) -> None:
-            raise InputError(f"the Label Studio config declares a DOCTYPE on line "
-                             f"{parser.CurrentLineNumber}; configs must not declare DTDs or "
-                             "entities, remove it", line=parser.CurrentLineNumber)
-
-        parser.StartElementHandler = start
-        parser.EndElementHandler = builder.end
-        parser.StartDoctypeDeclHandler = refuse_doctype
-        parser.EntityDeclHandler = refuse_doctype
-        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        try:
-            parser.Parse(xml, True)
-        except expat.ExpatError as error:
-            column = error.offset + 1
-            raise InputError(f"the Label Studio config is not well-formed XML: "
-                             f"{expat.ErrorString(error.code)} at line {error.lineno}, column "
-                             f"{column}", line=error.lineno, column=column) from None
-        return builder.close()
+    def line(self, element: ET.Element) -> int:
+        return self._parser.line(element)
 
     def error(self, element: ET.Element, message: str) -> InputError:
-        name, line = element.get("name"), self.lines.get(element)
+        name, line = element.get("name"), self.line(element)
         named = f' name="{name}"' if name else ""
         return InputError(f"<{element.tag}{named}> on line {line}: {message}",
                           tag=element.tag, name=name, line=line)
@@ -136,7 +113,7 @@ def _schema_error(config: _Config, error: InputError,
         found = re.match(r"(data|labels)\[(\d+)\]", problem["path"])
         if found:
             tag = origins[found[1]][int(found[2])]
-            origin = f'<{tag.tag} name="{tag.get("name", "")}"> on line {config.lines.get(tag)}'
+            origin = f'<{tag.tag} name="{tag.get("name", "")}"> on line {config.line(tag)}'
             problem = {**problem, "message": f"{origin}: {problem['message']}"}
         problems.append(problem)
     lines = "".join(f"\n- {p['path']}: {p['message']}" for p in problems)

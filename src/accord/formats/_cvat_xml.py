@@ -2,18 +2,17 @@
 by chunk, each child of `<annotations>` (`<meta>`, `<image>`, `<track>`, …) is handed over
 whole once it ends and then dropped, so memory holds one image or track at a time.
 
-Any DOCTYPE or entity declaration is refused outright (no billion laughs, no external
-entities), as `accord.core.label_studio_config` does; malformed or truncated XML is an
-InputError naming the file, line and column.
+The XML is read by `accord.core.safe_xml` (any DOCTYPE or entity refused; malformed or
+truncated XML an InputError naming the file, line and column).
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from typing import IO, Any
-from xml.parsers import expat
+from typing import IO
 
+from accord.core.safe_xml import SafeXmlParser
 from accord.formats.base import fail
 
 CHUNK = 256 * 1024
@@ -31,54 +30,29 @@ class Element:
 
 def top_level(stream: IO[bytes], where: str) -> Iterator[Element]:
     """The children of the root `<annotations>` element, in document order."""
-    builder, parser = ET.TreeBuilder(), expat.ParserCreate()
-    lines: dict[int, int] = {}
     done: list[ET.Element] = []
-    depth = 0
     root: list[ET.Element] = []
 
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        nonlocal depth
-        element = builder.start(tag, attrs)
-        lines[id(element)] = parser.CurrentLineNumber
+    def start(element: ET.Element, depth: int) -> None:
         if depth == 0:
-            if tag != "annotations":
-                raise fail(f"{where}, line {parser.CurrentLineNumber}",
-                           f"the root element is <{tag}>; a CVAT XML file has <annotations>")
+            if element.tag != "annotations":
+                raise fail(f"{where}, line {parser.line(element)}",
+                           f"the root element is <{element.tag}>; a CVAT XML file has "
+                           "<annotations>")
             root.append(element)
-        depth += 1
 
-    def end(tag: str) -> None:
-        nonlocal depth
-        element = builder.end(tag)
-        depth -= 1
+    def end(element: ET.Element, depth: int) -> None:
         if depth == 1:
             done.append(element)
 
-    def refuse(*_: Any) -> None:
-        raise fail(f"{where}, line {parser.CurrentLineNumber}",
-                   "the XML declares a DOCTYPE or an entity; CVAT files do not, and Accord "
-                   "refuses them (no entity expansion, no external references)")
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = builder.data
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser = SafeXmlParser(where, start, end)
     while True:
         chunk = stream.read(CHUNK)
-        try:
-            parser.Parse(chunk, not chunk)
-        except expat.ExpatError as exc:
-            raise fail(f"{where}, line {exc.lineno}, column {exc.offset + 1}",
-                       f"not well-formed XML ({expat.ErrorString(exc.code)})") from None
-        except (ValueError, LookupError) as exc:  # an unknown or impossible encoding
-            raise fail(where, f"cannot be read as XML ({exc})") from None
+        parser.feed(chunk, not chunk)
         for element in done:
-            yield Element(element, lines)
+            yield Element(element, parser.lines)
             for child in element.iter():
-                lines.pop(id(child), None)
+                parser.lines.pop(id(child), None)
             root[0].remove(element)
         done.clear()
         if not chunk:

@@ -18,8 +18,8 @@ import math
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from typing import IO, Any
-from xml.parsers import expat
 
+from accord.core import safe_xml
 from accord.core.schema import LabelDef
 from accord.formats.base import ReadContext, check_box_inside, fail
 
@@ -32,24 +32,7 @@ def parse_xml(stream: IO[bytes], where: str) -> ET.Element:
     content = stream.read(MAX_XML_BYTES + 1)
     if len(content) > MAX_XML_BYTES:
         raise fail(where, f"the file is larger than {MAX_XML_BYTES} bytes")
-    builder, parser = ET.TreeBuilder(), expat.ParserCreate()
-
-    def refuse_doctype(*_: Any) -> None:
-        raise fail(where, f"declares a DOCTYPE or entity on line {parser.CurrentLineNumber}; "
-                          "VOC files must not declare DTDs or entities")
-
-    parser.StartElementHandler = builder.start
-    parser.EndElementHandler = builder.end
-    parser.CharacterDataHandler = builder.data
-    parser.StartDoctypeDeclHandler = refuse_doctype
-    parser.EntityDeclHandler = refuse_doctype
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    try:
-        parser.Parse(content, True)
-    except expat.ExpatError as error:
-        raise fail(where, f"not well-formed XML: {expat.ErrorString(error.code)} at line "
-                          f"{error.lineno}, column {error.offset + 1}") from None
-    root = builder.close()
+    root, _ = safe_xml.parse_xml(content, where)
     if root.tag != "annotation":
         raise fail(where, f"the root element is <{root.tag}>, expected <annotation>")
     return root
