@@ -17,7 +17,7 @@ an image field); `accord import` of the Label Studio file with `--format label_s
 that format is registered (`accord formats`), else of the JSONL file; then `accord export`
 to JSONL, COCO and Label Studio JSON (each that is registered). Every step is the CLI in its
 own process, timed from start to exit (Python's start-up, 2–5 s here, included): wall time,
-CPU and peak RSS come from `wait4`. Then the same through a running `accord serve` in
+CPU and peak RSS come from GNU time. Then the same through a running `accord serve` in
 another fresh data dir (*Accord API*, as Label Studio is driven): the file uploaded to
 POST …/import, each export a streamed GET …/export; CPU is the server's during the request,
 peak RSS its VmHWM so far.
@@ -329,7 +329,7 @@ def compared(steps: list[Step], args: argparse.Namespace, source: str) -> str:
 def alone(million: list[Step], args: argparse.Namespace) -> str:
     return (f"{header(args)} Accord alone at a million tasks, {BOXES} boxes each (seeded by "
             "the JSONL import, which is not judged); each step is the CLI from start to exit, "
-            "peak RSS is its own (`wait4`):\n\n" + million_table(million))
+            "peak RSS is its own (GNU time):\n\n" + million_table(million))
 
 
 def main() -> None:
