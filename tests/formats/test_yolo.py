@@ -213,6 +213,20 @@ def _with_media(project: Project, sample: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(image, target)
 
+def _datumaro_sees_our_boxes(unpacked: str, ours: dict[str, dict]) -> None:
+    """Datumaro's YOLO reader finds each image (by stem) in its subset with our boxes."""
+    dataset = dm.Dataset.import_from(unpacked, "yolo")
+    names = dataset.categories()[dm.AnnotationType.label]
+    assert {(item.id, item.subset) for item in dataset} == {
+        (stem, r["batch"]) for stem, r in ours.items()}
+    for item in dataset:
+        theirs = [(names[a.label].name, *a.get_bbox()) for a in item.annotations]
+        expected = [_box(r) for r in _regions(ours[item.id])]
+        assert [t[0] for t in theirs] == [e[0] for e in expected]
+        for t, e in zip(theirs, expected, strict=True):
+            assert t[1:] == pytest.approx(e[1:], rel=1e-6, abs=1e-9)
+
+
 
 def test_an_export_reads_back_to_the_same_boxes_and_datumaro_agrees(tmp_path: Path):
     sample = ROBOFLOW / "yolo"
@@ -240,17 +254,7 @@ def test_an_export_reads_back_to_the_same_boxes_and_datumaro_agrees(tmp_path: Pa
     # ("yolo_ultralytics" by itself needs source urls it is only given through "yolo")
     unpacked = str(tmp_path / "unpacked")
     assert {s["format"] for s in YoloImporter.find_sources(unpacked)} == {"yolo_ultralytics"}
-    dataset = dm.Dataset.import_from(unpacked, "yolo")
-    names = dataset.categories()[dm.AnnotationType.label]
-    ours = {Path(r["data"]["image"]).stem: r for r in before}
-    assert {(item.id, item.subset) for item in dataset} == {
-        (stem, r["batch"]) for stem, r in ours.items()}
-    for item in dataset:
-        theirs = [(names[a.label].name, *a.get_bbox()) for a in item.annotations]
-        expected = [_box(r) for r in _regions(ours[item.id])]
-        assert [t[0] for t in theirs] == [e[0] for e in expected]
-        for t, e in zip(theirs, expected, strict=True):
-            assert t[1:] == pytest.approx(e[1:], rel=1e-6, abs=1e-9)
+    _datumaro_sees_our_boxes(unpacked, {Path(r["data"]["image"]).stem: r for r in before})
 
 
 def test_the_darknet_layout_exports_for_datumaro_and_reads_back(tmp_path: Path):
@@ -269,16 +273,7 @@ def test_the_darknet_layout_exports_for_datumaro_and_reads_back(tmp_path: Path):
         archive.extractall(tmp_path / "unpacked")
     unpacked = str(tmp_path / "unpacked")
     assert {s["format"] for s in YoloImporter.find_sources(unpacked)} == {"yolo_strict"}
-    dataset = dm.Dataset.import_from(unpacked, "yolo")
-    names = dataset.categories()[dm.AnnotationType.label]
-    assert {(item.id, item.subset) for item in dataset} == {
-        (stem, r["batch"]) for stem, r in ours.items()}
-    for item in dataset:
-        theirs = [(names[a.label].name, *a.get_bbox()) for a in item.annotations]
-        expected = [_box(r) for r in _regions(ours[item.id])]
-        assert [t[0] for t in theirs] == [e[0] for e in expected]
-        for t, e in zip(theirs, expected, strict=True):
-            assert t[1:] == pytest.approx(e[1:], rel=1e-6, abs=1e-9)
+    _datumaro_sees_our_boxes(unpacked, ours)
     with Project(tmp_path / "again", SCHEMA) as again:
         again.import_path(exported, "yolo")
         after = {Path(r["data"]["image"]).stem: r for r in again.records()}

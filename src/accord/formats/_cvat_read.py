@@ -19,6 +19,7 @@ import numpy as np
 
 from accord.core.rle import rle_from_bitmap
 from accord.core.schema import AttributeType, LabelDef
+from accord.formats._attributes import attribute_value
 from accord.formats._cvat_xml import (
     attr_flag,
     attr_float,
@@ -272,19 +273,8 @@ def read_attributes(element: ET.Element, label: LabelDef | None, where: str
         definition = label.attribute_named(name) if label is not None else None
         if definition is None:
             out[name] = text
-        elif definition.type is AttributeType.BOOL:
-            if text.lower() not in ("true", "false"):
-                raise fail(where, f"attribute {name!r}: expected true or false, got {text!r}")
-            out[name] = text.lower() == "true"
-        elif definition.type is AttributeType.NUMBER:
-            try:
-                number = float(text)
-            except ValueError:
-                raise fail(where, f"attribute {name!r}: expected a number, got {text!r}"
-                           ) from None
-            if number != number or abs(number) == float("inf"):
-                raise fail(where, f"attribute {name!r}: expected a finite number, got {text!r}")
-            out[name] = number
+        elif definition.type in (AttributeType.BOOL, AttributeType.NUMBER):
+            out[name] = attribute_value(definition, text, where)
         else:
             out[name] = child.text or ""
     return out

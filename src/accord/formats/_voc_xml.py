@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from accord.core import safe_xml
 from accord.core.schema import LabelDef
+from accord.formats._attributes import attribute_value
 from accord.formats.base import ReadContext, check_box_inside, fail
 
 MAX_XML_BYTES = 16 * 1024 * 1024
@@ -85,28 +86,6 @@ def box(parent: ET.Element, where: str, one_based: bool) -> tuple[float, float, 
     return float(xmin), float(ymin), float(xmax - xmin), float(ymax - ymin)
 
 
-def _attribute(label: LabelDef, name: str, raw: str, where: str) -> Any:
-    """`raw` as the schema's attribute `name` holds it; None when the label has no such."""
-    definition = next((a for a in label.attributes if a.name == name), None)
-    if definition is None:
-        return None
-    kind = definition.type.value
-    if kind == "bool":
-        lowered = raw.lower()
-        if lowered not in ("0", "1", "true", "false"):
-            raise fail(where, f"attribute {name!r} is {raw!r}, expected 0 or 1")
-        return lowered in ("1", "true")
-    if kind == "number":
-        try:
-            value = float(raw)
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value):
-            raise fail(where, f"attribute {name!r} is {raw!r}, expected a number")
-        return value
-    return raw
-
-
 def attributes(obj: ET.Element, label: LabelDef | None, where: str) -> dict[str, Any]:
     """Flags, pose, actions and `<attributes>` the label defines attributes for."""
     if label is None:
@@ -124,8 +103,9 @@ def attributes(obj: ET.Element, label: LabelDef | None, where: str) -> dict[str,
         name, value = text(item, "name"), text(item, "value")
         if name:
             raw[name] = value or ""
-    found = {name: _attribute(label, name, value, where) for name, value in raw.items()}
-    return {name: value for name, value in found.items() if value is not None}
+    # only what the label defines: VOC files carry flags most schemas do not track
+    return {name: attribute_value(definition, value, where) for name, value in raw.items()
+            if (definition := label.attribute_named(name)) is not None}
 
 
 def regions(root: ET.Element, name: str, context: ReadContext, size: tuple[int, int] | None,

@@ -16,6 +16,7 @@ import stat
 import tarfile
 import tempfile
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -30,16 +31,16 @@ MIN_BUDGET = 64 * 1024 * 1024
 Wrap = Callable[[IO[bytes]], IO[bytes]]
 
 
-class Source:
+class Source(ABC):
     """A read-only tree of files named by relative POSIX paths."""
 
     name: str
 
-    def paths(self) -> list[str]:
-        raise NotImplementedError
+    @abstractmethod
+    def paths(self) -> list[str]: ...
 
-    def open(self, path: str) -> IO[bytes]:
-        raise NotImplementedError
+    @abstractmethod
+    def open(self, path: str) -> IO[bytes]: ...
 
     def only(self, *suffixes: str) -> list[str]:
         """The paths ending in one of `suffixes` (case-insensitive), in path order."""

@@ -18,6 +18,7 @@ import hashlib
 import os
 import shutil
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from accord.core.errors import InputError
 from accord.formats.source import Source
@@ -66,7 +67,7 @@ class MediaCopy:
         plan = []
         for key, path in sorted(self.wanted.items()):
             target = self._target(key)
-            if target.exists() and _digest_of_file(target) != self._digest(path):
+            if target.exists() and _digest(target.open("rb")) != _digest(self.source.open(path)):
                 raise InputError(f"copy_media: the media root already has a different "
                                  f"{key!r}; import with another media prefix",
                                  field="options.media_prefix", media=key)
@@ -96,17 +97,11 @@ class MediaCopy:
                              field="options.media_prefix", media=key)
         return self.root / relative
 
-    def _digest(self, path: str) -> str:
-        digest = hashlib.sha256()
-        with self.source.open(path) as handle:
-            while chunk := handle.read(CHUNK):
-                digest.update(chunk)
-        return digest.hexdigest()
 
-
-def _digest_of_file(path: Path) -> str:
+def _digest(handle: IO[bytes]) -> str:
+    """The SHA-256 of what `handle` holds; it is closed after."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with handle:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
