@@ -27,7 +27,7 @@ def task_media(session: Session, media_root: Path, project_id: int, task_id: int
         raise NotFound(f"task {task_id} has no media in field {field!r}", field=field)
     path = local.resolve(media_root, key)
     with path.open("rb") as handle:
-        media_type = local.sniff(handle.read(16))
+        media_type = local.sniff(handle.read(local.SNIFF_BYTES))
     return MediaFile(path, media_type, local.is_inline(media_type))
 
 
