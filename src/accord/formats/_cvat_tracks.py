@@ -3,16 +3,18 @@
 Our `video_track` holds keyframes (docs/regions.md). Between a visible keyframe and the next
 keyframe the box moves linearly; a keyframe with `outside: true` hides the object until the
 next keyframe; after the last visible keyframe the box stays where it is to the video's end
-(CVAT's rules). `per_frame` expands keyframes to one box per visible frame (what exports
-write); `keyframes_from_frames` goes back, keeping only the boxes the interpolation does not
-reproduce, so import → export → import gives the same keyframes.
+(CVAT's rules, defined once in `accord.core.tracks`, which QA uses too). `per_frame` expands
+keyframes to one box per visible frame (what exports write); `keyframes_from_frames` goes
+back, keeping only the boxes the interpolation does not reproduce, so import → export →
+import gives the same keyframes.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+
+from accord.core import tracks
 
 Box = tuple[float, float, float, float]  # x, y, width, height
 
@@ -27,13 +29,9 @@ class Frame:
 
 def box_at(keyframes: Sequence[Frame], frame: int) -> Box | None:
     """The box the keyframes give at `frame`, or None where the object is not in view."""
-    i = bisect_right([k.frame for k in keyframes], frame) - 1
-    if i < 0 or keyframes[i].outside:
-        return None
-    before = keyframes[i]
-    if before.frame == frame or i + 1 == len(keyframes):
-        return before.box
-    return _lerp(before, keyframes[i + 1], frame)
+    return tracks.box_at(tracks.KeyframeArrays.checked(
+        [k.frame for k in keyframes], [k.box for k in keyframes],
+        [k.outside for k in keyframes]), frame)
 
 
 def per_frame(keyframes: Sequence[Frame], frame_count: int | None) -> Iterator[Frame]:
@@ -53,9 +51,7 @@ def per_frame(keyframes: Sequence[Frame], frame_count: int | None) -> Iterator[F
 
 
 def _lerp(a: Frame, b: Frame, frame: int) -> Box:
-    t = (frame - a.frame) / (b.frame - a.frame)
-    (x0, y0, w0, h0), (x1, y1, w1, h1) = a.box, b.box
-    return (x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, w0 + (w1 - w0) * t, h0 + (h1 - h0) * t)
+    return tracks.interpolate_box(a.frame, a.box, b.frame, b.box, frame)
 
 
 def _close(a: Box, b: Box, tolerance: float) -> bool:
