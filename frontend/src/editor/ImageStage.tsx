@@ -37,7 +37,7 @@ import type { ActiveClass } from "./editorState";
 import { ShapeElement } from "./ShapeElement";
 import { round2, roundShape } from "./precision";
 import { distinctPoints, moved, withVertex } from "./shapeEdits";
-import type { TaskImage } from "./taskImage";
+import type { TaskImage } from "./taskMedia";
 
 export interface StageHandle {
   zoomBy(factor: number): void;

@@ -11,13 +11,13 @@ import { useAuth } from "../components/authContext";
 import type { Annotation, Guidelines, Prediction, SchemaVersion, Task } from "../api/types";
 import { ActiveTimer, attachActivity } from "../lib/activeTime";
 import { DraftSync, pendingKey, type SyncStatus } from "../lib/draftSync";
-import { withCopies, type Region, type ShapeRegion } from "../lib/regions";
+import { withCopies, type Region } from "../lib/regions";
 import { checkRegions } from "../lib/rules";
-import { isShapeType, type Schema } from "../lib/schema";
+import { isMediaType, isShapeType, type Schema } from "../lib/schema";
 import { FlagDialog, ReloginDialog } from "./dialogs";
 import "./editor.css";
 import { GuidelinesPanel } from "./Guidelines";
-import { imageFieldOf, type ImageState } from "./taskImage";
+import { stageFieldOf, type MediaState } from "./taskMedia";
 import { Workbench, type HostCommand, type WorkbenchHandle } from "./Workbench";
 
 export type Outcome = "submitted" | "skipped" | "flagged";
@@ -35,7 +35,7 @@ export interface LabelEditorProps {
   previous: readonly Region[] | null;
   onDone: (outcome: Outcome, regions: Region[]) => void;
   /** The task's image, loaded by the page as soon as the task is known. */
-  image: ImageState;
+  image: MediaState;
   /** Load the task afresh from the server (its draft moved on elsewhere). */
   onReload: () => void;
   /** The work to start from when there is neither a draft nor work kept in this browser
@@ -76,10 +76,11 @@ export function LabelEditor(props: LabelEditorProps) {
   const [busy, setBusy] = useState(false);
   const [dialog, setDialog] = useState<"flag" | null>(null);
   const [showGuidelines, setShowGuidelines] = useState(false);
-  const [prelabels, setPrelabels] = useState<ShapeRegion[]>(() =>
-    restored || draft ? [] : predictions.flatMap((p) => p.regions).filter((r): r is ShapeRegion => isShapeType(r.type)),
+  const [prelabels, setPrelabels] = useState<Region[]>(() =>
+    restored || draft ? [] : predictions.flatMap((p) => p.regions).filter((r) => isShapeType(r.type) || isMediaType(r.type)),
   );
   const image = props.image.status === "ready" ? props.image.image : null;
+  const [stageReady, setStageReady] = useState(false);
 
   const timer = useMemo(
     () => new ActiveTimer({ initialSeconds: restored?.leadTimeS ?? draft?.lead_time_s ?? 0 }),
@@ -136,12 +137,12 @@ export function LabelEditor(props: LabelEditorProps) {
   // Every finished change of the work goes to storage now and to the server soon.
   const onChange = useCallback((regions: Region[]) => sync.current?.change(regions, timer.seconds()), [timer]);
 
-  const imageField = useMemo(() => imageFieldOf(schema), [schema]);
+  const stageField = useMemo(() => stageFieldOf(schema), [schema]);
 
-  // A User Timing mark once the task's image and regions are on screen (bench/ui_render.py
+  // A User Timing mark once the task's media and regions are on screen (bench/ui_render.py
   // reads it as load-to-interactive): two frames after the stage rendered them.
   useEffect(() => {
-    if (!image) return;
+    if (!image && !stageReady) return;
     let second = 0;
     const first = requestAnimationFrame(() => {
       second = requestAnimationFrame(() => performance.mark("accord:editor-ready", { detail: { task: task.id } }));
@@ -150,9 +151,9 @@ export function LabelEditor(props: LabelEditorProps) {
       cancelAnimationFrame(first);
       cancelAnimationFrame(second);
     };
-  }, [image, task.id]);
+  }, [image, stageReady, task.id]);
 
-  const otherFields = useMemo(() => schema.data.filter((d) => d !== imageField), [schema, imageField]);
+  const otherFields = useMemo(() => schema.data.filter((d) => d !== stageField), [schema, stageField]);
   const imageSize = useMemo(() => (image ? { width: image.width, height: image.height } : undefined), [image]);
 
   const submit = useCallback(async () => {
@@ -196,7 +197,7 @@ export function LabelEditor(props: LabelEditorProps) {
     [client, projectId, task.id, storageKey, props],
   );
 
-  const acceptPrelabel = useCallback((region: ShapeRegion) => {
+  const acceptPrelabel = useCallback((region: Region) => {
     if (!bench.current) return;
     bench.current.replace(withCopies(bench.current.regions(), [region]));
     setPrelabels((now) => now.filter((p) => p !== region));
@@ -252,6 +253,7 @@ export function LabelEditor(props: LabelEditorProps) {
         onChange={onChange}
         predictions={prelabels}
         onAcceptPrediction={acceptPrelabel}
+        onStageReady={() => setStageReady(true)}
         data={{ fields: otherFields, values: task.data }}
         commands={COMMANDS}
         onCommand={onCommand}

@@ -19,22 +19,25 @@ import { forwardRef, useCallback, useDeferredValue, useEffect, useImperativeHand
 import { buildKeymap, formatHotkey, hotkeyId, isTypingTarget, lookup, matches, parseHotkey, toolsFor, type Action, type Command, type Hotkey, type Tool } from "../lib/hotkeys";
 import type { Region, ShapeRegion, Unsaved } from "../lib/regions";
 import { checkRegions, problemsByRegion } from "../lib/rules";
-import { isShapeType, type Label, type Schema } from "../lib/schema";
+import { isMediaType, isShapeType, type Label, type Schema } from "../lib/schema";
 import { HelpOverlay } from "./dialogs";
 import { initialState, makeReducer, regionsOf } from "./editorState";
 import "./editor.css";
 import { roundShape } from "./precision";
 import { moved } from "./shapeEdits";
 import { ImageStage, type StageHandle, type StageOverlay } from "./ImageStage";
-import { imageFieldOf, type ImageState, type TaskImage } from "./taskImage";
+import { MediaStage, type StageKey } from "./MediaStage";
+import { imageFieldOf, stageFieldOf, type MediaState, type TaskImage } from "./taskMedia";
 import { AttributeEditor, ClassPicker, ItemLabels, ProblemList, RegionList, TaskData } from "./panels";
 import type { DataField } from "../lib/schema";
 
-/** The image to work on, or a blank canvas of a given size (no image, as in a preview). */
-export type WorkbenchImage = ImageState | { status: "blank"; width: number; height: number };
+/** The image, text, recording or video to work on, or a blank canvas of a given size (no
+ * image, as in a preview). */
+export type WorkbenchImage = MediaState | { status: "blank"; width: number; height: number };
 
 /** Other people's regions shown beside the work: one set per person, in their colour. */
-export interface WorkbenchOverlay extends StageOverlay {
+export interface WorkbenchOverlay extends Omit<StageOverlay, "regions"> {
+  regions: readonly Region[];
   /** Who drew them, for the help text and accessible names. */
   name: string;
 }
@@ -66,10 +69,12 @@ export interface WorkbenchProps {
   onChange?: (regions: Region[]) => void;
   readOnly?: boolean;
   overlays?: readonly WorkbenchOverlay[];
-  onOverlayPick?: (overlayId: string, region: ShapeRegion) => void;
+  onOverlayPick?: (overlayId: string, region: Region) => void;
   /** A model's suggestions, dashed; a click on one (select tool) calls `onAcceptPrediction`. */
-  predictions?: readonly ShapeRegion[];
-  onAcceptPrediction?: (region: ShapeRegion) => void;
+  predictions?: readonly Region[];
+  onAcceptPrediction?: (region: Region) => void;
+  /** A text, recording or video stage has its media and the work on screen. */
+  onStageReady?: () => void;
   /** A selection the host asks for (a click on a note pinned to a region): a new object
    * each time, so asking twice for one region selects it twice. */
   selectRequest?: { id: string | null } | null;
@@ -114,7 +119,8 @@ const TOOL_NAMES: Record<Tool, string> = {
 const HOST_COMMANDS = new Set<Command>(["submit", "skip", "flag", "copy_previous", "accept_prediction", "reject_prediction", "toggle_guidelines"]);
 /** What a read-only workbench still does. */
 const VIEW_COMMANDS = new Set<Command>(["help", "next_region", "previous_region", "zoom_in", "zoom_out", "zoom_fit", "cancel", "toggle_guidelines"]);
-const NO_REGIONS: readonly ShapeRegion[] = [];
+const NO_REGIONS: readonly Region[] = [];
+const isShape = (r: Region): r is ShapeRegion => isShapeType(r.type);
 const NO_COMMANDS: readonly HostCommand[] = [];
 const NO_KEYS: readonly WorkbenchKey[] = [];
 
@@ -141,6 +147,7 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
   const [help, setHelp] = useState(false);
   const image: TaskImage | null =
     props.image.status === "ready" ? props.image.image : props.image.status === "blank" ? { url: "", width: props.image.width, height: props.image.height } : null;
+  const media = props.image.status === "media" ? props.image.media : null;
   const imageError = props.image.status === "failed" ? props.image.message : null;
 
   const latestRegions = useRef(regions);
@@ -183,13 +190,19 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
     hostSelect?.(state.selected);
   }, [state.selected, hostSelect]);
 
-  const imageField = useMemo(() => imageFieldOf(schema), [schema]);
-  const shapeLabels = useMemo(() => schema.labels.filter((l) => isShapeType(l.type) && l.source === imageField?.name), [schema, imageField]);
+  // The labels placed on the stage's field: shapes on an image, spans, segments or tracks on
+  // a text, a recording or a video; the class picker offers their classes.
+  const stageField = useMemo(() => (media ? media.field : (imageFieldOf(schema) ?? stageFieldOf(schema))), [schema, media]);
+  const placedLabels = useMemo(
+    () => schema.labels.filter((l) => (isShapeType(l.type) || isMediaType(l.type)) && l.source === stageField?.name),
+    [schema, stageField],
+  );
+  const [stageKeys, setStageKeys] = useState<readonly StageKey[]>(NO_KEYS);
   const itemLabels = useMemo(
     () => schema.labels.filter((l) => ["classification", "multilabel", "rating", "transcription"].includes(l.type)),
     [schema],
   );
-  const extraKeys = useMemo(() => hostKeys.map((k) => ({ ...k, parsed: parseHotkey(k.hotkey) })), [hostKeys]);
+  const extraKeys = useMemo(() => [...hostKeys, ...stageKeys].map((k) => ({ ...k, parsed: parseHotkey(k.hotkey) })), [hostKeys, stageKeys]);
   const keymap = useMemo(() => {
     const taken = new Set(extraKeys.map((k) => hotkeyId(k.parsed)));
     return buildKeymap(schema, { mac: MAC }).filter((b) => {
@@ -221,7 +234,12 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
   const problems = useMemo(() => (readOnly ? [] : checkRegions(schema, checked, imageSize)), [schema, checked, imageSize, readOnly]);
   const byRegion = useMemo(() => problemsByRegion(problems), [problems]);
   const invalid = useMemo(() => new Set(byRegion.keys()), [byRegion]);
-  const shapes = useMemo(() => regions.filter((r): r is ShapeRegion => isShapeType(r.type)), [regions]);
+  const shapes = useMemo(() => regions.filter(isShape), [regions]);
+  const predictions = props.predictions ?? NO_REGIONS;
+  const shapePredictions = useMemo(() => predictions.filter(isShape), [predictions]);
+  const shapeOverlays = useMemo(() => props.overlays?.map((o) => ({ ...o, regions: o.regions.filter(isShape) })), [props.overlays]);
+  // What next/previous region steps through: what is placed on the stage.
+  const placed = useMemo(() => (media ? regions.filter((r) => isMediaType(r.type)) : shapes), [media, regions, shapes]);
   const selectedRegion = regions.find((r) => r.id === state.selected) ?? null;
   const selectedLabel = selectedRegion ? schema.labels.find((l) => l.name === selectedRegion.label) : undefined;
   const activeLabel = state.active ? schema.labels.find((l) => l.name === state.active?.label) : undefined;
@@ -237,7 +255,7 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
         if (readOnly) return;
         const label = schema.labels.find((l) => l.name === action.label);
         if (!label) return;
-        if (isShapeType(label.type)) dispatch({ type: "pick_class", label: action.label, class: action.class });
+        if (isShapeType(label.type) || isMediaType(label.type)) dispatch({ type: "pick_class", label: action.label, class: action.class });
         else if (label.type === "classification") {
           dispatch({ type: "set_item", label: label.name, region: { label: label.name, type: "classification", value: { class: action.class } } });
         } else if (label.type === "multilabel") {
@@ -272,10 +290,10 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
           return;
         case "next_region":
         case "previous_region": {
-          if (shapes.length === 0) return;
-          const at = shapes.findIndex((r) => r.id === state.selected);
+          if (placed.length === 0) return;
+          const at = placed.findIndex((r) => r.id === state.selected);
           const step = command === "next_region" ? 1 : -1;
-          const next = shapes[(at + step + shapes.length) % shapes.length];
+          const next = placed[(at + step + placed.length) % placed.length];
           if (state.tool !== "select") dispatch({ type: "tool", tool: "select" });
           if (next) dispatch({ type: "select", id: next.id });
           return;
@@ -298,7 +316,7 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
           return;
       }
     },
-    [schema, regions, shapes, state.selected, state.tool, commands, onCommand, help, readOnly],
+    [schema, regions, placed, state.selected, state.tool, commands, onCommand, help, readOnly],
   );
 
   useEffect(() => {
@@ -338,8 +356,8 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
     };
   }, [keymap, extraKeys, perform, help, selectedRegion, suspended, readOnly]);
 
-  const onAdd = useCallback((region: Unsaved<ShapeRegion>) => dispatch({ type: "add", region }), []);
-  const onUpdate = useCallback((region: ShapeRegion, coalesce: string) => dispatch({ type: "update", region, coalesce }), []);
+  const onAdd = useCallback((region: Unsaved<Region>) => dispatch({ type: "add", region }), []);
+  const onUpdate = useCallback((region: Region, coalesce: string) => dispatch({ type: "update", region, coalesce }), []);
   const onStageSelect = useCallback((id: string | null) => dispatch({ type: "select", id }), []);
   const onGestureEnd = useCallback(() => dispatch({ type: "end_gesture" }), []);
   const onListSelect = useCallback((id: string) => {
@@ -348,14 +366,14 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
   }, []);
   const onDelete = useCallback((id: string) => dispatch({ type: "delete", id }), []);
   const { onAcceptPrediction } = props;
-  const acceptPrediction = useCallback((region: ShapeRegion) => onAcceptPrediction?.(region), [onAcceptPrediction]);
+  const acceptPrediction = useCallback((region: Region) => onAcceptPrediction?.(region), [onAcceptPrediction]);
   const extraHelp = useMemo(() => extraKeys.map((k) => ({ hotkey: k.parsed, description: k.description })), [extraKeys]);
   const regionNote = props.regionNote;
 
   return (
     <div className={`editor${readOnly ? " editor--readonly" : ""}`}>
       <div className="toolbar" role="toolbar" aria-label="Tools">
-        {tools.map((tool) => {
+        {!media && tools.map((tool) => {
           const binding = keymap.find((b) => b.action.kind === "tool" && b.action.tool === tool);
           return (
             <button
@@ -385,15 +403,19 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
             </button>
           </>
         )}
-        <button type="button" onClick={() => stage.current?.zoomBy(1.25)} aria-label="Zoom in">
-          +
-        </button>
-        <button type="button" onClick={() => stage.current?.zoomBy(0.8)} aria-label="Zoom out">
-          −
-        </button>
-        <button type="button" onClick={() => stage.current?.fit()}>
-          Fit
-        </button>
+        {media?.kind !== "text" && (
+          <>
+            <button type="button" onClick={() => stage.current?.zoomBy(1.25)} aria-label="Zoom in">
+              +
+            </button>
+            <button type="button" onClick={() => stage.current?.zoomBy(0.8)} aria-label="Zoom out">
+              −
+            </button>
+            <button type="button" onClick={() => stage.current?.fit()}>
+              Fit
+            </button>
+          </>
+        )}
         {props.toolbarExtra}
         <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">
           ?
@@ -407,7 +429,7 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
               ref={stage}
               image={image}
               regions={shapes}
-              predictions={props.predictions ?? NO_REGIONS}
+              predictions={shapePredictions}
               selected={state.selected}
               tool={state.tool}
               active={state.active}
@@ -420,11 +442,34 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
               onGestureEnd={onGestureEnd}
               onAcceptPrediction={acceptPrediction}
               readOnly={readOnly}
-              overlays={props.overlays}
+              overlays={shapeOverlays}
               onOverlayPick={props.onOverlayPick}
             />
           )}
-          {!image && !imageError && <p role="status">Loading image…</p>}
+          {media && (
+            <MediaStage
+              ref={stage}
+              schema={schema}
+              media={media}
+              regions={regions}
+              predictions={predictions}
+              selected={state.selected}
+              active={state.active}
+              invalid={invalid}
+              colorOf={colorOf}
+              onSelect={onStageSelect}
+              onAdd={onAdd}
+              onUpdate={onUpdate}
+              onGestureEnd={onGestureEnd}
+              onAcceptPrediction={acceptPrediction}
+              readOnly={readOnly}
+              overlays={props.overlays}
+              onOverlayPick={props.onOverlayPick}
+              onKeys={setStageKeys}
+              onReady={props.onStageReady}
+            />
+          )}
+          {!image && !media && !imageError && <p role="status">Loading…</p>}
           {imageError && (
             <p role="alert" className="error">
               {imageError}
@@ -438,7 +483,7 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
           {props.sideTop}
           {props.data && <TaskData fields={props.data.fields} data={props.data.values} />}
           {!readOnly && (
-            <ClassPicker labels={shapeLabels} active={state.active} colorOf={colorOf} classKey={classKey} onPick={(label, cls) => perform({ kind: "class", label, class: cls })} />
+            <ClassPicker labels={placedLabels} active={state.active} colorOf={colorOf} classKey={classKey} onPick={(label, cls) => perform({ kind: "class", label, class: cls })} />
           )}
           <fieldset className="editor__fields" disabled={readOnly}>
             <ItemLabels labels={itemLabels} regions={regions} classKey={classKey} onSet={(label, region) => dispatch({ type: "set_item", label: label.name, region })} />

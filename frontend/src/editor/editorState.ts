@@ -7,7 +7,7 @@ import { createHistory, endCoalescing, record, redo, undo, type History } from "
 import type { Tool } from "../lib/hotkeys";
 import { defaultAttributes } from "../lib/rules";
 import { nextRegionId, regionClass, type Region, type Unsaved } from "../lib/regions";
-import { isShapeType, type AttributeValue, type Label, type Schema, type ShapeType } from "../lib/schema";
+import { isMediaType, isShapeType, type AttributeValue, type Label, type Schema, type ShapeType } from "../lib/schema";
 
 export interface ActiveClass {
   label: string;
@@ -45,7 +45,7 @@ export const TOOL_OF: Record<ShapeType, Tool> = {
 };
 
 export function initialState(schema: Schema, regions: Region[]): EditorState {
-  const first = schema.labels.find((l) => isShapeType(l.type) && (l.classes?.length ?? 0) > 0);
+  const first = schema.labels.find((l) => (isShapeType(l.type) || isMediaType(l.type)) && (l.classes?.length ?? 0) > 0);
   const firstClass = first?.classes?.[0];
   return {
     history: createHistory(regions),

@@ -378,7 +378,7 @@ export function buildKeymap(schema: Schema, options: KeymapOptions = {}): Bindin
   return [...classBindings, ...builtInBindings, ...assignedClassKeys(schema, taken)];
 }
 
-const CLASS_KEYED = new Set(["bbox", "polygon", "polyline", "keypoints", "mask", "classification", "multilabel"]);
+const CLASS_KEYED = new Set(["bbox", "polygon", "polyline", "keypoints", "mask", "span", "audio_segment", "video_track", "classification", "multilabel"]);
 
 /** Keys offered to classes the schema gave none, in order: digits, then with shift, then alt. */
 const ASSIGNABLE = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"];
@@ -387,7 +387,8 @@ const ASSIGNABLE_MODS = [{}, { shift: true }, { alt: true }, { alt: true, shift:
 /**
  * Classes without a schema hotkey get the next key left free (as Label Studio numbers its
  * labels), after every schema hotkey and built-in is placed, so they never displace one.
- * Only labels a class key acts on get them (shapes and whole-item choices, not relations).
+ * Only labels a class key acts on get them (shapes, spans, segments, tracks and whole-item
+ * choices; not relations).
  */
 function assignedClassKeys(schema: Schema, taken: Set<string>): Binding[] {
   const free = ASSIGNABLE_MODS.flatMap((mods) =>

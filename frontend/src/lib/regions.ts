@@ -2,6 +2,9 @@
  * The canonical region format (docs/regions.md): every annotation, draft and prediction is
  * a list of these. Image coordinates are pixels of the full-resolution image, origin at the
  * top-left, y downwards; box rotation is in degrees, clockwise on screen, about the centre.
+ * Text offsets count Unicode code points, as the server does (lib/textOffsets.ts converts
+ * to and from JavaScript's UTF-16 indices), `end` exclusive; audio is in seconds; video in
+ * frames from 0.
  */
 import type { AttributeValue } from "./schema";
 
@@ -56,6 +59,43 @@ export interface TranscriptionValue {
   region?: string;
 }
 
+export interface SpanValue {
+  class: string;
+  start: number;
+  end: number;
+}
+
+/** A link between two regions of the same list; `class` when the relation label has classes. */
+export interface RelationValue {
+  from: string;
+  to: string;
+  class?: string;
+}
+
+export interface AudioSegmentValue {
+  class: string;
+  start: number;
+  end: number;
+}
+
+/** A track's box on one frame; `outside` marks the frame where the object leaves the view
+ * (boxes between two keyframes are interpolated linearly, none after an `outside` one). */
+export interface Keyframe {
+  frame: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  outside?: boolean;
+  attributes?: Record<string, AttributeValue>;
+}
+
+export interface VideoTrackValue {
+  class: string;
+  track_id: number;
+  keyframes: Keyframe[];
+}
+
 interface RegionBase<T extends string, V> {
   id: string;
   label: string;
@@ -75,10 +115,16 @@ export type ClassificationRegion = RegionBase<"classification", ClassificationVa
 export type MultilabelRegion = RegionBase<"multilabel", MultilabelValue>;
 export type RatingRegion = RegionBase<"rating", RatingValue>;
 export type TranscriptionRegion = RegionBase<"transcription", TranscriptionValue>;
+export type SpanRegion = RegionBase<"span", SpanValue>;
+export type RelationRegion = RegionBase<"relation", RelationValue>;
+export type AudioSegmentRegion = RegionBase<"audio_segment", AudioSegmentValue>;
+export type VideoTrackRegion = RegionBase<"video_track", VideoTrackValue>;
 
 export type ShapeRegion = BoxRegion | PolygonRegion | PolylineRegion | KeypointsRegion | MaskRegion;
 export type ItemRegion = ClassificationRegion | MultilabelRegion | RatingRegion | TranscriptionRegion;
-export type Region = ShapeRegion | ItemRegion;
+/** Regions placed on a text, a recording or a video (each modality's stage draws them). */
+export type MediaRegion = SpanRegion | AudioSegmentRegion | VideoTrackRegion;
+export type Region = ShapeRegion | ItemRegion | MediaRegion | RelationRegion;
 
 /** The class a region carries, if its type has one. */
 export function regionClass(region: Region): string | undefined {

@@ -305,6 +305,10 @@ function checkValue(
     }
     case "classification":
     case "multilabel":
+    case "span":
+    case "relation":
+    case "audio_segment":
+    case "video_track":
       return [];
   }
 }

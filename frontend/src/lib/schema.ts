@@ -97,6 +97,14 @@ export function isShapeType(type: LabelType): type is ShapeType {
   return (SHAPE_TYPES as readonly string[]).includes(type);
 }
 
+/** The label types placed on a text, a recording or a video, each by its modality's stage. */
+export const MEDIA_TYPES = ["span", "audio_segment", "video_track"] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
+
+export function isMediaType(type: LabelType): type is MediaType {
+  return (MEDIA_TYPES as readonly string[]).includes(type);
+}
+
 /** The key in a task's `data` that holds `field`. */
 export function dataKey(field: DataField): string {
   return field.source ?? field.name;

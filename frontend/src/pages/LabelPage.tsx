@@ -7,7 +7,7 @@ import { useAuth } from "../components/authContext";
 import { useDocumentTitle } from "../components/useDocumentTitle";
 import { LabelEditor, type Outcome } from "../editor/LabelEditor";
 import { sendLeftovers } from "../editor/leftovers";
-import { loadTaskImage, type ImageState } from "../editor/taskImage";
+import { loadTaskMedia, type MediaState } from "../editor/taskMedia";
 import type { Region } from "../lib/regions";
 import { isShapeType } from "../lib/schema";
 import { returnedOf } from "../review/api";
@@ -22,7 +22,7 @@ interface Loaded {
 interface Current {
   next: NextTask;
   predictions: Prediction[];
-  image: ImageState;
+  image: MediaState;
 }
 
 /** The label stream: one leased task after another, until the queue is empty. */
@@ -63,7 +63,7 @@ export function LabelPage() {
       }
       // The image downloads while the predictions are read and the editor renders.
       const task = next.task;
-      const image = loadTaskImage(loadedRef.current.schema.schema, projectId, task);
+      const image = loadTaskMedia(loadedRef.current.schema.schema, projectId, task);
       releaseImage.current();
       releaseImage.current = image.release;
       const predictions = await client.predictions(projectId, task.id);

@@ -11,9 +11,9 @@ import type { Annotation, SchemaVersion } from "../api/types";
 import { Swatch } from "../editor/panels";
 import { Workbench, type HostCommand, type WorkbenchHandle, type WorkbenchOverlay } from "../editor/Workbench";
 import { ActiveTimer, attachActivity } from "../lib/activeTime";
-import { regionClass, type Region, type ShapeRegion } from "../lib/regions";
+import { regionClass, type Region } from "../lib/regions";
+import { stageFieldOf } from "../editor/taskMedia";
 import { checkRegions } from "../lib/rules";
-import { isShapeType } from "../lib/schema";
 import { consensusRegions, type ProjectMember } from "./api";
 import { annotatorColor } from "./colors";
 import { holds, takeRegions, takeWhole } from "./merge";
@@ -58,7 +58,7 @@ export function AdjudicateStream({ client, projectId, schema, members, current, 
   }, []);
 
   const onPick = useCallback(
-    (_overlay: string, region: ShapeRegion) => {
+    (_overlay: string, region: Region) => {
       take([region]);
     },
     [take],
@@ -67,7 +67,7 @@ export function AdjudicateStream({ client, projectId, schema, members, current, 
   const overlays = useMemo<WorkbenchOverlay[]>(
     () =>
       candidates.flatMap((a, i) =>
-        hidden.has(a.id) ? [] : [{ id: String(a.id), name: nameOf(a.author_id), color: annotatorColor(i), regions: a.regions.filter((r): r is ShapeRegion => isShapeType(r.type)) }],
+        hidden.has(a.id) ? [] : [{ id: String(a.id), name: nameOf(a.author_id), color: annotatorColor(i), regions: a.regions }],
       ),
     [candidates, hidden, nameOf],
   );
@@ -167,7 +167,7 @@ export function AdjudicateStream({ client, projectId, schema, members, current, 
       startTool="select"
       commands={COMMANDS}
       onCommand={onCommand}
-      data={{ fields: schema.schema.data.filter((d) => d.type !== "image"), values: task.data }}
+      data={{ fields: schema.schema.data.filter((d) => d !== stageFieldOf(schema.schema)), values: task.data }}
       sideTop={side}
       sideBottom={
         <>

@@ -5,7 +5,7 @@
 import { isShapeType } from "../lib/schema";
 import type { Region, ShapeRegion } from "../lib/regions";
 import { ShapeElement } from "../editor/ShapeElement";
-import type { TaskImage } from "../editor/taskImage";
+import type { TaskImage } from "../editor/taskMedia";
 
 export function AnswerThumb({
   image,

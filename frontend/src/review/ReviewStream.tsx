@@ -11,7 +11,8 @@ import type { Annotation, SchemaVersion } from "../api/types";
 import { Swatch } from "../editor/panels";
 import { Workbench, type WorkbenchHandle, type WorkbenchKey, type WorkbenchOverlay } from "../editor/Workbench";
 import { isShapeType } from "../lib/schema";
-import type { Region, ShapeRegion } from "../lib/regions";
+import type { Region } from "../lib/regions";
+import { stageFieldOf } from "../editor/taskMedia";
 import { annotationDiff, consensusRegions, reviewAnnotation, scoresByAnswer, type ProjectMember, type Review, type ReviewCategory, type Verdict } from "./api";
 import { AnswerThumb } from "./AnswerThumb";
 import { annotatorColor } from "./colors";
@@ -193,9 +194,9 @@ export function ReviewStream({ client, projectId, schema, members, categories, c
   const overlays = useMemo<WorkbenchOverlay[]>(() => {
     if (layout !== "overlay") return [];
     const out: WorkbenchOverlay[] = answers.flatMap((a, i) =>
-      i === at || hidden.has(a.id) ? [] : [{ id: String(a.id), name: nameOf(a.author_id), color: annotatorColor(i), regions: shapesOf(a.regions) }],
+      i === at || hidden.has(a.id) ? [] : [{ id: String(a.id), name: nameOf(a.author_id), color: annotatorColor(i), regions: a.regions }],
     );
-    if (showConsensus) out.push({ id: "consensus", name: "Proposed consensus", color: CONSENSUS_COLOR, regions: shapesOf(proposed) });
+    if (showConsensus) out.push({ id: "consensus", name: "Proposed consensus", color: CONSENSUS_COLOR, regions: proposed });
     return out;
   }, [layout, answers, at, hidden, nameOf, showConsensus, proposed]);
 
@@ -397,16 +398,12 @@ export function ReviewStream({ client, projectId, schema, members, categories, c
         selectRequest={selectRequest}
         onSelect={setSelected}
         keys={keys}
-        data={{ fields: schema.schema.data.filter((d) => d.type !== "image"), values: task.data }}
+        data={{ fields: schema.schema.data.filter((d) => d !== stageFieldOf(schema.schema)), values: task.data }}
         regionNote={pinsOn}
         sideTop={side}
       />
     </div>
   );
-}
-
-function shapesOf(regions: readonly Region[]): ShapeRegion[] {
-  return regions.filter((r): r is ShapeRegion => isShapeType(r.type));
 }
 
 function verdictText(verdict: Review["verdict"]): string {

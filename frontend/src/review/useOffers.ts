@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { isApiError } from "../api/errors";
 import type { ProjectDetail, SchemaVersion } from "../api/types";
 import { useAuth } from "../components/authContext";
-import { loadTaskImage, type ImageState } from "../editor/taskImage";
+import { loadTaskMedia, type MediaState } from "../editor/taskMedia";
 import { nextOffer, projectMembers, taskConsensus, type ConsensusResponse, type Offer, type ProjectMember } from "./api";
 
 export interface Loaded {
@@ -17,7 +17,7 @@ export interface Loaded {
 
 export interface Current {
   offer: Offer;
-  image: ImageState;
+  image: MediaState;
   consensus: ConsensusResponse | null;
   /** Why there is no consensus, when asking for it failed. */
   consensusError: string | null;
@@ -58,7 +58,7 @@ export function useOffers(projectId: number, stage: "review" | "adjudicate") {
           return;
         }
         const task = offer.task;
-        const image = loadTaskImage(ready.schema.schema, projectId, task);
+        const image = loadTaskMedia(ready.schema.schema, projectId, task);
         releaseImage.current();
         releaseImage.current = image.release;
         let consensus: ConsensusResponse | null = null;

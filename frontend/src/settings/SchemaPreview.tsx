@@ -9,7 +9,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Task } from "../api/types";
 import { useAuth } from "../components/authContext";
-import { imageFieldOf, loadTaskImage } from "../editor/taskImage";
+import { imageFieldOf, loadTaskMedia } from "../editor/taskMedia";
 import { Workbench, type WorkbenchImage } from "../editor/Workbench";
 import { dataKey, type Schema } from "../lib/schema";
 import { firstTask } from "./api";
@@ -57,7 +57,7 @@ export function SchemaPreview({ projectId, schema }: { projectId: number; schema
     // one-field schema named after the key.
     const field = imageFieldOf(schemaRef.current);
     const key = field ? dataKey(field) : "";
-    const loading = loadTaskImage({ data: [{ name: key, type: "image" }], labels: [] }, projectId, task);
+    const loading = loadTaskMedia({ data: [{ name: key, type: "image" }], labels: [] }, projectId, task);
     let current = true;
     void loading.ready.then((state) => {
       if (current) setImage({ key: imageKey, state });
