@@ -22,7 +22,7 @@ from accord.core.regions import (
     regions_to_list,
 )
 from accord.core.schema import LabelType, parse_schema
-from accord.core.validation import MediaInfo, Problem, ProblemCode, validate
+from accord.core.validation import MediaInfo, Problem, ProblemCode, media_info, validate
 
 SCHEMA = parse_schema({
     "data": [{"name": "image", "type": "image"}, {"name": "text", "type": "text"},
@@ -59,7 +59,11 @@ SCHEMA = parse_schema({
          "rules": {"max_length": 20}},
         {"name": "speech", "type": "audio_segment", "source": "audio",
          "classes": [{"name": "speech"}]},
-        {"name": "tracks", "type": "video_track", "source": "video", "classes": [{"name": "car"}]},
+        {"name": "tracks", "type": "video_track", "source": "video", "classes": [{"name": "car"}],
+         "attributes": [{"name": "parked", "type": "bool", "default": False},
+                        {"name": "lights", "type": "enum", "values": ["on", "off"]}]},
+        {"name": "scenes", "type": "video_segment", "source": "video",
+         "classes": [{"name": "day"}, {"name": "night"}]},
         {"name": "stars", "type": "rating", "source": "text", "scale": {"min": 1, "max": 3}},
     ]})
 MEDIA = MediaInfo(image_width=640, image_height=480, text_lengths={"text": 100},
@@ -90,6 +94,8 @@ VALID: list[dict[str, Any]] = [
          {"frame": 0, "x": 1, "y": 2, "width": 3, "height": 4},
          {"frame": 10, "x": 5, "y": 2, "width": 3, "height": 4, "outside": True}]}},
     {"id": "stars", "label": "stars", "type": "rating", "value": {"rating": 3}},
+    {"id": "dusk", "label": "scenes", "type": "video_segment",
+     "value": {"class": "night", "start": 40, "end": 50}},
 ]
 INDEX = {region["id"]: i for i, region in enumerate(VALID)}
 
@@ -294,9 +300,9 @@ def test_every_problem_is_returned_not_only_the_first():
     del regions[INDEX["scene"]]
     regions.append({"id": "bad", "label": "ner", "type": "span", "value": {"start": "0"}})
     assert found(regions) == [
-        ("bad", "regions[13].value.class", "malformed"),
-        ("bad", "regions[13].value.end", "malformed"),
-        ("bad", "regions[13].value.start", "malformed"),
+        ("bad", "regions[14].value.class", "malformed"),
+        ("bad", "regions[14].value.end", "malformed"),
+        ("bad", "regions[14].value.start", "malformed"),
         ("box", "regions[0].value.class", "unknown_class"),
         ("box", "regions[0].attributes.quality", "missing_attribute"),
         ("box", "regions[0].value", "outside_image"),
@@ -451,3 +457,76 @@ def test_validate_never_raises_on_damaged_regions(data):
     target[key] = data.draw(json_values)
     problems = validate(SCHEMA, regions, media=MEDIA)
     assert all(isinstance(p, Problem) for p in problems)
+
+
+# --- video: per-frame attributes and frame segments ------------------------------------------
+
+def keyframed(*attributes: dict[str, Any]) -> list[dict[str, Any]]:
+    """VALID with the track's keyframes carrying these attributes, first to last."""
+    regions = copy.deepcopy(VALID)
+    for keyframe, values in zip(regions[INDEX["track"]]["value"]["keyframes"], attributes,
+                                strict=False):
+        keyframe["attributes"] = values
+    return regions
+
+
+def test_keyframe_attributes_are_read_and_written_back_only_when_set():
+    regions = parse_regions(keyframed({"lights": "on", "parked": True}))
+    first, second = regions[INDEX["track"]].value.keyframes
+    assert first.attributes == {"lights": "on", "parked": True} and second.attributes == {}
+    back = regions_to_list(regions)[INDEX["track"]]["value"]["keyframes"]
+    assert back[0]["attributes"] == {"lights": "on", "parked": True}
+    assert "attributes" not in back[1]
+    assert parse_regions(regions_to_list(regions)) == regions
+    assert validate(SCHEMA, keyframed({"lights": "on"}, {"parked": True}), media=MEDIA) == []
+
+
+def test_keyframe_attributes_are_checked_against_the_labels_attributes():
+    where = f"regions[{INDEX['track']}].value.keyframes"
+    assert found(keyframed({"colour": "red"}, {"lights": "dim", "parked": "yes"})) == [
+        ("track", f"{where}[0].attributes.colour", "unknown_attribute"),
+        ("track", f"{where}[1].attributes.lights", "value_not_allowed"),
+        ("track", f"{where}[1].attributes.parked", "attribute_type")]
+
+
+def test_a_keyframe_attribute_that_is_not_a_json_scalar_is_malformed():
+    problems = found(keyframed({"lights": ["on"]}))
+    assert problems == [("track", f"regions[{INDEX['track']}].value.keyframes[0].attributes"
+                                  ".lights", "malformed")]
+
+
+def test_a_one_frame_video_segment_is_a_frame_classification():
+    regions = changed("dusk", value={"start": 49, "end": 50})
+    assert found(regions) == []
+    assert parse_regions(regions)[INDEX["dusk"]].value.end == 50
+
+
+@pytest.mark.parametrize(("start", "end", "codes"), [
+    (10, 10, [("value.end", "empty_range")]),
+    (12, 11, [("value.end", "empty_range")]),
+    (-1, 3, [("value.start", "out_of_bounds")]),
+    (45, 51, [("value.end", "out_of_bounds")]),
+])
+def test_video_segments_are_checked_like_audio_segments_in_frames(start, end, codes):
+    at = f"regions[{INDEX['dusk']}]"
+    assert found(changed("dusk", value={"start": start, "end": end})) == [
+        ("dusk", f"{at}.{path}", code) for path, code in codes]
+
+
+def test_a_video_segment_past_the_end_is_found_only_when_the_frame_count_is_known():
+    regions = changed("dusk", value={"start": 45, "end": 500})
+    assert found(regions, media=MediaInfo()) == []
+    message = validate(SCHEMA, regions, media=MEDIA)[0].message
+    assert message == "ends at 500 but the source is 50 frames long"
+
+
+def test_video_segment_frames_are_integers():
+    problems = found(changed("dusk", value={"start": 1.5}))
+    assert problems == [("dusk", f"regions[{INDEX['dusk']}].value.start", "malformed")]
+
+
+def test_the_frame_count_and_duration_come_from_the_tasks_data():
+    info = media_info(SCHEMA, {"frame_count": 750, "duration": 31.5})
+    assert (info.video_frame_count, info.audio_duration_s) == (750, 31.5)
+    odd = media_info(SCHEMA, {"frame_count": "750", "duration": True})
+    assert (odd.video_frame_count, odd.audio_duration_s) == (None, None)

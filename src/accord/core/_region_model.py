@@ -102,7 +102,10 @@ class AudioSegmentValue:
 
 @dataclass(frozen=True, slots=True)
 class Keyframe:
-    """The box of a track on one frame; `outside` marks where the object leaves the view."""
+    """The box of a track on one frame; `outside` marks where the object leaves the view.
+
+    `attributes` change the track's attributes from this frame on (until a later keyframe
+    sets them again); the track's own `attributes` hold from its start."""
 
     frame: int
     x: float
@@ -110,6 +113,8 @@ class Keyframe:
     width: float
     height: float
     outside: bool = False
+    # left out of the hash (a dict has none), as tracks with equal boxes are rare anyway
+    attributes: Mapping[str, AttributeValue] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,9 +124,19 @@ class VideoTrackValue:
     keyframes: tuple[Keyframe, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class VideoSegmentValue:
+    """Frames `start` to `end` of a video, `end` exclusive as in `range(start, end)`: a
+    one-frame segment (`end = start + 1`) is a frame-level classification."""
+
+    class_name: str
+    start: int
+    end: int
+
+
 RegionValue = (ClassificationValue | MultilabelValue | RatingValue | BoxValue | PolygonValue
                | PolylineValue | KeypointsValue | MaskValue | SpanValue | RelationValue
-               | TranscriptionValue | AudioSegmentValue | VideoTrackValue)
+               | TranscriptionValue | AudioSegmentValue | VideoTrackValue | VideoSegmentValue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +193,8 @@ def value_to_dict(value: RegionValue) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
-    if isinstance(value, Keyframe):
-        return {f.name: getattr(value, f.name) for f in fields(value)}
+    if isinstance(value, Keyframe):  # attributes only when set, as on regions
+        return {f.name: (dict(getattr(value, f.name)) if f.name == "attributes"
+                         else getattr(value, f.name))
+                for f in fields(value) if f.name != "attributes" or value.attributes}
     return value

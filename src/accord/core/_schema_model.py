@@ -36,6 +36,7 @@ class LabelType(StrEnum):
     TRANSCRIPTION = "transcription"
     AUDIO_SEGMENT = "audio_segment"
     VIDEO_TRACK = "video_track"
+    VIDEO_SEGMENT = "video_segment"
     RATING = "rating"
 
 
@@ -56,6 +57,7 @@ SOURCE_TYPES: Final[Mapping[LabelType, frozenset[DataType]]] = {
     LabelType.SPAN: frozenset({DataType.TEXT, DataType.HTML}),
     LabelType.AUDIO_SEGMENT: frozenset({DataType.AUDIO}),
     LabelType.VIDEO_TRACK: frozenset({DataType.VIDEO}),
+    LabelType.VIDEO_SEGMENT: frozenset({DataType.VIDEO}),
 }
 """Which data field types each label type can annotate."""
 
@@ -74,6 +76,7 @@ RULES_BY_TYPE: Final[Mapping[LabelType, frozenset[str]]] = {
     LabelType.TRANSCRIPTION: _COUNTS | {"max_length"},
     LabelType.AUDIO_SEGMENT: _COUNTS,
     LabelType.VIDEO_TRACK: _COUNTS,
+    LabelType.VIDEO_SEGMENT: _COUNTS,
 }
 """The rules that mean something for each label type; any other rule is an error."""
 

@@ -30,6 +30,7 @@ from accord.core.regions import (
     RelationValue,
     SpanValue,
     TranscriptionValue,
+    VideoSegmentValue,
     VideoTrackValue,
 )
 from accord.core.schema import LabelDef, LabelType, Schema
@@ -230,6 +231,12 @@ def _check_audio(context: Context, at: At, value: AudioSegmentValue,
     yield from _check_range(at, value.start, value.end, context.media.audio_duration_s, "seconds")
 
 
+def _check_video_segment(context: Context, at: At, value: VideoSegmentValue,
+                         label: LabelDef) -> Iterator[Problem]:
+    yield from _check_range(at, value.start, value.end, context.media.video_frame_count,
+                            "frames")
+
+
 def _check_rating(context: Context, at: At, value: RatingValue,
                   label: LabelDef) -> Iterator[Problem]:
     low, high = (label.scale.min, label.scale.max) if label.scale else (1, 5)
@@ -297,5 +304,5 @@ VALUE_CHECKS: Final[Mapping[LabelType, Callable[..., Iterator[Problem]]]] = {
     LabelType.KEYPOINTS: _check_keypoints, LabelType.MASK: _check_mask,
     LabelType.SPAN: _check_span, LabelType.RELATION: _check_relation,
     LabelType.TRANSCRIPTION: _check_transcription, LabelType.AUDIO_SEGMENT: _check_audio,
-    LabelType.VIDEO_TRACK: _check_track,
+    LabelType.VIDEO_TRACK: _check_track, LabelType.VIDEO_SEGMENT: _check_video_segment,
 }

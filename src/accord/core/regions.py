@@ -39,6 +39,7 @@ from accord.core._region_model import (
     RelationValue,
     SpanValue,
     TranscriptionValue,
+    VideoSegmentValue,
     VideoTrackValue,
     value_to_dict,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "RelationValue",
     "SpanValue",
     "TranscriptionValue",
+    "VideoSegmentValue",
     "VideoTrackValue",
     "parse_regions",
     "parse_regions_partial",
@@ -91,6 +93,8 @@ _VALUE_FIELDS: Final[Mapping[LabelType, tuple[tuple[str, str, bool], ...]]] = {
                               ("end", "a number", True)),
     LabelType.VIDEO_TRACK: (("class", "a string", True), ("track_id", "an integer", True),
                             ("keyframes", "keyframes", True)),
+    LabelType.VIDEO_SEGMENT: (("class", "a string", True), ("start", "an integer", True),
+                              ("end", "an integer", True)),
 }
 _BUILDERS: Final[Mapping[LabelType, Callable[[dict[str, Any]], RegionValue]]] = {
     LabelType.CLASSIFICATION: lambda f: ClassificationValue(f["class"]),
@@ -109,6 +113,7 @@ _BUILDERS: Final[Mapping[LabelType, Callable[[dict[str, Any]], RegionValue]]] = 
     LabelType.AUDIO_SEGMENT: lambda f: AudioSegmentValue(f["class"], float(f["start"]),
                                                          float(f["end"])),
     LabelType.VIDEO_TRACK: lambda f: VideoTrackValue(f["class"], f["track_id"], f["keyframes"]),
+    LabelType.VIDEO_SEGMENT: lambda f: VideoSegmentValue(f["class"], f["start"], f["end"]),
 }
 
 
@@ -324,13 +329,14 @@ def _read_keyframes(reader: DocumentReader, raw: Any, path: str) -> tuple[Keyfra
         frame = reader.object(item, at)
         if frame is None:
             continue
-        reader.keys(frame, at, {"frame", "x", "y", "width", "height", "outside"},
+        reader.keys(frame, at, {"frame", "x", "y", "width", "height", "outside", "attributes"},
                     {"frame", "x", "y", "width", "height"})
         numbers = [reader.get(frame, k, at, "a number") for k in ("x", "y", "width", "height")]
         index = reader.get(frame, "frame", at, "an integer")
         outside = reader.get(frame, "outside", at, "a boolean", default=False)
+        attributes = _read_attributes(reader, frame, at)
         if index is not None and None not in numbers:
-            keyframes.append(Keyframe(index, *(float(n) for n in numbers), outside))
+            keyframes.append(Keyframe(index, *(float(n) for n in numbers), outside, attributes))
     return tuple(keyframes) if len(reader.problems) == before else None
 
 

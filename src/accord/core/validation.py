@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
+from accord.core._json_reader import is_kind
 from accord.core._value_checks import VALUE_CHECKS, At, Context, MediaInfo, Problem, ProblemCode
 from accord.core.regions import (
     MultilabelValue,
@@ -31,6 +32,7 @@ from accord.core.regions import (
     RegionValue,
     RelationValue,
     SpanValue,
+    VideoTrackValue,
     parse_regions_partial,
 )
 from accord.core.schema import (
@@ -91,7 +93,8 @@ def validate(schema: Schema, regions: Sequence[Region] | Any, *,
 def media_info(schema: Schema, data: Mapping[str, Any]) -> MediaInfo:
     """What a task's own data tells about its media, for the checks that need it.
 
-    Integer `width` and `height` in the data give the image size; each text or HTML field's
+    Integer `width` and `height` in the data give the image size, an integer `frame_count`
+    the video's frames, a number `duration` the audio's seconds; each text or HTML field's
     string gives that field's length.
 
     >>> from accord.core.schema import parse_schema
@@ -109,8 +112,11 @@ def media_info(schema: Schema, data: Mapping[str, Any]) -> MediaInfo:
         value = data.get(field.source or field.name)
         if field.type in (DataType.TEXT, DataType.HTML) and isinstance(value, str):
             lengths[field.name] = len(value)
+    duration = data.get("duration")
     return MediaInfo(image_width=size("width"), image_height=size("height"),
-                     text_lengths=lengths)
+                     text_lengths=lengths, video_frame_count=size("frame_count"),
+                     audio_duration_s=float(duration) if is_kind(duration, "a number")
+                     else None)
 
 
 def _read(regions: Any) -> tuple[list[tuple[int, Region]], list[Problem], list[tuple[int, str]]]:
@@ -142,6 +148,8 @@ def _duplicate_ids(ids: list[tuple[int, str]]) -> Iterator[Problem]:
 def _check_region(context: Context, at: At, region: Region, label: LabelDef) -> Iterator[Problem]:
     yield from _check_classes(at, region.value, label)
     yield from _check_attributes(at, region, label)
+    if isinstance(region.value, VideoTrackValue):
+        yield from _check_keyframe_attributes(at, region.value, label)
     if region.score is not None and not 0.0 <= region.score <= 1.0:
         yield at("score", ProblemCode.OUT_OF_RANGE, f"a score is a probability from 0 to 1, "
                  f"got {region.score}")
@@ -191,6 +199,22 @@ def _check_attributes(at: At, region: Region, label: LabelDef) -> Iterator[Probl
                 and attribute.name not in region.attributes):
             yield at(f"attributes.{attribute.name}", ProblemCode.MISSING_ATTRIBUTE,
                      f"attribute {attribute.name!r} is required on {label.name!r} regions")
+
+
+def _check_keyframe_attributes(at: At, value: VideoTrackValue,
+                               label: LabelDef) -> Iterator[Problem]:
+    """A keyframe's attributes change the track's from that frame on (per-frame attributes):
+    each must be one of the label's attributes, with a valid value. Required attributes are
+    the track's to carry (its region `attributes`), not every keyframe's."""
+    for i, keyframe in enumerate(value.keyframes):
+        for key, item in keyframe.attributes.items():
+            path = f"value.keyframes[{i}].attributes.{key}"
+            attribute = label.attribute_named(key)
+            if attribute is None:
+                yield at(path, ProblemCode.UNKNOWN_ATTRIBUTE, f"label {label.name!r} has no "
+                         f"attribute {key!r}; its attributes are {_names(label.attributes)}")
+            elif message := _attribute_value_problem(attribute, item):
+                yield at(path, _attribute_code(attribute, item), message)
 
 
 def _attribute_code(attribute: AttributeDef, value: Any) -> ProblemCode:
