@@ -1,45 +1,157 @@
-"""Our regions → Label Studio result items, the inverse of `_label_studio_read`.
+"""Writing Label Studio JSON: our task records → Label Studio's task list, the inverse of
+`_label_studio_read`.
 
 Image coordinates are written in percent of the original size, with `original_width` and
 `original_height` on every image result; a region that needs the size of an image whose size
 is unknown is an error naming the task. Attributes, which Label Studio results have no place
 for, ride in the result's `meta` and are read back from there.
+
+Exports reach hundreds of thousands of tasks of several boxes each, so the common case, a
+plain box, is converted inline (no per-region method lookup or schema search), and the
+tasks go out joined into chunks of about CHUNK_BYTES rather than one chunk each.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from accord.core.schema import Schema
+import orjson
+from PIL import Image, UnidentifiedImageError
+
+from accord.core.schema import DataType, Schema
 from accord.formats._label_studio_brush import BrushError, bitmap_to_brush, mask_bitmap
 from accord.formats._label_studio_geometry import TextOffsets, box_to_percent
-from accord.formats.base import fail
+from accord.formats.base import Export, fail
 
 _SHAPE_TYPES: Mapping[str, str] = {"bbox": "rectanglelabels", "polygon": "polygonlabels",
                                    "keypoints": "keypointlabels", "mask": "brushlabels"}
+#: bytes of tasks gathered before one chunk goes out
+CHUNK_BYTES = 256 * 1024
+
+
+def write(export: Export) -> Iterator[bytes]:
+    """The project's tasks as one Label Studio JSON array, a task per line."""
+    dumps, to_names = orjson.dumps, ToNames(export.schema)
+    parts: list[bytes] = []
+    size, first = 0, True
+    for record in export.records():
+        part = (b"[\n" if first else b",\n") + dumps(export_task(record, export, to_names))
+        first = False
+        parts.append(part)
+        size += len(part)
+        if size >= CHUNK_BYTES:
+            yield b"".join(parts)
+            parts, size = [], 0
+    parts.append(b"[]\n" if first else b"\n]\n")
+    yield b"".join(parts)
+
+
+def export_task(record: Mapping[str, Any], export: Export,
+                to_names: ToNames | None = None) -> dict[str, Any]:
+    data = record["data"]
+    writer = ResultWriter(export.schema, data, _size(data, export), record.get("id"),
+                          to_names)
+    gold = record.get("gold")
+    annotations = []
+    for annotation in record.get("annotations", ()):
+        item: dict[str, Any] = {"id": annotation["id"]}
+        if annotation.get("author"):
+            item["completed_by"] = {"email": annotation["author"]}
+        item["result"] = writer.results(annotation["regions"])
+        item["was_cancelled"] = False
+        item["ground_truth"] = gold is not None and annotation["regions"] == gold
+        if annotation.get("lead_time_s") is not None:
+            item["lead_time"] = annotation["lead_time_s"]
+        if annotation.get("submitted_at"):
+            item["created_at"] = annotation["submitted_at"]
+        annotations.append(item)
+    if gold is not None and not any(a["ground_truth"] for a in annotations):
+        annotations.append({"result": writer.results(gold), "was_cancelled": False,
+                            "ground_truth": True})
+    task: dict[str, Any] = {"id": record.get("id"), "data": data, "annotations": annotations}
+    if record.get("predictions"):
+        task["predictions"] = [
+            {"id": p["id"], "model_version": p.get("model_version") or "",
+             **({"score": p["score"]} if p.get("score") is not None else {}),
+             "result": writer.results(p["regions"])} for p in record["predictions"]]
+    return task
+
+
+def _size(data: Mapping[str, Any], export: Export) -> tuple[int, int] | None:
+    """The image size from the task data, else from the local image file's header."""
+    width, height = data.get("width"), data.get("height")
+    if type(width) is int and type(height) is int:
+        return width, height
+    media = _media_value(data, export.schema)
+    path = export.media_file(media) if media else None
+    if path is None:
+        return None
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (UnidentifiedImageError, OSError):
+        return None
+
+
+def _media_value(data: Mapping[str, Any], schema: Schema | None) -> str | None:
+    keys = [d.source or d.name for d in schema.data if d.type == DataType.IMAGE] if schema \
+        else ["image"]
+    value = data.get(keys[0]) if keys else None
+    return value if isinstance(value, str) else None
+
+
+class ToNames(dict[str, str]):
+    """Label name → the data field its results point at (`to_name`), looked up once per
+    label of an export rather than once per region."""
+
+    def __init__(self, schema: Schema | None) -> None:
+        super().__init__()
+        self.schema = schema
+
+    def __missing__(self, label_name: str) -> str:
+        label = self.schema.label(label_name) if self.schema is not None else None
+        self[label_name] = found = label.source if label is not None else "image"
+        return found
 
 
 class ResultWriter:
     """Writes the regions of one task; `size` is its image size, or None when unknown."""
 
     def __init__(self, schema: Schema | None, data: Mapping[str, Any],
-                 size: tuple[int, int] | None, where: str) -> None:
-        self.schema, self.data, self.size, self.where = schema, data, size, where
+                 size: tuple[int, int] | None, task_id: Any,
+                 to_names: ToNames | None = None) -> None:
+        self.schema, self.data, self.size, self.task_id = schema, data, size, task_id
+        self.to_names = to_names if to_names is not None else ToNames(schema)
         self._texts: dict[str, TextOffsets] = {}
 
     def results(self, regions: list[dict[str, Any]]) -> list[dict[str, Any]]:
         out = []
+        to_names, size = self.to_names, self.size
         for region in regions:
             kind = region["type"]
-            convert: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] = getattr(
-                self, f"_{kind}", self._unsupported)
-            result = convert(region, region["value"])
-            if kind != "relation":  # a region's transcription shares the region's id
-                own = region["value"].get("region", region["id"]) if kind == "transcription" \
-                    else region["id"]
-                result = {"id": own, "from_name": region["label"],
-                          "to_name": self._to_name(region["label"]), **result}
+            value = region["value"]
+            if kind == "bbox" and size is not None and not value.get("rotation"):
+                # a plain box, inline: as _bbox with rotation 0 (box_to_percent's plain case)
+                width, height = size
+                result = {"id": region["id"], "from_name": region["label"],
+                          "to_name": to_names[region["label"]], "type": "rectanglelabels",
+                          "original_width": width, "original_height": height,
+                          "image_rotation": 0, "value": {
+                              "x": value["x"] * 100 / width, "y": value["y"] * 100 / height,
+                              "width": value["width"] * 100 / width,
+                              "height": value["height"] * 100 / height,
+                              "rotation": value.get("rotation", 0.0),
+                              "rectanglelabels": [value["class"]]}}
+            else:
+                convert: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]] = getattr(
+                    self, f"_{kind}", self._unsupported)
+                result = convert(region, value)
+                if kind != "relation":  # a region's transcription shares the region's id
+                    own = value.get("region", region["id"]) if kind == "transcription" \
+                        else region["id"]
+                    result = {"id": own, "from_name": region["label"],
+                              "to_name": to_names[region["label"]], **result}
             if region.get("attributes"):
                 result["meta"] = {**result.get("meta", {}), "attributes": region["attributes"]}
             if region.get("score") is not None:
@@ -48,11 +160,10 @@ class ResultWriter:
         return out
 
     def _to_name(self, label_name: str) -> str:
-        label = self.schema.label(label_name) if self.schema is not None else None
-        return label.source if label is not None else "image"
+        return self.to_names[label_name]
 
     def _where(self, region: Mapping[str, Any]) -> str:
-        return f"{self.where}, region {region['id']!r}"
+        return f"task {self.task_id}, region {region['id']!r}"
 
     def _image(self, region: Mapping[str, Any]) -> tuple[int, int]:
         if self.size is None:

@@ -18,14 +18,13 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from PIL import Image, UnidentifiedImageError
 
 from accord.core.errors import InputError
-from accord.core.schema import DataType, Schema
+from accord.core.schema import DataType
 from accord.formats._json_array import split_array
 from accord.formats._label_studio_read import ResultReader, TaskMedia, number
-from accord.formats._label_studio_write import ResultWriter
-from accord.formats.base import Export, Format, ReadContext, fail
+from accord.formats._label_studio_write import write
+from accord.formats.base import Format, ReadContext, fail
 from accord.formats.source import Source
 
 _MEDIA = (DataType.IMAGE, DataType.VIDEO, DataType.AUDIO)
@@ -163,70 +162,6 @@ def _prediction(raw: Any, results: ResultReader, where: str) -> dict[str, Any]:
     if raw.get("score") is not None:
         found["score"] = number(raw["score"], where, "score")
     return found
-
-
-def write(export: Export) -> Iterator[bytes]:
-    """The project's tasks as one Label Studio JSON array, a task per chunk."""
-    first = True
-    for record in export.records():
-        task = export_task(record, export)
-        yield (b"[\n" if first else b",\n") + orjson.dumps(task)
-        first = False
-    yield b"[]\n" if first else b"\n]\n"
-
-
-def export_task(record: Mapping[str, Any], export: Export) -> dict[str, Any]:
-    data = record["data"]
-    where = f"task {record.get('id')}"
-    writer = ResultWriter(export.schema, data, _size(data, export), where)
-    gold = record.get("gold")
-    annotations = []
-    for annotation in record.get("annotations", []):
-        item: dict[str, Any] = {"id": annotation["id"]}
-        if annotation.get("author"):
-            item["completed_by"] = {"email": annotation["author"]}
-        item["result"] = writer.results(annotation["regions"])
-        item["was_cancelled"] = False
-        item["ground_truth"] = gold is not None and annotation["regions"] == gold
-        if annotation.get("lead_time_s") is not None:
-            item["lead_time"] = annotation["lead_time_s"]
-        if annotation.get("submitted_at"):
-            item["created_at"] = annotation["submitted_at"]
-        annotations.append(item)
-    if gold is not None and not any(a["ground_truth"] for a in annotations):
-        annotations.append({"result": writer.results(gold), "was_cancelled": False,
-                            "ground_truth": True})
-    task: dict[str, Any] = {"id": record.get("id"), "data": data, "annotations": annotations}
-    predictions = [{"id": p["id"], "model_version": p.get("model_version") or "",
-                    **({"score": p["score"]} if p.get("score") is not None else {}),
-                    "result": writer.results(p["regions"])}
-                   for p in record.get("predictions", [])]
-    if predictions:
-        task["predictions"] = predictions
-    return task
-
-
-def _size(data: Mapping[str, Any], export: Export) -> tuple[int, int] | None:
-    """The image size from the task data, else from the local image file's header."""
-    width, height = data.get("width"), data.get("height")
-    if type(width) is int and type(height) is int:
-        return width, height
-    media = _media_value(data, export.schema)
-    path = export.media_file(media) if media else None
-    if path is None:
-        return None
-    try:
-        with Image.open(path) as image:
-            return image.size
-    except (UnidentifiedImageError, OSError):
-        return None
-
-
-def _media_value(data: Mapping[str, Any], schema: Schema | None) -> str | None:
-    keys = [d.source or d.name for d in schema.data if d.type == DataType.IMAGE] if schema \
-        else ["image"]
-    value = data.get(keys[0]) if keys else None
-    return value if isinstance(value, str) else None
 
 
 FORMAT = Format(

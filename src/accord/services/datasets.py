@@ -30,7 +30,7 @@ from accord.formats.base import (
 from accord.formats.binding import Binding
 from accord.formats.source import Source
 from accord.media import local
-from accord.services import projects, tasks, versions
+from accord.services import export_rows, projects, tasks, versions
 from accord.services.caller import Caller
 from accord.services.media_copy import MediaCopy
 
@@ -155,7 +155,7 @@ def export_chunks(session: Session, project_id: int, format: str,
 
     export = Export(
         schema=schema, project_name=project.name, options=options, media_file=media_file,
-        records=lambda: counted(tasks.iter_records(session, project_id)),
+        records=lambda: counted(export_rows.iter_records(session, project_id)),
         items=lambda: counted(iter_items(session, project_id, schema, options, media_file)))
 
     def chunks() -> Iterator[bytes]:

@@ -1,0 +1,110 @@
+"""Whole task records for the record formats' exports (Accord JSONL, Label Studio JSON),
+read as plain rows.
+
+The same records as `tasks.iter_records`, key for key, at a fraction of its cost: no ORM
+objects, JSON columns read as text and decoded with orjson here (past SQLAlchemy's
+per-value processing and psycopg's json.loads), keyset windows of tasks and their answers
+by one range scan of the task index each, and the authors' emails from a small cache
+instead of a join per answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from orjson import loads
+from sqlalchemy import String, Text, cast, select
+from sqlalchemy.orm import Session
+
+from accord.core.records import AnnotationStatus
+from accord.db.tables import Annotation, Prediction, Task, User
+
+#: tasks read per window: their rows, answers and predictions are held at once
+WINDOW = 2000
+
+
+def iter_records(session: Session, project_id: int, window: int = WINDOW
+                 ) -> Iterator[dict[str, Any]]:
+    """Every task of the project as an export record, in id order; its annotations
+    (drafts left out) and predictions each in id order."""
+    emails: dict[int, str] = {}
+    last_id = 0
+    while True:
+        rows = session.execute(select(
+            Task.id, cast(Task.data, Text), Task.media_url, Task.batch, Task.priority,
+            cast(Task.gold, Text)).where(Task.project_id == project_id, Task.id > last_id)
+            .order_by(Task.id).limit(window)).all()
+        if not rows:
+            return
+        first, last_id = rows[0][0], rows[-1][0]
+        ids = {row[0] for row in rows}
+        annotations = _annotations(session, ids, first, last_id, emails)
+        predictions = _predictions(session, ids, first, last_id)
+        for task_id, data, media_url, batch, priority, gold in rows:
+            record: dict[str, Any] = {"id": task_id,
+                                      "data": None if data is None else loads(data)}
+            if media_url is not None:
+                record["media_url"] = media_url
+            if batch:
+                record["batch"] = batch
+            if priority:
+                record["priority"] = priority
+            if gold is not None and gold != "null":
+                record["gold"] = loads(gold)
+            if task_id in annotations:
+                record["annotations"] = annotations[task_id]
+            if task_id in predictions:
+                record["predictions"] = predictions[task_id]
+            yield record
+
+
+def _annotations(session: Session, ids: set[int], first: int, last: int,
+                 emails: dict[int, str]) -> dict[int, list[dict[str, Any]]]:
+    """The window's annotations but drafts, per task in id order.
+
+    A range on the task index (task_id, id), as `datasets._chosen_regions` reads: answers of
+    other projects' tasks within the range are dropped here.
+    """
+    rows = session.execute(select(
+        Annotation.task_id, Annotation.id, cast(Annotation.regions, Text),
+        Annotation.author_id, cast(Annotation.status, String), cast(Annotation.stage, String),
+        Annotation.lead_time_s, Annotation.schema_version, Annotation.guideline_version,
+        Annotation.submitted_at).where(
+            Annotation.task_id.between(first, last),
+            Annotation.status != AnnotationStatus.DRAFT)
+        .order_by(Annotation.task_id, Annotation.id)).all()
+    unknown = {row[3] for row in rows} - emails.keys()
+    if unknown:
+        emails.update(session.execute(select(User.id, User.email).where(
+            User.id.in_(unknown))).all())
+    found: dict[int, list[dict[str, Any]]] = {}
+    for (task_id, ann_id, regions, author_id, status, stage, lead_time_s, schema_version,
+         guideline_version, submitted_at) in rows:
+        if task_id not in ids:
+            continue
+        answer = {"id": ann_id, "regions": loads(regions), "author": emails[author_id],
+                  "status": status, "stage": stage, "lead_time_s": lead_time_s,
+                  "schema_version": schema_version, "guideline_version": guideline_version,
+                  "submitted_at": submitted_at.isoformat() if submitted_at else None}
+        if task_id in found:
+            found[task_id].append(answer)
+        else:
+            found[task_id] = [answer]
+    return found
+
+
+def _predictions(session: Session, ids: set[int], first: int, last: int
+                 ) -> dict[int, list[dict[str, Any]]]:
+    rows = session.execute(select(
+        Prediction.task_id, Prediction.id, cast(Prediction.regions, Text),
+        Prediction.model_version, Prediction.score).where(
+            Prediction.task_id.between(first, last))
+        .order_by(Prediction.task_id, Prediction.id))
+    found: dict[int, list[dict[str, Any]]] = {}
+    for task_id, prediction_id, regions, model_version, score in rows:
+        if task_id in ids:
+            found.setdefault(task_id, []).append(
+                {"id": prediction_id, "regions": loads(regions),
+                 "model_version": model_version, "score": score})
+    return found
