@@ -378,7 +378,7 @@ export function buildKeymap(schema: Schema, options: KeymapOptions = {}): Bindin
   return [...classBindings, ...builtInBindings, ...assignedClassKeys(schema, taken)];
 }
 
-const CLASS_KEYED = new Set(["bbox", "polygon", "polyline", "keypoints", "mask", "span", "audio_segment", "video_track", "classification", "multilabel"]);
+const CLASS_KEYED = new Set(["bbox", "polygon", "polyline", "keypoints", "mask", "span", "audio_segment", "video_track", "video_segment", "classification", "multilabel"]);
 
 /** Keys offered to classes the schema gave none, in order: digits, then with shift, then alt. */
 const ASSIGNABLE = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"];

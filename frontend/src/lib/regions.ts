@@ -90,6 +90,13 @@ export interface Keyframe {
   attributes?: Record<string, AttributeValue>;
 }
 
+/** A range of frames, `end` exclusive: one frame is a frame-level classification. */
+export interface VideoSegmentValue {
+  class: string;
+  start: number;
+  end: number;
+}
+
 export interface VideoTrackValue {
   class: string;
   track_id: number;
@@ -119,11 +126,12 @@ export type SpanRegion = RegionBase<"span", SpanValue>;
 export type RelationRegion = RegionBase<"relation", RelationValue>;
 export type AudioSegmentRegion = RegionBase<"audio_segment", AudioSegmentValue>;
 export type VideoTrackRegion = RegionBase<"video_track", VideoTrackValue>;
+export type VideoSegmentRegion = RegionBase<"video_segment", VideoSegmentValue>;
 
 export type ShapeRegion = BoxRegion | PolygonRegion | PolylineRegion | KeypointsRegion | MaskRegion;
 export type ItemRegion = ClassificationRegion | MultilabelRegion | RatingRegion | TranscriptionRegion;
 /** Regions placed on a text, a recording or a video (each modality's stage draws them). */
-export type MediaRegion = SpanRegion | AudioSegmentRegion | VideoTrackRegion;
+export type MediaRegion = SpanRegion | AudioSegmentRegion | VideoTrackRegion | VideoSegmentRegion;
 export type Region = ShapeRegion | ItemRegion | MediaRegion | RelationRegion;
 
 /** The class a region carries, if its type has one. */

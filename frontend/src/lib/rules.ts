@@ -309,6 +309,7 @@ function checkValue(
     case "relation":
     case "audio_segment":
     case "video_track":
+    case "video_segment":
       return [];
   }
 }

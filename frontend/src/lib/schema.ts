@@ -18,7 +18,8 @@ export type LabelType =
   | "span"
   | "relation"
   | "audio_segment"
-  | "video_track";
+  | "video_track"
+  | "video_segment";
 
 export interface DataField {
   name: string;
@@ -98,7 +99,7 @@ export function isShapeType(type: LabelType): type is ShapeType {
 }
 
 /** The label types placed on a text, a recording or a video, each by its modality's stage. */
-export const MEDIA_TYPES = ["span", "audio_segment", "video_track"] as const;
+export const MEDIA_TYPES = ["span", "audio_segment", "video_track", "video_segment"] as const;
 export type MediaType = (typeof MEDIA_TYPES)[number];
 
 export function isMediaType(type: LabelType): type is MediaType {
