@@ -39,10 +39,12 @@ $(WEB_INDEX): frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
 
 web: $(WEB_INDEX)
 
-# Browser tests drive Debian's chromium; database tests start PostgreSQL from its binaries.
+# Browser tests drive Debian's chromium; database tests start PostgreSQL from its binaries;
+# the sample speech is spoken by espeak-ng.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v runuser >/dev/null || missing="$$missing util-linux"; \
 	if [ -n "$$missing" ]; then \
