@@ -12,6 +12,8 @@ import type { Schema } from "../lib/schema";
 import type { ActiveClass } from "./editorState";
 import type { StageHandle } from "./ImageStage";
 import type { StageMedia } from "./taskMedia";
+import { AudioStage } from "./audio/AudioStage";
+import { TextStage } from "./text/TextStage";
 
 /** A key the stage handles itself (play/pause, frame steps), listed in the help overlay. */
 export interface StageKey {
@@ -55,6 +57,8 @@ export const MediaStage = forwardRef<StageHandle, MediaStageProps>(function Medi
   void ref;
   switch (media.kind) {
     // One case per modality, each rendering its folder's stage with `ref` and these props.
+    case "audio": return <AudioStage ref={ref} {...props} media={media} />;
+    case "text": return <TextStage ref={ref} {...props} media={media} />;
     default:
       return (
         <p role="alert" className="error">
