@@ -23,3 +23,29 @@ def reliability_matrices(draw, min_annotators=1, max_annotators=5, min_units=1,
         cell = st.one_of(cell, st.just(math.nan))
     return [draw(st.lists(cell, min_size=n_units, max_size=n_units))
             for _ in range(n_annotators)]
+
+
+@st.composite
+def span_sets(draw, classes=("PER", "ORG"), length=30, max_spans=5):
+    """One annotator's spans on a text of `length` characters: {"class", "start", "end"}."""
+    spans = []
+    for _ in range(draw(st.integers(0, max_spans))):
+        start = draw(st.integers(0, length - 1))
+        end = draw(st.integers(start + 1, length))
+        spans.append({"class": draw(st.sampled_from(classes)), "start": start, "end": end})
+    return spans
+
+
+@st.composite
+def video_tracks(draw, classes=("car", "person"), frames=30, max_tracks=3):
+    """One annotator's video tracks on a video of `frames` frames, 1 to 3 keyframes each."""
+    tracks = []
+    for _ in range(draw(st.integers(0, max_tracks))):
+        at = sorted(draw(st.sets(st.integers(0, frames - 1), min_size=1, max_size=3)))
+        coordinate = st.integers(0, 40)
+        keyframes = [{"frame": f, "x": draw(coordinate), "y": draw(coordinate),
+                      "width": draw(st.integers(5, 20)), "height": draw(st.integers(5, 20)),
+                      "outside": draw(st.booleans()) if k else False}
+                     for k, f in enumerate(at)]
+        tracks.append({"class": draw(st.sampled_from(classes)), "keyframes": keyframes})
+    return tracks
