@@ -1,8 +1,10 @@
 """Inter-annotator agreement: how far annotators' labels agree beyond what chance explains.
 
 Categorical labels (`categorical`, `multilabel`), regions matched by overlap (`regions`),
-text spans (`spans`), transcriptions (`transcripts`) and Krippendorff's alpha with any
-distance (`distance_alpha`); results carry their intervals and breakdowns (`results`).
+text spans (`spans`, and Krippendorff's alpha for unitizing in `span_alpha`), audio segments
+and their transcripts (`segments`), video tracks (`tracks`), transcriptions (`transcripts`)
+and Krippendorff's alpha with any distance (`distance_alpha`); results carry their intervals
+and breakdowns (`results`).
 
 >>> from accord.core.agreement import krippendorff_alpha
 >>> krippendorff_alpha([[1, 2, 2], [1, 2, 3]]).n_units
@@ -42,7 +44,14 @@ from accord.core.agreement.results import (
     ConfidenceInterval,
     PairwiseAgreement,
 )
+from accord.core.agreement.segments import (
+    SegmentTranscriptAgreement,
+    segment_agreement,
+    segment_transcript_agreement,
+)
+from accord.core.agreement.span_alpha import SpanAlpha, span_alpha
 from accord.core.agreement.spans import SpanAgreement, span_agreement
+from accord.core.agreement.tracks import ClearMot, TrackAgreement, TrackScore, track_agreement
 from accord.core.agreement.transcripts import (
     ErrorRate,
     TranscriptAgreement,
@@ -54,6 +63,7 @@ from accord.core.agreement.transcripts import (
 __all__ = [
     "AgreementScore",
     "ClassAgreement",
+    "ClearMot",
     "ConfidenceInterval",
     "DetectionScore",
     "ErrorRate",
@@ -61,7 +71,11 @@ __all__ = [
     "MultiLabelAgreement",
     "PairwiseAgreement",
     "RegionAgreement",
+    "SegmentTranscriptAgreement",
     "SpanAgreement",
+    "SpanAlpha",
+    "TrackAgreement",
+    "TrackScore",
     "TranscriptAgreement",
     "box_agreement",
     "character_error_rate",
@@ -77,8 +91,12 @@ __all__ = [
     "region_agreement",
     "region_set_distance",
     "scott_pi",
+    "segment_agreement",
+    "segment_transcript_agreement",
     "set_alpha",
     "span_agreement",
+    "span_alpha",
+    "track_agreement",
     "transcript_agreement",
     "transcript_distance",
     "word_error_rate",
