@@ -14,6 +14,7 @@ import type { StageHandle } from "./ImageStage";
 import type { StageMedia } from "./taskMedia";
 import { AudioStage } from "./audio/AudioStage";
 import { TextStage } from "./text/TextStage";
+import { VideoStage } from "./video/VideoStage";
 
 /** A key the stage handles itself (play/pause, frame steps), listed in the help overlay. */
 export interface StageKey {
@@ -59,6 +60,7 @@ export const MediaStage = forwardRef<StageHandle, MediaStageProps>(function Medi
     // One case per modality, each rendering its folder's stage with `ref` and these props.
     case "audio": return <AudioStage ref={ref} {...props} media={media} />;
     case "text": return <TextStage ref={ref} {...props} media={media} />;
+    case "video": return <VideoStage ref={ref} {...props} media={media} />;
     default:
       return (
         <p role="alert" className="error">

@@ -108,7 +108,11 @@ export function makeReducer(schema: Schema) {
         );
       case "delete": {
         if (!regions.some((r) => r.id === action.id)) return state;
-        const next = withRegions(state, regions.filter((r) => r.id !== action.id));
+        // A relation cannot outlive either of its ends (the server refuses it as unknown_region).
+        const ends = (r: Region) => r.type === "relation" && (r.value.from === action.id || r.value.to === action.id);
+        // Nor a segment's transcription its segment.
+        const tied = (r: Region) => r.type === "transcription" && r.value.region === action.id;
+        const next = withRegions(state, regions.filter((r) => r.id !== action.id && !ends(r) && !tied(r)));
         return { ...next, selected: state.selected === action.id ? null : state.selected };
       }
       case "attribute": {
@@ -122,8 +126,9 @@ export function makeReducer(schema: Schema) {
         return withRegions(state, regions.map((r) => (r.id === region.id ? changed : r)));
       }
       case "set_item": {
-        // Item-level labels (classification, rating, …) hold one region per item.
-        const existing = regions.find((r) => r.label === action.label);
+        // Item-level labels (classification, rating, …) hold one region per item; a
+        // transcription tied to a region (a segment's text) is not the item's.
+        const existing = regions.find((r) => r.label === action.label && !(r.type === "transcription" && r.value.region !== undefined));
         if (action.region === null) {
           return existing ? withRegions(state, regions.filter((r) => r !== existing)) : state;
         }

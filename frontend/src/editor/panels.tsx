@@ -6,7 +6,7 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Problem } from "../lib/rules";
 import { regionClass, type Region, type Unsaved } from "../lib/regions";
-import { dataKey, isShapeType, type Attribute, type AttributeValue, type DataField, type Label } from "../lib/schema";
+import { dataKey, isMediaType, isShapeType, type Attribute, type AttributeValue, type DataField, type Label } from "../lib/schema";
 import type { ActiveClass } from "./editorState";
 
 /** The key shown for a class: the keymap's, which may be assigned when the schema gave none. */
@@ -84,10 +84,11 @@ export function ItemLabels({
   return (
     <section className="panel" aria-labelledby="item-heading">
       <h2 id="item-heading" className="panel__title">
-        Whole image
+        Whole item
       </h2>
       {labels.map((label) => {
-        const region = regions.find((r) => r.label === label.name);
+        // A transcription tied to a region (a segment's text) is that region's, not the item's.
+        const region = regions.find((r) => r.label === label.name && !(r.type === "transcription" && r.value.region !== undefined));
         return (
           <fieldset key={label.name} className="item-label">
             <legend>{label.name}</legend>
@@ -319,7 +320,8 @@ export const RegionList = memo(function RegionList({
   /** A short mark after a region's name (a comment pinned to it). */
   note?: (id: string) => string | null;
 }) {
-  const shapes = useMemo(() => regions.filter((r) => isShapeType(r.type)), [regions]);
+  // What is placed on the media (shapes, spans, segments, tracks) and the relations between them.
+  const shapes = useMemo(() => regions.filter((r) => isShapeType(r.type) || isMediaType(r.type) || r.type === "relation"), [regions]);
   const scroller = useRef<HTMLDivElement>(null);
   const sizer = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLUListElement>(null);

@@ -1,0 +1,208 @@
+// @vitest-environment jsdom
+import { act } from "react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Region } from "../../lib/regions";
+import type { DataField, Schema } from "../../lib/schema";
+import { click, getByRole, render, type Rendered } from "../../test/dom";
+import { makeReducer, initialState } from "../editorState";
+import { Workbench } from "../Workbench";
+
+const field: DataField = { name: "text", type: "text" };
+const schema: Schema = {
+  data: [field],
+  labels: [
+    { name: "entities", type: "span", source: "text", classes: [{ name: "PER", hotkey: "1" }, { name: "LOC", hotkey: "2" }], rules: { allow_overlap: true } },
+    { name: "links", type: "relation", source: "text", classes: [{ name: "lives_in" }, { name: "born_in" }] },
+    { name: "tone", type: "rating", source: "text", scale: { min: 1, max: 3, anchors: [{ value: 1, description: "hostile" }, { value: 3, description: "friendly" }] } },
+  ],
+};
+const TEXT = "😀 Angela Merkel lives in Berlin.";
+
+let rendered: Rendered | undefined;
+afterEach(() => {
+  rendered?.unmount();
+  rendered = undefined;
+  delete (window as { __pwned?: unknown }).__pwned;
+});
+
+function press(key: string, init: KeyboardEventInit = {}) {
+  act(() => {
+    window.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, ...init }));
+  });
+}
+
+function doc(container: HTMLElement): HTMLElement {
+  return container.querySelector('[role="region"][aria-label="Text"]') as HTMLElement;
+}
+
+/** Selects UTF-16 [a, b) of the page (one text piece holds it) and lets go of the mouse. */
+function selectText(container: HTMLElement, a: number, b: number, init: MouseEventInit = {}) {
+  const root = doc(container);
+  const pieceAt = (i: number) =>
+    Array.from(root.querySelectorAll<HTMLElement>("[data-at]")).find((p) => Number(p.dataset.at) <= i && i <= Number(p.dataset.end)) as HTMLElement;
+  const start = pieceAt(a);
+  const end = pieceAt(b);
+  const range = document.createRange();
+  range.setStart(start.firstChild as Text, a - Number(start.dataset.at));
+  range.setEnd(end.firstChild as Text, b - Number(end.dataset.at));
+  const selection = window.getSelection() as Selection;
+  selection.removeAllRanges();
+  selection.addRange(range);
+  act(() => {
+    end.dispatchEvent(new MouseEvent("mouseup", { bubbles: true, button: 0, ...init }));
+  });
+}
+
+function clickPiece(container: HTMLElement, at: number) {
+  const piece = doc(container).querySelector(`[data-at="${at}"]`) as HTMLElement;
+  window.getSelection()?.removeAllRanges();
+  act(() => {
+    piece.dispatchEvent(new MouseEvent("mouseup", { bubbles: true, button: 0 }));
+  });
+}
+
+async function workbench(text: string, regions: Region[] = [], html = false, extra: Partial<Parameters<typeof Workbench>[0]> = {}) {
+  const onChange = vi.fn();
+  rendered = await render(
+    <Workbench schema={schema} image={{ status: "media", media: { kind: "text", field, text, html } }} regions={regions} onChange={onChange} {...extra} />,
+  );
+  return onChange;
+}
+
+const last = (onChange: ReturnType<typeof vi.fn>): Region[] => onChange.mock.calls.at(-1)?.[0] ?? [];
+
+describe("TextStage", () => {
+  it("turns a selection into a span snapped to whole words, in code points", async () => {
+    const onChange = await workbench(TEXT);
+    const container = rendered?.container as HTMLElement;
+    // "gela Mer" (UTF-16 5..13): the emoji before it is two units, one code point.
+    selectText(container, TEXT.indexOf("gela"), TEXT.indexOf("Mer") + 3);
+    expect(last(onChange)).toEqual([{ id: "r1", label: "entities", type: "span", value: { class: "PER", start: 2, end: 15 } }]);
+    expect(Array.from(TEXT).slice(2, 15).join("")).toBe("Angela Merkel");
+  });
+
+  it("keeps a selection exactly with Alt, and uses the class picked by its key", async () => {
+    const onChange = await workbench(TEXT);
+    const container = rendered?.container as HTMLElement;
+    press("2");
+    selectText(container, TEXT.indexOf("erlin"), TEXT.indexOf("erlin") + 3, { altKey: true });
+    expect(last(onChange)[0]?.value).toEqual({ class: "LOC", start: 26, end: 29 }); // "erl" as selected
+  });
+
+  it("draws nested spans in two lanes and selects the inner one, then the outer, by clicking", async () => {
+    const outer: Region = { id: "r1", label: "entities", type: "span", value: { class: "PER", start: 2, end: 15 } };
+    const inner: Region = { id: "r2", label: "entities", type: "span", value: { class: "LOC", start: 9, end: 15 } };
+    const onSelect = vi.fn();
+    await workbench(TEXT, [outer, inner], false, { onSelect });
+    const container = rendered?.container as HTMLElement;
+    const both = doc(container).querySelector('[data-spans="r1 r2"], [data-spans="r2 r1"]') as HTMLElement;
+    expect(both.textContent).toBe("Merkel");
+    expect(both.style.getPropertyValue("background-position").split(",")).toHaveLength(2);
+    clickPiece(container, Number(both.dataset.at));
+    expect(onSelect).toHaveBeenLastCalledWith("r2");
+    clickPiece(container, Number(both.dataset.at));
+    expect(onSelect).toHaveBeenLastCalledWith("r1");
+  });
+
+  it("relates two spans: select one, the relate key, click the other; the class from the menu", async () => {
+    const per: Region = { id: "r1", label: "entities", type: "span", value: { class: "PER", start: 2, end: 15 } };
+    const loc: Region = { id: "r2", label: "entities", type: "span", value: { class: "LOC", start: 25, end: 31 } };
+    const onChange = await workbench(TEXT, [per, loc]);
+    const container = rendered?.container as HTMLElement;
+    clickPiece(container, TEXT.indexOf("Angela"));
+    press("r");
+    expect(container.querySelector(".text-stage__status")?.textContent).toContain("Relating from “Angela Merkel”");
+    const menu = container.querySelector(".text-stage__relating select") as HTMLSelectElement;
+    act(() => {
+      menu.value = "links\u0000born_in";
+      menu.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    clickPiece(container, TEXT.indexOf("Berlin"));
+    expect(last(onChange).at(-1)).toEqual({ id: "r3", label: "links", type: "relation", value: { from: "r1", to: "r2", class: "born_in" } });
+    expect(getByRole(container, "list", "Relations").textContent).toContain("“Angela Merkel” → to  “Berlin” born_in");
+    // Deleting an end deletes the relation with it.
+    await click(getByRole(container, "button", "Delete r2"));
+    expect(last(onChange).map((r) => r.id)).toEqual(["r1"]);
+  });
+
+  it("labels with the keyboard cursor: focus, arrows by token, shift to extend, Enter", async () => {
+    const onChange = await workbench(TEXT);
+    const container = rendered?.container as HTMLElement;
+    const root = doc(container);
+    const key = (k: string, init: KeyboardEventInit = {}) =>
+      act(() => {
+        root.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, ...init }));
+      });
+    key("ArrowRight"); // the first token: the emoji
+    key("ArrowRight"); // Angela
+    key("ArrowRight", { shiftKey: true }); // Angela Merkel
+    key("Enter");
+    expect(last(onChange)[0]?.value).toEqual({ class: "PER", start: 2, end: 15 });
+  });
+
+  it("shows pre-labels dashed and takes one in on a click", async () => {
+    const onAccept = vi.fn();
+    const suggested: Region = { id: "p1", label: "entities", type: "span", value: { class: "LOC", start: 25, end: 31 }, score: 0.9 };
+    await workbench(TEXT, [], false, { predictions: [suggested], onAcceptPrediction: onAccept });
+    const container = rendered?.container as HTMLElement;
+    const piece = doc(container).querySelector(".text-piece--prediction") as HTMLElement;
+    expect(piece.textContent).toBe("Berlin");
+    expect(piece.style.getPropertyValue("background-image")).toContain("repeating-linear-gradient");
+    clickPiece(container, Number(piece.dataset.at));
+    expect(onAccept).toHaveBeenCalledWith(suggested);
+  });
+
+  it("pages a long text with global offsets and follows the selected span to its page", async () => {
+    const long = "word ".repeat(30000);
+    const far: Region = { id: "r1", label: "entities", type: "span", value: { class: "PER", start: 140000, end: 140004 } };
+    await workbench(long, [far]);
+    const container = rendered?.container as HTMLElement;
+    expect(container.textContent).toMatch(/Page 1 of \d+/);
+    expect(doc(container).textContent?.length).toBeLessThan(7000);
+    press("Tab");
+    const piece = doc(container).querySelector('[data-spans="r1"]') as HTMLElement;
+    expect(Number(piece.dataset.at)).toBe(140000);
+    expect(container.textContent).not.toMatch(/Page 1 of/);
+  });
+
+  it("shows the rating's rubric beside its values on a text task", async () => {
+    await workbench(TEXT);
+    const container = rendered?.container as HTMLElement;
+    const tone = container.querySelector("fieldset.item-label") as HTMLElement;
+    expect(tone.textContent).toContain("hostile");
+    expect(tone.textContent).toContain("friendly");
+  });
+
+  it("renders hostile HTML inert: no script, handler, frame, style or javascript: link reaches the page", async () => {
+    const hostile =
+      '<p>Hi <b onmouseover="window.__pwned=15">there</b></p><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">' +
+      '<svg onload="window.__pwned=3"></svg><iframe src="javascript:window.parent.__pwned=4"></iframe>' +
+      '<a href="javascript:window.__pwned=6">link</a><style>p{color:red}</style><details open ontoggle="window.__pwned=8">d</details>';
+    await workbench(hostile, [], true);
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 20));
+    });
+    const root = doc(rendered?.container as HTMLElement);
+    expect(root.querySelectorAll("script, img, svg, iframe, style, object, embed")).toHaveLength(0);
+    for (const element of Array.from(root.querySelectorAll("*"))) {
+      for (const attribute of Array.from(element.attributes)) expect(attribute.name).not.toMatch(/^on|^style$|^src$/);
+    }
+    const link = root.querySelector("a") as HTMLAnchorElement;
+    expect(link.getAttribute("href")).toBeNull();
+    expect(root.textContent).toBe("Hi therelinkd");
+    expect((window as { __pwned?: unknown }).__pwned).toBeUndefined();
+  });
+});
+
+describe("deleting a region", () => {
+  it("deletes the relations that end on it", () => {
+    const reduce = makeReducer(schema);
+    const regions: Region[] = [
+      { id: "r1", label: "entities", type: "span", value: { class: "PER", start: 0, end: 2 } },
+      { id: "r2", label: "entities", type: "span", value: { class: "LOC", start: 3, end: 5 } },
+      { id: "r3", label: "links", type: "relation", value: { from: "r1", to: "r2" } },
+    ];
+    const state = reduce(initialState(schema, regions), { type: "delete", id: "r1" });
+    expect(state.history.present.map((r) => r.id)).toEqual(["r2"]);
+  });
+});

@@ -1,0 +1,584 @@
+/**
+ * The stage for a text or HTML field (docs/text.md): the document a page at a time, spans as
+ * stacked underlines under it, relations listed below. A selection with the mouse, or with
+ * the keyboard cursor (arrow keys in the text), becomes a span of the class picker's class,
+ * snapped outward to whole tokens (tokens.ts; Alt keeps it exact); a click selects a span
+ * (again: the next span under the pointer), takes a pre-label in, or in adjudication takes
+ * another annotator's span. The relate key (or button) starts a relation from the selected
+ * span; the next span clicked, or selected with Tab and the relate key again, is its target.
+ *
+ * Offsets are code points in the work and UTF-16 on screen (offsets.ts converts); every page
+ * keeps the document's global offsets (pages.ts). HTML is shown as document.ts rebuilt it,
+ * never through innerHTML.
+ */
+import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type MouseEvent as ReactMouseEvent, type ReactNode } from "react";
+import { buildKeymap, hotkeyId, parseHotkey } from "../../lib/hotkeys";
+import type { RelationRegion } from "../../lib/regions";
+import type { Label } from "../../lib/schema";
+import type { StageHandle } from "../ImageStage";
+import type { MediaStageProps, StageKey } from "../MediaStage";
+import type { StageMedia } from "../taskMedia";
+import { VOID_TAGS, textDoc, type DocNode } from "./document";
+import { pieces, type Piece } from "./layout";
+import { laneCount, pieceStyle, spanMarks, type MarkSource, type SpanMark } from "./marks";
+import { TextOffsets } from "./offsets";
+import { pageOf, paginate, type Page } from "./pages";
+import { RelationPanel, relationLabelsFor } from "./RelationPanel";
+import { exactRange, snapToTokens, tokenRanges } from "./tokens";
+import "./text.css";
+
+type TextMedia = Extract<StageMedia, { kind: "text" }>;
+
+/** A relation being made: from a span, with the relation label and class it will get. */
+export interface Relating {
+  from: string;
+  label: string;
+  class?: string;
+}
+
+/** The keyboard cursor: token indices on the current page, anchor and focus. */
+interface Cursor {
+  page: number;
+  anchor: number;
+  focus: number;
+}
+
+const NO_OVERLAYS: NonNullable<MediaStageProps["overlays"]> = [];
+
+/** The first of `candidates` no schema or built-in key uses (stage keys override the keymap). */
+function freeKey(taken: ReadonlySet<string>, candidates: readonly string[]): string | null {
+  return candidates.find((c) => !taken.has(hotkeyId(parseHotkey(c)))) ?? null;
+}
+
+export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(function TextStage(props, ref) {
+  const { schema, media, regions, predictions, selected, invalid, colorOf, readOnly = false } = props;
+  const overlays = props.overlays ?? NO_OVERLAYS;
+  const doc = useMemo(() => textDoc(media.text, media.html), [media.text, media.html]);
+  const offsets = useMemo(() => new TextOffsets(doc.text), [doc]);
+  const pages = useMemo(() => paginate(doc), [doc]);
+  const [pageIndex, setPageIndex] = useState(0);
+  const page = pages[Math.min(pageIndex, pages.length - 1)] as Page;
+  const [snap, setSnap] = useState(true);
+  const [relating, setRelating] = useState<Relating | null>(null);
+  const [cursor, setCursor] = useState<Cursor | null>(null);
+  const [hint, setHint] = useState<string | null>(null);
+  const root = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const latest = useRef(props);
+  latest.current = props;
+
+  const spanLabels = useMemo(
+    () => schema.labels.filter((l) => l.type === "span" && l.source === media.field.name),
+    [schema, media.field.name],
+  );
+  const spanLabelNames = useMemo(() => new Set(spanLabels.map((l) => l.name)), [spanLabels]);
+  const relationLabels = useMemo(() => schema.labels.filter((l) => l.type === "relation"), [schema]);
+
+  const marks = useMemo(() => {
+    const sources: MarkSource[] = [
+      { kind: "work", regions, color: (r) => colorOf(r) },
+      { kind: "prediction", regions: predictions, color: (r) => colorOf(r) },
+      ...overlays.map((o) => ({ kind: "overlay" as const, regions: o.regions, color: () => o.color, overlay: o.id })),
+    ];
+    return spanMarks(sources, spanLabelNames, offsets);
+  }, [regions, predictions, overlays, colorOf, spanLabelNames, offsets]);
+  const work = useMemo(() => new Map(marks.filter((m) => m.kind === "work").map((m) => [m.key, m])), [marks]);
+  const pageMarks = useMemo(() => marks.filter((m) => m.start < page.end && m.end > page.start), [marks, page]);
+  const lanes = laneCount(pageMarks);
+  const relations = useMemo(() => regions.filter((r): r is RelationRegion => r.type === "relation"), [regions]);
+  const selectedRegion = regions.find((r) => r.id === selected) ?? null;
+  // A selected relation lights up both of its ends.
+  const endpoints = useMemo(
+    () => (selectedRegion?.type === "relation" ? new Set([selectedRegion.value.from, selectedRegion.value.to]) : null),
+    [selectedRegion],
+  );
+  const tokens = useMemo(() => tokenRanges(doc.text, page.start, page.end), [doc, page]);
+  const cursorRange = useMemo((): [number, number] | null => {
+    if (!cursor || cursor.page !== pageIndex) return null;
+    const a = tokens[Math.min(cursor.anchor, cursor.focus)];
+    const b = tokens[Math.max(cursor.anchor, cursor.focus)];
+    return a && b ? [a[0], b[1]] : null;
+  }, [cursor, pageIndex, tokens]);
+
+  useImperativeHandle(
+    ref,
+    () => ({ zoomBy: () => undefined, fit: () => undefined, finishShape: () => undefined, cancelShape: () => cancel(), undoPoint: () => false }),
+  );
+
+  // Escape: a relation being made, then the keyboard cursor, then (the Workbench) the selection.
+  const relatingRef = useRef(relating);
+  relatingRef.current = relating;
+  const cursorRef = useRef(cursor);
+  cursorRef.current = cursor;
+  function cancel(): boolean {
+    if (relatingRef.current) {
+      setRelating(null);
+      return true;
+    }
+    if (cursorRef.current) {
+      setCursor(null);
+      return true;
+    }
+    return false;
+  }
+
+  // The page follows the selection (Tab through spans, a click in the region list).
+  useEffect(() => {
+    const mark = selected ? work.get(selected) : undefined;
+    if (!mark) return;
+    const target = pageOf(pages, mark.start);
+    setPageIndex((now) => (now === target ? now : target));
+  }, [selected, work, pages]);
+  useLayoutEffect(() => {
+    const mark = selected ? work.get(selected) : undefined;
+    if (!mark || !root.current) return;
+    const piece = root.current.querySelector(`[data-at="${Math.max(mark.start, page.start)}"]`);
+    if (piece && "scrollIntoView" in piece) piece.scrollIntoView({ block: "nearest" });
+  }, [selected, work, page]);
+
+  useLayoutEffect(() => {
+    root.current?.style.setProperty("--text-lanes", String(lanes));
+  }, [lanes]);
+  useEffect(() => {
+    scroller.current?.scrollTo?.({ top: 0 });
+  }, [pageIndex]);
+
+  const onReady = props.onReady;
+  useEffect(() => {
+    onReady?.();
+  }, [onReady]);
+
+  const labelFor = useCallback(
+    (name: string): Label | undefined => spanLabels.find((l) => l.name === name),
+    [spanLabels],
+  );
+
+  /** A new span over UTF-16 [a, b) with the active class. */
+  const addSpan = useCallback(
+    (a: number, b: number, exact: boolean) => {
+      const { active: chosen, onAdd } = latest.current;
+      if (readOnly) return;
+      const label = chosen ? labelFor(chosen.label) : undefined;
+      if (!chosen || !label) {
+        setHint(spanLabels.length ? "Pick a class first: a selection becomes a span of the chosen class." : "This schema has no span label on this field.");
+        return;
+      }
+      const range = exact || !snap ? exactRange(doc.text, a, b) : snapToTokens(doc.text, a, b);
+      if (!range) return;
+      setHint(null);
+      onAdd({ label: label.name, type: "span", value: { class: chosen.class, start: offsets.toCodePoint(range[0]), end: offsets.toCodePoint(range[1]) } });
+    },
+    [readOnly, labelFor, spanLabels.length, snap, doc, offsets],
+  );
+
+  const relate = useCallback(
+    (from: string, to: string, how: Relating) => {
+      if (from === to) return;
+      latest.current.onAdd({ label: how.label, type: "relation", value: how.class === undefined ? { from, to } : { from, to, class: how.class } });
+      setRelating(null);
+    },
+    [],
+  );
+
+  /** Start relating from the selected span, or, while relating, end at it. */
+  const relateKey = useCallback(
+    (how?: { label: string; class?: string }) => {
+      if (readOnly) return;
+      const now = latest.current.selected;
+      const mark = now ? work.get(now) : undefined;
+      const current = relatingRef.current;
+      if (current && mark && mark.key !== current.from && !how) {
+        relate(current.from, mark.key, current);
+        return;
+      }
+      if (!mark) {
+        setHint("Select a span first: a relation goes from the selected span to the next one you click.");
+        return;
+      }
+      const allowed = relationLabelsFor(relationLabels, mark.region.label);
+      const label = how ? allowed.find((l) => l.name === how.label) : allowed[0];
+      if (!label) {
+        setHint(`No relation label connects ${mark.region.label} spans.`);
+        return;
+      }
+      setHint(null);
+      setRelating({ from: mark.key, label: label.name, class: how?.class ?? label.classes?.[0]?.name });
+    },
+    [readOnly, work, relationLabels, relate],
+  );
+
+  const goPage = useCallback((step: number) => setPageIndex((now) => Math.max(0, Math.min(pages.length - 1, now + step))), [pages.length]);
+
+  // The stage's own keys, on keys neither the schema nor the editor uses.
+  const { onKeys } = props;
+  const taken = useMemo(() => new Set(buildKeymap(schema).map((b) => hotkeyId(b.hotkey))), [schema]);
+  const keys = useMemo(() => {
+    const out: StageKey[] = [];
+    const add = (candidates: string[], description: string, run: () => void) => {
+      const hotkey = freeKey(taken, candidates);
+      if (hotkey) out.push({ hotkey, description, run });
+    };
+    if (pages.length > 1) {
+      add(["alt+pagedown", "alt+shift+pagedown"], "Next page of the text", () => goPage(1));
+      add(["alt+pageup", "alt+shift+pageup"], "Previous page of the text", () => goPage(-1));
+    }
+    if (!readOnly) {
+      add(["alt+s", "alt+shift+s"], "Snap selections to whole tokens, or not", () => setSnap((s) => !s));
+      if (relationLabels.length > 0) {
+        add(["r", "shift+r", "alt+r"], "Relate: from the selected span; again on another span to finish", () => relateKey());
+        // A relation class's own hotkey starts (or re-classes) a relation of that class.
+        for (const label of relationLabels) {
+          for (const c of label.classes ?? []) {
+            if (c.hotkey) out.push({ hotkey: c.hotkey, description: `Relate as ${c.name} (${label.name})`, run: () => relateKey({ label: label.name, class: c.name }) });
+          }
+        }
+      }
+    }
+    return out;
+  }, [taken, pages.length, readOnly, relationLabels, goPage, relateKey]);
+  useEffect(() => {
+    onKeys?.(keys);
+  }, [keys, onKeys]);
+  useEffect(() => () => latest.current.onKeys?.([]), []);
+
+  /** The span marks under a click, innermost first. */
+  const marksAt = useCallback(
+    (at: number) => pageMarks.filter((m) => m.start <= at && at < m.end).sort((a, b) => a.end - a.start - (b.end - b.start)),
+    [pageMarks],
+  );
+
+  const onMouseUp = useCallback(
+    (event: ReactMouseEvent) => {
+      const element = root.current;
+      if (!element || event.button !== 0) return;
+      const selection = window.getSelection();
+      if (selection && !selection.isCollapsed && selection.rangeCount > 0 && selection.anchorNode && selection.focusNode) {
+        const a = offsetAt(element, selection.anchorNode, selection.anchorOffset, page);
+        const b = offsetAt(element, selection.focusNode, selection.focusOffset, page);
+        selection.removeAllRanges();
+        if (a !== b) {
+          setCursor(null);
+          addSpan(Math.min(a, b), Math.max(a, b), event.altKey);
+          return;
+        }
+      }
+      const piece = (event.target as Element).closest?.("[data-at]");
+      if (!piece || !element.contains(piece)) {
+        if (!relatingRef.current) latest.current.onSelect(null);
+        return;
+      }
+      const at = Number(piece.getAttribute("data-at"));
+      const under = marksAt(at);
+      const own = under.filter((m) => m.kind === "work");
+      const current = relatingRef.current;
+      if (current) {
+        const target = own.find((m) => m.key !== current.from);
+        if (target) relate(current.from, target.key, current);
+        return;
+      }
+      const { selected: now, onSelect, onAcceptPrediction, onOverlayPick } = latest.current;
+      if (own.length > 0) {
+        // A second click on a nested span selects the next one out.
+        const at = own.findIndex((m) => m.key === now);
+        onSelect((own[(at + 1) % own.length] as SpanMark).key);
+        return;
+      }
+      const prediction = under.find((m) => m.kind === "prediction");
+      if (prediction && !readOnly) {
+        onAcceptPrediction(prediction.region);
+        return;
+      }
+      const overlay = under.find((m) => m.kind === "overlay");
+      if (overlay && onOverlayPick && overlay.overlay !== undefined) {
+        onOverlayPick(overlay.overlay, overlay.region);
+        return;
+      }
+      onSelect(null);
+    },
+    [page, addSpan, marksAt, relate, readOnly],
+  );
+
+  // The keyboard cursor: ←/→ move a token, Shift extends, Home/End, Enter makes the span.
+  const onKeyDown = useCallback(
+    (event: ReactKeyboardEvent) => {
+      if (event.ctrlKey || event.metaKey || (event.altKey && event.key !== "Enter")) return;
+      const last = tokens.length - 1;
+      if (last < 0) return;
+      const current = cursor && cursor.page === pageIndex ? cursor : null;
+      const move = (focus: number) => {
+        const clamped = Math.max(0, Math.min(last, focus));
+        setCursor({ page: pageIndex, anchor: event.shiftKey && current ? current.anchor : clamped, focus: clamped });
+      };
+      let handled = true;
+      switch (event.key) {
+        case "ArrowRight":
+          move(current ? current.focus + 1 : 0);
+          break;
+        case "ArrowLeft":
+          move(current ? current.focus - 1 : 0);
+          break;
+        case "Home":
+          move(0);
+          break;
+        case "End":
+          move(last);
+          break;
+        case "Enter":
+          if (cursorRange && !readOnly) {
+            addSpan(cursorRange[0], cursorRange[1], true);
+            setCursor(current ? { ...current, anchor: current.focus } : null);
+          } else handled = false;
+          break;
+        case "Escape":
+          if (current) setCursor(null);
+          else handled = false;
+          break;
+        default:
+          handled = false;
+      }
+      if (handled) {
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    },
+    [tokens, cursor, pageIndex, cursorRange, readOnly, addSpan],
+  );
+
+  const selectedMark = selected ? work.get(selected) : undefined;
+  const status = relating
+    ? `Relating from ${describe(work.get(relating.from), doc.text)}: click the target span, or select it and press the relate key.`
+    : hint;
+
+  return (
+    <div className="text-stage">
+      <div className="text-stage__bar">
+        {pages.length > 1 && (
+          <nav className="text-stage__pager" aria-label="Pages of the text">
+            <button type="button" onClick={() => goPage(-1)} disabled={pageIndex === 0} aria-label="Previous page">
+              ‹
+            </button>
+            <span aria-live="polite">
+              Page {pageIndex + 1} of {pages.length}
+            </span>
+            <button type="button" onClick={() => goPage(1)} disabled={pageIndex >= pages.length - 1} aria-label="Next page">
+              ›
+            </button>
+          </nav>
+        )}
+        {!readOnly && (
+          <label className="text-stage__snap">
+            <input type="checkbox" checked={snap} onChange={(e) => setSnap(e.target.checked)} /> Snap to tokens
+          </label>
+        )}
+        {!readOnly && relationLabels.length > 0 && (
+          <button type="button" onClick={() => relateKey()} disabled={!selectedMark && !relating} aria-pressed={relating !== null}>
+            Relate
+          </button>
+        )}
+        {relating && (
+          <RelatingChoice
+            relating={relating}
+            labels={relationLabelsFor(relationLabels, work.get(relating.from)?.region.label ?? "")}
+            onChange={setRelating}
+          />
+        )}
+        {status && (
+          <p className="text-stage__status" role="status">
+            {status}
+          </p>
+        )}
+      </div>
+      <div ref={scroller} className="text-stage__scroller">
+        <div
+          ref={root}
+          className={`text-stage__doc${doc.html ? " text-stage__doc--html" : ""}${relating ? " text-stage__doc--relating" : ""}`}
+          role="region"
+          aria-label="Text"
+          aria-describedby="text-stage-help"
+          tabIndex={0}
+          data-page-start={page.start}
+          data-page-end={page.end}
+          onMouseUp={onMouseUp}
+          onKeyDown={onKeyDown}
+        >
+          <PageView
+            doc={doc}
+            nodes={page.nodes}
+            marks={pageMarks}
+            selected={selected}
+            invalid={invalid}
+            endpoints={endpoints}
+            relatingFrom={relating?.from ?? null}
+            cursor={cursorRange}
+          />
+        </div>
+      </div>
+      <p id="text-stage-help" className="text-stage__help">
+        {readOnly
+          ? "Click a span to select it."
+          : "Select text to mark it with the chosen class (it snaps to whole words; hold Alt to keep it exact). Or focus the text: ←/→ move by token, Shift+←/→ extend, Enter marks. Click a span to select it, again for the span around it."}
+      </p>
+      <RelationPanel
+        relations={relations}
+        overlays={overlays}
+        work={work}
+        text={doc.text}
+        offsets={offsets}
+        selected={selected}
+        colorOf={colorOf}
+        onSelect={(id) => latest.current.onSelect(id)}
+      />
+    </div>
+  );
+});
+
+function RelatingChoice({ relating, labels, onChange }: { relating: Relating; labels: readonly Label[]; onChange: (r: Relating) => void }) {
+  const options = labels.flatMap((l) => ((l.classes?.length ?? 0) > 0 ? (l.classes ?? []).map((c) => ({ label: l.name, class: c.name as string | undefined })) : [{ label: l.name, class: undefined }]));
+  if (options.length < 2) return null;
+  const key = (o: { label: string; class?: string }) => `${o.label}\u0000${o.class ?? ""}`;
+  return (
+    <label className="text-stage__relating">
+      as{" "}
+      <select
+        value={key(relating)}
+        onChange={(e) => {
+          const chosen = options.find((o) => key(o) === e.target.value);
+          if (chosen) onChange({ ...relating, ...chosen });
+        }}
+      >
+        {options.map((o) => (
+          <option key={key(o)} value={key(o)}>
+            {o.class ?? o.label}
+            {o.class && labels.length > 1 ? ` (${o.label})` : ""}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function describe(mark: SpanMark | undefined, text: string): string {
+  if (!mark) return "a span";
+  const slice = text.slice(mark.start, mark.end);
+  return `“${slice.length > 40 ? `${slice.slice(0, 39)}…` : slice}” (${mark.region.value.class})`;
+}
+
+/**
+ * The document offset (UTF-16) of a DOM point from a selection: the text offset within the
+ * piece holding it, else the start of the first piece at or after it (a point outside the
+ * page's text, on a line break or past the end, falls on the nearest piece edge).
+ */
+export function offsetAt(root: HTMLElement, node: Node, offset: number, page: { start: number; end: number }): number {
+  if (node.nodeType === 3) {
+    const piece = node.parentElement?.closest("[data-at]");
+    if (piece && root.contains(piece)) return Math.min(Number(piece.getAttribute("data-at")) + offset, Number(piece.getAttribute("data-end")));
+  }
+  const point = document.createRange();
+  point.setStart(node, offset);
+  const all = root.querySelectorAll("[data-at]");
+  for (const piece of Array.from(all)) {
+    if (point.comparePoint(piece, 0) >= 0) return Number(piece.getAttribute("data-at"));
+  }
+  return page.end;
+}
+
+interface PageViewProps {
+  doc: { text: string };
+  nodes: readonly DocNode[];
+  marks: readonly SpanMark[];
+  selected: string | null;
+  invalid: ReadonlySet<string>;
+  endpoints: ReadonlySet<string> | null;
+  relatingFrom: string | null;
+  cursor: [number, number] | null;
+}
+
+/** One page: its nodes rebuilt as React elements, each text cut into pieces at span edges. */
+const PageView = memo(function PageView(props: PageViewProps) {
+  const { doc, nodes, marks } = props;
+  const cursorMark = props.cursor ? [{ key: "\u0000cursor", start: props.cursor[0], end: props.cursor[1] }] : [];
+  const render = (list: readonly DocNode[]): ReactNode[] =>
+    list.map((node, i) => {
+      if (node.kind === "text") {
+        const all = [...marks, ...cursorMark] as (SpanMark | { key: string; start: number; end: number })[];
+        return pieces(node.start, node.end, all).map((piece) => <TextPieceFor key={piece.start} piece={piece} text={doc.text} {...props} />);
+      }
+      const attrs: Record<string, string> = { ...node.attrs };
+      const extra = node.tag === "a" ? { target: "_blank", rel: "noopener noreferrer nofollow" } : {};
+      const Tag = node.tag;
+      return VOID_TAGS.has(Tag) ? <Tag key={`e${i}`} {...attrs} /> : (
+        <Tag key={`e${i}`} {...attrs} {...extra}>
+          {render(node.children)}
+        </Tag>
+      );
+    });
+  return <>{render(nodes)}</>;
+});
+
+function TextPieceFor({ piece, text, selected, invalid, endpoints, relatingFrom }: PageViewProps & { piece: Piece<SpanMark | { key: string; start: number; end: number }>; text: string }) {
+  const spans = piece.marks.filter((m): m is SpanMark => "kind" in m);
+  const cursor = spans.length !== piece.marks.length;
+  const own = spans.filter((m) => m.kind === "work");
+  const flags = [
+    own.some((m) => m.key === selected) && "text-piece--selected",
+    own.some((m) => invalid.has(m.key)) && "text-piece--invalid",
+    own.some((m) => endpoints?.has(m.key) || m.key === relatingFrom) && "text-piece--endpoint",
+    spans.some((m) => m.kind === "prediction") && "text-piece--prediction",
+    cursor && "text-piece--cursor",
+  ].filter(Boolean);
+  const style = pieceStyle(spans);
+  const title = spans.map((m) => `${m.region.value.class}${m.kind === "work" ? ` (${m.key})` : m.kind === "prediction" ? " (pre-label: click to take it)" : ""}`).join(", ");
+  return (
+    <TextPiece
+      text={text.slice(piece.start, piece.end)}
+      at={piece.start}
+      end={piece.end}
+      className={["text-piece", spans.length > 0 && "text-piece--marked", ...flags].filter(Boolean).join(" ")}
+      image={style.image}
+      position={style.position}
+      size={style.size}
+      padding={style.padding}
+      title={title}
+      spans={own.map((m) => m.key).join(" ")}
+    />
+  );
+}
+
+interface TextPieceProps {
+  text: string;
+  at: number;
+  end: number;
+  className: string;
+  image: string;
+  position: string;
+  size: string;
+  padding: number;
+  title: string;
+  spans: string;
+}
+
+/** A run of text under the same spans; its underlines are set through the CSSOM. */
+const TextPiece = memo(function TextPiece(props: TextPieceProps) {
+  const element = useRef<HTMLSpanElement>(null);
+  const { image, position, size, padding } = props;
+  useLayoutEffect(() => {
+    const style = element.current?.style;
+    if (!style) return;
+    if (!image) {
+      style.removeProperty("background-image");
+      style.removeProperty("background-position");
+      style.removeProperty("background-size");
+      style.removeProperty("padding-bottom");
+      return;
+    }
+    style.setProperty("background-image", image);
+    style.setProperty("background-position", position);
+    style.setProperty("background-size", size);
+    style.setProperty("padding-bottom", `${padding}px`);
+  }, [image, position, size, padding]);
+  return (
+    <span ref={element} className={props.className} data-at={props.at} data-end={props.end} data-spans={props.spans || undefined} title={props.title || undefined}>
+      {props.text}
+    </span>
+  );
+});
