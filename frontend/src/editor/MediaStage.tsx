@@ -61,11 +61,13 @@ export const MediaStage = forwardRef<StageHandle, MediaStageProps>(function Medi
     case "audio": return <AudioStage ref={ref} {...props} media={media} />;
     case "text": return <TextStage ref={ref} {...props} media={media} />;
     case "video": return <VideoStage ref={ref} {...props} media={media} />;
-    default:
+    default: {
+      const other = media as StageMedia; // every kind has a case now; kept for a new one
       return (
         <p role="alert" className="error">
-          The editor cannot show {media.kind} yet: the task's {media.field.name} field is {media.field.type}.
+          The editor cannot show {other.kind} yet: the task's {other.field.name} field is {other.field.type}.
         </p>
       );
+    }
   }
 });

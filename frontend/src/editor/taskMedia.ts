@@ -8,6 +8,7 @@
  */
 import { mediaUrl } from "../api/client";
 import type { Task } from "../api/types";
+import { videoTiming } from "./video/frames";
 import { dataKey, isMediaType, isShapeType, type DataField, type Schema } from "../lib/schema";
 
 export interface TaskImage {
@@ -19,7 +20,7 @@ export interface TaskImage {
 /** A text (plain, or HTML to be shown sanitised), or where to stream a recording or a video. */
 export type StageMedia =
   | { kind: "text"; field: DataField; text: string; html: boolean }
-  | { kind: "audio" | "video"; field: DataField; url: string };
+  | { kind: "audio" | "video"; field: DataField; url: string; /** A video's rate and frame count, when the task's data gives them (video/frames.ts). */ fps?: number; frameCount?: number };
 
 export type StageKind = "image" | StageMedia["kind"];
 
@@ -107,5 +108,5 @@ function stageMedia(field: DataField, kind: Exclude<StageKind, "image">, project
   }
   if (kind === "text") return { status: "media", media: { kind, field, text: value, html: field.type === "html" } };
   if (value === "") return { status: "failed", message: `This task has no ${field.type} in its "${dataKey(field)}" field.` };
-  return { status: "media", media: { kind, field, url: mediaUrl(projectId, task.id, dataKey(field)) } };
+  return { status: "media", media: { kind, field, url: mediaUrl(projectId, task.id, dataKey(field)), ...(kind === "video" ? videoTiming(task.data) : {}) } };
 }

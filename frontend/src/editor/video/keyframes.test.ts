@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Keyframe, VideoTrackValue } from "../../lib/regions";
-import { adjacentKeyframe, clampBox, newTrack, toggleOutside, withBox, withKeyframe, withKeyframeAttribute, withoutKeyframe } from "./keyframes";
+import { adjacentKeyframe, attributesAt, clampBox, newTrack, toggleOutside, withBox, withKeyframe, withKeyframeAttribute, withoutKeyframe } from "./keyframes";
 import { boxAt } from "./tracks";
 
 const box = { x: 10, y: 20, width: 30, height: 40 };
@@ -28,9 +28,20 @@ describe("keyframe edits", () => {
     expect(moved.keyframes).toEqual([key(0, 0), { frame: 10, ...box }]);
   });
 
-  it("gives a new keyframe the attributes of the one before it", () => {
-    const moved = withBox(track(key(0, 0, { attributes: { moving: true } })), 5, box);
-    expect(moved.keyframes[1]).toEqual({ frame: 5, ...box, attributes: { moving: true } });
+  it("keeps a keyframe's attributes when its box moves; a new keyframe needs none", () => {
+    const t = track(key(0, 0, { attributes: { moving: true } }));
+    expect(withBox(t, 0, box).keyframes).toEqual([{ frame: 0, ...box, attributes: { moving: true } }]);
+    expect(withBox(t, 5, box).keyframes[1]).toEqual({ frame: 5, ...box });
+  });
+
+  it("reads the attributes in force on a frame: the track's, then each keyframe's up to it", () => {
+    const t = track(key(0, 0), key(12, 0, { attributes: { occluded: true } }), key(20, 0, { attributes: { occluded: false, lane: 2 } }));
+    const own = { occluded: false, make: "ford" };
+    expect(attributesAt(own, t, 11)).toEqual(own);
+    expect(attributesAt(own, t, 12)).toEqual({ occluded: true, make: "ford" });
+    expect(attributesAt(own, t, 19)).toEqual({ occluded: true, make: "ford" });
+    expect(attributesAt(own, t, 25)).toEqual({ occluded: false, make: "ford", lane: 2 });
+    expect(attributesAt(undefined, t, -1)).toEqual({});
   });
 
   it("marks where the object leaves, and brings it back with the box it left with", () => {

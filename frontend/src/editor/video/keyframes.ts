@@ -40,14 +40,22 @@ export function newTrack(cls: string, trackId: number, frame: number, box: Box):
 }
 
 /**
- * The track with its box on `frame` set to `box`: that frame's keyframe changed, or a new
- * keyframe there (which carries the attributes of the keyframe before it, as CVAT's do).
- * A box placed on a frame where the object was outside brings it back into view.
+ * The track with its box on `frame` set to `box`: that frame's keyframe changed (its
+ * attributes kept), or a new keyframe there (which needs none: attributes set earlier stay
+ * in force, docs/regions.md). A box placed where the object was outside brings it back.
  */
 export function withBox(track: VideoTrackValue, frame: number, box: Box): VideoTrackValue {
-  const on = keyframeOn(track.keyframes, frame);
-  const before = track.keyframes[on >= 0 ? on : keyframeBefore(track.keyframes, frame)];
-  return { ...track, keyframes: inserted(track.keyframes, keyframe(frame, box, { attributes: before?.attributes })) };
+  const on = track.keyframes[keyframeOn(track.keyframes, frame)];
+  return { ...track, keyframes: inserted(track.keyframes, keyframe(frame, box, { attributes: on?.attributes })) };
+}
+
+/** The attributes in force on `frame`: the track's, overridden by each keyframe's at or
+ * before it, in order (docs/regions.md, per-frame attributes). */
+export function attributesAt(trackAttributes: Readonly<Record<string, AttributeValue>> | undefined, track: VideoTrackValue, frame: number): Record<string, AttributeValue> {
+  const out = { ...trackAttributes };
+  const last = keyframeBefore(track.keyframes, frame);
+  for (let i = 0; i <= last; i++) Object.assign(out, track.keyframes[i]?.attributes);
+  return out;
 }
 
 /** Whether the object is in view on `frame`. */
@@ -76,8 +84,7 @@ export function toggleOutside(track: VideoTrackValue, frame: number): VideoTrack
     keyframes[on] = keyframe(k.frame, k, { outside: !k.outside, attributes: k.attributes });
     return { ...track, keyframes };
   }
-  const before = track.keyframes[keyframeBefore(track.keyframes, frame)];
-  return { ...track, keyframes: inserted(track.keyframes, keyframe(frame, boxFor(track, frame), { outside: isVisible(track, frame), attributes: before?.attributes })) };
+  return { ...track, keyframes: inserted(track.keyframes, keyframe(frame, boxFor(track, frame), { outside: isVisible(track, frame) })) };
 }
 
 /** A keyframe on `frame` holding the box shown there (or the last one known). */

@@ -1,0 +1,81 @@
+/**
+ * The current frame's boxes, in video pixels: the work's tracks (selected, invalid, keyframe
+ * or interpolated), a model's suggestions (dashed; a click takes one in) and other people's
+ * tracks in their colours (a click hands one to the host when it takes them). One element
+ * per box in view on this frame, none for the frames around it.
+ */
+import { memo, type PointerEvent as ReactPointerEvent } from "react";
+import type { VideoTrackRegion } from "../../lib/regions";
+import type { Box } from "./tracks";
+
+export interface ShownBox {
+  region: VideoTrackRegion;
+  box: Box;
+  /** "work", "prediction", or the overlay's id. */
+  source: string;
+  color: string;
+  /** The track has a keyframe on this frame (else the box is interpolated). */
+  keyframe: boolean;
+}
+
+export const BoxLayer = memo(function BoxLayer({
+  boxes,
+  selected,
+  invalid,
+  unit,
+  interactive,
+  onDown,
+}: {
+  boxes: readonly ShownBox[];
+  selected: string | null;
+  invalid: ReadonlySet<string>;
+  /** Video pixels per screen pixel, for text that keeps its screen size. */
+  unit: number;
+  interactive: boolean;
+  onDown: (event: ReactPointerEvent, shown: ShownBox) => void;
+}) {
+  return (
+    <g className={interactive ? "video-boxes video-boxes--interactive" : "video-boxes"}>
+      {boxes.map((shown) => {
+        const { region, box, source, color } = shown;
+        const work = source === "work";
+        const className = [
+          "video-box",
+          work && region.id === selected && "video-box--selected",
+          work && invalid.has(region.id) && "video-box--invalid",
+          source === "prediction" && "video-box--prediction",
+          !work && source !== "prediction" && "video-box--overlay",
+          !shown.keyframe && "video-box--interpolated",
+        ]
+          .filter(Boolean)
+          .join(" ");
+        return (
+          <g key={`${source}-${region.id}`}>
+            <rect
+              className={className}
+              data-region={work ? region.id : undefined}
+              data-source={source}
+              data-track-id={region.value.track_id}
+              data-keyframe={shown.keyframe}
+              x={box.x}
+              y={box.y}
+              width={box.width}
+              height={box.height}
+              stroke={color}
+              fill={color}
+              vectorEffect="non-scaling-stroke"
+              onPointerDown={(e) => onDown(e, shown)}
+            >
+              <title>{`${region.value.class} #${region.value.track_id}${shown.keyframe ? ", keyframe" : ", interpolated"}`}</title>
+            </rect>
+            {work && (
+              <text className="video-box__tag" x={box.x} y={box.y - 3 * unit} fontSize={11 * unit} fill={color}>
+                {region.value.class} #{region.value.track_id}
+              </text>
+            )}
+          </g>
+        );
+      })}
+    </g>
+  );
+});
