@@ -15,9 +15,12 @@ from cli_support import Accord, local
 from sqlalchemy import Engine, func, select
 
 from accord.core.records import FlagStatus, Role, TaskState
+from accord.core.validation import media_info, validate
 from accord.db.engine import make_engine, read_session
-from accord.db.tables import Base, Flag, Project, Task
-from accord.services import queue, users
+from accord.db.tables import Base, Flag, Prediction, Project, Task
+from accord.media import local as local_media
+from accord.media.sample_projects import BUILDERS
+from accord.services import queue, users, versions
 from accord.services.demo import ANNOTATORS, EXPERT, MANAGER, REVIEWER, STAFF, ErrorBudget
 from servers import fresh_database
 
@@ -67,8 +70,12 @@ def test_the_demo_is_made_once_and_prints_the_logins_each_time(demo: Demo) -> No
     assert stat.S_IMODE(state.stat().st_mode) == 0o600
     projects = demo.accord.projects()
     project_id = json.loads(state.read_text())["project_id"]
-    assert list(projects) == [project_id]
+    samples = json.loads(state.read_text())["projects"]
+    assert list(samples) == list(BUILDERS)
+    assert sorted(projects) == sorted([project_id, *samples.values()])
     assert projects[project_id]["task_count"] == 200
+    assert ", ".join(f"{key} project {number}" for key, number in samples.items()) in first
+    assert_sample_projects_hold_valid_prelabels_and_their_media(demo, samples)
 
     report = json.loads(demo.accord.ok("qa", "report", str(project_id), "--json"))
     by_gold = sorted(report["annotators"], key=lambda row: -row["mean_gold_score"])
@@ -76,6 +83,52 @@ def test_the_demo_is_made_once_and_prints_the_logins_each_time(demo: Demo) -> No
         p.email for p in sorted(ANNOTATORS, key=lambda p: p.error_rate)]
     assert all(row["gold_annotations"] >= 5 for row in by_gold)
     assert_work_is_left_in_every_queue(demo.engine, project_id)
+
+
+#: The media type of each sample project's media field, as the media route will send it.
+SAMPLE_MEDIA = {"audio": ("audio", "audio/wav"), "video": ("video", "video/webm")}
+
+
+def assert_sample_projects_hold_valid_prelabels_and_their_media(demo: Demo,
+                                                                 samples: dict[str, int]) -> None:
+    """Every sample task has a model's pre-labels (the rich-text pages excepted) that are
+    valid for its schema and media, and names a media file that sniffs as audio or video."""
+    with read_session(demo.engine) as session:
+        for key, project_id in samples.items():
+            _, schema = versions.current_schema(session, project_id)
+            rows = session.execute(select(Task.id, Task.data).where(
+                Task.project_id == project_id)).all()
+            assert len(rows) >= 3, key
+            for task_id, data in rows:
+                found = session.scalars(select(Prediction.regions).where(
+                    Prediction.task_id == task_id)).all()
+                assert len(found) == (0 if key == "html" else 1), key
+                for regions in found:
+                    assert validate(schema, regions, media=media_info(schema, data)) == []
+                if key in SAMPLE_MEDIA:
+                    field, media_type = SAMPLE_MEDIA[key]
+                    path = local_media.resolve(demo.data_dir / "media", data[field])
+                    assert local_media.sniff(path.read_bytes()[:local_media.SNIFF_BYTES]) == media_type
+    with read_session(demo.engine) as session:
+        long_text = max(len(data["text"]) for data in session.scalars(select(Task.data).where(
+            Task.project_id == samples["text"])))
+    assert long_text >= 100_000
+
+
+def test_a_data_dir_made_before_the_sample_projects_gains_them_once(demo: Demo) -> None:
+    demo.accord.ok("demo", "--no-serve")
+    state_path = demo.data_dir / "demo.json"
+    state = json.loads(state_path.read_text())
+    old = {key: value for key, value in state.items() if key != "projects"}
+    state_path.write_text(json.dumps(old))  # as `accord demo` wrote it before
+    again = demo.accord.ok("demo", "--no-serve")
+    assert "ready" in again
+    made = json.loads(state_path.read_text())["projects"]
+    assert list(made) == list(BUILDERS) and not set(made.values()) & set(
+        state["projects"].values())
+    before = row_counts(demo.engine)
+    assert demo.accord.ok("demo", "--no-serve") == again
+    assert row_counts(demo.engine) == before
 
 
 def assert_work_is_left_in_every_queue(engine: Engine, project_id: int) -> None:

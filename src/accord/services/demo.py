@@ -1,5 +1,7 @@
 """`accord demo`: a ready project of synthetic shapes, users of each role, and a simulated crowd
-that has worked through the workflow, so the QA report means something from the first login.
+that has worked through the workflow, so the QA report means something from the first login;
+beside it a text, a rich-text, an audio and a video project with a few tasks each and a
+model's pre-labels (`accord.media.sample_projects`).
 
 Four simulated annotators with known error rates (`ANNOTATORS`) take work from the real queue
 (`queue.next_task` → `annotations.submit`, with skips and flags), a simulated reviewer works
@@ -31,7 +33,7 @@ from accord.core.quality import classify_errors
 from accord.core.records import FlagStatus, Role, Stage, Tier, Verdict
 from accord.db.engine import make_engine, write_session
 from accord.db.tables import Project, Task, User
-from accord.media import synthetic_shapes
+from accord.media import sample_projects, synthetic_shapes
 from accord.services import (
     annotations,
     discussions,
@@ -119,11 +121,17 @@ class DemoReport:
     project_id: int
     credentials: dict[str, str]
     created: bool
+    #: the text, rich-text, audio and video projects by key (`sample_projects.BUILDERS`)
+    projects: dict[str, int] = field(default_factory=dict)
 
     def describe(self, url: str) -> str:
         rates = {p.email: p for p in ANNOTATORS}
         lines = [f"Demo project {self.project_id} {'created' if self.created else 'ready'}: "
-                 f"{url}/", "Log in as:"]
+                 f"{url}/"]
+        if self.projects:
+            lines.append("Also: " + ", ".join(f"{key} project {project_id}" for key, project_id
+                                              in self.projects.items()))
+        lines.append("Log in as:")
         for email, password in self.credentials.items():
             line = f"  {email:28} password: {password}"
             if (persona := rates.get(email)) is not None:
@@ -146,8 +154,13 @@ def ensure_demo(settings: Settings, progress: Callable[[str], None] = lambda _: 
         if state_path.exists():
             state = json.loads(state_path.read_text())
             with write_session(engine) as session:
-                if session.get(Project, state["project_id"]) is not None:
-                    return DemoReport(state["project_id"], state["credentials"], False)
+                exists = session.get(Project, state["project_id"]) is not None
+            if exists:
+                made = _ensure_sample_projects(engine, settings, state.get("projects", {}),
+                                               progress)
+                if made != state.get("projects"):  # a data dir from before they existed
+                    _write_state(state_path, {**state, "projects": made})
+                return DemoReport(state["project_id"], state["credentials"], False, made)
         progress(f"drawing {IMAGES} synthetic images…")
         images = synthetic_shapes.generate(settings.data_dir / "media" / MEDIA_FOLDER, IMAGES)
         with write_session(engine) as session:
@@ -155,10 +168,46 @@ def ensure_demo(settings: Settings, progress: Callable[[str], None] = lambda _: 
             project_id = _make_project(session, images, progress)
         progress(f"simulating {len(ANNOTATORS)} annotators, a reviewer and an expert…")
         _Crowd(engine, project_id, images).work()
-        _write_state(state_path, {"project_id": project_id, "credentials": credentials})
-        return DemoReport(project_id, credentials, True)
+        made = _ensure_sample_projects(engine, settings, {}, progress)
+        _write_state(state_path, {"project_id": project_id, "credentials": credentials,
+                                  "projects": made})
+        return DemoReport(project_id, credentials, True, made)
     finally:
         engine.dispose()
+
+
+def _ensure_sample_projects(engine: Engine, settings: Settings, known: dict[str, int],
+                            progress: Callable[[str], None]) -> dict[str, int]:
+    """The text, rich-text, audio and video projects, each made (media and all) only when
+    it is not there yet: a later `accord demo` reuses them and their media files."""
+    made: dict[str, int] = {}
+    for key in sample_projects.BUILDERS:
+        with write_session(engine) as session:
+            if key in known and session.get(Project, known[key]) is not None:
+                made[key] = known[key]
+                continue
+        progress(f"making the {key} demo project…")
+        sample = sample_projects.sample_project(key, settings.data_dir / "media")
+        with write_session(engine) as session:
+            made[key] = _make_sample_project(session, sample)
+    return made
+
+
+def _make_sample_project(session: Session, sample: sample_projects.SampleProject) -> int:
+    """A sample project with every demo user a member, its guidelines and its tasks."""
+    admin = _caller(session, "admin@accord.demo")
+    project_id = projects.create_project(session, admin, sample.name, sample.description,
+                                         sample.schema)["id"]
+    versions.add_guideline_version(session, admin, project_id, sample.guidelines,
+                                   "first version")
+    for email, role, tier in STAFF[1:]:
+        assert role is not None and tier is not None
+        projects.add_member(session, admin, project_id, email, role, tier)
+    for persona in ANNOTATORS:
+        projects.add_member(session, admin, project_id, persona.email, Role.ANNOTATOR,
+                            persona.tier)
+    tasks.import_records(session, admin, project_id, sample.records)
+    return int(project_id)
 
 
 def _ensure_users(session: Session) -> dict[str, str]:
