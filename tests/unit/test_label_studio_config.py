@@ -10,7 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accord.core.errors import InputError
-from accord.core.label_studio_config import SUPPORTED_TAGS, schema_from_label_studio
+from accord.core.label_studio_config import (
+    SUPPORTED_TAGS,
+    label_studio_from_schema,
+    schema_from_label_studio,
+)
 from accord.core.schema import parse_schema
 
 
@@ -146,6 +150,27 @@ def test_a_video_rectangle_takes_its_classes_from_the_labels_on_the_video():
 </View>""")
     assert doc["labels"] == [{"name": "box", "type": "video_track", "source": "video",
                               "classes": [{"name": "Man"}, {"name": "Woman"}]}]
+
+
+def test_timeline_labels_on_a_video_become_video_segments_and_back():
+    doc = convert("""
+<View>
+  <Video name="video" value="$video" framerate="25.0"/>
+  <TimelineLabels name="scene" toName="video" required="true">
+    <Label value="Day" hotkey="d" background="#FFEE00"/><Label value="Night"/>
+  </TimelineLabels>
+</View>""")
+    assert doc["labels"] == [{"name": "scene", "type": "video_segment", "source": "video",
+                              "classes": [{"name": "Day", "hotkey": "d", "color": "#ffee00"},
+                                          {"name": "Night"}],
+                              "rules": {"required": True}}]
+    assert convert(label_studio_from_schema(doc)) == doc
+
+
+def test_timeline_labels_on_anything_but_a_video_are_refused_with_their_tag():
+    with pytest.raises(InputError, match=r'<TimelineLabels name="scene"> on line 1: .*video'):
+        convert('<View><Text name="t" value="$t"/><TimelineLabels name="scene" toName="t">'
+                '<Label value="Day"/></TimelineLabels></View>')
 
 
 def test_shapes_sharing_one_labels_tag_share_its_classes_but_only_the_first_its_hotkeys():

@@ -35,7 +35,8 @@ _OBJECTS: Final[Mapping[str, str]] = {"Image": "image", "Text": "text", "HyperTe
                                       "Audio": "audio", "AudioPlus": "audio", "Video": "video"}
 _LAYOUT: Final = frozenset({"View", "Header", "Style", "Filter", "Collapse", "Panel"})
 _LABELLED_SHAPES: Final[Mapping[str, str]] = {"RectangleLabels": "bbox", "PolygonLabels": "polygon",
-                                              "KeyPointLabels": "keypoints", "BrushLabels": "mask"}
+                                              "KeyPointLabels": "keypoints", "BrushLabels": "mask",
+                                              "TimelineLabels": "video_segment"}
 # Shapes whose classes come from a <Labels> on the same object, as Label Studio pairs them.
 _BARE_SHAPES: Final[Mapping[str, str]] = {"Rectangle": "bbox", "Polygon": "polygon",
                                           "KeyPoint": "keypoints", "Brush": "mask",
@@ -264,7 +265,8 @@ _CONTROL_TAGS: Final[Mapping[str, str]] = {
     "bbox": "RectangleLabels", "polygon": "PolygonLabels", "keypoints": "KeyPointLabels",
     "mask": "BrushLabels", "span": "Labels", "audio_segment": "Labels",
     "classification": "Choices", "multilabel": "Choices", "rating": "Rating",
-    "transcription": "TextArea", "relation": "Relations", "video_track": "VideoRectangle"}
+    "transcription": "TextArea", "relation": "Relations", "video_track": "VideoRectangle",
+    "video_segment": "TimelineLabels"}
 
 
 def label_studio_from_schema(doc: Mapping[str, Any]) -> str:
