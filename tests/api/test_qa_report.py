@@ -218,3 +218,144 @@ def test_multilabel_answers_agree_by_masi_alpha_and_per_class(session, as_, worl
     assert section["agreement"]["interval"]["level"] == 0.95
     assert section["classes"]["c"]["value"] == 1.0
     assert section["classes"]["b"]["value"] < 1.0
+
+
+def _two_answers(session, world, name, schema, data, answers):
+    """A project of one task answered by the reviewer and the annotator of the world."""
+    manager = caller_of(world.users["manager"])
+    project = projects.create_project(session, manager, name, schema=schema)["id"]
+    tasks.import_records(session, manager.in_project(Role.MANAGER), project, [
+        ("t", {"data": data, "annotations": [
+            {"author": f"{who}@example.org", "regions": regions}
+            for who, regions in answers.items()]})])
+    return project
+
+
+def _section(as_, project, label):
+    report = as_("manager").get(f"/api/projects/{project}/qa/report").json()
+    (section,) = [s for s in report["agreement"] if s["label"] == label]
+    return section
+
+
+def test_spans_agree_by_krippendorffs_unitizing_alpha_over_the_text(session, as_, world):
+    from accord.core.agreement import span_alpha
+
+    text = "Ada Lovelace met Charles Babbage in London"
+
+    def span(start, end, cls="PER"):
+        return {"id": f"s{start}", "label": "entities", "type": "span",
+                "value": {"class": cls, "start": start, "end": end}}
+
+    answers = {"reviewer": [span(0, 12), span(17, 32), span(36, 42, "ORG")],
+               "annotator": [span(0, 3), span(17, 32)]}
+    project = _two_answers(session, world, "NER", TEXT_SCHEMA, {"text": text}, answers)
+    section = _section(as_, project, "entities")
+    plain = {"t": {who: [r["value"] for r in regions] for who, regions in answers.items()}}
+    expected = span_alpha(plain, lengths={"t": len(text)})
+    alpha = {m["name"]: m for m in section["measures"]}["span_alpha"]
+    assert alpha["value"] == pytest.approx(expected.overall.value)
+    assert section["alpha"]["classes"]["PER"]["value"] == pytest.approx(
+        expected.per_class["PER"].value)
+    assert section["alpha"]["classes"]["ORG"]["value"] < 0  # one annotator only
+    names = alpha["pairs"]["annotators"]
+    first, second = names.index("annotator@example.org"), names.index("reviewer@example.org")
+    assert alpha["pairs"]["values"][first][second] == pytest.approx(expected.overall.value)
+    # exact: 1 of 3 + 2 spans; the headline stays F1 by exact boundaries
+    assert section["primary"] == "exact_f1" and section["agreement"]["value"] == pytest.approx(
+        2 / 5)
+
+
+AUDIO_SCHEMA = {"data": [{"name": "audio", "type": "audio"}],
+                "labels": [{"name": "turns", "type": "audio_segment", "source": "audio",
+                            "classes": [{"name": "speech"}, {"name": "music"}]},
+                           {"name": "words", "type": "transcription", "source": "audio"}]}
+
+
+def test_audio_segments_agree_by_temporal_iou_and_their_transcripts_by_wer(session, as_,
+                                                                           world):
+    def turn(region_id, start, end, cls="speech"):
+        return {"id": region_id, "label": "turns", "type": "audio_segment",
+                "value": {"class": cls, "start": start, "end": end}}
+
+    def said(region_id, text):
+        return {"id": f"w-{region_id}", "label": "words", "type": "transcription",
+                "value": {"text": text, "region": region_id}}
+
+    answers = {
+        "reviewer": [turn("a", 0.0, 2.0), said("a", "good morning everyone"),
+                     turn("b", 3.0, 4.0), said("b", "thank you"), turn("m", 5.0, 8.0, "music")],
+        "annotator": [turn("x", 0.5, 2.0), said("x", "good morning"),
+                      turn("y", 3.0, 4.2), said("y", "thank you"), turn("z", 5.0, 6.0, "music")]}
+    project = _two_answers(session, world, "Speech", AUDIO_SCHEMA, {"audio": "a.wav"}, answers)
+    turns = _section(as_, project, "turns")
+    # speech: IoU 0.75 and 1/1.2, matched; music: IoU 1/3, not matched
+    assert turns["agreement"]["n_matched"] == 2 and turns["agreement"]["value"] == pytest.approx(
+        4 / 6)
+    assert turns["agreement"]["mean_iou"] == pytest.approx((0.75 + 1 / 1.2) / 2)
+    assert turns["classes"]["music"]["f1"] == 0.0
+    words = _section(as_, project, "words")
+    # no whole-recording transcription: the headline is the WER of the matched turns,
+    # annotator (first by email) as the reference: 1 insertion over 4 words, and back
+    assert words["primary"] == "wer" and words["regions"]["turns"]["matched"] == 2
+    assert words["agreement"]["n_units"] == 2
+    assert words["agreement"]["value"] == pytest.approx((1 + 1) / (4 + 5))
+    names = words["pairs"]["annotators"]
+    first, second = names.index("annotator@example.org"), names.index("reviewer@example.org")
+    assert words["pairs"]["values"][first][second] == pytest.approx(1 / 4)
+    assert words["pairs"]["values"][second][first] == pytest.approx(1 / 5)
+
+
+VIDEO_SCHEMA = {"data": [{"name": "video", "type": "video"}],
+                "labels": [{"name": "objects", "type": "video_track", "source": "video",
+                            "classes": [{"name": "car"}]}]}
+
+
+def test_video_tracks_agree_per_frame_and_per_track(session, as_, world):
+    def track(region_id, track_id, *keys):
+        return {"id": region_id, "label": "objects", "type": "video_track", "value": {
+            "class": "car", "track_id": track_id, "keyframes": [
+                {"frame": f, "x": x, "y": 0, "width": 10, "height": 10} for f, x in keys]}}
+
+    # two cars 100 px apart; the annotator swaps their identities at frame 5
+    answers = {"reviewer": [track("r1", 1, (0, 0)), track("r2", 2, (0, 100))],
+               "annotator": [track("a1", 1, (0, 0), (4, 0), (5, 100)),
+                             track("a2", 2, (0, 100), (4, 100), (5, 0))]}
+    project = _two_answers(session, world, "Traffic", VIDEO_SCHEMA,
+                           {"video": "v.mp4", "frame_count": 10}, answers)
+    section = _section(as_, project, "objects")
+    agreement = section["agreement"]
+    # 20 boxes each, all matched frame by frame; 2 identity switches either way
+    assert section["primary"] == "mota" and agreement["value"] == pytest.approx(1 - 4 / 40)
+    assert agreement["frame_f1"] == 1.0 and agreement["idf1"] == pytest.approx(0.5)
+    assert agreement["first_reference"]["id_switches"] == 2
+    assert agreement["n_units"] == 1 and agreement["n_frames"] == 10
+    names = section["pairs"]["annotators"]
+    first, second = names.index("annotator@example.org"), names.index("reviewer@example.org")
+    assert section["pairs"]["values"][first][second] == pytest.approx(0.9)
+    measures = {m["name"]: m for m in section["measures"]}
+    assert measures["idf1"]["pairs"]["values"][first][second] == pytest.approx(0.5)
+    assert section["classes"]["car"]["value"] == pytest.approx(0.9)
+
+
+def test_the_command_line_report_lists_each_labels_further_measures(session, as_, world):
+    from accord.cli.output import out
+    from accord.cli.qa import show_report
+
+    def track(region_id, x):
+        return {"id": region_id, "label": "objects", "type": "video_track", "value": {
+            "class": "car", "track_id": 1,
+            "keyframes": [{"frame": 0, "x": x, "y": 0, "width": 10, "height": 10}]}}
+
+    project = _two_answers(session, world, "Cars", VIDEO_SCHEMA, {"video": "v.mp4",
+                           "frame_count": 4}, {"reviewer": [track("r", 0)],
+                                               "annotator": [track("a", 1)]})
+    report = as_("manager").get(f"/api/projects/{project}/qa/report").json()
+    with out.capture() as captured:
+        show_report(report)
+    text = captured.get()
+    assert "More agreement measures" in text
+    rows = {line.split("│")[2].strip(): line for line in text.splitlines()
+            if line.count("│") >= 5 and "objects" in line}
+    assert set(rows) == {"video_track", "idf1", "frame_f1", "mean_iou"}
+    assert "mota" in rows["video_track"]  # the headline, in the agreement table
+    assert "1.000" in rows["idf1"] and "0.818" in rows["mean_iou"]  # 9 × 10 over 11 × 10

@@ -143,6 +143,7 @@ def show_report(report: dict[str, Any]) -> None:
                        _number(agreement.get("value")), _interval(agreement.get("interval")),
                        str(agreement.get("n_units", "")))
     out.print(labels)
+    _show_measures(report.get("agreement", []))
     errors = report.get("errors")
     if errors and errors["totals"]:
         table = Table("error", "count", *errors["by_source"], title="Errors")
@@ -151,6 +152,19 @@ def show_report(report: dict[str, Any]) -> None:
                                               for by in errors["by_source"].values()))
         out.print(table)
     _show_drift(report.get("drift"))
+
+
+def _show_measures(sections: list[dict[str, Any]]) -> None:
+    """The measures each label has beside its headline (overlap F1 and unitizing alpha of
+    spans, IDF1 and per-frame F1 of tracks, WER of transcribed segments), when any has."""
+    rows = [(section["label"], m) for section in sections for m in section.get("measures", [])]
+    if not rows:
+        return
+    table = Table("label", "measure", "value", "units", "note", title="More agreement measures")
+    for label, m in rows:
+        table.add_row(label, m["name"], _number(m["value"]), str(m.get("n_units") or 0),
+                      m.get("undefined_because") or "")
+    out.print(table)
 
 
 def _show_drift(drift: dict[str, Any] | None) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from accord.core.records import AnnotationStatus, Stage
 from accord.core.regions import Region, parse_regions_partial
 from accord.core.schema import LabelDef, LabelType, Schema
+from accord.core.validation import MediaInfo, media_info
 from accord.db.tables import Annotation, Review, Task, User
 from accord.services import versions
 
@@ -140,6 +141,19 @@ def load_task_data(session: Session, project_id: int, task_ids: Iterable[int]
         chunk = ids[start:start + PAGE]
         found.update((row.id, row.data) for row in session.execute(select(Task.id, Task.data)
                      .where(Task.project_id == project_id, Task.id.in_(chunk))))
+    return found
+
+
+def load_media_info(session: Session, project_id: int, schema: Schema,
+                    task_ids: Iterable[int]) -> dict[int, MediaInfo]:
+    """What these tasks' data tell about their media (text lengths, video frame counts),
+    read a page at a time; the data themselves (long texts) are not kept."""
+    ids, found = sorted(task_ids), {}
+    for start in range(0, len(ids), PAGE):
+        chunk = ids[start:start + PAGE]
+        found.update((row.id, media_info(schema, row.data if isinstance(row.data, dict) else {}))
+                     for row in session.execute(select(Task.id, Task.data).where(
+                         Task.project_id == project_id, Task.id.in_(chunk))))
     return found
 
 

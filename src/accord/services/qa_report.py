@@ -9,7 +9,7 @@ as undefined with the reason, never left out silently.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import cached_property, partial
 from typing import Any
 
@@ -24,17 +24,23 @@ from accord.core.agreement import (
 )
 from accord.core.agreement.multilabel import per_class_agreement, set_alpha
 from accord.core.agreement.regions import RegionAgreement, region_agreement
+from accord.core.agreement.segments import segment_transcript_agreement
+from accord.core.agreement.span_alpha import span_alpha
 from accord.core.agreement.spans import SpanAgreement, span_agreement
-from accord.core.agreement.transcripts import transcript_agreement
+from accord.core.agreement.tracks import TrackAgreement, track_agreement
+from accord.core.agreement.transcripts import TranscriptAgreement, transcript_agreement
 from accord.core.errors import InputError
 from accord.core.matching import Similarity
-from accord.core.regions import Region
+from accord.core.overlap import region_similarity
+from accord.core.regions import Region, TranscriptionValue
 from accord.core.schema import LabelDef, LabelType
+from accord.core.validation import MediaInfo
 from accord.services import projects
 from accord.services.caller import Caller
 from accord.services.qa_data import (
     ProjectWork,
     label_records,
+    load_media_info,
     load_project_work,
     load_task_data,
     of_label,
@@ -58,6 +64,8 @@ MATCHED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.MASK, LabelTyp
                      LabelType.SPAN, LabelType.AUDIO_SEGMENT})
 #: The overlap (IoU, OKS) at which two regions count as the same object.
 MATCH_THRESHOLD = 0.5
+#: Labels whose agreement needs to know the tasks' media: text lengths, frame counts.
+NEEDS_MEDIA = frozenset({LabelType.SPAN, LabelType.VIDEO_TRACK})
 #: The headline coefficient of each label comes with its interval and breakdowns.
 HEADLINE: dict[str, Any] = {"confidence": 0.95, "resamples": 1000, "seed": 0, "breakdown": "all"}
 
@@ -89,6 +97,16 @@ class _Report:
     def consensus_data(self) -> dict[int, dict[str, Any]]:
         return load_task_data(self.session, self.project_id, consensus_tasks(self.work))
 
+    @cached_property
+    def media(self) -> dict[int, MediaInfo]:
+        """Text lengths and frame counts of the tasks answered with spans or tracks."""
+        schema = self.work.schema
+        if schema is None or not any(label.type in NEEDS_MEDIA for label in schema.labels):
+            return {}
+        tasks = {w.task_id for w in self.work.work if any(r.type in NEEDS_MEDIA
+                                                           for r in w.regions)}
+        return load_media_info(self.session, self.project_id, schema, tasks)
+
 
 def _counts(work: ProjectWork) -> dict[str, int]:
     return {"tasks": work.tasks, "annotations": len(work.work),
@@ -97,31 +115,58 @@ def _counts(work: ProjectWork) -> dict[str, int]:
             "reviews": len(work.reviews), "unreadable_regions": work.unreadable_regions}
 
 
-def agreement_sections(work: ProjectWork, similarity: Similarity | None = None
-                       ) -> list[dict[str, Any]]:
-    """Agreement per label; `similarity` (as in `region_agreement`) for region labels."""
+def agreement_sections(work: ProjectWork, similarity: Similarity | None = None,
+                       media: Mapping[int, MediaInfo] | None = None) -> list[dict[str, Any]]:
+    """Agreement per label; `similarity` (as in `region_agreement`) for region labels,
+    `media` (per task) for the text lengths of spans and the frame counts of videos."""
     if work.schema is None:
         return []
     return [section for label in work.schema.labels
-            if (section := label_agreement(work, label, similarity)) is not None]
+            if (section := label_agreement(work, label, similarity, media)) is not None]
 
 
-def label_agreement(work: ProjectWork, label: LabelDef,
-                    similarity: Similarity | None = None) -> dict[str, Any] | None:
+def label_agreement(work: ProjectWork, label: LabelDef, similarity: Similarity | None = None,
+                    media: Mapping[int, MediaInfo] | None = None) -> dict[str, Any] | None:
     if label.type in (LabelType.CLASSIFICATION, LabelType.RATING):
         return _categorical(work, label)
     if label.type is LabelType.MULTILABEL:
         return _multilabel(work, label)
+    if label.type is LabelType.SPAN:
+        return _spans(work, label, media or {})
     if label.type in MATCHED:
         return _matched(work, label, similarity)
     if label.type is LabelType.TRANSCRIPTION:
-        return _transcripts(work, label)
+        return _transcripts(work, label, similarity)
+    if label.type is LabelType.VIDEO_TRACK:
+        return _tracks(work, label, media or {})
     return None
 
 
-def _transcripts(work: ProjectWork, label: LabelDef) -> dict[str, Any]:
-    """Word and character error rates between annotators' whole-item transcriptions
-    (transcriptions of regions need the regions matched first: not compared)."""
+def _measure(name: str, value: Any, n_units: int | None, undefined_because: str | None,
+             pairs: dict[str, Any] | None = None, **figures: Any) -> dict[str, Any]:
+    """One more measure of a label beside its headline, in one shape for every label."""
+    return {"name": name, "value": value, "n_units": n_units,
+            "undefined_because": None if value is not None else undefined_because,
+            "pairs": pairs, **figures}
+
+
+def _pairs(annotators: Iterable[Hashable], metric: str, values: Any) -> dict[str, Any]:
+    return {"annotators": list(annotators), "metric": metric, "values": to_json(values)}
+
+
+def _error_view(words: TranscriptAgreement, characters: TranscriptAgreement
+                ) -> dict[str, Any]:
+    return {"agreement": {**to_json(words.overall), "n_units": words.n_units,
+                          "cer": characters.overall.value},
+            "pairs": _pairs(words.annotators, "wer", words.rate)}
+
+
+def _transcripts(work: ProjectWork, label: LabelDef, similarity: Similarity | None
+                 ) -> dict[str, Any]:
+    """Word and character error rates between annotators' whole-item transcriptions, and
+    between the transcriptions of matched regions (segments, boxes) per transcribed label.
+    The headline is the whole-item WER, or without whole-item transcriptions the first
+    transcribed label's."""
     data: dict[int, dict[str, str]] = {}
     for w in work.work:
         texts = [r.value.text for r in w.regions  # type: ignore[union-attr]
@@ -130,11 +175,129 @@ def _transcripts(work: ProjectWork, label: LabelDef) -> dict[str, Any]:
             data.setdefault(w.task_id, {})[w.author] = " ".join(texts)
     words = transcript_agreement(data, unit="word", annotators=work.annotators)
     characters = transcript_agreement(data, unit="character", annotators=work.annotators)
-    return {"label": label.name, "type": str(label.type), "primary": "wer",
-            "agreement": {**to_json(words.overall), "n_units": words.n_units,
-                          "cer": characters.overall.value},
-            "pairs": {"annotators": list(words.annotators), "metric": "wer",
-                      "values": to_json(words.rate)}}
+    regions = _region_transcripts(work, label, similarity)
+    view = _error_view(words, characters)
+    if words.n_units == 0 and regions:
+        view = {"agreement": dict(next(iter(regions.values()))["agreement"]),
+                "pairs": next(iter(regions.values()))["pairs"]}
+    measures = [_measure(f"wer of {target}", r["agreement"]["value"], r["agreement"]["n_units"],
+                         r["agreement"]["undefined_because"], r["pairs"],
+                         cer=r["agreement"]["cer"], matched=r["matched"])
+                for target, r in regions.items()]
+    return {"label": label.name, "type": str(label.type), "primary": "wer", **view,
+            "regions": regions, "measures": measures}
+
+
+def _region_transcripts(work: ProjectWork, label: LabelDef, similarity: Similarity | None
+                        ) -> dict[str, dict[str, Any]]:
+    """Per label whose regions this label transcribes: the regions matched one-to-one
+    (IoU >= 0.5, same class, as for their own agreement) and the error rates between the
+    transcriptions of matched pairs both annotators transcribed."""
+    by_target: dict[str, dict[int, dict[str, list[tuple[Region, str | None]]]]] = {}
+    for w in work.work:
+        ids = {r.id: r for r in w.regions}
+        said: dict[str, str] = {}
+        for r in w.regions:
+            value = r.value
+            if (r.label == label.name and isinstance(value, TranscriptionValue)
+                    and value.region is not None and value.region in ids):
+                said[value.region] = f"{said[value.region]} {value.text}" if (
+                    value.region in said) else value.text
+        targets = {ids[i].label for i in said}
+        for target in targets:
+            by_target.setdefault(target, {}).setdefault(w.task_id, {})[w.author] = [
+                (r, said.get(r.id)) for r in w.regions if r.label == target]
+    for target, data in by_target.items():  # who answered without this label: nothing
+        for w in work.work:
+            if w.task_id in data:
+                data[w.task_id].setdefault(w.author, [
+                    (r, None) for r in w.regions if r.label == target])
+    found = {}
+    for target, data in sorted(by_target.items()):
+        try:
+            words, characters = (segment_transcript_agreement(
+                data, threshold=MATCH_THRESHOLD, unit=unit, annotators=work.annotators,
+                similarity=similarity or region_similarity) for unit in ("word", "character"))
+        except InputError as exc:  # regions without an overlap measure
+            found[target] = {"agreement": to_json(AgreementScore(None, 0, exc.message)),
+                             "pairs": None, "matched": 0}
+            continue
+        found[target] = {**_error_view(words.errors, characters.errors),
+                         "matched": words.n_matched}
+    return found
+
+
+def _spans(work: ProjectWork, label: LabelDef, media: Mapping[int, MediaInfo]
+           ) -> dict[str, Any]:
+    """Spans: F1 by exact boundaries (the headline) and by overlap, and Krippendorff's
+    alpha for unitizing over the texts' characters."""
+    data = regions_by_task(work, label)
+    exact = span_agreement(data, match="exact", annotators=work.annotators)
+    overlap = span_agreement(data, match="overlap", annotators=work.annotators)
+    lengths = {task: info.text_lengths[label.source] for task, info in media.items()
+               if label.source in info.text_lengths}
+    alpha = span_alpha(data, lengths=lengths, annotators=work.annotators, pairs=True)
+    overall = to_json(alpha.overall)
+    measures = [
+        _measure("overlap_f1", overlap.overall.f1, overlap.n_units,
+                 overlap.overall.undefined_because,
+                 _pairs(overlap.annotators, "overlap_f1", overlap.pair_f1)),
+        _measure("span_alpha", overall["value"], overall["n_units"],
+                 overall["undefined_because"], overall.pop("pairs"))]
+    return {"label": label.name, "type": str(label.type), "primary": "exact_f1",
+            **_detection_view(exact), "overlap": _detection_view(overlap),
+            "alpha": {"agreement": overall, "classes": to_json(alpha.per_class)},
+            "measures": measures}
+
+
+def _tracks(work: ProjectWork, label: LabelDef, media: Mapping[int, MediaInfo]
+            ) -> dict[str, Any]:
+    """Video tracks: MOTA (both ways pooled; the matrix row is the reference), IDF1 and
+    per-frame F1 and mean IoU."""
+    data = regions_by_task(work, label)
+    frame_counts = {task: info.video_frame_count for task, info in media.items()
+                    if info.video_frame_count is not None}
+    try:
+        result = track_agreement(data, threshold=MATCH_THRESHOLD, annotators=work.annotators,
+                                 frame_counts=frame_counts)
+    except InputError as exc:
+        return {"label": label.name, "type": str(label.type), "primary": "mota",
+                "agreement": to_json(AgreementScore(None, 0, exc.message)), "measures": []}
+    overall = result.overall
+    why = None if result.n_units else "no video was annotated by two annotators"
+    return {"label": label.name, "type": str(label.type), "primary": "mota",
+            "agreement": {**_track_figures(overall, why), "n_units": result.n_units,
+                          "n_frames": result.n_frames, "threshold": result.threshold},
+            "classes": {str(name): _track_figures(score, None)
+                        for name, score in result.per_class.items()},
+            "pairs": _pairs(result.annotators, "mota", result.mota),
+            "per_pair": to_json(result.per_pair),
+            "measures": _track_measures(result, why)}
+
+
+def _track_figures(score: Any, why: str | None) -> dict[str, Any]:
+    return {"value": score.mota, "idf1": score.idf1, "frame_f1": score.frames.f1,
+            "mean_iou": score.frames.mean_iou,
+            "undefined_because": why or (None if score.mota is not None
+                                         else "neither annotator marked a box"),
+            "frames": to_json(score.frames), "first_reference": to_json(score.first_reference),
+            "second_reference": to_json(score.second_reference)}
+
+
+def _track_measures(result: TrackAgreement, why: str | None) -> list[dict[str, Any]]:
+    n = len(result.annotators)
+    frame_f1: list[list[float | None]] = [[None] * n for _ in range(n)]
+    for (a, b), score in result.per_pair.items():
+        x, y = result.annotators.index(a), result.annotators.index(b)
+        frame_f1[x][y] = frame_f1[y][x] = score.frames.f1
+    overall = result.overall
+    reason = why or "neither annotator marked a box"
+    return [_measure("idf1", overall.idf1, result.n_units, reason,
+                     _pairs(result.annotators, "idf1", result.idf1)),
+            _measure("frame_f1", overall.frames.f1, result.n_units, reason,
+                     _pairs(result.annotators, "frame_f1", frame_f1)),
+            _measure("mean_iou", overall.frames.mean_iou, result.n_units,
+                     why or "no box was matched")]
 
 
 def regions_by_task(work: ProjectWork, label: LabelDef
@@ -149,14 +312,9 @@ def regions_by_task(work: ProjectWork, label: LabelDef
 
 def _matched(work: ProjectWork, label: LabelDef, similarity: Similarity | None
              ) -> dict[str, Any]:
-    """Detection-style agreement: regions matched one-to-one by overlap, class-aware; spans
-    by exact boundaries (the headline) and by overlap."""
+    """Detection-style agreement: regions matched one-to-one by overlap (IoU, OKS, temporal
+    IoU for audio segments), class-aware."""
     data = regions_by_task(work, label)
-    if label.type is LabelType.SPAN:
-        exact = span_agreement(data, match="exact", annotators=work.annotators)
-        overlap = span_agreement(data, match="overlap", annotators=work.annotators)
-        return {"label": label.name, "type": str(label.type), "primary": "exact_f1",
-                **_detection_view(exact), "overlap": _detection_view(overlap)}
     result = region_agreement(data, threshold=MATCH_THRESHOLD, annotators=work.annotators,
                               similarity=similarity)
     view = _detection_view(result)
@@ -225,7 +383,7 @@ def _defined_or_reason(compute: Callable[..., AgreementScore],
 
 SECTIONS: dict[str, Callable[[_Report], Any]] = {
     "annotators": lambda r: annotators_section(r.work, r.scored),
-    "agreement": lambda r: agreement_sections(r.work, r.overlaps),
+    "agreement": lambda r: agreement_sections(r.work, r.overlaps, r.media),
     "consensus": lambda r: consensus_section(r.work),
     "gold": lambda r: gold_section(r.work),
     "errors": lambda r: errors_section(r.work, r.consensus_data(), r.overlaps),
