@@ -16,7 +16,7 @@ import "./audio.css";
 import { audioKeys, SPEEDS, stepSpeed, type AudioAction } from "./keys";
 import { layoutBands, LANE_PX, SegmentBands, type Band } from "./SegmentBands";
 import { isSegment, moveRange, rangeFromDrag, resizeRange, partAt, segmentInFocus, segmentsOf, transcriptionLabels } from "./segments";
-import { clampView, fitView, follow, formatTime, scrollBy, ticks, timeAt, xAt, zoomAt, type TimeView } from "./timeline";
+import { clampView, fitView, follow, formatTick, formatTime, scrollBy, ticks, timeAt, xAt, zoomAt, type TimeView } from "./timeline";
 import { Transcriptions } from "./Transcriptions";
 import { decodeRecording, drawWaveform, type Decoded } from "./decode";
 
@@ -431,7 +431,7 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
               <g key={t} className="audio-stage__tick">
                 <line x1={xAt(view, t)} x2={xAt(view, t)} y1={0} y2={6} />
                 <text x={xAt(view, t) + 3} y={14}>
-                  {formatTime(t).replace(/^0:/, "")}
+                  {formatTick(t, ruler.step)}
                 </text>
               </g>
             ))}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clampView, fitView, follow, formatTime, MAX_PX_PER_S, scrollBy, ticks, timeAt, xAt, zoomAt, zoomRange } from "./timeline";
+import { clampView, fitView, follow, formatTick, formatTime, MAX_PX_PER_S, scrollBy, ticks, timeAt, xAt, zoomAt, zoomRange } from "./timeline";
 
 describe("timeline", () => {
   const ten = fitView(1000, 10); // 100 px/s
@@ -50,6 +50,13 @@ describe("timeline", () => {
     expect(formatTime(3723)).toBe("1:02:03.000");
     expect(formatTime(-1)).toBe("0:00.000");
     expect(formatTime(Number.NaN)).toBe("0:00.000");
+  });
+
+  it("writes ruler ticks as short as their step allows", () => {
+    expect(formatTick(5, 1)).toBe("0:05");
+    expect(formatTick(90, 30)).toBe("1:30");
+    expect(formatTick(1.25, 0.25)).toBe("0:01.25");
+    expect(formatTick(2, 0.5)).toBe("0:02");
   });
 
   it("spaces ruler ticks at least the asked gap apart", () => {

@@ -99,6 +99,13 @@ export function formatTime(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}.${rest}` : `${m}:${ss}.${rest}`;
 }
 
+/** A ruler tick's text: "0:05", "1:30", and with the fraction the step needs ("0:01.25"). */
+export function formatTick(t: number, step: number): string {
+  const full = formatTime(t);
+  if (step >= 1) return full.replace(/\.\d{3}$/, "");
+  return full.replace(/0+$/, "").replace(/\.$/, "");
+}
+
 /**
  * Tick marks for a time ruler: the first step from the list that leaves at least
  * `minGapPx` between ticks, and the ticks it gives across the view.
