@@ -16,7 +16,7 @@ import { stageFieldOf } from "../editor/taskMedia";
 import { checkRegions } from "../lib/rules";
 import { consensusRegions, type ProjectMember } from "./api";
 import { annotatorColor } from "./colors";
-import { holds, takeRegions, takeWhole } from "./merge";
+import { holds, takeRegions, takeWhole, withDependents } from "./merge";
 import type { Current } from "./useOffers";
 import "./review.css";
 
@@ -58,10 +58,11 @@ export function AdjudicateStream({ client, projectId, schema, members, current, 
   }, []);
 
   const onPick = useCallback(
-    (_overlay: string, region: Region) => {
-      take([region]);
+    (overlay: string, region: Region) => {
+      // A segment comes with its transcriptions.
+      take(withDependents(candidates.find((a) => String(a.id) === overlay)?.regions ?? [], region));
     },
-    [take],
+    [take, candidates],
   );
 
   const overlays = useMemo<WorkbenchOverlay[]>(
@@ -149,7 +150,7 @@ export function AdjudicateStream({ client, projectId, schema, members, current, 
             })
           }
           onTakeAll={() => replace(takeWhole(a.regions))}
-          onTake={(r) => take([r])}
+          onTake={(r) => take(withDependents(a.regions, r))}
         />
       ))}
     </>

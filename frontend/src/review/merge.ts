@@ -9,10 +9,30 @@ import { withCopies, type Region } from "../lib/regions";
 
 const ITEM = new Set(["classification", "multilabel", "rating", "transcription"]);
 
-/** `final` with copies of `taken` added. */
+/** An answer for the whole item; a transcription tied to a region (a segment's text) is not. */
+function isItem(region: Region): boolean {
+  return ITEM.has(region.type) && !(region.type === "transcription" && region.value.region !== undefined);
+}
+
+/** `final` with copies of `taken` added; references among the taken regions (a relation's
+ * ends, the region a transcription is of) follow them to their copies' ids. */
 export function takeRegions(final: readonly Region[], taken: readonly Region[]): Region[] {
-  const items = new Set(taken.filter((r) => ITEM.has(r.type)).map((r) => r.label));
-  return withCopies(final.filter((r) => !(ITEM.has(r.type) && items.has(r.label))), taken);
+  const items = new Set(taken.filter(isItem).map((r) => r.label));
+  const kept = final.filter((r) => !(isItem(r) && items.has(r.label)));
+  const out = withCopies(kept, taken);
+  const renamed = new Map(taken.map((r, i) => [r.id, out[kept.length + i]?.id ?? r.id]));
+  const follow = (id: string) => renamed.get(id) ?? id;
+  return out.map((r, i) => {
+    if (i < kept.length) return r;
+    if (r.type === "relation") return { ...r, value: { ...r.value, from: follow(r.value.from), to: follow(r.value.to) } };
+    if (r.type === "transcription" && r.value.region !== undefined) return { ...r, value: { ...r.value, region: follow(r.value.region) } };
+    return r;
+  });
+}
+
+/** `region` of `candidate` with the transcriptions tied to it: what taking it takes. */
+export function withDependents(candidate: readonly Region[], region: Region): Region[] {
+  return [region, ...candidate.filter((r) => r.type === "transcription" && r.value.region === region.id)];
 }
 
 /** A candidate taken whole: its regions under fresh ids. */
