@@ -2,10 +2,11 @@
  * per class with its confidence interval. */
 import { useId, useState, type MouseEvent } from "react";
 import { useNavigate } from "react-router";
-import type { LabelAgreement } from "./report";
+import type { LabelAgreement, Measure } from "./report";
 import { BarFigure } from "./chartKit";
 import { AsTable, Section, TaskLink } from "./frame";
-import { agreementMatrix, classBars, labelBars, metricName, type Bar, type Ids, type Matrix } from "./series";
+import { taskLink } from "./links";
+import { agreementMatrix, classBars, fixed, labelBars, metricName, type Bar, type Ids, type Matrix } from "./series";
 
 export function AgreementSection({ projectId, labels, ids }: { projectId: number; labels: LabelAgreement[]; ids: Ids }) {
   const bars = labelBars(projectId, labels);
@@ -16,7 +17,8 @@ export function AgreementSection({ projectId, labels, ids }: { projectId: number
         caption={
           <>
             Each cell is the label's coefficient between the row's and the column's annotator on the tasks both
-            answered (green is more agreement; for word error rate, less error). A cell opens the row annotator's
+            answered (green is more agreement; for word error rate, less error). Where a measure takes one annotator
+            as the reference (MOTA, word error rate), the row is the reference. A cell opens the row annotator's
             tasks, least agreed first.
           </>
         }
@@ -40,6 +42,7 @@ export function AgreementSection({ projectId, labels, ids }: { projectId: number
             <BarsTable caption="Agreement per label" bars={bars} labels={labels} />
           </>
         )}
+        <MeasuresTable projectId={projectId} labels={labels} />
         {labels
           .filter((label) => label.classes.length > 0 || label.classes_undefined_because)
           .map((label) => {
@@ -64,24 +67,49 @@ export function AgreementSection({ projectId, labels, ids }: { projectId: number
   );
 }
 
-/** One label's matrix at a time (a matrix of 100 annotators is 10,000 cells), chosen in a
- * list of the labels that have one. */
+/** A matrix to choose: a label's headline one, or one of its further measures'. */
+interface MatrixChoice {
+  key: string;
+  title: string;
+  label: LabelAgreement;
+}
+
+function matrixChoices(labels: LabelAgreement[]): MatrixChoice[] {
+  const choices: MatrixChoice[] = [];
+  for (const label of labels) {
+    if (label.pairs !== null && label.pairs.annotators.length > 0) {
+      choices.push({ key: label.label, title: label.label, label });
+    }
+    for (const measure of label.measures) {
+      if (measure.pairs === null || measure.pairs.annotators.length === 0) continue;
+      choices.push({
+        key: `${label.label}/${measure.name}`,
+        title: `${label.label}: ${metricName(measure.name)}`,
+        label: { ...label, pairs: measure.pairs },
+      });
+    }
+  }
+  return choices;
+}
+
+/** One matrix at a time (a matrix of 100 annotators is 10,000 cells), chosen in a list of
+ * the labels' matrices and their further measures'. */
 function Matrices({ projectId, labels, ids }: { projectId: number; labels: LabelAgreement[]; ids: Ids }) {
-  const withPairs = labels.filter((label) => label.pairs !== null && label.pairs.annotators.length > 0);
-  const [chosen, setChosen] = useState(withPairs[0]?.label ?? "");
+  const choices = matrixChoices(labels);
+  const [chosen, setChosen] = useState(choices[0]?.key ?? "");
   const id = useId();
-  const label = withPairs.find((l) => l.label === chosen) ?? withPairs[0];
-  const matrix = label ? agreementMatrix(projectId, label, ids) : null;
-  if (!matrix) return null;
+  const choice = choices.find((c) => c.key === chosen) ?? choices[0];
+  const matrix = choice ? agreementMatrix(projectId, choice.label, ids) : null;
+  if (!choice || !matrix) return null;
   return (
     <>
-      {withPairs.length > 1 && (
+      {choices.length > 1 && (
         <div className="dash-choice">
-          <label htmlFor={id}>Label</label>
-          <select id={id} value={matrix.label} onChange={(e) => setChosen(e.target.value)}>
-            {withPairs.map((l) => (
-              <option key={l.label} value={l.label}>
-                {l.label}
+          <label htmlFor={id}>Matrix</label>
+          <select id={id} value={choice.key} onChange={(e) => setChosen(e.target.value)}>
+            {choices.map((c) => (
+              <option key={c.key} value={c.key}>
+                {c.title}
               </option>
             ))}
           </select>
@@ -89,6 +117,46 @@ function Matrices({ projectId, labels, ids }: { projectId: number; labels: Label
       )}
       <MatrixTable matrix={matrix} />
     </>
+  );
+}
+
+/** The measures each label has beside its headline, as a table (they have no bar: their
+ * scales differ, MOTA runs below 0 and a word error rate is better low). */
+function MeasuresTable({ projectId, labels }: { projectId: number; labels: LabelAgreement[] }) {
+  const rows: [LabelAgreement, Measure][] = labels.flatMap((label) =>
+    label.measures.map((measure): [LabelAgreement, Measure] => [label, measure]),
+  );
+  if (rows.length === 0) return null;
+  return (
+    <table className="dash-data">
+      <caption>Further agreement measures per label</caption>
+      <thead>
+        <tr>
+          <th scope="col">Label</th>
+          <th scope="col">Measure</th>
+          <th scope="col">Value</th>
+          <th scope="col">Tasks</th>
+          <th scope="col">Note</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([label, measure]) => (
+          <tr key={`${label.label}/${measure.name}`}>
+            <th scope="row">
+              <TaskLink to={taskLink(projectId, { label: label.label, sort: "agreement" })}>
+                {label.label}
+              </TaskLink>
+            </th>
+            <td>{metricName(measure.name)}</td>
+            <td className="num" data-figure={`${label.label}/${measure.name}`}>
+              {fixed(measure.value)}
+            </td>
+            <td className="num">{measure.n_units ?? "—"}</td>
+            <td>{measure.undefined_because ?? ""}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

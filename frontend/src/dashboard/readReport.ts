@@ -17,6 +17,7 @@ import {
   type GoldScores,
   type Interval,
   type LabelAgreement,
+  type Measure,
   type Num,
   type Pairs,
   type Prelabel,
@@ -163,6 +164,21 @@ function classFigures(value: unknown, where: string): { classes: ClassFigure[]; 
   };
 }
 
+function measures(value: unknown, where: string): Measure[] {
+  if (value === null || value === undefined) return [];
+  return list(value, where).map((entry, i) => {
+    const at = `${where}[${i}]`;
+    const o = obj(entry, at);
+    return {
+      name: str(o.name, `${at}.name`),
+      value: optNum(o.value, `${at}.value`),
+      n_units: optNum(o.n_units, `${at}.n_units`),
+      undefined_because: optStr(o.undefined_because, `${at}.undefined_because`),
+      pairs: pairs(o.pairs, `${at}.pairs`),
+    };
+  });
+}
+
 function agreement(value: unknown): LabelAgreement[] {
   return list(value, "agreement").map((entry, i) => {
     const where = `agreement[${i}]`;
@@ -184,6 +200,7 @@ function agreement(value: unknown): LabelAgreement[] {
       classes,
       classes_undefined_because: because,
       pairs: pairs(rawPairs, `${where}.pairs`),
+      measures: measures(o.measures, `${where}.measures`),
     };
   });
 }

@@ -54,6 +54,17 @@ export interface ClassFigure {
   interval: Interval | null;
 }
 
+/** A further measure of a label beside its headline (docs/qa.md): overlap F1 and unitizing
+ * alpha of spans, IDF1, per-frame F1 and mean IoU of video tracks, WER of transcribed
+ * segments; with its own annotator matrix where it has one. */
+export interface Measure {
+  name: string;
+  value: Num;
+  n_units: number | null;
+  undefined_because: string | null;
+  pairs: Pairs | null;
+}
+
 export interface LabelAgreement {
   label: string;
   type: string;
@@ -63,6 +74,8 @@ export interface LabelAgreement {
   /** Why there is no per-class figure, when the report says. */
   classes_undefined_because: string | null;
   pairs: Pairs | null;
+  /** Empty for labels without further measures (and from servers that send none). */
+  measures: Measure[];
 }
 
 export interface GoldScores {
