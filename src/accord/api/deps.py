@@ -86,23 +86,26 @@ def check_origin(request: Request, state: AppState) -> None:
                                "server", code="csrf_failed")
 
 
-def _authenticate(request: Request, session: Session, state: AppState) -> Caller:
+def _authenticate(request: Request, session: Session, state: AppState,
+                  project_id: int | None = None) -> auth.Identity:
+    """The request's identity, with its membership of `project_id` read in the same
+    statement."""
     header = request.headers.get("authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise NotAuthenticated("the Authorization header must be `Bearer <token>`")
-        return auth.token_caller(session, token.strip(), state.secret)
+        return auth.token_caller(session, token.strip(), state.secret, project_id)
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         raise NotAuthenticated("log in, or send an API token as `Authorization: Bearer …`")
-    caller, csrf_token = auth.session_caller(session, cookie, state.secret)
+    identity, csrf_token = auth.session_caller(session, cookie, state.secret, project_id)
     if request.method not in SAFE_METHODS:
         check_origin(request, state)
         if not hmac.compare_digest(request.headers.get(CSRF_HEADER, ""), csrf_token):
             raise PermissionDenied("missing or wrong X-CSRF-Token header for a cookie "
                                    "session", code="csrf_failed")
-    return caller
+    return identity
 
 
 def _throttle_anonymous(request: Request, session: Session, state: AppState) -> None:
@@ -134,15 +137,18 @@ async def authorize(request: Request, session: DbSession) -> None:
         request.state.caller = _optional_caller(request, session, state)
         session.rollback()
         return
+    raw = str(request.path_params.get("project_id", "")) if access in PROJECT_ROLE else ""
     try:
-        caller = _authenticate(request, session, state)
+        identity = _authenticate(request, session, state,
+                                 int(raw) if raw.isdigit() else None)
     except NotAuthenticated:
         await run_in_threadpool(_throttle_anonymous, request, session, state)
         raise
+    caller = identity.caller
     if access == Access.ADMIN and not caller.is_admin:
         raise PermissionDenied("only an administrator may do this")
     if access in PROJECT_ROLE:
-        caller = _in_project(request, session, caller, PROJECT_ROLE[access])
+        caller = _in_project(session, identity, raw, PROJECT_ROLE[access])
     request.state.caller = caller
     # End authorization's transaction here: kept until the route runs on its worker thread,
     # it would hold a pooled connection — and on SQLite the one write lock — while waiting
@@ -152,19 +158,23 @@ async def authorize(request: Request, session: DbSession) -> None:
 
 def _optional_caller(request: Request, session: Session, state: AppState) -> Caller | None:
     try:
-        return _authenticate(request, session, state)
+        return _authenticate(request, session, state).caller
     except (NotAuthenticated, PermissionDenied):
         return None
 
 
-def _in_project(request: Request, session: Session, caller: Caller, minimum: Role) -> Caller:
-    raw = request.path_params.get("project_id", "")
-    if not str(raw).isdigit():
+def _in_project(session: Session, identity: auth.Identity, raw: str, minimum: Role) -> Caller:
+    """The caller with their role in project `raw` (the path's), whose membership was read
+    with their credential; 404 when they may not know of it, 403 below `minimum`."""
+    if not raw.isdigit():
         raise NotFound(f"project {raw!r} not found")
-    project_id = int(raw)
-    membership = projects.membership_of(session, caller.user_id, project_id)
+    project_id, caller = int(raw), identity.caller
+    membership, found = identity.membership, identity.project_found
+    if not found and project_id > auth.MAX_ID:  # not looked up: let the database refuse it
+        membership = projects.membership_of(session, caller.user_id, project_id)
     if caller.is_admin:
-        projects.get_project(session, project_id)  # 404 for absent projects
+        if not found:
+            raise NotFound(f"project {project_id} not found", project_id=project_id)
         return caller.in_project(*(membership or (Role.MANAGER, None)))
     if membership is None:
         raise NotFound(f"project {project_id} not found", project_id=project_id)

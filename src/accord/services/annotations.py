@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -148,6 +148,30 @@ _BY_KEY = select(Annotation).where(Annotation.author_id == bindparam("author_id"
                                    Annotation.idempotency_key == bindparam("key"))
 
 
+def _mine_and_keyed(session: Session, task_id: int, author_id: int, key: str | None
+                    ) -> tuple[Annotation | None, list[Annotation]]:
+    """The author's annotation stored under `key` (on any task), and theirs on the task,
+    oldest first: one read for both, as every submission needs them."""
+    if key is None:
+        return None, _mine(session, task_id, author_id)
+    keyed, mine = None, []
+    for row in session.scalars(_MINE_OR_KEYED, {"task_id": task_id, "author_id": author_id,
+                                                "key": key}):
+        if row.idempotency_key == key:
+            keyed = row
+        if row.task_id == task_id:
+            mine.append(row)
+    return keyed, mine
+
+
+#: each side of the OR on its own index (the task's; author and key), so neither database
+#: reads all of the author's work
+_MINE_OR_KEYED = select(Annotation).where(or_(
+    (Annotation.task_id == bindparam("task_id")) & (Annotation.author_id == bindparam("author_id")),
+    (Annotation.author_id == bindparam("author_id")) & (Annotation.idempotency_key == bindparam("key"))
+)).order_by(Annotation.id)
+
+
 def _replay(existing: Annotation, task_id: int, regions: list[Any]) -> dict[str, Any]:
     """A retry must be the same request; reusing a key for different work is a mistake."""
     if existing.task_id != task_id or existing.regions != regions:
@@ -162,13 +186,12 @@ def submit(session: Session, caller: Caller, project_id: int, task_id: int,
            lead_time_s: float | None = None, started_at: datetime | None = None,
            idempotency_key: str | None = None) -> tuple[dict[str, Any], bool]:
     """Store a submitted annotation; returns (annotation, created)."""
-    if idempotency_key is not None:
-        if not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
-            raise InputError(f"Idempotency-Key must have 1 to {MAX_IDEMPOTENCY_KEY} characters",
-                             field="Idempotency-Key")
-        existing = _by_key(session, caller.user_id, idempotency_key)
-        if existing is not None:
-            return _replay(existing, task_id, regions), False
+    if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
+        raise InputError(f"Idempotency-Key must have 1 to {MAX_IDEMPOTENCY_KEY} characters",
+                         field="Idempotency-Key")
+    existing, mine = _mine_and_keyed(session, task_id, caller.user_id, idempotency_key)
+    if existing is not None:
+        return _replay(existing, task_id, regions), False
     task = tasks.get_task(session, project_id, task_id)
     current, schema = versions.current_schema(session, project_id)
     if schema_version is not None and schema_version != current:
@@ -178,7 +201,6 @@ def submit(session: Session, caller: Caller, project_id: int, task_id: int,
                        "the task to continue under the new schema",
                        code="schema_changed", current_schema_version=current)
     tasks.check_regions(schema, regions, "regions", task.data)
-    mine = _mine(session, task_id, caller.user_id)
     stage, previous = _claim(session, caller, task, mine, regions, started_at, lead_time_s)
     draft = next((a for a in mine if a.status is AnnotationStatus.DRAFT), None)
     started = started_at or (draft.started_at if draft else None)

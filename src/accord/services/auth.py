@@ -13,15 +13,16 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, case, delete, select
+from sqlalchemy import Integer, Row, Select, bindparam, case, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from accord.core.credentials import hash_password, token_digest, verify_password
 from accord.core.errors import NotAuthenticated, TooManyRequests
+from accord.core.records import Role, Tier
 from accord.db.engine import run
-from accord.db.tables import ApiToken, RateLimit, User, WebSession
+from accord.db.tables import ApiToken, Membership, Project, RateLimit, User, WebSession
 from accord.db.types import UtcDateTime, utcnow
 from accord.services import audit
 from accord.services.caller import Caller
@@ -125,32 +126,64 @@ def login(session: Session, email: str, password: str, client: str, secret: str,
     return LoginResult(_caller(user), token, csrf)
 
 
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who a credential belongs to and, when the request names a project, their place in it:
+    read together, in the one statement every request makes."""
+    caller: Caller
+    membership: tuple[Role, Tier] | None  # role and tier in the project asked about
+    project_found: bool                   # whether that project exists
+
+
+#: ids a statement can carry (64-bit signed); a larger one is left to the lookup that
+#: refuses it as unstorable input
+MAX_ID = 2**63 - 1
+
+
 def _with_user(*credential: Any) -> Select[Any]:
-    """A credential's columns with its user's, looked up by the credential's digest in one
-    statement: every request asks it."""
+    """A credential's columns with its user's, looked up by the credential's digest, and the
+    user's membership of project `project_id` (None: no project), in one statement: every
+    request asks it."""
     table = credential[0].class_
-    return select(*credential, User.id, User.email, User.is_admin, User.is_active).join(
-        User, User.id == table.user_id).where(table.token_hash == bindparam("digest"))
+    project_id = bindparam("project_id", type_=Integer)
+    return select(*credential, User.id, User.email, User.is_admin, User.is_active,
+                  Membership.role, Membership.tier, Project.id.label("project_found")).join(
+        User, User.id == table.user_id).outerjoin(
+        Membership, (Membership.user_id == User.id) & (Membership.project_id == project_id)
+    ).outerjoin(Project, Project.id == project_id).where(table.token_hash == bindparam("digest"))
 
 
 _SESSION_USER = _with_user(WebSession.expires_at, WebSession.csrf_token)
 _TOKEN_USER = _with_user(ApiToken.revoked_at)
 
 
-def session_caller(session: Session, token: str, secret: str) -> tuple[Caller, str]:
-    """The caller and CSRF token of a live browser session."""
-    row = run(session, _SESSION_USER, digest=token_digest(token, secret)).first()
+def _identity(row: Row[Any]) -> Identity:
+    membership = (row.role, row.tier) if row.role is not None else None
+    return Identity(_caller(_usable(row)), membership, row.project_found is not None)
+
+
+def _project_param(project_id: int | None) -> int | None:
+    return project_id if project_id is not None and 0 <= project_id <= MAX_ID else None
+
+
+def session_caller(session: Session, token: str, secret: str,
+                   project_id: int | None = None) -> tuple[Identity, str]:
+    """The identity and CSRF token of a live browser session."""
+    row = run(session, _SESSION_USER, digest=token_digest(token, secret),
+              project_id=_project_param(project_id)).first()
     if row is None or row.expires_at <= utcnow():
         raise NotAuthenticated("the session has expired; log in again", code="session_expired")
-    return _caller(_usable(row)), row.csrf_token
+    return _identity(row), row.csrf_token
 
 
-def token_caller(session: Session, token: str, secret: str) -> Caller:
-    row = run(session, _TOKEN_USER, digest=token_digest(token, secret)).first()
+def token_caller(session: Session, token: str, secret: str,
+                 project_id: int | None = None) -> Identity:
+    row = run(session, _TOKEN_USER, digest=token_digest(token, secret),
+              project_id=_project_param(project_id)).first()
     if row is None or row.revoked_at is not None:
         raise NotAuthenticated("the API token is not valid or was revoked",
                                code="invalid_credentials")
-    return _caller(_usable(row))
+    return _identity(row)
 
 
 def logout(session: Session, token: str, secret: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from accord.core.quality.annotation_score import annotation_score
@@ -27,6 +27,7 @@ from accord.core.workflow import (
     route_answers,
     task_agreement,
 )
+from accord.db.engine import run
 from accord.db.tables import Annotation, AnnotatorStats, Assignment, Review, Task
 from accord.db.types import utcnow
 from accord.services import audit, queue, versions, workflow
@@ -83,9 +84,8 @@ def route(session: Session, caller: Caller | None, task: Task, policy: WorkflowP
     else:
         agreement, result, scores, why = _consensus(schema, task, answers)
         source = "consensus"
-    gold_accuracy = {str(a.author_id): _gold_accuracy(session, task.project_id, a.author_id,
-                                                      policy.min_gold_answers)
-                     for a in answers}
+    gold_accuracy = _gold_accuracies(session, task.project_id, [a.author_id for a in answers],
+                                     policy.min_gold_answers)
     decision = route_answers(policy, task_key=task.content_hash, round_=task.round,
                              answers=len(answers), agreement=agreement,
                              author_gold_accuracy=gold_accuracy)
@@ -139,12 +139,24 @@ def _score_gold(session: Session, task: Task, answer: Annotation, replaced: bool
         .execution_options(synchronize_session=False))
 
 
-def _gold_accuracy(session: Session, project_id: int, user_id: int, minimum: int
-                   ) -> float | None:
-    stats = session.get(AnnotatorStats, (project_id, user_id))
-    if stats is None or stats.gold_answers < minimum:
-        return None
-    return stats.gold_score_sum / stats.gold_answers
+def _gold_accuracies(session: Session, project_id: int, user_ids: list[int], minimum: int
+                     ) -> dict[str, float | None]:
+    """Each author's gold accuracy (None below `minimum` gold answers), keyed by their id
+    as text; one read for all of them."""
+    found = {row.user_id: row for row in run(session, _GOLD_STATS, project_id=project_id,
+                                             user_ids=user_ids)}
+    accuracy: dict[str, float | None] = {}
+    for user_id in user_ids:
+        row = found.get(user_id)
+        accuracy[str(user_id)] = row.gold_score_sum / row.gold_answers \
+            if row is not None and row.gold_answers >= minimum and row.gold_answers else None
+    return accuracy
+
+
+_GOLD_STATS = select(AnnotatorStats.user_id, AnnotatorStats.gold_answers,
+                     AnnotatorStats.gold_score_sum).where(
+    AnnotatorStats.project_id == bindparam("project_id"),
+    AnnotatorStats.user_id.in_(bindparam("user_ids", expanding=True)))
 
 
 def _window(session: Session, project_id: int, user_id: int) -> list[float]:
