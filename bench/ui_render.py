@@ -404,6 +404,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--peer", action="store_true",
                         help="also measure Label Studio (installed from PyPI on first use)")
     parser.add_argument("--write", action="store_true", help=f"update {RESULTS.name}")
+    parser.add_argument("--case", choices=["boxes", *CASES], default="boxes",
+                        help="boxes: the image task above; others: their module's docstring")
+    parser.add_argument("--tracks", type=int, default=60, help="video case: tracks in the draft")
+    parser.add_argument("--spans", type=int, default=2000, help="text case: spans in the draft")
     args = parser.parse_args()
     if args.quick:
         args.repeats, args.duration = 2, 1.0
@@ -414,8 +418,15 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
+#: Further cases, each a module with main(args): `--case video` runs bench/_ui_video.py.
+CASES = {"video": "_ui_video", "text": "_ui_text"}
+
+
 def main() -> None:
     args = parse_args()
+    if args.case in CASES:
+        __import__(CASES[args.case]).main(args)
+        return
     served, build = front_end()
     figures = run(args)
     if front_end()[0] != served:  # someone ran `make web` meanwhile
