@@ -16,13 +16,16 @@ from playwright.sync_api import Page, expect
 
 import xss
 from e2e.labeling import shown_task_id
+from e2e.reviewing import log_in_as
 from e2e.test_shell import watch_errors
 from e2e.text_support import (
     SCHEMA,
     click_char,
     make_text_project,
+    make_text_reviewing,
     open_text_stream,
     select_with_mouse,
+    span,
     text_region,
     utf16,
 )
@@ -240,3 +243,64 @@ def test_hostile_html_renders_inert_and_spans_count_its_rendered_text(page: Page
     [annotation] = project.annotations(task_id)
     assert spans_of(annotation["regions"]) == [("PER", 13, 19)]
     project.close()
+
+
+def test_an_adjudicator_takes_spans_from_two_annotators_by_clicking_them(page: Page,
+                                                                          live_server,
+                                                                          screenshot):
+    first = [span("r1", "PER", 2, 15), span("r2", "LOC", 24, 29),
+             {"id": "r3", "label": "links", "type": "relation",
+              "value": {"from": "r1", "to": "r2", "class": "visited"}}]
+    second = [span("r1", "PER", 9, 15), span("r2", "ORG", 34, 41)]
+    r = make_text_reviewing(live_server.url, live_server.data_dir, TEXT, [first, second])
+    assert r.manager.get_task(r.project_id, r.task_id)["state"] == "adjudicate"
+    errors = watch_errors(page)
+    log_in_as(page, r.url, r.reviewer, f"/projects/{r.project_id}/adjudicate")
+    expect(text_region(page)).to_be_visible()
+    # Both candidates' spans are drawn dotted in their colours, their relation listed.
+    expect(page.get_by_role("list", name="Relations")).to_contain_text("visited")
+    page.get_by_role("button", name="Clear").click()
+    regions = page.get_by_role("list", name="Regions", exact=True).get_by_role("listitem")
+    expect(regions).to_have_count(0)
+    at = lambda word: utf16(TEXT, TEXT.index(word))  # noqa: E731
+    click_char(page, at("Angela"))   # only the first annotator marked "Angela Merkel"
+    expect(regions).to_have_count(1)
+    click_char(page, at("Siemens"))  # only the second marked "Siemens"
+    expect(regions).to_have_count(2)
+    click_char(page, at("visited"))  # nothing there: a click on plain text
+    page.keyboard.press("Control+Enter")
+    expect(page.get_by_role("status").filter(has_text="adjudicated")).to_be_visible()
+    [final] = [a for a in r.manager.list_annotations(r.project_id, r.task_id)
+               if a["stage"] == "adjudicate"]
+    assert spans_of(final["regions"]) == [("ORG", 34, 41), ("PER", 2, 15)]
+    assert errors == []
+    r.close()
+
+
+def test_a_reviewer_sees_the_answer_read_only_on_the_text(page: Page, live_server, screenshot):
+    answer = [span("r1", "PER", 2, 15), span("r2", "LOC", 24, 29),
+              {"id": "r3", "label": "links", "type": "relation",
+               "value": {"from": "r1", "to": "r2", "class": "visited"}}]
+    r = make_text_reviewing(live_server.url, live_server.data_dir, TEXT, [answer])
+    r.manager.set_workflow(r.project_id, overlap=1, review_sample=1.0)
+    again = r.annotators[0][1]
+    # The first answer went straight through (review_sample was 0); a second task reviewed.
+    r.manager.create_tasks(r.project_id, [{"data": {"text": TEXT + " Again ."}}])
+    offer = again.next_task(r.project_id, "label")
+    assert offer["task"] is not None
+    again.submit_annotation(r.project_id, offer["task"]["id"], answer, lead_time_s=3.0)
+    errors = watch_errors(page)
+    log_in_as(page, r.url, r.reviewer, f"/projects/{r.project_id}/review")
+    expect(text_region(page)).to_be_visible()
+    expect(page.locator('[data-spans="r1"]')).to_have_text("Angela Merkel")
+    expect(page.get_by_role("list", name="Relations")).to_contain_text(
+        re.compile(r"“Angela Merkel” → to +“Paris” visited"))
+    # Read-only: a selection makes no span, there is no class picker.
+    select_with_mouse(page, utf16(TEXT, TEXT.index("Siemens")) + 1,
+                      utf16(TEXT, TEXT.index("Siemens")) + 4)
+    expect(page.locator("[data-spans]")).to_have_count(2)
+    expect(page.get_by_role("button", name="Relate")).to_have_count(0)
+    click_char(page, utf16(TEXT, TEXT.index("Paris")))
+    expect(page.locator(".text-piece--selected")).to_have_text("Paris")
+    assert errors == []
+    r.close()

@@ -11,7 +11,8 @@ from typing import Any
 from playwright.sync_api import Locator, Page, expect
 
 from accord.client import Client
-from e2e.labeling import Labeling, admin_token, log_in, token_by_login
+from e2e.labeling import PASSWORD, Labeling, admin_token, log_in, token_by_login
+from e2e.reviewing import Reviewing
 
 FIELD = "text"
 SCHEMA: dict[str, Any] = {
@@ -41,7 +42,7 @@ def make_text_project(url: str, data_dir: Path, texts: list[str], *,
     tag = secrets.token_hex(4)
     annotator = f"ann-{tag}@example.org"
     manager = Client(url, token=admin_token(url, data_dir))
-    manager.create_user(annotator, password="correct-horse-battery")
+    manager.create_user(annotator, password=PASSWORD)
     project = manager.create_project(f"Texts {tag}")
     manager.publish_schema(project["id"], schema or SCHEMA)
     manager.add_member(project["id"], annotator, "annotator")
@@ -113,3 +114,37 @@ def click_char(page: Page, at: int) -> None:
 def utf16(text: str, code_point: int) -> int:
     """The UTF-16 offset of a code point offset (what the DOM counts)."""
     return len(text[:code_point].encode("utf-16-le")) // 2
+
+
+def make_text_reviewing(url: str, data_dir: Path, text: str,
+                        answers: list[list[dict[str, Any]]], *,
+                        consensus_threshold: float = 0.99) -> Reviewing:
+    """One text task answered by `len(answers)` annotators through the SDK, each submitting
+    the regions given; answers that disagree under `consensus_threshold` go to
+    adjudication, where `reviewer` may merge them."""
+    base = make_text_project(url, data_dir, [text])
+    tag = secrets.token_hex(4)
+    reviewer = f"rev-{tag}@example.org"
+    base.manager.create_user(reviewer, password=PASSWORD)
+    base.manager.add_member(base.project_id, reviewer, "reviewer")
+    annotators: list[tuple[str, Client]] = [(base.annotator, base.annotator_client)]
+    for i in range(1, len(answers)):
+        email = f"ann{i}-{tag}@example.org"
+        base.manager.create_user(email, password=PASSWORD)
+        base.manager.add_member(base.project_id, email, "annotator")
+        annotators.append((email, Client(url, token=token_by_login(url, email))))
+    base.manager.set_workflow(base.project_id, overlap=len(answers), review_sample=0.0,
+                              consensus_threshold=consensus_threshold)
+    made = Reviewing(base, reviewer, Client(url, token=token_by_login(url, reviewer)),
+                     annotators)
+    for (_, client), regions in zip(annotators, answers, strict=True):
+        offer = client.next_task(base.project_id, "label")
+        assert offer["task"] is not None, offer
+        made.answers.append(client.submit_annotation(base.project_id, offer["task"]["id"],
+                                                     regions, lead_time_s=5.0))
+    return made
+
+
+def span(region_id: str, cls: str, start: int, end: int) -> dict[str, Any]:
+    return {"id": region_id, "label": "entities", "type": "span",
+            "value": {"class": cls, "start": start, "end": end}}
