@@ -10,7 +10,7 @@ import { isApiError } from "../api/errors";
 import type { Annotation, SchemaVersion } from "../api/types";
 import { Swatch } from "../editor/panels";
 import { Workbench, type WorkbenchHandle, type WorkbenchKey, type WorkbenchOverlay } from "../editor/Workbench";
-import { isShapeType } from "../lib/schema";
+import { isMediaType, isShapeType } from "../lib/schema";
 import type { Region } from "../lib/regions";
 import { stageFieldOf } from "../editor/taskMedia";
 import { annotationDiff, consensusRegions, reviewAnnotation, scoresByAnswer, type ProjectMember, type Review, type ReviewCategory, type Verdict } from "./api";
@@ -226,8 +226,10 @@ export function ReviewStream({ client, projectId, schema, members, categories, c
 
   const image = current.image.status === "ready" ? current.image.image : null;
   const matchedHere = matchedIn(matches, at);
-  const shapeCount = answer.regions.filter((r) => isShapeType(r.type)).length;
-  const matchedCount = answer.regions.filter((r) => isShapeType(r.type) && (matchedHere.get(r.id)?.members.length ?? 0) > 1).length;
+  // Regions placed on the media: shapes, spans, segments, tracks.
+  const placed = (r: Region) => isShapeType(r.type) || isMediaType(r.type);
+  const shapeCount = answer.regions.filter(placed).length;
+  const matchedCount = answer.regions.filter((r) => placed(r) && (matchedHere.get(r.id)?.members.length ?? 0) > 1).length;
   const result = results[answer.id];
 
   const side = (
