@@ -44,6 +44,7 @@ interface Cursor {
 }
 
 const NO_OVERLAYS: NonNullable<MediaStageProps["overlays"]> = [];
+const CURSOR_KEYS = new Set(["ArrowRight", "ArrowLeft", "Home", "End", "Enter", "Escape"]);
 
 /** The first of `candidates` no schema or built-in key uses (stage keys override the keymap). */
 function freeKey(taken: ReadonlySet<string>, candidates: readonly string[]): string | null {
@@ -92,13 +93,19 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
     () => (selectedRegion?.type === "relation" ? new Set([selectedRegion.value.from, selectedRegion.value.to]) : null),
     [selectedRegion],
   );
-  const tokens = useMemo(() => tokenRanges(doc.text, page.start, page.end), [doc, page]);
+  // The page's tokens, found only once the keyboard cursor is used (a regex per character).
+  const tokenCache = useRef<{ page: Page; tokens: [number, number][] } | null>(null);
+  const pageTokens = useCallback(() => {
+    if (tokenCache.current?.page !== page) tokenCache.current = { page, tokens: tokenRanges(doc.text, page.start, page.end) };
+    return tokenCache.current.tokens;
+  }, [doc, page]);
   const cursorRange = useMemo((): [number, number] | null => {
     if (!cursor || cursor.page !== pageIndex) return null;
+    const tokens = pageTokens();
     const a = tokens[Math.min(cursor.anchor, cursor.focus)];
     const b = tokens[Math.max(cursor.anchor, cursor.focus)];
     return a && b ? [a[0], b[1]] : null;
-  }, [cursor, pageIndex, tokens]);
+  }, [cursor, pageIndex, pageTokens]);
 
   useImperativeHandle(
     ref,
@@ -167,6 +174,9 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
       if (!range) return;
       setHint(null);
       onAdd({ label: label.name, type: "span", value: { class: chosen.class, start: offsets.toCodePoint(range[0]), end: offsets.toCodePoint(range[1]) } });
+      // Left unselected, so the next class key picks the next span's class (as a drawing
+      // tool does for shapes) instead of relabelling this one; a click selects it.
+      latest.current.onSelect(null);
     },
     [readOnly, labelFor, spanLabels.length, snap, doc, offsets],
   );
@@ -301,7 +311,8 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
   // The keyboard cursor: ←/→ move a token, Shift extends, Home/End, Enter makes the span.
   const onKeyDown = useCallback(
     (event: ReactKeyboardEvent) => {
-      if (event.ctrlKey || event.metaKey || (event.altKey && event.key !== "Enter")) return;
+      if (event.ctrlKey || event.metaKey || event.altKey || !CURSOR_KEYS.has(event.key)) return;
+      const tokens = pageTokens();
       const last = tokens.length - 1;
       if (last < 0) return;
       const current = cursor && cursor.page === pageIndex ? cursor : null;
@@ -341,7 +352,7 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
         event.stopPropagation();
       }
     },
-    [tokens, cursor, pageIndex, cursorRange, readOnly, addSpan],
+    [pageTokens, cursor, pageIndex, cursorRange, readOnly, addSpan],
   );
 
   const selectedMark = selected ? work.get(selected) : undefined;
@@ -440,6 +451,7 @@ function RelatingChoice({ relating, labels, onChange }: { relating: Relating; la
     <label className="text-stage__relating">
       as{" "}
       <select
+        aria-label="Relation class"
         value={key(relating)}
         onChange={(e) => {
           const chosen = options.find((o) => key(o) === e.target.value);
