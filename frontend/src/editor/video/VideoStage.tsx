@@ -48,7 +48,16 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
   const viewport = useRef<HTMLDivElement>(null);
   const frameBox = useRef<HTMLDivElement>(null);
   const svg = useRef<SVGSVGElement>(null);
-  const playback = usePlayback(video, { fps: media.fps, frameCount: media.frameCount });
+  // The frame the video presented, as `data-shown` (tests wait on it), and the ready mark
+  // once the first one is on screen with the work.
+  const ready = useRef(false);
+  const onPresented = useCallback((at: number) => {
+    viewport.current?.setAttribute("data-shown", String(at));
+    if (ready.current) return;
+    ready.current = true;
+    latest.current.onReady?.();
+  }, []);
+  const playback = usePlayback(video, { fps: media.fps, frameCount: media.frameCount }, onPresented);
   const { frame, size, fps } = playback;
   const frameCount = playback.frameCount ?? 1;
   const [drag, setDrag] = useState<Drag | null>(null);
@@ -86,13 +95,6 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
   useLayoutEffect(() => {
     frameBox.current?.style.setProperty("transform", `translate(${view.x}px, ${view.y}px) scale(${view.zoom})`);
   }, [view]);
-
-  const ready = useRef(false);
-  useEffect(() => {
-    if (ready.current || playback.shown === null || !size) return;
-    ready.current = true;
-    latest.current.onReady?.();
-  }, [playback.shown, size]);
 
   /** A pointer position in video pixels, inside the frame. */
   const toVideo = useCallback(
@@ -346,7 +348,6 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
         aria-label="Video canvas"
         aria-roledescription="video annotation surface"
         data-frame={frame}
-        data-shown={playback.shown ?? ""}
         data-fps={fps ?? ""}
         data-frame-count={playback.frameCount ?? ""}
         data-playing={playback.playing}
@@ -426,13 +427,13 @@ function Transport({ playback, frameCount, keyOf, run, here }: { playback: Retur
   );
   return (
     <div className="video-transport" role="toolbar" aria-label="Playback">
-      {button("first_frame", "⏮", "First frame")}
+      {button("first_frame", "First", "First frame")}
       {button("back_10", "−10", "10 frames back")}
       {button("previous_frame", "−1", "Previous frame")}
       {button("play", playing ? "Pause" : "Play", playing ? "Pause" : "Play")}
       {button("next_frame", "+1", "Next frame")}
       {button("forward_10", "+10", "10 frames forward")}
-      {button("last_frame", "⏭", "Last frame")}
+      {button("last_frame", "Last", "Last frame")}
       <span className="video-transport__readout">
         Frame <output aria-label="Current frame">{frame}</output> / {Math.max(frameCount - 1, 0)}
         {fps !== null && (

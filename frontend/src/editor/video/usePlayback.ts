@@ -22,8 +22,6 @@ export interface Playback {
   size: { width: number; height: number } | null;
   /** The frame the stage shows and edits: the one asked for, or the one playing. */
   frame: number;
-  /** The frame the element last presented (by `mediaTime`), null before the first. */
-  shown: number | null;
   playing: boolean;
   error: string | null;
   seek(frame: number): void;
@@ -44,13 +42,23 @@ const ASSUMED_FPS = 25;
 const MEASURE_FRAMES = 8;
 const MEASURE_MS = 1500;
 
-export function usePlayback(video: React.RefObject<HTMLVideoElement | null>, given: { fps?: number; frameCount?: number }): Playback {
+/**
+ * `onPresented` hears each frame the element presents (by `mediaTime`): outside React's
+ * state, so confirming a step costs no second render.
+ */
+export function usePlayback(
+  video: React.RefObject<HTMLVideoElement | null>,
+  given: { fps?: number; frameCount?: number },
+  onPresented: (frame: number) => void,
+): Playback {
   const [fps, setFps] = useState<number | null>(given.fps ?? null);
   const [fpsSource, setFpsSource] = useState<FpsSource | null>(given.fps ? "task" : null);
   const [duration, setDuration] = useState<number | null>(null);
   const [size, setSize] = useState<{ width: number; height: number } | null>(null);
   const [frame, setFrame] = useState(0);
-  const [shown, setShown] = useState<number | null>(null);
+  const presented = useRef(onPresented);
+  presented.current = onPresented;
+  const setShown = useCallback((at: number) => presented.current(at), []);
   const [playing, setPlaying] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -110,7 +118,7 @@ export function usePlayback(video: React.RefObject<HTMLVideoElement | null>, giv
     };
     handle = element.requestVideoFrameCallback(onFrame);
     return () => element.cancelVideoFrameCallback?.(handle);
-  }, [video]);
+  }, [video, setShown]);
 
   useEffect(() => {
     const element = video.current as FrameCallbackVideo | null;
@@ -211,7 +219,7 @@ export function usePlayback(video: React.RefObject<HTMLVideoElement | null>, giv
       element.removeEventListener("ended", onPause);
       element.removeEventListener("error", onError);
     };
-  }, [video, seekElement]);
+  }, [video, seekElement, setShown]);
 
   const step = useCallback((by: number) => seek(frameRef.current + by), [seek]);
   const pause = useCallback(() => video.current?.pause(), [video]);
@@ -224,5 +232,5 @@ export function usePlayback(video: React.RefObject<HTMLVideoElement | null>, giv
     } else element.pause();
   }, [video, seek]);
 
-  return { fps, fpsSource, frameCount, size, frame, shown, playing, error, seek, step, toggle, pause };
+  return { fps, fpsSource, frameCount, size, frame, playing, error, seek, step, toggle, pause };
 }
