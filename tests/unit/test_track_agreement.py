@@ -126,3 +126,20 @@ def test_an_annotator_agrees_with_themself(tracks):
         assert result.overall.mota is None
         return
     assert result.overall.mota == 1.0 and result.overall.idf1 == 1.0
+
+
+@EXAMPLES
+@given(video_tracks(), video_tracks(), video_tracks(), video_tracks())
+def test_videos_computed_together_add_up_to_each_alone(a1, b1, a2, b2):
+    frames = {"v1": 30, "v2": 30}
+    together = track_agreement({"v1": {"a": a1, "b": b1}, "v2": {"a": a2, "b": b2}},
+                               frame_counts=frames, annotators=["a", "b"]).overall
+    alone = [track_agreement({v: {"a": a, "b": b}}, frame_counts=frames,
+                             annotators=["a", "b"]).overall
+             for v, a, b in (("v1", a1, b1), ("v2", a2, b2))]
+    assert together.frames.n_matched == sum(s.frames.n_matched for s in alone)
+    assert together.id_matches == sum(s.id_matches for s in alone)
+    for side in ("first_reference", "second_reference"):
+        assert getattr(together, side).id_switches == sum(getattr(s, side).id_switches
+                                                          for s in alone)
+        assert getattr(together, side).matches == sum(getattr(s, side).matches for s in alone)

@@ -47,11 +47,10 @@ from itertools import combinations
 from typing import Any, Final
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from accord.core.agreement.regions import DetectionScore
 from accord.core.errors import InputError
-from accord.core.matching import match_similarity
+from accord.core.matching import _optimal_edges, match_similarity
 from accord.core.overlap import box_iou_batch
 from accord.core.regions import Keyframe, Region, VideoTrackValue
 from accord.core.tracks import KeyframeArrays, expand_tracks
@@ -169,17 +168,48 @@ def _read_track(track: Any, where: str) -> tuple[Hashable, KeyframeArrays]:
     return cls, arrays
 
 
-def _expand(tracks: list[tuple[int, KeyframeArrays]], end: int) -> _Boxes:
+def _expand(units: list[tuple[list[tuple[int, KeyframeArrays]], int]]) -> _Boxes:
+    """The tracks of one annotator on several units, each given with its frame count, as one
+    set of boxes: unit k's frames are shifted past the frames of the units before it, so the
+    units never share a frame, and its tracks are numbered after theirs."""
+    tracks = [(code, keys, offset) for (unit_tracks, _), offset in zip(
+        units, np.cumsum([0] + [end + 1 for _, end in units[:-1]]), strict=True)
+        for code, keys in unit_tracks]
+    ends = [offset + end for (unit_tracks, end), offset in zip(
+        units, np.cumsum([0] + [end + 1 for _, end in units[:-1]]), strict=True)
+        for _ in unit_tracks]
     if not tracks:
         empty = np.zeros(0, dtype=np.int64)
         return _Boxes(empty, empty, np.zeros((0, 4)), empty, empty)
-    keys = KeyframeArrays(np.concatenate([k.frame for _, k in tracks]),
-                          np.concatenate([k.box for _, k in tracks]),
-                          np.concatenate([k.outside for _, k in tracks]))
-    owner = np.repeat(np.arange(len(tracks)), [k.frame.size for _, k in tracks])
-    track, frame, box = expand_tracks(keys, owner, np.full(len(tracks), end, dtype=np.int64))
-    track_code = np.array([code for code, _ in tracks], dtype=np.int64)
+    keys = KeyframeArrays(np.concatenate([k.frame + offset for _, k, offset in tracks]),
+                          np.concatenate([k.box for _, k, _ in tracks]),
+                          np.concatenate([k.outside for _, k, _ in tracks]))
+    owner = np.repeat(np.arange(len(tracks)), [k.frame.size for _, k, _ in tracks])
+    track, frame, box = expand_tracks(keys, owner, np.array(ends, dtype=np.int64))
+    track_code = np.array([code for code, _, _ in tracks], dtype=np.int64)
     return _Boxes(track, frame, box, track_code[track], track_code)
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values in order and how often each occurs: `np.unique` by a sort (NumPy
+    2's hashing `unique` is many times slower on these integer keys)."""
+    ordered = np.sort(values)
+    if ordered.size == 0:
+        return ordered, np.zeros(0, dtype=np.int64)
+    first = np.flatnonzero(np.append(True, ordered[1:] != ordered[:-1]))
+    return ordered[first], np.diff(np.append(first, ordered.size))
+
+
+def _repeated(key: np.ndarray) -> np.ndarray:
+    """Whether each key occurs more than once among `key`."""
+    order = np.argsort(key, kind="stable")
+    same = key[order][1:] == key[order][:-1]
+    flag = np.zeros(key.size, dtype=bool)
+    flag[1:] |= same
+    flag[:-1] |= same
+    out = np.empty(key.size, dtype=bool)
+    out[order] = flag
+    return out
 
 
 def _padded(boxes: _Boxes, frames: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -204,7 +234,8 @@ def _eligible(first: _Boxes, second: _Boxes, threshold: float
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Eligible box pairs on the frames both annotators have boxes, in frame order: each
     pair's frame row, track of the first, track of the second and IoU; and the frames."""
-    frames = np.intersect1d(first.frame, second.frame)
+    a_frames, b_frames = _distinct(first.frame)[0], _distinct(second.frame)[0]
+    frames = a_frames[np.isin(a_frames, b_frames, assume_unique=True)]
     a, a_track, a_code = _padded(first, frames)
     b, b_track, b_code = _padded(second, frames)
     chunk = max(1, _CELLS_PER_CHUNK // max(1, a.shape[1] * b.shape[1]))
@@ -271,16 +302,17 @@ def _pair_counts(first: _Boxes, second: _Boxes, n_classes: int,
     if u.size == 0:
         return counts
     n_g, n_h = first.track_code.size, second.track_code.size
-    # IDF1: tracks matched for the whole video by the frames on which they are eligible.
-    together = np.bincount(g * n_h + h, minlength=n_g * n_h).reshape(n_g, n_h)
-    rows, cols = linear_sum_assignment(together, maximize=True)
-    counts[:, _IDTP] = np.bincount(first.track_code[rows], together[rows, cols],
+    # IDF1: tracks matched for the whole video by the frames on which they are eligible
+    # (tracks of different units never share a frame: one sparse assignment, the one the
+    # box batches of `matching` use, serves all).
+    pair_key, together = _distinct(g * n_h + h)
+    pair_g, pair_h = pair_key // n_h, pair_key % n_h
+    chosen = _optimal_edges(pair_g, pair_h, together / (together.max() + 1.0))
+    counts[:, _IDTP] = np.bincount(first.track_code[pair_g[chosen]], together[chosen],
                                    minlength=n_classes)
     # Frames where some box has two eligible partners are matched one by one.
-    crowded_g = np.bincount(u * n_g + g, minlength=frames.size * n_g) > 1
-    crowded_h = np.bincount(u * n_h + h, minlength=frames.size * n_h) > 1
     crowded = np.zeros(frames.size, dtype=bool)
-    crowded[u[crowded_g[u * n_g + g] | crowded_h[u * n_h + h]]] = True
+    crowded[u[_repeated(u * n_g + g) | _repeated(u * n_h + h)]] = True
     simple = ~crowded[u]
     optimal = [(u[simple], g[simple], h[simple], iou[simple])]
     forward = list(optimal)
@@ -389,19 +421,37 @@ def track_agreement(data: Mapping[Hashable, Mapping[Hashable, Sequence[Any]]], *
     pairs = tuple(combinations(range(len(names)), 2))
     counts = np.zeros((len(pairs), len(class_names), _FIELDS))
     compared = np.zeros(len(pairs), dtype=bool)
-    n_units = n_frames = 0
-    for read, end in units:
-        boxes = {a: _expand(tracks, end) for a, tracks in read.items()}
-        unit_compared = False
-        for p, (x, y) in enumerate(pairs):
-            if names[x] not in boxes or names[y] not in boxes:
-                continue
-            first, second = boxes[names[x]], boxes[names[y]]
+    n_frames = 0
+    for p, (x, y) in enumerate(pairs):
+        both = [(read[names[x]], read[names[y]], end) for read, end in units
+                if names[x] in read and names[y] in read]
+        compared[p] = bool(both)
+        for batch in _batches(both):
+            first = _expand([(a, end) for a, _, end in batch])
+            second = _expand([(b, end) for _, b, end in batch])
             counts[p] += _pair_counts(first, second, len(class_names), threshold)
-            n_frames += np.union1d(first.frame, second.frame).size
-            compared[p] = unit_compared = True
-        n_units += unit_compared
+            n_frames += _distinct(np.concatenate([first.frame, second.frame]))[0].size
+    n_units = sum(sum(name in read for name in names) >= 2 for read, _ in units)
     return _summarise(counts, compared, names, class_names, threshold, n_units, n_frames)
+
+
+def _batches(units: list[Any]) -> list[list[Any]]:
+    """Units (first's tracks, second's tracks, frame count) in groups whose padded arrays
+    (frames × the most tracks of a unit) stay near `_CELLS_PER_CHUNK`; units with as many
+    tracks go together."""
+    units = sorted(units, key=lambda u: max(len(u[0]), len(u[1])))
+    batches: list[list[Any]] = []
+    cells = 0
+    for unit in units:
+        width = max(len(unit[0]), len(unit[1]), 1)
+        size = (unit[2] + 1) * width
+        if batches and cells + size <= _CELLS_PER_CHUNK:
+            batches[-1].append(unit)
+            cells += size
+        else:
+            batches.append([unit])
+            cells = size
+    return batches
 
 
 def _summarise(counts: np.ndarray, compared: np.ndarray, names: tuple[Hashable, ...],
