@@ -1,5 +1,9 @@
 """CVAT for video 1.1: one XML per video, its box tracks our `video_track` regions.
 
+An import takes a track's attributes from its first box. An export writes on each box the
+attributes in force on its frame: the track's, changed by the per-frame attributes of each
+keyframe at or before it (docs/regions.md).
+
 CVAT lists a track's box on every frame (keyframe="1" where drawn, "0" where interpolated);
 we keep the keyframes, the outside frames and any box the interpolation does not give back
 within CVAT's 2-decimal rounding (`TOLERANCE_PX`), so nothing is lost (_cvat_tracks.py).
@@ -191,13 +195,16 @@ def _document(export: Export, item: Any, name: str) -> Iterator[bytes]:
 
 def _track_xml(region: dict[str, Any], track_id: int, frame_count: int | None) -> str:
     value = region["value"]
-    attributes = region.get("attributes") or {}
-    flag = "1" if attributes.get("occluded") is True else "0"
-    children = attributes_xml(attributes, "      ")
+    in_force = dict(region.get("attributes") or {})
+    changes = [(k["frame"], k["attributes"]) for k in value["keyframes"] if k.get("attributes")]
     keys = [Frame(k["frame"], (k["x"], k["y"], k["width"], k["height"]),
                   bool(k.get("outside")), True) for k in value["keyframes"]]
     out = [f"  <track id={q(track_id)} label={q(value['class'])} source=\"manual\">\n"]
     for frame in per_frame(keys, frame_count):
+        while changes and changes[0][0] <= frame.frame:  # per-frame attributes from here on
+            in_force.update(changes.pop(0)[1])
+        flag = "1" if in_force.get("occluded") is True else "0"
+        children = attributes_xml(in_force, "      ")
         x, y, w, h = frame.box
         out.append(f"    <box frame=\"{frame.frame}\" outside=\"{int(frame.outside)}\" "
                    f"occluded=\"{flag}\" keyframe=\"{int(frame.keyframe)}\" "
