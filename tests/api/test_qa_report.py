@@ -359,3 +359,30 @@ def test_the_command_line_report_lists_each_labels_further_measures(session, as_
     assert set(rows) == {"video_track", "idf1", "frame_f1", "mean_iou"}
     assert "mota" in rows["video_track"]  # the headline, in the agreement table
     assert "1.000" in rows["idf1"] and "0.818" in rows["mean_iou"]  # 9 × 10 over 11 × 10
+
+
+def test_video_segments_agree_by_temporal_iou_and_unitizing_alpha_over_frames(session, as_,
+                                                                              world):
+    from accord.core.agreement import span_alpha
+
+    schema = {"data": [{"name": "video", "type": "video"}],
+              "labels": [{"name": "scenes", "type": "video_segment", "source": "video",
+                          "classes": [{"name": "day"}, {"name": "night"}]}]}
+
+    def scene(region_id, cls, start, end):
+        return {"id": region_id, "label": "scenes", "type": "video_segment",
+                "value": {"class": cls, "start": start, "end": end}}
+
+    answers = {"reviewer": [scene("a", "day", 0, 40), scene("b", "night", 40, 100)],
+               "annotator": [scene("x", "day", 0, 50), scene("y", "night", 50, 100)]}
+    project = _two_answers(session, world, "Scenes", schema,
+                           {"video": "v.mp4", "frame_count": 100}, answers)
+    section = _section(as_, project, "scenes")
+    # day: 40 / 50 frames, night: 50 / 60: both matched
+    assert section["primary"] == "f1" and section["agreement"]["value"] == 1.0
+    assert section["agreement"]["mean_iou"] == pytest.approx((0.8 + 50 / 60) / 2)
+    plain = {"t": {who: [r["value"] for r in regions] for who, regions in answers.items()}}
+    expected = span_alpha(plain, lengths={"t": 100}).overall.value
+    (alpha,) = section["measures"]
+    assert alpha["name"] == "segment_alpha" and alpha["value"] == pytest.approx(expected)
+    assert 0 < expected < 1

@@ -63,6 +63,7 @@ const METRICS: Record<string, string> = {
   exact_f1: "F1 of spans, exact boundaries",
   overlap_f1: "F1 of spans, overlapping",
   span_alpha: "Krippendorff's alpha for unitizing (spans)",
+  segment_alpha: "Krippendorff's alpha for unitizing (frames)",
   mota: "MOTA (CLEAR MOT)",
   idf1: "IDF1 of tracks",
   frame_f1: "F1 of boxes per frame",

@@ -24,7 +24,7 @@ from accord.core.agreement import (
 )
 from accord.core.agreement.multilabel import per_class_agreement, set_alpha
 from accord.core.agreement.regions import RegionAgreement, region_agreement
-from accord.core.agreement.segments import segment_transcript_agreement
+from accord.core.agreement.segments import segment_transcript_agreement, temporal_iou
 from accord.core.agreement.span_alpha import span_alpha
 from accord.core.agreement.spans import SpanAgreement, span_agreement
 from accord.core.agreement.tracks import TrackAgreement, track_agreement
@@ -65,7 +65,7 @@ MATCHED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.MASK, LabelTyp
 #: The overlap (IoU, OKS) at which two regions count as the same object.
 MATCH_THRESHOLD = 0.5
 #: Labels whose agreement needs to know the tasks' media: text lengths, frame counts.
-NEEDS_MEDIA = frozenset({LabelType.SPAN, LabelType.VIDEO_TRACK})
+NEEDS_MEDIA = frozenset({LabelType.SPAN, LabelType.VIDEO_TRACK, LabelType.VIDEO_SEGMENT})
 #: The headline coefficient of each label comes with its interval and breakdowns.
 HEADLINE: dict[str, Any] = {"confidence": 0.95, "resamples": 1000, "seed": 0, "breakdown": "all"}
 
@@ -139,6 +139,8 @@ def label_agreement(work: ProjectWork, label: LabelDef, similarity: Similarity |
         return _transcripts(work, label, similarity)
     if label.type is LabelType.VIDEO_TRACK:
         return _tracks(work, label, media or {})
+    if label.type is LabelType.VIDEO_SEGMENT:
+        return _video_segments(work, label, media or {})
     return None
 
 
@@ -248,6 +250,31 @@ def _spans(work: ProjectWork, label: LabelDef, media: Mapping[int, MediaInfo]
             **_detection_view(exact), "overlap": _detection_view(overlap),
             "alpha": {"agreement": overall, "classes": to_json(alpha.per_class)},
             "measures": measures}
+
+
+def _video_segments(work: ProjectWork, label: LabelDef, media: Mapping[int, MediaInfo]
+                    ) -> dict[str, Any]:
+    """Frame ranges (and one-frame classifications): F1 of ranges matched one-to-one at
+    temporal IoU >= 0.5 with the same class (the headline), and Krippendorff's alpha for
+    unitizing over the video's frames."""
+    data = regions_by_task(work, label)
+    result = region_agreement(data, threshold=MATCH_THRESHOLD, annotators=work.annotators,
+                              similarity=temporal_iou)
+    view = _detection_view(result)
+    view["agreement"]["threshold"] = result.threshold
+    ranges = {task: {who: [{"class": r.value.class_name, "start": r.value.start,  # type: ignore[union-attr]
+                            "end": r.value.end} for r in regions]  # type: ignore[union-attr]
+                     for who, regions in by_annotator.items()}
+              for task, by_annotator in data.items()}
+    lengths = {task: info.video_frame_count for task, info in media.items()
+               if info.video_frame_count is not None}
+    alpha = span_alpha(ranges, lengths=lengths, annotators=work.annotators, pairs=True)
+    overall = to_json(alpha.overall)
+    measure = _measure("segment_alpha", overall["value"], overall["n_units"],
+                       overall["undefined_because"], overall.pop("pairs"))
+    return {"label": label.name, "type": str(label.type), "primary": "f1", **view,
+            "alpha": {"agreement": overall, "classes": to_json(alpha.per_class)},
+            "measures": [measure]}
 
 
 def _tracks(work: ProjectWork, label: LabelDef, media: Mapping[int, MediaInfo]

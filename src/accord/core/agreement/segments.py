@@ -47,7 +47,8 @@ from accord.core.overlap import segment_iou
 from accord.core.regions import AudioSegmentValue, Region
 from accord.core.schema import LabelType
 
-__all__ = ["SegmentTranscriptAgreement", "segment_agreement", "segment_transcript_agreement"]
+__all__ = ["SegmentTranscriptAgreement", "segment_agreement", "segment_transcript_agreement",
+           "temporal_iou"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,9 @@ def _segment(segment: Any, where: str) -> Region:
     return Region(where, "segments", LabelType.AUDIO_SEGMENT, value)
 
 
-def _temporal_iou(a: Sequence[Region], b: Sequence[Region]) -> Any:
+def temporal_iou(a: Sequence[Region], b: Sequence[Region]) -> Any:
+    """(n, m) temporal IoU of regions with a `start` and an `end`: audio segments (seconds)
+    or video segments (frames, `end` exclusive, so a range's length is `end - start`)."""
     return segment_iou([[r.value.start, r.value.end] for r in a],  # type: ignore[union-attr]
                        [[r.value.start, r.value.end] for r in b])  # type: ignore[union-attr]
 
@@ -103,7 +106,7 @@ def segment_agreement(data: Mapping[Hashable, Mapping[Hashable, Sequence[Any]]],
                       annotators: Sequence[Hashable] | None = None) -> RegionAgreement:
     """Pairwise agreement on segments by temporal IoU (see the module docstring)."""
     units = _read(data, "segment_agreement", _segment)
-    return region_agreement(units, threshold=threshold, similarity=_temporal_iou,
+    return region_agreement(units, threshold=threshold, similarity=temporal_iou,
                             annotators=annotators)
 
 
@@ -145,7 +148,7 @@ def segment_transcript_agreement(
         for x, y in combinations(names, 2):
             a, b = by_annotator[x], by_annotator[y]
             matching = match_regions([r for r, _ in a], [r for r, _ in b], threshold=threshold,
-                                     similarity=similarity or _temporal_iou)
+                                     similarity=similarity or temporal_iou)
             n_matched += matching.n_matched
             for pair in matching.pairs:
                 first, second = a[pair.a][1], b[pair.b][1]
