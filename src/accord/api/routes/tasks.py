@@ -6,9 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import FileResponse
+from pydantic import ValidationError
 
 from accord.api.deps import CurrentCaller, DbSession, State
-from accord.api.routing import AccordRoute
+from accord.api.routing import AccordRoute, fast, int_param, json_body
 from accord.api.schemas import (
     CommentChanges,
     DraftBody,
@@ -37,6 +38,36 @@ def refuse_unknown_params(request: Request, allowed: set[str]) -> None:
 
 
 Filter = Annotated[str | None, Query()]
+
+
+# First: a router tries its routes in order, and this is the most asked of them.
+async def _submit_arguments(request: Request) -> dict[str, Any] | None:
+    project_id, task_id = int_param(request, "project_id"), int_param(request, "task_id")
+    body = await json_body(request)
+    if project_id is None or task_id is None or not isinstance(body, dict):
+        return None
+    try:
+        parsed = SubmitBody.model_validate(body)
+    except ValidationError:
+        return None
+    return {"project_id": project_id, "task_id": task_id, "body": parsed,
+            "idempotency_key": request.headers.get("idempotency-key")}
+
+
+@router.post("/{task_id}/annotations", status_code=201)
+@fast(_submit_arguments)
+def submit_annotation(project_id: int, task_id: int, body: SubmitBody, response: Response,
+                      caller: CurrentCaller, session: DbSession,
+                      idempotency_key: Annotated[str | None, Header()] = None
+                      ) -> dict[str, Any]:
+    """Submit; a retry with the same `Idempotency-Key` returns the first result (200)."""
+    view, created = annotations.submit(
+        session, caller, project_id, task_id, body.regions, schema_version=body.schema_version,
+        lead_time_s=body.lead_time_s, started_at=body.started_at,
+        idempotency_key=idempotency_key)
+    if not created:
+        response.status_code = 200
+    return view
 
 
 @router.get("")
@@ -137,21 +168,6 @@ def list_task_annotations(project_id: int, task_id: int, caller: CurrentCaller,
                                                       task_id=task_id, cursor=cursor,
                                                       limit=limit)
     return {"items": items, "next_cursor": next_cursor}
-
-
-@router.post("/{task_id}/annotations", status_code=201)
-def submit_annotation(project_id: int, task_id: int, body: SubmitBody, response: Response,
-                      caller: CurrentCaller, session: DbSession,
-                      idempotency_key: Annotated[str | None, Header()] = None
-                      ) -> dict[str, Any]:
-    """Submit; a retry with the same `Idempotency-Key` returns the first result (200)."""
-    view, created = annotations.submit(
-        session, caller, project_id, task_id, body.regions, schema_version=body.schema_version,
-        lead_time_s=body.lead_time_s, started_at=body.started_at,
-        idempotency_key=idempotency_key)
-    if not created:
-        response.status_code = 200
-    return view
 
 
 @router.get("/{task_id}/predictions")

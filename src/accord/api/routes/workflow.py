@@ -4,15 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Request
 
 from accord.api.deps import CurrentCaller, DbSession
-from accord.api.routing import AccordRoute
+from accord.api.routing import AccordRoute, fast, int_param
 from accord.api.schemas import Assignment
 from accord.core.records import Stage
 from accord.services import queue, task_control, workflow, workflow_reports
 
 router = APIRouter(prefix="/api/projects/{project_id}", tags=["workflow"], route_class=AccordRoute)
+
+
+# First: a router tries its routes in order, and this is the most asked of them.
+async def _next_task_arguments(request: Request) -> dict[str, Any] | None:
+    project_id, stage = int_param(request, "project_id"), request.path_params.get("stage")
+    if project_id is None or stage not in STAGES:
+        return None
+    return {"project_id": project_id, "stage": STAGES[stage]}
+
+
+STAGES = {stage.value: stage for stage in Stage}
+
+
+@router.post("/queues/{stage}/next")
+@fast(_next_task_arguments)
+def next_task(project_id: int, stage: Stage, caller: CurrentCaller, session: DbSession
+              ) -> dict[str, Any]:
+    """Lease the caller their next task in `stage` (the same one again while the lease
+    runs); `task` is null when there is none, and `reason` says why."""
+    return queue.next_task(session, caller, project_id, stage)
 
 
 @router.get("/workflow")
@@ -53,14 +73,6 @@ def read_queues(project_id: int, caller: CurrentCaller, session: DbSession
                 ) -> dict[str, Any]:
     """Per stage the caller may take: how many tasks they could be handed, and theirs."""
     return queue.queue_counts(session, caller, project_id)
-
-
-@router.post("/queues/{stage}/next")
-def next_task(project_id: int, stage: Stage, caller: CurrentCaller, session: DbSession
-              ) -> dict[str, Any]:
-    """Lease the caller their next task in `stage` (the same one again while the lease
-    runs); `task` is null when there is none, and `reason` says why."""
-    return queue.next_task(session, caller, project_id, stage)
 
 
 @router.post("/tasks/{task_id}/skip", status_code=204)
