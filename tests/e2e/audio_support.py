@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from accord.client import Client
 from e2e.labeling import PASSWORD, Labeling, admin_token, token_by_login
+from e2e.reviewing import Reviewing
 
 RATE = 16000
 #: (seconds, tone in Hz or None for silence): 4 s in all.
@@ -137,3 +138,42 @@ class Waveform:
 def segment(page: Page, region_id: str):  # type: ignore[no-untyped-def]
     """The work's segment `region_id` in the bands under the waveform."""
     return page.locator(f'.audio-band--work [data-region="{region_id}"] rect')
+
+
+def segment_of(region_id: str, cls: str, start: float, end: float) -> dict[str, Any]:
+    return {"id": region_id, "label": "sounds", "type": "audio_segment",
+            "value": {"class": cls, "start": start, "end": end}}
+
+
+def words_of(region_id: str, of: str, text: str) -> dict[str, Any]:
+    return {"id": region_id, "label": "words", "type": "transcription",
+            "value": {"text": text, "region": of}}
+
+
+def make_audio_reviewing(url: str, data_dir: Path, answers: list[list[dict[str, Any]]], *,
+                         consensus_threshold: float = 0.8, review_sample: float = 1.0
+                         ) -> Reviewing:
+    """One recording answered through the SDK by `len(answers)` annotators, as
+    reviewing.make_reviewing does for an image, and a reviewer who may review and adjudicate."""
+    base = make_audio_labeling(url, data_dir)
+    manager = base.manager
+    tag = secrets.token_hex(4)
+    reviewer = f"rev-{tag}@example.org"
+    manager.create_user(reviewer, password=PASSWORD)
+    manager.add_member(base.project_id, reviewer, "reviewer")
+    annotators: list[tuple[str, Client]] = [(base.annotator, base.annotator_client)]
+    for i in range(1, len(answers)):
+        email = f"ann{i}-{tag}@example.org"
+        manager.create_user(email, password=PASSWORD)
+        manager.add_member(base.project_id, email, "annotator")
+        annotators.append((email, Client(url, token=token_by_login(url, email))))
+    manager.set_workflow(base.project_id, overlap=len(answers), review_sample=review_sample,
+                         consensus_threshold=consensus_threshold)
+    made = Reviewing(base, reviewer, Client(url, token=token_by_login(url, reviewer)),
+                     annotators)
+    for (_, client), regions in zip(annotators, answers, strict=True):
+        offer = client.next_task(base.project_id, "label")
+        assert offer["task"] is not None, offer
+        made.answers.append(client.submit_annotation(base.project_id, offer["task"]["id"],
+                                                     regions, lead_time_s=5.0))
+    return made

@@ -12,8 +12,19 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.audio_support import Waveform, make_audio_labeling, round_ms, segment, wait_for_waveform
+from e2e.audio_support import (
+    Waveform,
+    make_audio_labeling,
+    make_audio_reviewing,
+    round_ms,
+    segment,
+    segment_of,
+    wait_for_waveform,
+    words_of,
+)
 from e2e.labeling import log_in, shown_task_id
+from e2e.reviewing import log_in_as
+from e2e.test_accessibility import violations
 from e2e.test_shell import watch_errors
 
 pytestmark = pytest.mark.e2e
@@ -173,3 +184,72 @@ def test_the_recording_seeks_through_the_media_route_plays_by_key_at_the_chosen_
         assert errors == []
     finally:
         project.close()
+
+
+FIRST = [segment_of("r1", "speech", 1.0, 2.0), words_of("r2", "r1", "low tone"),
+         segment_of("r3", "noise", 2.5, 3.5)]
+SECOND = [segment_of("s1", "speech", 0.95, 2.05), segment_of("s2", "speech", 2.5, 3.5),
+          words_of("s3", "s2", "high tone")]
+
+
+def test_an_adjudicator_takes_segments_with_their_text_from_two_candidates(
+        page: Page, live_server, screenshot):
+    r = make_audio_reviewing(live_server.url, live_server.data_dir, [FIRST, SECOND],
+                             consensus_threshold=0.99, review_sample=0.0)
+    try:
+        assert r.manager.get_task(r.project_id, r.task_id)["state"] == "adjudicate"
+        errors = watch_errors(page)
+        log_in_as(page, r.url, r.reviewer, f"/projects/{r.project_id}/adjudicate")
+        wait_for_waveform(page)
+        regions = page.get_by_role("list", name="Regions", exact=True).get_by_role("listitem")
+        page.get_by_role("button", name="Clear").click()
+        expect(regions).to_have_count(0)
+        # Each candidate has its band, in its colour, named after its author.
+        first, second = r.annotators[0][0], r.annotators[1][0]
+        bands = page.locator(".audio-band--overlay")
+        expect(bands).to_have_count(2)
+        expect(page.get_by_role("group", name=first, exact=True)).to_have_count(1)
+        # The first candidate's speech segment comes with its text; the second's later speech
+        # with its own.
+        page.get_by_role("group", name=first, exact=True).locator('[data-region="r1"] rect').click()
+        page.get_by_role("group", name=second, exact=True).locator('[data-region="s2"] rect').click()
+        expect(regions).to_have_count(2)
+        assert violations(page) == []
+        page.get_by_role("application", name="Waveform").click(position={"x": 5, "y": 5})
+        page.keyboard.press("Control+Enter")
+        expect(page.get_by_role("status").filter(has_text="adjudicated")).to_be_visible()
+
+        [final] = [a for a in r.manager.list_annotations(r.project_id, r.task_id)
+                   if a["stage"] == "adjudicate"]
+        by_id = {x["id"]: x for x in final["regions"]}
+        taken = sorted((x["value"]["start"], x["value"]["end"], x["value"]["class"],
+                        [t["value"]["text"] for t in final["regions"]
+                         if t["type"] == "transcription" and t["value"]["region"] == x["id"]])
+                       for x in final["regions"] if x["type"] == "audio_segment")
+        assert taken == [(1.0, 2.0, "speech", ["low tone"]), (2.5, 3.5, "speech", ["high tone"])]
+        assert len(by_id) == 4
+        assert errors == []
+    finally:
+        r.close()
+
+
+def test_a_reviewer_sees_the_answer_read_only_and_reads_a_segments_text(
+        page: Page, live_server, screenshot):
+    r = make_audio_reviewing(live_server.url, live_server.data_dir, [FIRST], review_sample=1.0)
+    try:
+        task = r.manager.get_task(r.project_id, r.task_id)
+        assert task["state"] == "review", task
+        errors = watch_errors(page)
+        log_in_as(page, r.url, r.reviewer, f"/projects/{r.project_id}/review")
+        wait_for_waveform(page)
+        expect(page.locator(".audio-stage--readonly")).to_have_count(1)
+        expect(page.locator(".audio-band--work .audio-segment")).to_have_count(2)
+        # Selecting the answer's segment shows its text, which cannot be edited.
+        segment(page, "r1").click()
+        words = page.locator(".audio-stage__transcript textarea")
+        expect(words).to_have_value("low tone")
+        expect(words).to_have_attribute("readonly", "")
+        assert violations(page) == []
+        assert errors == []
+    finally:
+        r.close()

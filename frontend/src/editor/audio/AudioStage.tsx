@@ -388,7 +388,7 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
         <button type="button" onClick={playSegment} disabled={!focus} aria-keyshortcuts={keyOf("play_segment")}>
           Play segment
         </button>
-        <span className="audio-stage__clock" aria-label="Playback position">
+        <span className="audio-stage__clock" role="timer" aria-label="Playback position">
           <span ref={clock}>{formatTime(0)}</span> / {formatTime(duration)}
         </span>
         <label className="audio-stage__speed">
@@ -475,7 +475,6 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
         <div
           ref={scroller}
           className="audio-stage__scroll"
-          aria-label="Scroll in time"
           onScroll={(e) => {
             const left = e.currentTarget.scrollLeft;
             setView((v) => (Math.abs(v.start * v.pxPerS - left) > 1 ? clampView({ ...v, start: left / v.pxPerS }) : v));
