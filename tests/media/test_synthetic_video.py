@@ -72,6 +72,13 @@ def test_every_frame_drawn_shows_each_track_where_its_keyframes_put_it(made):
             assert not (painted & ~inside).any(), f"paint outside every box on frame {frame}"
 
 
+def test_the_frames_encoded_are_the_frames_drawn_one_by_one(made):
+    _, videos = made
+    video = videos[1]
+    for frame, image in enumerate(synthetic_video.frames(video)):
+        assert image.tobytes() == synthetic_video.draw_frame(video, frame).tobytes()
+
+
 def test_the_webm_has_every_frame_at_a_constant_rate_and_the_shapes_colours(made):
     folder, videos = made
     video = videos[0]

@@ -115,12 +115,17 @@ def scene_at(scenes: Sequence[tuple[str, int, int]], frame: int) -> str:
     return next(name for name, start, end in scenes if start <= frame < end)
 
 
-def draw_frame(video: Video, frame: int) -> Image.Image:
-    """Frame `frame` of `video` as Pillow draws it, before encoding."""
+Box = tuple[float, float, float, float]
+
+
+def draw_frame(video: Video, frame: int,
+               boxes: Sequence[dict[int, Box]] | None = None) -> Image.Image:
+    """Frame `frame` of `video` as Pillow draws it, before encoding; `boxes` (per track,
+    each frame's box) saves working them out again for each frame."""
     image = Image.new("RGB", (WIDTH, HEIGHT), SCENES[scene_at(video.scenes, frame)])
     draw = ImageDraw.Draw(image)
-    for track in video.tracks:
-        box = tracks.box_at(track.value, frame)
+    for n, track in enumerate(video.tracks):
+        box = tracks.box_at(track.value, frame) if boxes is None else boxes[n].get(frame)
         if box is None:
             continue
         x, y, w, h = box
@@ -134,8 +139,13 @@ def draw_frame(video: Video, frame: int) -> Image.Image:
 
 
 def frames(video: Video) -> Iterator[Image.Image]:
+    boxes = []
+    for track in video.tracks:  # every frame's box of each track, at once
+        numbers, values = tracks.frames_of(track.value, video.frame_count)
+        boxes.append({int(f): tuple(float(c) for c in b)
+                      for f, b in zip(numbers, values, strict=True)})
     for frame in range(video.frame_count):
-        yield draw_frame(video, frame)
+        yield draw_frame(video, frame, boxes)  # type: ignore[arg-type]
 
 
 def encode_webm(images: Iterator[Image.Image], path: Path, fps: int = FPS) -> None:
