@@ -386,3 +386,33 @@ def test_video_segments_agree_by_temporal_iou_and_unitizing_alpha_over_frames(se
     (alpha,) = section["measures"]
     assert alpha["name"] == "segment_alpha" and alpha["value"] == pytest.approx(expected)
     assert 0 < expected < 1
+
+
+def test_relations_agree_through_their_matched_spans(session, as_, world):
+    schema = {"data": [{"name": "text", "type": "text"}],
+              "labels": [TEXT_SCHEMA["labels"][0],
+                         {"name": "links", "type": "relation", "source": "text",
+                          "between": ["entities"],
+                          "classes": [{"name": "works_for"}, {"name": "knows"}]}]}
+
+    def span(region_id, start, end, cls):
+        return {"id": region_id, "label": "entities", "type": "span",
+                "value": {"class": cls, "start": start, "end": end}}
+
+    def link(region_id, start, end, cls):
+        return {"id": region_id, "label": "links", "type": "relation",
+                "value": {"from": start, "to": end, "class": cls}}
+
+    text = "Ada works for Babbage Ltd and knows Charles"
+    answers = {"reviewer": [span("a", 0, 3, "PER"), span("b", 14, 25, "ORG"),
+                            span("c", 36, 43, "PER"), link("r1", "a", "b", "works_for"),
+                            link("r2", "a", "c", "knows")],
+               "annotator": [span("x", 0, 3, "PER"), span("y", 14, 21, "ORG"),
+                             span("z", 36, 43, "PER"), link("q1", "x", "y", "works_for"),
+                             link("q2", "z", "x", "knows")]}
+    project = _two_answers(session, world, "Links", schema, {"text": text}, answers)
+    section = _section(as_, project, "links")
+    # works_for: its ends match (ORG 14-21 / 14-25: IoU 7/11); knows is reversed
+    assert section["primary"] == "f1" and section["agreement"]["value"] == pytest.approx(0.5)
+    assert section["classes"]["works_for"]["f1"] == 1.0
+    assert section["classes"]["knows"]["f1"] == 0.0

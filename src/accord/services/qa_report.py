@@ -24,6 +24,7 @@ from accord.core.agreement import (
 )
 from accord.core.agreement.multilabel import per_class_agreement, set_alpha
 from accord.core.agreement.regions import RegionAgreement, region_agreement
+from accord.core.agreement.relations import RelationAgreement, relation_agreement
 from accord.core.agreement.segments import segment_transcript_agreement, temporal_iou
 from accord.core.agreement.span_alpha import span_alpha
 from accord.core.agreement.spans import SpanAgreement, span_agreement
@@ -141,6 +142,8 @@ def label_agreement(work: ProjectWork, label: LabelDef, similarity: Similarity |
         return _tracks(work, label, media or {})
     if label.type is LabelType.VIDEO_SEGMENT:
         return _video_segments(work, label, media or {})
+    if label.type is LabelType.RELATION:
+        return _relations(work, label, similarity)
     return None
 
 
@@ -277,6 +280,23 @@ def _video_segments(work: ProjectWork, label: LabelDef, media: Mapping[int, Medi
             "measures": [measure]}
 
 
+def _relations(work: ProjectWork, label: LabelDef, similarity: Similarity | None
+               ) -> dict[str, Any]:
+    """Relations: F1 of relations whose two ends are matched regions (IoU >= 0.5, same class,
+    as for the ends' own agreement), with the same class and direction."""
+    data: dict[int, dict[str, tuple[Region, ...]]] = {}
+    for w in work.work:
+        data.setdefault(w.task_id, {})[w.author] = w.regions
+    try:
+        result = relation_agreement(data, label=label.name, threshold=MATCH_THRESHOLD,
+                                    similarity=similarity, annotators=work.annotators)
+    except InputError as exc:  # ends without an overlap measure
+        return {"label": label.name, "type": str(label.type), "primary": "f1",
+                "agreement": to_json(AgreementScore(None, 0, exc.message))}
+    return {"label": label.name, "type": str(label.type), "primary": "f1",
+            **_detection_view(result)}
+
+
 def _tracks(work: ProjectWork, label: LabelDef, media: Mapping[int, MediaInfo]
             ) -> dict[str, Any]:
     """Video tracks: MOTA (both ways pooled; the matrix row is the reference), IDF1 and
@@ -349,7 +369,8 @@ def _matched(work: ProjectWork, label: LabelDef, similarity: Similarity | None
     return {"label": label.name, "type": str(label.type), "primary": "f1", **view}
 
 
-def _detection_view(result: RegionAgreement | SpanAgreement) -> dict[str, Any]:
+def _detection_view(result: RegionAgreement | SpanAgreement | RelationAgreement
+                    ) -> dict[str, Any]:
     overall = result.overall
     return {"agreement": {**to_json(overall), "value": overall.f1, "n_units": result.n_units,
                           "macro_f1": result.macro_f1},

@@ -1,7 +1,8 @@
 """Inter-annotator agreement: how far annotators' labels agree beyond what chance explains.
 
 Categorical labels (`categorical`, `multilabel`), regions matched by overlap (`regions`),
-text spans (`spans`, and Krippendorff's alpha for unitizing in `span_alpha`), audio segments
+text spans (`spans`, and Krippendorff's alpha for unitizing in `span_alpha`), relations
+between regions (`relations`), audio segments
 and their transcripts (`segments`), video tracks (`tracks`), transcriptions (`transcripts`)
 and Krippendorff's alpha with any distance (`distance_alpha`); results carry their intervals
 and breakdowns (`results`).
@@ -38,6 +39,7 @@ from accord.core.agreement.regions import (
     box_agreement,
     region_agreement,
 )
+from accord.core.agreement.relations import RelationAgreement, relation_agreement
 from accord.core.agreement.results import (
     AgreementScore,
     ClassAgreement,
@@ -71,6 +73,7 @@ __all__ = [
     "MultiLabelAgreement",
     "PairwiseAgreement",
     "RegionAgreement",
+    "RelationAgreement",
     "SegmentTranscriptAgreement",
     "SpanAgreement",
     "SpanAlpha",
@@ -90,6 +93,7 @@ __all__ = [
     "percent_agreement",
     "region_agreement",
     "region_set_distance",
+    "relation_agreement",
     "scott_pi",
     "segment_agreement",
     "segment_transcript_agreement",
