@@ -58,6 +58,7 @@ from accord.core.tracks import KeyframeArrays, expand_tracks
 __all__ = ["ClearMot", "TrackAgreement", "TrackScore", "track_agreement"]
 
 _CELLS_PER_CHUNK: Final = 1 << 22  # frames × boxes × boxes of IoU computed at once
+_CELLS_PER_BATCH: Final = 1 << 20  # frames × boxes of the videos compared at once (~100 MB)
 # Columns of the per (pair, class) counts.
 _OPT, _N1, _N2, _OPT_IOU, _IDTP, _TP12, _SW12, _IOU12, _TP21, _SW21, _IOU21 = range(11)
 _FIELDS: Final = 11
@@ -437,7 +438,7 @@ def track_agreement(data: Mapping[Hashable, Mapping[Hashable, Sequence[Any]]], *
 
 def _batches(units: list[Any]) -> list[list[Any]]:
     """Units (first's tracks, second's tracks, frame count) in groups whose padded arrays
-    (frames × the most tracks of a unit) stay near `_CELLS_PER_CHUNK`; units with as many
+    (frames × the most tracks of a unit) stay near `_CELLS_PER_BATCH`; units with as many
     tracks go together."""
     units = sorted(units, key=lambda u: max(len(u[0]), len(u[1])))
     batches: list[list[Any]] = []
@@ -445,7 +446,7 @@ def _batches(units: list[Any]) -> list[list[Any]]:
     for unit in units:
         width = max(len(unit[0]), len(unit[1]), 1)
         size = (unit[2] + 1) * width
-        if batches and cells + size <= _CELLS_PER_CHUNK:
+        if batches and cells + size <= _CELLS_PER_BATCH:
             batches[-1].append(unit)
             cells += size
         else:
