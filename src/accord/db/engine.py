@@ -32,6 +32,10 @@ SQLITE_POOL_SIZE, SQLITE_POOL_OVERFLOW = 10, 40
 POSTGRES_POOL_SIZE, POSTGRES_POOL_OVERFLOW = 10, 40
 PING_AFTER_IDLE_S = 1.0
 WRITE = {"sqlite_begin": "IMMEDIATE"}
+#: on PostgreSQL, a hot-path statement is prepared on its connection from its second run
+PREPARE_AFTER = 1
+#: the execution option that marks a statement as one of the hot paths' (see `run`)
+PREPARE = {"accord_prepare": True}
 READ = {"sqlite_begin": "DEFERRED"}
 
 
@@ -63,9 +67,28 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # 2,000-value IN list is 50x slower than a custom one: bulk imports crawl. Don't prepare.
     engine = create_engine(url, connect_args={"prepare_threshold": None},
                            **{"pool_size": POSTGRES_POOL_SIZE,
-                              "max_overflow": POSTGRES_POOL_OVERFLOW, **kwargs})
+                              "max_overflow": POSTGRES_POOL_OVERFLOW,
+                              # the connection returned last is taken next: the few that
+                              # a light load needs stay warm and are never idle long enough
+                              # to be pinged (`_ping_when_idle`); first-in-first-out would
+                              # cycle through all of them
+                              "pool_use_lifo": True, **kwargs})
     _ping_when_idle(engine)
+    _prepare_hot_statements(engine)
     return engine
+
+
+def _prepare_hot_statements(engine: Engine) -> None:
+    """Let psycopg prepare the statements of the per-request hot paths (those run through
+    `run`, or marked PREPARE), and only those: parsing and planning each of them again
+    costs PostgreSQL more than running it. Their parameters are few and their plans do not
+    depend on the values; bulk statements with long IN lists stay unprepared (see above)."""
+    @event.listens_for(engine, "before_cursor_execute")
+    def choose(_connection: Any, cursor: Any, _statement: str, _parameters: Any,
+               context: Any, executemany: bool) -> None:
+        hot = not executemany and context is not None and context.execution_options.get(
+            "accord_prepare", False)
+        cursor.connection.prepare_threshold = PREPARE_AFTER if hot else None
 
 
 def _ping_when_idle(engine: Engine) -> None:
@@ -172,10 +195,11 @@ def run(session: Session, statement: Executable, **params: Any) -> CursorResult[
     on the session's connection — pending changes flushed first, as `session.execute` does.
 
     For the per-request hot paths: building a statement and passing it through the ORM's
-    execution costs five times what the database does for an indexed lookup.
+    execution costs five times what the database does for an indexed lookup. PostgreSQL
+    prepares them (`PREPARE`).
     """
     session.flush()
-    return session.connection().execute(statement, params)
+    return session.connection().execute(statement, params, execution_options=PREPARE)
 
 
 def hold(session: Session, instance: Any) -> Any:

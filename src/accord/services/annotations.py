@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from accord.core.errors import Conflict, InputError, NotFound, PermissionDenied
 from accord.core.records import AnnotationStatus, Stage, TaskState
+from accord.db.engine import PREPARE
 from accord.db.tables import Annotation, Task
 from accord.db.types import utcnow
 from accord.services import audit, pagination, queue, routing, tasks, versions, workflow
@@ -47,7 +48,8 @@ def draft_of(session: Session, task_id: int, author_id: int) -> Annotation | Non
 
 _DRAFT = select(Annotation).where(Annotation.task_id == bindparam("task_id"),
                                   Annotation.author_id == bindparam("author_id"),
-                                  Annotation.status == AnnotationStatus.DRAFT)
+                                  Annotation.status == AnnotationStatus.DRAFT
+                                  ).execution_options(**PREPARE)
 
 
 def _mine(session: Session, task_id: int, author_id: int) -> list[Annotation]:
@@ -57,7 +59,7 @@ def _mine(session: Session, task_id: int, author_id: int) -> list[Annotation]:
 
 _MINE = select(Annotation).where(Annotation.task_id == bindparam("task_id"),
                                  Annotation.author_id == bindparam("author_id")
-                                 ).order_by(Annotation.id)
+                                 ).order_by(Annotation.id).execution_options(**PREPARE)
 
 
 def get_draft(session: Session, caller: Caller, project_id: int, task_id: int
@@ -145,7 +147,8 @@ def _by_key(session: Session, author_id: int, key: str) -> Annotation | None:
 
 
 _BY_KEY = select(Annotation).where(Annotation.author_id == bindparam("author_id"),
-                                   Annotation.idempotency_key == bindparam("key"))
+                                   Annotation.idempotency_key == bindparam("key")
+                                   ).execution_options(**PREPARE)
 
 
 def _mine_and_keyed(session: Session, task_id: int, author_id: int, key: str | None
@@ -169,7 +172,7 @@ def _mine_and_keyed(session: Session, task_id: int, author_id: int, key: str | N
 _MINE_OR_KEYED = select(Annotation).where(or_(
     (Annotation.task_id == bindparam("task_id")) & (Annotation.author_id == bindparam("author_id")),
     (Annotation.author_id == bindparam("author_id")) & (Annotation.idempotency_key == bindparam("key"))
-)).order_by(Annotation.id)
+)).order_by(Annotation.id).execution_options(**PREPARE)
 
 
 def _replay(existing: Annotation, task_id: int, regions: list[Any]) -> dict[str, Any]:

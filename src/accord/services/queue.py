@@ -39,7 +39,7 @@ from accord.core.records import (
     Tier,
 )
 from accord.core.workflow import WorkflowPolicy, serve_gold
-from accord.db.engine import run
+from accord.db.engine import PREPARE, run
 from accord.db.tables import Annotation, AnnotatorStats, Assignment, Project, Task
 from accord.db.types import utcnow
 from accord.services import annotations, audit, projects, reviews, tasks, workflow
@@ -152,7 +152,8 @@ _HELD = select(Assignment).join(Task, Task.id == Assignment.task_id).where(
     Assignment.project_id == bindparam("project_id"),
     Assignment.user_id == bindparam("user_id"), Assignment.stage == bindparam("stage"),
     Assignment.kind.in_(HOLDING), not_(Task.frozen), Task.state == bindparam("state")
-).order_by(Assignment.kind == AssignmentKind.LEASE, Assignment.id).limit(1)
+).order_by(Assignment.kind == AssignmentKind.LEASE, Assignment.id).limit(1
+).execution_options(**PREPARE)
 
 
 def _offer(session: Session, caller: Caller, project_id: int, task_id: int,
@@ -189,13 +190,14 @@ def _own_work(session: Session, task_id: int, user_id: int
 
 _answers = Annotation.__table__.alias("answers")
 #: the user's draft of a task, and their latest labeling answer to it
-_OWN_WORK = select(Annotation).where(
+_OWN_WORK = (select(Annotation).where(
     Annotation.task_id == bindparam("task_id"), Annotation.author_id == bindparam("user_id"),
     or_(Annotation.status == AnnotationStatus.DRAFT,
         Annotation.id == select(func.max(_answers.c.id)).where(
             _answers.c.task_id == bindparam("task_id"),
             _answers.c.author_id == bindparam("user_id"), _answers.c.stage == Stage.LABEL,
             _answers.c.status != AnnotationStatus.DRAFT).scalar_subquery()))
+).execution_options(**PREPARE)
 
 
 def _returned_count(project_id: int, user_id: int) -> ColumnElement[int]:
@@ -263,7 +265,8 @@ def _not_excluded(stmt: Select[tuple[Task]], excluded: bool) -> Select[tuple[Tas
 
 
 _CALIBRATION = _untouched().where(Task.batch == bindparam("calibration"), not_(Task.is_gold)
-                                  ).order_by(Task.queue_key, Task.id).limit(1)
+                                  ).order_by(Task.queue_key, Task.id).limit(1
+                                             ).execution_options(**PREPARE)
 
 
 @functools.cache
@@ -271,7 +274,7 @@ def _gold(excluded: bool) -> Select[tuple[Task]]:
     """In id order, the order of the gold index: sorting every gold task of a large project
     by anything else costs more than the rest of the hand-out together."""
     return _not_excluded(_untouched().where(Task.is_gold.is_(True)), excluded
-                         ).order_by(Task.id).limit(1)
+                         ).order_by(Task.id).limit(1).execution_options(**PREPARE)
 
 
 @functools.cache
@@ -294,7 +297,7 @@ def _candidates(stage: Stage, calibration: bool, excluded: bool, pilot: bool, lo
                 ) -> Select[tuple[Task]]:
     """The queue's next task: batch order, priority, the ordering strategy, then id."""
     stmt = _open(stage, calibration, excluded, pilot).order_by(
-        Task.queue_rank, Task.queue_key, Task.id).limit(1)
+        Task.queue_rank, Task.queue_key, Task.id).limit(1).execution_options(**PREPARE)
     return stmt.with_for_update(skip_locked=True, of=Task) if locking else stmt
 
 
@@ -418,7 +421,7 @@ def current_answers(session: Session, task_id: int) -> list[Annotation]:
 _CURRENT_ANSWERS = select(Annotation).where(
     Annotation.task_id == bindparam("task_id"), Annotation.stage == Stage.LABEL,
     Annotation.status.in_((AnnotationStatus.SUBMITTED, AnnotationStatus.ACCEPTED))
-).order_by(Annotation.id).execution_options(populate_existing=True)
+).order_by(Annotation.id).execution_options(populate_existing=True, **PREPARE)
 
 
 def live_leases(session: Session, task_id: int, stage: Stage) -> int:
