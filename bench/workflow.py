@@ -86,6 +86,8 @@ class Case:
     errors: int          # responses other than the workflow's 200/201, transport errors
     p: dict[str, tuple[float, float, float, float]]  # kind -> p50, p95, p99, max (ms)
     served: dict[str, tuple[int, float, float]]  # queue/gold -> count, next p50, p99 (ms)
+    server_cpu_ms: float = float("nan")    # `accord serve`'s CPU per request (all processes)
+    database_cpu_ms: float = float("nan")  # PostgreSQL's backends' CPU per request
 
 
 def percentiles(seconds: list[float]) -> tuple[float, float, float, float]:
@@ -110,6 +112,36 @@ def summarize(backend: str, size: int, workers: int, mode: str, clients: int, lo
 def by_served(seconds: list[float]) -> tuple[int, float, float]:
     p50, _, p99, _ = percentiles(seconds)
     return len(seconds), p50, p99
+
+
+def cpu_seconds(database: str | None) -> tuple[float, float]:
+    """CPU seconds used so far by this benchmark's `accord serve` processes (its children
+    and theirs: uvicorn's workers), and by the PostgreSQL backends connected to `database`
+    (whose process titles name it); from /proc, so Linux only."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    used: dict[int, float] = {}
+    backends = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            title = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:  # gone meanwhile
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        used[int(entry)] = seconds
+        if database and title.startswith(b"postgres: ") and f" {database} ".encode() in title:
+            backends += seconds
+    server, todo = 0.0, list(children.get(os.getpid(), []))
+    while todo:
+        pid = todo.pop()
+        server += used.get(pid, 0.0)
+        todo += children.get(pid, [])
+    return server, backends
 
 
 def ms(value: float) -> str:
@@ -176,9 +208,16 @@ def run_case(backend: str, size: int, args: argparse.Namespace, postgres: str | 
                 for mode, how in runs(args):
                     clients = crowd if mode != "single" else replace(
                         crowd, annotators=crowd.annotators[:1])
+                    name = url.rsplit("/", 1)[1] if url else None
+                    before = cpu_seconds(name)
                     log = asyncio.run(run_crowd(server, clients, how))
-                    cases.append(summarize(backend, size, workers, mode,
-                                           len(clients.annotators), log))
+                    after = cpu_seconds(name)
+                    requests = max(1, sum(log.statuses.values()))
+                    cases.append(replace(
+                        summarize(backend, size, workers, mode, len(clients.annotators), log),
+                        server_cpu_ms=(after[0] - before[0]) * 1000 / requests,
+                        database_cpu_ms=(after[1] - before[1]) * 1000 / requests
+                        if url else float("nan")))
                     print(f"  {workers} process(es), {mode}: {line(cases[-1])}",
                           file=sys.stderr, flush=True)
                     if log.unexpected:
@@ -190,18 +229,21 @@ def run_case(backend: str, size: int, args: argparse.Namespace, postgres: str | 
 def line(case: Case) -> str:
     cells = ", ".join(f"{kind} p50/p95/p99 {p[0]:.1f}/{p[1]:.1f}/{p[2]:.1f} ms"
                       for kind, p in case.p.items())
-    return f"{case.submitted / case.elapsed_s:.1f} tasks/s, {cells}, {case.errors} errors"
+    return (f"{case.submitted / case.elapsed_s:.1f} tasks/s, {cells}, {case.errors} errors, "
+            f"CPU per request: server {ms(case.server_cpu_ms)} ms, PostgreSQL "
+            f"{ms(case.database_cpu_ms)} ms")
 
 
 def table(cases: list[Case]) -> str:
     head = ("| database | tasks | processes | run | clients | submits/s | requests | errors "
-            "| next p50 | p95 | p99 | max | submit p50 | p95 | p99 | max |")
-    lines = [head, "|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+            "| next p50 | p95 | p99 | max | submit p50 | p95 | p99 | max | server CPU/request "
+            "| PostgreSQL CPU/request |")
+    lines = [head, "|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
     for c in cases:
         cells = " | ".join(ms(v) for kind in KINDS for v in c.p[kind])
         lines.append(f"| {c.backend} | {c.size:,} | {c.workers} | {c.mode} | {c.clients} "
                      f"| {c.submitted / c.elapsed_s:.1f} | {c.requests:,} | {c.errors} "
-                     f"| {cells} |")
+                     f"| {cells} | {ms(c.server_cpu_ms)} | {ms(c.database_cpu_ms)} |")
     return "\n".join(lines)
 
 
@@ -246,7 +288,10 @@ def report(cases: list[Case], args: argparse.Namespace) -> str:
             "one task per N s each (what an annotator feels at a realistic load, while the "
             f"server keeps up: compare submits/s with {offered}). Latency in "
             "ms, measured by the clients (one asyncio process on the same cores as the "
-            "server; *processes* = `accord serve --workers`). No peer to compare: Label Studio "
+            "server; *processes* = `accord serve --workers`); *CPU/request* (ms) = the CPU "
+            "time of the `accord serve` processes, and of the PostgreSQL backends serving the "
+            "database, over the run (from /proc) ÷ its requests: steadier than latency on a "
+            "shared machine. No peer to compare: Label Studio "
             f"has no concurrent queue API.\n\n{table(cases)}\n\nNext task by what it handed out "
             f"(ms):\n\n{served_table(cases)}\n\n{verdicts(cases)}\n")
 
