@@ -7,6 +7,7 @@ CVAT video exports read back to the same tracks."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from accord.core.tracks import boxes_at
 from e2e.conftest import ARTIFACTS
 from e2e.labeling import PASSWORD, log_in, shown_task_id, token_by_login
 from e2e.reviewing import log_in_as
+from e2e.test_accessibility import violations
 from e2e.test_shell import watch_errors
 from e2e.video_support import FRAMES, VideoCanvas, drawn_box, make_video_labeling, round2
 
@@ -235,3 +237,51 @@ def test_an_adjudicator_takes_one_annotators_track_by_a_click_on_its_box(page: P
         project.close()
         for client in clients[1:]:
             client.close()
+
+
+def test_a_reviewer_steps_through_a_track_read_only_and_accepts_it(page: Page, live_server,
+                                                                    screenshot):
+    """The review shows the answer on the same stage, read-only: the interpolated box on each
+    frame, the playback keys in the help, no box drawn by a drag; no accessibility violation
+    there or in the label stream."""
+    project = make_video_labeling(live_server.url, live_server.data_dir, tasks=2)
+    reviewer = f"rev-{project.annotator}"
+    try:
+        manager = project.manager
+        manager.create_user(reviewer, password=PASSWORD)
+        manager.add_member(project.project_id, reviewer, "reviewer")
+        manager.set_workflow(project.project_id, overlap=1, review_sample=1.0)
+        client = project.annotator_client
+        offer = client.next_task(project.project_id, "label")
+        answer = client.submit_annotation(project.project_id, offer["task"]["id"],
+                                          [track("r1", "car", 4, (0, 10, 10), (40, 200, 150))],
+                                          lead_time_s=5.0)
+        errors = watch_errors(page)
+        _, canvas = open_video(page, project)  # the annotator's next task, for axe
+        assert violations(page) == []
+        page.context.clear_cookies()
+
+        log_in_as(page, project.url, reviewer, f"/projects/{project.project_id}/review")
+        canvas.wait_ready()
+        canvas.go_to(20)
+        expect(canvas.box("r1")).to_have_attribute("data-keyframe", "false")
+        assert [canvas.box("r1").get_attribute(k) for k in ("x", "y")] == ["105", "80"]
+        canvas.drag((250, 20), (300, 60))  # an empty spot: nothing is drawn
+        expect(canvas.view.locator("rect[data-region]")).to_have_count(1)
+        canvas.view.focus()
+        page.keyboard.press("ArrowRight")
+        canvas.wait_frame(21)
+        assert violations(page) == []
+        page.keyboard.press("?")
+        help_dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+        for text in ("Play or pause", "Next frame", "10 frames forward", "Next keyframe"):
+            expect(help_dialog.get_by_role("row", name=re.compile(re.escape(text)))).to_be_visible()
+        expect(help_dialog.get_by_role("row", name=re.compile("leaves or re-enters"))).to_have_count(0)
+        page.keyboard.press("Escape")
+        page.keyboard.press("a")
+        expect(page.get_by_role("heading", name="Every answer is judged")).to_be_visible()
+        task = manager.get_task(project.project_id, answer["task_id"])
+        assert task["state"] == "done"
+        assert errors == []
+    finally:
+        project.close()

@@ -428,11 +428,11 @@ function Transport({ playback, frameCount, keyOf, run, here }: { playback: Retur
   return (
     <div className="video-transport" role="toolbar" aria-label="Playback">
       {button("first_frame", "First", "First frame")}
-      {button("back_10", "−10", "10 frames back")}
-      {button("previous_frame", "−1", "Previous frame")}
+      {button("back_10", "−10", "−10 frames")}
+      {button("previous_frame", "−1", "−1 frame")}
       {button("play", playing ? "Pause" : "Play", playing ? "Pause" : "Play")}
-      {button("next_frame", "+1", "Next frame")}
-      {button("forward_10", "+10", "10 frames forward")}
+      {button("next_frame", "+1", "+1 frame")}
+      {button("forward_10", "+10", "+10 frames")}
       {button("last_frame", "Last", "Last frame")}
       <span className="video-transport__readout">
         Frame <output aria-label="Current frame">{frame}</output> / {Math.max(frameCount - 1, 0)}
