@@ -58,7 +58,7 @@ from accord.core.tracks import KeyframeArrays, expand_tracks
 __all__ = ["ClearMot", "TrackAgreement", "TrackScore", "track_agreement"]
 
 _CELLS_PER_CHUNK: Final = 1 << 22  # frames × boxes × boxes of IoU computed at once
-_CELLS_PER_BATCH: Final = 1 << 20  # frames × boxes of the videos compared at once (~100 MB)
+_CELLS_PER_BATCH: Final = 1 << 18  # frames × boxes of the videos compared at once (~100 MB)
 # Columns of the per (pair, class) counts.
 _OPT, _N1, _N2, _OPT_IOU, _IDTP, _TP12, _SW12, _IOU12, _TP21, _SW21, _IOU21 = range(11)
 _FIELDS: Final = 11
