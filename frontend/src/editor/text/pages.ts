@@ -19,7 +19,7 @@ export interface Page {
   nodes: DocNode[];
 }
 
-export const PAGE_CHARS = 5000;
+export const PAGE_CHARS = 3000;
 
 /** Where to cut text[from, to) into pieces of about `target` units (the cut offsets, in order). */
 export function textCuts(text: string, from: number, to: number, target: number): number[] {
