@@ -241,8 +241,7 @@ def _spans(work: ProjectWork, label: LabelDef, media: Mapping[int, MediaInfo]
     overlap = span_agreement(data, match="overlap", annotators=work.annotators)
     lengths = {task: info.text_lengths[label.source] for task, info in media.items()
                if label.source in info.text_lengths}
-    alpha = span_alpha(data, lengths=lengths, annotators=work.annotators, pairs=True)
-    overall = to_json(alpha.overall)
+    overall, classes = _unitized(data, lengths, work.annotators)
     measures = [
         _measure("overlap_f1", overlap.overall.f1, overlap.n_units,
                  overlap.overall.undefined_because,
@@ -251,7 +250,7 @@ def _spans(work: ProjectWork, label: LabelDef, media: Mapping[int, MediaInfo]
                  overall["undefined_because"], overall.pop("pairs"))]
     return {"label": label.name, "type": str(label.type), "primary": "exact_f1",
             **_detection_view(exact), "overlap": _detection_view(overlap),
-            "alpha": {"agreement": overall, "classes": to_json(alpha.per_class)},
+            "alpha": {"agreement": overall, "classes": classes},
             "measures": measures}
 
 
@@ -271,13 +270,22 @@ def _video_segments(work: ProjectWork, label: LabelDef, media: Mapping[int, Medi
               for task, by_annotator in data.items()}
     lengths = {task: info.video_frame_count for task, info in media.items()
                if info.video_frame_count is not None}
-    alpha = span_alpha(ranges, lengths=lengths, annotators=work.annotators, pairs=True)
-    overall = to_json(alpha.overall)
+    overall, classes = _unitized(ranges, lengths, work.annotators)
     measure = _measure("segment_alpha", overall["value"], overall["n_units"],
                        overall["undefined_because"], overall.pop("pairs"))
     return {"label": label.name, "type": str(label.type), "primary": "f1", **view,
-            "alpha": {"agreement": overall, "classes": to_json(alpha.per_class)},
-            "measures": [measure]}
+            "alpha": {"agreement": overall, "classes": classes}, "measures": [measure]}
+
+
+def _unitized(data: Any, lengths: Mapping[int, int], annotators: tuple[str, ...]
+              ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Unitizing alpha with its pair matrix, and per class; undefined with the reason when a
+    stored range cannot be a unit (an empty one, say: validation flags it, QA passes it by)."""
+    try:
+        alpha = span_alpha(data, lengths=lengths, annotators=annotators, pairs=True)
+    except InputError as exc:
+        return {**to_json(AgreementScore(None, 0, exc.message)), "pairs": None}, {}
+    return to_json(alpha.overall), to_json(alpha.per_class)
 
 
 def _relations(work: ProjectWork, label: LabelDef, similarity: Similarity | None
