@@ -408,6 +408,8 @@ def parse_args() -> argparse.Namespace:
                         help="boxes: the image task above; others: their module's docstring")
     parser.add_argument("--tracks", type=int, default=60, help="video case: tracks in the draft")
     parser.add_argument("--spans", type=int, default=2000, help="text case: spans in the draft")
+    parser.add_argument("--segments", type=int, default=500,
+                        help="audio case: segments in the draft")
     args = parser.parse_args()
     if args.quick:
         args.repeats, args.duration = 2, 1.0
@@ -419,7 +421,7 @@ def parse_args() -> argparse.Namespace:
 
 
 #: Further cases, each a module with main(args): `--case video` runs bench/_ui_video.py.
-CASES = {"video": "_ui_video", "text": "_ui_text"}
+CASES = {"video": "_ui_video", "text": "_ui_text", "audio": "_ui_audio"}
 
 
 def main() -> None:

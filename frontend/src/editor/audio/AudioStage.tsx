@@ -237,25 +237,39 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
     [zoomAround, drag],
   );
 
-  // Wheel: zoom about the pointer; with shift, or a sideways wheel, scroll in time.
+  // Wheel: zoom about the pointer; with shift, or a sideways wheel, scroll in time. The
+  // wheel's steps add up until the next frame, which draws them once (a trackpad sends
+  // several a frame, each a new zoom level).
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = root.current;
     if (!element) return;
+    const pending = { factor: 1, dx: 0, x: 0, frame: 0 };
+    const apply = () => {
+      const { factor, dx, x } = pending;
+      Object.assign(pending, { factor: 1, dx: 0, frame: 0 });
+      setView((v) => {
+        const scrolled = dx !== 0 ? scrollBy(v, dx) : v;
+        return factor !== 1 ? zoomAt(scrolled, factor, x) : scrolled;
+      });
+    };
     const onWheel = (event: WheelEvent) => {
       if (!(event.target instanceof Element) || !event.target.closest(".audio-stage__timeline")) return;
       event.preventDefault();
       const sideways = Math.abs(event.deltaX) > Math.abs(event.deltaY);
-      if (event.shiftKey || sideways) {
-        setView((v) => scrollBy(v, sideways ? event.deltaX : event.deltaY));
-        return;
+      if (event.shiftKey || sideways) pending.dx += sideways ? event.deltaX : event.deltaY;
+      else {
+        pending.factor *= wheelZoomFactor(event.deltaY, event.deltaMode);
+        pending.x = event.clientX - (waveBox.current?.getBoundingClientRect().left ?? 0);
       }
-      const x = event.clientX - (waveBox.current?.getBoundingClientRect().left ?? 0);
-      zoomAround(wheelZoomFactor(event.deltaY, event.deltaMode), x);
+      if (!pending.frame) pending.frame = requestAnimationFrame(apply);
     };
     element.addEventListener("wheel", onWheel, { passive: false });
-    return () => element.removeEventListener("wheel", onWheel);
-  }, [zoomAround]);
+    return () => {
+      element.removeEventListener("wheel", onWheel);
+      cancelAnimationFrame(pending.frame);
+    };
+  }, []);
 
   function localX(event: { clientX: number }): number {
     return event.clientX - (waveBox.current?.getBoundingClientRect().left ?? 0);
@@ -340,6 +354,8 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
 
   // The work's segments (the one being dragged as it is now), then suggestions and overlays.
   const shown = useMemo(() => (editing ? segments.map((s) => (s.id === editing.id ? editing : s)) : segments), [segments, editing]);
+  const viewEnd = view.start + view.width / view.pxPerS;
+  const visible = shown.filter((s) => s.value.end >= view.start && s.value.start <= viewEnd);
   const predicted = useMemo(() => predictions.filter(isSegment), [predictions]);
   const bands = useMemo(() => {
     const out: Band[] = [{ id: "work", kind: "work", title: readOnly ? "Segments" : "Segments: drag on the waveform to add one", segments: shown }];
@@ -435,7 +451,7 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
                 </text>
               </g>
             ))}
-            {shown.map((s) => (
+            {visible.map((s) => (
               <rect
                 key={s.id}
                 className={`audio-stage__span${s.id === focus?.id ? " audio-stage__span--selected" : ""}`}

@@ -34,8 +34,8 @@ export async function decodeRecording(url: string, signal: AbortSignal): Promise
     throw new Error("the browser cannot decode this file");
   }
   const channels = Array.from({ length: buffer.numberOfChannels }, (_, i) => buffer.getChannelData(i));
-  const blocks = await buildBlocks(channels, buffer.length, undefined, () => signal.aborted);
-  return { duration: buffer.duration, peaks: new PeakCache({ channels, sampleRate: buffer.sampleRate, length: buffer.length, blocks }) };
+  const levels = await buildBlocks(channels, buffer.length, undefined, () => signal.aborted);
+  return { duration: buffer.duration, peaks: new PeakCache({ channels, sampleRate: buffer.sampleRate, length: buffer.length, levels }) };
 }
 
 /** Draws the view's columns on `canvas` (sized to the view in device pixels); with no

@@ -2,17 +2,19 @@
  * Waveform peaks: the lowest and highest sample under each pixel column, over every channel.
  *
  * A long recording has millions of samples, so they are read once, in chunks that yield to
- * the browser between them (`buildBlocks`), into min/max per block of BLOCK samples. A zoom
- * level's columns are then computed from the blocks when a column spans at least one block
- * (a 10-minute file in a 1,000 px view reads ~50,000 blocks, not 13 million samples), or from
- * the samples themselves when zoomed in closer; either way a column's peaks are computed once
- * per zoom level, in tiles of TILE columns on a grid fixed to time 0, so scrolling reuses
- * them and a column never changes as the view moves. Pure: plain arrays in and out.
+ * the browser between them (`buildBlocks`), into min/max per block of FINE, COARSE and
+ * COARSEST samples. A zoom level's columns then read the largest blocks no wider than a
+ * column (a 10-minute file in a 1,440 px view reads ~5,000 of the coarsest blocks, not 13
+ * million samples; closer in, finer blocks; closest, the samples), each column taking every block it
+ * touches, so a peak is never missed and may show up to one block early or late. A column's
+ * peaks are computed once per zoom level, in tiles of TILE columns on a grid fixed to time 0,
+ * so scrolling reuses them and a column never changes as the view moves. Pure.
  */
 
-/** Samples per block: small enough that a block never straddles more than two columns at
- * the zoom where the stage switches to samples. */
-export const BLOCK = 256;
+/** Samples per block at the three levels (each a multiple of the one before). */
+export const FINE = 16;
+export const COARSE = 256;
+export const COARSEST = 4096;
 /** Columns per cached tile. */
 export const TILE = 512;
 /** Samples read between two yields to the browser (~5 ms of work). */
@@ -30,13 +32,19 @@ export interface PeakSource {
   sampleRate: number;
   /** Samples per channel. */
   length: number;
-  blocks: Blocks;
+  /** Finest first. */
+  levels: readonly Blocks[];
 }
 
 /** Min and max per column; NaN where a column holds no samples (past the end). */
 export interface Peaks {
   min: Float32Array;
   max: Float32Array;
+}
+
+function emptyBlocks(size: number, length: number): Blocks {
+  const count = Math.ceil(length / size);
+  return { size, min: new Float32Array(count), max: new Float32Array(count) };
 }
 
 /** Fills `blocks` for block indices [from, to) from the samples of every channel. */
@@ -47,7 +55,8 @@ export function fillBlocks(channels: readonly Float32Array[], length: number, bl
     let high = -Infinity;
     const first = b * size;
     const last = Math.min(first + size, length);
-    for (const samples of channels) {
+    for (let c = 0; c < channels.length; c++) {
+      const samples = channels[c] as Float32Array;
       for (let i = first; i < last; i++) {
         const v = samples[i] as number;
         if (v < low) low = v;
@@ -59,9 +68,27 @@ export function fillBlocks(channels: readonly Float32Array[], length: number, bl
   }
 }
 
+/** Fills `coarse` blocks [from, to) from `fine` ones (`coarse.size` a multiple of `fine.size`). */
+function fillFromBlocks(fine: Blocks, coarse: Blocks, from: number, to: number): void {
+  const ratio = coarse.size / fine.size;
+  const count = fine.min.length;
+  for (let b = from; b < to; b++) {
+    let low = Infinity;
+    let high = -Infinity;
+    for (let i = b * ratio, end = Math.min(count, i + ratio); i < end; i++) {
+      const lo = fine.min[i] as number;
+      const hi = fine.max[i] as number;
+      if (lo < low) low = lo;
+      if (hi > high) high = hi;
+    }
+    coarse.min[b] = low === Infinity ? 0 : low;
+    coarse.max[b] = high === -Infinity ? 0 : high;
+  }
+}
+
 /**
- * The blocks of a recording, built in chunks of about a million samples with `pause`
- * (a yield to the browser) between them, so a long file does not freeze the page.
+ * The blocks of a recording, finest first, built in chunks of about a million samples with
+ * `pause` (a yield to the browser) between them, so a long file does not freeze the page.
  * `isCancelled` stops early (the task changed); the blocks are then incomplete.
  */
 export async function buildBlocks(
@@ -69,17 +96,23 @@ export async function buildBlocks(
   length: number,
   pause: () => Promise<void> = yieldToBrowser,
   isCancelled: () => boolean = () => false,
-  size = BLOCK,
-): Promise<Blocks> {
-  const count = Math.ceil(length / size);
-  const blocks: Blocks = { size, min: new Float32Array(count), max: new Float32Array(count) };
-  const perChunk = Math.max(1, Math.floor(CHUNK / Math.max(1, channels.length) / size));
-  for (let from = 0; from < count; from += perChunk) {
+): Promise<Blocks[]> {
+  const levels = [FINE, COARSE, COARSEST].map((size) => emptyBlocks(size, length));
+  const [fine, coarse, coarsest] = levels as [Blocks, Blocks, Blocks];
+  // Chunks of whole coarsest blocks, about CHUNK samples each.
+  const perChunk = Math.max(1, Math.floor(CHUNK / Math.max(1, channels.length) / COARSEST));
+  const total = coarsest.min.length;
+  const span = (blocks: Blocks, from: number, to: number): [number, number] => [
+    (from * COARSEST) / blocks.size, Math.min(blocks.min.length, (to * COARSEST) / blocks.size)];
+  for (let from = 0; from < total; from += perChunk) {
     if (isCancelled()) break;
-    fillBlocks(channels, length, blocks, from, Math.min(count, from + perChunk));
-    if (from + perChunk < count) await pause();
+    const to = Math.min(total, from + perChunk);
+    fillBlocks(channels, length, fine, ...span(fine, from, to));
+    fillFromBlocks(fine, coarse, ...span(coarse, from, to));
+    fillFromBlocks(coarse, coarsest, from, to);
+    if (to < total) await pause();
   }
-  return blocks;
+  return levels;
 }
 
 /** A macrotask: lets the browser paint and handle input between chunks. */
@@ -87,15 +120,24 @@ export function yieldToBrowser(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** The blocks a column of `perColumn` samples reads: the largest no wider than it, or none
+ * (the samples themselves). */
+export function levelFor(levels: readonly Blocks[], perColumn: number): Blocks | null {
+  let chosen: Blocks | null = null;
+  for (const level of levels) if (level.size <= perColumn && (!chosen || level.size > chosen.size)) chosen = level;
+  return chosen;
+}
+
 /**
  * Peaks of `count` columns from absolute column `first`, at `pxPerS`: column k covers
- * samples [k / pxPerS * rate, (k + 1) / pxPerS * rate). A column narrower than a sample
- * shows the sample it falls on.
+ * samples [k / pxPerS * rate, (k + 1) / pxPerS * rate), read through the blocks it touches
+ * (levelFor). A column narrower than a sample shows the sample it falls on.
  */
 export function columnPeaks(source: PeakSource, pxPerS: number, first: number, count: number): Peaks {
   const out: Peaks = { min: new Float32Array(count), max: new Float32Array(count) };
   const perColumn = source.sampleRate / pxPerS;
-  const { blocks, channels, length } = source;
+  const { channels, length } = source;
+  const level = levelFor(source.levels, perColumn);
   for (let c = 0; c < count; c++) {
     const k = first + c;
     const a = Math.floor(k * perColumn);
@@ -108,28 +150,17 @@ export function columnPeaks(source: PeakSource, pxPerS: number, first: number, c
     const end = Math.min(b, length);
     let low = Infinity;
     let high = -Infinity;
-    if (perColumn >= blocks.size) {
-      // Whole blocks inside the column, and the samples of the partial ones at its edges.
-      const firstWhole = Math.ceil(a / blocks.size);
-      const lastWhole = Math.floor(end / blocks.size);
-      for (let i = firstWhole; i < lastWhole; i++) {
-        const lo = blocks.min[i] as number;
-        const hi = blocks.max[i] as number;
+    if (level) {
+      const { size, min, max } = level;
+      for (let i = Math.floor(a / size), last = Math.ceil(end / size); i < last; i++) {
+        const lo = min[i] as number;
+        const hi = max[i] as number;
         if (lo < low) low = lo;
         if (hi > high) high = hi;
       }
-      const edges: [number, number][] = [[a, Math.min(end, firstWhole * blocks.size)], [Math.max(a, lastWhole * blocks.size), end]];
-      for (const [from, to] of edges) {
-        for (const samples of channels) {
-          for (let i = from; i < to; i++) {
-            const v = samples[i] as number;
-            if (v < low) low = v;
-            if (v > high) high = v;
-          }
-        }
-      }
     } else {
-      for (const samples of channels) {
+      for (let ch = 0; ch < channels.length; ch++) {
+        const samples = channels[ch] as Float32Array;
         for (let i = a; i < end; i++) {
           const v = samples[i] as number;
           if (v < low) low = v;

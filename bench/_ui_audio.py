@@ -1,0 +1,303 @@
+"""Label editor benchmark, audio case (`bench/ui_render.py --case audio`): a 10-minute
+recording with many segments in headless Chromium.
+
+Set-up: a fresh data dir, `accord serve` on 127.0.0.1, an admin and an annotator, a project
+with a segment label (three classes), a transcription label and a clip tag; one task whose
+recording is a 10-minute 16 kHz mono WAV (tone bursts of varied pitch and length between
+silences and quiet noise, generated with NumPy, 19 MB), and the annotator's draft holding
+`--segments` segments (one in five overlapping the one before, so lanes stack) each with a
+transcription, saved through the API. Debian's chromium at 1440×900 logs in and opens the
+label stream.
+
+Load to interactive: the `accord:editor-ready` mark (LabelEditor sets it two frames after the
+audio stage reported the recording fetched, decoded, its peak blocks built and the waveform
+drawn) over `--repeats` reloads.
+
+Frames (bench/_ui_frames.py's probe, ~`--duration` s each): **zoom** (wheel steps in and out
+over the waveform: every step a new zoom level, its peaks computed), **scroll** (Shift+wheel
+through the recording at a close zoom), **drag** (a segment's body dragged back and forth in
+its band), **play** (playback with the playhead following, turning pages) and **idle**.
+"Frames under 16 ms" as in ui_render.py: work p95 < 16 ms and interval p95 < 25 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from argparse import Namespace
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import _ui_frames as frames
+import numpy as np
+from _results import machine, write_block
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from accord.client import Client
+from e2e.labeling import PASSWORD, log_in
+from servers import AccordProcess
+
+SECTION = "## Label stream: a 10-minute recording in the browser"
+READY_MARK = "accord:editor-ready"
+TARGET_READY_MS = 1000.0
+SECONDS = 600
+RATE = 16000
+VIEWPORT = {"width": 1440, "height": 900}
+TIMEOUT_MS = 60_000
+CLASSES = ["speech", "music", "noise"]
+SCHEMA: dict[str, Any] = {
+    "data": [{"name": "audio", "type": "audio"}],
+    "labels": [
+        {"name": "sounds", "type": "audio_segment", "source": "audio",
+         "classes": [{"name": c, "hotkey": str(i + 1)} for i, c in enumerate(CLASSES)]},
+        {"name": "words", "type": "transcription", "source": "audio"},
+        {"name": "tags", "type": "multilabel", "source": "audio",
+         "classes": [{"name": "outdoor"}, {"name": "phone"}]},
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Load:
+    ready_ms: float
+    task_ms: float
+
+
+def write_recording(path: Path, seed: int) -> None:
+    """Tone bursts (0.2-3 s, 120-2,000 Hz) between silences and quiet noise, 16-bit mono."""
+    rng = np.random.default_rng(seed)
+    samples = np.zeros(SECONDS * RATE, dtype=np.float32)
+    at = 0
+    while at < samples.size:
+        length = int(rng.uniform(0.2, 3.0) * RATE)
+        t = np.arange(min(length, samples.size - at)) / RATE
+        samples[at:at + t.size] = 0.5 * np.sin(2 * np.pi * rng.uniform(120, 2000) * t)
+        at += t.size + int(rng.uniform(0.1, 1.5) * RATE)
+    samples += rng.normal(0, 0.01, samples.size).astype(np.float32)
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+
+
+def segments(count: int, rng: random.Random) -> list[dict[str, Any]]:
+    regions: list[dict[str, Any]] = []
+    step = SECONDS / count
+    for i in range(count):
+        start = round(i * step + (-step / 2 if i % 5 == 4 else 0.0) + step / 2, 3)
+        end = round(start + step * rng.uniform(0.4, 0.9), 3)
+        regions.append({"id": f"s{i}", "label": "sounds", "type": "audio_segment",
+                        "value": {"class": rng.choice(CLASSES), "start": start, "end": end}})
+        regions.append({"id": f"t{i}", "label": "words", "type": "transcription",
+                        "value": {"text": f"segment {i} words", "region": f"s{i}"}})
+    return regions
+
+
+def cli(data_dir: Path, *args: str) -> str:
+    return subprocess.run([sys.executable, "-m", "accord", *args, "--data-dir", str(data_dir)],
+                          capture_output=True, text=True, check=True, timeout=120).stdout.strip()
+
+
+def seed(server: AccordProcess, data_dir: Path, count: int) -> tuple[int, int]:
+    """The project and the one task with the annotator's draft: (project, regions)."""
+    admin, annotator = "lead@example.org", "annotator@example.org"
+    cli(data_dir, "user", "add", admin, "--role", "admin", "--password", PASSWORD)
+    cli(data_dir, "user", "add", annotator, "--password", PASSWORD)
+    manager = Client(server.url, token=cli(data_dir, "token", "create", admin).split()[-1])
+    worker = Client(server.url, token=cli(data_dir, "token", "create", annotator).split()[-1])
+    try:
+        project = manager.create_project("A long recording")
+        manager.publish_schema(project["id"], SCHEMA)
+        manager.add_member(project["id"], annotator, "annotator")
+        (data_dir / "media" / "bench").mkdir(parents=True, exist_ok=True)
+        write_recording(data_dir / "media" / "bench" / "long.wav", 600)
+        manager.create_tasks(project["id"], [{"data": {"audio": "bench/long.wav"}}])
+        regions = segments(count, random.Random(600))
+        task_id = worker.next_task(project["id"])["task"]["id"]
+        worker.save_draft(project["id"], task_id, regions)
+        saved = len(worker.get_draft(project["id"], task_id)["regions"])
+        if saved != len(regions):
+            raise RuntimeError(f"the draft holds {saved} regions, expected {len(regions)}")
+        return project["id"], len(regions)
+    finally:
+        manager.close()
+        worker.close()
+
+
+def wait_until_ready(page: Page) -> Load:
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not page.evaluate("(mark) => performance.getEntriesByName(mark).length", READY_MARK):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no {READY_MARK} mark within {TIMEOUT_MS / 1000:g} s")
+        time.sleep(0.05)
+    if page.get_by_text("The waveform could not be drawn").count():
+        raise RuntimeError("the audio stage could not draw the waveform")
+    return Load(*page.evaluate("""(mark) => {
+      const task = performance.getEntriesByType("resource")
+        .find((e) => e.name.includes("/queues/label/next")) ?? { responseEnd: NaN };
+      return [performance.getEntriesByName(mark)[0].startTime, task.responseEnd];
+    }""", READY_MARK))
+
+
+def wave_box(page: Page) -> dict[str, float]:
+    box = page.get_by_role("application", name="Waveform").bounding_box()
+    assert box is not None
+    return box
+
+
+def zoom(page: Page, duration_s: float, record: Any) -> Any:
+    box = wave_box(page)
+    page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + box["height"] / 2)
+    record.start(page)
+    started, step = time.monotonic(), 0
+    while time.monotonic() - started < duration_s:
+        page.mouse.wheel(0, -120 if (step // 12) % 2 == 0 else 120)
+        step += 1
+    return record.stop(page, "zoom")
+
+
+def scroll(page: Page, duration_s: float, record: Any) -> Any:
+    box = wave_box(page)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(12):  # about 30 s in view
+        page.mouse.wheel(0, -120)
+    page.keyboard.down("Shift")
+    record.start(page)
+    started, step = time.monotonic(), 0
+    while time.monotonic() - started < duration_s:
+        page.mouse.wheel(0, 200 if (step // 40) % 2 == 0 else -200)
+        step += 1
+    result = record.stop(page, "scroll")
+    page.keyboard.up("Shift")
+    return result
+
+
+def drag(page: Page, duration_s: float, record: Any) -> Any:
+    target = page.locator(".audio-band--work .audio-segment rect").first
+    box = target.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    record.start(page)
+    started, leg = time.monotonic(), 0
+    while time.monotonic() - started < duration_s:
+        leg += 1
+        page.mouse.move(x + (60 if leg % 2 else -60), y, steps=8)
+    result = record.stop(page, "drag")
+    page.mouse.up()
+    page.keyboard.press("Control+z")
+    return result
+
+
+def play(page: Page, duration_s: float, record: Any) -> Any:
+    page.get_by_role("application", name="Waveform").click(position={"x": 10, "y": 10})
+    page.get_by_label("Playback speed").select_option("2")
+    page.get_by_role("button", name="Play", exact=True).click()
+    record.start(page)
+    page.wait_for_timeout(duration_s * 1000)
+    result = record.stop(page, "play")
+    page.get_by_role("button", name="Pause", exact=True).click()
+    return result
+
+
+def idle(page: Page, duration_s: float, record: Any) -> Any:
+    record.start(page)
+    page.wait_for_timeout(duration_s * 1000)
+    return record.stop(page, "idle")
+
+
+INTERACTIONS = (zoom, scroll, drag, play, idle)
+
+
+def measure(browser: Browser, args: Namespace) -> tuple[Load, list[Load], list[frames.Frames], int]:
+    with tempfile.TemporaryDirectory(prefix="accord-bench-audio-") as tmp:
+        data_dir = Path(tmp) / "data"
+        server = AccordProcess(data_dir, Path(tmp) / "server.log")
+        server.start()
+        try:
+            project_id, regions = seed(server, data_dir, args.segments)
+            who = SimpleNamespace(url=server.url, annotator="annotator@example.org")
+            page = browser.new_page(viewport=VIEWPORT)
+            page.set_default_timeout(TIMEOUT_MS)
+            log_in(page, who, f"/projects/{project_id}/label")  # type: ignore[arg-type]
+            cold = wait_until_ready(page)
+            loads = []
+            for _ in range(args.repeats):
+                page.reload()
+                loads.append(wait_until_ready(page))
+            probe = frames.Probe()
+            measured = [how(page, args.duration, probe) for how in INTERACTIONS]
+            page.close()
+            return cold, loads, measured, regions
+        finally:
+            server.stop()
+
+
+def report(cold: Load, loads: list[Load], measured: list[frames.Frames], regions: int,
+           args: Namespace, chromium: str) -> str:
+    ready = [load.ready_ms for load in loads]
+    lines = [
+        "| from navigation start to | runs | median (ms) | max (ms) | first open (ms) |",
+        "|---|--:|--:|--:|--:|",
+        f"| next-task answer received (task and draft) | {len(loads)} "
+        f"| {statistics.median(x.task_ms for x in loads):.1f} "
+        f"| {max(x.task_ms for x in loads):.1f} | {cold.task_ms:.1f} |",
+        f"| `{READY_MARK}` (waveform drawn) | {len(loads)} | {statistics.median(ready):.1f} "
+        f"| {max(ready):.1f} | {cold.ready_ms:.1f} |",
+    ]
+    rows = ["| interaction | s | input events/s | frames | interval p50 | p95 | max | work p50 "
+            "| p95 | max | work ≥ 16 ms | late (≥ 25 ms) |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    verdicts = [f"interactive (median) {statistics.median(ready):,.0f} ms: "
+                f"{'PASS' if statistics.median(ready) < TARGET_READY_MS else 'MISS'} "
+                f"(< {TARGET_READY_MS:,.0f} ms)"]
+    for f in measured:
+        stats = " | ".join(f"{f.p(v, q):.1f}" for v in (f.intervals_ms, f.work_ms)
+                           for q in (50, 95, 100))
+        rows.append(f"| {f.name} | {f.elapsed_ms / 1000:.1f} | {f.rate:.0f} "
+                    f"| {f.intervals_ms.size} | {stats} | {f.over_budget} | {f.late} |")
+        if f.name != "idle":
+            work, interval = f.p(f.work_ms, 95), f.p(f.intervals_ms, 95)
+            met = work < frames.BUDGET_MS and interval < frames.LATE_MS
+            verdicts.append(f"{f.name}: work p95 {work:.1f} ms, interval p95 {interval:.1f} ms: "
+                            f"{'PASS' if met else 'MISS'}")
+    versions = [f"Chromium {chromium} (headless, software rendering)"]
+    return (f"Measured {time.strftime('%Y-%m-%d')} on {machine(*versions)}; load average "
+            f"{os.getloadavg()[0]:.1f} at the end (the machine is shared). "
+            f"`bench/ui_render.py --case audio --segments {args.segments}`: one recording of "
+            f"{SECONDS // 60} minutes (16 kHz mono WAV, {SECONDS * RATE * 2 / 1e6:.0f} MB) with "
+            f"{regions:,} regions in the draft ({args.segments:,} segments, one in five "
+            f"overlapping, each transcribed), viewport {VIEWPORT['width']}×{VIEWPORT['height']}."
+            f"\n\nLoad to interactive, {len(loads)} reloads:\n\n" + "\n".join(lines)
+            + f"\n\nFrames over {args.duration:g} s of input each (ms, as in the image case):"
+            "\n\n" + "\n".join(rows) + "\n\nTargets (work p95 < 16 ms and interval p95 < "
+            "25 ms): " + "; ".join(verdicts) + ".\n")
+
+
+def main(args: Namespace) -> None:
+    """Run the case; `args` are ui_render.py's (repeats, duration, write, segments)."""
+    from ui_render import launch  # Debian's chromium, with the image case's flags
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            cold, loads, measured, regions = measure(browser, args)
+            block = report(cold, loads, measured, regions, args, browser.version)
+        finally:
+            browser.close()
+    print(block)
+    for f in measured:
+        for what, ms, times in frames.top_scripts(f):
+            print(f"  {f.name}: {ms:.0f} ms in {times} long frame script(s): {what}")
+    if args.write:
+        write_block("ui_render.py --case audio", SECTION, block)
