@@ -285,3 +285,36 @@ def test_a_reviewer_steps_through_a_track_read_only_and_accepts_it(page: Page, l
         assert errors == []
     finally:
         project.close()
+
+
+def test_a_models_track_and_segment_are_taken_in_by_a_click(page: Page, live_server, screenshot):
+    """Pre-labels: the model's box on the frame (dashed, apart from the work) and its segment
+    on the timeline; a click on each takes it into the work, unchanged."""
+    predicted_track = track("p1", "person", 7, (0, 30, 40), (50, 90, 40))
+    predicted_scene = {"id": "p2", "label": "scene", "type": "video_segment",
+                       "value": {"class": "night", "start": 20, "end": 45}}
+    project = make_video_labeling(live_server.url, live_server.data_dir,
+                                  predictions=[predicted_track, predicted_scene])
+    try:
+        errors = watch_errors(page)
+        task_id, canvas = open_video(page, project)
+        suggestion = canvas.view.locator("rect.video-box--prediction")
+        expect(suggestion).to_have_count(1)
+        canvas.go_to(25)
+        assert [suggestion.get_attribute(k) for k in ("x", "y")] == ["60", "40"]
+        page.mouse.click(*canvas.screen(80, 55))
+        expect(canvas.view.locator("rect[data-region]")).to_have_count(1)
+        expect(suggestion).to_have_count(0)
+        canvas.click_timeline(0, 30)
+        expect(page.get_by_role("list", name="Regions", exact=True).get_by_role("listitem")).to_have_count(2)
+        page.get_by_role("button", name="Submit").click()
+        expect(page.get_by_text("1 submitted this session")).to_be_visible()
+        [annotation] = project.annotations(task_id)
+        values = sorted((r["type"], json.dumps(plain(r["value"]) if r["type"] == "video_track"
+                                              else r["value"], sort_keys=True))
+                        for r in annotation["regions"])
+        assert values == sorted([("video_track", json.dumps(predicted_track["value"], sort_keys=True)),
+                                 ("video_segment", json.dumps(predicted_scene["value"], sort_keys=True))])
+        assert errors == []
+    finally:
+        project.close()

@@ -33,7 +33,8 @@ SCHEMA: dict[str, Any] = {
 
 
 def make_video_labeling(url: str, data_dir: Path, *, tasks: int = 1,
-                        frame_count: int = FRAMES) -> Labeling:
+                        frame_count: int = FRAMES,
+                        predictions: list[dict[str, Any]] | None = None) -> Labeling:
     """A fresh project of `tasks` generated videos (fps and frame count in each task's data)
     with its own annotator."""
     tag = secrets.token_hex(4)
@@ -47,7 +48,9 @@ def make_video_labeling(url: str, data_dir: Path, *, tasks: int = 1,
                                       frame_count=frame_count, objects=2) if tasks else []
     records = [{"data": {"video": f"e2e-{tag}/{v.filename}", "fps": v.fps,
                          "frame_count": v.frame_count, "width": synthetic_video.WIDTH,
-                         "height": synthetic_video.HEIGHT}, "priority": tasks - i}
+                         "height": synthetic_video.HEIGHT}, "priority": tasks - i,
+                **({"predictions": [{"model_version": "tracker-1", "regions": predictions}]}
+                   if predictions else {})}
                for i, v in enumerate(videos)]
     if records:
         manager.create_tasks(project["id"], records)
@@ -115,6 +118,16 @@ class VideoCanvas:
         mouse.move(*sb, steps=3)
         mouse.up()
         return seen
+
+    def click_timeline(self, row: int, frame: int) -> None:
+        """Click the timeline's `row` (0: the first segment label's) on `frame`, as
+        Timeline.tsx lays it out (a 112 px gutter, 16 px rows, frames across the rest)."""
+        box = self.page.locator("canvas.video-timeline__canvas").bounding_box()
+        assert box is not None
+        frame_count = int(self.view.get_attribute("data-frame-count") or "0")
+        span = box["width"] - 112
+        self.page.mouse.click(box["x"] + 112 + (frame + 0.5) / frame_count * span,
+                              box["y"] + row * 16 + 8)
 
     def box(self, region_id: str) -> Locator:
         return self.view.locator(f'rect[data-region="{region_id}"]')

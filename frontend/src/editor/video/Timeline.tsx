@@ -16,7 +16,16 @@ export const ROW_PX = 16;
 const GUTTER_PX = 112;
 const MAX_ROWS_SHOWN = 8;
 
-export type TimelineRow = { kind: "segments"; label: string; segments: VideoSegmentRegion[] } | { kind: "track"; track: VideoTrackRegion };
+/** A segment that is not the work's: a model's ("prediction") or an overlay's (its id). */
+export interface OtherSegment {
+  segment: VideoSegmentRegion;
+  source: string;
+  color: string;
+}
+
+export type TimelineRow =
+  | { kind: "segments"; label: string; segments: VideoSegmentRegion[]; others: OtherSegment[] }
+  | { kind: "track"; track: VideoTrackRegion };
 
 export interface TimelineProps {
   rows: readonly TimelineRow[];
@@ -29,6 +38,8 @@ export interface TimelineProps {
   colorOf: (region: Pick<Region, "label" | "value">) => string;
   onSeek: (frame: number) => void;
   onSelect: (id: string | null) => void;
+  /** A click on a segment that is not the work's (a prediction's, an overlay's). */
+  onPickOther?: (other: OtherSegment) => void;
 }
 
 export function Timeline(props: TimelineProps) {
@@ -89,10 +100,16 @@ export function Timeline(props: TimelineProps) {
         context.fillStyle = "#ffffff";
         for (const x of keyframeColumns(keyframes, frameCount, span)) context.fillRect(GUTTER_PX + x, y + 2, 1, ROW_PX - 4);
       } else {
+        // Suggestions and other people's segments: thin bars along the row's foot.
+        for (const other of row.others) {
+          context.fillStyle = other.color;
+          const [[x0, x1] = [0, 0]] = rangeSpans([[other.segment.value.start, other.segment.value.end]], frameCount, span);
+          context.fillRect(GUTTER_PX + x0, y + ROW_PX - 3, x1 - x0, 2);
+        }
         for (const segment of row.segments) {
           context.fillStyle = colorOf(segment);
           const [[x0, x1] = [0, 0]] = rangeSpans([[segment.value.start, segment.value.end]], frameCount, span);
-          context.fillRect(GUTTER_PX + x0, y + 3, x1 - x0, ROW_PX - 6);
+          context.fillRect(GUTTER_PX + x0, y + 2, x1 - x0, ROW_PX - 7);
           if (segment.id === selected) {
             context.strokeStyle = "#ffffff";
             context.strokeRect(GUTTER_PX + x0 + 0.5, y + 2.5, Math.max(1, x1 - x0 - 1), ROW_PX - 5);
@@ -125,8 +142,11 @@ export function Timeline(props: TimelineProps) {
         props.onSelect(row.track.id);
         props.onSeek(at ?? row.track.value.keyframes[0]?.frame ?? frame);
       } else if (at !== null) {
-        const segment = row.segments.find((s) => s.value.start <= at && at < s.value.end);
-        props.onSelect(segment?.id ?? null);
+        const holds = (s: VideoSegmentRegion) => s.value.start <= at && at < s.value.end;
+        const segment = row.segments.find(holds);
+        const other = segment ? undefined : row.others.find((o) => holds(o.segment));
+        if (other && props.onPickOther) props.onPickOther(other);
+        else props.onSelect(segment?.id ?? null);
         props.onSeek(at);
       }
     },

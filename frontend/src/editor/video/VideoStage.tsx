@@ -18,7 +18,7 @@ import { timecode } from "./frames";
 import { adjacentKeyframe, clampBox, newTrack, roundBox, toggleOutside, withBox, withKeyframe, withKeyframeAttribute, withoutKeyframe } from "./keyframes";
 import { pickKeys, type VideoCommand } from "./keys";
 import { isSegment, markFrame, segmentBetween, segmentsAt, withEdge } from "./segments";
-import { Timeline, type TimelineRow } from "./Timeline";
+import { Timeline, type OtherSegment, type TimelineRow } from "./Timeline";
 import { TrackPanel } from "./TrackPanel";
 import { boxAt, isTrack, keyframeOn, nextTrackId, type Box } from "./tracks";
 import { usePlayback } from "./usePlayback";
@@ -318,8 +318,27 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
 
   const timelineRows = useMemo<TimelineRow[]>(() => {
     const segmentLabels = schema.labels.filter((l) => l.type === "video_segment" && l.source === field);
-    return [...segmentLabels.map((l) => ({ kind: "segments" as const, label: l.name, segments: segments.filter((s) => s.label === l.name) })), ...tracks.map((track) => ({ kind: "track" as const, track }))];
-  }, [schema, field, segments, tracks]);
+    const others: OtherSegment[] = [
+      ...props.predictions.filter(isSegment).map((segment) => ({ segment, source: "prediction", color: colorOf(segment) })),
+      ...overlays.flatMap((o) => o.regions.filter(isSegment).map((segment) => ({ segment, source: o.id, color: o.color }))),
+    ];
+    return [
+      ...segmentLabels.map((l) => ({
+        kind: "segments" as const,
+        label: l.name,
+        segments: segments.filter((s) => s.label === l.name),
+        others: others.filter((o) => o.segment.label === l.name),
+      })),
+      ...tracks.map((track) => ({ kind: "track" as const, track })),
+    ];
+  }, [schema, field, segments, tracks, props.predictions, overlays, colorOf]);
+
+  const onPickOther = useCallback((other: OtherSegment) => {
+    const current = latest.current;
+    if (other.source === "prediction") {
+      if (!current.readOnly) current.onAcceptPrediction(other.segment);
+    } else current.onOverlayPick?.(other.source, other.segment);
+  }, []);
 
   const onKeyframeAttribute = useCallback(
     (name: string, value: AttributeValue | undefined) => trackEdit((t) => withKeyframeAttribute(withKeyframe(t.value, frame), frame, name, value)),
@@ -392,7 +411,7 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
         onSeek={playback.seek}
       />
       {fps !== null && (
-        <Timeline rows={timelineRows} frameCount={frameCount} frame={frame} fps={fps} selected={selected} rangeStart={rangeStart} colorOf={colorOf} onSeek={playback.seek} onSelect={props.onSelect} />
+        <Timeline rows={timelineRows} frameCount={frameCount} frame={frame} fps={fps} selected={selected} rangeStart={rangeStart} colorOf={colorOf} onSeek={playback.seek} onSelect={props.onSelect} onPickOther={onPickOther} />
       )}
     </div>
   );
