@@ -55,7 +55,8 @@ SCHEMA: dict[str, Any] = {
     "data": [{"name": "video", "type": "video"}],
     "labels": [
         {"name": "objects", "type": "video_track", "source": "video",
-         "classes": [{"name": s, "hotkey": str(i + 1)} for i, s in enumerate(synthetic_video.SHAPES)],
+         "classes": [{"name": s, "hotkey": str(i + 1)}
+                     for i, s in enumerate(synthetic_video.SHAPES)],
          "attributes": [{"name": "occluded", "type": "bool", "default": False}]},
         {"name": "scene", "type": "video_segment", "source": "video",
          "classes": [{"name": "day", "hotkey": "d"}, {"name": "night", "hotkey": "n"}]},
@@ -89,16 +90,17 @@ def work(video: synthetic_video.Video, tracks: int) -> list[dict[str, Any]]:
     w, h = synthetic_video.WIDTH, synthetic_video.HEIGHT
     next_id = len(video.tracks) + 1
     for n in range(max(0, tracks - len(video.tracks))):
-        size = rng.uniform(12, 40)
-        if n < DENSE:
+        size, turns = rng.uniform(12, 40), rng.uniform(20, 60)
+        if n < DENSE:  # a keyframe per frame, circling smoothly
             frames_ = list(range(FRAMES))
         else:
             start = rng.randrange(FRAMES - 500)
             stop = min(FRAMES - 1, start + rng.randrange(500, 6000))
-            frames_ = sorted({start, stop, *(rng.randrange(start, stop) for _ in range((stop - start) // rng.randrange(25, 250)))})
+            inner = (stop - start) // rng.randrange(25, 250)
+            frames_ = sorted({start, stop, *(rng.randrange(start, stop) for _ in range(inner))})
         keyframes = []
         for f in frames_:
-            t = f / FRAMES * 2 * math.pi * rng.uniform(0.5, 1.5) if n < DENSE else rng.random() * 2 * math.pi
+            t = f / FRAMES * 2 * math.pi * turns if n < DENSE else rng.random() * 2 * math.pi
             keyframes.append({"frame": f, "x": round((w - size) * (0.5 + 0.45 * math.sin(t)), 2),
                               "y": round((h - size) * (0.5 + 0.45 * math.cos(t)), 2),
                               "width": round(size, 2), "height": round(size, 2)})
@@ -162,7 +164,8 @@ def wait_until_ready(page: Page) -> dict[str, float]:
 
 
 def frame_of(page: Page) -> int:
-    return int(page.get_by_role("application", name="Video canvas").get_attribute("data-frame") or -1)
+    canvas = page.get_by_role("application", name="Video canvas")
+    return int(canvas.get_attribute("data-frame") or -1)
 
 
 def idle(page: Page, duration_s: float, record: frames.Probe) -> tuple[frames.Frames, int]:
@@ -171,7 +174,8 @@ def idle(page: Page, duration_s: float, record: frames.Probe) -> tuple[frames.Fr
     return record.stop(page, "idle"), 0
 
 
-def press_for(page: Page, key: str, duration_s: float, record: frames.Probe, name: str) -> tuple[frames.Frames, int]:
+def press_for(page: Page, key: str, duration_s: float, record: frames.Probe,
+              name: str) -> tuple[frames.Frames, int]:
     page.get_by_role("application", name="Video canvas").focus()
     record.start(page)
     started, presses = time.monotonic(), 0
@@ -184,7 +188,8 @@ def press_for(page: Page, key: str, duration_s: float, record: frames.Probe, nam
 def scrub(page: Page, duration_s: float, record: frames.Probe) -> tuple[frames.Frames, int]:
     slider = page.get_by_role("slider", name="Frame").bounding_box()
     assert slider is not None
-    y, left, right = slider["y"] + slider["height"] / 2, slider["x"] + 8, slider["x"] + slider["width"] - 8
+    y = slider["y"] + slider["height"] / 2
+    left, right = slider["x"] + 8, slider["x"] + slider["width"] - 8
     page.mouse.move(left, y)
     record.start(page)
     page.mouse.down()
@@ -211,7 +216,8 @@ def play(page: Page, duration_s: float, record: frames.Probe) -> tuple[frames.Fr
 def measure(args: Namespace) -> dict[str, Any]:
     from ui_render import launch
 
-    with tempfile.TemporaryDirectory(prefix="accord-bench-video-") as tmp, sync_playwright() as playwright:
+    with (tempfile.TemporaryDirectory(prefix="accord-bench-video-") as tmp,
+          sync_playwright() as playwright):
         server = AccordProcess(Path(tmp) / "data", Path(tmp) / "server.log")
         server.start()
         browser = launch(playwright)
@@ -229,7 +235,8 @@ def measure(args: Namespace) -> dict[str, Any]:
                 page.reload()
                 loads.append(wait_until_ready(page))
             probe = frames.Probe()
-            measured = [idle(page, args.duration, probe), press_for(page, "ArrowRight", args.duration, probe, "step"),
+            measured = [idle(page, args.duration, probe),
+                        press_for(page, "ArrowRight", args.duration, probe, "step"),
                         press_for(page, "Shift+ArrowRight", args.duration, probe, "step 10"),
                         scrub(page, args.duration, probe), play(page, args.duration, probe)]
             return {"cold": cold, "loads": loads, "measured": measured, "keyframes": keyframes,
