@@ -299,6 +299,8 @@ def test_audio_segments_agree_by_temporal_iou_and_their_transcripts_by_wer(sessi
     assert words["primary"] == "wer" and words["regions"]["turns"]["matched"] == 2
     assert words["agreement"]["n_units"] == 2
     assert words["agreement"]["value"] == pytest.approx((1 + 1) / (4 + 5))
+    # " everyone": 9 characters inserted over 12 + 9, deleted over 21 + 9
+    assert words["agreement"]["cer"] == pytest.approx(18 / 51)
     names = words["pairs"]["annotators"]
     first, second = names.index("annotator@example.org"), names.index("reviewer@example.org")
     assert words["pairs"]["values"][first][second] == pytest.approx(1 / 4)

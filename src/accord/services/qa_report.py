@@ -220,15 +220,16 @@ def _region_transcripts(work: ProjectWork, label: LabelDef, similarity: Similari
     found = {}
     for target, data in sorted(by_target.items()):
         try:
-            words, characters = (segment_transcript_agreement(
-                data, threshold=MATCH_THRESHOLD, unit=unit, annotators=work.annotators,
-                similarity=similarity or region_similarity) for unit in ("word", "character"))
+            words = segment_transcript_agreement(
+                data, threshold=MATCH_THRESHOLD, annotators=work.annotators,
+                similarity=similarity or region_similarity)
         except InputError as exc:  # regions without an overlap measure
-            found[target] = {"agreement": to_json(AgreementScore(None, 0, exc.message)),
-                             "pairs": None, "matched": 0}
+            found[target] = {"agreement": {**to_json(AgreementScore(None, 0, exc.message)),
+                                           "cer": None}, "pairs": None, "matched": 0}
             continue
-        found[target] = {**_error_view(words.errors, characters.errors),
-                         "matched": words.n_matched}
+        characters = transcript_agreement(words.compared, unit="character",
+                                          annotators=work.annotators)
+        found[target] = {**_error_view(words.errors, characters), "matched": words.n_matched}
     return found
 
 

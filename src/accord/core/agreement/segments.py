@@ -54,11 +54,14 @@ __all__ = ["SegmentTranscriptAgreement", "segment_agreement", "segment_transcrip
 @dataclass(frozen=True, slots=True)
 class SegmentTranscriptAgreement:
     """Error rates between the transcripts of matched segments; `errors.n_units` counts
-    the matched pairs transcribed on both sides, `n_matched` all matched pairs."""
+    the matched pairs transcribed on both sides, `n_matched` all matched pairs. `compared`
+    holds those pairs' transcripts as `transcript_agreement` takes them (one unit per pair),
+    for another rate on the same matching (CER beside WER)."""
 
     errors: TranscriptAgreement
     n_matched: int
     n_transcribed: int
+    compared: Mapping[Hashable, Mapping[Hashable, str]]
 
 
 def _segment(segment: Any, where: str) -> Region:
@@ -156,7 +159,7 @@ def segment_transcript_agreement(
                     compared[(u, x, y, pair.a, pair.b)] = {x: first, y: second}
     errors = transcript_agreement(compared, unit=unit, normalize=normalize,
                                   annotators=tuple(order))
-    return SegmentTranscriptAgreement(errors, n_matched, len(compared))
+    return SegmentTranscriptAgreement(errors, n_matched, len(compared), compared)
 
 
 def _region_transcribed(item: Any, where: str) -> tuple[Region, str | None]:
