@@ -114,14 +114,14 @@ def by_served(seconds: list[float]) -> tuple[int, float, float]:
     return len(seconds), p50, p99
 
 
-def cpu_seconds(database: str | None) -> tuple[float, float]:
-    """CPU seconds used so far by this benchmark's `accord serve` processes (its children
-    and theirs: uvicorn's workers), and by the PostgreSQL backends connected to `database`
-    (whose process titles name it); from /proc, so Linux only."""
+def cpu_seconds(database: str | None) -> tuple[dict[int, float], dict[int, float]]:
+    """CPU seconds used so far by each of this benchmark's `accord serve` processes (its
+    children and theirs: uvicorn's workers), and by each PostgreSQL backend connected to
+    `database` (whose process titles name it), by process id; from /proc, so Linux only."""
     tick = os.sysconf("SC_CLK_TCK")
     children: dict[int, list[int]] = {}
     used: dict[int, float] = {}
-    backends = 0.0
+    backends: dict[int, float] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -135,13 +135,20 @@ def cpu_seconds(database: str | None) -> tuple[float, float]:
         children.setdefault(int(fields[1]), []).append(int(entry))
         used[int(entry)] = seconds
         if database and title.startswith(b"postgres: ") and f" {database} ".encode() in title:
-            backends += seconds
-    server, todo = 0.0, list(children.get(os.getpid(), []))
+            backends[int(entry)] = seconds
+    server, todo = {}, list(children.get(os.getpid(), []))
     while todo:
         pid = todo.pop()
-        server += used.get(pid, 0.0)
+        server[pid] = used.get(pid, 0.0)
         todo += children.get(pid, [])
     return server, backends
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two readings: what each process running at the second used since
+    the first (all of it, if it started meanwhile). A backend that exited in between (a
+    pool's overflow connection, closed on return) is missed, so this errs low."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def ms(value: float) -> str:
@@ -215,8 +222,8 @@ def run_case(backend: str, size: int, args: argparse.Namespace, postgres: str | 
                     requests = max(1, sum(log.statuses.values()))
                     cases.append(replace(
                         summarize(backend, size, workers, mode, len(clients.annotators), log),
-                        server_cpu_ms=(after[0] - before[0]) * 1000 / requests,
-                        database_cpu_ms=(after[1] - before[1]) * 1000 / requests
+                        server_cpu_ms=cpu_used(before[0], after[0]) * 1000 / requests,
+                        database_cpu_ms=cpu_used(before[1], after[1]) * 1000 / requests
                         if url else float("nan")))
                     print(f"  {workers} process(es), {mode}: {line(cases[-1])}",
                           file=sys.stderr, flush=True)
