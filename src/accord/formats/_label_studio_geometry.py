@@ -23,6 +23,8 @@ from bisect import bisect_left
 from itertools import accumulate
 
 DECIMALS = 6
+#: how far a percent value may pass 0–100 (Label Studio's own float rounding)
+PERCENT_TOLERANCE = 1e-6
 
 
 def _turn(dx: float, dy: float, rotation: float) -> tuple[float, float]:

@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from accord.core.schema import LabelDef, Schema
+from accord.formats._label_studio_boxes import box_labels, plain_boxes
 from accord.formats._label_studio_brush import BrushError, brush_to_mask
 from accord.formats._label_studio_geometry import (
+    PERCENT_TOLERANCE,
     TextOffsets,
     box_from_percent,
     point_from_percent,
@@ -35,8 +37,6 @@ TYPES: Mapping[str, tuple[str, ...]] = {
 SHAPES = frozenset({"rectanglelabels", "rectangle", "polygonlabels", "polygon",
                     "keypointlabels", "keypoint", "brushlabels", "brush", "labels",
                     "videorectangle"})
-#: how far a percent value may pass 0–100 (Label Studio's own float rounding)
-PERCENT_TOLERANCE = 1e-6
 
 
 def number(value: Any, where: str, what: str) -> float:
@@ -115,6 +115,15 @@ class ResultReader:
         """The regions of one result list. Results of annotations keep a `score` only within
         0–1: Label Studio keeps the score of the prediction an answer started from, on any
         scale the model used."""
+        if self.schema is not None:
+            fast = plain_boxes(results, box_labels(self.schema), self.media, prediction)
+            if fast is not None:
+                return fast
+        return self.general_regions(results, where, prediction)
+
+    def general_regions(self, results: Any, where: str, prediction: bool = False
+                        ) -> list[dict[str, Any]]:
+        """`regions` without the fast path for plain boxes: the reference it is tested on."""
         self.tracks = 0
         self.prediction = prediction
         if not isinstance(results, list):

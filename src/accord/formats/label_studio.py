@@ -7,7 +7,8 @@ annotations and predictions (docs/formats/label-studio.md).
                                    "type": "rectanglelabels", "original_width": 640, ...}]}],
       "predictions": [{"model_version": "v2", "score": 0.8, "result": [...]}]}]
 
-The array is streamed task by task (`_json_array`), so a large export is never held whole.
+The array is streamed a window of tasks at a time (`_json_array`), so a large export is never
+held whole.
 Errors name the task by its index in the array (0 for the first) and, when it has one, its id.
 """
 
@@ -17,11 +18,9 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-import orjson
-
 from accord.core.errors import InputError
 from accord.core.schema import DataType
-from accord.formats._json_array import split_array
+from accord.formats._json_array import parse_array
 from accord.formats._label_studio_read import ResultReader, TaskMedia, number
 from accord.formats._label_studio_write import write
 from accord.formats.base import Format, ReadContext, fail
@@ -37,18 +36,8 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, 
     for path in paths:
         name = source.where(path)
         with source.open(path) as stream:
-            for element in split_array(stream, name, what="task"):
-                where = f"{name}, task {element.index}"
-                try:
-                    raw = orjson.loads(element.data)
-                except orjson.JSONDecodeError as exc:  # its pos counts characters
-                    text = element.data.decode("utf-8", "surrogateescape")
-                    offset = element.offset + len(text[:exc.pos].encode("utf-8",
-                                                                        "surrogateescape"))
-                    line = element.line + exc.lineno - 1
-                    raise InputError(f"{where}: not valid JSON ({exc.msg}) at byte {offset}, "
-                                     f"line {line}", where=where, offset=offset,
-                                     line=line) from None
+            for index, raw in parse_array(stream, name, what="task"):
+                where = f"{name}, task {index}"
                 if isinstance(raw, dict) and isinstance(raw.get("id"), int | str):
                     where = f"{where} (id {raw['id']})"
                 yield where, task_record(raw, where, context, size)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from accord.core.errors import Conflict, InputError, NotFound
@@ -20,6 +21,7 @@ from accord.db.tables import Annotation, Prediction, Task, User
 from accord.db.types import utcnow
 from accord.services import audit, task_browser, versions, workflow
 from accord.services.caller import Caller
+from accord.services.record_rows import RowInsert
 
 INSERT_BATCH = 2000
 #: an import at least this large refreshes PostgreSQL's planner statistics afterwards
@@ -138,56 +140,59 @@ def _insert_chunk(session: Session, project_id: int, records: list[TaskRecord],
     if not fresh:
         return 0, len(records), 0, 0
     now = utcnow()
-    # Core executemany without RETURNING: on SQLite, ordered RETURNING falls back to a
-    # statement per row, and the ORM's bulk path costs as much again as the database
-    session.connection().execute(insert(Task.__table__), [
-        {"project_id": project_id, "data": r.data, "media_url": r.media_url, "batch": r.batch,
-         "priority": r.priority, "gold": r.gold, "is_gold": r.gold is not None,
-         "content_hash": digest, "created_at": now,
-         **_queue_fields(policy, r, digest)} for r, digest in fresh])
+    connection = session.connection()
+    # the driver's executemany without RETURNING (record_rows): on SQLite, ordered
+    # RETURNING falls back to a statement per row, and the ORM's bulk path costs as much
+    # again as the database
+    RowInsert(connection, Task.__table__, _TASK_COLUMNS,
+              {"project_id": project_id, "created_at": now}).insert(
+        (r.data, r.media_url, r.batch, r.priority, r.gold, r.gold is not None, digest,
+         *_queue_fields(policy, r, digest)) for r, digest in fresh)
     rekeyed = policy.ordering is not Ordering.SEQUENTIAL
     if not rekeyed and not any(r.annotations or r.predictions for r, _ in fresh):
         return len(fresh), len(records) - len(fresh), 0, 0
     id_of = dict(session.execute(select(Task.content_hash, Task.id).where(
         Task.project_id == project_id, Task.content_hash.in_([d for _, d in fresh]))).all())
     ids = [id_of[digest] for _, digest in fresh]
-    annotations = [
-        {"task_id": task_id, "project_id": project_id, "regions": a.regions,
-         "author_id": authors.get(a.author, caller.user_id) if a.author else caller.user_id,
-         "stage": Stage(a.stage), "status": AnnotationStatus(a.status),
-         "schema_version": a.schema_version or schema_version,
-         "guideline_version": a.guideline_version or guideline_version,
-         "submitted_at": a.submitted_at or now, "lead_time_s": a.lead_time_s, "version": 1,
-         "created_at": now, "updated_at": now}
-        for task_id, (r, _) in zip(ids, fresh, strict=True) for a in r.annotations]
-    predictions = [
-        {"task_id": task_id, "project_id": project_id, "regions": p.regions,
-         "model_version": p.model_version, "score": p.score, "created_at": now}
-        for task_id, (r, _) in zip(ids, fresh, strict=True) for p in r.predictions]
-    if annotations:
-        session.connection().execute(insert(Annotation.__table__), annotations)
-    if predictions:
-        session.connection().execute(insert(Prediction.__table__), predictions)
+    annotations = RowInsert(connection, Annotation.__table__, _ANNOTATION_COLUMNS, {
+        "project_id": project_id, "version": 1, "created_at": now, "updated_at": now,
+    }).insert(
+        (task_id, a.regions, authors.get(a.author, caller.user_id) if a.author
+         else caller.user_id, Stage(a.stage), AnnotationStatus(a.status),
+         a.schema_version or schema_version,
+         a.guideline_version or guideline_version, a.submitted_at or now, a.lead_time_s)
+        for task_id, (r, _) in zip(ids, fresh, strict=True) for a in r.annotations)
+    predictions = RowInsert(connection, Prediction.__table__, _PREDICTION_COLUMNS, {
+        "project_id": project_id, "created_at": now,
+    }).insert((task_id, p.regions, p.model_version, p.score)
+              for task_id, (r, _) in zip(ids, fresh, strict=True) for p in r.predictions)
     if rekeyed:
         workflow.rekey(session, project_id, policy, ids)
-    return len(fresh), len(records) - len(fresh), len(annotations), len(predictions)
+    return len(fresh), len(records) - len(fresh), annotations, predictions
 
 
-def _queue_fields(policy: WorkflowPolicy, record: TaskRecord, digest: str) -> dict[str, Any]:
-    """A new task's place in the workflow: its overlap and queue rank, and — when it comes
-    with answers — their slots, or done when they are enough (imports are not re-routed)."""
+_TASK_COLUMNS = ("data", "media_url", "batch", "priority", "gold", "is_gold", "content_hash",
+                 "overlap", "taken", "state", "result_source", "state_at", "queue_rank")
+_ANNOTATION_COLUMNS = ("task_id", "regions", "author_id", "stage", "status", "schema_version",
+                       "guideline_version", "submitted_at", "lead_time_s")
+_PREDICTION_COLUMNS = ("task_id", "regions", "model_version", "score")
+
+
+def _queue_fields(policy: WorkflowPolicy, record: TaskRecord, digest: str
+                  ) -> tuple[int, int, TaskState, str | None, datetime | None, int]:
+    """A new task's place in the workflow (overlap, taken, state, result source, state
+    time, queue rank): its overlap and queue rank, and — when it comes with answers —
+    their slots, or done when they are enough (imports are not re-routed)."""
     overlap = initial_overlap(policy, digest)
+    rank = workflow.queue_rank(policy, record.batch, record.priority)
+    if not record.annotations:
+        return overlap, 0, TaskState.LABEL, None, None, rank
     answered = {a.author for a in record.annotations if a.stage == Stage.LABEL.value
                 and a.status in (AnnotationStatus.SUBMITTED.value,
                                  AnnotationStatus.ACCEPTED.value)}
-    fields: dict[str, Any] = {"overlap": overlap, "taken": len(answered),
-                              "state": TaskState.LABEL, "result_source": None, "state_at": None,
-                              "queue_rank": workflow.queue_rank(policy, record.batch,
-                                                                record.priority)}
     if answered and record.gold is None and len(answered) >= overlap:
-        fields |= {"state": TaskState.DONE, "taken": 0, "result_source": "import",
-                   "state_at": utcnow()}
-    return fields
+        return overlap, 0, TaskState.DONE, "import", utcnow(), rank
+    return overlap, len(answered), TaskState.LABEL, None, None, rank
 
 
 def get_task(session: Session, project_id: int, task_id: int) -> Task:
