@@ -4,6 +4,7 @@ drafts left out and other projects' tasks and answers, interleaved by id, never 
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime
 
 import orjson
@@ -11,7 +12,7 @@ from sqlalchemy import select, update
 
 from accord.core.records import AnnotationStatus, Stage
 from accord.db.tables import Annotation, Task
-from accord.services import export_rows, tasks
+from accord.services import datasets, export_rows, tasks
 from builders import box, caller_of
 
 
@@ -66,3 +67,21 @@ def test_plain_rows_give_the_orm_records_key_for_key(session, world):
 
 def test_a_project_without_tasks_gives_no_records(session, world):
     assert list(export_rows.iter_records(session, world.other_project_id + 1000)) == []
+
+
+def test_an_export_streams_joined_chunks_and_leaves_the_collector_as_it_was(session, world):
+    """JSONL writes a chunk per task; the export joins them (a streamed response pays per
+    chunk), and the heap frozen for the export's length is unfrozen when it ends or is
+    abandoned midway."""
+    _seed(session, world)
+    expected = b"".join(orjson.dumps(r) + b"\n"
+                        for r in tasks.iter_records(session, world.project_id))
+    assert gc.get_freeze_count() == 0
+    chunks = list(datasets.export_chunks(session, world.project_id, "jsonl"))
+    assert chunks == [expected]  # nine tasks, far below CHUNK_BYTES: one chunk
+    assert gc.get_freeze_count() == 0
+    stream = datasets.export_chunks(session, world.project_id, "coco")
+    next(stream)
+    assert gc.get_freeze_count() > 0
+    stream.close()  # a client that went away
+    assert gc.get_freeze_count() == 0
