@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 import xss
 from e2e.labeling import shown_task_id
 from e2e.reviewing import log_in_as
+from e2e.test_accessibility import violations
 from e2e.test_shell import watch_errors
 from e2e.text_support import (
     SCHEMA,
@@ -81,6 +82,7 @@ def test_an_annotator_labels_spans_and_a_relation_and_the_api_and_exports_hold_e
     click_char(page, at("Paris") + 2)
     relations = page.get_by_role("list", name="Relations")
     expect(relations).to_contain_text(re.compile(r"“Angela Merkel” → to +“Paris” visited"))
+    assert violations(page) == []  # spans, a selected relation and the relation list on screen
 
     # Whole-item labels: a class by its hotkey and a rating whose rubric is shown.
     page.keyboard.press("p")
