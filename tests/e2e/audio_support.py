@@ -56,8 +56,10 @@ def write_tones(path: Path, layout: tuple[tuple[float, float | None], ...] = LAY
 
 
 def make_audio_labeling(url: str, data_dir: Path, *, tasks: int = 1,
-                        schema: dict[str, Any] | None = None) -> Labeling:
-    """A fresh project of `tasks` recordings with its own annotator."""
+                        schema: dict[str, Any] | None = None,
+                        media: list[str] | None = None) -> Labeling:
+    """A fresh project of `tasks` recordings (tones written here), or of the files `media`
+    names under the media root, with its own annotator."""
     tag = secrets.token_hex(4)
     annotator = f"ann-{tag}@example.org"
     manager = Client(url, token=admin_token(url, data_dir))
@@ -65,11 +67,12 @@ def make_audio_labeling(url: str, data_dir: Path, *, tasks: int = 1,
     project = manager.create_project("Recordings")
     manager.publish_schema(project["id"], schema or SCHEMA)
     manager.add_member(project["id"], annotator, "annotator")
+    keys = media if media is not None else [f"e2e-{tag}/clip-{i}.wav" for i in range(tasks)]
     records = []
-    for i in range(tasks):
-        key = f"e2e-{tag}/clip-{i}.wav"
-        write_tones(data_dir / "media" / key)
-        records.append({"data": {"audio": key}, "priority": tasks - i})
+    for i, key in enumerate(keys):
+        if media is None:
+            write_tones(data_dir / "media" / key)
+        records.append({"data": {"audio": key}, "priority": len(keys) - i})
     if records:
         manager.create_tasks(project["id"], records)
     ids = sorted(t["id"] for t in manager.list_tasks(project["id"]))

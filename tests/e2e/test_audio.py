@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import io
 import json
+import secrets
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from accord.media import synthetic_audio
 from e2e.audio_support import (
     Waveform,
     make_audio_labeling,
@@ -253,3 +255,30 @@ def test_a_reviewer_sees_the_answer_read_only_and_reads_a_segments_text(
         assert errors == []
     finally:
         r.close()
+
+
+def test_a_spoken_clip_gets_its_first_sentence_segmented_and_transcribed(
+        page: Page, live_server, screenshot):
+    """The sample speech (espeak-ng, or tone bursts without it), as the demo makes it."""
+    folder = live_server.data_dir / "media" / f"speech-{secrets.token_hex(4)}"
+    [clip] = synthetic_audio.generate(folder, 1, seed=8)
+    key = f"{folder.name}/{clip.filename}"
+    project = make_audio_labeling(live_server.url, live_server.data_dir, media=[key])
+    try:
+        errors = watch_errors(page)
+        task_id = open_recording(page, project)
+        assert audio_state(page)["duration"] == pytest.approx(clip.duration_s, abs=1e-3)
+        first = clip.utterances[0]
+        spoken = Waveform(page).drag(first.start_s, first.end_s)
+        page.locator(".audio-stage__transcript textarea").fill(first.text)
+        page.get_by_role("button", name="Submit").click()
+        expect(page.get_by_text("1 submitted this session")).to_be_visible()
+        [annotation] = project.annotations(task_id)
+        assert annotation["regions"] == [
+            {"id": "r1", "label": "sounds", "type": "audio_segment",
+             "value": {"class": "speech", "start": spoken[0], "end": spoken[1]}},
+            {"id": "r2", "label": "words", "type": "transcription",
+             "value": {"text": first.text, "region": "r1"}}]
+        assert errors == []
+    finally:
+        project.close()
