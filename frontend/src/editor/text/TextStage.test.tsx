@@ -206,3 +206,23 @@ describe("deleting a region", () => {
     expect(state.history.present.map((r) => r.id)).toEqual(["r2"]);
   });
 });
+
+describe("offsetAt", () => {
+  it("maps a point in a piece's text, on an element between pieces, and outside the text", async () => {
+    const { offsetAt } = await import("./TextStage");
+    const root = document.createElement("div");
+    root.innerHTML = '<p><span data-at="0" data-end="5">Hello</span><br><span data-at="5" data-end="11"> world</span></p>';
+    const outside = document.createElement("div");
+    document.body.append(root, outside);
+    const [first, second] = Array.from(root.querySelectorAll("span"));
+    const page = { start: 0, end: 11 };
+    expect(offsetAt(root, first?.firstChild as Node, 3, page)).toBe(3);
+    expect(offsetAt(root, second?.firstChild as Node, 6, page)).toBe(11);
+    const paragraph = root.firstChild as Node;
+    expect(offsetAt(root, paragraph, 1, page)).toBe(5); // on the <br>: the next piece's start
+    expect(offsetAt(root, paragraph, 0, page)).toBe(0);
+    expect(offsetAt(root, outside, 0, page)).toBe(11);
+    root.remove();
+    outside.remove();
+  });
+});
