@@ -350,7 +350,8 @@ def report(cold: Load, loads: list[Load], measured: list[frames.Frames], regions
             f"Load to interactive, {len(loads)} reloads:\n\n" + "\n".join(lines)
             + f"\n\nFrames over {args.duration:g} s of input each (ms, as in the image case):"
             "\n\n" + "\n".join(rows) + "\n\nRenderer main-thread CPU per action (thread "
-            "time from a Chromium trace, which other processes on the cores do not inflate): "
+            "time from a Chromium trace: less inflated by other processes than frame times, "
+            "though on a shared machine it still varies between runs): "
             + "; ".join(f"{k} {v:.1f} ms" for k, v in cpu.items())
             + ".\n\nTargets (work p95 < 16 ms and interval p95 < "
             "25 ms): " + "; ".join(verdicts) + ".\n")
