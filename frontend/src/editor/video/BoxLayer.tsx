@@ -69,7 +69,7 @@ export const BoxLayer = memo(function BoxLayer({
               <title>{`${region.value.class} #${region.value.track_id}${shown.keyframe ? ", keyframe" : ", interpolated"}`}</title>
             </rect>
             {work && (
-              <text className="video-box__tag" x={box.x} y={box.y - 3 * unit} fontSize={11 * unit} fill={color}>
+              <text className="video-box__tag" x={box.x} y={box.y - 3 * unit} fontSize={11 * unit} strokeWidth={2.5 * unit} fill={color}>
                 {region.value.class} #{region.value.track_id}
               </text>
             )}
