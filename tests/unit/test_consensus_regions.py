@@ -270,3 +270,31 @@ def test_regions_that_cannot_be_fused_are_refused_with_their_position():
         region_consensus([regions(box(0)), span])
     with pytest.raises(InputError, match=r"annotations\[0\]\[0\] should be a parsed Region"):
         region_consensus([[box(0)]])
+
+
+def _segments(kind: str, *ranges: tuple[float, float, str]) -> list:
+    return parse_regions([{"id": f"s{i}", "label": "who", "type": kind,
+                           "value": {"class": cls, "start": start, "end": end}}
+                          for i, (start, end, cls) in enumerate(ranges)])
+
+
+def test_audio_segments_matched_by_temporal_iou_fuse_into_their_mean_start_and_end():
+    result = region_consensus([_segments("audio_segment", (1.0, 3.0, "ann"), (5.0, 6.0, "bob")),
+                               _segments("audio_segment", (1.2, 3.4, "ann")),
+                               _segments("audio_segment", (0.8, 2.9, "ann"))], quorum=0.5)
+    [fused] = result.regions
+    assert fused.value.class_name == "ann"
+    assert (round(fused.value.start, 9), round(fused.value.end, 9)) == (1.0, 3.1)
+    assert fused.support == 1.0 and result.n_dropped == 1  # bob's segment: one annotator of three
+
+
+def test_video_segments_fuse_to_whole_frames_at_least_one_long():
+    result = region_consensus([_segments("video_segment", (10, 20, "night")),
+                               _segments("video_segment", (11, 22, "night"))])
+    [fused] = result.regions
+    assert (fused.value.start, fused.value.end) == (10, 21)  # 10.5 and 21 rounded half to even
+    single = region_consensus([_segments("video_segment", (4, 5, "day")),
+                               _segments("video_segment", (4, 5, "day"))]).regions[0].value
+    assert (single.start, single.end) == (4, 5)
+    assert region_similarity(_segments("video_segment", (0, 10, "a")),
+                             _segments("video_segment", (5, 10, "a"))).tolist() == [[0.5]]

@@ -292,7 +292,8 @@ def keypoint_oks(a: Any, b: Any, *, sigmas: Any, areas: Any) -> np.ndarray:
 # The 17 COCO person keypoints' sigmas (COCOeval.Params.kpt_oks_sigmas), the default for K=17.
 COCO_PERSON_SIGMAS: Final = (0.26, 0.25, 0.25, 0.35, 0.35, 0.79, 0.79, 0.72, 0.72, 0.62, 0.62,
                              1.07, 1.07, 0.87, 0.87, 0.89, 0.89)
-_COMPARED: Final = ("bbox", "polygon", "mask", "keypoints", "span", "audio_segment")
+_COMPARED: Final = ("bbox", "polygon", "mask", "keypoints", "span", "audio_segment",
+                     "video_segment")
 
 
 def _region_type(regions: Sequence[Region], name: str) -> str | None:
@@ -336,7 +337,7 @@ def region_similarity(a: Sequence[Region], b: Sequence[Region], *,
     """(n, m) overlap of parsed regions of one type, by the measure that type calls for.
 
     bbox: `box_iou`, or `polygon_iou` of the corners when a box is rotated; polygon:
-    `polygon_iou`; mask: `mask_iou`; span, audio_segment: `segment_iou`; keypoints:
+    `polygon_iou`; mask: `mask_iou`; span, audio_segment, video_segment: `segment_iou`; keypoints:
     `keypoint_oks` with `a` as the reference, `keypoint_sigmas` (default: COCO's person
     sigmas, for 17 points) and `keypoint_areas` (default: the area of the bounds of each
     reference's labelled points). Classes are not looked at (see `matching.match_regions`).

@@ -5,7 +5,7 @@ answer is checked against.
 | label type | rule |
 | --- | --- |
 | classification, rating | majority vote, ties undecided |
-| bbox, polygon, mask | matched clusters fused into one region (IoU ≥ 0.5, same class, one region per annotator); clusters drawn by fewer than half the annotators are dropped |
+| bbox, polygon, mask, audio segment, video segment | matched clusters fused into one region (IoU ≥ 0.5, temporal for segments; same class, one region per annotator); clusters drawn by fewer than half the annotators are dropped |
 | span | token voting, a token's class needs more than half the annotators |
 """
 
@@ -30,7 +30,8 @@ from accord.services.qa_data import Work, answer_of, load_answers, of_label
 from accord.services.qa_json import to_json
 
 VOTED = frozenset({LabelType.CLASSIFICATION, LabelType.RATING})
-FUSED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.MASK})
+FUSED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.MASK, LabelType.AUDIO_SEGMENT,
+                   LabelType.VIDEO_SEGMENT})
 QUORUM = 0.5
 
 

@@ -1,4 +1,5 @@
-"""Consensus of regions (boxes, polygons, masks) on one unit from N annotators.
+"""Consensus of regions (boxes, polygons, masks, audio and video segments) on one unit from N
+annotators.
 
 1. **Cluster.** All the unit's regions are compared at once by `overlap.region_similarity`
    (IoU; exact for rotated boxes and polygons, run by run for masks). Clusters are built by
@@ -18,7 +19,9 @@
    distance); `mask_fusion="medoid"` picks a member as for polygons. A medoid tie (always,
    with two members) goes to the earlier annotator. The class is the one most members gave; a
    tie goes to the medoid's class if it is among the tied, else to the first in sorted order.
-   With all scores 0, `box_weights="score"` weighs the boxes equally.
+   With all scores 0, `box_weights="score"` weighs the boxes equally. Audio and video
+   segments: the mean start and the mean end (a video's rounded to whole frames, at least
+   one frame long).
 3. **Score.** `support`: the cluster's annotators over all the unit's annotators (including
    those who drew nothing); `agreement`: the mean IoU over pairs of members (None for a single
    region). A cluster whose support is below `quorum` is dropped (`below_quorum="drop"`,
@@ -49,13 +52,20 @@ import numpy as np
 from accord.core.errors import InputError
 from accord.core.matching import Similarity
 from accord.core.overlap import region_similarity
-from accord.core.regions import BoxValue, MaskValue, Region, RegionValue
+from accord.core.regions import (
+    AudioSegmentValue,
+    BoxValue,
+    MaskValue,
+    Region,
+    RegionValue,
+    VideoSegmentValue,
+)
 from accord.core.rle import decode_rle_counts
 from accord.core.schema import AttributeValue
 
 __all__ = ["ConsensusRegion", "RegionConsensus", "region_consensus"]
 
-FUSED_TYPES = ("bbox", "polygon", "mask")
+FUSED_TYPES = ("bbox", "polygon", "mask", "audio_segment", "video_segment")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +102,9 @@ def region_consensus(annotations: Sequence[Sequence[Region]], *, threshold: floa
                      similarity: Similarity | None = None) -> RegionConsensus:
     """Cluster, fuse and score (see the module) one unit's regions: `annotations` has one
     sequence of parsed regions per annotator (empty for one who drew nothing), all of one
-    type: bbox, polygon or mask. `threshold` and `quorum` are in [0, 1]. `similarity(a, b)`
-    replaces `overlap.region_similarity` (called once, on all the regions against
-    themselves), for a caller that has the overlaps already."""
+    type: bbox, polygon, mask, audio_segment or video_segment. `threshold` and `quorum` are
+    in [0, 1]. `similarity(a, b)` replaces `overlap.region_similarity` (called once, on all
+    the regions against themselves), for a caller that has the overlaps already."""
     _check_options(threshold, classes, quorum, below_quorum, box_weights, mask_fusion)
     if isinstance(annotations, (str, bytes)) or not isinstance(annotations, Sequence):
         raise InputError("annotations must be a sequence with one list of regions per "
@@ -178,6 +188,8 @@ def _fuse(members: list[int], flat: list[Region], owner: list[tuple[int, int]],
     kind = str(flat[medoid].type)
     if kind == "bbox":
         value: RegionValue = _mean_box([flat[m] for m in members], box_weights, class_name)
+    elif kind in ("audio_segment", "video_segment"):
+        value = _mean_segment([flat[m] for m in members], class_name)
     elif kind == "mask" and mask_fusion == "pixel_vote":
         value = _pixel_vote([flat[m].value for m in members], class_name)  # type: ignore[misc]
     else:
@@ -254,6 +266,15 @@ def _mean_box(boxes: list[Region], box_weights: str, class_name: str) -> BoxValu
     if np.any(angles):
         rotation = float(np.degrees(np.arctan2(weights @ np.sin(angles), weights @ np.cos(angles))))
     return BoxValue(class_name, x, y, width, height, rotation)
+
+
+def _mean_segment(segments: list[Region], class_name: str) -> RegionValue:
+    start = sum(s.value.start for s in segments) / len(segments)  # type: ignore[union-attr]
+    end = sum(s.value.end for s in segments) / len(segments)  # type: ignore[union-attr]
+    if str(segments[0].type) == "video_segment":
+        first = round(start)
+        return VideoSegmentValue(class_name, first, max(first + 1, round(end)))
+    return AudioSegmentValue(class_name, start, end)
 
 
 def _pixel_vote(masks: list[MaskValue], class_name: str) -> MaskValue:

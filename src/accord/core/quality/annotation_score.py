@@ -8,7 +8,7 @@ over those labels (None when no label could be compared):
 | --- | --- |
 | classification, rating | 1 when the answers are equal, else 0 (an answer on one side only: 0) |
 | multilabel | Jaccard index of the two class sets |
-| bbox, polygon, mask, keypoints, span, audio segment | F1 of a one-to-one matching at `threshold` (IoU, OKS for keypoints; same class required): 2m / (n_candidate + n_reference) |
+| bbox, polygon, mask, keypoints, span, audio and video segments | F1 of a one-to-one matching at `threshold` (IoU, OKS for keypoints; same class required): 2m / (n_candidate + n_reference) |
 | transcription | 1 - min(1, CER) of the concatenated transcripts (`normalize="whitespace"`) |
 
 Relations, polylines and video tracks are not scored (they have no overlap measure yet).
@@ -37,7 +37,8 @@ from accord.core.regions import Region
 __all__ = ["annotation_score", "label_score"]
 
 _ANSWERS = frozenset({"classification", "rating"})
-_MATCHED = frozenset({"bbox", "polygon", "mask", "keypoints", "span", "audio_segment"})
+_MATCHED = frozenset({"bbox", "polygon", "mask", "keypoints", "span", "audio_segment",
+                      "video_segment"})
 
 
 def annotation_score(candidate: Sequence[Region], reference: Sequence[Region], *,
