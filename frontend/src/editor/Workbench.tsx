@@ -367,6 +367,21 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
   const onDelete = useCallback((id: string) => dispatch({ type: "delete", id }), []);
   const { onAcceptPrediction } = props;
   const acceptPrediction = useCallback((region: Region) => onAcceptPrediction?.(region), [onAcceptPrediction]);
+  // What every stage takes, an image's or another medium's.
+  const stageProps = {
+    ref: stage,
+    selected: state.selected,
+    active: state.active,
+    invalid,
+    colorOf,
+    onSelect: onStageSelect,
+    onAdd,
+    onUpdate,
+    onGestureEnd,
+    onAcceptPrediction: acceptPrediction,
+    readOnly,
+    onOverlayPick: props.onOverlayPick,
+  };
   const extraHelp = useMemo(() => extraKeys.map((k) => ({ hotkey: k.parsed, description: k.description })), [extraKeys]);
   const regionNote = props.regionNote;
 
@@ -426,45 +441,23 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
         <div className="editor__canvas">
           {image && (
             <ImageStage
-              ref={stage}
+              {...stageProps}
               image={image}
               regions={shapes}
               predictions={shapePredictions}
-              selected={state.selected}
               tool={state.tool}
-              active={state.active}
               activeKeypoints={activeKeypoints}
-              invalid={invalid}
-              colorOf={colorOf}
-              onSelect={onStageSelect}
-              onAdd={onAdd}
-              onUpdate={onUpdate}
-              onGestureEnd={onGestureEnd}
-              onAcceptPrediction={acceptPrediction}
-              readOnly={readOnly}
               overlays={shapeOverlays}
-              onOverlayPick={props.onOverlayPick}
             />
           )}
           {media && (
             <MediaStage
-              ref={stage}
+              {...stageProps}
               schema={schema}
               media={media}
               regions={regions}
               predictions={predictions}
-              selected={state.selected}
-              active={state.active}
-              invalid={invalid}
-              colorOf={colorOf}
-              onSelect={onStageSelect}
-              onAdd={onAdd}
-              onUpdate={onUpdate}
-              onGestureEnd={onGestureEnd}
-              onAcceptPrediction={acceptPrediction}
-              readOnly={readOnly}
               overlays={props.overlays}
-              onOverlayPick={props.onOverlayPick}
               onKeys={setStageKeys}
               onReady={props.onStageReady}
             />
