@@ -87,7 +87,7 @@ def test_the_dashboard_shows_the_reports_figures_and_opens_the_tasks_behind_them
     # Agreement: every cell of every label's annotator matrix, and each label's headline.
     assert [a["label"] for a in report["agreement"]] == ["scene", "objects"]
     for label in report["agreement"]:
-        page.get_by_label("Label", exact=True).select_option(label["label"])
+        page.get_by_label("Matrix", exact=True).select_option(label["label"])
         pairs = pairs_of(label)
         assert len(pairs["annotators"]) == 3
         for i, first in enumerate(pairs["annotators"]):
@@ -162,7 +162,7 @@ def test_the_dashboard_shows_the_reports_figures_and_opens_the_tasks_behind_them
         expect(page.get_by_role("heading", name="Drift over time")).to_be_visible()
 
     # a matrix cell: the row annotator's tasks by agreement
-    page.get_by_label("Label", exact=True).select_option("scene")
+    page.get_by_label("Matrix", exact=True).select_option("scene")
     page.locator(f'td[data-label="scene"][data-row="{hasty}"][data-column="{careful}"]'
                  ).get_by_role("link").click()
     expect_tasks_link(page, qa, [("annotator", str(qa.annotators[hasty])), ("sort", "agreement")])

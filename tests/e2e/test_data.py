@@ -68,7 +68,7 @@ def test_an_export_started_in_the_browser_downloads_the_bytes_of_accord_export(
 def test_an_import_from_the_browser_shows_its_progress_and_the_tasks_arrive(
         page: Page, labeling, tmp_path: Path, screenshot):
     project = labeling(name="Import scenes", tasks=1)
-    count = 3000
+    count = 20_000  # enough to outlast the first poll (400 ms) on a fast machine
     upload = write_jsonl(tmp_path / "more-scenes.jsonl", [
         {"data": {"image": f"imported/{i}.png"}, "batch": "imported",
          "predictions": [{"model_version": "m1", "score": 0.5, "regions": [
