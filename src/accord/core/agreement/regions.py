@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from accord.core.agreement._units import AnnotatorOrder, units_of
 from accord.core.errors import InputError
 from accord.core.matching import Similarity, match_box_batches, match_regions
 from accord.core.regions import Region
@@ -259,24 +260,16 @@ def region_agreement(data: Mapping[Hashable, Mapping[Hashable, Sequence[Region]]
 def _annotators_and_classes(data: Any, annotators: Sequence[Hashable] | None
                             ) -> tuple[dict[Hashable, int], dict[Hashable, int]]:
     """Positions of the annotators (given, or in order of appearance) and of the classes."""
-    if not isinstance(data, Mapping):
-        raise InputError("region_agreement needs {unit: {annotator: regions}}; got "
-                         f"{type(data).__name__}")
-    order: dict[Hashable, int] = {a: k for k, a in enumerate(annotators or ())}
+    order = AnnotatorOrder(annotators)
     class_index: dict[Hashable, int] = {}
-    for unit, by_annotator in data.items():
-        if not isinstance(by_annotator, Mapping):
-            raise InputError(f"unit {unit!r} must map annotators to region lists; got "
-                             f"{type(by_annotator).__name__}")
+    for unit, by_annotator in units_of(data, "region_agreement", "regions",
+                                       lists="region lists"):
         for annotator, regions in by_annotator.items():
-            if annotators is not None and annotator not in order:
-                raise InputError(f"unit {unit!r} has regions from {annotator!r}, who is not "
-                                 f"among the annotators given: {list(annotators)}")
-            order.setdefault(annotator, len(order))
+            order.position(annotator, f"unit {unit!r}", "regions")
             for region in regions:
                 class_index.setdefault(getattr(region.value, "class_name", None),
                                        len(class_index))
-    return order, class_index
+    return order.positions, class_index
 
 
 def _count_classes(counts: np.ndarray, class_index: Mapping[Hashable, int],

@@ -33,6 +33,7 @@ from itertools import combinations
 
 import numpy as np
 
+from accord.core.agreement._units import AnnotatorOrder, units_of
 from accord.core.agreement.regions import DetectionScore
 from accord.core.errors import InputError
 from accord.core.matching import Similarity, match_regions
@@ -94,23 +95,14 @@ def relation_agreement(data: Mapping[Hashable, Mapping[Hashable, Sequence[Region
     regions they connect); `label` picks one relation label (default: every relation).
     `similarity(a, b)` replaces the overlap of `overlap.region_similarity` for the ends.
     """
-    if not isinstance(data, Mapping):
-        raise InputError("relation_agreement needs {unit: {annotator: regions}}; got "
-                         f"{type(data).__name__}")
-    order: dict[Hashable, int] = {a: k for k, a in enumerate(annotators or ())}
+    order = AnnotatorOrder(annotators)
     read = []
-    for unit, by_annotator in data.items():
-        if not isinstance(by_annotator, Mapping):
-            raise InputError(f"unit {unit!r} must map annotators to regions; got "
-                             f"{type(by_annotator).__name__}")
+    for unit, by_annotator in units_of(data, "relation_agreement", "regions"):
         for name in by_annotator:
-            if annotators is not None and name not in order:
-                raise InputError(f"unit {unit!r} has regions from {name!r}, who is not among "
-                                 f"the annotators given: {list(annotators)}")
-            order.setdefault(name, len(order))
+            order.position(name, f"unit {unit!r}", "regions")
         read.append({name: _relations(regions, label, f"unit {unit!r}, annotator {name!r}")
                      for name, regions in by_annotator.items()})
-    names = tuple(order)
+    names = order.names
     pairs = tuple(combinations(range(len(names)), 2))
     counts: dict[tuple[int, Hashable], np.ndarray] = {}
     n_units = 0

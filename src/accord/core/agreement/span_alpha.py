@@ -49,6 +49,7 @@ from typing import Any
 
 import numpy as np
 
+from accord.core.agreement._units import AnnotatorOrder, units_of
 from accord.core.agreement.results import AgreementScore, PairwiseAgreement
 from accord.core.agreement.spans import _read_span
 from accord.core.errors import InputError
@@ -81,25 +82,17 @@ class _Units:
 def _read(data: Any, lengths: Mapping[Hashable, int] | None,
           annotators: Sequence[Hashable] | None
           ) -> tuple[_Units, tuple[Hashable, ...], tuple[Hashable, ...]]:
-    if not isinstance(data, Mapping):
-        raise InputError("span_alpha needs {text: {annotator: spans}}; got "
-                         f"{type(data).__name__}")
-    order: dict[Hashable, int] = {a: k for k, a in enumerate(annotators or ())}
+    order = AnnotatorOrder(annotators)
     classes: dict[Hashable, int] = {}
     rows: list[tuple[int, int, int, int, int]] = []
     who: list[list[int]] = []
     text_lengths = []
-    for t, (unit, by_annotator) in enumerate(data.items()):
-        if not isinstance(by_annotator, Mapping):
-            raise InputError(f"text {unit!r} must map annotators to span lists; got "
-                             f"{type(by_annotator).__name__}")
+    units = units_of(data, "span_alpha", "spans", lists="span lists", unit="text")
+    for t, (unit, by_annotator) in enumerate(units):
         last = 0
         who.append([])
         for annotator, spans in by_annotator.items():
-            if annotators is not None and annotator not in order:
-                raise InputError(f"text {unit!r} has spans from {annotator!r}, who is not "
-                                 f"among the annotators given: {list(annotators)}")
-            a = order.setdefault(annotator, len(order))
+            a = order.position(annotator, f"text {unit!r}", "spans")
             who[-1].append(a)
             for i, span in enumerate(spans):
                 cls, start, end = _read_span(span, f"text {unit!r}, annotator "
@@ -112,11 +105,11 @@ def _read(data: Any, lengths: Mapping[Hashable, int] | None,
             raise InputError(f"the length of text {unit!r} must be a non-negative integer; "
                              f"got {given!r}")
         text_lengths.append(max(last, int(given)) if given is not None else last)
-    raters = np.zeros((len(text_lengths), len(order)), dtype=bool)
+    raters = np.zeros((len(text_lengths), len(order.names)), dtype=bool)
     for t, names in enumerate(who):
         raters[t, names] = True
     columns = np.array(rows, dtype=np.int64).reshape(-1, 5).T
-    return (_merged(*columns, np.array(text_lengths, dtype=np.int64), raters), tuple(order),
+    return (_merged(*columns, np.array(text_lengths, dtype=np.int64), raters), order.names,
             tuple(classes))
 
 

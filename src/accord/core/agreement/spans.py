@@ -35,6 +35,7 @@ from typing import Any, Literal
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from accord.core.agreement._units import AnnotatorOrder, units_of
 from accord.core.agreement.regions import DetectionScore
 from accord.core.errors import InputError
 from accord.core.regions import Region, SpanValue
@@ -108,25 +109,16 @@ def _overlap_pairs(a: list[Span], b: list[Span]) -> tuple[Counter[Hashable], Cou
 
 def _read_units(data: Any, annotators: Sequence[Hashable] | None
                 ) -> tuple[list[dict[Hashable, list[Span]]], tuple[Hashable, ...]]:
-    if not isinstance(data, Mapping):
-        raise InputError("span_agreement needs {unit: {annotator: spans}}; got "
-                         f"{type(data).__name__}")
-    order: dict[Hashable, int] = {a: k for k, a in enumerate(annotators or ())}
+    order = AnnotatorOrder(annotators)
     units = []
-    for unit, by_annotator in data.items():
-        if not isinstance(by_annotator, Mapping):
-            raise InputError(f"unit {unit!r} must map annotators to span lists; got "
-                             f"{type(by_annotator).__name__}")
+    for unit, by_annotator in units_of(data, "span_agreement", "spans", lists="span lists"):
         read = {}
         for annotator, spans in by_annotator.items():
-            if annotators is not None and annotator not in order:
-                raise InputError(f"unit {unit!r} has spans from {annotator!r}, who is not "
-                                 f"among the annotators given: {list(annotators)}")
-            order.setdefault(annotator, len(order))
+            order.position(annotator, f"unit {unit!r}", "spans")
             read[annotator] = [_read_span(s, f"unit {unit!r}, annotator {annotator!r}, "
                                              f"span {i}") for i, s in enumerate(spans)]
         units.append(read)
-    return units, tuple(order)
+    return units, order.names
 
 
 def span_agreement(data: Mapping[Hashable, Mapping[Hashable, Sequence[Any]]], *,

@@ -48,6 +48,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from accord.core.agreement._units import AnnotatorOrder, units_of
 from accord.core.agreement.regions import DetectionScore
 from accord.core.errors import InputError
 from accord.core.matching import _optimal_edges, match_similarity
@@ -378,22 +379,13 @@ def _add_matches(counts: np.ndarray, parts: list[tuple[np.ndarray, ...]],
 
 def _read_units(data: Any, annotators: Sequence[Hashable] | None,
                 frame_counts: Mapping[Hashable, int] | None):
-    if not isinstance(data, Mapping):
-        raise InputError("track_agreement needs {unit: {annotator: tracks}}; got "
-                         f"{type(data).__name__}")
-    order: dict[Hashable, int] = {a: k for k, a in enumerate(annotators or ())}
+    order = AnnotatorOrder(annotators)
     classes: dict[Hashable, int] = {}
     units = []
-    for unit, by_annotator in data.items():
-        if not isinstance(by_annotator, Mapping):
-            raise InputError(f"unit {unit!r} must map annotators to track lists; got "
-                             f"{type(by_annotator).__name__}")
+    for unit, by_annotator in units_of(data, "track_agreement", "tracks", lists="track lists"):
         read: dict[Hashable, list[tuple[int, KeyframeArrays]]] = {}
         for annotator, tracks in by_annotator.items():
-            if annotators is not None and annotator not in order:
-                raise InputError(f"unit {unit!r} has tracks from {annotator!r}, who is not "
-                                 f"among the annotators given: {list(annotators)}")
-            order.setdefault(annotator, len(order))
+            order.position(annotator, f"unit {unit!r}", "tracks")
             read[annotator] = []
             for i, track in enumerate(tracks):
                 cls, keys = _read_track(track, f"unit {unit!r}, annotator {annotator!r}, "
@@ -402,7 +394,7 @@ def _read_units(data: Any, annotators: Sequence[Hashable] | None,
         last = max((int(k.frame[-1]) + 1 for ts in read.values() for _, k in ts), default=0)
         given = (frame_counts or {}).get(unit)
         units.append((read, max(last, int(given)) if given is not None else last))
-    return units, tuple(order), tuple(classes)
+    return units, order.names, tuple(classes)
 
 
 def track_agreement(data: Mapping[Hashable, Mapping[Hashable, Sequence[Any]]], *,
