@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -246,31 +245,8 @@ def measure(browser: Browser, args: Namespace) -> tuple[Load, list[Load], list[f
 def report(cold: Load, loads: list[Load], measured: list[frames.Frames], regions: int,
            args: Namespace, chromium: str) -> str:
     ready = [load.ready_ms for load in loads]
-    lines = [
-        "| from navigation start to | runs | median (ms) | max (ms) | first open (ms) |",
-        "|---|--:|--:|--:|--:|",
-        f"| next-task answer received (task and draft) | {len(loads)} "
-        f"| {statistics.median(x.task_ms for x in loads):.1f} "
-        f"| {max(x.task_ms for x in loads):.1f} | {cold.task_ms:.1f} |",
-        f"| `{READY_MARK}` (waveform drawn) | {len(loads)} | {statistics.median(ready):.1f} "
-        f"| {max(ready):.1f} | {cold.ready_ms:.1f} |",
-    ]
-    rows = ["| interaction | s | input events/s | frames | interval p50 | p95 | max | work p50 "
-            "| p95 | max | work ≥ 16 ms | late (≥ 25 ms) |",
-            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
-    verdicts = [f"interactive (median) {statistics.median(ready):,.0f} ms: "
-                f"{'PASS' if statistics.median(ready) < TARGET_READY_MS else 'MISS'} "
-                f"(< {TARGET_READY_MS:,.0f} ms)"]
-    for f in measured:
-        stats = " | ".join(f"{f.p(v, q):.1f}" for v in (f.intervals_ms, f.work_ms)
-                           for q in (50, 95, 100))
-        rows.append(f"| {f.name} | {f.elapsed_ms / 1000:.1f} | {f.rate:.0f} "
-                    f"| {f.intervals_ms.size} | {stats} | {f.over_budget} | {f.late} |")
-        if f.name != "idle":
-            work, interval = f.p(f.work_ms, 95), f.p(f.intervals_ms, 95)
-            met = work < frames.BUDGET_MS and interval < frames.LATE_MS
-            verdicts.append(f"{f.name}: work p95 {work:.1f} ms, interval p95 {interval:.1f} ms: "
-                            f"{'PASS' if met else 'MISS'}")
+    lines = frames.load_table(cold, loads, f"`{READY_MARK}` (waveform drawn)")
+    rows, verdicts = frames.frames_table(measured, ready, TARGET_READY_MS)
     versions = [f"Chromium {chromium} (headless, software rendering)"]
     return (f"Measured {time.strftime('%Y-%m-%d')} on {machine(*versions)}; load average "
             f"{os.getloadavg()[0]:.1f} at the end (the machine is shared). "

@@ -23,6 +23,8 @@ PerformanceObserver when this Chromium supports them (it does since 123); they s
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -153,6 +155,44 @@ class Probe:
         rows = np.asarray(result["frames"], dtype=float).reshape(-1, 3)
         return Frames(name, rows[:, 0], rows[:, 1], rows[:, 2].astype(int),
                       float(result["elapsed"]), result["longFrames"], result["supported"])
+
+
+def load_table(cold: Any, loads: Sequence[Any], ready: str) -> list[str]:
+    """The load-to-interactive table of a media case: `cold` (the first open) and `loads`
+    (the reloads) carry `task_ms` and `ready_ms`; `ready` names what the ready mark means."""
+    ready_ms = [load.ready_ms for load in loads]
+    return [
+        "| from navigation start to | runs | median (ms) | max (ms) | first open (ms) |",
+        "|---|--:|--:|--:|--:|",
+        f"| next-task answer received (task and draft) | {len(loads)} "
+        f"| {statistics.median(x.task_ms for x in loads):.1f} "
+        f"| {max(x.task_ms for x in loads):.1f} | {cold.task_ms:.1f} |",
+        f"| {ready} | {len(loads)} | {statistics.median(ready_ms):.1f} "
+        f"| {max(ready_ms):.1f} | {cold.ready_ms:.1f} |",
+    ]
+
+
+def frames_table(measured: Sequence[Frames], ready_ms: Sequence[float],
+                 target_ready_ms: float) -> tuple[list[str], list[str]]:
+    """The frames table of a media case and its verdicts against the targets (the median
+    load to interactive first, then each interaction but idle)."""
+    rows = ["| interaction | s | input events/s | frames | interval p50 | p95 | max | work p50 "
+            "| p95 | max | work ≥ 16 ms | late (≥ 25 ms) |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    median = statistics.median(ready_ms)
+    verdicts = [f"interactive (median) {median:,.0f} ms: "
+                f"{'PASS' if median < target_ready_ms else 'MISS'} (< {target_ready_ms:,.0f} ms)"]
+    for f in measured:
+        stats = " | ".join(f"{f.p(v, q):.1f}" for v in (f.intervals_ms, f.work_ms)
+                           for q in (50, 95, 100))
+        rows.append(f"| {f.name} | {f.elapsed_ms / 1000:.1f} | {f.rate:.0f} "
+                    f"| {f.intervals_ms.size} | {stats} | {f.over_budget} | {f.late} |")
+        if f.name != "idle":
+            work, interval = f.p(f.work_ms, 95), f.p(f.intervals_ms, 95)
+            met = work < BUDGET_MS and interval < LATE_MS
+            verdicts.append(f"{f.name}: work p95 {work:.1f} ms, interval p95 {interval:.1f} ms: "
+                            f"{'PASS' if met else 'MISS'}")
+    return rows, verdicts
 
 
 def top_scripts(frames: Frames, n: int = 5) -> list[tuple[str, float, int]]:
