@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from accord.client import Client
 from e2e.labeling import PASSWORD, Labeling, admin_token, token_by_login
-from e2e.reviewing import Reviewing
+from e2e.reviewing import Reviewing, reviewing_of
 
 RATE = 16000
 #: (seconds, tone in Hz or None for silence): 4 s in all.
@@ -158,25 +158,5 @@ def make_audio_reviewing(url: str, data_dir: Path, answers: list[list[dict[str, 
                          ) -> Reviewing:
     """One recording answered through the SDK by `len(answers)` annotators, as
     reviewing.make_reviewing does for an image, and a reviewer who may review and adjudicate."""
-    base = make_audio_labeling(url, data_dir)
-    manager = base.manager
-    tag = secrets.token_hex(4)
-    reviewer = f"rev-{tag}@example.org"
-    manager.create_user(reviewer, password=PASSWORD)
-    manager.add_member(base.project_id, reviewer, "reviewer")
-    annotators: list[tuple[str, Client]] = [(base.annotator, base.annotator_client)]
-    for i in range(1, len(answers)):
-        email = f"ann{i}-{tag}@example.org"
-        manager.create_user(email, password=PASSWORD)
-        manager.add_member(base.project_id, email, "annotator")
-        annotators.append((email, Client(url, token=token_by_login(url, email))))
-    manager.set_workflow(base.project_id, overlap=len(answers), review_sample=review_sample,
-                         consensus_threshold=consensus_threshold)
-    made = Reviewing(base, reviewer, Client(url, token=token_by_login(url, reviewer)),
-                     annotators)
-    for (_, client), regions in zip(annotators, answers, strict=True):
-        offer = client.next_task(base.project_id, "label")
-        assert offer["task"] is not None, offer
-        made.answers.append(client.submit_annotation(base.project_id, offer["task"]["id"],
-                                                     regions, lead_time_s=5.0))
-    return made
+    return reviewing_of(url, make_audio_labeling(url, data_dir), answers,
+                        consensus_threshold=consensus_threshold, review_sample=review_sample)

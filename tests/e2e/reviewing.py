@@ -63,7 +63,14 @@ def make_reviewing(url: str, data_dir, answers: list[list[dict[str, Any]]], *,  
     """One task answered by `len(answers)` annotators (overlap = that many), each submitting
     the regions given; with `review_sample` 1 an accepted task goes to review, and with two
     answers that disagree under `consensus_threshold` it goes to adjudication."""
-    base = make_labeling(url, data_dir, name=name, tasks=1)
+    return reviewing_of(url, make_labeling(url, data_dir, name=name, tasks=1), answers,
+                        consensus_threshold=consensus_threshold, review_sample=review_sample)
+
+
+def reviewing_of(url: str, base: Labeling, answers: list[list[dict[str, Any]]], *,
+                 consensus_threshold: float, review_sample: float) -> Reviewing:
+    """`base`'s one task (of any medium) answered as `make_reviewing` describes, and a
+    reviewer who may review and adjudicate."""
     manager = base.manager
     tag = secrets.token_hex(4)
     reviewer = f"rev-{tag}@example.org"

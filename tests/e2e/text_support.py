@@ -12,7 +12,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from accord.client import Client
 from e2e.labeling import PASSWORD, Labeling, admin_token, log_in, token_by_login
-from e2e.reviewing import Reviewing
+from e2e.reviewing import Reviewing, reviewing_of
 
 FIELD = "text"
 SCHEMA: dict[str, Any] = {
@@ -122,27 +122,8 @@ def make_text_reviewing(url: str, data_dir: Path, text: str,
     """One text task answered by `len(answers)` annotators through the SDK, each submitting
     the regions given; answers that disagree under `consensus_threshold` go to
     adjudication, where `reviewer` may merge them."""
-    base = make_text_project(url, data_dir, [text])
-    tag = secrets.token_hex(4)
-    reviewer = f"rev-{tag}@example.org"
-    base.manager.create_user(reviewer, password=PASSWORD)
-    base.manager.add_member(base.project_id, reviewer, "reviewer")
-    annotators: list[tuple[str, Client]] = [(base.annotator, base.annotator_client)]
-    for i in range(1, len(answers)):
-        email = f"ann{i}-{tag}@example.org"
-        base.manager.create_user(email, password=PASSWORD)
-        base.manager.add_member(base.project_id, email, "annotator")
-        annotators.append((email, Client(url, token=token_by_login(url, email))))
-    base.manager.set_workflow(base.project_id, overlap=len(answers), review_sample=0.0,
-                              consensus_threshold=consensus_threshold)
-    made = Reviewing(base, reviewer, Client(url, token=token_by_login(url, reviewer)),
-                     annotators)
-    for (_, client), regions in zip(annotators, answers, strict=True):
-        offer = client.next_task(base.project_id, "label")
-        assert offer["task"] is not None, offer
-        made.answers.append(client.submit_annotation(base.project_id, offer["task"]["id"],
-                                                     regions, lead_time_s=5.0))
-    return made
+    return reviewing_of(url, make_text_project(url, data_dir, [text]), answers,
+                        consensus_threshold=consensus_threshold, review_sample=0.0)
 
 
 def span(region_id: str, cls: str, start: int, end: int) -> dict[str, Any]:
