@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 
-#: the placeholder of each DB-API parameter style that passes values by position
+#: the SQL parameter marker of each DB-API parameter style that passes values by position
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
@@ -28,9 +28,9 @@ class RowInsert:
     def __init__(self, connection: Connection, table: Table, varying: Sequence[str],
                  shared: Mapping[str, Any]) -> None:
         dialect = connection.dialect
-        if dialect.paramstyle not in _MARKS:
-            raise NotImplementedError(f"bulk inserts need positional parameters; "
-                                      f"{dialect.name} uses {dialect.paramstyle}")
+        if dialect.paramstyle not in _MARKS:  # SQLite's and psycopg's styles are all there
+            raise RuntimeError(f"bulk inserts need positional parameters; "
+                               f"{dialect.name} uses {dialect.paramstyle}")
         self.connection, self.table = connection, table
         constants = dict(shared)
         for column in table.columns:  # as Core would fill them in
