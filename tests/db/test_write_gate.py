@@ -26,10 +26,13 @@ def test_waiting_writers_are_let_in_first_come_first_served():
         gate.leave(info)
 
     threads = []
-    for name in "abcd":
+    for queued, name in enumerate("abcd", start=1):
         threads.append(threading.Thread(target=writer, args=(name,)))
         threads[-1].start()
-        time.sleep(0.05)  # each is queued before the next arrives
+        deadline = time.monotonic() + 10  # each is queued before the next arrives
+        while len(gate._waiting) < queued:
+            assert time.monotonic() < deadline, f"writer {name} never queued"
+            time.sleep(0.001)
     gate.leave(holder)
     for thread in threads:
         thread.join(10)
