@@ -1,13 +1,14 @@
 """Imports insert rows through the driver (services/record_rows.py): what is stored is
 byte for byte what a Core insert of the same values stores, on SQLite and PostgreSQL, JSON
-nulls, enums, UTC times and the columns' Python-side defaults included."""
+nulls, enums, UTC times (a whole second too) and the columns' Python-side defaults
+included."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Text, cast, insert, select
+from sqlalchemy import Text, cast, insert, select
 
 from accord.core.records import AnnotationStatus, Stage, TaskState
 from accord.db.tables import Annotation, Prediction, Task
@@ -15,12 +16,12 @@ from accord.services.record_rows import RowInsert
 from builders import box
 
 NOW = datetime(2026, 3, 1, 10, 0, 0, 123456, tzinfo=UTC)
+WHOLE_SECOND = datetime(2026, 3, 1, 10, 0, 1, tzinfo=UTC)  # SQLite's text keeps `.000000`
 
 
 def _stored(session, table, where) -> list[tuple[Any, ...]]:
-    """Every column as the database holds it: JSON as its text, the rest as read."""
-    columns = [cast(c, Text) if isinstance(c.type, JSON) else c
-               for c in table.columns if c.name not in ("id", "content_hash")]
+    """Every column as the database holds it, as text."""
+    columns = [cast(c, Text) for c in table.columns if c.name not in ("id", "content_hash")]
     return [tuple(row) for row in session.execute(select(*columns).where(where)
                                                   .order_by(table.c.id))]
 
@@ -34,7 +35,7 @@ def test_driver_rows_store_what_a_core_insert_stores(session, world):
              {"data": {"image": "b.png"}, "media_url": "s3://b/k.png", "batch": "pilot",
               "priority": -3, "gold": [box("g")], "is_gold": True, "overlap": 2,
               "taken": 1, "state": TaskState.DONE, "result_source": "import",
-              "state_at": NOW, "queue_rank": 7}]
+              "state_at": WHOLE_SECOND, "queue_rank": 7}]
     columns = tuple(tasks[0])
     project = world.project_id
     connection.execute(insert(Task.__table__), [
@@ -52,8 +53,8 @@ def test_driver_rows_store_what_a_core_insert_stores(session, world):
     author = world.users["manager"]["id"]
     answers = [(task_id, [box("a")], author, Stage.LABEL, AnnotationStatus.SUBMITTED, 1, 1,
                 NOW, 2.5),
-               (task_id, [], author, Stage.REVIEW, AnnotationStatus.SUPERSEDED, 2, 3, NOW,
-                None)]
+               (task_id, [], author, Stage.REVIEW, AnnotationStatus.SUPERSEDED, 2, 3,
+                WHOLE_SECOND, None)]
     names = ("task_id", "regions", "author_id", "stage", "status", "schema_version",
              "guideline_version", "submitted_at", "lead_time_s")
     shared = {"project_id": project, "version": 1, "created_at": NOW, "updated_at": NOW}

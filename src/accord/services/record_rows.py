@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import JSON, Connection, Table
 
 #: the SQL parameter marker of each DB-API parameter style that passes values by position
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
@@ -40,7 +40,9 @@ class RowInsert:
                 continue
             constants[column.name] = default.arg  # type: ignore[attr-defined]
         self.shared = tuple(self.processor(name)(value) for name, value in constants.items())
-        self.processors = [(i, process) for i, name in enumerate(varying)
+        self.processors = [(i, _remembered(process)
+                            if not isinstance(table.columns[name].type, JSON) else process)
+                           for i, name in enumerate(varying)
                            if (process := self.processor(name)) is not _same]
         names = [*varying, *constants]
         mark = _MARKS[dialect.paramstyle]
@@ -50,8 +52,14 @@ class RowInsert:
 
     def processor(self, name: str) -> Callable[[Any], Any]:
         """What column `name`'s type makes of a Python value for the driver: the very
-        function a Core insert applies (None included: a JSON column stores it as null)."""
-        process = self.table.columns[name].type.bind_processor(self.connection.dialect)
+        function a Core insert applies (None included: a JSON column stores it as null).
+
+        The type's dialect implementation, as Core takes it: a type decorator's own
+        `bind_processor` would skip its implementation's (SQLite's datetime text: the
+        driver's adapter would write a whole second without its `.000000`), and a variant's
+        would skip the variant (PostgreSQL's JSONB)."""
+        dialect = self.connection.dialect
+        process = self.table.columns[name].type.dialect_impl(dialect).bind_processor(dialect)
         return _same if process is None else process
 
     def insert(self, rows: Iterable[tuple[Any, ...]]) -> int:
@@ -70,3 +78,24 @@ class RowInsert:
 
 def _same(value: Any) -> Any:
     return value
+
+
+def _remembered(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`process` remembering what it made of each value: an import's enums and times repeat
+    row after row (every answer's stage, status and time), and their processors cost a
+    Python call each. Values are told apart by their type too (1, 1.0 and True are equal
+    keys), so every value still gets exactly what `process` gives it. A `RowInsert` lives
+    for one batch of rows, and so does what it remembers."""
+    memo: dict[tuple[type, Any], Any] = {}
+
+    def remembered(value: Any) -> Any:
+        key = (type(value), value)
+        try:
+            return memo[key]
+        except KeyError:
+            found = memo[key] = process(value)
+            return found
+        except TypeError:  # unhashable
+            return process(value)
+
+    return remembered
