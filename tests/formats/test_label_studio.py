@@ -254,9 +254,10 @@ def test_audio_segments_and_video_rectangles_are_read_and_written_back(tmp_path:
                 "class": "speech", "start": 1.5, "end": 3.25}
         else:
             track = first["annotations"][0]["regions"][0]["value"]
-            assert track["keyframes"] == [
+            assert track["keyframes"] == [  # Label Studio shows a disabled keyframe's frame
                 {"frame": 0, "x": 128.0, "y": 72.0, "width": 256.0, "height": 288.0},
-                {"frame": 24, "x": 640.0, "y": 144.0, "width": 256.0, "height": 288.0,
+                {"frame": 24, "x": 640.0, "y": 144.0, "width": 256.0, "height": 288.0},
+                {"frame": 25, "x": 640.0, "y": 144.0, "width": 256.0, "height": 288.0,
                  "outside": True}]
             written = orjson.loads(exported)[0]["annotations"][0]["result"][0]["value"]
             assert [(f["frame"], f["enabled"]) for f in written["sequence"]] == [
@@ -290,8 +291,8 @@ def test_a_video_export_without_sizes_takes_the_size_setting(tmp_path: Path):
         (record,) = project.records()
     assert (record["data"]["width"], record["data"]["height"]) == (1280, 720)
     keyframes = record["annotations"][0]["regions"][0]["value"]["keyframes"]
-    assert [(k["frame"], k.get("outside", False)) for k in keyframes] == [(768, False),
-                                                                          (881, True)]
+    assert [(k["frame"], k.get("outside", False)) for k in keyframes] == [
+        (768, False), (881, False), (882, True)]
     assert keyframes[1]["width"] == pytest.approx(62.127777777776835 * 12.8, abs=1e-6)
 
 

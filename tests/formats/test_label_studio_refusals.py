@@ -255,9 +255,9 @@ def test_old_completions_parent_ids_and_left_relations_are_read(tmp_path: Path):
 
 @pytest.mark.parametrize(("result", "message"), [
     (shape("a", image_rotation=90), "results on a rotated image are not supported"),
-    ({"id": "t", "type": "timelinelabels", "from_name": "objects", "to_name": "image",
-      "value": {"ranges": [{"start": 1, "end": 5}], "timelinelabels": ["car"]}},
-     "result type 'timelinelabels' is not supported"),
+    ({"id": "t", "type": "ellipselabels", "from_name": "objects", "to_name": "image",
+      "value": {"x": 1, "y": 2, "radiusX": 3, "radiusY": 4, "ellipselabels": ["car"]}},
+     "result type 'ellipselabels' is not supported"),
     ({"id": "a", "type": "choices", "from_name": "quality", "to_name": "image",
       "value": {"choices": ["good"]}}, "per-region choices are not supported"),
     ({"from_id": "a", "to_id": "zz", "type": "relation"}, "to_id 'zz' names no region"),

@@ -21,6 +21,7 @@ from accord.formats._label_studio_geometry import (
     box_from_percent,
     point_from_percent,
 )
+from accord.formats._label_studio_video import keyframes_from_sequence, segment_from_ranges
 from accord.formats.base import check_box_inside, fail
 from accord.formats.binding import Binding
 
@@ -32,11 +33,11 @@ TYPES: Mapping[str, tuple[str, ...]] = {
     "brushlabels": ("mask",), "brush": ("mask",),
     "choices": ("classification", "multilabel"), "rating": ("rating",),
     "textarea": ("transcription",), "labels": ("span", "audio_segment"),
-    "videorectangle": ("video_track",),
+    "videorectangle": ("video_track",), "timelinelabels": ("video_segment",),
 }
 SHAPES = frozenset({"rectanglelabels", "rectangle", "polygonlabels", "polygon",
                     "keypointlabels", "keypoint", "brushlabels", "brush", "labels",
-                    "videorectangle"})
+                    "videorectangle", "timelinelabels"})
 
 
 def number(value: Any, where: str, what: str) -> float:
@@ -351,7 +352,7 @@ class ResultReader:
         sequence = value.get("sequence")
         if not isinstance(sequence, list) or not sequence:
             raise fail(where, f"value.sequence: expected a list of keyframes, got {sequence!r}")
-        keyframes = []
+        frames: list[tuple[int, dict[str, Any], bool]] = []
         for k, frame in enumerate(sequence):
             at = f"value.sequence[{k}]"
             if not isinstance(frame, dict):
@@ -360,6 +361,9 @@ class ResultReader:
             if number_ < 1:
                 raise fail(where, f"{at}.frame: Label Studio frames count from 1, got "
                            f"{number_}")
+            if frames and number_ - 1 <= frames[-1][0]:
+                raise fail(where, f"{at}.frame: {number_} is not after the keyframe before "
+                           f"it ({frames[-1][0] + 1}); keyframes go in increasing frame order")
             if number(frame.get("rotation", 0), where, f"{at}.rotation"):
                 raise fail(where, f"{at}: rotated video boxes are not supported")
             box = box_from_percent(*(percent(frame.get(key), where, f"{at}.{key}")
@@ -367,15 +371,20 @@ class ResultReader:
                                    width, height)
             keyframe = {"frame": number_ - 1, "x": box[0], "y": box[1], "width": box[2],
                         "height": box[3]}
-            if frame.get("enabled", True) is False:
-                keyframe["outside"] = True
-            keyframes.append(keyframe)
+            frames.append((number_ - 1, keyframe, frame.get("enabled", True) is not False))
+        count = self.media.data.get("frame_count")
+        keyframes = keyframes_from_sequence(frames, count if type(count) is int else None)
         meta = item.get("meta") if isinstance(item.get("meta"), dict) else {}
         track = meta.get("track_id") if isinstance(meta.get("track_id"), int) else None
         self.tracks += 1
         return {"class": self._class(item, value, label, where),
                 "track_id": track if track is not None else self.tracks,
                 "keyframes": keyframes}
+
+    def _video_segment(self, item: Mapping[str, Any], value: Mapping[str, Any],
+                       label: LabelDef | None, where: str) -> dict[str, Any]:
+        start, end = segment_from_ranges(value, where)
+        return {"class": self._class(item, value, label, where), "start": start, "end": end}
 
     def _relation(self, item: Mapping[str, Any], where: str, used: Mapping[str, str],
                   ids: set[str]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from PIL import Image, UnidentifiedImageError
 from accord.core.schema import DataType, Schema
 from accord.formats._label_studio_brush import BrushError, bitmap_to_brush, mask_bitmap
 from accord.formats._label_studio_geometry import TextOffsets, box_to_percent
+from accord.formats._label_studio_video import sequence_from_keyframes, timeline_value
 from accord.formats.base import Export, fail
 
 _SHAPE_TYPES: Mapping[str, str] = {"bbox": "rectanglelabels", "polygon": "polygonlabels",
@@ -253,14 +254,16 @@ class ResultWriter:
     def _video_track(self, region: dict[str, Any], value: dict[str, Any]) -> dict[str, Any]:
         width, height = self._image(region)
         sequence = []
-        for frame in value["keyframes"]:
+        for frame, enabled in sequence_from_keyframes(value["keyframes"]):
             x, y, w, h = box_to_percent(frame["x"], frame["y"], frame["width"],
                                         frame["height"], 0, width, height)
-            sequence.append({"frame": frame["frame"] + 1,
-                             "enabled": not frame.get("outside", False),
+            sequence.append({"frame": frame["frame"] + 1, "enabled": enabled,
                              "x": x, "y": y, "width": w, "height": h, "rotation": 0})
         return {"type": "videorectangle", "meta": {"track_id": value["track_id"]},
                 "value": {"sequence": sequence, "labels": [value["class"]]}}
+
+    def _video_segment(self, region: dict[str, Any], value: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "timelinelabels", "value": timeline_value(value)}
 
     def _relation(self, region: dict[str, Any], value: dict[str, Any]) -> dict[str, Any]:
         return {"from_id": value["from"], "to_id": value["to"], "type": "relation",
