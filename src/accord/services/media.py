@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from accord.core.errors import InputError, NotFound
-from accord.media import local, thumbnails
+from accord.media import local, peaks, thumbnails
 from accord.services import tasks
 
 
@@ -40,3 +40,10 @@ def task_thumbnail(session: Session, data_dir: Path, project_id: int, task_id: i
                          "only images have previews", field="size")
     path, media_type = thumbnails.thumbnail(found.path, size, data_dir / "cache" / "thumbnails")
     return MediaFile(path, media_type, True)
+
+
+def task_peaks(session: Session, data_dir: Path, project_id: int, task_id: int,
+               field: str) -> Path:
+    """The waveform summary of the task's recording in `field` (accord.media.peaks)."""
+    found = task_media(session, data_dir / "media", project_id, task_id, field)
+    return peaks.peaks_file(found.path, found.media_type, data_dir / "cache" / "peaks", field)
