@@ -165,6 +165,31 @@ describe("TextStage", () => {
     expect(container.textContent).not.toMatch(/Page 1 of/);
   });
 
+  it("makes one span of a selection from the end of a page onto the next, in global offsets", async () => {
+    const long = `😀 ${"word ".repeat(2000)}`;
+    const onChange = await workbench(long);
+    const container = rendered?.container as HTMLElement;
+    const root = doc(container);
+    const end = Number(root.dataset.pageEnd);
+    expect(end).toBeLessThan(long.length);
+    // The next page's first words are shown in a seam after the page, with their offsets.
+    const seam = root.querySelector(".text-seam--after") as HTMLElement;
+    expect(seam.dataset.label).toBe("Page 2");
+    expect(seam.textContent?.startsWith("word word")).toBe(true);
+    expect(Number(seam.querySelector("[data-at]")?.getAttribute("data-at"))).toBe(end);
+    // "rd" of the page's last word to "wo" of the next page's second: snapped to three words.
+    selectText(container, end - 3, end + 7);
+    const [made] = last(onChange);
+    expect(made?.value).toEqual({ class: "PER", start: end - 6, end: end + 8 }); // code points: the emoji is one
+    expect(Array.from(long).slice(end - 6, end + 8).join("")).toBe("word word word");
+    // Drawn on both pages: on the next one, in the seam before it.
+    const next = getByRole(container, "button", "Next page");
+    await click(next);
+    const drawn = Array.from(doc(container).querySelectorAll<HTMLElement>('[data-spans="r1"]'));
+    expect(drawn.map((p) => p.textContent).join("")).toBe("word word word");
+    expect(drawn[0]?.closest(".text-seam--before")).not.toBeNull();
+  });
+
   it("shows the rating's rubric beside its values on a text task", async () => {
     await workbench(TEXT);
     const container = rendered?.container as HTMLElement;

@@ -8,8 +8,9 @@
  * span; the next span clicked, or selected with Tab and the relate key again, is its target.
  *
  * Offsets are code points in the work and UTF-16 on screen (offsets.ts converts); every page
- * keeps the document's global offsets (pages.ts). HTML is shown as document.ts rebuilt it,
- * never through innerHTML.
+ * keeps the document's global offsets (pages.ts), and is shown with seams of its neighbours,
+ * so a selection may run from one page onto the next. HTML is shown as document.ts rebuilt
+ * it, never through innerHTML.
  */
 import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type MouseEvent as ReactMouseEvent, type ReactNode } from "react";
 import { buildKeymap, hotkeyId, parseHotkey } from "../../lib/hotkeys";
@@ -22,7 +23,7 @@ import { VOID_TAGS, textDoc, type DocNode } from "./document";
 import { pieces, type Piece } from "./layout";
 import { laneCount, pieceStyle, spanMarks, type MarkSource, type SpanMark } from "./marks";
 import { TextOffsets } from "./offsets";
-import { pageOf, paginate, type Page } from "./pages";
+import { pageOf, paginate, withSeams, type PageView as ShownPage } from "./pages";
 import { RelationPanel, relationLabelsFor } from "./RelationPanel";
 import { exactRange, snapToTokens, tokenRanges } from "./tokens";
 import "./text.css";
@@ -36,7 +37,7 @@ export interface Relating {
   class?: string;
 }
 
-/** The keyboard cursor: token indices on the current page, anchor and focus. */
+/** The keyboard cursor: token indices in what the current page shows, anchor and focus. */
 interface Cursor {
   page: number;
   anchor: number;
@@ -58,7 +59,10 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
   const offsets = useMemo(() => new TextOffsets(doc.text), [doc]);
   const pages = useMemo(() => paginate(doc), [doc]);
   const [pageIndex, setPageIndex] = useState(0);
-  const page = pages[Math.min(pageIndex, pages.length - 1)] as Page;
+  const shownIndex = Math.min(pageIndex, pages.length - 1);
+  // The page with its seams: what is on screen, [view.start, view.end).
+  const view = useMemo(() => withSeams(doc, pages, shownIndex), [doc, pages, shownIndex]);
+  const page = view.page;
   const [snap, setSnap] = useState(true);
   const [relating, setRelating] = useState<Relating | null>(null);
   const [cursor, setCursor] = useState<Cursor | null>(null);
@@ -84,7 +88,7 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
     return spanMarks(sources, spanLabelNames, offsets);
   }, [regions, predictions, overlays, colorOf, spanLabelNames, offsets]);
   const work = useMemo(() => new Map(marks.filter((m) => m.kind === "work").map((m) => [m.key, m])), [marks]);
-  const pageMarks = useMemo(() => marks.filter((m) => m.start < page.end && m.end > page.start), [marks, page]);
+  const pageMarks = useMemo(() => marks.filter((m) => m.start < view.end && m.end > view.start), [marks, view]);
   const lanes = laneCount(pageMarks);
   const relations = useMemo(() => regions.filter((r): r is RelationRegion => r.type === "relation"), [regions]);
   const selectedRegion = regions.find((r) => r.id === selected) ?? null;
@@ -93,12 +97,12 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
     () => (selectedRegion?.type === "relation" ? new Set([selectedRegion.value.from, selectedRegion.value.to]) : null),
     [selectedRegion],
   );
-  // The page's tokens, found only once the keyboard cursor is used (a regex per character).
-  const tokenCache = useRef<{ page: Page; tokens: [number, number][] } | null>(null);
+  // The tokens shown, found only once the keyboard cursor is used (a regex per character).
+  const tokenCache = useRef<{ view: ShownPage; tokens: [number, number][] } | null>(null);
   const pageTokens = useCallback(() => {
-    if (tokenCache.current?.page !== page) tokenCache.current = { page, tokens: tokenRanges(doc.text, page.start, page.end) };
+    if (tokenCache.current?.view !== view) tokenCache.current = { view, tokens: tokenRanges(doc.text, view.start, view.end) };
     return tokenCache.current.tokens;
-  }, [doc, page]);
+  }, [doc, view]);
   const cursorRange = useMemo((): [number, number] | null => {
     if (!cursor || cursor.page !== pageIndex) return null;
     const tokens = pageTokens();
@@ -129,19 +133,24 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
     return false;
   }
 
-  // The page follows the selection (Tab through spans, a click in the region list).
+  // The page follows the selection (Tab through spans, a click in the region list) when the
+  // span does not start on screen (a span in a seam is shown where it is).
+  const viewRef = useRef(view);
+  viewRef.current = view;
   useEffect(() => {
     const mark = selected ? work.get(selected) : undefined;
     if (!mark) return;
+    const shown = viewRef.current;
+    if (mark.start >= shown.start && mark.start < shown.end) return;
     const target = pageOf(pages, mark.start);
     setPageIndex((now) => (now === target ? now : target));
   }, [selected, work, pages]);
   useLayoutEffect(() => {
     const mark = selected ? work.get(selected) : undefined;
     if (!mark || !root.current) return;
-    const piece = root.current.querySelector(`[data-at="${Math.max(mark.start, page.start)}"]`);
+    const piece = root.current.querySelector(`[data-at="${Math.max(mark.start, view.start)}"]`);
     if (piece && "scrollIntoView" in piece) piece.scrollIntoView({ block: "nearest" });
-  }, [selected, work, page]);
+  }, [selected, work, view]);
 
   useLayoutEffect(() => {
     root.current?.style.setProperty("--text-lanes", String(lanes));
@@ -263,8 +272,8 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
       if (!element || event.button !== 0) return;
       const selection = window.getSelection();
       if (selection && !selection.isCollapsed && selection.rangeCount > 0 && selection.anchorNode && selection.focusNode) {
-        const a = offsetAt(element, selection.anchorNode, selection.anchorOffset, page);
-        const b = offsetAt(element, selection.focusNode, selection.focusOffset, page);
+        const a = offsetAt(element, selection.anchorNode, selection.anchorOffset, view);
+        const b = offsetAt(element, selection.focusNode, selection.focusOffset, view);
         selection.removeAllRanges();
         if (a !== b) {
           setCursor(null);
@@ -305,7 +314,7 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
       }
       onSelect(null);
     },
-    [page, addSpan, marksAt, relate, readOnly],
+    [view, addSpan, marksAt, relate, readOnly],
   );
 
   // The keyboard cursor: ←/→ move a token, Shift extends, Home/End, Enter makes the span.
@@ -414,7 +423,8 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
         >
           <PageView
             doc={doc}
-            nodes={page.nodes}
+            view={view}
+            number={shownIndex + 1}
             marks={pageMarks}
             selected={selected}
             invalid={invalid}
@@ -496,7 +506,9 @@ export function offsetAt(root: HTMLElement, node: Node, offset: number, page: { 
 
 interface PageViewProps {
   doc: { text: string };
-  nodes: readonly DocNode[];
+  view: ShownPage;
+  /** The page's number, from 1. */
+  number: number;
   marks: readonly SpanMark[];
   selected: string | null;
   invalid: ReadonlySet<string>;
@@ -505,9 +517,10 @@ interface PageViewProps {
   cursor: [number, number] | null;
 }
 
-/** One page: its nodes rebuilt as React elements, each text cut into pieces at span edges. */
+/** One page and its seams: their nodes rebuilt as React elements, each text cut into
+ * pieces at span edges. A seam is set apart (and says which page it is from). */
 const PageView = memo(function PageView(props: PageViewProps) {
-  const { doc, nodes, marks } = props;
+  const { doc, view, number, marks } = props;
   const cursorMark = props.cursor ? [{ key: "\u0000cursor", start: props.cursor[0], end: props.cursor[1] }] : [];
   const render = (list: readonly DocNode[]): ReactNode[] =>
     list.map((node, i) => {
@@ -524,7 +537,21 @@ const PageView = memo(function PageView(props: PageViewProps) {
         </Tag>
       );
     });
-  return <>{render(nodes)}</>;
+  return (
+    <>
+      {view.before.length > 0 && (
+        <div className="text-seam text-seam--before" data-label={`End of page ${number - 1}`}>
+          {render(view.before)}
+        </div>
+      )}
+      {render(view.page.nodes)}
+      {view.after.length > 0 && (
+        <div className="text-seam text-seam--after" data-label={`Page ${number + 1}`}>
+          {render(view.after)}
+        </div>
+      )}
+    </>
+  );
 });
 
 function TextPieceFor({ piece, text, selected, invalid, endpoints, relatingFrom }: PageViewProps & { piece: Piece<SpanMark | { key: string; start: number; end: number }>; text: string }) {

@@ -7,8 +7,12 @@
  * Pages break, by preference, after a blank line, then after a line break, then after a
  * space, near `target` characters; an element too long for one page is split between its
  * children (each part drawn inside a copy of the element, as a printed page continues a
- * list), and a text too long between its characters. A selection is made within one page;
- * a span crossing a page break (from a pre-label or an import) is drawn on both pages.
+ * list), and a text too long between its characters.
+ *
+ * A page is shown with **seams**: the last lines of the page before it and the first lines
+ * of the page after it (`withSeams`), so a selection can run over a page break — both of
+ * its ends are then in the DOM, with their global offsets — and a span crossing a break is
+ * drawn on both pages.
  */
 import type { DocNode, ElementNode, TextDoc } from "./document";
 import { charBoundary } from "./tokens";
@@ -20,6 +24,8 @@ export interface Page {
 }
 
 export const PAGE_CHARS = 3000;
+/** About how much of each neighbouring page a page shows: two or three lines. */
+export const SEAM_CHARS = 240;
 
 /** Where to cut text[from, to) into pieces of about `target` units (the cut offsets, in order). */
 export function textCuts(text: string, from: number, to: number, target: number): number[] {
@@ -126,4 +132,60 @@ export function pageOf(pages: readonly Page[], at: number): number {
     else hi = mid - 1;
   }
   return lo;
+}
+
+/** A page as shown: the page, and its seams from the neighbouring pages (empty at the ends
+ * of the document). [start, end) is what is on screen, seams included. */
+export interface PageView {
+  page: Page;
+  start: number;
+  end: number;
+  before: DocNode[];
+  after: DocNode[];
+}
+
+/** Page `index` with about `seam` units of the page before and of the page after, cut
+ * after a blank line, a line break or a space, as pages are. */
+export function withSeams(doc: TextDoc, pages: readonly Page[], index: number, seam = SEAM_CHARS): PageView {
+  const page = pages[index] as Page;
+  const previous = pages[index - 1];
+  const next = pages[index + 1];
+  const from = previous ? seamStart(doc.text, previous.start, previous.end, seam) : page.start;
+  const to = next ? (textCuts(doc.text, next.start, next.end, seam)[0] ?? next.end) : page.end;
+  return {
+    page,
+    start: from,
+    end: to,
+    before: previous ? clipNodes(previous.nodes, from, previous.end) : [],
+    after: next ? clipNodes(next.nodes, next.start, to) : [],
+  };
+}
+
+/** Where the last `seam` or so units of text[from, to) begin: just after the first blank
+ * line, else line break, else space, in the first half of the window; at worst, exactly. */
+export function seamStart(text: string, from: number, to: number, seam: number): number {
+  if (to - from <= seam * 1.25) return from;
+  const low = to - seam;
+  const window = text.slice(low, to - Math.floor(seam / 2));
+  for (const separator of ["\n\n", "\n", " "]) {
+    const found = window.indexOf(separator);
+    if (found >= 0) return low + found + separator.length;
+  }
+  return charBoundary(text, low);
+}
+
+/** The parts of `nodes` inside [from, to): text nodes cut to it, elements kept (as copies)
+ * with their children cut; an empty element (a line break) counts where it stands. */
+export function clipNodes(nodes: readonly DocNode[], from: number, to: number): DocNode[] {
+  const out: DocNode[] = [];
+  for (const node of nodes) {
+    const inside = node.start === node.end ? node.start >= from && node.start < to : node.start < to && node.end > from;
+    if (!inside) continue;
+    const start = Math.max(node.start, from);
+    const end = Math.min(node.end, to);
+    if (node.kind === "text") out.push({ kind: "text", start, end });
+    else if (node.start >= from && node.end <= to) out.push(node);
+    else out.push({ ...node, children: clipNodes(node.children, from, to), start, end });
+  }
+  return out;
 }
