@@ -1,6 +1,7 @@
 /**
- * The stage for a recording: its waveform (decoded once with the Web Audio API, peaks per
- * zoom level, drawn on a canvas), a playhead, playback with a speed, and the work's
+ * The stage for a recording: its waveform (drawn on a canvas from the server's summary of
+ * peaks at once, peaks.ts; from the file decoded in the browser when zoomed closer than the
+ * summary's blocks, or when the server cannot summarise it), a playhead, playback with a speed, and the work's
  * segments on lanes under it. A drag on the waveform with a segment class picked makes a
  * segment; a click seeks. A segment's edges resize it and its body moves it; the selected
  * segment gets a text box per transcription label. The <audio> element streams the file
@@ -18,7 +19,8 @@ import { layoutBands, LANE_PX, SegmentBands, type Band } from "./SegmentBands";
 import { isSegment, moveRange, rangeFromDrag, resizeRange, partAt, segmentInFocus, segmentsOf, transcriptionLabels } from "./segments";
 import { clampView, fitView, follow, formatTick, formatTime, scrollBy, ticks, timeAt, xAt, zoomAt, type TimeView } from "./timeline";
 import { Transcriptions } from "./Transcriptions";
-import { decodeRecording, drawWaveform, type Decoded } from "./decode";
+import { decodeRecording, drawWaveform, loadSummary, type Decoded } from "./decode";
+import { needsSamples } from "./waveform";
 
 export type RecordingMedia = Extract<StageMedia, { url: string }>;
 
@@ -31,7 +33,14 @@ type Drag =
   | { kind: "move"; x0: number; t0: number; original: AudioSegmentRegion }
   | { kind: "resize"; x0: number; edge: "start" | "end"; original: AudioSegmentRegion };
 
-type Loaded = { status: "loading" } | { status: "ready"; decoded: Decoded } | { status: "failed"; message: string };
+/** `note`: why the waveform came from the file rather than the server's summary. */
+type Loaded = { status: "loading" } | { status: "ready"; decoded: Decoded; note?: string } | { status: "failed"; message: string };
+/** Decoding the file for close zoom: not needed yet, under way, done, or failed (why). */
+type Detail = { status: "idle" | "loading" | "done" } | { status: "failed"; message: string };
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 const NO_OVERLAYS: NonNullable<MediaStageProps["overlays"]> = [];
 
@@ -68,16 +77,50 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
   const drawing = active && segmentLabels.has(active.label) && !readOnly ? active : null;
   const focus = segmentInFocus(regions, selected);
 
-  // Decode once per recording; the fetch is dropped when the task changes.
+  // The server's summary once per recording, else the file decoded here; the fetches are
+  // dropped when the task changes.
+  const [detail, setDetail] = useState<Detail>({ status: "idle" });
+  const detailSignal = useRef<AbortSignal | null>(null);
   useEffect(() => {
     const controller = new AbortController();
+    const { signal } = controller;
+    detailSignal.current = signal;
     setLoaded({ status: "loading" });
-    decodeRecording(media.url, controller.signal).then(
-      (decoded) => controller.signal.aborted || setLoaded({ status: "ready", decoded }),
-      (error: unknown) => controller.signal.aborted || setLoaded({ status: "failed", message: error instanceof Error ? error.message : String(error) }),
+    setDetail({ status: "idle" });
+    loadSummary(media.url, signal).then(
+      (decoded) => signal.aborted || setLoaded({ status: "ready", decoded }),
+      (error: unknown) => {
+        if (signal.aborted) return;
+        const why = reason(error);
+        setDetail({ status: "loading" });
+        decodeRecording(media.url, signal).then(
+          (decoded) => {
+            if (signal.aborted) return;
+            setLoaded({ status: "ready", decoded, note: `drawn from the file in the browser, as the server could not summarise it: ${why}` });
+            setDetail({ status: "done" });
+          },
+          (failure: unknown) => signal.aborted || setLoaded({ status: "failed", message: `${reason(failure)} (and the server could not summarise it: ${why})` }),
+        );
+      },
     );
     return () => controller.abort();
   }, [media.url]);
+
+  // Zoomed closer than the summary's blocks: the file is decoded once for its samples.
+  const wantsSamples = loaded.status === "ready" && detail.status === "idle" && needsSamples(loaded.decoded.peaks.source, view.pxPerS);
+  useEffect(() => {
+    const signal = detailSignal.current;
+    if (!wantsSamples || !signal) return;
+    setDetail({ status: "loading" });
+    decodeRecording(media.url, signal).then(
+      (decoded) => {
+        if (signal.aborted) return;
+        setLoaded((l) => (l.status === "ready" ? { status: "ready", decoded } : l));
+        setDetail({ status: "done" });
+      },
+      (error: unknown) => signal.aborted || setDetail({ status: "failed", message: reason(error) }),
+    );
+  }, [wantsSamples, media.url]);
 
   useLayoutEffect(() => {
     const element = waveBox.current;
@@ -418,6 +461,9 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
           </select>
         </label>
         {loaded.status === "loading" && <span className="muted">Drawing the waveform…</span>}
+        {loaded.status === "ready" && detail.status === "loading" && <span className="muted">Reading the samples for close zoom…</span>}
+        {loaded.status === "ready" && detail.status === "failed" && <span className="muted">Close up the waveform shows blocks of samples: {detail.message}.</span>}
+        {loaded.status === "ready" && loaded.note && <span className="muted">Waveform {loaded.note}.</span>}
         {loaded.status === "failed" && (
           <span role="alert" className="error">
             The waveform could not be drawn: {loaded.message}.

@@ -1,9 +1,11 @@
 /**
- * The recording's samples for the waveform: fetched once from the media route and decoded
- * by the Web Audio API in an OfflineAudioContext (no audio device needed, nothing plays),
- * resampled to DECODE_RATE, then read into peak blocks in chunks (waveform.ts). Drawing is
- * one filled path of min/max columns in device pixels.
+ * The recording's samples for the waveform, when the server's summary (peaks.ts) is not
+ * enough (zoomed closer than its blocks) or cannot be had: fetched from the media route and
+ * decoded by the Web Audio API in an OfflineAudioContext (no audio device needed, nothing
+ * plays), resampled to DECODE_RATE, then read into peak blocks in chunks (waveform.ts).
+ * Drawing is one filled path of min/max columns in device pixels.
  */
+import { fetchPeaks } from "./peaks";
 import { buildBlocks, PeakCache } from "./waveform";
 import type { TimeView } from "./timeline";
 
@@ -14,6 +16,14 @@ export const DECODE_RATE = 22050;
 export interface Decoded {
   duration: number;
   peaks: PeakCache;
+  /** "summary": the server's blocks, no samples; "samples": the file decoded here. */
+  detail: "summary" | "samples";
+}
+
+/** The server's summary of the recording, ready to draw. */
+export async function loadSummary(url: string, signal: AbortSignal): Promise<Decoded> {
+  const summary = await fetchPeaks(url, signal);
+  return { duration: summary.duration, peaks: new PeakCache(summary.source), detail: "summary" };
 }
 
 export async function decodeRecording(url: string, signal: AbortSignal): Promise<Decoded> {
@@ -35,7 +45,8 @@ export async function decodeRecording(url: string, signal: AbortSignal): Promise
   }
   const channels = Array.from({ length: buffer.numberOfChannels }, (_, i) => buffer.getChannelData(i));
   const levels = await buildBlocks(channels, buffer.length, undefined, () => signal.aborted);
-  return { duration: buffer.duration, peaks: new PeakCache({ channels, sampleRate: buffer.sampleRate, length: buffer.length, levels }) };
+  if (signal.aborted) throw new DOMException("the recording was left", "AbortError");
+  return { duration: buffer.duration, peaks: new PeakCache({ channels, sampleRate: buffer.sampleRate, length: buffer.length, levels }), detail: "samples" };
 }
 
 /** Draws the view's columns on `canvas` (sized to the view in device pixels); with no

@@ -6,7 +6,9 @@
  * COARSEST samples. A zoom level's columns then read the largest blocks no wider than a
  * column (a 10-minute file in a 1,440 px view reads ~5,000 of the coarsest blocks, not 13
  * million samples; closer in, finer blocks; closest, the samples), each column taking every block it
- * touches, so a peak is never missed and may show up to one block early or late. A column's
+ * touches, so a peak is never missed and may show up to one block early or late. The blocks
+ * come from the server's summary at first (peaks.ts: COARSE and COARSEST, no samples), and
+ * from the decoded file once a zoom closer than COARSE needs it (decode.ts). A column's
  * peaks are computed once per zoom level, in tiles of TILE columns on a grid fixed to time 0,
  * so scrolling reuses them and a column never changes as the view moves. Pure.
  */
@@ -121,11 +123,24 @@ export function yieldToBrowser(): Promise<void> {
 }
 
 /** The blocks a column of `perColumn` samples reads: the largest no wider than it, or none
- * (the samples themselves). */
-export function levelFor(levels: readonly Blocks[], perColumn: number): Blocks | null {
+ * (the samples themselves). Without samples (the server's summary, peaks.ts) a column
+ * narrower than the finest block reads that block: the waveform shows in steps. */
+export function levelFor(levels: readonly Blocks[], perColumn: number, hasSamples = true): Blocks | null {
   let chosen: Blocks | null = null;
-  for (const level of levels) if (level.size <= perColumn && (!chosen || level.size > chosen.size)) chosen = level;
-  return chosen;
+  let finest: Blocks | null = null;
+  for (const level of levels) {
+    if (level.size <= perColumn && (!chosen || level.size > chosen.size)) chosen = level;
+    if (!finest || level.size < finest.size) finest = level;
+  }
+  return chosen ?? (hasSamples ? null : finest);
+}
+
+/** Whether the view's columns are finer than `source` can show: a summary without samples
+ * zoomed closer than its finest block (the stage then decodes the file for the samples). */
+export function needsSamples(source: PeakSource, pxPerS: number): boolean {
+  if (source.channels.length > 0) return false;
+  const finest = Math.min(...source.levels.map((l) => l.size));
+  return source.sampleRate / pxPerS < finest;
 }
 
 /**
@@ -137,7 +152,7 @@ export function columnPeaks(source: PeakSource, pxPerS: number, first: number, c
   const out: Peaks = { min: new Float32Array(count), max: new Float32Array(count) };
   const perColumn = source.sampleRate / pxPerS;
   const { channels, length } = source;
-  const level = levelFor(source.levels, perColumn);
+  const level = levelFor(source.levels, perColumn, channels.length > 0);
   for (let c = 0; c < count; c++) {
     const k = first + c;
     const a = Math.floor(k * perColumn);
