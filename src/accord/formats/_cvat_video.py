@@ -7,7 +7,8 @@ keyframe at or before it (docs/regions.md).
 CVAT lists a track's box on every frame (keyframe="1" where drawn, "0" where interpolated);
 we keep the keyframes, the outside frames and any box the interpolation does not give back
 within CVAT's 2-decimal rounding (`TOLERANCE_PX`), so nothing is lost (_cvat_tracks.py).
-Frame numbers are the video's, as CVAT writes them (from `start_frame`).
+Frame numbers are the video's, as CVAT writes them (from `start_frame`). Frame `<tag>`s are
+our `video_segment` regions, runs of consecutive frames (_cvat_frame_tags.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
+from accord.core.errors import InputError
+from accord.formats._cvat_frame_tags import FrameTags, read_tag, tags_xml
 from accord.formats._cvat_read import read_attributes, span, xml_paths
 from accord.formats._cvat_tracks import Frame, keyframes_from_frames, per_frame
 from accord.formats._cvat_write import attributes_xml, escape, labels_xml, num, q
@@ -27,6 +30,8 @@ from accord.formats.zipstream import ZipStream
 
 #: CVAT writes coordinates with 2 decimals; an interpolated box within this is interpolated
 TOLERANCE_PX = 0.01
+#: the label types whose classes `<meta>` lists, without and with frame tags
+_TYPES = {False: ("video_track",), True: ("video_track", "video_segment")}
 OTHER_SHAPES = ("polygon", "polyline", "points", "mask", "skeleton", "ellipse", "cuboid")
 
 
@@ -44,6 +49,7 @@ def _video(elements: Iterator[Any], where: str, path: str, context: ReadContext
     regions: list[dict[str, Any]] = []
     skip_unlabelled = context.setting("unlabelled", "error", ("error", "skip")) == "skip"
     skip_shapes = context.setting("shape_tracks", "error", ("error", "skip")) == "skip"
+    tags = FrameTags()
     for item in elements:
         element: ET.Element = item.element
         at = f"{where}, line {item.line(element)}"
@@ -52,8 +58,8 @@ def _video(elements: Iterator[Any], where: str, path: str, context: ReadContext
         elif element.tag == "image":
             raise fail(at, "an <image> in a CVAT for video file; import it as cvat_images")
         elif element.tag == "tag":
-            raise fail(at, "a frame tag; Accord's video labels have no per-frame "
-                           "classification (tracks of boxes are read)")
+            read_tag(element, f"{at}, tag {element.get('label')!r} on frame "
+                              f"{element.get('frame')}", meta.get("frame_count"), context, tags)
         elif element.tag == "track":
             number = attr_int(element, "id", at)
             at = f"{where}, track {number} (line {item.line(element)})"
@@ -71,6 +77,7 @@ def _video(elements: Iterator[Any], where: str, path: str, context: ReadContext
                                "boxes. Import with the setting shape_tracks=skip to leave "
                                "such tracks out")
             regions.append(_track(element, at, number, class_name, meta, context))
+    regions += tags.regions()
     name = meta.get("source") or meta.get("name") or PurePosixPath(path).stem
     data: dict[str, Any] = {context.binding.data_key("video"): context.media(name)}
     for key in ("width", "height", "frame_count"):
@@ -152,12 +159,17 @@ def _track(element: ET.Element, where: str, number: int, class_name: str,
 
 def write_video(export: Export) -> Iterator[bytes]:
     """A zip of one XML per video task, every frame of each track written out."""
+    segments = export.options.settings.get("segments", "tags")
+    if segments not in ("tags", "skip"):
+        raise InputError(f"setting 'segments': expected tags or skip, got {segments!r}",
+                         field="settings.segments")
     archive, names = ZipStream(), EntryNames()
     for item in export.items():
         video = item.data.get(_video_key(export)) if item.data else None
         name = video if isinstance(video, str) else item.media
         entry = names.name(name, item.task_id, ".xml")
-        yield from archive.add(entry, _document(export, item, name or str(item.task_id)))
+        yield from archive.add(entry, _document(export, item, name or str(item.task_id),
+                                                segments == "tags"))
     yield from archive.close()
 
 
@@ -169,7 +181,7 @@ def _video_key(export: Export) -> str:
     return "video"
 
 
-def _document(export: Export, item: Any, name: str) -> Iterator[bytes]:
+def _document(export: Export, item: Any, name: str, with_tags: bool) -> Iterator[bytes]:
     frame_count = item.data.get("frame_count")
     frame_count = frame_count if isinstance(frame_count, int) and frame_count > 0 else None
     size = (f"      <original_size>\n        <width>{item.width}</width>\n"
@@ -180,7 +192,7 @@ def _document(export: Export, item: Any, name: str) -> Iterator[bytes]:
     yield ('<?xml version="1.0" encoding="utf-8"?>\n<annotations>\n  <version>1.1</version>\n'
            f"  <meta>\n    <task>\n      <name>{escape(name)}</name>\n{frames}"
            f"      <mode>interpolation</mode>\n"
-           f"{labels_xml(export.schema, ('video_track',), '      ')}{size}    </task>\n"
+           f"{labels_xml(export.schema, _TYPES[with_tags], '      ')}{size}    </task>\n"
            f"    <source>{escape(name)}</source>\n  </meta>\n").encode()
     tracks = [r for r in item.regions if r.get("type") == "video_track"]
     given = [r["value"]["track_id"] for r in tracks]
@@ -190,6 +202,8 @@ def _document(export: Export, item: Any, name: str) -> Iterator[bytes]:
             track_id, spare = spare, spare + 1
         used.add(track_id)
         yield _track_xml(region, track_id, frame_count).encode()
+    if with_tags:
+        yield tags_xml(item.regions).encode()
     yield b"</annotations>\n"
 
 

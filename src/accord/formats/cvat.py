@@ -27,12 +27,16 @@ FORMATS = (
     Format(
         name="cvat_video", title="CVAT for video 1.1",
         description="CVAT's XML for video: box tracks become video tracks (keyframes and "
-                    "outside frames), one task per XML file. Exports a zip of one XML per "
-                    "video with every frame of each track written out.",
+                    "outside frames) and frame tags video segments, one task per XML file. "
+                    "Exports a zip of one XML per video with every frame of each track "
+                    "written out and a tag on every frame of each segment.",
         extension=".zip", media_type="application/zip", read=read_video,
         write=write_video, layout="folder", modality="video",
         carries=("tasks", "annotations", "predictions", "gold"),
         settings={"unlabelled": UNLABELLED,
                   "shape_tracks": "import: tracks of polygons, polylines, points or masks, which "
-                                  "Accord's box tracks cannot hold: error (default) or skip"}),
+                                  "Accord's box tracks cannot hold: error (default) or skip",
+                  "segments": "export: video segments as frame tags (tags, default) or left "
+                              "out (skip), for readers that refuse frame tags in video files "
+                              "(Datumaro, CVAT's own importer)"}),
 )
