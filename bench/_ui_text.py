@@ -19,6 +19,13 @@ page), **page** (Alt+PageDown/PageUp as fast as the driver sends keys: each a ne
 ~3,000 characters and its spans), **next span** (Tab: selects the next span, the stage
 follows it to its page and scrolls it into view), and **idle**. "Frames under 16 ms" as in
 ui_render.py: work p95 < 16 ms and interval p95 < 25 ms.
+
+Server: the CPU time of `accord serve` per next-task answer (the task and its draft, as a
+reload asks for it), read from /proc for the server process over `SERVER_ASKS` requests.
+
+`--profile DIR`: a reload and each interaction but idle once more with the front end built
+unminified, under the CDP CPU profiler and a Chromium trace (bench/_ui_profile.py); the
+summaries are printed, the .cpuprofile and trace files written to DIR.
 """
 
 from __future__ import annotations
@@ -39,8 +46,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import _ui_frames as frames
+import httpx
 from _results import machine, write_block
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from accord.client import Client
 from e2e.labeling import PASSWORD, log_in
@@ -49,6 +57,7 @@ from servers import AccordProcess
 SECTION = "## Label stream: a 100,000-character text in the browser"
 READY_MARK = "accord:editor-ready"
 TARGET_READY_MS = 1000.0
+SERVER_ASKS = 40
 CHARS = 100_000
 VIEWPORT = {"width": 1440, "height": 900}
 TIMEOUT_MS = 60_000
@@ -158,6 +167,28 @@ def seed(server: AccordProcess, data_dir: Path, count: int) -> tuple[int, int, i
     finally:
         manager.close()
         worker.close()
+
+
+def server_cpu_ms(server: AccordProcess, data_dir: Path, project_id: int) -> float:
+    """The server's CPU ms per next-task answer to the annotator holding the task (what a
+    reload of the label stream asks for), from the process's utime + stime."""
+    assert server.process is not None
+    token = cli(data_dir, "token", "create", "annotator@example.org").split()[-1]
+    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"},
+                      timeout=60) as client:
+        url = f"/api/projects/{project_id}/queues/label/next"
+        for _ in range(3):
+            client.post(url).raise_for_status()
+        before = process_cpu_s(server.process.pid)
+        for _ in range(SERVER_ASKS):
+            client.post(url).raise_for_status()
+        return (process_cpu_s(server.process.pid) - before) * 1000 / SERVER_ASKS
+
+
+def process_cpu_s(pid: int) -> float:
+    """User and system CPU seconds of a process (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_until_ready(page: Page) -> Load:
@@ -283,19 +314,39 @@ def actions_cpu(browser: Browser, page: Page, presses: int) -> dict[str, float]:
     return out
 
 
-def measure(browser: Browser, args: Namespace
-            ) -> tuple[Load, list[Load], list[frames.Frames], int, dict[str, float]]:
+@dataclass(frozen=True, slots=True)
+class Figures:
+    cold: Load
+    loads: list[Load]
+    measured: list[frames.Frames]
+    regions: int
+    cpu: dict[str, float]      # renderer main-thread ms per action
+    server_ms: float           # server CPU ms per next-task answer
+    profile: str               # the --profile summaries, or ""
+
+
+def open_stream(browser: Browser, url: str, project_id: int,
+                bundle: Callable[[Route], None] | None = None) -> Page:
+    """A fresh browser context logged in as the annotator on the label stream; `bundle`
+    serves the front end's script instead of the server (the unminified build)."""
+    who = SimpleNamespace(url=url, annotator="annotator@example.org")
+    page = browser.new_page(viewport=VIEWPORT)
+    page.set_default_timeout(TIMEOUT_MS)
+    if bundle is not None:
+        page.route("**/assets/index-*.js", bundle)
+    log_in(page, who, f"/projects/{project_id}/label")  # type: ignore[arg-type]
+    return page
+
+
+def measure(browser: Browser, args: Namespace) -> Figures:
     with tempfile.TemporaryDirectory(prefix="accord-bench-text-") as tmp:
         data_dir = Path(tmp) / "data"
         server = AccordProcess(data_dir, Path(tmp) / "server.log")
         server.start()
         try:
             project_id, _, regions = seed(server, data_dir, args.spans)
-
-            who = SimpleNamespace(url=server.url, annotator="annotator@example.org")
-            page = browser.new_page(viewport=VIEWPORT)
-            page.set_default_timeout(TIMEOUT_MS)
-            log_in(page, who, f"/projects/{project_id}/label")  # type: ignore[arg-type]
+            server_ms = server_cpu_ms(server, data_dir, project_id)
+            page = open_stream(browser, server.url, project_id)
             cold = wait_until_ready(page)
             loads = []
             for _ in range(args.repeats):
@@ -305,13 +356,41 @@ def measure(browser: Browser, args: Namespace
             measured = [how(page, args.duration, probe) for how in INTERACTIONS]
             cpu = actions_cpu(browser, page, 10)
             page.close()
-            return cold, loads, measured, regions, cpu
+            summary = profile(browser, server.url, project_id, args) if args.profile else ""
+            return Figures(cold, loads, measured, regions, cpu, server_ms, summary)
         finally:
             server.stop()
 
 
-def report(cold: Load, loads: list[Load], measured: list[frames.Frames], regions: int,
-           cpu: dict[str, float], args: Namespace, chromium: str) -> str:
+def profile(browser: Browser, url: str, project_id: int, args: Namespace) -> str:
+    """A reload and each interaction but idle under the CPU profiler and a trace, with the
+    unminified front end (bench/_ui_profile.py); the files go to `args.profile`."""
+    import _ui_profile
+
+    args.profile.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="accord-bench-text-web-") as tmp:
+        bundle = _ui_profile.unminified_bundle(Path(tmp)).read_bytes()
+
+        def serve(route: Route) -> None:
+            route.fulfill(body=bundle, content_type="text/javascript")
+
+        page = open_stream(browser, url, project_id, serve)
+        wait_until_ready(page)
+        profiler = _ui_profile.Profiler(browser, page, args.profile)
+        profiler.start(page)
+        page.reload()
+        wait_until_ready(page)
+        page.wait_for_timeout(1000)
+        sections = [profiler.stop(page, "load")]
+        sections += [how(page, args.duration, profiler) for how in INTERACTIONS
+                     if how is not idle]
+        page.close()
+    return "\n\n".join(sections)
+
+
+def report(figures: Figures, args: Namespace, chromium: str) -> str:
+    cold, loads, measured, regions, cpu = (figures.cold, figures.loads, figures.measured,
+                                           figures.regions, figures.cpu)
     ready = [load.ready_ms for load in loads]
     lines = frames.load_table(cold, loads, f"`{READY_MARK}` (interactive)")
     rows, verdicts = frames.frames_table(measured, ready, TARGET_READY_MS)
@@ -324,6 +403,8 @@ def report(cold: Load, loads: list[Load], measured: list[frames.Frames], regions
             f"{VIEWPORT['width']}×{VIEWPORT['height']}; {cold.pieces:,} text pieces and "
             f"{cold.marked:,} marked ones on the first page once ready.\n\n"
             f"Load to interactive, {len(loads)} reloads:\n\n" + "\n".join(lines)
+            + f"\n\nThe server's CPU per next-task answer (the task and the {regions:,}-region "
+            f"draft, {SERVER_ASKS} asked in a row, from /proc): {figures.server_ms:.1f} ms."
             + f"\n\nFrames over {args.duration:g} s of input each (ms, as in the image case):"
             "\n\n" + "\n".join(rows) + "\n\nRenderer main-thread CPU per action (thread "
             "time from a Chromium trace: less inflated by other processes than frame times, "
@@ -340,12 +421,14 @@ def main(args: Namespace) -> None:
     with sync_playwright() as playwright:
         browser = launch(playwright)
         try:
-            cold, loads, measured, regions, cpu = measure(browser, args)
-            block = report(cold, loads, measured, regions, cpu, args, browser.version)
+            figures = measure(browser, args)
+            block = report(figures, args, browser.version)
         finally:
             browser.close()
     print(block)
-    for f in measured:
+    if figures.profile:
+        print(f"\nProfiles (unminified build; files in {args.profile}):\n\n{figures.profile}")
+    for f in figures.measured:
         for what, ms, times in frames.top_scripts(f):
             print(f"  {f.name}: {ms:.0f} ms in {times} long frame script(s): {what}")
     if args.write:

@@ -21,7 +21,7 @@ import type { MediaStageProps, StageKey } from "../MediaStage";
 import type { StageMedia } from "../taskMedia";
 import { VOID_TAGS, textDoc, type DocNode } from "./document";
 import { pieces, type Piece } from "./layout";
-import { laneCount, pieceStyle, spanMarks, type MarkSource, type SpanMark } from "./marks";
+import { laneCount, pieceStyle, spanMarks, type MarkSource, type PieceStyle, type SpanMark } from "./marks";
 import { TextOffsets } from "./offsets";
 import { pageOf, paginate, withSeams, type PageView as ShownPage } from "./pages";
 import { RelationPanel, relationLabelsFor } from "./RelationPanel";
@@ -225,6 +225,8 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
     },
     [readOnly, work, relationLabels, relate],
   );
+
+  const selectRelation = useCallback((id: string) => latest.current.onSelect(id), []);
 
   const goPage = useCallback((step: number) => setPageIndex((now) => Math.max(0, Math.min(pages.length - 1, now + step))), [pages.length]);
 
@@ -447,7 +449,7 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
         offsets={offsets}
         selected={selected}
         colorOf={colorOf}
-        onSelect={(id) => latest.current.onSelect(id)}
+        onSelect={selectRelation}
       />
     </div>
   );
@@ -517,71 +519,108 @@ interface PageViewProps {
   cursor: [number, number] | null;
 }
 
+/** A run of text under the same marks, with what does not change while the page is shown:
+ * its underlines, title and the work's spans on it. */
+interface LaidPiece {
+  start: number;
+  end: number;
+  own: readonly string[];
+  base: string;
+  style: PieceStyle;
+  title: string;
+}
+
+type Laid = { kind: "text"; pieces: LaidPiece[] } | { kind: "element"; node: DocNode & { kind: "element" }; children: Laid[] };
+
+type CursorMark = { key: string; start: number; end: number };
+
+/** `nodes` with each text cut into pieces at the edges of `marks` (and of the cursor). */
+function lay(nodes: readonly DocNode[], marks: readonly SpanMark[], cursor: CursorMark[]): Laid[] {
+  return nodes.map((node): Laid => {
+    if (node.kind === "element") return { kind: "element", node, children: lay(node.children, marks, cursor) };
+    const all: (SpanMark | CursorMark)[] = cursor.length ? [...marks, ...cursor] : [...marks];
+    return { kind: "text", pieces: pieces(node.start, node.end, all).map((piece) => laidPiece(piece)) };
+  });
+}
+
+function laidPiece(piece: Piece<SpanMark | CursorMark>): LaidPiece {
+  const spans = piece.marks.filter((m): m is SpanMark => "kind" in m);
+  const classes = ["text-piece"];
+  if (spans.length > 0) classes.push("text-piece--marked");
+  if (spans.some((m) => m.kind === "prediction")) classes.push("text-piece--prediction");
+  if (spans.length !== piece.marks.length) classes.push("text-piece--cursor");
+  return {
+    start: piece.start,
+    end: piece.end,
+    own: spans.filter((m) => m.kind === "work").map((m) => m.key),
+    base: classes.join(" "),
+    style: pieceStyle(spans),
+    title: spans.map((m) => `${m.region.value.class}${m.kind === "work" ? ` (${m.key})` : m.kind === "prediction" ? " (pre-label: click to take it)" : ""}`).join(", "),
+  };
+}
+
 /** One page and its seams: their nodes rebuilt as React elements, each text cut into
- * pieces at span edges. A seam is set apart (and says which page it is from). */
+ * pieces at span edges. A seam is set apart (and says which page it is from). The pieces
+ * are laid out once per page, marks and cursor; a change of selection only changes the
+ * flags of the pieces it concerns. */
 const PageView = memo(function PageView(props: PageViewProps) {
-  const { doc, view, number, marks } = props;
-  const cursorMark = props.cursor ? [{ key: "\u0000cursor", start: props.cursor[0], end: props.cursor[1] }] : [];
-  const render = (list: readonly DocNode[]): ReactNode[] =>
-    list.map((node, i) => {
-      if (node.kind === "text") {
-        const all = [...marks, ...cursorMark] as (SpanMark | { key: string; start: number; end: number })[];
-        return pieces(node.start, node.end, all).map((piece) => <TextPieceFor key={piece.start} piece={piece} text={doc.text} {...props} />);
-      }
+  const { doc, view, number, marks, cursor, selected, invalid, endpoints, relatingFrom } = props;
+  const laid = useMemo(() => {
+    const cursorMark = cursor ? [{ key: "\u0000cursor", start: cursor[0], end: cursor[1] }] : [];
+    return { before: lay(view.before, marks, cursorMark), page: lay(view.page.nodes, marks, cursorMark), after: lay(view.after, marks, cursorMark) };
+  }, [view, marks, cursor]);
+  const piece = (p: LaidPiece) => {
+    let className = p.base;
+    if (p.own.length > 0) {
+      if (selected !== null && p.own.includes(selected)) className += " text-piece--selected";
+      if (p.own.some((k) => invalid.has(k))) className += " text-piece--invalid";
+      if (p.own.some((k) => endpoints?.has(k) || k === relatingFrom)) className += " text-piece--endpoint";
+    }
+    return (
+      <TextPiece
+        key={p.start}
+        text={doc.text.slice(p.start, p.end)}
+        at={p.start}
+        end={p.end}
+        className={className}
+        image={p.style.image}
+        position={p.style.position}
+        size={p.style.size}
+        padding={p.style.padding}
+        title={p.title}
+        spans={p.own.join(" ")}
+      />
+    );
+  };
+  const render = (list: readonly Laid[]): ReactNode[] =>
+    list.map((item, i) => {
+      if (item.kind === "text") return item.pieces.map(piece);
+      const node = item.node;
       const attrs: Record<string, string> = { ...node.attrs };
       const extra = node.tag === "a" ? { target: "_blank", rel: "noopener noreferrer nofollow" } : {};
       const Tag = node.tag;
       return VOID_TAGS.has(Tag) ? <Tag key={`e${i}`} {...attrs} /> : (
         <Tag key={`e${i}`} {...attrs} {...extra}>
-          {render(node.children)}
+          {render(item.children)}
         </Tag>
       );
     });
   return (
     <>
-      {view.before.length > 0 && (
+      {laid.before.length > 0 && (
         <div className="text-seam text-seam--before" data-label={`End of page ${number - 1}`}>
-          {render(view.before)}
+          {render(laid.before)}
         </div>
       )}
-      {render(view.page.nodes)}
-      {view.after.length > 0 && (
+      {render(laid.page)}
+      {laid.after.length > 0 && (
         <div className="text-seam text-seam--after" data-label={`Page ${number + 1}`}>
-          {render(view.after)}
+          {render(laid.after)}
         </div>
       )}
     </>
   );
 });
-
-function TextPieceFor({ piece, text, selected, invalid, endpoints, relatingFrom }: PageViewProps & { piece: Piece<SpanMark | { key: string; start: number; end: number }>; text: string }) {
-  const spans = piece.marks.filter((m): m is SpanMark => "kind" in m);
-  const cursor = spans.length !== piece.marks.length;
-  const own = spans.filter((m) => m.kind === "work");
-  const flags = [
-    own.some((m) => m.key === selected) && "text-piece--selected",
-    own.some((m) => invalid.has(m.key)) && "text-piece--invalid",
-    own.some((m) => endpoints?.has(m.key) || m.key === relatingFrom) && "text-piece--endpoint",
-    spans.some((m) => m.kind === "prediction") && "text-piece--prediction",
-    cursor && "text-piece--cursor",
-  ].filter(Boolean);
-  const style = pieceStyle(spans);
-  const title = spans.map((m) => `${m.region.value.class}${m.kind === "work" ? ` (${m.key})` : m.kind === "prediction" ? " (pre-label: click to take it)" : ""}`).join(", ");
-  return (
-    <TextPiece
-      text={text.slice(piece.start, piece.end)}
-      at={piece.start}
-      end={piece.end}
-      className={["text-piece", spans.length > 0 && "text-piece--marked", ...flags].filter(Boolean).join(" ")}
-      image={style.image}
-      position={style.position}
-      size={style.size}
-      padding={style.padding}
-      title={title}
-      spans={own.map((m) => m.key).join(" ")}
-    />
-  );
-}
 
 interface TextPieceProps {
   text: string;
