@@ -68,6 +68,9 @@ TARGET_SIZE = 1_000_000
 MAX_ITERATIONS = 100_000
 WARM_UP_S = 3.0
 SEED_TIMEOUT_S = 3600
+#: the policy's PATCH rewrites every task's overlap: a million rows on PostgreSQL took over
+#: a minute on a busy machine
+POLICY_TIMEOUT_S = 900
 QUICK = {"sizes": "2000", "duration": 5.0}
 PACES_S = "2,5"
 WORKERS = "1,2"  # one process, and one per core of the machines the results come from
@@ -181,7 +184,7 @@ def seed(data_dir: Path, url: str | None, size: int, clients: int) -> Crowd:
 def set_policy(url: str, crowd: Crowd) -> None:
     response = httpx.patch(f"{url}/api/projects/{crowd.project_id}/workflow", json=POLICY,
                            headers={"Authorization": f"Bearer {crowd.manager.token}"},
-                           timeout=60)
+                           timeout=POLICY_TIMEOUT_S)
     if response.status_code != 200:
         raise RuntimeError(f"PATCH workflow → {response.status_code}: {response.text}")
 
