@@ -27,7 +27,7 @@ from typing import Any, Final, NamedTuple
 
 from accord.core._json_reader import is_kind
 from accord.core._value_checks import VALUE_CHECKS, At, Context, MediaInfo, Problem, ProblemCode
-from accord.core.geometry import fits_inside, rotated_box_corners
+from accord.core.geometry import INSIDE_TOLERANCE_PX, fits_inside, rotated_box_corners
 from accord.core.regions import (
     MultilabelValue,
     Region,
@@ -346,9 +346,16 @@ def _are_plain_valid_boxes(schema: Schema, regions: list[Any], media: MediaInfo 
         if w < 0 or h < 0 or (label.min_width is not None and w < label.min_width) or (
                 label.min_height is not None and h < label.min_height):
             return False
-        if label.inside_image and width is not None and height is not None and not \
-                fits_inside(rotated_box_corners(x, y, w, h, rotation), width, height):
-            return False
+        if label.inside_image and width is not None and height is not None:
+            if rotation % 360:
+                if not fits_inside(rotated_box_corners(x, y, w, h, rotation), width, height):
+                    return False
+            else:  # the corners' bounds, as fits_inside takes them (w, h >= 0 here)
+                x, y = float(x), float(y)
+                if (x < -INSIDE_TOLERANCE_PX or y < -INSIDE_TOLERANCE_PX
+                        or x + float(w) > width + INSIDE_TOLERANCE_PX
+                        or y + float(h) > height + INSIDE_TOLERANCE_PX):
+                    return False
         if keys == 5 and not (type(score) in _NUMBERS and 0.0 <= score <= 1.0):
             return False  # NaN fails the comparison; infinities are out of range
         ids.add(region_id)

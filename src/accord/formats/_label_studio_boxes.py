@@ -44,21 +44,30 @@ def box_labels(schema: Schema) -> dict[str, str]:
 
 def plain_boxes(results: Any, labels: dict[str, str], media: TaskMedia, prediction: bool
                 ) -> list[dict[str, Any]] | None:
-    """The regions of a list of plain boxes on `labels` (`box_labels`), or None."""
+    """The regions of a list of plain boxes on `labels` (`box_labels`), or None.
+
+    One loop, names bound locally: it runs for every box of a detection import, where each
+    Python step counts (the general reader's checks, in its order of refusal, stay in
+    `_label_studio_read`)."""
     if type(results) is not list:
         return None
     size = media.size
     regions: list[dict[str, Any]] = []
     ids: set[str] = set()
+    numbers, low, high, decimals, tolerance = _NUMBERS, _LOW, _HIGH, DECIMALS, EDGE_TOLERANCE_PX
     for item in results:
-        if type(item) is not dict or item.get("type") not in BOX_KINDS:
+        if type(item) is not dict:
+            return None
+        kind = item.get("type")
+        if kind != "rectanglelabels" and kind != "rectangle":
             return None  # keys the general reader does not read are passed over here too
         name, value = item.get("from_name"), item.get("value")
         source = labels.get(name) if type(name) is str else None
         if source is None or type(value) is not dict:
             return None
-        to_name, rotation = item.get("to_name"), item.get("image_rotation")
-        if (to_name is not None and to_name != source) or rotation not in (None, 0):
+        to_name = item.get("to_name")
+        if (to_name is not None and to_name != source) or item.get("image_rotation") not in (
+                None, 0):
             return None
         meta = item.get("meta")
         if type(meta) is dict and meta.get("attributes"):
@@ -69,25 +78,49 @@ def plain_boxes(results: Any, labels: dict[str, str], media: TaskMedia, predicti
                 return None
             if size is None:
                 size = (width, height)
-            elif size != (width, height):
+            elif size[0] != width or size[1] != height:
                 return None
         elif size is None:
             return None
-        region = _box(name, value, item.get("type"), size)
-        if region is None:
+        else:
+            width, height = size
+        # the box: unrotated, inside its image, one class name
+        x, y, w, h = value.get("x"), value.get("y"), value.get("width"), value.get("height")
+        rotation = value.get("rotation", 0)
+        if (type(x) not in numbers or type(y) not in numbers or type(w) not in numbers
+                or type(h) not in numbers or type(rotation) not in numbers or rotation != 0):
             return None
+        if not (low <= x <= high and low <= y <= high and 0 <= w <= high and 0 <= h <= high):
+            return None  # NaN and infinities fail these comparisons too
+        names = value[kind] if kind in value else value.get("labels")
+        if type(names) is not list or len(names) != 1 or type(names[0]) is not str:
+            return None
+        px = round(float(x) * width / 100, decimals) + 0.0
+        py = round(float(y) * height / 100, decimals) + 0.0
+        pw = round(float(w) * width / 100, decimals) + 0.0
+        ph = round(float(h) * height / 100, decimals) + 0.0
+        if (px < -tolerance or py < -tolerance or px + pw > width + tolerance
+                or py + ph > height + tolerance):
+            return None
+        region: dict[str, Any] = {"label": name, "type": "bbox", "value": {
+            "class": names[0], "x": px, "y": py, "width": pw, "height": ph}}
         score = item.get("score")
         if score is not None:
-            if type(score) not in _NUMBERS or not math.isfinite(score):
+            if type(score) not in numbers or not math.isfinite(score):
                 return None
             if prediction or 0 <= score <= 1:
                 region["score"] = float(score)
         raw = item.get("id")
         if raw is None:
             raw = str(len(regions) + 1)
-        if type(raw) not in (str, int) or raw == "":
+        if type(raw) is str:
+            if raw == "":
+                return None
+            found = raw
+        elif type(raw) is int:
+            found = str(raw)
+        else:
             return None
-        found = str(raw)
         if found in ids:
             found = f"{found}:{name}"
             if found in ids:
@@ -98,32 +131,3 @@ def plain_boxes(results: Any, labels: dict[str, str], media: TaskMedia, predicti
     if media.size is None and size is not None:
         media.size, media.learned = size, True
     return regions
-
-
-def _box(name: str, value: dict[str, Any], kind: str, size: tuple[int, int]
-         ) -> dict[str, Any] | None:
-    """The region of one unrotated box inside its image, as the general reader makes it."""
-    x, y, w, h = value.get("x"), value.get("y"), value.get("width"), value.get("height")
-    if (type(x) not in _NUMBERS or type(y) not in _NUMBERS or type(w) not in _NUMBERS
-            or type(h) not in _NUMBERS or value.get("rotation", 0) != 0):
-        return None
-    x, y, w, h = float(x), float(y), float(w), float(h)
-    if not (_LOW <= x <= _HIGH and _LOW <= y <= _HIGH and 0 <= w <= _HIGH and 0 <= h <= _HIGH):
-        return None  # NaN and infinities fail these comparisons too
-    rotation = value.get("rotation", 0)
-    if type(rotation) not in _NUMBERS:
-        return None
-    names = value.get(kind, value.get("labels"))
-    if type(names) is not list or len(names) != 1 or type(names[0]) is not str:
-        return None
-    width, height = size
-    px = round(x * width / 100, DECIMALS) + 0.0
-    py = round(y * height / 100, DECIMALS) + 0.0
-    pw = round(w * width / 100, DECIMALS) + 0.0
-    ph = round(h * height / 100, DECIMALS) + 0.0
-    tolerance = EDGE_TOLERANCE_PX
-    if (px < -tolerance or py < -tolerance or px + pw > width + tolerance
-            or py + ph > height + tolerance):
-        return None
-    return {"label": name, "type": "bbox",
-            "value": {"class": names[0], "x": px, "y": py, "width": pw, "height": ph}}
