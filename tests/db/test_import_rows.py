@@ -1,19 +1,20 @@
 """Imports insert rows through the driver (services/record_rows.py): what is stored is
 byte for byte what a Core insert of the same values stores, on SQLite and PostgreSQL, JSON
 nulls, enums, UTC times (a whole second too) and the columns' Python-side defaults
-included."""
+included; and the database, not a lookup, leaves out tasks whose content is known."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, insert, select
+from sqlalchemy import Text, cast, func, insert, select
 
 from accord.core.records import AnnotationStatus, Stage, TaskState
 from accord.db.tables import Annotation, Prediction, Task
+from accord.services import tasks
 from accord.services.record_rows import RowInsert
-from builders import box
+from builders import box, caller_of
 
 NOW = datetime(2026, 3, 1, 10, 0, 0, 123456, tzinfo=UTC)
 WHOLE_SECOND = datetime(2026, 3, 1, 10, 0, 1, tzinfo=UTC)  # SQLite's text keeps `.000000`
@@ -72,3 +73,26 @@ def test_driver_rows_store_what_a_core_insert_stores(session, world):
     assert RowInsert(connection, Prediction.__table__, names, shared).insert(predictions) == 2
     stored = _stored(session, Prediction.__table__, Prediction.task_id == task_id)
     assert stored[:2] == stored[2:] and len(stored) == 4
+
+
+def test_an_import_skips_content_the_project_holds_with_its_answers_batch_after_batch(
+        session, world, monkeypatch):
+    monkeypatch.setattr(tasks, "INSERT_BATCH", 2)  # duplicates within and across batches
+    answer = {"regions": [box("n1")]}
+    known = world.task_ids[0]  # a.png, with one answer already
+    before = session.scalar(select(func.max(Task.id)))
+    report = tasks.import_records(session, caller_of(world.users["manager"]), world.project_id, [
+        ("r0", {"data": {"image": "a.png"}, "annotations": [answer]}),
+        ("r1", {"data": {"image": "n1.png"}, "annotations": [answer]}),
+        ("r2", {"data": {"image": "n1.png"}, "annotations": [answer]}),
+        ("r3", {"data": {"image": "n2.png"}, "annotations": [answer]}),
+        ("r4", {"data": {"image": "n2.png"}, "annotations": [answer]})])
+    assert report == tasks.ImportReport(created=2, skipped_duplicates=3, annotations=2,
+                                        predictions=0)
+    new = session.execute(select(Task.id, Task.data).where(Task.id > before)
+                          .order_by(Task.id)).all()
+    assert [data["image"] for _, data in new] == ["n1.png", "n2.png"]
+    answered = session.execute(select(Annotation.task_id, func.count()).where(
+        Annotation.task_id.in_([known, *(task_id for task_id, _ in new)]))
+        .group_by(Annotation.task_id).order_by(Annotation.task_id)).all()
+    assert answered == [(known, 1), *((task_id, 1) for task_id, _ in new)]

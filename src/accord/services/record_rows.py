@@ -23,15 +23,18 @@ _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 class RowInsert:
     """`INSERT INTO table (varying..., shared...)`, for rows given as tuples of the varying
-    columns' Python values."""
+    columns' Python values; with `skip_conflicts` (the columns of a unique constraint), a
+    row that would break that constraint is left out (ON CONFLICT … DO NOTHING, which
+    SQLite and PostgreSQL both read)."""
 
     def __init__(self, connection: Connection, table: Table, varying: Sequence[str],
-                 shared: Mapping[str, Any]) -> None:
+                 shared: Mapping[str, Any], skip_conflicts: Sequence[str] = ()) -> None:
         dialect = connection.dialect
         if dialect.paramstyle not in _MARKS:  # SQLite's and psycopg's styles are all there
             raise RuntimeError(f"bulk inserts need positional parameters; "
                                f"{dialect.name} uses {dialect.paramstyle}")
         self.connection, self.table = connection, table
+        self.skips_conflicts = bool(skip_conflicts)
         constants = dict(shared)
         for column in table.columns:  # as Core would fill them in
             default = column.default
@@ -49,6 +52,8 @@ class RowInsert:
         quote = dialect.identifier_preparer.quote
         self.sql = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
                     f"VALUES ({', '.join([mark] * len(names))})")
+        if skip_conflicts:
+            self.sql += f" ON CONFLICT ({', '.join(map(quote, skip_conflicts))}) DO NOTHING"
 
     def processor(self, name: str) -> Callable[[Any], Any]:
         """What column `name`'s type makes of a Python value for the driver: the very
@@ -63,7 +68,9 @@ class RowInsert:
         return _same if process is None else process
 
     def insert(self, rows: Iterable[tuple[Any, ...]]) -> int:
-        """Insert `rows`, each the varying columns' values in order; the number inserted."""
+        """Insert `rows`, each the varying columns' values in order; the number stored
+        (when conflicts are skipped, as the driver counts them: SQLite's and psycopg's sum
+        an executemany's rows; -1 would be a driver that cannot tell)."""
         shared, processors = self.shared, self.processors
         found = []
         for row in rows:
@@ -71,9 +78,10 @@ class RowInsert:
             for i, process in processors:
                 values[i] = process(values[i])
             found.append((*values, *shared))
-        if found:
-            self.connection.exec_driver_sql(self.sql, found)
-        return len(found)
+        if not found:
+            return 0
+        stored = self.connection.exec_driver_sql(self.sql, found).rowcount
+        return stored if self.skips_conflicts else len(found)
 
 
 def _same(value: Any) -> Any:

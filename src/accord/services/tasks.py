@@ -129,31 +129,39 @@ def _resolve_author(session: Session, email: str | None, cache: dict[str, int],
 def _insert_chunk(session: Session, project_id: int, records: list[TaskRecord],
                   authors: dict[str, int], caller: Caller, schema_version: int,
                   guideline_version: int, policy: WorkflowPolicy) -> tuple[int, int, int, int]:
-    hashes = [r.content_hash for r in records]
-    existing = set(session.scalars(select(Task.content_hash).where(
-        Task.project_id == project_id, Task.content_hash.in_(set(hashes)))))
+    """Insert one batch: its tasks under ids taken here, in order, a task whose content the
+    project already holds left out by the database (ON CONFLICT DO NOTHING on the content
+    hash's unique index), then the answers of the tasks stored. No query looks the hashes
+    up: the unique index is probed once, by the insert itself."""
+    seen: set[str] = set()
     fresh: list[tuple[TaskRecord, str]] = []
-    for record, digest in zip(records, hashes, strict=True):
-        if digest not in existing:
-            existing.add(digest)
+    for record in records:
+        digest = record.content_hash
+        if digest not in seen:  # the same content twice in one batch: the first counts
+            seen.add(digest)
             fresh.append((record, digest))
-    if not fresh:
-        return 0, len(records), 0, 0
+    ids = _new_task_ids(session, len(fresh))
     now = utcnow()
     connection = session.connection()
     # the driver's executemany without RETURNING (record_rows): on SQLite, ordered
     # RETURNING falls back to a statement per row, and the ORM's bulk path costs as much
     # again as the database
-    RowInsert(connection, Task.__table__, _TASK_COLUMNS,
-              {"project_id": project_id, "created_at": now}).insert(
-        (r.data, r.media_url, r.batch, r.priority, r.gold, r.gold is not None, digest,
-         *_queue_fields(policy, r, digest)) for r, digest in fresh)
+    stored = RowInsert(connection, Task.__table__, _TASK_COLUMNS,
+                       {"project_id": project_id, "created_at": now},
+                       skip_conflicts=("project_id", "content_hash")).insert(
+        (task_id, r.data, r.media_url, r.batch, r.priority, r.gold, r.gold is not None,
+         digest, *_queue_fields(policy, r, digest))
+        for task_id, (r, digest) in zip(ids, fresh, strict=True))
+    kept = list(zip(ids, (r for r, _ in fresh), strict=True))
+    if stored != len(fresh):  # some were in the project already: which are ours
+        ours = set(session.scalars(select(Task.id).where(Task.id.in_(ids))))
+        kept = [(task_id, r) for task_id, r in kept if task_id in ours]
+    created, skipped = len(kept), len(records) - len(kept)
+    if not kept:
+        return 0, skipped, 0, 0
     rekeyed = policy.ordering is not Ordering.SEQUENTIAL
-    if not rekeyed and not any(r.annotations or r.predictions for r, _ in fresh):
-        return len(fresh), len(records) - len(fresh), 0, 0
-    id_of = dict(session.execute(select(Task.content_hash, Task.id).where(
-        Task.project_id == project_id, Task.content_hash.in_([d for _, d in fresh]))).all())
-    ids = [id_of[digest] for _, digest in fresh]
+    if not rekeyed and not any(r.annotations or r.predictions for _, r in kept):
+        return created, skipped, 0, 0
     annotations = RowInsert(connection, Annotation.__table__, _ANNOTATION_COLUMNS, {
         "project_id": project_id, "version": 1, "created_at": now, "updated_at": now,
     }).insert(
@@ -161,17 +169,31 @@ def _insert_chunk(session: Session, project_id: int, records: list[TaskRecord],
          else caller.user_id, Stage(a.stage), AnnotationStatus(a.status),
          a.schema_version or schema_version,
          a.guideline_version or guideline_version, a.submitted_at or now, a.lead_time_s)
-        for task_id, (r, _) in zip(ids, fresh, strict=True) for a in r.annotations)
+        for task_id, r in kept for a in r.annotations)
     predictions = RowInsert(connection, Prediction.__table__, _PREDICTION_COLUMNS, {
         "project_id": project_id, "created_at": now,
     }).insert((task_id, p.regions, p.model_version, p.score)
-              for task_id, (r, _) in zip(ids, fresh, strict=True) for p in r.predictions)
+              for task_id, r in kept for p in r.predictions)
     if rekeyed:
-        workflow.rekey(session, project_id, policy, ids)
-    return len(fresh), len(records) - len(fresh), annotations, predictions
+        workflow.rekey(session, project_id, policy, [task_id for task_id, _ in kept])
+    return created, skipped, annotations, predictions
 
 
-_TASK_COLUMNS = ("data", "media_url", "batch", "priority", "gold", "is_gold", "content_hash",
+def _new_task_ids(session: Session, count: int) -> list[int]:
+    """`count` task ids, ascending, that no task has or will be given: on SQLite those after
+    the highest (the import's transaction holds the write lock, and SQLite refuses a write
+    on a snapshot that another writer has passed), on PostgreSQL the ids' sequence's next."""
+    if not count:
+        return []
+    if session.get_bind().dialect.name == "sqlite":
+        last = session.scalar(select(func.max(Task.id))) or 0
+        return list(range(last + 1, last + 1 + count))
+    return sorted(session.scalars(text(
+        "SELECT nextval(pg_get_serial_sequence('tasks', 'id')) FROM generate_series(1, :n)"),
+        {"n": count}))
+
+
+_TASK_COLUMNS = ("id", "data", "media_url", "batch", "priority", "gold", "is_gold", "content_hash",
                  "overlap", "taken", "state", "result_source", "state_at", "queue_rank")
 _ANNOTATION_COLUMNS = ("task_id", "regions", "author_id", "stage", "status", "schema_version",
                        "guideline_version", "submitted_at", "lead_time_s")
@@ -183,7 +205,9 @@ def _queue_fields(policy: WorkflowPolicy, record: TaskRecord, digest: str
     """A new task's place in the workflow (overlap, taken, state, result source, state
     time, queue rank): its overlap and queue rank, and — when it comes with answers —
     their slots, or done when they are enough (imports are not re-routed)."""
-    overlap = initial_overlap(policy, digest)
+    # with an overlap of one there is nothing to draw (the draw hashes the task: a tenth of
+    # a plain task's import)
+    overlap = 1 if policy.overlap == 1 else initial_overlap(policy, digest)
     rank = workflow.queue_rank(policy, record.batch, record.priority)
     if not record.annotations:
         return overlap, 0, TaskState.LABEL, None, None, rank
