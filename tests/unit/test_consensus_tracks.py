@@ -90,9 +90,11 @@ def test_a_track_holds_to_the_end_of_the_video_as_its_members_do_or_leaves_with_
     short = tracks(track(key(0, 0), key(3, 0)))
     longer = tracks(track(key(0, 50), key(9, 50)))
     found = track_consensus([short + longer, short, short])
-    # held from frame 3 to the last keyframe any annotator marked
+    # held from frame 3 to the last keyframe any annotator marked, as the members are
     assert [(t.support, [k.frame for k in t.value.keyframes]) for t in found.tracks] == [
-        (1.0, [0, 9])]
+        (1.0, [0, 3])]
+    frames, _ = per_frame(found.tracks[0].value, found.frame_count)
+    assert frames == list(range(10))
     assert found.n_dropped == 1  # the longer track: one annotator of three
     found = track_consensus([short, short, short], frame_count=20)
     frames, _ = per_frame(found.tracks[0].value, 20)

@@ -60,8 +60,9 @@ def test_the_score_is_the_mean_over_the_labels_either_side_used():
 
 def test_nothing_to_compare_gives_none():
     assert score([], []) is None
-    relation = {"id": "r", "label": "rel", "type": "relation", "value": {"from": "a", "to": "b"}}
-    assert score([relation], [relation]) is None
+    line = {"id": "l", "label": "lanes", "type": "polyline",
+            "value": {"class": "lane", "points": [[0, 0], [5, 5]]}}
+    assert score([line], [line]) is None  # polylines have no score
 
 
 def test_one_label_with_two_types_is_refused():

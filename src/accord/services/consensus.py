@@ -7,23 +7,38 @@ answer is checked against.
 | classification, rating | majority vote, ties undecided |
 | bbox, polygon, mask, audio segment, video segment | matched clusters fused into one region (IoU ≥ 0.5, temporal for segments; same class, one region per annotator); clusters drawn by fewer than half the annotators are dropped |
 | span | token voting, a token's class needs more than half the annotators |
+| video track | tracks matched by their IDF1 (per-frame IoU ≥ 0.5 over the frames both are in view; same class, one track per annotator), clusters drawn by more than half the annotators fused: per frame the mean box of the members in view, out of view where at most half the annotators' tracks are, keyframes only where the fused box bends; per-frame attributes by majority |
+| transcription | per consensus region transcribed (the members' regions linked to it) and for the whole item: the medoid transcript (least total word edits to the others), kept when more than half the annotators transcribed the target; support: mean 1 - WER against it |
+| relation | between consensus regions (each annotator's ends linked to them: cluster members, or spans matched to the consensus spans at IoU ≥ 0.5): kept when more than half the annotators drew it with that class and direction |
+
+Consensus regions are named `consensus-{label}-{i}` (i from 0 in the consensus's order), unique
+in the task, so transcriptions and relations of the consensus point at the right one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from accord.core.consensus import UnitConsensus, majority_vote, span_consensus
-from accord.core.consensus.regions import region_consensus
+from accord.core.consensus import (
+    UnitConsensus,
+    majority_vote,
+    region_consensus,
+    relation_consensus,
+    span_consensus,
+    track_consensus,
+    transcription_consensus,
+)
+from accord.core.consensus.links import Links, region_links, span_links
 from accord.core.errors import InputError
 from accord.core.matching import Similarity
 from accord.core.quality.annotation_score import annotation_score
 from accord.core.regions import ClassificationValue, RatingValue, Region
 from accord.core.schema import LabelDef, LabelType, Schema
+from accord.core.validation import media_info
 from accord.services import tasks, versions
 from accord.services.caller import Caller
 from accord.services.qa_data import Work, answer_of, load_answers, of_label
@@ -32,6 +47,8 @@ from accord.services.qa_json import to_json
 VOTED = frozenset({LabelType.CLASSIFICATION, LabelType.RATING})
 FUSED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.MASK, LabelType.AUDIO_SEGMENT,
                    LabelType.VIDEO_SEGMENT})
+#: labels whose regions point at other regions by id: their consensus follows the links
+REFERRING = frozenset({LabelType.TRANSCRIPTION, LabelType.RELATION})
 QUORUM = 0.5
 
 
@@ -44,6 +61,8 @@ class LabelConsensus:
     method: str
     regions: tuple[Region, ...]
     detail: Any
+    #: (annotator index, the annotator's region id) -> the consensus region it became
+    links: Links = field(default_factory=dict)
 
 
 def task_consensus(session: Session, caller: Caller, project_id: int, task_id: int
@@ -67,15 +86,26 @@ def task_consensus(session: Session, caller: Caller, project_id: int, task_id: i
 def consensus_of_task(schema: Schema, work: Sequence[Work], data: dict[str, Any],
                       similarity: Similarity | None = None,
                       votes: Mapping[str, UnitConsensus] | None = None) -> list[LabelConsensus]:
-    """The consensus of every label of the schema that has a rule, on one task's work
-    (`similarity` as in `region_consensus`; `votes`: the task's majority votes by label,
-    when `task_votes` computed them for many tasks at once)."""
+    """The consensus of every label of the schema that has a rule, on one task's work, in
+    the schema's order (`similarity` as in `region_consensus`; `votes`: the task's majority
+    votes by label, when `task_votes` computed them for many tasks at once). Transcriptions
+    and relations are decided last, through the links of the regions decided before."""
     votes = votes or {}
-    return [found for label in schema.labels
-            if (found := label_consensus(label, [of_label(label, w.regions) for w in work],
-                                         [w.author for w in work],
-                                         field_data(schema, label, data),
-                                         similarity, votes.get(label.name))) is not None]
+    annotators = [w.author for w in work]
+    frame_count = media_info(schema, data).video_frame_count if any(
+        label.type is LabelType.VIDEO_TRACK for label in schema.labels) else None
+    links: Links = {}
+    linked = any(label.type in REFERRING for label in schema.labels)
+    found: dict[str, LabelConsensus] = {}
+    for label in sorted(schema.labels, key=lambda label: label.type in REFERRING):
+        consensus = label_consensus(label, [of_label(label, w.regions) for w in work],
+                                    annotators, field_data(schema, label, data), similarity,
+                                    votes.get(label.name), links=links,
+                                    frame_count=frame_count, with_links=linked)
+        if consensus is not None:
+            found[label.name] = consensus
+            links.update(consensus.links)
+    return [found[label.name] for label in schema.labels if label.name in found]
 
 
 def task_votes(schema: Schema, tasks: Mapping[int, Sequence[Work]]
@@ -103,10 +133,15 @@ def field_data(schema: Schema, label: LabelDef, data: dict[str, Any]) -> Any:
 def label_consensus(label: LabelDef, annotations: Sequence[Sequence[Region]],
                     annotators: Sequence[str], source: Any,
                     similarity: Similarity | None = None,
-                    vote: UnitConsensus | None = None) -> LabelConsensus | None:
+                    vote: UnitConsensus | None = None, *, links: Links | None = None,
+                    frame_count: int | None = None, with_links: bool = True
+                    ) -> LabelConsensus | None:
     """One label's consensus from each annotator's regions of it, or None when the label
     type has no rule (or, for spans, the task has no text). `vote`: the majority vote of a
-    voted label, if computed already."""
+    voted label, if computed already; `links`: which consensus region each annotator's
+    region of the task's other labels became (`LabelConsensus.links`), which transcriptions
+    and relations follow; `frame_count`: the video's frames, for tracks. `with_links=False`
+    leaves this label's own links out (no label of the task refers to its regions)."""
     if not annotations:
         return None
     if label.type in VOTED:
@@ -117,16 +152,46 @@ def label_consensus(label: LabelDef, annotations: Sequence[Sequence[Region]],
         if vote.label is not None:
             value = (ClassificationValue(vote.label) if label.type is LabelType.CLASSIFICATION
                      else RatingValue(vote.label))  # type: ignore[arg-type]
-            regions = (Region("consensus", label.name, label.type, value),)
+            regions = (Region(consensus_id(label, 0), label.name, label.type, value),)
         return LabelConsensus(label, "majority_vote", regions, vote)
     if label.type in FUSED:
         fused = region_consensus(annotations, quorum=QUORUM, similarity=similarity)
+        ids = [consensus_id(label, i) for i in range(len(fused.regions))]
         return LabelConsensus(label, "fused_clusters", tuple(
-            Region(f"consensus-{i}", label.name, label.type, r.value, r.attributes)
-            for i, r in enumerate(fused.regions)), fused)
+            Region(i, label.name, label.type, r.value, r.attributes)
+            for i, r in zip(ids, fused.regions, strict=True)), fused,
+            region_links(annotations, [r.members for r in fused.regions], ids)
+            if with_links else {})
+    if label.type is LabelType.VIDEO_TRACK:
+        tracks = track_consensus(annotations, quorum=QUORUM, frame_count=frame_count)
+        ids = [consensus_id(label, i) for i in range(len(tracks.tracks))]
+        return LabelConsensus(label, "fused_tracks", tuple(
+            Region(i, label.name, label.type, t.value, t.attributes)
+            for i, t in zip(ids, tracks.tracks, strict=True)), tracks,
+            region_links(annotations, [t.members for t in tracks.tracks], ids)
+            if with_links else {})
     if label.type is LabelType.SPAN and isinstance(source, str):
         spans = span_consensus(source, annotations, quorum=QUORUM)
+        ids = [consensus_id(label, i) for i in range(len(spans.spans))]
         return LabelConsensus(label, "token_vote", tuple(
-            Region(f"consensus-{i}", label.name, label.type, s.value)
-            for i, s in enumerate(spans.spans)), spans)
+            Region(i, label.name, label.type, s.value)
+            for i, s in zip(ids, spans.spans, strict=True)), spans,
+            span_links(annotations, [s.value for s in spans.spans], ids)
+            if with_links else {})
+    if label.type is LabelType.TRANSCRIPTION:
+        said = transcription_consensus(annotations, links, quorum=QUORUM)
+        return LabelConsensus(label, "medoid_transcript", tuple(
+            Region(consensus_id(label, i), label.name, label.type, t.value)
+            for i, t in enumerate(said.transcriptions)), said)
+    if label.type is LabelType.RELATION:
+        related = relation_consensus(annotations, links or {}, quorum=QUORUM)
+        return LabelConsensus(label, "relation_vote", tuple(
+            Region(consensus_id(label, i), label.name, label.type, r.value)
+            for i, r in enumerate(related.relations)), related)
     return None
+
+
+def consensus_id(label: LabelDef, index: int) -> str:
+    """The id of a label's index-th consensus region: `consensus-{label}-{index}`, unique in
+    a task (label names are unique, and the index has no dash)."""
+    return f"consensus-{label.name}-{index}"

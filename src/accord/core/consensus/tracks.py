@@ -23,8 +23,9 @@ count the last keyframe any annotator marked, as `agreement.tracks` does).
    frames where the fused box is not the linear interpolation of its neighbours, found among
    the frames where any member has a keyframe (or the one before it: the mean of boxes that
    move linearly moves linearly, so it can only bend there), plus the first and last frame of
-   each stretch in view and an `outside` keyframe on the frame after each stretch that ends
-   before the video does. `frames_of` of the fused track gives back the per-frame means (to
+   each stretch in view (but the video's last frame, which the hold after the last keyframe
+   reaches) and an `outside` keyframe on the frame after each stretch that ends before the
+   video does. `frames_of` of the fused track gives back the per-frame means (to
    10⁻⁶ px); the track stays as small as its members. The track's attributes are the value
    most members set (an attribute no member set is not given); per frame, the attributes in
    force (docs/regions.md) are voted among the members in view, and a keyframe sets those
@@ -205,7 +206,8 @@ def _fuse(members: list[_Track], shown: list[tuple[np.ndarray, np.ndarray]],
     keyed = np.concatenate([m.keys.frame for m in members])
     candidate = np.isin(frame, np.concatenate([keyed, keyed - 1]))
     forced = np.zeros(frame.size, dtype=bool)
-    forced[starts], forced[ends] = True, True
+    forced[starts], forced[ends[:-1]] = True, True
+    forced[ends[-1]] = frame[ends[-1]] + 1 < end  # on the last frame, the hold reaches it
     attributes, changes = _attributes(members, shown, frame, keyed, starts)
     forced |= np.isin(frame, np.fromiter(changes, dtype=np.int64, count=len(changes)))
     kept = _kept_rows(frame, box, np.flatnonzero(candidate | forced), forced)
@@ -231,7 +233,8 @@ def _kept_rows(frame: np.ndarray, box: np.ndarray, candidates: np.ndarray,
     """The candidate rows to keep as keyframes: forced ones, and each one whose dropping
     would move a candidate between the kept neighbours off their linear interpolation by
     more than TOLERANCE_PX. Between candidates the boxes move linearly, so checking the
-    candidates checks every frame. Runs in view start and end on forced rows."""
+    candidates checks every frame. Runs in view start and end on forced rows (the last one
+    on the last candidate, after which every member holds its box)."""
     rows = candidates.tolist()
     kept = [rows[0]]
     anchor = 0

@@ -9,10 +9,18 @@ over those labels (None when no label could be compared):
 | classification, rating | 1 when the answers are equal, else 0 (an answer on one side only: 0) |
 | multilabel | Jaccard index of the two class sets |
 | bbox, polygon, mask, keypoints, span, audio and video segments | F1 of a one-to-one matching at `threshold` (IoU, OKS for keypoints; same class required): 2m / (n_candidate + n_reference) |
-| transcription | 1 - min(1, CER) of the concatenated transcripts (`normalize="whitespace"`) |
+| video_track | IDF1 of the two sides' tracks (`agreement.tracks`: per-frame IoU >= `threshold`, same class, tracks matched one-to-one for the whole video) |
+| transcription | per target (the whole item, or a region): 1 - min(1, CER) of the two transcripts of it (`normalize="whitespace"`), summed over the targets both transcribed, as an F1: 2 Σ / (n_candidate + n_reference) targets |
+| relation | F1 of the relations whose two ends are matched regions, with the same class and direction: 2m / (n_candidate + n_reference) |
 
-Relations, polylines and video tracks are not scored (they have no overlap measure yet).
-A label neither side marked is not compared.
+A transcription's target and a relation's ends are regions of the answer, and the two sides
+name their regions differently: a candidate's region stands for the reference region it is
+matched to in its own label's matching above (one-to-one at `threshold`, same class), so a
+transcription of a segment is compared with the reference's transcription of the matched
+segment (a region without a match, or of a type without a matching, such as a track,
+transcribes nothing the reference has). `label_score`, which sees one label only, compares
+transcriptions by the region ids as given, and relations not at all. Polylines are not
+scored (they have no overlap measure yet). A label neither side marked is not compared.
 
 >>> from accord.core.regions import parse_regions
 >>> def box(i, x, cls="car"):
@@ -27,8 +35,10 @@ A label neither side marked is not compared.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections import Counter
+from collections.abc import Collection, Hashable, Mapping, Sequence
 
+from accord.core.agreement.tracks import track_agreement
 from accord.core.agreement.transcripts import character_error_rate
 from accord.core.errors import InputError
 from accord.core.matching import Similarity, match_regions
@@ -39,34 +49,54 @@ __all__ = ["annotation_score", "label_score"]
 _ANSWERS = frozenset({"classification", "rating"})
 _MATCHED = frozenset({"bbox", "polygon", "mask", "keypoints", "span", "audio_segment",
                       "video_segment"})
+_REFERRING = frozenset({"transcription", "relation"})  # point at the answer's regions
 
 
 def annotation_score(candidate: Sequence[Region], reference: Sequence[Region], *,
                      labels: Collection[str] | None = None, threshold: float = 0.5,
                      similarity: Similarity | None = None) -> float | None:
-    """Mean of `label_score` over the labels either side uses (only those in `labels`, when
-    given); None when no label could be compared. `similarity` as in `label_score`."""
-    names = dict.fromkeys(r.label for r in (*reference, *candidate))
-    scores = [score for name in names if labels is None or name in labels
-              if (score := label_score(
-                  [r for r in candidate if r.label == name],
-                  [r for r in reference if r.label == name], threshold=threshold,
-                  similarity=similarity)) is not None]
+    """Mean of the label scores (the module's table) over the labels either side uses (only
+    those in `labels`, when given); None when no label could be compared. `similarity` as in
+    `label_score`."""
+    by_label: dict[str, tuple[list[Region], list[Region]]] = {}
+    for side, regions in ((1, reference), (0, candidate)):
+        for r in regions:
+            by_label.setdefault(r.label, ([], []))[side].append(r)
+    kinds = {name: _kind(*pair) for name, pair in by_label.items()}
+    wanted = {name for name in by_label if labels is None or name in labels}
+    linked = any(kinds[name] in _REFERRING for name in wanted)
+    counterpart: dict[str, str] = {}  # candidate region id -> matched reference region id
+    scores = []
+    for name, (mine, theirs) in by_label.items():
+        kind = kinds[name]
+        if kind in _REFERRING or (name not in wanted and not (linked and kind in _MATCHED)):
+            continue
+        if kind in _MATCHED:
+            matching = match_regions(mine, theirs, threshold=threshold, similarity=similarity)
+            counterpart.update((mine[p.a].id, theirs[p.b].id) for p in matching.pairs)
+            score: float | None = 2 * matching.n_matched / (len(mine) + len(theirs))
+        else:
+            score = label_score(mine, theirs, threshold=threshold, similarity=similarity)
+        if name in wanted and score is not None:
+            scores.append(score)
+    for name in wanted:
+        mine, theirs = by_label[name]
+        if kinds[name] == "transcription":
+            scores.append(_transcription_score(mine, theirs, counterpart))
+        elif kinds[name] == "relation":
+            scores.append(_relation_score(mine, theirs, counterpart))
     return sum(scores) / len(scores) if scores else None
 
 
 def label_score(candidate: Sequence[Region], reference: Sequence[Region], *,
                 threshold: float = 0.5, similarity: Similarity | None = None) -> float | None:
     """The score of one label's regions (all of one label and type) by the module's table;
-    None for a type without a score, or when neither side has a region. `similarity(a, b)`
-    replaces `overlap.region_similarity` in the matching (to reuse overlaps already
-    computed)."""
+    None for a type without a score (relations, polylines), or when neither side has a
+    region. `similarity(a, b)` replaces `overlap.region_similarity` in the matching (to
+    reuse overlaps already computed)."""
     if not candidate and not reference:
         return None
-    kinds = {str(r.type) for r in (*candidate, *reference)}
-    if len(kinds) != 1:
-        raise InputError(f"the regions of one label must share a type; got {sorted(kinds)}")
-    kind = kinds.pop()
+    kind = _kind(candidate, reference)
     if kind in _ANSWERS or kind == "multilabel":
         if not candidate or not reference:
             return 0.0
@@ -76,12 +106,61 @@ def label_score(candidate: Sequence[Region], reference: Sequence[Region], *,
                                  similarity=similarity)
         return 2 * matching.n_matched / (len(candidate) + len(reference))
     if kind == "transcription":
-        mine = " ".join(r.value.text for r in candidate)  # type: ignore[union-attr]
-        theirs = " ".join(r.value.text for r in reference)  # type: ignore[union-attr]
-        if not theirs.strip():
-            return 1.0 if not mine.strip() else 0.0
-        return 1.0 - min(1.0, character_error_rate(theirs, mine).value or 0.0)
+        return _transcription_score(candidate, reference, None)
+    if kind == "video_track":
+        return track_agreement({0: {"candidate": list(candidate),
+                                    "reference": list(reference)}},
+                               threshold=threshold).overall.idf1
     return None
+
+
+def _kind(candidate: Sequence[Region], reference: Sequence[Region]) -> str:
+    kinds = {str(r.type) for r in (*candidate, *reference)}
+    if len(kinds) != 1:
+        raise InputError(f"the regions of one label must share a type; got {sorted(kinds)}")
+    return kinds.pop()
+
+
+def _transcription_score(candidate: Sequence[Region], reference: Sequence[Region],
+                         counterpart: Mapping[str, str] | None) -> float:
+    """2 Σ (1 - min(1, CER)) over the targets both sides transcribed / (targets of each):
+    a target is None (the whole item) or the reference region transcribed; a candidate's
+    region counts as its `counterpart` (None: as named)."""
+    def texts(regions: Sequence[Region], mapping: Mapping[str, str] | None
+              ) -> dict[Hashable, str]:
+        found: dict[Hashable, list[str]] = {}
+        for r in regions:
+            region = r.value.region  # type: ignore[union-attr]
+            target = region if region is None or mapping is None else mapping.get(
+                region, ("unmatched", region))
+            found.setdefault(target, []).append(r.value.text)  # type: ignore[union-attr]
+        return {target: " ".join(said) for target, said in found.items()}
+
+    mine, theirs = texts(candidate, counterpart), texts(reference, None)
+    total = sum(_text_score(theirs[t], mine[t]) for t in theirs.keys() & mine.keys())
+    return 2 * total / (len(mine) + len(theirs))
+
+
+def _text_score(reference: str, candidate: str) -> float:
+    if not reference.strip():
+        return 1.0 if not candidate.strip() else 0.0
+    return 1.0 - min(1.0, character_error_rate(reference, candidate).value or 0.0)
+
+
+def _relation_score(candidate: Sequence[Region], reference: Sequence[Region],
+                    counterpart: Mapping[str, str]) -> float:
+    """F1 of the candidate's relations carried to the reference's regions by `counterpart`
+    (an end without a match carries nowhere) against the reference's relations."""
+    def key(r: Region, mapping: Mapping[str, str] | None) -> tuple[str | None, ...]:
+        value = r.value
+        if mapping is None:
+            return value.from_id, value.to_id, value.class_name  # type: ignore[union-attr]
+        return (mapping.get(value.from_id), mapping.get(value.to_id),  # type: ignore[union-attr]
+                value.class_name)  # type: ignore[union-attr]
+
+    agreed = Counter(key(r, counterpart) for r in candidate) & Counter(
+        key(r, None) for r in reference)
+    return 2 * sum(agreed.values()) / (len(candidate) + len(reference))
 
 
 def _answer_score(candidate: Region, reference: Region) -> float:

@@ -1,0 +1,133 @@
+"""A task's consensus over all its labels: region ids unique in the task, and transcriptions
+and relations of the consensus pointing at the consensus regions they transcribe or join."""
+
+from __future__ import annotations
+
+import pytest
+
+from accord.core.quality.annotation_score import annotation_score
+from accord.core.regions import parse_regions
+from accord.core.schema import parse_schema
+from accord.services.consensus import consensus_of_task
+from accord.services.qa_data import Work
+
+AUDIO = parse_schema({
+    "data": [{"name": "audio", "type": "audio"}],
+    "labels": [{"name": "words", "type": "transcription", "source": "audio"},
+               {"name": "turns", "type": "audio_segment", "source": "audio",
+                "classes": [{"name": "speech"}]}]})
+TEXT = parse_schema({
+    "data": [{"name": "text", "type": "text"}],
+    "labels": [{"name": "rel", "type": "relation", "source": "text",
+                "classes": [{"name": "works_with"}]},
+               {"name": "ner", "type": "span", "source": "text",
+                "classes": [{"name": "PER"}, {"name": "ORG"}]}]})
+BOXES = parse_schema({
+    "data": [{"name": "image", "type": "image"}],
+    "labels": [{"name": "cars", "type": "bbox", "source": "image",
+                "classes": [{"name": "car"}]},
+               {"name": "plates", "type": "bbox", "source": "image",
+                "classes": [{"name": "plate"}]},
+               {"name": "reading", "type": "transcription", "source": "image"},
+               {"name": "scene", "type": "classification", "source": "image",
+                "classes": [{"name": "day"}]}]})
+VIDEO = parse_schema({
+    "data": [{"name": "video", "type": "video"}],
+    "labels": [{"name": "cars", "type": "video_track", "source": "video",
+                "classes": [{"name": "car"}]}]})
+
+
+def works(*answers):
+    return [Work(k, 1, f"a{k}@example.org", parse_regions(regions), 1, None, None)
+            for k, regions in enumerate(answers)]
+
+
+def by_label(found):
+    return {c.label.name: c for c in found}
+
+
+def segment(rid, start, end):
+    return {"id": rid, "label": "turns", "type": "audio_segment",
+            "value": {"class": "speech", "start": start, "end": end}}
+
+
+def said(rid, text, region=None, label="words"):
+    value = {"text": text} if region is None else {"text": text, "region": region}
+    return {"id": rid, "label": label, "type": "transcription", "value": value}
+
+
+def test_segment_transcriptions_of_the_consensus_point_at_the_consensus_segments():
+    answers = works(
+        [segment("a", 0, 2), segment("b", 3, 5), said("wa", "good morning", "a"),
+         said("wb", "see you", "b")],
+        [segment("x", 3.1, 5), segment("y", 0.1, 2), said("wx", "see you", "x"),
+         said("wy", "good morning", "y")],
+        [segment("p", 0, 2.1), segment("q", 2.9, 5), said("wp", "good mourning", "p"),
+         said("wq", "see you", "q")])
+    found = by_label(consensus_of_task(AUDIO, answers, {"audio": "a.wav"}))
+    assert list(found) == ["words", "turns"]  # the schema's order
+    turns = {r.id: (round(r.value.start, 2), round(r.value.end, 2))
+             for r in found["turns"].regions}
+    assert turns == {"consensus-turns-0": (0.03, 2.03), "consensus-turns-1": (3.0, 5.0)}
+    words = {r.value.region: r.value.text for r in found["words"].regions}
+    assert words == {"consensus-turns-0": "good morning", "consensus-turns-1": "see you"}
+    assert found["words"].method == "medoid_transcript"
+    consensus = [r for c in found.values() for r in c.regions]
+    assert [annotation_score(w.regions, consensus) for w in answers] == pytest.approx(
+        [1.0, 1.0, (1 + (1 + 11 / 12) / 2) / 2])  # "good mourning": one character of 12
+
+
+def test_consensus_region_ids_are_unique_in_the_task_across_labels():
+    def box(rid, label, cls, x):
+        return {"id": rid, "label": label, "type": "bbox",
+                "value": {"class": cls, "x": x, "y": 0, "width": 10, "height": 10}}
+
+    answer = [box("c", "cars", "car", 0), box("p", "plates", "plate", 2),
+              said("r", "AB 123", "p", label="reading"),
+              {"id": "s", "label": "scene", "type": "classification", "value": {"class": "day"}}]
+    found = consensus_of_task(BOXES, works(answer, answer, answer), {"image": "i.png"})
+    ids = [r.id for c in found for r in c.regions]
+    assert ids == ["consensus-cars-0", "consensus-plates-0", "consensus-reading-0",
+                   "consensus-scene-0"]
+    [reading] = by_label(found)["reading"].regions
+    assert reading.value.region == "consensus-plates-0"  # not the car's box
+
+
+def test_relations_of_the_consensus_join_the_consensus_spans():
+    text = "Ada Lovelace worked with Charles Babbage."
+
+    def answer(people, relation=True):
+        regions = [{"id": f"s{k}", "label": "ner", "type": "span",
+                    "value": {"class": "PER", "start": s, "end": e}}
+                   for k, (s, e) in enumerate(people)]
+        if relation:
+            regions.append({"id": "r", "label": "rel", "type": "relation",
+                            "value": {"from": "s0", "to": "s1", "class": "works_with"}})
+        return regions
+
+    answers = works(answer([(0, 12), (25, 40)]), answer([(0, 12), (25, 39)]),
+                    answer([(0, 3), (25, 40)], relation=False))
+    found = by_label(consensus_of_task(TEXT, answers, {"text": text}))
+    assert [(r.id, text[r.value.start:r.value.end]) for r in found["ner"].regions] == [
+        ("consensus-ner-0", "Ada Lovelace"), ("consensus-ner-1", "Charles Babbage")]
+    [relation] = found["rel"].regions
+    assert (relation.id, relation.value.from_id, relation.value.to_id) == (
+        "consensus-rel-0", "consensus-ner-0", "consensus-ner-1")
+    assert found["rel"].detail.relations[0].support == pytest.approx(2 / 3)
+
+
+def test_video_tracks_fuse_up_to_the_tasks_frame_count():
+    def track(x):
+        return [{"id": "t", "label": "cars", "type": "video_track", "value": {
+            "class": "car", "track_id": 7, "keyframes": [
+                {"frame": 0, "x": x, "y": 0, "width": 10, "height": 10},
+                {"frame": 9, "x": x + 90, "y": 0, "width": 10, "height": 10}]}}]
+
+    found = by_label(consensus_of_task(VIDEO, works(track(0), track(1), track(2)),
+                                       {"video": "v.mp4", "frame_count": 30}))
+    [fused] = found["cars"].regions
+    assert (fused.id, fused.value.track_id) == ("consensus-cars-0", 1)
+    assert [(k.frame, k.x) for k in fused.value.keyframes] == [(0, 1.0), (9, 91.0)]
+    assert found["cars"].detail.frame_count == 30
+    assert found["cars"].links == {(0, "t"): "consensus-cars-0", (1, "t"): "consensus-cars-0",
+                                   (2, "t"): "consensus-cars-0"}
