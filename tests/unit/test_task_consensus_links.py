@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from accord.core.quality.annotation_score import annotation_score
-from accord.core.regions import parse_regions
+from accord.core.regions import TranscriptionValue, parse_regions
 from accord.core.schema import parse_schema
 from accord.services.consensus import consensus_of_task
 from accord.services.qa_data import Work
@@ -34,7 +34,8 @@ BOXES = parse_schema({
 VIDEO = parse_schema({
     "data": [{"name": "video", "type": "video"}],
     "labels": [{"name": "cars", "type": "video_track", "source": "video",
-                "classes": [{"name": "car"}]}]})
+                "classes": [{"name": "car"}]},
+               {"name": "plate", "type": "transcription", "source": "video"}]})
 
 
 def works(*answers):
@@ -116,12 +117,13 @@ def test_relations_of_the_consensus_join_the_consensus_spans():
     assert found["rel"].detail.relations[0].support == pytest.approx(2 / 3)
 
 
-def test_video_tracks_fuse_up_to_the_tasks_frame_count():
+def test_video_tracks_fuse_up_to_the_tasks_frame_count_and_carry_their_transcriptions():
     def track(x):
         return [{"id": "t", "label": "cars", "type": "video_track", "value": {
             "class": "car", "track_id": 7, "keyframes": [
                 {"frame": 0, "x": x, "y": 0, "width": 10, "height": 10},
-                {"frame": 9, "x": x + 90, "y": 0, "width": 10, "height": 10}]}}]
+                {"frame": 9, "x": x + 90, "y": 0, "width": 10, "height": 10}]}},
+                said("p", "AB 123", "t", label="plate")]
 
     found = by_label(consensus_of_task(VIDEO, works(track(0), track(1), track(2)),
                                        {"video": "v.mp4", "frame_count": 30}))
@@ -131,3 +133,5 @@ def test_video_tracks_fuse_up_to_the_tasks_frame_count():
     assert found["cars"].detail.frame_count == 30
     assert found["cars"].links == {(0, "t"): "consensus-cars-0", (1, "t"): "consensus-cars-0",
                                    (2, "t"): "consensus-cars-0"}
+    assert [r.value for r in found["plate"].regions] == [
+        TranscriptionValue("AB 123", "consensus-cars-0")]
