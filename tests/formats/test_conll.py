@@ -220,8 +220,8 @@ def test_a_task_without_columns_gets_placeholders_and_reads_back_the_same(tmp_pa
 
 
 @pytest.mark.parametrize(("values", "message"), [
-    ([("PER", 0, 2)], r"task \d+: the span 'PER' 0–2 does not start and end on token "
-                      "boundaries"),
+    ([("PER", 3, 7)], r"task \d+: the span 'PER' 3–7 starts or ends on whitespace"),
+    ([("PER", 0, 4)], r"task \d+: the span 'PER' 0–4 starts or ends on whitespace"),
     ([("PER", 0, 7), ("PER", 4, 7)], r"task \d+: the span 'PER' 4–7 overlaps another span"),
     ([("PER", 4, 11)], r"the span 'PER' 4–11 crosses a line break"),
 ])
@@ -274,3 +274,26 @@ def test_an_export_refuses_stored_columns_that_no_longer_fit_the_text(tmp_path):
         with pytest.raises(InputError, match=r"task 1: data\['conll_columns'\] does not hold "
                                              "one value per token"):
             project.export_bytes("conll")
+
+
+def test_a_split_token_keeps_its_columns_on_its_first_piece(tmp_path):
+    """A span snapped inside a stored token (`U.S.` of `U.S.-based`, `Acme` of `(Acme)`)
+    splits it; the token's POS goes with its first piece, `-X-` with the rest, and the
+    file reads back and writes again byte for byte."""
+    text = "Paris, the U.S.-based firm (Acme) said"
+    record = task(text, ("LOC", 0, 5), ("LOC", 11, 15), ("ORG", 28, 32),
+                  data={"conll_columns": ["NNP DT JJ NN NNP VBD", "I-NP I-NP I-NP I-NP "
+                                                                  "I-NP I-VP"]})
+    with Project(tmp_path / "a", SCHEMA) as project:
+        project.import_bytes(jsonl([record]), "t.jsonl", "jsonl")
+        data = project.export_bytes("conll")
+    assert data.decode().splitlines()[2:8] == [
+        "Paris NNP I-NP I-LOC", ", -X- -X- O", "the DT I-NP O", "U.S. JJ I-NP I-LOC",
+        "-based -X- -X- O", "firm NN I-NP O"]
+    with Project(tmp_path / "b", SCHEMA) as again:
+        again.import_bytes(data, "a.conll", "conll")
+        (back,) = again.records()
+        assert again.export_bytes("conll") == data
+    assert back["data"]["text"] == "Paris , the U.S. -based firm ( Acme ) said"
+    assert back["data"]["conll_columns"][0] == "NNP -X- DT JJ -X- NN NNP -X- -X- VBD"
+    assert texts(back) == [("LOC", "Paris"), ("LOC", "U.S."), ("ORG", "Acme")]

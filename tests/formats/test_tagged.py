@@ -172,8 +172,8 @@ def test_token_aligned_spans_survive_writing_and_reading_tags(case, scheme):
     values = [{"class": c, "start": a, "end": b} for c, a, b in spans]
     again = TextBuilder()
     for sentence in tags_of("task 1", text, values, scheme):
-        entities = decode([tag for _, tag in sentence], scheme, str)
-        again.add([token for token, _ in sentence], entities)
+        entities = decode([token.tag for token in sentence], scheme, str)
+        again.add([token.text for token in sentence], entities)
     assert again.text() == text and sorted(again.spans) == sorted(spans)
 
 
@@ -215,3 +215,96 @@ def read_conll(data: bytes):
         path.write_bytes(data)
         with open_source(path) as source:
             return list(conll.read(source, ReadContext(None, Binding(None))))
+
+
+@st.composite
+def text_and_free_spans(draw):
+    """A text of a few lines and non-overlapping spans anywhere on it that start and end on
+    non-whitespace characters within one line: cutting tokens, as snapped spans do
+    (`Paris` of `Paris,`), or not."""
+    text = draw(st.text("ab,.(é) \n", min_size=1, max_size=30))
+    cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=8)))
+    spans = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        covered = text[start:end]
+        if (covered and not covered[0].isspace() and not covered[-1].isspace()
+                and "\n" not in covered and draw(st.booleans())):
+            spans.append((draw(st.sampled_from(["PER", "LOC"])), start, end))
+    return text, spans
+
+
+@EXAMPLES
+@given(case=text_and_free_spans(), fmt=st.sampled_from(["bio", "iob", "bilou", "conll"]))
+def test_spans_off_token_boundaries_split_tokens_and_come_back_the_same(case, fmt):
+    """Every span that starts and ends on non-whitespace exports; the import gives the same
+    spans (class and covered text, in order) in the text of the written tokens, and a second
+    export writes the same file."""
+    text, spans = case
+    module = conll if fmt == "conll" else next(f for f in tagged.FORMATS if f.name == fmt)
+
+    def write(data_text: str, values: list[tuple[str, int, int]]) -> bytes:
+        regions = [{"id": str(i), "label": "entities", "type": "span",
+                    "value": {"class": c, "start": a, "end": b}}
+                   for i, (c, a, b) in enumerate(values)]
+        item = ExportItem(task_id=1, data={"text": data_text}, media=None, width=None,
+                          height=None, regions=regions)
+        return b"".join(module.write(Export(schema=None, project_name="p",
+                                            records=lambda: iter(()),
+                                            items=lambda: iter([item]),
+                                            media_file=lambda key: None)))
+
+    if not text.split():
+        return  # no tokens: nothing is written
+    data = write(text, spans)
+    found = read_all(fmt, data) if fmt != "conll" else read_conll(data)
+    read_texts, read_spans = [], []
+    for _, record in found:  # a task per sentence (one per document for CoNLL)
+        offset = sum(len(t) + 1 for t in read_texts)
+        read_texts.append(record["data"]["text"])
+        read_spans += [(r["value"]["class"], offset + r["value"]["start"],
+                        offset + r["value"]["end"]) for r in record["annotations"][0]["regions"]]
+    joined = "\n".join(read_texts)
+    assert len(read_spans) == len(spans)
+    for (cls, start, end), (was_cls, was_start, was_end) in zip(read_spans, spans,
+                                                                strict=True):
+        covered, was = joined[start:end], text[was_start:was_end]
+        assert cls == was_cls
+        # the same characters; within a span, a run of spaces comes back as one
+        assert covered == " ".join(was.split())
+    assert joined.split() == [piece for line in data.decode().split("\n")
+                              if line and not line.startswith("-DOCSTART-")
+                              for piece in line.split()[:1]]
+    assert write(joined, read_spans) == data
+
+
+def test_punctuation_split_off_a_span_becomes_its_own_token(tmp_path):
+    text = "Paris, the U.S.-based firm (Acme) said"
+    regions = [{"id": str(i), "label": "entities", "type": "span",
+                "value": {"class": c, "start": a, "end": b}}
+               for i, (c, a, b) in enumerate([("LOC", 0, 5), ("LOC", 11, 15),
+                                              ("ORG", 28, 32)])]
+    with Project(tmp_path / "a", SCHEMA) as project:
+        project.import_bytes(jsonl([{"data": {"text": text},
+                                     "annotations": [{"regions": regions}]}]),
+                             "t.jsonl", "jsonl")
+        data = project.export_bytes("bio")
+    assert data.decode() == ("Paris\tB-LOC\n,\tO\nthe\tO\nU.S.\tB-LOC\n-based\tO\nfirm\tO\n"
+                             "(\tO\nAcme\tB-ORG\n)\tO\nsaid\tO\n\n")
+    with Project(tmp_path / "b", SCHEMA) as again:
+        again.import_bytes(data, "t.txt", "bio")
+        (record,) = again.records()
+        assert again.export_bytes("bio") == data
+    assert record["data"]["text"] == "Paris , the U.S. -based firm ( Acme ) said"
+    assert texts(record) == [("LOC", "Paris"), ("LOC", "U.S."), ("ORG", "Acme")]
+
+
+def test_an_export_refuses_a_span_on_whitespace_naming_the_task(tmp_path):
+    regions = [{"id": "a", "label": "entities", "type": "span",
+                "value": {"class": "LOC", "start": 4, "end": 9}}]
+    with Project(tmp_path, SCHEMA) as project:
+        project.import_bytes(jsonl([{"data": {"text": "Bank York"},
+                                     "annotations": [{"regions": regions}]}]),
+                             "t.jsonl", "jsonl")
+        with pytest.raises(InputError, match=r"task 1: the span 'LOC' 4–9 starts or ends on "
+                                             "whitespace"):
+            project.export_bytes("bilou")

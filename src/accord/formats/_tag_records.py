@@ -7,7 +7,7 @@ from typing import Any
 
 from accord.core.errors import InputError
 from accord.formats._tag_lines import DOCSTART
-from accord.formats._tokens import SCHEMES, Scheme, TextBuilder, tags_of
+from accord.formats._tokens import SCHEMES, Scheme, TextBuilder, Token, tags_of
 from accord.formats.base import Export, ExportItem, ReadContext, fail
 from accord.formats.binding import Binding
 
@@ -43,10 +43,9 @@ def export_scheme(export: Export, default: Scheme) -> Scheme:
     return value  # type: ignore[return-value]
 
 
-def item_sentences(export: Export, item: ExportItem, scheme: Scheme
-                   ) -> list[list[tuple[str, str]]]:
-    """The task's sentences as (token, tag) pairs; its text is the schema's first text
-    field. Refuses (naming the task) a task without that text and spans tags cannot hold."""
+def item_sentences(export: Export, item: ExportItem, scheme: Scheme) -> list[list[Token]]:
+    """The task's sentences as tagged tokens; its text is the schema's first text field.
+    Refuses (naming the task) a task without that text and spans tags cannot hold."""
     key = Binding(export.schema).data_key("text")
     task = f"task {item.task_id}"
     text = item.data.get(key)
@@ -55,7 +54,7 @@ def item_sentences(export: Export, item: ExportItem, scheme: Scheme
                          "schema's first text field", task=item.task_id)
     spans = [r["value"] for r in item.regions if r.get("type") == "span"]
     sentences = tags_of(task, text, spans, scheme)
-    if any(sentence[0][0] == DOCSTART for sentence in sentences):
+    if any(sentence[0].text == DOCSTART for sentence in sentences):
         raise InputError(f"{task}: a line starts with the token {DOCSTART}, which readers "
                          "take for a document break", task=item.task_id)
     return sentences

@@ -2,8 +2,9 @@
 
 A task's text is its sentences joined by line breaks, each sentence its tokens joined by
 single spaces; reading a tagged file builds exactly that text, and writing one splits it
-back: lines are sentences, whitespace separates tokens. So spans read from tags fall on
-token boundaries, and an export finds the same tokens the import made.
+back: lines are sentences, whitespace separates tokens, and a span boundary inside a token
+splits it too (`tags_of`). So spans read from tags fall on token boundaries, and an export
+finds the same tokens the import made.
 
 Schemes (what a tag sequence means): `iob1` (CoNLL-2003's original: `I-` starts an entity,
 `B-` only starts one right after an entity of the same type), `iob2` (every entity starts
@@ -15,8 +16,9 @@ its line, never repaired by a guess.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from accord.core.errors import InputError
 from accord.formats.base import fail
@@ -144,39 +146,81 @@ def encode(count: int, entities: Sequence[Entity], scheme: Scheme) -> list[str]:
     return tags
 
 
+class Token(NamedTuple):
+    """One written token: its text, its tag, and which whitespace token of its sentence it
+    is (or is a piece of, when a span boundary split that token)."""
+
+    text: str
+    tag: str
+    word: int
+
+
 def tags_of(task: str, text: str, spans: list[dict[str, Any]], scheme: Scheme
-            ) -> list[list[tuple[str, str]]]:
-    """Each sentence of `text` as (token, tag) pairs holding `spans` (`{"class", "start",
-    "end"}` values). A span that cuts a token, crosses a line or overlaps another cannot be
-    written in these schemes: an InputError names the task and the span."""
-    sentences = sentence_tokens(text)
-    starts = {start: (s, t) for s, sentence in enumerate(sentences)
-              for t, (start, _) in enumerate(sentence)}
-    ends = {end: (s, t) for s, sentence in enumerate(sentences)
-            for t, (_, end) in enumerate(sentence)}
-    found: list[list[Entity]] = [[] for _ in sentences]
-    for value in sorted(spans, key=lambda v: (v["start"], v["end"])):
-        first, last = starts.get(value["start"]), ends.get(value["end"])
-        name = f"{task}: the span {value['class']!r} {value['start']}–{value['end']}"
+            ) -> list[list[Token]]:
+    """Each sentence of `text` as tokens with tags holding `spans` (`{"class", "start",
+    "end"}` values).
+
+    Tokens are the whitespace tokens, split where a span starts or ends inside one (the
+    editor snaps spans to words with punctuation split off: `Paris,` with a span on
+    `Paris` is written `Paris` `,`), so every span on non-whitespace characters can be
+    written. What the schemes cannot hold is an InputError naming the task and the span: a
+    span starting or ending on whitespace (tags mark tokens, whitespace is in none), one
+    across a line break (a sentence boundary), overlapping or nested spans, a class with
+    whitespace.
+
+    >>> [[(t.text, t.tag) for t in s] for s in tags_of(
+    ...     "task 1", "Paris, 1999", [{"class": "LOC", "start": 0, "end": 5}], "iob2")]
+    [[('Paris', 'B-LOC'), (',', 'O'), ('1999', 'O')]]
+    """
+    ordered = sorted(spans, key=lambda v: (v["start"], v["end"]))
+    cuts: set[int] = set()
+    previous_end = -1
+    for value in ordered:
+        start, end = value["start"], value["end"]
+        name = f"{task}: the span {value['class']!r} {start}–{end}"
         if not _TOKEN.fullmatch(value["class"]):
             raise InputError(f"{name}: a class with whitespace cannot be written as a tag",
                              task=task)
-        if first is None or last is None:
-            raise InputError(f"{name} does not start and end on token boundaries (tokens "
-                             "are split at whitespace); tags can only mark whole tokens",
-                             task=task)
-        if first[0] != last[0]:
+        covered = text[start:end]
+        if not 0 <= start < end <= len(text) or covered[0].isspace() or covered[-1].isspace():
+            raise InputError(f"{name} starts or ends on whitespace (or outside the text); "
+                             "tags mark tokens, and whitespace belongs to none", task=task)
+        if "\n" in covered:
             raise InputError(f"{name} crosses a line break (a sentence boundary)", task=task)
-        entities = found[first[0]]
-        if entities and entities[-1][2] > first[1]:
+        if start < previous_end:
             raise InputError(f"{name} overlaps another span; tag schemes cannot hold "
                              "overlapping or nested spans", task=task)
-        entities.append((value["class"], first[1], last[1] + 1))
+        previous_end = end
+        cuts.update((start, end))
+    boundaries = sorted(cuts)
+    sentences = [_pieces(words, boundaries) for words in sentence_tokens(text)]
+    where = {offset: (s, t) for s, pieces in enumerate(sentences)
+             for t, (offset, _, _) in enumerate(pieces)}
+    found: list[list[Entity]] = [[] for _ in sentences]
+    for value in ordered:
+        sentence, first = where[value["start"]]
+        last = first
+        while sentences[sentence][last][1] < value["end"]:
+            last += 1
+        found[sentence].append((value["class"], first, last + 1))
     out = []
-    for sentence, entities in zip(sentences, found, strict=True):
-        tags = encode(len(sentence), entities, scheme)
-        out.append([(text[a:b], tag) for (a, b), tag in zip(sentence, tags, strict=True)])
+    for pieces, entities in zip(sentences, found, strict=True):
+        tags = encode(len(pieces), entities, scheme)
+        out.append([Token(text[a:b], tag, word)
+                    for (a, b, word), tag in zip(pieces, tags, strict=True)])
     return out
+
+
+def _pieces(words: list[tuple[int, int]], cuts: list[int]) -> list[tuple[int, int, int]]:
+    """(start, end, word index) of a sentence's tokens: its whitespace tokens, each split
+    at the (sorted) cuts inside it."""
+    pieces = []
+    for index, (a, b) in enumerate(words):
+        first = bisect_right(cuts, a)
+        inside = cuts[first:bisect_left(cuts, b, first)]
+        for low, high in zip([a, *inside], [*inside, b], strict=True):
+            pieces.append((low, high, index))
+    return pieces
 
 
 class TextBuilder:

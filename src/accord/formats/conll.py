@@ -22,7 +22,7 @@ from accord.formats._tag_records import (
     span_record,
     tag_column,
 )
-from accord.formats._tokens import Scheme, TextBuilder, decode, sentence_tokens
+from accord.formats._tokens import Scheme, TextBuilder, Token, decode, sentence_tokens
 from accord.formats.base import Export, ExportItem, Format, ReadContext
 from accord.formats.source import Source
 
@@ -97,28 +97,34 @@ def write(export: Export) -> Iterator[bytes]:
         width = len(extra)
         lines = [" ".join([DOCSTART, *[PLACEHOLDER] * width, "O"]), ""]
         for s, sentence in enumerate(sentences):
-            for t, (token, tag) in enumerate(sentence):
+            for t, (token, tag, _) in enumerate(sentence):
                 lines.append(" ".join([token, *(column[s][t] for column in extra), tag]))
             lines.append("")
         yield ("\n".join(lines) + "\n").encode()
 
 
-def _columns(item: ExportItem, sentences: list[list[tuple[str, str]]]
-             ) -> list[list[list[str]]]:
-    """The task's stored other columns, token by token, or `-X-` POS and chunk columns."""
+def _columns(item: ExportItem, sentences: list[list[Token]]) -> list[list[list[str]]]:
+    """The task's stored other columns, token by token, or `-X-` POS and chunk columns.
+
+    The stored values are one per whitespace token of the text; a token split at a span
+    boundary writes them on its first piece and `-X-` on the others (a POS tag of
+    `Paris,` is no tag of `,`).
+    """
     stored = item.data.get(COLUMNS_KEY)
-    shape = [len(sentence) for sentence in sentences]
     if stored is None:
-        return [[[PLACEHOLDER] * n for n in shape] for _ in range(2)]
+        return [[[PLACEHOLDER] * len(sentence) for sentence in sentences] for _ in range(2)]
+    words = [sentence[-1].word + 1 for sentence in sentences]
     columns = []
     for column in stored if isinstance(stored, list) else [None]:
         cells = ([[column[a:b] for a, b in line] for line in sentence_tokens(column)]
                  if isinstance(column, str) else None)
-        if cells is None or [len(line) for line in cells] != shape:
+        if cells is None or [len(line) for line in cells] != words:
             raise InputError(f"task {item.task_id}: data[{COLUMNS_KEY!r}] does not hold one "
                              "value per token of the text for each column",
                              task=item.task_id)
-        columns.append(cells)
+        columns.append([[values[token.word] if t == 0 or sentence[t - 1].word != token.word
+                         else PLACEHOLDER for t, token in enumerate(sentence)]
+                        for values, sentence in zip(cells, sentences, strict=True)])
     return columns
 
 

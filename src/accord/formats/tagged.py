@@ -50,7 +50,7 @@ def write(scheme: Scheme, export: Export) -> Iterator[bytes]:
     """Each task's sentences (its text's lines), a blank line after each sentence."""
     for item in export.items():
         for sentence in item_sentences(export, item, scheme):
-            yield "".join(f"{token}\t{tag}\n" for token, tag in sentence).encode() + b"\n"
+            yield "".join(f"{token}\t{tag}\n" for token, tag, _ in sentence).encode() + b"\n"
 
 
 def _format(name: str, scheme: Scheme, title: str, rule: str) -> Format:
