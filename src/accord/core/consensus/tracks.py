@@ -134,12 +134,13 @@ def track_consensus(annotations: Sequence[Sequence[Region]], *, threshold: float
                          threshold, "must_match")
     fused = []
     for members in clusters:
-        if len(members) > quorum * n:
-            track = _fuse([tracks[m] for m in members], [_visible(boxes, tracks[m])
-                                                         for m in members], similarity[
-                np.ix_(members, members)], n, quorum, end)
-            if track is not None:
-                fused.append(track)
+        if len(members) <= quorum * n:
+            continue
+        shown = [_visible(boxes, tracks[m]) for m in members]
+        track = _fuse([tracks[m] for m in members], shown,
+                      similarity[np.ix_(members, members)], n, quorum, end)
+        if track is not None:
+            fused.append(track)
     fused.sort(key=lambda t: (-t.support, t.value.keyframes[0].frame, t.value.class_name,
                               _box(t.value.keyframes[0])))
     numbered = tuple(_numbered(t, k + 1) for k, t in enumerate(fused))
