@@ -144,21 +144,25 @@ def _media_url(value: Any) -> str | None:
 
 
 def _annotation(raw: Any, where: str) -> AnnotationRecord:
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):  # a dict: no ABC check
         raise _fail(where, f"expected an object, got {type(raw).__name__}")
     _unknown(raw, ANNOTATION_KEYS, where)
     author = raw.get("author")
     if author is not None and not isinstance(author, str):
         raise _fail(f"{where}.author", f"expected an email address, got {author!r}")
     lead = raw.get("lead_time_s")
-    versions = {key: None if raw.get(key) is None else _number(raw[key], f"{where}.{key}", int)
-                for key in ("schema_version", "guideline_version")}
+    schema_version, guideline_version = raw.get("schema_version"), raw.get("guideline_version")
+    if schema_version is not None:
+        schema_version = _number(schema_version, f"{where}.schema_version", int)
+    if guideline_version is not None:
+        guideline_version = _number(guideline_version, f"{where}.guideline_version", int)
     return AnnotationRecord(
         regions=_regions(raw.get("regions"), f"{where}.regions"), author=author,
         lead_time_s=None if lead is None else _number(lead, f"{where}.lead_time_s", float),
         status=_choice(raw, "status", IMPORTED_STATUSES, "submitted", where),
         stage=_choice(raw, "stage", STAGES, "label", where),
-        submitted_at=_timestamp(raw.get("submitted_at"), f"{where}.submitted_at"), **versions)
+        submitted_at=_timestamp(raw.get("submitted_at"), f"{where}.submitted_at"),
+        schema_version=schema_version, guideline_version=guideline_version)
 
 
 def parse_prediction(raw: Any, where: str) -> PredictionRecord:
@@ -184,11 +188,11 @@ def parse_task_record(raw: Any) -> TaskRecord:
     ...
     accord.core.errors.InputError: task.text: unknown field; allowed: annotations, batch, data, gold, id, media_url, predictions, priority
     """
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):  # a dict: no ABC check
         raise _fail("task", f"expected a JSON object, got {type(raw).__name__}")
     _unknown(raw, TASK_KEYS, "task")
     data = raw.get("data")
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):
         raise _fail("data", "required, and must be an object of data fields "
                     f"(e.g. {{\"image\": \"...\"}}); got {type(data).__name__}")
     media_url = _media_url(raw.get("media_url"))
