@@ -127,6 +127,8 @@ BAD = [
     ("1,1,10,10,20,20,1,1,1\n2,1,10,10,20,20,1,2,1\n", "line 2: object 1 has class 'label_1'"),
     ("1,1,1e999,10,20,20,1,1,1\n", "line 1: a coordinate or the confidence is not a finite"),
     ("1,1,10,10,20,20,1,-1,1\n", "line 1: class -1 is not one of"),
+    ("1,1.5,10,10,20,20,1,1,1\n", "line 1: object id '1.5' is not a whole number"),
+    ("1,1,10,10,20,20,1,2.5,1\n", "line 1: class '2.5' is not a whole number"),
 ]
 
 
@@ -192,3 +194,16 @@ def test_datumaros_own_mot_export_reads_like_our_sequence(tmp_path: Path):
     with Project(tmp_path / "b", SCHEMA) as again:
         again.import_path(tmp_path / "dm", "mot")
         assert _record(again)["annotations"][0]["regions"] == ours
+
+
+@pytest.mark.parametrize(("seqinfo", "message"), [
+    (SEQINFO.replace("imWidth=100", "imWidth=wide"),
+     r"walk/seqinfo.ini, line 6: imwidth='wide' is not a positive whole number"),
+    (SEQINFO.replace("imDir=img1", "imDir=../elsewhere"),
+     r"walk/seqinfo.ini, line 3: imDir='../elsewhere' is not a folder of the sequence"),
+])
+def test_a_bad_seqinfo_names_its_line(tmp_path: Path, seqinfo: str, message: str):
+    with Project(tmp_path / "db", SCHEMA) as project:
+        with pytest.raises(InputError, match=message):
+            project.import_path(_sequence(tmp_path, seqinfo=seqinfo), "mot")
+        assert project.task_count() == 0

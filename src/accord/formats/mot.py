@@ -91,21 +91,24 @@ def _seqinfo(source: Source, path: str) -> dict[str, Any]:
     """seqinfo.ini's `key=value` lines, keys lower-cased, sizes as integers."""
     where = source.where(path)
     fields: dict[str, Any] = {}
+    lines: dict[str, str] = {}  # key → where its line is, for errors
     with source.open(path) as stream:
         for number, raw in enumerate(stream, start=1):
             line = _text(raw, f"{where}, line {number}").strip()
             if "=" in line and not line.startswith(("[", ";", "#")):
                 key, value = (part.strip() for part in line.split("=", 1))
                 fields[key.lower()] = value
+                lines[key.lower()] = f"{where}, line {number}"
     for key in ("seqlength", "imwidth", "imheight", "framerate"):
         if key in fields:
             value = fields[key]
             if not (value.isascii() and value.isdigit()) or int(value) <= 0:
-                raise fail(where, f"{key}={fields[key]!r} is not a positive whole number")
+                raise fail(lines[key], f"{key}={fields[key]!r} is not a positive whole number")
             fields[key] = int(fields[key])
     imdir = fields.get("imdir", "img1")
     if not imdir or ".." in imdir.split("/") or imdir.startswith("/"):
-        raise fail(where, f"imDir={imdir!r} is not a folder of the sequence")
+        raise fail(lines.get("imdir", where), f"imDir={imdir!r} is not a folder of the "
+                                              "sequence")
     return fields
 
 
@@ -141,6 +144,15 @@ def _text(raw: bytes, where: str) -> str:
 Row = tuple[int, tuple[float, float, float, float], str, bool, str]  # frame, box, class, …
 
 
+def _whole(cell: str, what: str, where: str) -> int:
+    """An id or class written as a whole number, `3` or `3.0` (as tools that write every
+    column as a float do); `3.5` names no object or class."""
+    value = float(cell)
+    if not value.is_integer():
+        raise fail(where, f"{what} {cell!r} is not a whole number")
+    return int(value)
+
+
 def _rows(stream: IO[bytes], where: str, classes: list[str],
           size: tuple[int | None, int | None], frame_count: int | None,
           context: ReadContext) -> dict[int, list[Row]]:
@@ -159,10 +171,10 @@ def _rows(stream: IO[bytes], where: str, classes: list[str],
             raise fail(at, f"{len(cells)} columns; expected frame,id,x,y,w,h"
                            "[,conf,class,visibility]")
         try:
-            frame, track = int(cells[0]), int(float(cells[1]))
+            frame, track = int(cells[0]), _whole(cells[1], "object id", at)
             x, y, w, h = (float(c) for c in cells[2:6])
             conf = float(cells[6]) if len(cells) > 6 and cells[6] else 1.0
-            class_id = int(float(cells[7])) if len(cells) > 7 and cells[7] else -1
+            class_id = _whole(cells[7], "class", at) if len(cells) > 7 and cells[7] else -1
         except (ValueError, OverflowError):
             raise fail(at, f"{line[:80]!r} is not numbers frame,id,x,y,w,h,conf,class") from None
         if not all(abs(v) < float("inf") for v in (x, y, w, h, conf)):
