@@ -190,8 +190,10 @@ def _visible(boxes: list[_Boxes], track: _Track) -> tuple[np.ndarray, np.ndarray
     return mine.frame[rows], mine.box[rows]
 
 
-def _fuse(members: list[_Track], shown: list[tuple[np.ndarray, np.ndarray]],
-          similarity: np.ndarray, n: int, quorum: float, end: int) -> ConsensusTrack | None:
+def _mean_in_view(shown: list[tuple[np.ndarray, np.ndarray]], n: int, quorum: float
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """The frames where more than `quorum` of the n annotators' tracks are in view, and the
+    mean box of those in view on each."""
     frames = np.concatenate([f for f, _ in shown])
     values = np.concatenate([b for _, b in shown])
     distinct, where = np.unique(frames, return_inverse=True)
@@ -199,16 +201,22 @@ def _fuse(members: list[_Track], shown: list[tuple[np.ndarray, np.ndarray]],
     sums = np.stack([np.bincount(where, values[:, c], minlength=distinct.size)
                      for c in range(4)], axis=1)
     in_view = count > quorum * n
-    if not in_view.any():
+    return distinct[in_view], sums[in_view] / count[in_view, None]
+
+
+def _fuse(members: list[_Track], shown: list[tuple[np.ndarray, np.ndarray]],
+          similarity: np.ndarray, n: int, quorum: float, end: int) -> ConsensusTrack | None:
+    frame, box = _mean_in_view(shown, n, quorum)
+    if not frame.size:
         return None
-    frame, box = distinct[in_view], sums[in_view] / count[in_view, None]
     gap = np.flatnonzero(np.diff(frame) > 1)
     starts, ends = np.r_[0, gap + 1], np.r_[gap, frame.size - 1]
     keyed = np.concatenate([m.keys.frame for m in members])
     candidate = np.isin(frame, np.concatenate([keyed, keyed - 1]))
     forced = np.zeros(frame.size, dtype=bool)
     forced[starts], forced[ends[:-1]] = True, True
-    forced[ends[-1]] = frame[ends[-1]] + 1 < end  # on the last frame, the hold reaches it
+    if frame[ends[-1]] + 1 < end:  # else on the last frame, which the hold reaches
+        forced[ends[-1]] = True
     attributes, changes = _attributes(members, shown, frame, keyed, starts)
     forced |= np.isin(frame, np.fromiter(changes, dtype=np.int64, count=len(changes)))
     kept = _kept_rows(frame, box, np.flatnonzero(candidate | forced), forced)
