@@ -84,12 +84,50 @@ def test_without_a_transcription_label_the_texts_are_not_imported(tmp_path):
     ({"audio": "a.wav", "segments": [{"start": 0, "end": 1, "label": "bob", "text": 3}]},
      r"line 2, segment 1: text: expected a string, got 3"),
     ({"audio": "a.wav", "segments": {"start": 0}}, r"line 2: segments: expected a list"),
-    ({"segments": []}, r"line 2: expected an object with an \"audio\" file name"),
-    ({"video": "v.mp4", "segments": []}, r"line 2: video segments are not supported"),
+    ({"segments": []}, r"line 2: expected an object with an \"audio\" \(or \"video\"\) file"),
+    ({"audio": "a.wav", "video": "v.mp4"}, r"line 2: a line has an \"audio\" or a \"video\""),
+    ({"video": "v.mp4", "segments": [{"start": 0.5, "end": 4, "label": "day"}]},
+     r"line 2, segment 1: start and end of a video segment are frame numbers .* got 0.5"),
+    ({"video": "v.mp4", "segments": [{"start": 4, "end": 4, "label": "day"}]},
+     r"line 2, segment 1: the segment of frames 4–4 must .* end after it starts"),
+    ({"video": "v.mp4", "segments": [{"start": 0, "end": 4}]},
+     r"line 2, segment 1: the label must be a non-empty string, got None"),
+    ({"video": "v.mp4", "segments": [{"start": 0, "end": 4, "label": "day", "text": "x"}]},
+     r"line 2, segment 1: text: video segments carry no transcription"),
+    ({"video": "v.mp4", "text": "hello"}, r"line 2: text: a video line has no transcription"),
+    ({"video": 7, "segments": []}, r"line 2: video: expected a file name, got 7"),
 ])
 def test_a_bad_segment_is_named_by_line_and_segment(line, message):
     with pytest.raises(InputError, match=message):
         read_all(lines(LINES[0], line), "s.jsonl")
+
+
+VIDEO_SCHEMA = {"data": [{"name": "clip", "type": "video"}], "labels": [
+    {"name": "scene", "type": "video_segment", "source": "clip",
+     "classes": [{"name": "day"}, {"name": "night"}]}]}
+
+
+def test_video_lines_give_segments_in_frames_and_export_back_the_same(tmp_path):
+    video = [{"video": "drives/a.mp4", "segments": [
+        {"start": 0, "end": 40, "label": "day"}, {"start": 40, "end": 41, "label": "night"}]},
+        {"video": "drives/b.mp4"}]
+    with Project(tmp_path, VIDEO_SCHEMA) as project:
+        project.import_bytes(lines(*video), "scenes.jsonl", "segments_jsonl")
+        first, second = project.records()
+        exported = project.export_bytes("segments_jsonl")
+    assert first["data"] == {"clip": "drives/a.mp4"} and "annotations" not in second
+    assert first["annotations"][0]["regions"] == [
+        {"id": "1", "label": "scene", "type": "video_segment",
+         "value": {"class": "day", "start": 0, "end": 40}},
+        {"id": "2", "label": "scene", "type": "video_segment",
+         "value": {"class": "night", "start": 40, "end": 41}}]
+    assert [json.loads(x) for x in exported.splitlines()] == [
+        video[0], {"video": "drives/b.mp4", "segments": []}]
+    with Project(tmp_path / "again", VIDEO_SCHEMA) as again:
+        again.import_bytes(exported, "b.jsonl", "segments_jsonl")
+        back = again.records()
+    assert back[0]["annotations"][0]["regions"] == first["annotations"][0]["regions"]
+    assert back[1]["annotations"][0]["regions"] == []  # "segments": [], an empty answer
 
 
 def test_after_a_bad_segment_nothing_is_stored(tmp_path):
@@ -132,5 +170,5 @@ def test_any_input_gives_tasks_or_an_input_error(data):
     else:
         for _, record in found:
             for region in record.get("annotations", [{"regions": []}])[0]["regions"]:
-                if region["type"] == "audio_segment":
+                if region["type"] in ("audio_segment", "video_segment"):
                     assert 0 <= region["value"]["start"] < region["value"]["end"]

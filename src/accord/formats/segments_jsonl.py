@@ -1,12 +1,15 @@
-"""JSON Lines of audio files with their time segments (diarization, sound events, ASR):
+"""JSON Lines of audio or video files with their segments (diarization, sound events, ASR;
+scenes, actions):
 
     {"audio": "a.wav", "segments": [{"start": 0.5, "end": 2.25, "label": "alice",
                                      "text": "hello there"}]}
+    {"video": "v.mp4", "segments": [{"start": 40, "end": 75, "label": "night"}]}
 
-Each line is one audio task; a segment becomes an `audio_segment` region (seconds), and its
-`text` a `transcription` region tied to it when the schema has a transcription label. A
-line's own `text` is the whole file's transcription. Video has no segment region, so
-`"video"` lines are refused (docs/formats/segments.md).
+Each line is one task. An audio segment becomes an `audio_segment` region (seconds), and its
+`text` a `transcription` region tied to it when the schema has a transcription label; a
+line's own `text` is the whole file's transcription. A video segment becomes a
+`video_segment` region: frames from 0, `end` exclusive, as our regions hold them
+(docs/formats/segments.md).
 """
 
 from __future__ import annotations
@@ -37,13 +40,14 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, 
 
 def _record(line: Any, where: str, context: ReadContext, transcribed: bool
             ) -> dict[str, Any]:
-    if isinstance(line, dict) and "video" in line:
-        raise fail(where, "video segments are not supported (regions have no video segment "
-                          "type; video_track holds boxes); expected an \"audio\" line")
+    if isinstance(line, dict) and "video" in line and "audio" not in line:
+        return _video_record(line, where, context)
     if not isinstance(line, dict) or not isinstance(line.get("audio"), str) or not line["audio"]:
-        raise fail(where, 'expected an object with an "audio" file name and "segments", e.g. '
-                          '{"audio": "a.wav", "segments": [{"start": 0, "end": 1.5, '
-                          '"label": "speech"}]}')
+        raise fail(where, 'expected an object with an "audio" (or "video") file name and '
+                          '"segments", e.g. {"audio": "a.wav", "segments": [{"start": 0, '
+                          '"end": 1.5, "label": "speech"}]}')
+    if "video" in line:
+        raise fail(where, 'a line has an "audio" or a "video" file name, not both')
     record: dict[str, Any] = {"data": {context.binding.data_key("audio"): context.media(
         line["audio"])}}
     segments = line.get("segments")
@@ -68,6 +72,43 @@ def _record(line: Any, where: str, context: ReadContext, transcribed: bool
         if transcribed:
             texts.append(_transcription(context, "t", whole, where))
     record["annotations"] = [{"regions": regions + texts}]
+    return record
+
+
+def _video_record(line: dict[str, Any], where: str, context: ReadContext) -> dict[str, Any]:
+    """A video line: its segments in frames (whole numbers from 0, `end` exclusive)."""
+    video = line["video"]
+    if not isinstance(video, str) or not video:
+        raise fail(where, f"video: expected a file name, got {_short(video)}")
+    record: dict[str, Any] = {"data": {context.binding.data_key("video"): context.media(video)}}
+    segments = line.get("segments")
+    if "text" in line:
+        raise fail(where, "text: a video line has no transcription (segments only)")
+    if segments is None:
+        return record
+    if not isinstance(segments, list):
+        raise fail(where, f"segments: expected a list, got {_short(segments)}")
+    regions = []
+    for i, segment in enumerate(segments, start=1):
+        at = f"{where}, segment {i}"
+        if not isinstance(segment, dict):
+            raise fail(at, f'expected {{"start", "end", "label"}}, got {_short(segment)}')
+        start, end, cls = segment.get("start"), segment.get("end"), segment.get("label")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+            raise fail(at, "start and end of a video segment are frame numbers (whole "
+                           f"numbers from 0, end exclusive), got {_short(start)} and "
+                           f"{_short(end)}")
+        if not 0 <= start < end:
+            raise fail(at, f"the segment of frames {start}–{end} must start at 0 or later "
+                           "and end after it starts (end is the first frame after it)")
+        if not isinstance(cls, str) or not cls:
+            raise fail(at, f"the label must be a non-empty string, got {_short(cls)}")
+        if "text" in segment:
+            raise fail(at, "text: video segments carry no transcription")
+        regions.append({"id": str(i), "label": context.binding.label("video_segment", cls, at),
+                        "type": "video_segment",
+                        "value": {"class": cls, "start": start, "end": end}})
+    record["annotations"] = [{"regions": regions}]
     return record
 
 
@@ -110,12 +151,21 @@ def _short(value: Any) -> str:
 
 
 def write(export: Export) -> Iterator[bytes]:
-    """One line per task: its segments in region order, each with its transcription."""
-    key = Binding(export.schema).data_key("audio")
+    """One line per task: its segments in region order, each with its transcription (an
+    audio task), or its video segments (a video task)."""
+    binding = Binding(export.schema)
+    key, video_key = binding.data_key("audio"), binding.data_key("video")
     for item in export.items():
         audio = item.data.get(key)
+        if not isinstance(audio, str) and isinstance(item.data.get(video_key), str):
+            yield orjson.dumps({"video": item.data[video_key], "segments": [
+                {"start": r["value"]["start"], "end": r["value"]["end"],
+                 "label": r["value"]["class"]}
+                for r in item.regions if r.get("type") == "video_segment"]}) + b"\n"
+            continue
         if not isinstance(audio, str):
-            raise fail(f"task {item.task_id}", f"data[{key!r}] is not an audio file name")
+            raise fail(f"task {item.task_id}", f"data[{key!r}] is not an audio file name, nor "
+                                               f"data[{video_key!r}] a video file name")
         texts = {r["value"].get("region"): r["value"]["text"] for r in item.regions
                  if r.get("type") == "transcription"}
         segments = []
@@ -134,8 +184,9 @@ def write(export: Export) -> Iterator[bytes]:
 
 
 FORMAT = Format(
-    name="segments_jsonl", title="Audio segments JSONL",
+    name="segments_jsonl", title="Audio and video segments JSONL",
     description='{"audio", "segments": [{"start", "end", "label", "text"?}]} per line: '
-                "time segments in seconds, optionally transcribed; one audio task per line.",
+                "time segments in seconds, optionally transcribed; or {\"video\", "
+                "\"segments\"} in frames; one task per line.",
     extension=".jsonl", media_type="application/x-ndjson", read=read, write=write,
-    modality="audio")
+    modality="any")
