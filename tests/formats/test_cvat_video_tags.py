@@ -154,6 +154,15 @@ def test_a_bad_tag_stops_the_import_at_its_line(tmp_path: Path, tags: str, messa
         assert project.task_count() == 0
 
 
+def test_unlabelled_skip_leaves_out_a_tag_without_a_label(tmp_path: Path):
+    xml = TAGGED.replace("{tags}", '  <tag frame="2"/>\n' + tag(3, "night")).encode()
+    with Project(tmp_path, SCHEMA) as project:
+        project.import_bytes(xml, "drive.xml", "cvat_video", {"settings": {"unlabelled": "skip"}})
+        regions = project.records()[0]["annotations"][0]["regions"]
+    assert [(r["type"], r["value"].get("start")) for r in regions] == [
+        ("video_track", None), ("video_segment", 3)]
+
+
 def test_tags_need_a_video_segment_label(tmp_path: Path):
     schema = {"data": SCHEMA["data"], "labels": SCHEMA["labels"][:1]}
     with Project(tmp_path, schema) as project:

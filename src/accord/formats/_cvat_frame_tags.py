@@ -84,7 +84,8 @@ def read_tag(element: ET.Element, where: str, frame_count: int | None,
     label (by class, as tracks go to video_track labels), its attributes typed by it."""
     class_name = element.get("label") or ""
     if not class_name:
-        raise fail(where, "the frame tag has no label")
+        raise fail(where, "the frame tag has no label; give it one in CVAT, or import with "
+                          "the setting unlabelled=skip")
     frame = attr_int(element, "frame", where)
     if frame < 0 or (frame_count is not None and frame >= frame_count):
         raise fail(where, f"frame {frame} is outside the video's frames 0–"

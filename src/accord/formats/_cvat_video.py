@@ -58,6 +58,8 @@ def _video(elements: Iterator[Any], where: str, path: str, context: ReadContext
         elif element.tag == "image":
             raise fail(at, "an <image> in a CVAT for video file; import it as cvat_images")
         elif element.tag == "tag":
+            if skip_unlabelled and not element.get("label"):
+                continue
             read_tag(element, f"{at}, tag {element.get('label')!r} on frame "
                               f"{element.get('frame')}", meta.get("frame_count"), context, tags)
         elif element.tag == "track":
