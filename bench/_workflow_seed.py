@@ -14,13 +14,18 @@ process never holds the seeding's memory or its database connections.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from accord.core.records import Role
 from accord.db.engine import make_engine, write_session
 from accord.db.migrate import migrate
+from accord.services import workflow
+from accord.services.caller import Caller
 from accord.settings import Settings, load_or_create_secret
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,8 +49,11 @@ def progress_printer(total: int) -> Callable[[int], None]:
     return report
 
 
-def seed(data_dir: Path, database_url: str | None, count: int, clients: int) -> str:
-    """The crowd as JSON, after seeding the database the server will use."""
+def seed(data_dir: Path, database_url: str | None, count: int, clients: int,
+         policy: dict[str, Any]) -> str:
+    """The crowd as JSON, after seeding the database the server will use. The workflow
+    policy is set before the tasks come, as a manager would, so the import draws each
+    task's overlap and the server's later PATCH of the same policy rewrites no task."""
     settings = Settings.model_validate({"data_dir": data_dir, "database_url": database_url})
     engine = make_engine(settings.resolved_database_url)
     try:
@@ -53,6 +61,9 @@ def seed(data_dir: Path, database_url: str | None, count: int, clients: int) -> 
         with write_session(engine) as session:
             crowd = seed_crowd(session, load_or_create_secret(data_dir), error_rates=(0.1,),
                                per_group=clients, reviewers=0)
+            manager = Caller(user_id=crowd.manager.user_id, email=crowd.manager.email,
+                             role=Role.MANAGER)
+            workflow.update_workflow(session, manager, crowd.project_id, policy)
             seed_tasks(session, crowd, count, progress_printer(count))
     finally:
         engine.dispose()
@@ -66,8 +77,11 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, required=True)
     parser.add_argument("--clients", type=int, required=True)
     parser.add_argument("--crowd", type=Path, required=True, help="where to write the crowd")
+    parser.add_argument("--policy", type=json.loads, required=True,
+                        help="the workflow policy (JSON), set before the tasks are imported")
     args = parser.parse_args()
-    args.crowd.write_text(seed(args.data_dir, args.database_url, args.tasks, args.clients))
+    args.crowd.write_text(seed(args.data_dir, args.database_url, args.tasks, args.clients,
+                               args.policy))
 
 
 if __name__ == "__main__":

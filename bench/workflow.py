@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime
+import json
 import os
 import sqlite3
 import subprocess
@@ -174,7 +175,8 @@ def seed(data_dir: Path, url: str | None, size: int, clients: int) -> Crowd:
     """Run bench/_workflow_seed.py and read back the crowd it made."""
     crowd_path = data_dir.parent / "crowd.json"
     argv = [sys.executable, str(BENCH / "_workflow_seed.py"), "--data-dir", str(data_dir),
-            "--tasks", str(size), "--clients", str(clients), "--crowd", str(crowd_path)]
+            "--tasks", str(size), "--clients", str(clients), "--crowd", str(crowd_path),
+            "--policy", json.dumps(POLICY)]
     if url:
         argv += ["--database-url", url]
     subprocess.run(argv, check=True, timeout=SEED_TIMEOUT_S)
