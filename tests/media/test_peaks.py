@@ -144,3 +144,52 @@ def test_what_is_not_a_recording_is_refused_naming_the_file_and_field(tmp_path):
     with pytest.raises(InputError, match="empty.wav holds no samples"):
         peaks.compute(silent, "audio")
     assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").rglob("*"))
+
+
+@pytest.mark.parametrize(("sample_format", "codec", "step"), [
+    ("u8", "pcm_u8", 2), ("s32", "pcm_s24le", 1), ("s32", "pcm_s32le", 1),
+    ("flt", "pcm_f32le", 1)])
+def test_every_pcm_width_and_float_wav_give_the_16_bit_files_peaks(tmp_path, sample_format,
+                                                                   codec, step):
+    """8-, 24- and 32-bit WAVs are read by `wave`, float ones by FFmpeg; each agrees with
+    the 16-bit file within the coarser format's own step (8 bits: 1/128 of full scale)."""
+    t = np.arange(3 * RATE) / RATE
+    samples = 0.7 * np.sin(2 * np.pi * 150 * t) * np.minimum(1, t)  # a fade-in
+    write_wav(tmp_path / "s16.wav", samples)
+    target = tmp_path / f"{codec}.wav"
+    with av.open(str(tmp_path / "s16.wav")) as source, av.open(str(target), "w") as out:
+        stream = out.add_stream(codec, rate=RATE, layout="mono")
+        resampler = av.AudioResampler(format=sample_format, layout="mono", rate=RATE)
+        for frame in source.decode(audio=0):
+            for converted in resampler.resample(frame):
+                for packet in stream.encode(converted):
+                    out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    reference, other = peaks.compute(tmp_path / "s16.wav", "audio"), peaks.compute(target, "a")
+    assert other.length == reference.length and other.sample_rate == RATE
+    for a, b in zip(reference.levels, other.levels, strict=True):
+        assert np.abs(a.min.astype(int) - b.min).max() <= step
+        assert np.abs(a.max.astype(int) - b.max).max() <= step
+
+
+@pytest.mark.parametrize("width", [3, 4])
+def test_24_and_32_bit_pcm_in_a_plain_wav_is_read_by_the_standard_library(tmp_path, width):
+    """FFmpeg writes these as WAVE_FORMAT_EXTENSIBLE (FFmpeg's path, above); a plain PCM
+    header, as many recorders write, goes through `wave` and must agree too."""
+    t = np.arange(RATE) / RATE
+    samples = -0.9 * np.sin(2 * np.pi * 40 * t) * t
+    write_wav(tmp_path / "s16.wav", samples)
+    ints = np.round(samples * (2 ** (8 * width - 1) - 1)).astype("<i4")
+    raw = ints.tobytes() if width == 4 else b"".join(
+        v.to_bytes(3, "little", signed=True) for v in ints.tolist())
+    with wave.open(str(tmp_path / "wide.wav"), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(width)
+        out.setframerate(RATE)
+        out.writeframes(raw)
+    reference, wide = (peaks.compute(tmp_path / n, "audio") for n in ("s16.wav", "wide.wav"))
+    assert wide.length == RATE and wide.levels[1].min.min() < -100  # scaled to full scale
+    for a, b in zip(reference.levels, wide.levels, strict=True):
+        assert np.abs(a.min.astype(int) - b.min).max() <= 1
+        assert np.abs(a.max.astype(int) - b.max).max() <= 1
