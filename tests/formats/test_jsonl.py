@@ -7,7 +7,11 @@ import io
 import pytest
 
 from accord.core.errors import InputError
+from accord.formats import jsonl
+from accord.formats.base import ReadContext
+from accord.formats.binding import Binding
 from accord.formats.jsonl import read_records
+from accord.formats.source import open_source
 
 
 @pytest.mark.parametrize(("text", "line", "column"), [
@@ -26,3 +30,12 @@ def test_a_malformed_line_is_named_by_line_and_column(text: bytes, line: int, co
 def test_blank_lines_are_skipped_and_records_keep_their_line():
     found = list(read_records(io.BytesIO(b'{"data": {}}\n\n{"data": {"b": 2}}\r\n'), "t.jsonl"))
     assert found == [("t.jsonl, line 1", {"data": {}}), ("t.jsonl, line 3", {"data": {"b": 2}})]
+
+
+@pytest.mark.parametrize("line", [b"0", b"[1, 2]", b'"text"', b"null"])
+def test_a_line_that_is_not_a_task_object_is_named(tmp_path, line: bytes):
+    path = tmp_path / "tasks.jsonl"
+    path.write_bytes(b'{"data": {"image": "a.png"}}\n' + line + b"\n")
+    with open_source(path) as source, pytest.raises(
+            InputError, match=r"tasks.jsonl, line 2: expected a task object"):
+        list(jsonl.read(source, ReadContext(None, Binding(None))))

@@ -29,7 +29,10 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, Any]]:
     for path in paths:
         with source.open(path) as stream:
             for where, record in read_records(stream, source.where(path)):
-                data = record.get("data") if rename and isinstance(record, dict) else None
+                if not isinstance(record, dict):
+                    raise InputError(f"{where}: expected a task object {{\"data\": …}}, got "
+                                     f"{type(record).__name__}", where=where)
+                data = record.get("data") if rename else None
                 if isinstance(data, dict):
                     record["data"] = {k: context.media(v) if k in keys and isinstance(v, str)
                                       else v for k, v in data.items()}
