@@ -264,3 +264,66 @@ def test_a_sequence_out_of_frame_order_is_refused(tmp_path: Path):
         with pytest.raises(InputError, match=r"task 0 \(id 2\), annotation 0, result 0: "
                                              r"value.sequence\[1\].frame: 4 is not after"):
             import_tasks(project, [task])
+
+
+def attributes_in_force(region: dict[str, Any], frame: int) -> dict[str, Any]:
+    """The track's attributes, changed by each keyframe's at or before `frame`."""
+    found = dict(region.get("attributes") or {})
+    for keyframe in region["value"]["keyframes"]:
+        if keyframe["frame"] <= frame:
+            found.update(keyframe.get("attributes") or {})
+    return found
+
+
+def test_per_frame_attributes_ride_in_the_meta_and_hold_on_the_same_frames(tmp_path: Path):
+    schema = schema_from_label_studio(CONFIG)
+    schema["labels"][0]["attributes"] = [{"name": "occluded", "type": "bool",
+                                          "default": False}]
+    box = {"y": 72.0, "width": 256.0, "height": 216.0}
+    keyframes = [
+        {"frame": 0, "x": 0.0, **box, "outside": True, "attributes": {"occluded": True}},
+        {"frame": 3, "x": 10.0, **box},
+        {"frame": 9, "x": 40.0, **box, "attributes": {"occluded": False}},
+        {"frame": 12, "x": 40.0, **box, "outside": True, "attributes": {"occluded": True}},
+        {"frame": 15, "x": 40.0, **box, "outside": True, "attributes": {"occluded": False}},
+        {"frame": 20, "x": 90.0, **box}]
+    region = {"id": "t1", "label": "box", "type": "video_track",
+              "attributes": {"occluded": False},
+              "value": {"class": "person", "track_id": 2, "keyframes": keyframes}}
+    record = {"data": DATA | {"frame_count": 30}, "annotations": [{"regions": [region]}]}
+    with Project(tmp_path / "a", schema) as project:
+        project.import_bytes(jsonl([record]), "tasks.jsonl", "jsonl")
+        exported = orjson.loads(project.export_bytes("label_studio"))
+    meta = exported[0]["annotations"][0]["result"][0]["meta"]
+    # frame 0's outside keyframe and 15's (out of view already) have no Label Studio form:
+    # their attributes go on to the next keyframe read back, 3 and 20
+    assert meta == {"track_id": 2, "attributes": {"occluded": False}, "keyframe_attributes": {
+        "3": {"occluded": True}, "9": {"occluded": False}, "12": {"occluded": True},
+        "20": {"occluded": False}}}
+    with Project(tmp_path / "b", schema) as again:
+        import_tasks(again, exported)
+        (back,) = again.records()[0]["annotations"][0]["regions"]
+    assert back["attributes"] == {"occluded": False}
+    for frame in range(30):
+        shown = our_box(keyframes, frame)
+        assert (our_box(back["value"]["keyframes"], frame) is None) == (shown is None)
+        if shown is not None:
+            assert attributes_in_force(back, frame) == attributes_in_force(region, frame), frame
+    with Project(tmp_path / "c", schema) as third:  # and a second pass changes nothing
+        import_tasks(third, orjson.loads(again_export(tmp_path, schema, exported)))
+        assert third.records()[0]["annotations"][0]["regions"] == [back]
+
+
+def again_export(tmp_path: Path, schema: dict[str, Any], exported: Any) -> bytes:
+    with Project(tmp_path / "d", schema) as project:
+        import_tasks(project, exported)
+        return project.export_bytes("label_studio")
+
+
+def test_keyframe_attributes_for_a_frame_without_a_keyframe_are_refused(tmp_path: Path):
+    result = rectangle("v1", [key(1, 10), key(9, 20)]) | {
+        "meta": {"keyframe_attributes": {"4": {"occluded": True}}}}
+    with make_project(tmp_path) as project:
+        with pytest.raises(InputError, match=r"result 0: meta.keyframe_attributes\['4'\]: "
+                                             "expected the attributes of one of the track's"):
+            import_tasks(project, [{"data": DATA, "annotations": [{"result": [result]}]}])

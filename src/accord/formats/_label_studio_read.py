@@ -21,7 +21,11 @@ from accord.formats._label_studio_geometry import (
     box_from_percent,
     point_from_percent,
 )
-from accord.formats._label_studio_video import keyframes_from_sequence, segment_from_ranges
+from accord.formats._label_studio_video import (
+    keyframes_from_sequence,
+    segment_from_ranges,
+    with_keyframe_attributes,
+)
 from accord.formats.base import check_box_inside, fail
 from accord.formats.binding import Binding
 
@@ -379,7 +383,7 @@ class ResultReader:
         self.tracks += 1
         return {"class": self._class(item, value, label, where),
                 "track_id": track if track is not None else self.tracks,
-                "keyframes": keyframes}
+                "keyframes": with_keyframe_attributes(keyframes, meta, where)}
 
     def _video_segment(self, item: Mapping[str, Any], value: Mapping[str, Any],
                        label: LabelDef | None, where: str) -> dict[str, Any]:

@@ -17,6 +17,11 @@ outside keyframe on frame F with the same box; the other way, a visible keyframe
 on the next frame by an outside one is one disabled keyframe. Both ways give the same box
 on every frame, and a track read from Label Studio writes back the same sequence.
 
+**Per-frame attributes.** Label Studio keyframes have no attributes; ours ride in the
+result's `meta.keyframe_attributes`, `{"<our frame>": {...}}`, beside `meta.track_id` and
+`meta.attributes` (the track's), and are read back from there onto the keyframes of those
+frames, outside ones included.
+
 >>> box = {"y": 0, "width": 4, "height": 4}
 >>> read = keyframes_from_sequence([(0, {"frame": 0, "x": 1, **box}, True),
 ...                                 (9, {"frame": 9, "x": 5, **box}, False)], None)
@@ -116,3 +121,40 @@ def sequence_from_keyframes(keyframes: Sequence[Mapping[str, Any]]
                                        key["frame"], [key[k] for k in _BOX], last)
         out.append(({"frame": last, **dict(zip(_BOX, shown, strict=True))}, False))
     return out
+
+
+def keyframe_attributes(keyframes: Sequence[Mapping[str, Any]],
+                        sequence: Sequence[tuple[dict[str, Any], bool]],
+                        frame_count: int | None) -> dict[str, Any]:
+    """`meta.keyframe_attributes` for our keyframes written as `sequence`: their
+    attributes by frame. A keyframe the sequence cannot hold (an outside one while the
+    object is already out of view) hands its attributes on to the next one that reads
+    back, so the same attributes are in force on every frame in view."""
+    kept = {k["frame"] for k in keyframes_from_sequence(
+        [(key["frame"], key, enabled) for key, enabled in sequence], frame_count)}
+    out: dict[str, Any] = {}
+    carried: dict[str, Any] = {}
+    for key in keyframes:
+        attributes = {**carried, **(key.get("attributes") or {})}
+        carried = {} if key["frame"] in kept else attributes
+        if key["frame"] in kept and attributes:
+            out[str(key["frame"])] = attributes
+    return out
+
+
+def with_keyframe_attributes(keyframes: list[dict[str, Any]], meta: Mapping[str, Any],
+                             where: str) -> list[dict[str, Any]]:
+    """`keyframes` with the attributes `meta.keyframe_attributes` gives their frames."""
+    given = meta.get("keyframe_attributes")
+    if given is None:
+        return keyframes
+    if not isinstance(given, dict):
+        raise fail(where, f"meta.keyframe_attributes: expected an object of attributes by "
+                          f"frame, got {given!r}")
+    by_frame = {str(k["frame"]): k for k in keyframes}
+    for frame, attributes in given.items():
+        if frame not in by_frame or not isinstance(attributes, dict):
+            raise fail(where, f"meta.keyframe_attributes[{frame!r}]: expected the attributes "
+                              "of one of the track's keyframes (our frames, from 0)")
+        by_frame[frame]["attributes"] = attributes
+    return keyframes

@@ -22,7 +22,11 @@ from PIL import Image, UnidentifiedImageError
 from accord.core.schema import DataType, Schema
 from accord.formats._label_studio_brush import BrushError, bitmap_to_brush, mask_bitmap
 from accord.formats._label_studio_geometry import TextOffsets, box_to_percent
-from accord.formats._label_studio_video import sequence_from_keyframes, timeline_value
+from accord.formats._label_studio_video import (
+    keyframe_attributes,
+    sequence_from_keyframes,
+    timeline_value,
+)
 from accord.formats.base import Export, fail
 
 _SHAPE_TYPES: Mapping[str, str] = {"bbox": "rectanglelabels", "polygon": "polygonlabels",
@@ -254,12 +258,18 @@ class ResultWriter:
     def _video_track(self, region: dict[str, Any], value: dict[str, Any]) -> dict[str, Any]:
         width, height = self._image(region)
         sequence = []
-        for frame, enabled in sequence_from_keyframes(value["keyframes"]):
+        keys = sequence_from_keyframes(value["keyframes"])
+        for frame, enabled in keys:
             x, y, w, h = box_to_percent(frame["x"], frame["y"], frame["width"],
                                         frame["height"], 0, width, height)
             sequence.append({"frame": frame["frame"] + 1, "enabled": enabled,
                              "x": x, "y": y, "width": w, "height": h, "rotation": 0})
-        return {"type": "videorectangle", "meta": {"track_id": value["track_id"]},
+        meta: dict[str, Any] = {"track_id": value["track_id"]}
+        if any(k.get("attributes") for k in value["keyframes"]):
+            count = self.data.get("frame_count")
+            meta["keyframe_attributes"] = keyframe_attributes(
+                value["keyframes"], keys, count if type(count) is int else None)
+        return {"type": "videorectangle", "meta": meta,
                 "value": {"sequence": sequence, "labels": [value["class"]]}}
 
     def _video_segment(self, region: dict[str, Any], value: dict[str, Any]) -> dict[str, Any]:
