@@ -10,14 +10,18 @@ transcription, saved through the API. Debian's chromium at 1440×900 logs in and
 label stream.
 
 Load to interactive: the `accord:editor-ready` mark (LabelEditor sets it two frames after the
-audio stage reported the recording fetched, decoded, its peak blocks built and the waveform
-drawn) over `--repeats` reloads.
+audio stage reported the waveform drawn from the server's peaks, `…/media/audio?peaks=true`,
+and the segments on screen) over `--repeats` reloads. The first open also has the server
+make the peaks (decoding the file once); the reloads find them made.
 
 Frames (bench/_ui_frames.py's probe, ~`--duration` s each): **zoom** (wheel steps in and out
 over the waveform: every step a new zoom level, its peaks computed), **scroll** (Shift+wheel
 through the recording at a close zoom), **drag** (a segment's body dragged back and forth in
 its band), **play** (playback with the playhead following, turning pages) and **idle**.
 "Frames under 16 ms" as in ui_render.py: work p95 < 16 ms and interval p95 < 25 ms.
+
+`--profile DIR` then repeats a reload and each interaction under the CPU profiler and a
+Chromium trace with an unminified build (bench/_ui_profile.py) and prints where the time goes.
 """
 
 from __future__ import annotations
@@ -181,7 +185,7 @@ def scroll(page: Page, duration_s: float, record: Any) -> Any:
 
 
 def drag(page: Page, duration_s: float, record: Any) -> Any:
-    target = page.locator(".audio-band--work .audio-segment rect").first
+    target = page.locator(".audio-band--work .audio-segment").first
     box = target.bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -218,7 +222,20 @@ def idle(page: Page, duration_s: float, record: Any) -> Any:
 INTERACTIONS = (zoom, scroll, drag, play, idle)
 
 
-def measure(browser: Browser, args: Namespace) -> tuple[Load, list[Load], list[frames.Frames], int]:
+def open_editor(browser: Browser, who: SimpleNamespace, project_id: int,
+                bundle: Any = None) -> Page:
+    """A fresh context logged in as the annotator on the label stream; `bundle` serves the
+    front end's script instead of the server (bench/_ui_profile.py's unminified build)."""
+    page = browser.new_page(viewport=VIEWPORT)
+    page.set_default_timeout(TIMEOUT_MS)
+    if bundle is not None:
+        page.route("**/assets/index-*.js", bundle)
+    log_in(page, who, f"/projects/{project_id}/label")  # type: ignore[arg-type]
+    return page
+
+
+def measure(browser: Browser, args: Namespace
+            ) -> tuple[Load, list[Load], list[frames.Frames], int, str]:
     with tempfile.TemporaryDirectory(prefix="accord-bench-audio-") as tmp:
         data_dir = Path(tmp) / "data"
         server = AccordProcess(data_dir, Path(tmp) / "server.log")
@@ -226,9 +243,7 @@ def measure(browser: Browser, args: Namespace) -> tuple[Load, list[Load], list[f
         try:
             project_id, regions = seed(server, data_dir, args.segments)
             who = SimpleNamespace(url=server.url, annotator="annotator@example.org")
-            page = browser.new_page(viewport=VIEWPORT)
-            page.set_default_timeout(TIMEOUT_MS)
-            log_in(page, who, f"/projects/{project_id}/label")  # type: ignore[arg-type]
+            page = open_editor(browser, who, project_id)
             cold = wait_until_ready(page)
             loads = []
             for _ in range(args.repeats):
@@ -237,7 +252,19 @@ def measure(browser: Browser, args: Namespace) -> tuple[Load, list[Load], list[f
             probe = frames.Probe()
             measured = [how(page, args.duration, probe) for how in INTERACTIONS]
             page.close()
-            return cold, loads, measured, regions
+            summary = ""
+            if args.profile:
+                import _ui_profile
+
+                def profiled(b: Browser, serve: Any) -> Page:
+                    opened = open_editor(b, who, project_id, serve)
+                    wait_until_ready(opened)
+                    return opened
+
+                summary = _ui_profile.profile(browser, profiled,
+                                              {how.__name__: how for how in INTERACTIONS},
+                                              args.duration, args.profile)
+            return cold, loads, measured, regions, summary
         finally:
             server.stop()
 
@@ -267,11 +294,13 @@ def main(args: Namespace) -> None:
     with sync_playwright() as playwright:
         browser = launch(playwright)
         try:
-            cold, loads, measured, regions = measure(browser, args)
+            cold, loads, measured, regions, summary = measure(browser, args)
             block = report(cold, loads, measured, regions, args, browser.version)
         finally:
             browser.close()
     print(block)
+    if summary:
+        print(f"\nProfiles (unminified build; files in {args.profile}):\n\n{summary}")
     for f in measured:
         for what, ms, times in frames.top_scripts(f):
             print(f"  {f.name}: {ms:.0f} ms in {times} long frame script(s): {what}")

@@ -140,7 +140,7 @@ class Waveform:
 
 def segment(page: Page, region_id: str):  # type: ignore[no-untyped-def]
     """The work's segment `region_id` in the bands under the waveform."""
-    return page.locator(f'.audio-band--work [data-region="{region_id}"] rect')
+    return page.locator(f'.audio-band--work [data-region="{region_id}"]')
 
 
 def segment_of(region_id: str, cls: str, start: float, end: float) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from e2e.audio_support import (
     segment_of,
     wait_for_waveform,
     words_of,
+    write_tones,
 )
 from e2e.labeling import log_in, shown_task_id
 from e2e.reviewing import log_in_as
@@ -213,8 +214,8 @@ def test_an_adjudicator_takes_segments_with_their_text_from_two_candidates(
         expect(page.get_by_role("group", name=first, exact=True)).to_have_count(1)
         # The first candidate's speech segment comes with its text; the second's later speech
         # with its own.
-        page.get_by_role("group", name=first, exact=True).locator('[data-region="r1"] rect').click()
-        page.get_by_role("group", name=second, exact=True).locator('[data-region="s2"] rect').click()
+        page.get_by_role("group", name=first, exact=True).locator('[data-region="r1"]').click()
+        page.get_by_role("group", name=second, exact=True).locator('[data-region="s2"]').click()
         expect(regions).to_have_count(2)
         assert violations(page) == []
         page.get_by_role("application", name="Waveform").click(position={"x": 5, "y": 5})
@@ -280,5 +281,51 @@ def test_a_spoken_clip_gets_its_first_sentence_segmented_and_transcribed(
             {"id": "r2", "label": "words", "type": "transcription",
              "value": {"text": first.text, "region": "r1"}}]
         assert errors == []
+    finally:
+        project.close()
+
+
+def test_the_waveform_comes_from_the_servers_peaks_and_the_samples_only_for_close_zoom(
+        page: Page, live_server, screenshot):
+    """A minute of recording fits the view at under 30 px a second, coarser than the
+    summary's 256-sample blocks (62.5 px a second at 16 kHz): the page fetches the peaks and
+    not the file (the <audio> element streams it for playback), until zoomed closer."""
+    key = f"e2e-{secrets.token_hex(4)}/long.wav"
+    write_tones(live_server.data_dir / "media" / key, ((10.0, None), (20.0, 440.0),
+                                                       (30.0, None)))
+    project = make_audio_labeling(live_server.url, live_server.data_dir, media=[key])
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if r.resource_type == "fetch" else None)
+    try:
+        errors = watch_errors(page)
+        open_recording(page, project)
+        media = [u for u in fetched if "/media/audio" in u]
+        assert media and all(u.endswith("/media/audio?peaks=true") for u in media), media
+        wave_area = page.get_by_role("application", name="Waveform")
+        assert float(wave_area.get_attribute("data-px-per-s") or "nan") < 16000 / 256
+        zoom_in = page.get_by_role("button", name="Zoom in")
+        while float(wave_area.get_attribute("data-px-per-s") or "nan") <= 16000 / 256:
+            zoom_in.click()
+        expect(page.get_by_text("Reading the samples for close zoom…")).to_have_count(0)
+        assert any(u.endswith("/media/audio") for u in fetched), fetched
+        assert errors == []
+    finally:
+        project.close()
+
+
+def test_without_the_servers_peaks_the_browser_decodes_the_file_and_says_why(
+        page: Page, live_server, screenshot):
+    project = make_audio_labeling(live_server.url, live_server.data_dir)
+    page.route("**/media/audio?peaks=true", lambda route: route.fulfill(
+        status=422, json={"message": "the summary is off for this test"}))
+    try:
+        open_recording(page, project)
+        expect(page.get_by_text("Waveform drawn from the file in the browser, as the server "
+                                "could not summarise it: the summary is off for this test."
+                                )).to_be_visible()
+        wave = Waveform(page)
+        speech = wave.drag(1.0, 2.0)
+        expect(segment(page, "r1")).to_have_count(1)
+        assert speech[0] == pytest.approx(1.0, abs=0.01)
     finally:
         project.close()

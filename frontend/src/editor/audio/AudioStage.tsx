@@ -15,11 +15,11 @@ import type { MediaStageProps, StageKey } from "../MediaStage";
 import type { StageMedia } from "../taskMedia";
 import "./audio.css";
 import { audioKeys, SPEEDS, stepSpeed, type AudioAction } from "./keys";
-import { layoutBands, LANE_PX, SegmentBands, type Band } from "./SegmentBands";
+import { BandRows, bandsHeight as heightOf, layoutBands, placeTrack, SegmentBands, type Band, type BandOf } from "./SegmentBands";
 import { isSegment, moveRange, rangeFromDrag, resizeRange, partAt, segmentInFocus, segmentsOf, transcriptionLabels } from "./segments";
 import { clampView, fitView, follow, formatTick, formatTime, scrollBy, ticks, timeAt, xAt, zoomAt, type TimeView } from "./timeline";
 import { Transcriptions } from "./Transcriptions";
-import { decodeRecording, drawWaveform, loadSummary, type Decoded } from "./decode";
+import { decodeRecording, drawWaveform, loadSummary, type Decoded, type Mark } from "./decode";
 import { needsSamples } from "./waveform";
 
 export type RecordingMedia = Extract<StageMedia, { url: string }>;
@@ -52,7 +52,10 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
   const waveBox = useRef<HTMLDivElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const spacer = useRef<HTMLDivElement>(null);
-  const playheads = useRef<(SVGLineElement | null)[]>([]);
+  const playhead = useRef<SVGLineElement>(null);
+  const bandPlayhead = useRef<HTMLDivElement>(null);
+  const bandsBox = useRef<HTMLDivElement>(null);
+  const track = useRef<HTMLDivElement>(null);
   const clock = useRef<HTMLSpanElement>(null);
   const [loaded, setLoaded] = useState<Loaded>({ status: "loading" });
   const [metaDuration, setMetaDuration] = useState(0);
@@ -141,13 +144,6 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
     setView((v) => (v.duration === 0 || v.width === 0 ? fitView(size.width, duration) : clampView({ ...v, width: size.width, duration })));
   }, [size.width, duration]);
 
-  // The waveform, redrawn when the view or the canvas changes.
-  useLayoutEffect(() => {
-    const element = canvas.current;
-    if (!element || size.width === 0 || view.width === 0) return;
-    drawWaveform(element, loaded.status === "ready" ? loaded.decoded.peaks : null, view, size.height);
-  }, [loaded, view, size.height, size.width]);
-
   // Ready once the recording's length is known and its waveform drawn (or known not to be).
   const ready = useRef(false);
   useEffect(() => {
@@ -156,9 +152,11 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
     latest.current.onReady?.();
   }, [loaded, view.width]);
 
-  // The scrollbar under the waveform spans the recording at the current zoom.
+  // The scrollbar under the waveform spans the recording at the current zoom, and so does
+  // the segments' track.
   useLayoutEffect(() => {
     spacer.current?.style.setProperty("width", `${Math.ceil(view.duration * view.pxPerS)}px`);
+    if (track.current) placeTrack(track.current, view);
     const element = scroller.current;
     const left = view.start * view.pxPerS;
     if (element && Math.abs(element.scrollLeft - left) > 1) element.scrollLeft = left;
@@ -170,10 +168,9 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
     const element = audio.current;
     if (!element) return;
     const x = xAt(viewRef.current, element.currentTime);
-    for (const line of playheads.current) {
-      line?.setAttribute("x1", String(x));
-      line?.setAttribute("x2", String(x));
-    }
+    playhead.current?.setAttribute("x1", String(x));
+    playhead.current?.setAttribute("x2", String(x));
+    bandPlayhead.current?.style.setProperty("transform", `translateX(${x}px)`);
     if (clock.current) clock.current.textContent = formatTime(element.currentTime);
   }, []);
   useLayoutEffect(placePlayhead, [view, placePlayhead, segments.length]);
@@ -333,7 +330,7 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
     setDrag({ kind: "press", x0: x, t0: timeAt(view, x), create: drawing !== null });
   }
 
-  const onSegmentDown = useCallback((event: ReactPointerEvent, band: Band, segment: AudioSegmentRegion) => {
+  const onSegmentDown = useCallback((event: ReactPointerEvent, band: BandOf, segment: AudioSegmentRegion) => {
     if (event.button !== 0) return;
     const current = latest.current;
     if (band.kind === "overlay") {
@@ -397,8 +394,13 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
 
   // The work's segments (the one being dragged as it is now), then suggestions and overlays.
   const shown = useMemo(() => (editing ? segments.map((s) => (s.id === editing.id ? editing : s)) : segments), [segments, editing]);
-  const viewEnd = view.start + view.width / view.pxPerS;
-  const visible = shown.filter((s) => s.value.end >= view.start && s.value.start <= viewEnd);
+  // The work's segments tint the waveform (drawn on its canvas, not one element each).
+  const marks = useMemo<Mark[]>(() => shown.map((s) => ({ start: s.value.start, end: s.value.end, color: colorOf(s), alpha: s.id === focus?.id ? 0.35 : 0.18 })), [shown, colorOf, focus?.id]);
+  useLayoutEffect(() => {
+    const element = canvas.current;
+    if (!element || size.width === 0 || view.width === 0) return;
+    drawWaveform(element, loaded.status === "ready" ? loaded.decoded.peaks : null, view, size.height, marks);
+  }, [loaded, view, size.height, size.width, marks]);
   const predicted = useMemo(() => predictions.filter(isSegment), [predictions]);
   const bands = useMemo(() => {
     const out: Band[] = [{ id: "work", kind: "work", title: readOnly ? "Segments" : "Segments: drag on the waveform to add one", segments: shown }];
@@ -410,7 +412,8 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
     return out;
   }, [shown, predicted, overlays, readOnly]);
   const layout = useMemo(() => layoutBands(bands), [bands]);
-  const bandsHeight = layout.reduce((h, b) => h + b.lanes * LANE_PX + 1, 0);
+  const bandsHeight = heightOf(layout);
+  useLayoutEffect(() => bandsBox.current?.style.setProperty("height", `${bandsHeight}px`), [bandsHeight]);
   const segmentColor = useCallback((segment: AudioSegmentRegion) => colorOf(segment), [colorOf]);
   const preview = drag?.kind === "create" ? rangeFromDrag(drag.t0, drag.t1, duration) : null;
   const ruler = useMemo(() => ticks(view), [view]);
@@ -497,17 +500,6 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
                 </text>
               </g>
             ))}
-            {visible.map((s) => (
-              <rect
-                key={s.id}
-                className={`audio-stage__span${s.id === focus?.id ? " audio-stage__span--selected" : ""}`}
-                x={xAt(view, s.value.start)}
-                y={0}
-                width={Math.max(1, (s.value.end - s.value.start) * view.pxPerS)}
-                height={size.height}
-                fill={colorOf(s)}
-              />
-            ))}
             {preview && drawing && (
               <rect
                 className="audio-stage__preview"
@@ -518,22 +510,25 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
                 fill={colorOf({ label: drawing.label, value: { class: drawing.class } } as Pick<Region, "label" | "value">)}
               />
             )}
-            <line ref={(l) => void (playheads.current[0] = l)} className="audio-stage__playhead" y1={0} y2={size.height} />
+            <line ref={playhead} className="audio-stage__playhead" y1={0} y2={size.height} />
           </svg>
         </div>
-        <svg className="audio-stage__bands" width={view.width} height={bandsHeight} aria-label="Segments">
-          <SegmentBands
-            layout={layout}
-            view={view}
-            selected={selected}
-            invalid={invalid}
-            colorOf={segmentColor}
-            interactive
-            pickable={props.onOverlayPick !== undefined}
-            onDown={onSegmentDown}
-          />
-          <line ref={(l) => void (playheads.current[1] = l)} className="audio-stage__playhead" y1={0} y2={bandsHeight} />
-        </svg>
+        <div ref={bandsBox} className="audio-stage__bands" role="group" aria-label="Segments">
+          <BandRows layout={layout} />
+          <div ref={track} className="audio-stage__track">
+            <SegmentBands
+              layout={layout}
+              duration={view.duration}
+              selected={selected}
+              invalid={invalid}
+              colorOf={segmentColor}
+              interactive
+              pickable={props.onOverlayPick !== undefined}
+              onDown={onSegmentDown}
+            />
+          </div>
+          <div ref={bandPlayhead} className="audio-stage__band-playhead" />
+        </div>
         <div
           ref={scroller}
           className="audio-stage__scroll"

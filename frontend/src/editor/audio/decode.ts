@@ -49,9 +49,18 @@ export async function decodeRecording(url: string, signal: AbortSignal): Promise
   return { duration: buffer.duration, peaks: new PeakCache({ channels, sampleRate: buffer.sampleRate, length: buffer.length, levels }), detail: "samples" };
 }
 
-/** Draws the view's columns on `canvas` (sized to the view in device pixels); with no
- * peaks yet, only the centre line. Colours come from the canvas's CSS `color`. */
-export function drawWaveform(canvas: HTMLCanvasElement, peaks: PeakCache | null, view: TimeView, heightPx: number): void {
+/** A tinted stretch under the waveform (a segment of the work), `alpha` its opacity. */
+export interface Mark {
+  start: number;
+  end: number;
+  color: string;
+  alpha: number;
+}
+
+/** Draws the view's columns on `canvas` (sized to the view in device pixels) over the
+ * `marks` in view; with no peaks yet, only the centre line. The waveform's colour comes
+ * from the canvas's CSS `color`. */
+export function drawWaveform(canvas: HTMLCanvasElement, peaks: PeakCache | null, view: TimeView, heightPx: number, marks: readonly Mark[] = []): void {
   const dpr = window.devicePixelRatio || 1;
   const width = Math.max(1, Math.round(view.width * dpr));
   const height = Math.max(1, Math.round(heightPx * dpr));
@@ -60,6 +69,16 @@ export function drawWaveform(canvas: HTMLCanvasElement, peaks: PeakCache | null,
   const context = canvas.getContext("2d");
   if (!context) return;
   context.clearRect(0, 0, width, height);
+  const viewEnd = view.start + view.width / view.pxPerS;
+  for (const mark of marks) {
+    if (mark.end < view.start || mark.start > viewEnd) continue;
+    const left = Math.max(0, (mark.start - view.start) * view.pxPerS * dpr);
+    const right = Math.min(width, (mark.end - view.start) * view.pxPerS * dpr);
+    context.globalAlpha = mark.alpha;
+    context.fillStyle = mark.color;
+    context.fillRect(left, 0, Math.max(dpr, right - left), height);
+  }
+  context.globalAlpha = 1;
   const color = getComputedStyle(canvas).color || "#8fb8de";
   context.fillStyle = color;
   const mid = height / 2;
