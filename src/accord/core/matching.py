@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
@@ -172,6 +171,10 @@ def _assigned(sim: np.ndarray, edges: list[tuple[int, int]]) -> list[tuple[int, 
     eligible = np.zeros(sim.shape, dtype=bool)
     index = ([i for i, _ in edges], [j for _, j in edges])
     weights[index], eligible[index] = sim[index], True
+    # imported here: scipy.optimize is a third of the CLI's start-up, which every
+    # command pays and few need
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(weights, maximize=True)
     keep = eligible[rows, cols]
     return list(zip(rows[keep].tolist(), cols[keep].tolist(), strict=True))

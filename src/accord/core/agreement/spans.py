@@ -33,7 +33,6 @@ from itertools import combinations
 from typing import Any, Literal
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from accord.core.agreement._units import AnnotatorOrder, units_of
 from accord.core.agreement.regions import DetectionScore
@@ -100,6 +99,8 @@ def _overlap_pairs(a: list[Span], b: list[Span]) -> tuple[Counter[Hashable], Cou
         iou = inter / union  # spans are non-empty, so union > 0
         # A pair is worth more than any sum of IoUs: the most pairs first, then IoU.
         weight = np.where(inter > 0, min(iou.shape) + 1.0 + iou, 0.0)
+        from scipy.optimize import linear_sum_assignment  # slow to import: see matching
+
         rows, cols = linear_sum_assignment(weight, maximize=True)
         keep = inter[rows, cols] > 0
         matched[cls] += int(keep.sum())
