@@ -36,6 +36,29 @@ hypothesis_settings.register_profile("ci", deadline=None, derandomize=True,
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """For `pytest -n N --dist loadgroup` (make test): the tests that share a module-scoped
+    fixture of ours (a server, a crowd's run, generated media) go to one worker as a group,
+    so it is built once rather than once per worker. Groups are split by the parameters of
+    the session- and module-scoped fixtures (SQLite, PostgreSQL), which pytest rebuilds per
+    parameter anyway."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        defs = {name: chain[-1] for name, chain in info.name2fixturedefs.items() if chain}
+        if not any(d.scope == "module" and d.baseid for d in defs.values()):
+            continue
+        indices = getattr(getattr(item, "callspec", None), "indices", {})
+        params = [f"{name}{index}" for name, index in sorted(indices.items())
+                  if name in defs and defs[name].scope in ("session", "module")]
+        module = item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(":".join([module, *params])))
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     if url := os.environ.get("ACCORD_TEST_POSTGRES_URL"):

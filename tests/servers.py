@@ -25,9 +25,34 @@ def find_bin_dir() -> Path:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port free at the moment. Under pytest-xdist each worker takes only ports
+    of its own residue modulo the worker count, so two workers never pick the same one in
+    the moment between this and their server's bind."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port % workers == worker % workers and port not in _handed_out:
+            _handed_out.append(port)
+            del _handed_out[:-64]
+            return port
+
+
+#: The last ports free_port gave, which it does not give again while their server may
+#: still be starting.
+_handed_out: list[int] = []
+
+
+#: A port free when asked may be taken before the server binds it (by a parallel test
+#: worker's server, or as a client connection's ephemeral port): servers whose port we chose
+#: start again on another one, this many times in all.
+PORT_ATTEMPTS = 3
+
+
+def _lost_the_port(log_path: Path) -> bool:
+    return log_path.exists() and "already in use" in log_path.read_text(errors="replace")
 
 
 def _as_server_user(argv: list[str]) -> list[str]:
@@ -41,7 +66,6 @@ def running_postgres() -> Iterator[str]:
     root = Path(tempfile.mkdtemp(prefix="accord-pg-"))
     root.chmod(0o755)
     data = root / "data"
-    port = free_port()
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     run = lambda argv: subprocess.run(  # noqa: E731
@@ -49,9 +73,16 @@ def running_postgres() -> Iterator[str]:
     try:
         run([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
              "--no-sync", "-E", "UTF8"])
-        run([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o",
-             f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-             "-c full_page_writes=off -c max_connections=200", "start"])
+        for attempt in range(PORT_ATTEMPTS):
+            port = free_port()
+            try:
+                run([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w",
+                     "-o", f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+                     "-c full_page_writes=off -c max_connections=200", "start"])
+                break
+            except subprocess.CalledProcessError:
+                if attempt + 1 == PORT_ATTEMPTS or not _lost_the_port(root / "log"):
+                    raise
         run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
              "accord_test"])
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/accord_test"
@@ -97,8 +128,22 @@ class AccordProcess:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}
         self.env |= {**(env or {}), "ACCORD_DATA_DIR": str(data_dir)}
         self.process: subprocess.Popen[bytes] | None = None
+        self._may_move = port is None  # to another port, until it has started once
 
     def start(self, timeout_s: float = 60) -> None:
+        for attempt in range(PORT_ATTEMPTS):
+            try:
+                self._start(timeout_s)
+                self._may_move = False
+                return
+            except RuntimeError:
+                if (not self._may_move or attempt + 1 == PORT_ATTEMPTS
+                        or not _lost_the_port(self.log_path)):
+                    raise
+                self.port = free_port()
+                self.url = f"http://127.0.0.1:{self.port}"
+
+    def _start(self, timeout_s: float) -> None:
         import sys
         import time
 
