@@ -142,3 +142,22 @@ def test_the_order_of_the_annotators_does_not_matter(texts, data):
     assert (first.text, first.n_transcripts) == (second.text, second.n_transcripts)
     assert first.support == pytest.approx(second.support)
     assert 0.0 <= first.support <= 1.0
+
+
+@EXAMPLES
+@given(st.lists(st.lists(TEXTS, min_size=2, max_size=3), min_size=1, max_size=4))
+def test_targets_decided_together_are_decided_as_each_alone(rows):
+    # rows[t][a]: annotator a's transcript of segment t (computed in one batch)
+    n = max(len(row) for row in rows)
+    annotations = [[said(row[a], f"s{t}") for t, row in enumerate(rows) if a < len(row)]
+                   for a in range(n)]
+    links = {(a, f"s{t}"): f"seg-{t}" for t in range(len(rows)) for a in range(n)}
+    together = transcription_consensus(annotations, links, quorum=0.0).transcriptions
+    for t, row in enumerate(rows):
+        [alone] = transcription_consensus([[said(text)] for text in row] + [[]] * (
+            n - len(row)), quorum=0.0).transcriptions
+        mine = together[t]
+        assert (mine.region, mine.text, mine.n_transcripts) == (f"seg-{t}", alone.text,
+                                                                alone.n_transcripts)
+        assert mine.support == pytest.approx(alone.support)
+        assert mine.word_error_rate == alone.word_error_rate

@@ -124,14 +124,27 @@ def transcription_consensus(annotations: Sequence[Sequence[Region | Transcriptio
     targets, unmatched = _targets(annotations, links)
     order = {None: -1} | {target: k for k, target in enumerate(dict.fromkeys(links.values()))}
     n = len(annotations)
-    found, dropped = [], 0
+    kept: list[_Target] = []
     for target in sorted(targets, key=order.__getitem__):
         by_annotator = targets[target]
-        if len(by_annotator) <= quorum * n:
-            dropped += 1
-            continue
-        found.append(_consensus(target, by_annotator, n, normalize))
-    return TranscriptionConsensus(tuple(found), n, dropped, tuple(unmatched))
+        if len(by_annotator) > quorum * n:
+            who = sorted(by_annotator)
+            raw = [" ".join(text for _, text in by_annotator[a]) for a in who]
+            kept.append(_Target(target, tuple((a, i) for a in who for i, _ in by_annotator[a]),
+                                raw, [normalize_text(t, normalize) for t in raw]))
+    found = _scored(kept, _medoids(kept), n)
+    return TranscriptionConsensus(found, n, len(targets) - len(kept), tuple(unmatched))
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """A kept target: its transcriptions, and each annotator's transcript (raw, normalised)
+    in annotator order."""
+
+    key: Hashable
+    members: tuple[tuple[int, int], ...]
+    raw: list[str]
+    texts: list[str]
 
 
 def _targets(annotations: Sequence[Sequence[Region | TranscriptionValue]], links: Links
@@ -158,43 +171,68 @@ def _targets(annotations: Sequence[Sequence[Region | TranscriptionValue]], links
     return targets, unmatched
 
 
-def _consensus(target: Hashable, by_annotator: dict[int, list[tuple[int, str]]], n: int,
-               normalize: Normalization) -> ConsensusTranscription:
-    who = sorted(by_annotator)
-    raw = [" ".join(text for _, text in by_annotator[a]) for a in who]
-    texts = [normalize_text(t, normalize) for t in raw]
-    best = _medoid(raw, texts)
-    words = token_codes(texts, "word")
-    ops = edit_operations([words[best]] * len(texts), words)  # against the consensus
-    length = len(words[best])
-    errors = ops.sum(axis=1)
-    if length:
-        accuracy = 1.0 - np.minimum(1.0, errors / length)
-    else:
-        accuracy = np.array([1.0 if not t else 0.0 for t in texts])
-    members = tuple((a, i) for a in who for i, _ in by_annotator[a])
-    s, d, i = (int(v) for v in ops.sum(axis=0))
-    return ConsensusTranscription(raw[best], target, members,  # type: ignore[arg-type]
-                                  float(accuracy.sum()) / n,
-                                  ErrorRate.from_counts(s, d, i, length * len(texts)),
-                                  len(texts))
+def _medoids(targets: list[_Target]) -> list[int]:
+    """Each target's medoid (an index into its transcripts): the least total word edits to
+    the others; ties by character edits, then by the normalised and the raw text in
+    code-point order. The pairs of all targets go through the edit distance together (a
+    recording has hundreds of transcribed segments), characters only for targets tied in
+    words."""
+    word_totals = _pair_totals(targets, range(len(targets)), "word")
+    best, tied = [], []
+    for t, target in enumerate(targets):
+        least = min(word_totals[t])
+        top = [j for j, total in enumerate(word_totals[t]) if total == least]
+        if len({target.texts[j] for j in top}) > 1:
+            tied.append(t)
+        best.append(min(top, key=lambda j: (target.texts[j], target.raw[j])))
+    char_totals = dict(zip(tied, _pair_totals(targets, tied, "character"), strict=True))
+    for t in tied:
+        target = targets[t]
+        best[t] = min(range(len(target.texts)), key=lambda j: (
+            word_totals[t][j], char_totals[t][j], target.texts[j], target.raw[j]))
+    return best
 
 
-def _medoid(raw: list[str], texts: list[str]) -> int:
-    """The index of the transcript with the least total word edits to the others; ties by
-    character edits, then by the normalised and the raw text in code-point order."""
-    k = len(texts)
-    if k == 1:
-        return 0
-    pairs = list(combinations(range(k), 2))
-    first, second = [p for p, _ in pairs], [q for _, q in pairs]
-    totals = []
-    for unit in ("word", "character"):
-        codes = token_codes(texts, unit)  # type: ignore[arg-type]
-        edits = edit_operations([codes[p] for p in first], [codes[q] for q in second]).sum(
-            axis=1)
-        total = np.zeros(k, dtype=np.int64)
-        np.add.at(total, first, edits)
-        np.add.at(total, second, edits)
-        totals.append(total.tolist())
-    return min(range(k), key=lambda j: (totals[0][j], totals[1][j], texts[j], raw[j]))
+def _pair_totals(targets: list[_Target], which: Sequence[int], unit: str) -> list[list[int]]:
+    """For the targets `which`, each transcript's total edits (`unit`: words or characters)
+    to the other transcripts of its target."""
+    texts = [text for t in which for text in targets[t].texts]
+    codes = token_codes(texts, unit)  # type: ignore[arg-type]
+    starts = np.cumsum([0] + [len(targets[t].texts) for t in which])
+    first, second = [], []
+    for t, start in zip(which, starts.tolist(), strict=False):
+        for p, q in combinations(range(len(targets[t].texts)), 2):
+            first.append(start + p)
+            second.append(start + q)
+    edits = edit_operations([codes[p] for p in first], [codes[q] for q in second]).sum(axis=1)
+    total = np.zeros(len(texts), dtype=np.int64)
+    np.add.at(total, first, edits)
+    np.add.at(total, second, edits)
+    return [total[a:b].tolist() for a, b in zip(starts[:-1], starts[1:], strict=True)]
+
+
+def _scored(targets: list[_Target], best: list[int], n: int
+            ) -> tuple[ConsensusTranscription, ...]:
+    """Each target's consensus with its support: every transcript against the consensus
+    text, all targets at once."""
+    texts = [text for target in targets for text in target.texts]
+    words = token_codes(texts + [t.texts[b] for t, b in zip(targets, best, strict=True)],
+                        "word")
+    consensus = words[len(texts):]
+    references = [consensus[k] for k, target in enumerate(targets) for _ in target.texts]
+    ops = edit_operations(references, words[:len(texts)])
+    found, start = [], 0
+    for k, target in enumerate(targets):
+        mine = ops[start:start + len(target.texts)]
+        start += len(target.texts)
+        length = len(consensus[k])
+        if length:
+            accuracy = 1.0 - np.minimum(1.0, mine.sum(axis=1) / length)
+        else:
+            accuracy = np.array([1.0 if not t else 0.0 for t in target.texts])
+        s, d, i = (int(v) for v in mine.sum(axis=0))
+        found.append(ConsensusTranscription(
+            target.raw[best[k]], target.key, target.members,  # type: ignore[arg-type]
+            float(accuracy.sum()) / n, ErrorRate.from_counts(s, d, i, length * len(mine)),
+            len(target.texts)))
+    return tuple(found)
