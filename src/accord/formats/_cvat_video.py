@@ -160,8 +160,10 @@ def _track(element: ET.Element, where: str, number: int, class_name: str,
 
 
 def write_video(export: Export) -> Iterator[bytes]:
-    """A zip of one XML per video task, every frame of each track written out."""
-    segments = export.options.settings.get("segments", "tags")
+    """A zip of one XML per video task, every frame of each track written out. Segments
+    become frame tags only when asked (`segments=tags`): CVAT's importer and Datumaro's
+    reader do not take tags in a video file, and the file is made for them."""
+    segments = export.options.settings.get("segments", "skip")
     if segments not in ("tags", "skip"):
         raise InputError(f"setting 'segments': expected tags or skip, got {segments!r}",
                          field="settings.segments")

@@ -29,14 +29,15 @@ FORMATS = (
         description="CVAT's XML for video: box tracks become video tracks (keyframes and "
                     "outside frames) and frame tags video segments, one task per XML file. "
                     "Exports a zip of one XML per video with every frame of each track "
-                    "written out and a tag on every frame of each segment.",
+                    "written out (and, with segments=tags, a tag on every frame of each "
+                    "segment).",
         extension=".zip", media_type="application/zip", read=read_video,
         write=write_video, layout="folder", modality="video",
         carries=("tasks", "annotations", "predictions", "gold"),
         settings={"unlabelled": UNLABELLED,
                   "shape_tracks": "import: tracks of polygons, polylines, points or masks, which "
                                   "Accord's box tracks cannot hold: error (default) or skip",
-                  "segments": "export: video segments as frame tags (tags, default) or left "
-                              "out (skip), for readers that refuse frame tags in video files "
-                              "(Datumaro, CVAT's own importer)"}),
+                  "segments": "export: video segments left out (skip, default: CVAT's own "
+                              "importer and Datumaro refuse frame tags in video files) or "
+                              "written as frame tags (tags), which Accord reads back exactly"}),
 )
