@@ -37,6 +37,12 @@ PREPARE_AFTER = 1
 #: the execution option that marks a statement as one of the hot paths' (see `run`)
 PREPARE = {"accord_prepare": True}
 READ = {"sqlite_begin": "DEFERRED"}
+#: for reads of one statement each (a request's authorization): no transaction around them.
+#: SQLite reads in autocommit mode, PostgreSQL's connection is put in autocommit; either way
+#: a statement sees one consistent state, and the request saves its BEGIN and ROLLBACK
+#: (two of its round trips on PostgreSQL)
+SINGLE_STATEMENT_READS = {"sqlite": {"sqlite_begin": None},
+                          "postgresql": {"isolation_level": "AUTOCOMMIT"}}
 
 
 def _json_dumps(value: Any) -> str:
@@ -131,10 +137,18 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        if mode is None:  # SINGLE_STATEMENT_READS: the driver stays in autocommit mode
+            return
         if mode == "IMMEDIATE":
             gate.enter(connection.info)
+        statement = f"BEGIN {mode}"
         try:
-            connection.exec_driver_sql(f"BEGIN {mode}")
+            # on the driver's connection: through SQLAlchemy's execution (events, a result)
+            # this cost as much as an indexed read, and every request begins once or twice
+            connection.connection.driver_connection.execute(statement)
+        except sqlite3.Error as exc:
+            gate.leave(connection.info)
+            raise OperationalError(statement, None, exc) from exc
         except BaseException:
             gate.leave(connection.info)
             raise
