@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from accord.core.errors import Conflict, InputError, NotFound, PermissionDenied
 from accord.core.records import AnnotationStatus, Stage, TaskState
-from accord.db.engine import PREPARE
-from accord.db.tables import Annotation, Task
+from accord.db.engine import PREPARE, hold
+from accord.db.tables import Annotation, Project, Task
 from accord.db.types import utcnow
 from accord.services import audit, pagination, queue, routing, tasks, versions, workflow
 from accord.services.caller import Caller
@@ -175,6 +175,20 @@ _MINE_OR_KEYED = select(Annotation).where(or_(
 )).order_by(Annotation.id).execution_options(**PREPARE)
 
 
+def _task_and_project(session: Session, project_id: int, task_id: int) -> Task:
+    """The task, with its project read in the same statement: a submission needs both (the
+    task's state; the project's policy and its schema and guideline versions), and the
+    services that look them up then find them in the session."""
+    row = session.execute(_TASK_AND_PROJECT, {"task_id": task_id}).first()
+    if row is not None:
+        hold(session, row.Project)
+    return tasks.get_task(session, project_id, task_id)  # NotFound for another project's
+
+
+_TASK_AND_PROJECT = select(Task, Project).join(Project, Project.id == Task.project_id).where(
+    Task.id == bindparam("task_id")).execution_options(**PREPARE)
+
+
 def _replay(existing: Annotation, task_id: int, regions: list[Any]) -> dict[str, Any]:
     """A retry must be the same request; reusing a key for different work is a mistake."""
     if existing.task_id != task_id or existing.regions != regions:
@@ -195,7 +209,7 @@ def submit(session: Session, caller: Caller, project_id: int, task_id: int,
     existing, mine = _mine_and_keyed(session, task_id, caller.user_id, idempotency_key)
     if existing is not None:
         return _replay(existing, task_id, regions), False
-    task = tasks.get_task(session, project_id, task_id)
+    task = _task_and_project(session, project_id, task_id)
     current, schema = versions.current_schema(session, project_id)
     if schema_version is not None and schema_version != current:
         save_draft(session, caller, project_id, task_id, regions, started_at, lead_time_s)

@@ -101,7 +101,10 @@ def next_task(session: Session, caller: Caller, project_id: int, stage: Stage
     policy = workflow.policy_of(project)
     tier = check_may_take(session, caller, project_id, policy, stage)
     now = utcnow()
-    reclaim_expired(session, project_id, now)
+    expired, served = run(session, _EXPIRED_AND_SERVED, project_id=project_id,
+                          user_id=caller.user_id, now=now).one()
+    if expired:
+        reclaim_expired(session, project_id, now)
     held = _held(session, caller, project_id, stage)
     if held is not None:
         if held.kind is AssignmentKind.LEASE:
@@ -109,7 +112,7 @@ def next_task(session: Session, caller: Caller, project_id: int, stage: Stage
         offer = _offer(session, caller, project_id, held.task_id, lease_view(held))
         session.commit()  # last: nothing may start another transaction after it
         return offer
-    found = _pick(session, caller, project, policy, stage, tier)
+    found = _pick(session, caller, project, policy, stage, tier, served or 0)
     if isinstance(found, str):
         session.commit()
         nothing = {"task": None, "lease": None, "answers": [], "draft": None, "reason": found}
@@ -218,9 +221,9 @@ def _returned_count(project_id: int, user_id: int) -> ColumnElement[int]:
 
 
 def _pick(session: Session, caller: Caller, project: Project, policy: WorkflowPolicy,
-          stage: Stage, tier: Tier) -> tuple[Task, bool] | str:
+          stage: Stage, tier: Tier, served: int) -> tuple[Task, bool] | str:
     """A task to lease, and whether it takes a slot (gold and calibration tasks do not);
-    or why there is none."""
+    or why there is none. `served`: how many label tasks the caller was handed so far."""
     excluded = sorted(policy.excluded_batches(tier))
     params = {"user_id": caller.user_id, "project_id": project.id, "excluded": excluded,
               "calibration": policy.calibration_batch, "pilot": policy.pilot_batch}
@@ -229,8 +232,7 @@ def _pick(session: Session, caller: Caller, project: Project, policy: WorkflowPo
             task = session.scalar(_CALIBRATION, params)
             if task is not None:
                 return task, False
-        served = run(session, _SERVED, **params).scalar()
-        if serve_gold(policy, caller.user_id, served or 0):
+        if serve_gold(policy, caller.user_id, served):
             task = session.scalar(_gold(bool(excluded)), params)
             if task is not None:
                 return task, False
@@ -304,9 +306,15 @@ def _candidates(stage: Stage, calibration: bool, excluded: bool, pilot: bool, lo
 _TAKE_SLOT = {stage: update(Task).where(Task.id == bindparam("task_id"),
                                         Task.state == STATE_OF[stage], open_slot(stage))
               .values(taken=Task.taken + 1) for stage in Stage}
-_SERVED = select(AnnotatorStats.served).where(
-    AnnotatorStats.project_id == bindparam("project_id"),
-    AnnotatorStats.user_id == bindparam("user_id"))
+#: whether any of the project's leases has expired, and how many label tasks the user was
+#: handed: the two reads every hand-out starts with, in one statement
+_EXPIRED_AND_SERVED = select(
+    exists().where(Assignment.project_id == bindparam("project_id"),
+                   Assignment.kind == AssignmentKind.LEASE,
+                   Assignment.expires_at < bindparam("now")),
+    select(AnnotatorStats.served).where(
+        AnnotatorStats.project_id == bindparam("project_id"),
+        AnnotatorStats.user_id == bindparam("user_id")).scalar_subquery())
 
 
 def _dialect(session: Session) -> str:
