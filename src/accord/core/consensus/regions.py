@@ -48,6 +48,8 @@ from functools import cache
 from typing import Any, Literal
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from accord.core.errors import InputError
 from accord.core.matching import Similarity
@@ -66,6 +68,7 @@ from accord.core.schema import AttributeValue
 __all__ = ["ConsensusRegion", "RegionConsensus", "region_consensus"]
 
 FUSED_TYPES = ("bbox", "polygon", "mask", "audio_segment", "video_segment")
+_GROUPED_FROM = 256  # regions of a unit from which clusters are built group by group
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,14 +156,42 @@ def _check_types(flat: list[Region], owner: list[tuple[int, int]]) -> None:
 
 def _clusters(similarity: np.ndarray, annotator: np.ndarray, class_names: list[str],
               threshold: float, classes: str) -> list[list[int]]:
-    """Complete-linkage clusters under the cannot-link rule; each a sorted list of indices.
-    Per unit, so the loop is over merges among that unit's few regions."""
+    """Complete-linkage clusters under the cannot-link rule; each a sorted list of indices,
+    in the order of their first index. Merges never join regions with no chain of eligible
+    pairs between them, so from `_GROUPED_FROM` regions on each connected group of the
+    eligible pairs is clustered on its own (a recording's hundreds of segments overlap only
+    their neighbours): the same merges, without scanning the whole unit's matrix for each
+    (below, finding the groups costs more than it saves)."""
     n = len(annotator)
     linkage = np.where((similarity >= threshold) & (similarity > 0), similarity, -np.inf)
     linkage[annotator[:, None] == annotator[None, :]] = -np.inf  # and the diagonal
     if classes == "must_match":
         names = np.array(class_names, dtype=object)
         linkage[names[:, None] != names[None, :]] = -np.inf
+    if n < _GROUPED_FROM:
+        return _linked(linkage)
+    _, group = connected_components(csr_matrix(np.isfinite(linkage)), directed=False)
+    clusters = []
+    for members in _groups(group):
+        if len(members) == 1:
+            clusters.append(members)
+        else:
+            clusters += [[members[i] for i in cluster]
+                         for cluster in _linked(linkage[np.ix_(members, members)])]
+    return sorted(clusters)
+
+
+def _groups(group: np.ndarray) -> list[list[int]]:
+    """The indices of each group, in increasing order (so ties keep going to the lower
+    index)."""
+    order = np.argsort(group, kind="stable")
+    bounds = np.flatnonzero(np.diff(group[order])) + 1
+    return [part.tolist() for part in np.split(order, bounds)]
+
+
+def _linked(linkage: np.ndarray) -> list[list[int]]:
+    """Complete linkage on one group's matrix (modified in place)."""
+    n = len(linkage)
     members = [[i] for i in range(n)]
     while n:
         best = int(np.argmax(linkage))

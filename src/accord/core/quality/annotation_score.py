@@ -38,8 +38,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Hashable, Mapping, Sequence
 
+import numpy as np
+
 from accord.core.agreement.tracks import track_agreement
-from accord.core.agreement.transcripts import character_error_rate
+from accord.core.agreement.transcripts import edit_operations, normalize_text, token_codes
 from accord.core.errors import InputError
 from accord.core.matching import Similarity, match_regions
 from accord.core.regions import Region
@@ -137,14 +139,22 @@ def _transcription_score(candidate: Sequence[Region], reference: Sequence[Region
         return {target: " ".join(said) for target, said in found.items()}
 
     mine, theirs = texts(candidate, counterpart), texts(reference, None)
-    total = sum(_text_score(theirs[t], mine[t]) for t in theirs.keys() & mine.keys())
+    both = [t for t in theirs if t in mine]
+    total = float(_text_scores([theirs[t] for t in both], [mine[t] for t in both]).sum())
     return 2 * total / (len(mine) + len(theirs))
 
 
-def _text_score(reference: str, candidate: str) -> float:
-    if not reference.strip():
-        return 1.0 if not candidate.strip() else 0.0
-    return 1.0 - min(1.0, character_error_rate(reference, candidate).value or 0.0)
+def _text_scores(references: list[str], candidates: list[str]) -> np.ndarray:
+    """1 - min(1, CER) of each pair (an empty reference: 1 for an empty candidate, else 0),
+    every pair in one run of the edit distance (a recording has hundreds of segments)."""
+    refs = [normalize_text(t, "whitespace") for t in references]
+    hyps = [normalize_text(t, "whitespace") for t in candidates]
+    codes = token_codes(refs + hyps, "character")
+    edits = edit_operations(codes[:len(refs)], codes[len(refs):]).sum(axis=1)
+    length = np.array([len(r) for r in refs], dtype=float)
+    empty = np.array([not h for h in hyps], dtype=float)
+    rate = np.divide(edits, length, out=np.zeros(len(refs)), where=length > 0)
+    return np.where(length > 0, 1.0 - np.minimum(1.0, rate), empty)
 
 
 def _relation_score(candidate: Sequence[Region], reference: Sequence[Region],
