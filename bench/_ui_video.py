@@ -22,6 +22,13 @@ ui_render.py: work p95 < 16 ms and interval p95 < 25 ms. Keys per second taken i
 as the image case reports input events. Then the renderer main thread's CPU per action (a
 step, a step of 10, a slider move, a frame played, a reload), from the thread time of a
 Chromium trace: the figure that stays comparable when the shared machine is loaded.
+
+**browser floor** rows (no target): a bare page of the same origin holding only a `<video>`
+of the same file at the editor's size, stepped by the same keys with the editor's seek (the
+middle of the frame, one seek in flight, the latest target waiting): what the browser's
+seek, decode and paint cost any web page, with no app code. `--profile DIR`: a reload, each
+interaction but idle and the floor's step once more with the front end built unminified,
+under the CDP CPU profiler and a Chromium trace (bench/_ui_profile.py).
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ from typing import Any
 
 import _ui_frames as frames
 from _results import machine, write_block
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from accord.client import Client
 from accord.media import synthetic_video
@@ -216,7 +223,70 @@ def play(page: Page, duration_s: float, record: frames.Probe) -> tuple[frames.Fr
     return result, frame_of(page) - before
 
 
-def actions_cpu(browser: Browser, page: Page, presses: int) -> dict[str, float]:
+FLOOR_PAGE = "/bench-video-floor"
+FLOOR_STEPS = """([fps, count]) => {
+  const v = document.getElementById("v");
+  let frame = 0, pending = null;
+  v.addEventListener("seeked", () => {
+    if (pending === null) return;
+    const t = pending;
+    pending = null;
+    v.currentTime = t;
+  });
+  window.addEventListener("keydown", (e) => {
+    const by = (e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0) * (e.shiftKey ? 10 : 1);
+    if (!by) return;
+    frame = Math.min(Math.max(frame + by, 0), count - 1);
+    const t = (frame + 0.5) / fps;
+    if (v.seeking) pending = t; else v.currentTime = t;
+  });
+  return new Promise((resolve) => {
+    if (v.readyState >= 2) resolve();
+    else v.addEventListener("loadeddata", () => resolve(), { once: true });
+  });
+}"""
+
+
+def floor_page(page: Page, url: str) -> Page:
+    """A bare page of the same origin (so the media route takes the session) holding only a
+    `<video>` of the same file at the editor's size and place, stepped by the same keys with
+    the editor's seek (the middle of the frame, one seek in flight, the latest target
+    waiting): what any web page pays the browser for a frame step, with no app code."""
+    info = page.evaluate("""() => {
+      const v = document.querySelector("video"), r = v.getBoundingClientRect();
+      return { src: v.currentSrc, x: r.left, y: r.top, w: r.width, h: r.height };
+    }""")
+    html = ('<!doctype html><body style="margin:0;background:#1d2127">'
+            f'<video id="v" src="{info["src"]}" preload="auto" muted playsinline style="position:'
+            f'absolute;left:{info["x"]}px;top:{info["y"]}px;width:{info["w"]}px;height:'
+            f'{info["h"]}px;object-fit:contain;background:#000"></video></body>')
+    floor = page.context.new_page()
+    floor.set_default_timeout(TIMEOUT_MS)
+    floor.route(f"{url}{FLOOR_PAGE}", lambda route: route.fulfill(body=html, content_type="text/html"))
+    floor.goto(f"{url}{FLOOR_PAGE}")
+    floor.evaluate(FLOOR_STEPS, [FPS, FRAMES])
+    return floor
+
+
+def floor_steps(page: Page, url: str, duration_s: float,
+                record: frames.Recorder) -> list[tuple[frames.Frames, int]]:
+    """The step and step-10 rows on the bare `<video>` page (floor_page)."""
+    floor = floor_page(page, url)
+    try:
+        out = []
+        for key, name in (("ArrowRight", "browser floor: step"), ("Shift+ArrowRight", "browser floor: step 10")):
+            record.start(floor)
+            started, presses = time.monotonic(), 0
+            while time.monotonic() - started < duration_s:
+                floor.keyboard.press(key)
+                presses += 1
+            out.append((record.stop(floor, name), presses))
+        return out
+    finally:
+        floor.close()
+
+
+def actions_cpu(browser: Browser, page: Page, url: str, presses: int) -> dict[str, float]:
     """Renderer main-thread CPU ms per action (thread time from a Chromium trace, as
     bench/_ui_text.py reads it: not inflated when other processes take the cores)."""
     from _ui_text import main_thread_cpu_ms
@@ -259,7 +329,32 @@ def actions_cpu(browser: Browser, page: Page, presses: int) -> dict[str, float]:
            "scrub (a slider move)": main_thread_cpu_ms(browser, page, drag) / presses}
     out["play (a frame played)"] = main_thread_cpu_ms(browser, page, run) / played[0]
     out["load (reload to interactive)"] = main_thread_cpu_ms(browser, page, reload)
+    floor = floor_page(page, url)
+
+    def bare() -> None:
+        for _ in range(presses):
+            floor.keyboard.press("ArrowRight")
+
+    try:
+        out["browser floor: step (→) on a bare `<video>`"] = main_thread_cpu_ms(browser, floor, bare) / presses
+    finally:
+        floor.close()
     return out
+
+
+def open_stream(browser: Browser, url: str, project_id: int, annotator: str,
+                bundle: Callable[[Route], None] | None = None) -> Page:
+    """Log in (a fresh context, so a bare page of the same origin can share its session)
+    and open the label stream; `bundle` serves the front end's script (the unminified one)."""
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    if bundle is not None:
+        page.route("**/assets/index-*.js", bundle)
+    page.goto(f"{url}/login?next=/projects/{project_id}/label")
+    page.get_by_label("Email").fill(annotator)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    return page
 
 
 def measure(args: Namespace) -> dict[str, Any]:
@@ -272,12 +367,7 @@ def measure(args: Namespace) -> dict[str, Any]:
         browser = launch(playwright)
         try:
             project_id, annotator, keyframes = seed(server.url, Path(tmp) / "data", args.tracks)
-            page = browser.new_page(viewport=VIEWPORT)
-            page.set_default_timeout(TIMEOUT_MS)
-            page.goto(f"{server.url}/login?next=/projects/{project_id}/label")
-            page.get_by_label("Email").fill(annotator)
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Log in").click()
+            page = open_stream(browser, server.url, project_id, annotator)
             cold = wait_until_ready(page)
             loads = []
             for _ in range(args.repeats):
@@ -287,13 +377,49 @@ def measure(args: Namespace) -> dict[str, Any]:
             measured = [idle(page, args.duration, probe),
                         press_for(page, "ArrowRight", args.duration, probe, "step"),
                         press_for(page, "Shift+ArrowRight", args.duration, probe, "step 10"),
-                        scrub(page, args.duration, probe), play(page, args.duration, probe)]
-            cpu = actions_cpu(browser, page, 40)
+                        scrub(page, args.duration, probe), play(page, args.duration, probe),
+                        *floor_steps(page, server.url, args.duration, probe)]
+            cpu = actions_cpu(browser, page, server.url, 40)
+            summary = profile(browser, server.url, project_id, annotator, args) if args.profile else ""
             return {"cold": cold, "loads": loads, "measured": measured, "keyframes": keyframes,
-                    "chromium": browser.version, "cpu": cpu}
+                    "chromium": browser.version, "cpu": cpu, "profile": summary}
         finally:
             browser.close()
             server.stop()
+
+
+def profile(browser: Browser, url: str, project_id: int, annotator: str, args: Namespace) -> str:
+    """A reload and each interaction but idle under the CPU profiler and a trace, with the
+    unminified front end (bench/_ui_profile.py); the files go to `args.profile`."""
+    import _ui_profile
+
+    args.profile.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="accord-bench-video-web-") as tmp:
+        bundle = _ui_profile.unminified_bundle(Path(tmp)).read_bytes()
+
+        def serve(route: Route) -> None:
+            route.fulfill(body=bundle, content_type="text/javascript")
+
+        page = open_stream(browser, url, project_id, annotator, serve)
+        wait_until_ready(page)
+        profiler = _ui_profile.Profiler(browser, page, args.profile)
+        profiler.start(page)
+        page.reload()
+        wait_until_ready(page)
+        page.wait_for_timeout(1000)
+        sections = [profiler.stop(page, "load")]
+        sections += [press_for(page, "ArrowRight", args.duration, profiler, "step")[0],
+                     press_for(page, "Shift+ArrowRight", args.duration, profiler, "step 10")[0],
+                     scrub(page, args.duration, profiler)[0], play(page, args.duration, profiler)[0]]
+        floor = floor_page(page, url)
+        floor_profiler = _ui_profile.Profiler(browser, floor, args.profile)
+        floor_profiler.start(floor)
+        started = time.monotonic()
+        while time.monotonic() - started < args.duration:
+            floor.keyboard.press("ArrowRight")
+        sections.append(floor_profiler.stop(floor, "browser floor step"))
+        page.context.close()
+    return "\n\n".join(sections)
 
 
 def report(figures: dict[str, Any], args: Namespace, build: str) -> str:
@@ -307,9 +433,10 @@ def report(figures: dict[str, Any], args: Namespace, build: str) -> str:
         met = work < frames.BUDGET_MS and interval < frames.LATE_MS
         cells = " | ".join(f"{f.p(v, q):.1f}" for v in (f.intervals_ms, f.work_ms) for q in (50, 95, 100))
         verdict = "PASS" if met else "MISS"
+        diagnostic = f.name == "idle" or f.name.startswith("browser floor")
         lines.append(f"| {f.name} | {f.elapsed_ms / 1000:.1f} | {inputs} | {f.intervals_ms.size} | {cells} "
-                     f"| {f.over_budget} | {f.late} | {verdict if f.name != 'idle' else '—'} |")
-        if f.name != "idle":
+                     f"| {f.over_budget} | {f.late} | {'—' if diagnostic else verdict} |")
+        if not diagnostic:
             verdicts.append(f"{f.name} {verdict}")
     versions = [f"Chromium {figures['chromium']} (headless, software rendering)"]
     return (f"Measured {time.strftime('%Y-%m-%d')} on {machine(*versions)}; load average "
@@ -340,5 +467,7 @@ def main(args: Namespace) -> None:
     figures = measure(args)
     block = report(figures, args, build)
     print(block)
+    if figures["profile"]:
+        print(f"\nProfiles (unminified build; files in {args.profile}):\n\n{figures['profile']}")
     if args.write:
         write_block("ui_render.py --case video", SECTION, block)

@@ -319,6 +319,7 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
     [schema, regions, placed, state.selected, state.tool, commands, onCommand, help, readOnly],
   );
 
+  const nudging = useRef(false);
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
       if (suspended) return; // the host's dialog is up
@@ -342,11 +343,16 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
       if (nudge && !readOnly && selectedRegion && isShapeType(selectedRegion.type)) {
         event.preventDefault();
         const step = event.shiftKey ? 10 : 1;
+        nudging.current = true;
         dispatch({ type: "update", region: roundShape(moved(selectedRegion as ShapeRegion, nudge[0] * step, nudge[1] * step)), coalesce: `nudge-${selectedRegion.id}` });
       }
     }
     function onKeyUp(event: KeyboardEvent) {
-      if (NUDGE[event.key]) dispatch({ type: "end_gesture" });
+      // Only a nudge has a gesture to end: a stage's arrow keys (a video's frame steps)
+      // must not re-render the whole workbench on every key release.
+      if (!NUDGE[event.key] || !nudging.current) return;
+      nudging.current = false;
+      dispatch({ type: "end_gesture" });
     }
     window.addEventListener("keydown", onKey);
     window.addEventListener("keyup", onKeyUp);

@@ -49,6 +49,8 @@ export const BoxLayer = memo(function BoxLayer({
         ]
           .filter(Boolean)
           .join(" ");
+        // The tag is placed by its transform, so a step moves it without laying its text
+        // out again (new x/y on an SVG text are a text layout; a transform is not).
         return (
           <g key={`${source}-${region.id}`}>
             <rect
@@ -69,7 +71,7 @@ export const BoxLayer = memo(function BoxLayer({
               <title>{`${region.value.class} #${region.value.track_id}${shown.keyframe ? ", keyframe" : ", interpolated"}`}</title>
             </rect>
             {work && (
-              <text className="video-box__tag" x={box.x} y={box.y - 3 * unit} fontSize={11 * unit} strokeWidth={2.5 * unit} fill={color}>
+              <text className="video-box__tag" transform={`translate(${box.x} ${box.y})`} y={-3 * unit} fontSize={11 * unit} strokeWidth={2.5 * unit} fill={color}>
                 {region.value.class} #{region.value.track_id}
               </text>
             )}

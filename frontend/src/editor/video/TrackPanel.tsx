@@ -5,7 +5,7 @@
  * active, marking this frame or a range. Plain buttons and form controls, each with its key
  * in `aria-keyshortcuts`, so everything the keys do can be done without them.
  */
-import type { ReactElement } from "react";
+import { memo, type ReactElement } from "react";
 import type { Attribute, AttributeValue, Label } from "../../lib/schema";
 import type { VideoSegmentRegion, VideoTrackRegion } from "../../lib/regions";
 import { attributesAt } from "./keyframes";
@@ -28,7 +28,9 @@ export interface TrackPanelProps {
   onSeek: (frame: number) => void;
 }
 
-export function TrackPanel(props: TrackPanelProps) {
+/** Memoised: the stage gives it a fixed frame while nothing is selected, so a step with
+ * nothing selected does not render it again. */
+export const TrackPanel = memo(function TrackPanel(props: TrackPanelProps) {
   const { frame, track, trackLabel, segment, segmentClass, rangeStart, readOnly, keyOf, run } = props;
   const button = (command: VideoCommand, text: string, extra: { pressed?: boolean; disabled?: boolean } = {}) => (
     <button type="button" aria-keyshortcuts={ariaKey(keyOf(command))} aria-pressed={extra.pressed} disabled={extra.disabled} onClick={() => run(command)}>
@@ -73,7 +75,7 @@ export function TrackPanel(props: TrackPanelProps) {
       {!track && !segment && !segmentClass && <p className="video-panel__line muted">Draw a box to start a track; select a track to edit its keyframes.</p>}
     </div>
   );
-}
+});
 
 function TrackControls(props: TrackPanelProps & { track: VideoTrackRegion; label: Label | undefined; button: (command: VideoCommand, text: string, extra?: { pressed?: boolean; disabled?: boolean }) => ReactElement }) {
   const { frame, track, label, readOnly, button } = props;

@@ -6,7 +6,7 @@
  * keyframe there, and the frames between show the interpolated box (tracks.ts, the rules of
  * core/tracks.py). Only the current frame's boxes are in the DOM; the timeline is a canvas.
  */
-import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
+import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
 import { resizeBox, type Handle } from "../../lib/geometry";
 import type { Point, Region, VideoSegmentRegion, VideoTrackRegion } from "../../lib/regions";
 import type { AttributeValue } from "../../lib/schema";
@@ -168,6 +168,11 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
   };
   const run = useRef(commands);
   run.current = commands;
+  const runCommand = useCallback((command: VideoCommand) => run.current[command](), []);
+  // The frame for callbacks that must not change identity each frame (so the panels they
+  // go to are not rendered again on every step).
+  const frameNow = useRef(frame);
+  frameNow.current = frame;
 
   const picked = useMemo(() => pickKeys(schema, readOnly), [schema, readOnly]);
   const stageKeys = useMemo<StageKey[]>(() => picked.map((k) => ({ hotkey: k.hotkey, description: k.description, run: () => run.current[k.command]() })), [picked]);
@@ -341,16 +346,16 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
   }, []);
 
   const onKeyframeAttribute = useCallback(
-    (name: string, value: AttributeValue | undefined) => trackEdit((t) => withKeyframeAttribute(withKeyframe(t.value, frame), frame, name, value)),
-    [trackEdit, frame],
+    (name: string, value: AttributeValue | undefined) => trackEdit((t) => withKeyframeAttribute(withKeyframe(t.value, frameNow.current), frameNow.current, name, value)),
+    [trackEdit],
   );
   const onSegmentEdge = useCallback(
     (edge: "start" | "end") => {
       if (!selectedSegment || readOnly) return;
-      const value = withEdge(selectedSegment.value, edge, frame);
+      const value = withEdge(selectedSegment.value, edge, frameNow.current);
       if (value) update({ ...selectedSegment, value });
     },
-    [selectedSegment, readOnly, frame, update],
+    [selectedSegment, readOnly, update],
   );
 
   const selectedBox = selectedTrack ? (editing?.id === selectedTrack.id ? editing.box : boxAt(selectedTrack.value.keyframes, frame)) : null;
@@ -395,9 +400,9 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
           </p>
         )}
       </div>
-      <Transport playback={playback} frameCount={frameCount} keyOf={keyOf} run={(c) => run.current[c]()} here={here.map((s) => s.value.class)} />
+      <Transport playback={playback} frameCount={frameCount} keyOf={keyOf} run={runCommand} here={here.map((s) => s.value.class).join(", ")} />
       <TrackPanel
-        frame={frame}
+        frame={selectedTrack || selectedSegment ? frame : 0}
         track={selectedTrack}
         trackLabel={selectedTrack ? schema.labels.find((l) => l.name === selectedTrack.label) : undefined}
         segment={selectedSegment}
@@ -405,7 +410,7 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
         rangeStart={rangeStart}
         readOnly={readOnly}
         keyOf={keyOf}
-        run={(c) => run.current[c]()}
+        run={runCommand}
         onKeyframeAttribute={onKeyframeAttribute}
         onSegmentEdge={onSegmentEdge}
         onSeek={playback.seek}
@@ -437,22 +442,11 @@ function Handles({ box, unit, onDown }: { box: Box; unit: number; onDown: (event
   );
 }
 
-function Transport({ playback, frameCount, keyOf, run, here }: { playback: ReturnType<typeof usePlayback>; frameCount: number; keyOf: (c: VideoCommand) => string | undefined; run: (c: VideoCommand) => void; here: string[] }) {
+function Transport({ playback, frameCount, keyOf, run, here }: { playback: ReturnType<typeof usePlayback>; frameCount: number; keyOf: (c: VideoCommand) => string | undefined; run: (c: VideoCommand) => void; here: string }) {
   const { fps, frame, playing, fpsSource } = playback;
-  const button = (command: VideoCommand, text: string, label: string) => (
-    <button type="button" aria-label={label} title={keyOf(command) ? `${label} (${keyOf(command)})` : label} onClick={() => run(command)} disabled={fps === null}>
-      {text}
-    </button>
-  );
   return (
     <div className="video-transport" role="toolbar" aria-label="Playback">
-      {button("first_frame", "First", "First frame")}
-      {button("back_10", "−10", "−10 frames")}
-      {button("previous_frame", "−1", "−1 frame")}
-      {button("play", playing ? "Pause" : "Play", playing ? "Pause" : "Play")}
-      {button("next_frame", "+1", "+1 frame")}
-      {button("forward_10", "+10", "+10 frames")}
-      {button("last_frame", "Last", "Last frame")}
+      <TransportButtons fps={fps} playing={playing} keyOf={keyOf} run={run} />
       <span className="video-transport__readout">
         Frame <output aria-label="Current frame">{frame}</output> / {Math.max(frameCount - 1, 0)}
         {fps !== null && (
@@ -461,8 +455,28 @@ function Transport({ playback, frameCount, keyOf, run, here }: { playback: Retur
             {timecode(frame, fps)} · {Number(fps.toFixed(3))} fps{fpsSource === "task" ? "" : fpsSource === "measured" ? " (measured)" : " (assumed)"}
           </>
         )}
-        {here.length > 0 && <> · {here.join(", ")}</>}
+        {here && <> · {here}</>}
       </span>
     </div>
   );
 }
+
+/** The buttons: the same on every frame, so not rendered again per step. */
+const TransportButtons = memo(function TransportButtons({ fps, playing, keyOf, run }: { fps: number | null; playing: boolean; keyOf: (c: VideoCommand) => string | undefined; run: (c: VideoCommand) => void }) {
+  const button = (command: VideoCommand, text: string, label: string) => (
+    <button type="button" aria-label={label} title={keyOf(command) ? `${label} (${keyOf(command)})` : label} onClick={() => run(command)} disabled={fps === null}>
+      {text}
+    </button>
+  );
+  return (
+    <>
+      {button("first_frame", "First", "First frame")}
+      {button("back_10", "−10", "−10 frames")}
+      {button("previous_frame", "−1", "−1 frame")}
+      {button("play", playing ? "Pause" : "Play", playing ? "Pause" : "Play")}
+      {button("next_frame", "+1", "+1 frame")}
+      {button("forward_10", "+10", "+10 frames")}
+      {button("last_frame", "Last", "Last frame")}
+    </>
+  );
+});
