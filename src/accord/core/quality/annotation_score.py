@@ -75,7 +75,8 @@ def annotation_score(candidate: Sequence[Region], reference: Sequence[Region], *
             continue
         if kind in _MATCHED:
             matching = match_regions(mine, theirs, threshold=threshold, similarity=similarity)
-            counterpart.update((mine[p.a].id, theirs[p.b].id) for p in matching.pairs)
+            if linked:
+                counterpart.update((mine[p.a].id, theirs[p.b].id) for p in matching.pairs)
             score: float | None = 2 * matching.n_matched / (len(mine) + len(theirs))
         else:
             score = label_score(mine, theirs, threshold=threshold, similarity=similarity)
@@ -117,10 +118,11 @@ def label_score(candidate: Sequence[Region], reference: Sequence[Region], *,
 
 
 def _kind(candidate: Sequence[Region], reference: Sequence[Region]) -> str:
-    kinds = {str(r.type) for r in (*candidate, *reference)}
+    kinds = {r.type for r in (*candidate, *reference)}  # str() once, not per region
     if len(kinds) != 1:
-        raise InputError(f"the regions of one label must share a type; got {sorted(kinds)}")
-    return kinds.pop()
+        raise InputError("the regions of one label must share a type; got "
+                         f"{sorted(map(str, kinds))}")
+    return str(kinds.pop())
 
 
 def _transcription_score(candidate: Sequence[Region], reference: Sequence[Region],
