@@ -16,7 +16,8 @@ import { stageFieldOf } from "../editor/taskMedia";
 import { checkRegions } from "../lib/rules";
 import { consensusRegions, type ProjectMember } from "./api";
 import { annotatorColor } from "./colors";
-import { holds, takeRegions, takeWhole, withDependents } from "./merge";
+import { holdsLinked, takeLinked } from "./linked";
+import { takeWhole, withDependents } from "./merge";
 import type { Current } from "./useOffers";
 import "./review.css";
 
@@ -52,16 +53,15 @@ export function AdjudicateStream({ client, projectId, schema, members, current, 
   const replace = useCallback((regions: Region[]) => {
     bench.current?.replace(regions);
   }, []);
-  const take = useCallback((regions: readonly Region[]) => {
+  // A relation comes with the ends the final answer lacks (linked.ts), a segment with its
+  // transcriptions.
+  const take = useCallback((candidate: readonly Region[], region: Region) => {
     if (!bench.current) return;
-    bench.current.replace(takeRegions(bench.current.regions(), regions));
+    bench.current.replace(takeLinked(bench.current.regions(), candidate, withDependents(candidate, region)));
   }, []);
 
   const onPick = useCallback(
-    (overlay: string, region: Region) => {
-      // A segment comes with its transcriptions.
-      take(withDependents(candidates.find((a) => String(a.id) === overlay)?.regions ?? [], region));
-    },
+    (overlay: string, region: Region) => take(candidates.find((a) => String(a.id) === overlay)?.regions ?? [], region),
     [take, candidates],
   );
 
@@ -150,7 +150,7 @@ export function AdjudicateStream({ client, projectId, schema, members, current, 
             })
           }
           onTakeAll={() => replace(takeWhole(a.regions))}
-          onTake={(r) => take(withDependents(a.regions, r))}
+          onTake={(r) => take(a.regions, r)}
         />
       ))}
     </>
@@ -223,7 +223,7 @@ function Candidate({
       </div>
       <ul className="candidate-regions" aria-label={`${name}'s regions`}>
         {answer.regions.map((r) => {
-          const taken = holds(final, r);
+          const taken = holdsLinked(final, answer.regions, r);
           return (
             <li key={r.id}>
               <span>
