@@ -64,10 +64,18 @@ def test_a_recording_is_summarised_in_a_small_answer_the_browser_may_keep(
     assert len(response.content) < 10_000 < 60 * RATE * 2
     fine = summary.levels[0]
     assert fine.max.max() == 64 and fine.min.min() == -64  # ceil / floor of 0.5 * 127
-    # made once, under the data dir's cache
-    assert len(list((settings.data_dir / "cache" / "peaks").rglob("*.peaks"))) == 1
-    again = as_("reviewer").get(url(world, recordings["r/long.wav"]), params={"peaks": "1"})
+    assert [level.block for level in summary.levels] == [256, 4096]
+    # made once, with the fine peaks beside it
+    assert len(list((settings.data_dir / "cache" / "peaks").rglob("*.peaks"))) == 2
+    again = as_("reviewer").get(url(world, recordings["r/long.wav"]), params={"peaks": "true"})
     assert again.content == response.content
+    fine = as_("annotator").get(url(world, recordings["r/long.wav"]), params={"peaks": "fine"})
+    assert fine.status_code == 200 and fine.headers["cache-control"] == "private, max-age=300"
+    detailed = peaks.decode(fine.content)
+    assert [level.block for level in detailed.levels] == [16, 256, 4096]
+    assert detailed.levels[1].min.tobytes() == summary.levels[0].min.tobytes()
+    assert as_("annotator").get(url(world, recordings["r/long.wav"]),
+                                params={"peaks": "all"}).status_code == 422
 
 
 def test_an_image_or_an_undecodable_file_is_a_422_naming_the_field(as_, world, recordings):

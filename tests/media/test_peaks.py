@@ -69,12 +69,13 @@ def test_channels_are_summarised_together_and_coarser_levels_cover_the_finer(tmp
     block_s = peaks.LEVELS[0] / RATE
     middle = slice(int(np.ceil(1 / block_s)) + 1, int(2 / block_s) - 1)
     assert not summary.levels[0].min[middle].any() and not summary.levels[0].max[middle].any()
-    fine, coarse = summary.levels
-    ratio = coarse.block // fine.block
-    assert coarse.block == peaks.LEVELS[1] and len(coarse.min) == -(-len(fine.min) // ratio)
-    for i in range(len(coarse.min)):
-        assert coarse.min[i] == fine.min[i * ratio:(i + 1) * ratio].min()
-        assert coarse.max[i] == fine.max[i * ratio:(i + 1) * ratio].max()
+    assert tuple(level.block for level in summary.levels) == peaks.LEVELS
+    for fine, coarse in zip(summary.levels, summary.levels[1:], strict=False):
+        ratio = coarse.block // fine.block
+        assert len(coarse.min) == -(-len(fine.min) // ratio)
+        for i in range(len(coarse.min)):
+            assert coarse.min[i] == fine.min[i * ratio:(i + 1) * ratio].min()
+            assert coarse.max[i] == fine.max[i * ratio:(i + 1) * ratio].max()
 
 
 def test_a_compressed_recording_decodes_to_the_same_envelope(tmp_path):
@@ -121,6 +122,11 @@ def test_peaks_are_made_once_per_file_version(tmp_path):
     assert peaks.peaks_file(source, "audio/wav", cache, "audio") == first
     assert first.stat().st_mtime_ns == made
     assert peaks.decode(first.read_bytes()).levels[0].max[0] == 32  # ceil(0.25 * 127)
+    # the summary starts at 256 samples a block; the fine answer, made at the same time, at 16
+    fine = peaks.peaks_file(source, "audio/wav", cache, "audio", fine=True)
+    assert fine != first and fine.stat().st_mtime_ns <= made
+    assert [lv.block for lv in peaks.decode(first.read_bytes()).levels] == [256, 4096]
+    assert [lv.block for lv in peaks.decode(fine.read_bytes()).levels] == [16, 256, 4096]
     write_wav(source, np.full(3000, -0.5))
     os.utime(source, ns=(made + 10**9, made + 10**9))
     second = peaks.peaks_file(source, "audio/wav", cache, "audio")

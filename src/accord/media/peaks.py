@@ -5,9 +5,11 @@ samples. Computing those in the browser means downloading and decoding the whole
 first (a 10-minute 16 kHz WAV is 19 MB; seconds before anything shows), so the server
 decodes it once with PyAV (FFmpeg: every format the media route serves, and the sound of a
 video; a PCM WAV is read directly with the standard library's `wave`, which is ~20x
-faster) and keeps the summary: min and max over all channels per block of `LEVELS[0]`
-samples and coarser, as signed bytes (1/127 of full scale, rounded outwards so a peak is
-never cut). A 10-minute 16 kHz file's summary is about 80 KB.
+faster) and keeps two answers: the *summary*, min and max over all channels per block of
+256 and 4,096 samples, as signed bytes (1/127 of full scale, rounded outwards so a peak is
+never cut), about 80 KB for ten minutes at 16 kHz; and the *fine* one, which adds blocks of
+16 samples (1.2 MB for the same file), fetched only when the editor zooms closer than 256
+samples a pixel.
 
 The answer's layout (little-endian), read by frontend/src/editor/audio/peaks.ts:
 
@@ -39,8 +41,10 @@ from accord.core.errors import InputError
 MAGIC: Final = b"ACPK"
 #: Bumped when the layout or the levels change, so cached summaries are made anew.
 FORMAT: Final = 1
-#: Samples per block, finest first, each a multiple of the one before.
-LEVELS: Final = (256, 4096)
+#: Samples per block, finest first, each a multiple of the one before; the summary holds
+#: those from SUMMARY_FROM up, the fine answer all of them.
+LEVELS: Final = (16, 256, 4096)
+SUMMARY_FROM: Final = 256
 MEDIA_TYPE: Final = "application/octet-stream"
 _HEADER = struct.Struct("<4sHHIQI")
 _LEVEL = struct.Struct("<II")
@@ -67,24 +71,31 @@ class Peaks:
         return self.length / self.sample_rate
 
 
-def peaks_file(source: Path, media_type: str, cache_dir: Path, field: str) -> Path:
-    """The summary of the recording or video `source` (sniffed as `media_type`), computed on
-    first use and cached by path, the file's modification time and length, and FORMAT, so
-    an edited file gets new peaks. `field` names the task's data field in errors."""
+def peaks_file(source: Path, media_type: str, cache_dir: Path, field: str,
+               fine: bool = False) -> Path:
+    """The summary (or with `fine`, the fine answer) of the recording or video `source`
+    (sniffed as `media_type`), both made on first use and cached by path, the file's
+    modification time and length, FORMAT and LEVELS, so an edited file gets new peaks.
+    `field` names the task's data field in errors."""
     if not media_type.startswith(("audio/", "video/")):
         raise InputError(f"{source.name} is {media_type}, not a recording; only audio and "
                          "video have waveform peaks", field=field)
     stat = source.stat()
     key = hashlib.sha256(
-        f"{source}\0{stat.st_mtime_ns}\0{stat.st_size}\0{FORMAT}".encode()).hexdigest()
-    target = cache_dir / key[:2] / f"{key}.peaks"
-    if not target.is_file():
-        body = encode(compute(source, field))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.{os.getpid()}.part")
-        partial.write_bytes(body)
-        os.replace(partial, target)  # readers never see half a file
-    return target
+        f"{source}\0{stat.st_mtime_ns}\0{stat.st_size}\0{FORMAT}\0{LEVELS}".encode()
+    ).hexdigest()
+    summary, detailed = (cache_dir / key[:2] / f"{key}{suffix}" for suffix in (".peaks",
+                                                                             ".fine.peaks"))
+    if not (summary.is_file() and detailed.is_file()):
+        peaks = compute(source, field)
+        coarse = Peaks(peaks.channels, peaks.sample_rate, peaks.length,
+                       tuple(level for level in peaks.levels if level.block >= SUMMARY_FROM))
+        summary.parent.mkdir(parents=True, exist_ok=True)
+        for target, body in ((detailed, encode(peaks)), (summary, encode(coarse))):
+            partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+            partial.write_bytes(body)
+            os.replace(partial, target)  # readers never see half a file
+    return detailed if fine else summary
 
 
 def compute(source: Path, field: str) -> Peaks:

@@ -43,7 +43,9 @@ def task_thumbnail(session: Session, data_dir: Path, project_id: int, task_id: i
 
 
 def task_peaks(session: Session, data_dir: Path, project_id: int, task_id: int,
-               field: str) -> Path:
-    """The waveform summary of the task's recording in `field` (accord.media.peaks)."""
+               field: str, fine: bool = False) -> Path:
+    """The waveform summary (or the fine peaks) of the task's recording in `field`
+    (accord.media.peaks)."""
     found = task_media(session, data_dir / "media", project_id, task_id, field)
-    return peaks.peaks_file(found.path, found.media_type, data_dir / "cache" / "peaks", field)
+    return peaks.peaks_file(found.path, found.media_type, data_dir / "cache" / "peaks", field,
+                            fine)

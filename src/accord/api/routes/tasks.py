@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import FileResponse
@@ -127,16 +127,18 @@ def delete_task(project_id: int, task_id: int, caller: CurrentCaller,
 
 @router.get("/{task_id}/media/{field}")
 def task_media(project_id: int, task_id: int, field: str, session: DbSession,
-               state: State, size: int | None = None, peaks: bool = False) -> Response:
+               state: State, size: int | None = None,
+               peaks: Literal["true", "fine"] | None = None) -> Response:
     """The local file a task's data field names; only files a visible task references.
     With `size`, a preview of the image at most that many pixels on its longer side; with
     `peaks=true`, a recording's waveform summary (accord.media.peaks), so the editor draws
-    it before the file itself has come."""
+    it before the file itself has come, and with `peaks=fine` its finer peaks."""
     data_dir = state.settings.data_dir
-    if peaks:
+    if peaks is not None:
         if size is not None:
             raise InputError("ask for a preview (size) or for peaks, not both", field="peaks")
-        summary = media.task_peaks(session, data_dir, project_id, task_id, field)
+        summary = media.task_peaks(session, data_dir, project_id, task_id, field,
+                                   fine=peaks == "fine")
         return Response(summary.read_bytes(), media_type="application/octet-stream",
                         headers={"Cache-Control": f"private, max-age={PREVIEW_MAX_AGE_S}",
                                  "Content-Disposition": "attachment; filename=peaks.bin"})
