@@ -19,7 +19,7 @@ from accord.core.errors import InputError
 from accord.core.label_studio_config import schema_from_label_studio
 from accord.core.schema import parse_schema
 from accord.formats._json_array import element_value, parse_array, split_array
-from accord.formats._label_studio_boxes import box_labels, plain_boxes
+from accord.formats._label_studio_boxes import _rounded, box_labels, plain_boxes
 from accord.formats._label_studio_read import ResultReader, TaskMedia
 from accord.formats.binding import Binding
 from tests.formats.test_label_studio import IMAGE_CONFIG
@@ -96,6 +96,17 @@ def test_a_detection_exports_boxes_take_the_fast_path():
 def test_boxes_the_fast_path_does_not_take_go_to_the_general_reader(edit: dict[str, Any]):
     assert plain_boxes([box(**edit)], box_labels(SCHEMA), TaskMedia({}, SCHEMA, "t"),
                        False) is None
+
+
+ties = st.builds(lambda k, step, width: (k + 0.5 + step * 1e-7) / 1e6 * width,
+                 st.integers(-10**12, 10**12), st.integers(-3, 3), st.sampled_from([1, 3, 7]))
+
+
+@EXAMPLES
+@given(st.floats(allow_nan=False, allow_infinity=False) | st.floats(-1e7, 1e7) | ties
+       | st.builds(lambda p, w: p * w / 100, st.floats(0, 100), st.integers(1, 20000)))
+def test_pixels_are_rounded_as_round_rounds_them(value: float):
+    assert repr(_rounded(value)) == repr(round(value, 6) + 0.0)
 
 
 def _layouts(elements: list[Any]) -> st.SearchStrategy[bytes]:

@@ -322,6 +322,7 @@ def _are_plain_valid_boxes(schema: Schema, regions: list[Any], media: MediaInfo 
     ids: set[str] = set()
     counts: dict[str, int] = {}
     width, height = (media.image_width, media.image_height) if media else (None, None)
+    numbers, isfinite = _NUMBERS, math.isfinite  # bound here: looked up for every box
     for region in regions:
         if type(region) is not dict or region.get("type") != "bbox":
             return False
@@ -338,10 +339,10 @@ def _are_plain_valid_boxes(schema: Schema, regions: list[Any], media: MediaInfo 
             return False
         x, y, w, h = value.get("x"), value.get("y"), value.get("width"), value.get("height")
         rotation = value.get("rotation", 0.0)
-        if (len(value) != (6 if "rotation" in value else 5) or type(x) not in _NUMBERS
-                or type(y) not in _NUMBERS or type(w) not in _NUMBERS
-                or type(h) not in _NUMBERS or type(rotation) not in _NUMBERS
-                or not math.isfinite(x + y + w + h + rotation)):
+        if (len(value) != (6 if "rotation" in value else 5) or type(x) not in numbers
+                or type(y) not in numbers or type(w) not in numbers
+                or type(h) not in numbers or type(rotation) not in numbers
+                or not isfinite(x + y + w + h + rotation)):
             return False  # a sum too large for a float takes the full checks, as NaN does
         if w < 0 or h < 0 or (label.min_width is not None and w < label.min_width) or (
                 label.min_height is not None and h < label.min_height):
@@ -356,7 +357,7 @@ def _are_plain_valid_boxes(schema: Schema, regions: list[Any], media: MediaInfo 
                         or x + float(w) > width + INSIDE_TOLERANCE_PX
                         or y + float(h) > height + INSIDE_TOLERANCE_PX):
                     return False
-        if keys == 5 and not (type(score) in _NUMBERS and 0.0 <= score <= 1.0):
+        if keys == 5 and not (type(score) in numbers and 0.0 <= score <= 1.0):
             return False  # NaN fails the comparison; infinities are out of range
         ids.add(region_id)
         counts[name] = counts.get(name, 0) + 1
