@@ -285,11 +285,12 @@ def test_a_spoken_clip_gets_its_first_sentence_segmented_and_transcribed(
         project.close()
 
 
-def test_the_waveform_comes_from_the_servers_peaks_and_the_samples_only_for_close_zoom(
+def test_the_waveform_comes_from_the_servers_peaks_and_the_fine_ones_only_for_close_zoom(
         page: Page, live_server, screenshot):
     """A minute of recording fits the view at under 30 px a second, coarser than the
-    summary's 256-sample blocks (62.5 px a second at 16 kHz): the page fetches the peaks and
-    not the file (the <audio> element streams it for playback), until zoomed closer."""
+    summary's 256-sample blocks (62.5 px a second at 16 kHz): the page fetches the summary,
+    and the fine peaks only once zoomed closer; never the file itself (the <audio> element
+    streams that for playback)."""
     key = f"e2e-{secrets.token_hex(4)}/long.wav"
     write_tones(live_server.data_dir / "media" / key, ((10.0, None), (20.0, 440.0),
                                                        (30.0, None)))
@@ -306,8 +307,9 @@ def test_the_waveform_comes_from_the_servers_peaks_and_the_samples_only_for_clos
         zoom_in = page.get_by_role("button", name="Zoom in")
         while float(wave_area.get_attribute("data-px-per-s") or "nan") <= 16000 / 256:
             zoom_in.click()
-        expect(page.get_by_text("Reading the samples for close zoom…")).to_have_count(0)
-        assert any(u.endswith("/media/audio") for u in fetched), fetched
+        expect(page.get_by_text("Fetching the fine peaks for close zoom…")).to_have_count(0)
+        media = [u.rsplit("/", 1)[1] for u in fetched if "/media/audio" in u]
+        assert media == ["audio?peaks=true", "audio?peaks=fine"], media
         assert errors == []
     finally:
         project.close()

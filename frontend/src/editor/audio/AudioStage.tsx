@@ -1,7 +1,8 @@
 /**
  * The stage for a recording: its waveform (drawn on a canvas from the server's summary of
- * peaks at once, peaks.ts; from the file decoded in the browser when zoomed closer than the
- * summary's blocks, or when the server cannot summarise it), a playhead, playback with a speed, and the work's
+ * peaks at once, peaks.ts, and its fine peaks when zoomed closer than the summary's blocks;
+ * from the file decoded in the browser when the server cannot make them), a playhead,
+ * playback with a speed, and the work's
  * segments on lanes under it. A drag on the waveform with a segment class picked makes a
  * segment; a click seeks. A segment's edges resize it and its body moves it; the selected
  * segment gets a text box per transcription label. The <audio> element streams the file
@@ -35,7 +36,7 @@ type Drag =
 
 /** `note`: why the waveform came from the file rather than the server's summary. */
 type Loaded = { status: "loading" } | { status: "ready"; decoded: Decoded; note?: string } | { status: "failed"; message: string };
-/** Decoding the file for close zoom: not needed yet, under way, done, or failed (why). */
+/** The fine peaks for close zoom: not needed yet, under way, done, or failed (why). */
 type Detail = { status: "idle" | "loading" | "done" } | { status: "failed"; message: string };
 
 function reason(error: unknown): string {
@@ -109,13 +110,13 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
     return () => controller.abort();
   }, [media.url]);
 
-  // Zoomed closer than the summary's blocks: the file is decoded once for its samples.
-  const wantsSamples = loaded.status === "ready" && detail.status === "idle" && needsSamples(loaded.decoded.peaks.source, view.pxPerS);
+  // Zoomed closer than the summary's blocks: the fine peaks, fetched once.
+  const wantsFine = loaded.status === "ready" && loaded.decoded.detail === "summary" && detail.status === "idle" && needsSamples(loaded.decoded.peaks.source, view.pxPerS);
   useEffect(() => {
     const signal = detailSignal.current;
-    if (!wantsSamples || !signal) return;
+    if (!wantsFine || !signal) return;
     setDetail({ status: "loading" });
-    decodeRecording(media.url, signal).then(
+    loadSummary(media.url, signal, true).then(
       (decoded) => {
         if (signal.aborted) return;
         setLoaded((l) => (l.status === "ready" ? { status: "ready", decoded } : l));
@@ -123,7 +124,7 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
       },
       (error: unknown) => signal.aborted || setDetail({ status: "failed", message: reason(error) }),
     );
-  }, [wantsSamples, media.url]);
+  }, [wantsFine, media.url]);
 
   useLayoutEffect(() => {
     const element = waveBox.current;
@@ -464,7 +465,7 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
           </select>
         </label>
         {loaded.status === "loading" && <span className="muted">Drawing the waveform…</span>}
-        {loaded.status === "ready" && detail.status === "loading" && <span className="muted">Reading the samples for close zoom…</span>}
+        {loaded.status === "ready" && detail.status === "loading" && <span className="muted">Fetching the fine peaks for close zoom…</span>}
         {loaded.status === "ready" && detail.status === "failed" && <span className="muted">Close up the waveform shows blocks of samples: {detail.message}.</span>}
         {loaded.status === "ready" && loaded.note && <span className="muted">Waveform {loaded.note}.</span>}
         {loaded.status === "failed" && (

@@ -1,6 +1,6 @@
 /**
- * The recording's samples for the waveform, when the server's summary (peaks.ts) is not
- * enough (zoomed closer than its blocks) or cannot be had: fetched from the media route and
+ * The recording's samples for the waveform, when the server cannot make its peaks
+ * (peaks.ts): fetched from the media route and
  * decoded by the Web Audio API in an OfflineAudioContext (no audio device needed, nothing
  * plays), resampled to DECODE_RATE, then read into peak blocks in chunks (waveform.ts).
  * Drawing is one filled path of min/max columns in device pixels.
@@ -16,14 +16,15 @@ export const DECODE_RATE = 22050;
 export interface Decoded {
   duration: number;
   peaks: PeakCache;
-  /** "summary": the server's blocks, no samples; "samples": the file decoded here. */
-  detail: "summary" | "samples";
+  /** "summary" / "fine": the server's peaks (blocks of 256 samples and up, or of 16 and
+   * up), no samples; "samples": the file decoded here. */
+  detail: "summary" | "fine" | "samples";
 }
 
-/** The server's summary of the recording, ready to draw. */
-export async function loadSummary(url: string, signal: AbortSignal): Promise<Decoded> {
-  const summary = await fetchPeaks(url, signal);
-  return { duration: summary.duration, peaks: new PeakCache(summary.source), detail: "summary" };
+/** The server's summary of the recording (or with `fine`, its fine peaks), ready to draw. */
+export async function loadSummary(url: string, signal: AbortSignal, fine = false): Promise<Decoded> {
+  const summary = await fetchPeaks(url, signal, fine);
+  return { duration: summary.duration, peaks: new PeakCache(summary.source), detail: fine ? "fine" : "summary" };
 }
 
 export async function decodeRecording(url: string, signal: AbortSignal): Promise<Decoded> {

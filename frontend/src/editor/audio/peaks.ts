@@ -1,9 +1,11 @@
 /**
- * The server's waveform summary of a recording (`…/media/{field}?peaks=true`, made by
- * src/accord/media/peaks.py): min and max over all channels per block of 256 and 4,096
- * samples, as signed bytes. A 10-minute file's summary is ~80 KB, so the waveform is drawn
- * at once instead of after downloading and decoding the whole file; zoomed closer than
- * its blocks, the stage decodes the file itself (decode.ts) for the samples.
+ * The server's waveform peaks of a recording (made by src/accord/media/peaks.py): min and
+ * max over all channels per block of samples, as signed bytes. The summary
+ * (`…/media/{field}?peaks=true`: blocks of 256 and 4,096 samples, ~80 KB for ten minutes)
+ * draws the waveform at once instead of after downloading and decoding the whole file;
+ * zoomed closer than its blocks, the stage fetches the fine peaks (`?peaks=fine`, adding
+ * blocks of 16 samples: 1 ms at 16 kHz). Only when the server cannot make them does the
+ * browser decode the file (decode.ts).
  */
 import type { Blocks, PeakSource } from "./waveform";
 
@@ -51,12 +53,12 @@ function scaled(values: Int8Array): Float32Array {
   return out;
 }
 
-/** The media URL's summary. Rejects with the reason (the server's own message when it
- * gives one) so the stage can say why it decodes the file instead. */
-export async function fetchPeaks(mediaUrl: string, signal: AbortSignal): Promise<Summary> {
+/** The media URL's summary (or with `fine`, its fine peaks). Rejects with the reason (the
+ * server's own message when it gives one) so the stage can say why it decodes the file. */
+export async function fetchPeaks(mediaUrl: string, signal: AbortSignal, fine = false): Promise<Summary> {
   let response: Response;
   try {
-    response = await fetch(`${mediaUrl}${mediaUrl.includes("?") ? "&" : "?"}peaks=true`, { credentials: "same-origin", signal });
+    response = await fetch(`${mediaUrl}${mediaUrl.includes("?") ? "&" : "?"}peaks=${fine ? "fine" : "true"}`, { credentials: "same-origin", signal });
   } catch (error) {
     if (signal.aborted) throw error;
     throw new Error("the server could not be reached");

@@ -8,7 +8,8 @@
  * million samples; closer in, finer blocks; closest, the samples), each column taking every block it
  * touches, so a peak is never missed and may show up to one block early or late. The blocks
  * come from the server's summary at first (peaks.ts: COARSE and COARSEST, no samples), and
- * from the decoded file once a zoom closer than COARSE needs it (decode.ts). A column's
+ * its fine peaks (FINE too) once a zoom closer than COARSE needs them; from the file decoded
+ * in the browser (decode.ts) only when the server cannot make them. A column's
  * peaks are computed once per zoom level, in tiles of TILE columns on a grid fixed to time 0,
  * so scrolling reuses them and a column never changes as the view moves. Pure.
  */
@@ -136,7 +137,7 @@ export function levelFor(levels: readonly Blocks[], perColumn: number, hasSample
 }
 
 /** Whether the view's columns are finer than `source` can show: a summary without samples
- * zoomed closer than its finest block (the stage then decodes the file for the samples). */
+ * zoomed closer than its finest block (the stage then fetches finer peaks, if there are). */
 export function needsSamples(source: PeakSource, pxPerS: number): boolean {
   if (source.channels.length > 0) return false;
   const finest = Math.min(...source.levels.map((l) => l.size));
