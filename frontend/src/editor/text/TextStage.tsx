@@ -12,7 +12,7 @@
  * so a selection may run from one page onto the next. HTML is shown as document.ts rebuilt
  * it, never through innerHTML.
  */
-import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type MouseEvent as ReactMouseEvent, type ReactNode } from "react";
+import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type CSSProperties, type MouseEvent as ReactMouseEvent, type ReactNode, type UIEvent } from "react";
 import { buildKeymap, hotkeyId, parseHotkey } from "../../lib/hotkeys";
 import type { RelationRegion } from "../../lib/regions";
 import type { Label } from "../../lib/schema";
@@ -145,19 +145,31 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
     const target = pageOf(pages, mark.start);
     setPageIndex((now) => (now === target ? now : target));
   }, [selected, work, pages]);
-  useLayoutEffect(() => {
+  // Scrolled to on the next frame, not now: scrolling needs the layout, and forcing it on
+  // every Tab (faster than frames when the key is held) lays the page out once per key.
+  useEffect(() => {
     const mark = selected ? work.get(selected) : undefined;
-    if (!mark || !root.current) return;
-    const piece = root.current.querySelector(`[data-at="${Math.max(mark.start, view.start)}"]`);
-    if (piece && "scrollIntoView" in piece) piece.scrollIntoView({ block: "nearest" });
+    if (!mark) return;
+    const frame = requestAnimationFrame(() => {
+      const piece = root.current?.querySelector(`[data-at="${Math.max(mark.start, view.start)}"]`);
+      if (piece && "scrollIntoView" in piece) piece.scrollIntoView({ block: "nearest" });
+    });
+    return () => cancelAnimationFrame(frame);
   }, [selected, work, view]);
 
+  // A new page starts at its top. The scroll offset is noted as it changes, so a page turn
+  // that finds the text at its top (as when turning page after page) does not set it, which
+  // would lay the new page out there and then.
+  const scrolled = useRef(0);
+  const onScroll = useCallback((event: UIEvent<HTMLDivElement>) => {
+    scrolled.current = event.currentTarget.scrollTop;
+  }, []);
   useLayoutEffect(() => {
-    root.current?.style.setProperty("--text-lanes", String(lanes));
-  }, [lanes]);
-  useEffect(() => {
-    scroller.current?.scrollTo?.({ top: 0 });
-  }, [pageIndex]);
+    const element = scroller.current;
+    if (!element || scrolled.current === 0) return;
+    element.scrollTop = 0;
+    scrolled.current = 0;
+  }, [shownIndex]);
 
   const onReady = props.onReady;
   useEffect(() => {
@@ -410,7 +422,7 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
           </p>
         )}
       </div>
-      <div ref={scroller} className="text-stage__scroller">
+      <div ref={scroller} className="text-stage__scroller" onScroll={onScroll}>
         <div
           ref={root}
           className={`text-stage__doc${doc.html ? " text-stage__doc--html" : ""}${relating ? " text-stage__doc--relating" : ""}`}
@@ -418,6 +430,7 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
           aria-label="Text"
           aria-describedby="text-stage-help"
           tabIndex={0}
+          style={{ "--text-lanes": lanes } as CSSProperties}
           data-page-start={page.start}
           data-page-end={page.end}
           onMouseUp={onMouseUp}
@@ -612,7 +625,9 @@ const PageView = memo(function PageView(props: PageViewProps) {
           {render(laid.before)}
         </div>
       )}
-      {render(laid.page)}
+      <div key={view.page.start} className="text-page">
+        {render(laid.page)}
+      </div>
       {laid.after.length > 0 && (
         <div className="text-seam text-seam--after" data-label={`Page ${number + 1}`}>
           {render(laid.after)}
@@ -635,27 +650,14 @@ interface TextPieceProps {
   spans: string;
 }
 
-/** A run of text under the same spans; its underlines are set through the CSSOM. */
+/** A run of text under the same spans. Its underlines are React's `style`, which React
+ * writes through the CSSOM (`element.style`), as the CSP allows (it forbids style attributes
+ * in markup), and on a new page while the page is still out of the document. */
 const TextPiece = memo(function TextPiece(props: TextPieceProps) {
-  const element = useRef<HTMLSpanElement>(null);
   const { image, position, size, padding } = props;
-  useLayoutEffect(() => {
-    const style = element.current?.style;
-    if (!style) return;
-    if (!image) {
-      style.removeProperty("background-image");
-      style.removeProperty("background-position");
-      style.removeProperty("background-size");
-      style.removeProperty("padding-bottom");
-      return;
-    }
-    style.setProperty("background-image", image);
-    style.setProperty("background-position", position);
-    style.setProperty("background-size", size);
-    style.setProperty("padding-bottom", `${padding}px`);
-  }, [image, position, size, padding]);
+  const style = image ? { backgroundImage: image, backgroundPosition: position, backgroundSize: size, paddingBottom: `${padding}px` } : undefined;
   return (
-    <span ref={element} className={props.className} data-at={props.at} data-end={props.end} data-spans={props.spans || undefined} title={props.title || undefined}>
+    <span className={props.className} style={style} data-at={props.at} data-end={props.end} data-spans={props.spans || undefined} title={props.title || undefined}>
       {props.text}
     </span>
   );
