@@ -199,6 +199,38 @@ def test_a_long_document_is_paged_and_offsets_stay_global(page: Page, live_serve
     project.close()
 
 
+def test_a_selection_over_a_page_break_makes_one_span_in_global_offsets(page: Page, live_server,
+                                                                       screenshot):
+    text = " ".join(f"word{i}" for i in range(3000))  # no line breaks: pages end after a space
+    project = make_text_project(live_server.url, live_server.data_dir, [text])
+    errors = watch_errors(page)
+    open_text_stream(page, project)
+    task_id = shown_task_id(page)
+    end = int(text_region(page).get_attribute("data-page-end") or 0)
+    assert 0 < end < len(text) and text[end - 1] == " "
+    first = text.rindex(" ", 0, end - 1) + 1  # the page's last word…
+    stop = text.index(" ", end)  # …to the end of the next page's first, shown in its seam
+    expect(page.locator(".text-seam--after")).to_contain_text(text[end:stop])
+    page.keyboard.press("2")
+    select_with_mouse(page, first + 2, stop - 1)  # cutting both words: snapped out to them
+    drawn = page.locator('[data-spans="r1"]')
+    expect(drawn).to_have_count(2)  # a piece on the page, one in the seam after it
+    assert "".join(drawn.all_text_contents()) == text[first:stop]
+    # The next page draws it too, at its top, in the seam from this page.
+    page.keyboard.press("Alt+PageDown")
+    expect(page.get_by_role("navigation", name="Pages of the text")).to_contain_text("Page 2 of")
+    expect(page.locator('.text-seam--before [data-spans="r1"]')).to_have_count(1)
+    assert "".join(page.locator('[data-spans="r1"]').all_text_contents()) == text[first:stop]
+    page.keyboard.press("p")
+    page.get_by_role("radio", name="2").check()
+    page.get_by_role("button", name="Submit").click()
+    submitted(page)
+    [annotation] = project.annotations(task_id)
+    assert spans_of(annotation["regions"]) == [("LOC", first, stop)]
+    assert errors == []
+    project.close()
+
+
 HTML_SCHEMA = {**SCHEMA, "data": [{"name": "text", "type": "html"}]}
 
 
