@@ -88,3 +88,49 @@ def test_an_adjudicator_merges_regions_from_two_candidates_and_the_result_is_exa
     assert len({x["id"] for x in final["regions"]}) == 3
     assert task["result"] == final["regions"]
     assert errors == []
+
+
+def test_an_adjudicator_takes_a_relation_and_the_spans_it_joins_come_along(page: Page,
+                                                                           live_server):
+    """Text: taking a candidate's relation into an empty final answer takes the two spans it
+    joins too, and the stored relation points at them; its Take button is then disabled,
+    as is a segment's text once taken (the copies' ids differ from the candidate's)."""
+    from e2e.text_support import make_text_reviewing, span, text_region
+
+    text = "😀 Angela Merkel visited Paris for Siemens ."
+    first = [span("r1", "PER", 2, 15), span("r2", "LOC", 24, 29),
+             {"id": "r3", "label": "links", "type": "relation",
+              "value": {"from": "r1", "to": "r2", "class": "visited"}}]
+    second = [span("r1", "PER", 9, 15), span("r2", "ORG", 34, 41)]
+    r = make_text_reviewing(live_server.url, live_server.data_dir, text, [first, second])
+    try:
+        assert r.manager.get_task(r.project_id, r.task_id)["state"] == "adjudicate"
+        errors = watch_errors(page)
+        log_in_as(page, r.url, r.reviewer, f"/projects/{r.project_id}/adjudicate")
+        expect(text_region(page)).to_be_visible()
+        page.get_by_role("button", name="Clear").click()
+        regions = page.get_by_role("list", name="Regions", exact=True).get_by_role("listitem")
+        expect(regions).to_have_count(0)
+        take = page.get_by_role("button", name=re.compile(r"^Take .*'s r3$"))
+        take.click()
+        expect(regions).to_have_count(3)
+        expect(take).to_be_disabled()
+        expect(page.get_by_role("list", name="Relations")).to_contain_text(
+            re.compile(r"“Angela Merkel” → to +“Paris” visited"))
+        # The first candidate's spans are in the final answer now; taking one adds nothing.
+        author = r.annotators[0][0]
+        for region_id in ("r1", "r2"):
+            expect(page.get_by_role("button", name=f"Take {author}'s {region_id}")).to_be_disabled()
+        page.keyboard.press("Control+Enter")
+        expect(page.get_by_role("status").filter(has_text="adjudicated")).to_be_visible()
+        [final] = [a for a in r.manager.list_annotations(r.project_id, r.task_id)
+                   if a["stage"] == "adjudicate"]
+        by_id = {x["id"]: x for x in final["regions"]}
+        [relation] = [x for x in final["regions"] if x["type"] == "relation"]
+        assert relation["value"]["class"] == "visited"
+        assert [by_id[relation["value"][end]]["value"] for end in ("from", "to")] == [
+            {"class": "PER", "start": 2, "end": 15}, {"class": "LOC", "start": 24, "end": 29}]
+        assert len(final["regions"]) == 3
+        assert errors == []
+    finally:
+        r.close()

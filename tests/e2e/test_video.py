@@ -318,3 +318,34 @@ def test_a_models_track_and_segment_are_taken_in_by_a_click(page: Page, live_ser
         assert errors == []
     finally:
         project.close()
+
+
+def test_a_models_track_taken_in_gets_a_free_track_id_when_the_work_has_its_id(
+        page: Page, live_server, screenshot):
+    """The model numbers its tracks from 1 as the editor does: its track 1, taken in after
+    the annotator drew track 1, becomes track 2 (one more than the highest), so the stored
+    answer holds two objects, not one id for both."""
+    predicted = track("p1", "person", 1, (0, 30, 40), (50, 90, 40))
+    project = make_video_labeling(live_server.url, live_server.data_dir, predictions=[predicted])
+    try:
+        errors = watch_errors(page)
+        task_id, canvas = open_video(page, project)
+        page.get_by_role("button", name="car").click()
+        canvas.go_to(25)
+        a, b = canvas.drag((200, 150), (260, 200))
+        drawn = drawn_box(a, b)
+        expect(canvas.box("r1")).to_have_attribute("data-track-id", "1")
+        page.mouse.click(*canvas.screen(80, 55))  # the model's box on frame 25
+        expect(canvas.view.locator("rect[data-region]")).to_have_count(2)
+        expect(canvas.view.locator('rect[data-region="r2"]')).to_have_attribute("data-track-id", "2")
+        page.get_by_role("button", name="Submit").click()
+        expect(page.get_by_text("1 submitted this session")).to_be_visible()
+        [annotation] = project.annotations(task_id)
+        tracks = sorted((plain(r["value"]) for r in annotation["regions"]),
+                        key=lambda v: v["track_id"])
+        assert [(v["class"], v["track_id"]) for v in tracks] == [("car", 1), ("person", 2)]
+        assert tracks[0]["keyframes"] == [{"frame": 25, **drawn}]
+        assert tracks[1] == {**predicted["value"], "track_id": 2}
+        assert errors == []
+    finally:
+        project.close()

@@ -12,6 +12,7 @@ import type { Annotation, Guidelines, Prediction, SchemaVersion, Task } from "..
 import { ActiveTimer, attachActivity } from "../lib/activeTime";
 import { DraftSync, pendingKey, type SyncStatus } from "../lib/draftSync";
 import { withCopies, type Region } from "../lib/regions";
+import { withUniqueTrackIds } from "./video/tracks";
 import { checkRegions } from "../lib/rules";
 import { isMediaType, isShapeType, type Schema } from "../lib/schema";
 import { FlagDialog, ReloginDialog } from "./dialogs";
@@ -199,13 +200,15 @@ export function LabelEditor(props: LabelEditorProps) {
 
   const acceptPrelabel = useCallback((region: Region) => {
     if (!bench.current) return;
-    bench.current.replace(withCopies(bench.current.regions(), [region]));
+    const work = bench.current.regions();
+    bench.current.replace(withUniqueTrackIds(withCopies(work, [region]), work.length));
     setPrelabels((now) => now.filter((p) => p !== region));
   }, []);
 
   const acceptPrelabels = useCallback(() => {
     if (prelabels.length === 0 || !bench.current) return;
-    bench.current.replace(withCopies(bench.current.regions(), prelabels));
+    const work = bench.current.regions();
+    bench.current.replace(withUniqueTrackIds(withCopies(work, prelabels), work.length));
     setPrelabels([]);
   }, [prelabels]);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Keyframe, Region } from "../../lib/regions";
 import reference from "./tracks.reference.json";
-import { boxAt, keyframeBefore, keyframeOn, nextTrackId, visibleRanges } from "./tracks";
+import { boxAt, keyframeBefore, keyframeOn, nextTrackId, visibleRanges, withUniqueTrackIds } from "./tracks";
 
 type Reference = { keyframes: Keyframe[]; boxes: ([number, number, number, number] | null)[]; frames16: number[] };
 const cases = Object.entries(reference.tracks as Record<string, Reference>);
@@ -75,5 +75,22 @@ describe("nextTrackId", () => {
   });
   it("ignores other regions", () => {
     expect(nextTrackId([{ id: "r1", label: "scene", type: "classification", value: { class: "day" } }])).toBe(1);
+  });
+});
+
+describe("withUniqueTrackIds", () => {
+  const track = (id: string, trackId: number): Region => ({ id, label: "objects", type: "video_track", value: { class: "car", track_id: trackId, keyframes: [{ frame: 0, x: 0, y: 0, width: 5, height: 5 }] } });
+  const mine = [track("r1", 1), track("r2", 4)];
+
+  it("gives an accepted track whose id is one of the work's the next free id; others keep theirs", () => {
+    const out = withUniqueTrackIds([...mine, track("r3", 4), track("r4", 2), track("r5", 4)], mine.length);
+    expect(out.map((r) => (r.value as { track_id: number }).track_id)).toEqual([1, 4, 5, 2, 6]);
+    expect(out.slice(0, 2)).toEqual(mine);
+  });
+
+  it("leaves the work's own ids alone, even repeated, and other regions untouched", () => {
+    const span: Region = { id: "s", label: "words", type: "transcription", value: { text: "x" } };
+    const out = withUniqueTrackIds([track("r1", 3), track("r2", 3), span, track("r3", 3)], 3);
+    expect(out.map((r) => (r.type === "video_track" ? r.value.track_id : r.id))).toEqual([3, 3, "s", 4]);
   });
 });

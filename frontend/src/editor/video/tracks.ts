@@ -86,3 +86,23 @@ export function nextTrackId(regions: readonly Region[]): number {
   for (const r of regions) if (isTrack(r)) highest = Math.max(highest, r.value.track_id);
   return highest + 1;
 }
+
+/**
+ * `regions` with each track from index `from` on whose track_id is already taken (by a
+ * region before it) given the next free id (one more than the highest so far, as
+ * nextTrackId counts): a model's or a previous task's track accepted into the work must not
+ * share an id with one of the annotator's, or the exports and QA would read two objects as
+ * one. The regions before `from` keep theirs; a track that collides with nothing keeps its.
+ */
+export function withUniqueTrackIds(regions: readonly Region[], from: number): Region[] {
+  const used = new Set<number>();
+  let highest = 0;
+  return regions.map((region, i) => {
+    if (!isTrack(region)) return region;
+    let id = region.value.track_id;
+    if (i >= from && used.has(id)) id = highest + 1;
+    used.add(id);
+    highest = Math.max(highest, id);
+    return id === region.value.track_id ? region : { ...region, value: { ...region.value, track_id: id } };
+  });
+}
