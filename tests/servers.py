@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import glob
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -25,29 +26,38 @@ def find_bin_dir() -> Path:
 
 
 def free_port() -> int:
-    """A loopback port free at the moment. Under pytest-xdist each worker takes only ports
-    of its own residue modulo the worker count, so two workers never pick the same one in
-    the moment between this and their server's bind."""
+    """A loopback port free at the moment, below the kernel's ephemeral range (which client
+    connections draw from, so none of theirs can take it before our server binds it). Under
+    pytest-xdist each worker draws only ports of its own residue modulo the worker count, so
+    two workers never pick the same one."""
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-    while True:
+    for _ in range(1000):
+        port = _ports.randrange(PORTS.start + worker % workers, PORTS.stop, workers)
+        if port in _handed_out:
+            continue
         with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = int(sock.getsockname()[1])
-        if port % workers == worker % workers and port not in _handed_out:
-            _handed_out.append(port)
-            del _handed_out[:-64]
-            return port
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.append(port)
+        del _handed_out[:-64]
+        return port
+    raise RuntimeError(f"no free loopback port in {PORTS.start}-{PORTS.stop - 1}")
 
 
+#: Below Linux's default ephemeral range (32768-60999) and above the usual fixed services.
+PORTS = range(20000, 32000)
+_ports = random.Random()
 #: The last ports free_port gave, which it does not give again while their server may
 #: still be starting.
 _handed_out: list[int] = []
 
 
-#: A port free when asked may be taken before the server binds it (by a parallel test
-#: worker's server, or as a client connection's ephemeral port): servers whose port we chose
-#: start again on another one, this many times in all.
+#: A port free when asked may still be taken before the server binds it (by another
+#: process on this machine): servers whose port we chose start again on another one, this
+#: many times in all.
 PORT_ATTEMPTS = 3
 
 
