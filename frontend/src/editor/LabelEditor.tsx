@@ -213,8 +213,10 @@ export function LabelEditor(props: LabelEditorProps) {
   }, [prelabels]);
 
   const copyPrevious = useCallback(() => {
-    if (previous && previous.length && bench.current) bench.current.replace(withCopies(bench.current.regions(), previous));
-    else setMessage("There is no previous task to copy from yet.");
+    if (previous && previous.length && bench.current) {
+      const work = bench.current.regions();
+      bench.current.replace(withUniqueTrackIds(withCopies(work, previous), work.length));
+    } else setMessage("There is no previous task to copy from yet.");
   }, [previous]);
 
   const onCommand = useCallback(
