@@ -82,9 +82,13 @@ class Profiler:
 
 def profile(browser: Browser, open_editor: Callable[[Browser, Callable[[Route], None]], Page],
             interactions: dict[str, Callable[[Page, float, Profiler], str]],
-            duration_s: float, out_dir: Path) -> str:
+            duration_s: float, out_dir: Path,
+            ready: Callable[[Page], object] | None = None,
+            more: Callable[[Page], list[str]] | None = None) -> str:
     """Profile a reload and each interaction but idle; returns the summaries (the .cpuprofile
-    files open in Chrome DevTools' Performance panel, the traces in ui.perfetto.dev)."""
+    files open in Chrome DevTools' Performance panel, the traces in ui.perfetto.dev).
+    `ready` waits for the reloaded editor (by default: its first region in the DOM);
+    `more` adds a case's own sections, on the editor's page before it closes."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="accord-bench-ui-web-") as tmp:
         bundle = unminified_bundle(Path(tmp)).read_bytes()
@@ -96,12 +100,17 @@ def profile(browser: Browser, open_editor: Callable[[Browser, Callable[[Route], 
         profiler = Profiler(browser, page, out_dir)
         profiler.start(page)
         page.reload()
-        page.wait_for_selector("[data-region]", state="attached")
+        if ready is None:
+            page.wait_for_selector("[data-region]", state="attached")
+        else:
+            ready(page)
         page.wait_for_timeout(1000)
         sections = [profiler.stop(page, "load")]
         sections += [how(page, duration_s, profiler) for name, how in interactions.items()
                      if name not in ("idle", "empty page")]
-        page.close()
+        if more is not None:
+            sections += more(page)
+        page.context.close()
     return "\n\n".join(sections)
 
 

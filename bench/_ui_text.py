@@ -367,25 +367,13 @@ def profile(browser: Browser, url: str, project_id: int, args: Namespace) -> str
     unminified front end (bench/_ui_profile.py); the files go to `args.profile`."""
     import _ui_profile
 
-    args.profile.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="accord-bench-text-web-") as tmp:
-        bundle = _ui_profile.unminified_bundle(Path(tmp)).read_bytes()
-
-        def serve(route: Route) -> None:
-            route.fulfill(body=bundle, content_type="text/javascript")
-
-        page = open_stream(browser, url, project_id, serve)
+    def opened(b: Browser, serve: Callable[[Route], None]) -> Page:
+        page = open_stream(b, url, project_id, serve)
         wait_until_ready(page)
-        profiler = _ui_profile.Profiler(browser, page, args.profile)
-        profiler.start(page)
-        page.reload()
-        wait_until_ready(page)
-        page.wait_for_timeout(1000)
-        sections = [profiler.stop(page, "load")]
-        sections += [how(page, args.duration, profiler) for how in INTERACTIONS
-                     if how is not idle]
-        page.close()
-    return "\n\n".join(sections)
+        return page
+
+    return _ui_profile.profile(browser, opened, {how.__name__: how for how in INTERACTIONS},
+                               args.duration, args.profile, ready=wait_until_ready)
 
 
 def report(figures: Figures, args: Namespace, chromium: str) -> str:

@@ -390,36 +390,31 @@ def measure(args: Namespace) -> dict[str, Any]:
 
 def profile(browser: Browser, url: str, project_id: int, annotator: str, args: Namespace) -> str:
     """A reload and each interaction but idle under the CPU profiler and a trace, with the
-    unminified front end (bench/_ui_profile.py); the files go to `args.profile`."""
+    unminified front end (bench/_ui_profile.py), then the bare video's step (the browser
+    floor); the files go to `args.profile`."""
     import _ui_profile
 
-    args.profile.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="accord-bench-video-web-") as tmp:
-        bundle = _ui_profile.unminified_bundle(Path(tmp)).read_bytes()
-
-        def serve(route: Route) -> None:
-            route.fulfill(body=bundle, content_type="text/javascript")
-
-        page = open_stream(browser, url, project_id, annotator, serve)
+    def opened(b: Browser, serve: Callable[[Route], None]) -> Page:
+        page = open_stream(b, url, project_id, annotator, serve)
         wait_until_ready(page)
-        profiler = _ui_profile.Profiler(browser, page, args.profile)
-        profiler.start(page)
-        page.reload()
-        wait_until_ready(page)
-        page.wait_for_timeout(1000)
-        sections = [profiler.stop(page, "load")]
-        sections += [press_for(page, "ArrowRight", args.duration, profiler, "step")[0],
-                     press_for(page, "Shift+ArrowRight", args.duration, profiler, "step 10")[0],
-                     scrub(page, args.duration, profiler)[0], play(page, args.duration, profiler)[0]]
+        return page
+
+    def floor_step(page: Page) -> list[str]:
         floor = floor_page(page, url)
-        floor_profiler = _ui_profile.Profiler(browser, floor, args.profile)
-        floor_profiler.start(floor)
+        profiler = _ui_profile.Profiler(browser, floor, args.profile)
+        profiler.start(floor)
         started = time.monotonic()
         while time.monotonic() - started < args.duration:
             floor.keyboard.press("ArrowRight")
-        sections.append(floor_profiler.stop(floor, "browser floor step"))
-        page.context.close()
-    return "\n\n".join(sections)
+        return [profiler.stop(floor, "browser floor step")]
+
+    interactions = {
+        "step": lambda page, s, p: press_for(page, "ArrowRight", s, p, "step")[0],
+        "step 10": lambda page, s, p: press_for(page, "Shift+ArrowRight", s, p, "step 10")[0],
+        "scrub": lambda page, s, p: scrub(page, s, p)[0],
+        "play": lambda page, s, p: play(page, s, p)[0]}
+    return _ui_profile.profile(browser, opened, interactions, args.duration, args.profile,
+                               ready=wait_until_ready, more=floor_step)
 
 
 def report(figures: dict[str, Any], args: Namespace, build: str) -> str:
