@@ -3,9 +3,7 @@ CLI alike (docs/formats.md)."""
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -32,7 +30,7 @@ from accord.formats.base import (
 from accord.formats.binding import Binding
 from accord.formats.source import Source
 from accord.media import local
-from accord.services import export_rows, projects, tasks, versions
+from accord.services import collector, export_rows, projects, tasks, versions
 from accord.services.caller import Caller
 from accord.services.media_copy import MediaCopy
 
@@ -163,31 +161,13 @@ def export_chunks(session: Session, project_id: int, format: str,
         items=lambda: counted(iter_items(session, project_id, schema, options, media_file)))
 
     def chunks() -> Iterator[bytes]:
-        with _heap_frozen():
+        with collector.eased():
             for chunk in _coalesced(write(export)):
                 if progress:
                     progress(len(chunk))
                 yield chunk
 
     return chunks()
-
-
-@contextmanager
-def _heap_frozen() -> Iterator[None]:
-    """The objects that exist before an export left out of the collector's passes during
-    it (gc.freeze), and put back after.
-
-    An export makes millions of short-lived dicts and lists, freed by reference counting;
-    but each window's rows live long enough to reach the oldest generation, so full
-    collections come often, and each walks every object of the process (the app, the
-    ORM, the schema): a third of a COCO export's CPU. Objects made during the export are
-    collected as ever; garbage older than the export waits until it ends.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _coalesced(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -253,7 +233,7 @@ def _chosen_regions(connection: Connection, ids: set[int], first: int, last: int
                     options: ExportOptions) -> dict[int, str]:
     """Per task of `ids` (first..last): the latest live answer (final) or the latest
     prediction (predictions), as JSON text. Decoded by the caller task by task, so each
-    task's regions die young (see _heap_frozen) rather than a window's living together.
+    task's regions die young (see services/collector.py) rather than a window's living together.
 
     A range on the task index, not the project: that reads these tasks' rows in task and id
     order; with the project in the condition the planner would scan the whole project's

@@ -47,7 +47,7 @@ def iter_records(session: Session, project_id: int, window: int = WINDOW
             emails.update(connection.execute(select(User.id, User.email).where(
                 User.id.in_(unknown))).all())
         # JSON decoded task by task, so each task's objects die young instead of a
-        # window's reaching the collector's oldest generation (datasets._heap_frozen)
+        # window's reaching the collector's oldest generation (services/collector.py)
         for task_id, data, media_url, batch, priority, gold in rows:
             record: dict[str, Any] = {"id": task_id,
                                       "data": None if data is None else loads(data)}

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
@@ -22,13 +19,11 @@ from accord.core.validation import media_info, validate
 from accord.core.workflow import Ordering, WorkflowPolicy, initial_overlap
 from accord.db.tables import Annotation, Prediction, Task, User
 from accord.db.types import utcnow
-from accord.services import audit, task_browser, versions, workflow
+from accord.services import audit, collector, task_browser, versions, workflow
 from accord.services.caller import Caller
 from accord.services.record_rows import RowInsert
 
 INSERT_BATCH = 2000
-#: allocations between two collections of the youngest generation during an import
-GC_YOUNG_THRESHOLD = 50_000
 #: an import at least this large refreshes PostgreSQL's planner statistics afterwards
 ANALYZE_AFTER = 10_000
 
@@ -87,7 +82,7 @@ def import_records(session: Session, caller: Caller, project_id: int,
     authors: dict[str, int] = {}
     totals = [0, 0, 0, 0]
     records = iter(raw_records)
-    with _collector_eased():
+    with collector.eased():
         while True:
             parsed = []
             for where, raw in islice(records, INSERT_BATCH):
@@ -119,46 +114,6 @@ def import_records(session: Session, caller: Caller, project_id: int,
         session.execute(text("ANALYZE tasks, annotations"))
         session.commit()
     return report
-
-
-class _CollectorEasing:
-    """The objects that exist before an import left out of the garbage collector's passes
-    while it runs (gc.freeze, undone after), and its youngest generation collected less
-    often (GC_YOUNG_THRESHOLD allocations instead of 700): a collection then finds most of
-    a batch's objects already freed instead of walking them while they live.
-
-    An import makes a few dozen containers per task (the parsed task, its records, its
-    rows), and a batch of them lives until it is inserted: the collector's passes kept
-    walking them, and its full passes every object of the process too. Nothing of an import
-    makes reference cycles to collect, and whatever other threads make is still collected
-    (later, and within a bounded number of allocations), so memory stays bounded. The
-    collector is process-wide: the first of concurrent imports eases it, the last restores it.
-    """
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.running = 0
-        self.saved = gc.get_threshold()
-
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self.lock:
-            if not self.running:
-                self.saved = gc.get_threshold()
-                gc.freeze()
-                gc.set_threshold(max(self.saved[0], GC_YOUNG_THRESHOLD), *self.saved[1:])
-            self.running += 1
-        try:
-            yield
-        finally:
-            with self.lock:
-                self.running -= 1
-                if not self.running:
-                    gc.set_threshold(*self.saved)
-                    gc.unfreeze()
-
-
-_collector_eased = _CollectorEasing()
 
 
 def _resolve_author(session: Session, email: str | None, cache: dict[str, int],
