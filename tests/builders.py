@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -111,3 +112,18 @@ def make_world(session: Session) -> World:
                                  [box()])
     world.annotation_id = view["id"]
     return world
+
+
+def media_tasks(session: Session, world: World, media: Path, files: dict[str, bytes]
+                ) -> dict[str, int]:
+    """Write `files` ({key: bytes}) under the data dir's `media` folder and import a task
+    per file (its key as the image field); returns {key: task id}."""
+    for key, content in files.items():
+        (media / key).parent.mkdir(parents=True, exist_ok=True)
+        (media / key).write_bytes(content)
+    manager = caller_of(world.users["manager"])
+    tasks.import_records(session, manager, world.project_id,
+                         [(k, {"data": {"image": k}}) for k in files])
+    items, _ = tasks.list_tasks(session, manager.in_project("manager"), world.project_id,
+                                {}, None, 100)
+    return {t["data"]["image"]: t["id"] for t in items if t["data"]["image"] in files}

@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 from accord.media import peaks
-from accord.services import tasks
-from builders import caller_of
+from builders import media_tasks
 
 RATE = 16000
 
@@ -29,21 +28,12 @@ def wav(seconds: float, amplitude: float) -> bytes:
 
 @pytest.fixture
 def recordings(settings, session, world):  # type: ignore[no-untyped-def]
-    root = settings.data_dir / "media" / "r"
-    root.mkdir(parents=True)
     files = {
         "r/long.wav": wav(60, 0.5),
         "r/photo.png": b"\x89PNG\r\n\x1a\n" + bytes(32),
         "r/broken.wav": b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(24),
     }
-    for key, content in files.items():
-        (settings.data_dir / "media" / key).write_bytes(content)
-    manager = caller_of(world.users["manager"])
-    tasks.import_records(session, manager, world.project_id,
-                         [(k, {"data": {"image": k}}) for k in files])
-    items, _ = tasks.list_tasks(session, manager.in_project("manager"), world.project_id,
-                                {}, None, 100)
-    return {t["data"]["image"]: t["id"] for t in items if t["data"]["image"] in files}
+    return media_tasks(session, world, settings.data_dir / "media", files)
 
 
 def url(world, task_id: int) -> str:  # type: ignore[no-untyped-def]

@@ -9,8 +9,7 @@ import os
 import pytest
 from PIL import Image
 
-from accord.services import tasks
-from builders import caller_of
+from builders import media_tasks
 
 
 def encoded(image: Image.Image, format: str) -> bytes:
@@ -21,8 +20,6 @@ def encoded(image: Image.Image, format: str) -> bytes:
 
 @pytest.fixture
 def previews(settings, session, world):  # type: ignore[no-untyped-def]
-    root = settings.data_dir / "media" / "p"
-    root.mkdir(parents=True)
     files = {
         "p/photo.jpg": encoded(Image.new("RGB", (1200, 600), (200, 30, 30)), "JPEG"),
         "p/logo.png": encoded(Image.new("RGBA", (300, 400), (0, 0, 0, 0)), "PNG"),
@@ -30,14 +27,7 @@ def previews(settings, session, world):  # type: ignore[no-untyped-def]
         "p/broken.png": b"\x89PNG\r\n\x1a\n" + bytes(32),
         "p/sound.wav": b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(24),
     }
-    for key, content in files.items():
-        (settings.data_dir / "media" / key).write_bytes(content)
-    manager = caller_of(world.users["manager"])
-    tasks.import_records(session, manager, world.project_id,
-                         [(k, {"data": {"image": k}}) for k in files])
-    items, _ = tasks.list_tasks(session, manager.in_project("manager"), world.project_id,
-                                {}, None, 100)
-    return {t["data"]["image"]: t["id"] for t in items if t["data"]["image"] in files}
+    return media_tasks(session, world, settings.data_dir / "media", files)
 
 
 def preview(as_, world, task_id: int, size: int | str = 128, who: str = "annotator"):  # type: ignore[no-untyped-def]
