@@ -17,14 +17,15 @@ character IoU >= `threshold`, the largest total IoU).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 
 from accord.core.errors import InputError
 from accord.core.matching import match_regions
 from accord.core.regions import Region, SpanValue
 from accord.core.schema import LabelType
 
-__all__ = ["Links", "region_links", "span_links"]
+__all__ = ["Links", "each_value", "region_links", "span_links"]
 
 Links = dict[tuple[int, str], str]
 
@@ -58,3 +59,23 @@ def span_links(annotations: Sequence[Sequence[Region]], spans: Sequence[SpanValu
         matching = match_regions(list(regions), consensus, threshold=threshold)
         links.update(((a, regions[p.a].id), ids[p.b]) for p in matching.pairs)
     return links
+
+
+V = TypeVar("V")
+
+
+def each_value(annotations: Sequence[Sequence[Any]], kind: type[V], noun: str
+               ) -> Iterator[tuple[int, int, V]]:
+    """(annotator, index, value) of every item of each annotator's list, an item being a
+    `kind` value or a Region holding one; anything else is a named error."""
+    for a, items in enumerate(annotations):
+        if isinstance(items, (str, bytes)) or not isinstance(items, Sequence):
+            raise InputError(f"annotations[{a}] must be a list of {noun}s; got "
+                             f"{type(items).__name__}")
+        for i, item in enumerate(items):
+            value = item.value if isinstance(item, Region) else item
+            if not isinstance(value, kind):
+                raise InputError(f"annotations[{a}][{i}] should be a {noun} (a "
+                                 f"{kind.__name__} or a Region of type {noun}); got "
+                                 f"{value!r:.80}")
+            yield a, i, value

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from accord.core.consensus.links import each_value
 from accord.core.errors import InputError
 from accord.core.regions import Region, RelationValue
 
@@ -78,21 +79,12 @@ def relation_consensus(annotations: Sequence[Sequence[Region | RelationValue]],
         return RelationConsensus((), 0, 0, (), "no annotators")
     drawn: dict[Key, dict[int, list[int]]] = {}
     unmatched = []
-    for a, relations in enumerate(annotations):
-        if isinstance(relations, (str, bytes)) or not isinstance(relations, Sequence):
-            raise InputError(f"annotations[{a}] must be a list of relations; got "
-                             f"{type(relations).__name__}")
-        for i, item in enumerate(relations):
-            value = item.value if isinstance(item, Region) else item
-            if not isinstance(value, RelationValue):
-                raise InputError(f"annotations[{a}][{i}] should be a relation (a "
-                                 f"RelationValue or a Region of type relation); got "
-                                 f"{value!r:.80}")
-            start, end = links.get((a, value.from_id)), links.get((a, value.to_id))
-            if start is None or end is None or start == end:
-                unmatched.append((a, i))
-                continue
-            drawn.setdefault((start, end, value.class_name), {}).setdefault(a, []).append(i)
+    for a, i, value in each_value(annotations, RelationValue, "relation"):
+        start, end = links.get((a, value.from_id)), links.get((a, value.to_id))
+        if start is None or end is None or start == end:
+            unmatched.append((a, i))
+            continue
+        drawn.setdefault((start, end, value.class_name), {}).setdefault(a, []).append(i)
     n = len(annotations)
     position = {consensus_id: k for k, consensus_id in enumerate(dict.fromkeys(links.values()))}
     kept = [ConsensusRelation(start, end, cls, len(by) / n,

@@ -63,6 +63,7 @@ from accord.core.agreement.transcripts import (
     normalize_text,
     token_codes,
 )
+from accord.core.consensus.links import each_value
 from accord.core.errors import InputError
 from accord.core.regions import Region, TranscriptionValue
 
@@ -152,22 +153,12 @@ def _targets(annotations: Sequence[Sequence[Region | TranscriptionValue]], links
     """{target: {annotator: [(index, text)]}} and the transcriptions without a target."""
     targets: dict[Hashable, dict[int, list[tuple[int, str]]]] = {}
     unmatched = []
-    for a, transcriptions in enumerate(annotations):
-        if isinstance(transcriptions, (str, bytes)) or not isinstance(transcriptions, Sequence):
-            raise InputError(f"annotations[{a}] must be a list of transcriptions; got "
-                             f"{type(transcriptions).__name__}")
-        for i, item in enumerate(transcriptions):
-            value = item.value if isinstance(item, Region) else item
-            if not isinstance(value, TranscriptionValue):
-                raise InputError(f"annotations[{a}][{i}] should be a transcription (a "
-                                 "TranscriptionValue or a Region of type transcription); got "
-                                 f"{value!r:.80}")
-            target = None if value.region is None else links.get((a, value.region),
-                                                                  _UNMATCHED)
-            if target is _UNMATCHED:
-                unmatched.append((a, i))
-            else:
-                targets.setdefault(target, {}).setdefault(a, []).append((i, value.text))
+    for a, i, value in each_value(annotations, TranscriptionValue, "transcription"):
+        target = None if value.region is None else links.get((a, value.region), _UNMATCHED)
+        if target is _UNMATCHED:
+            unmatched.append((a, i))
+        else:
+            targets.setdefault(target, {}).setdefault(a, []).append((i, value.text))
     return targets, unmatched
 
 
