@@ -59,8 +59,12 @@ lint: install-dev
 test-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && npm test
 
+# Two workers halve the run on two cores; tests that share a server stay on one worker
+# (tests/conftest.py). TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
+
 test-python: install-dev web system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
 
 clean:
 	rm -rf $(VENV) $(STAMPS) frontend/node_modules src/accord/web test-artifacts
