@@ -36,16 +36,16 @@ import wave
 from argparse import Namespace
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import _ui_frames as frames
 import numpy as np
 from _results import machine, write_block
+from _ui_stream import TIMEOUT_MS, VIEWPORT, open_stream
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from accord.client import Client
-from e2e.labeling import PASSWORD, log_in
+from e2e.labeling import PASSWORD
 from servers import AccordProcess
 
 SECTION = "## Label stream: a 10-minute recording in the browser"
@@ -53,8 +53,6 @@ READY_MARK = "accord:editor-ready"
 TARGET_READY_MS = 1000.0
 SECONDS = 600
 RATE = 16000
-VIEWPORT = {"width": 1440, "height": 900}
-TIMEOUT_MS = 60_000
 CLASSES = ["speech", "music", "noise"]
 SCHEMA: dict[str, Any] = {
     "data": [{"name": "audio", "type": "audio"}],
@@ -222,18 +220,6 @@ def idle(page: Page, duration_s: float, record: Any) -> Any:
 INTERACTIONS = (zoom, scroll, drag, play, idle)
 
 
-def open_editor(browser: Browser, who: SimpleNamespace, project_id: int,
-                bundle: Any = None) -> Page:
-    """A fresh context logged in as the annotator on the label stream; `bundle` serves the
-    front end's script instead of the server (bench/_ui_profile.py's unminified build)."""
-    page = browser.new_page(viewport=VIEWPORT)
-    page.set_default_timeout(TIMEOUT_MS)
-    if bundle is not None:
-        page.route("**/assets/index-*.js", bundle)
-    log_in(page, who, f"/projects/{project_id}/label")  # type: ignore[arg-type]
-    return page
-
-
 def measure(browser: Browser, args: Namespace
             ) -> tuple[Load, list[Load], list[frames.Frames], int, str]:
     with tempfile.TemporaryDirectory(prefix="accord-bench-audio-") as tmp:
@@ -242,8 +228,7 @@ def measure(browser: Browser, args: Namespace
         server.start()
         try:
             project_id, regions = seed(server, data_dir, args.segments)
-            who = SimpleNamespace(url=server.url, annotator="annotator@example.org")
-            page = open_editor(browser, who, project_id)
+            page = open_stream(browser, server.url, project_id)
             cold = wait_until_ready(page)
             loads = []
             for _ in range(args.repeats):
@@ -257,7 +242,7 @@ def measure(browser: Browser, args: Namespace
                 import _ui_profile
 
                 def profiled(b: Browser, serve: Any) -> Page:
-                    opened = open_editor(b, who, project_id, serve)
+                    opened = open_stream(b, server.url, project_id, serve)
                     wait_until_ready(opened)
                     return opened
 

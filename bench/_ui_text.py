@@ -42,16 +42,16 @@ from argparse import Namespace
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import _ui_frames as frames
 import httpx
 from _results import machine, write_block
+from _ui_stream import TIMEOUT_MS, VIEWPORT, open_stream
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from accord.client import Client
-from e2e.labeling import PASSWORD, log_in
+from e2e.labeling import PASSWORD
 from servers import AccordProcess
 
 SECTION = "## Label stream: a 100,000-character text in the browser"
@@ -59,8 +59,6 @@ READY_MARK = "accord:editor-ready"
 TARGET_READY_MS = 1000.0
 SERVER_ASKS = 40
 CHARS = 100_000
-VIEWPORT = {"width": 1440, "height": 900}
-TIMEOUT_MS = 60_000
 CLASSES = ["PER", "LOC", "ORG"]
 SCHEMA: dict[str, Any] = {
     "data": [{"name": "text", "type": "text"}],
@@ -323,19 +321,6 @@ class Figures:
     cpu: dict[str, float]      # renderer main-thread ms per action
     server_ms: float           # server CPU ms per next-task answer
     profile: str               # the --profile summaries, or ""
-
-
-def open_stream(browser: Browser, url: str, project_id: int,
-                bundle: Callable[[Route], None] | None = None) -> Page:
-    """A fresh browser context logged in as the annotator on the label stream; `bundle`
-    serves the front end's script instead of the server (the unminified build)."""
-    who = SimpleNamespace(url=url, annotator="annotator@example.org")
-    page = browser.new_page(viewport=VIEWPORT)
-    page.set_default_timeout(TIMEOUT_MS)
-    if bundle is not None:
-        page.route("**/assets/index-*.js", bundle)
-    log_in(page, who, f"/projects/{project_id}/label")  # type: ignore[arg-type]
-    return page
 
 
 def measure(browser: Browser, args: Namespace) -> Figures:
