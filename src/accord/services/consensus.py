@@ -24,6 +24,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from accord.core.consensus import (
+    ConsensusRegion,
+    ConsensusTrack,
     UnitConsensus,
     majority_vote,
     region_consensus,
@@ -156,20 +158,12 @@ def label_consensus(label: LabelDef, annotations: Sequence[Sequence[Region]],
         return LabelConsensus(label, "majority_vote", regions, vote)
     if label.type in FUSED:
         fused = region_consensus(annotations, quorum=QUORUM, similarity=similarity)
-        ids = [consensus_id(label, i) for i in range(len(fused.regions))]
-        return LabelConsensus(label, "fused_clusters", tuple(
-            Region(i, label.name, label.type, r.value, r.attributes)
-            for i, r in zip(ids, fused.regions, strict=True)), fused,
-            region_links(annotations, [r.members for r in fused.regions], ids)
-            if with_links else {})
+        return _clusters(label, "fused_clusters", fused.regions, fused, annotations,
+                         with_links)
     if label.type is LabelType.VIDEO_TRACK:
         tracks = track_consensus(annotations, quorum=QUORUM, frame_count=frame_count)
-        ids = [consensus_id(label, i) for i in range(len(tracks.tracks))]
-        return LabelConsensus(label, "fused_tracks", tuple(
-            Region(i, label.name, label.type, t.value, t.attributes)
-            for i, t in zip(ids, tracks.tracks, strict=True)), tracks,
-            region_links(annotations, [t.members for t in tracks.tracks], ids)
-            if with_links else {})
+        return _clusters(label, "fused_tracks", tracks.tracks, tracks, annotations,
+                         with_links)
     if label.type is LabelType.SPAN and isinstance(source, str):
         spans = span_consensus(source, annotations, quorum=QUORUM)
         ids = [consensus_id(label, i) for i in range(len(spans.spans))]
@@ -189,6 +183,18 @@ def label_consensus(label: LabelDef, annotations: Sequence[Sequence[Region]],
             Region(consensus_id(label, i), label.name, label.type, r.value)
             for i, r in enumerate(related.relations)), related)
     return None
+
+
+def _clusters(label: LabelDef, method: str, fused: Sequence[ConsensusRegion | ConsensusTrack],
+              detail: Any, annotations: Sequence[Sequence[Region]], with_links: bool
+              ) -> LabelConsensus:
+    """A label's fused clusters (regions or tracks) as consensus regions, with the links of
+    their members when `with_links`."""
+    ids = [consensus_id(label, i) for i in range(len(fused))]
+    return LabelConsensus(label, method, tuple(
+        Region(i, label.name, label.type, c.value, c.attributes)
+        for i, c in zip(ids, fused, strict=True)), detail,
+        region_links(annotations, [c.members for c in fused], ids) if with_links else {})
 
 
 def consensus_id(label: LabelDef, index: int) -> str:
