@@ -307,6 +307,48 @@ def test_audio_segments_agree_by_temporal_iou_and_their_transcripts_by_wer(sessi
     assert words["pairs"]["values"][second][first] == pytest.approx(1 / 5)
 
 
+ROAD_SCHEMA = {"data": [{"name": "image", "type": "image"}],
+               "labels": [{"name": "lanes", "type": "polyline", "source": "image",
+                           "classes": [{"name": "lane"}]},
+                          {"name": "notes", "type": "transcription", "source": "image"}]}
+NOTE_SCHEMA = {"data": [{"name": "text", "type": "text"}],
+               "labels": [{"name": "ner", "type": "span", "source": "text",
+                           "classes": [{"name": "PER"}]},
+                          {"name": "notes", "type": "transcription", "source": "text"}]}
+
+
+@pytest.mark.parametrize("modality", ["polyline", "span"])
+def test_transcriptions_of_polylines_and_spans_agree_by_wer_of_the_matched_regions(
+        session, as_, world, modality):
+    """Issue 8: a transcription per region has the same agreement whatever the region."""
+    def region(region_id, offset):
+        if modality == "polyline":
+            return {"id": region_id, "label": "lanes", "type": "polyline",
+                    "value": {"class": "lane", "points": [[0, offset], [100, offset]]}}
+        return {"id": region_id, "label": "ner", "type": "span",
+                "value": {"class": "PER", "start": offset, "end": offset + 12}}
+
+    def said(region_id, text):
+        return {"id": f"w-{region_id}", "label": "notes", "type": "transcription",
+                "value": {"text": text, "region": region_id}}
+
+    near, far = (0, 2) if modality == "polyline" else (0, 0)
+    answers = {"reviewer": [region("a", near), said("a", "bus lane only"),
+                            region("b", 200), said("b", "stop")],
+               "annotator": [region("x", far), said("x", "bus lane")]}
+    schema = ROAD_SCHEMA if modality == "polyline" else NOTE_SCHEMA
+    data = {"image": "road.png"} if modality == "polyline" else {"text": "x" * 220}
+    project = _two_answers(session, world, f"Notes {modality}", schema, data, answers)
+    regions = _section(as_, project, "lanes" if modality == "polyline" else "ner")
+    assert regions["agreement"]["n_matched"] == 1
+    words = _section(as_, project, "notes")
+    target = "lanes" if modality == "polyline" else "ner"
+    assert words["regions"][target]["matched"] == 1
+    # one matched pair both transcribed: "bus lane" against "bus lane only" and back
+    assert words["agreement"]["value"] == pytest.approx((1 + 1) / (2 + 3))
+    assert words["agreement"]["cer"] == pytest.approx((5 + 5) / (8 + 13))
+
+
 VIDEO_SCHEMA = {"data": [{"name": "video", "type": "video"}],
                 "labels": [{"name": "objects", "type": "video_track", "source": "video",
                             "classes": [{"name": "car"}]}]}

@@ -157,3 +157,39 @@ def test_relations_that_disagree_go_to_adjudication(session, world, as_):
                       entities(("p", "o", "founded"))])
     assert (waiting["state"], waiting["result"]) == ("adjudicate", None)
     assert waiting["agreement"] == pytest.approx(0.5)  # spans agree, no relation does
+
+
+ROADS = {"data": [{"name": "image", "type": "image"}],
+         "labels": [{"name": "lanes", "type": "polyline", "source": "image",
+                     "classes": [{"name": "lane"}]},
+                    {"name": "marking", "type": "transcription", "source": "image"}]}
+
+
+def lane(rid: str, y: float, text: str, reverse: bool = False) -> list[dict[str, Any]]:
+    points = [[0, y], [60, y + 2], [120, y]]
+    return [{"id": rid, "label": "lanes", "type": "polyline",
+             "value": {"class": "lane", "points": points[::-1] if reverse else points}},
+            {"id": f"{rid}-m", "label": "marking", "type": "transcription",
+             "value": {"text": text, "region": rid}}]
+
+
+def test_transcribed_polylines_are_fused_and_accepted_by_consensus(session, world, as_):
+    answers = [lane("a", 0, "BUS ONLY") + lane("b", 80, "STOP"),
+               lane("x", 1, "BUS ONLY", reverse=True) + lane("y", 81, "STOP"),
+               lane("p", 2, "BUS ONLY") + lane("q", 79, "STOP")]
+    done = routed(session, world, as_, ROADS, {"image": "road.png"}, answers)
+    assert (done["state"], done["result_source"]) == ("done", "consensus")
+    assert done["agreement"] > 0.9
+    lanes = {r["id"]: r["value"]["points"][0] for r in done["result"]
+             if r["type"] == "polyline"}
+    # the medoids: the middle lanes, as drawn (the first one right to left)
+    assert lanes == {"consensus-lanes-0": [120.0, 1.0], "consensus-lanes-1": [0.0, 80.0]}
+    marking = {r["value"]["region"]: r["value"]["text"] for r in done["result"]
+               if r["type"] == "transcription"}
+    assert marking == {"consensus-lanes-0": "BUS ONLY", "consensus-lanes-1": "STOP"}
+
+
+def test_polylines_transcribed_differently_go_to_adjudication(session, world, as_):
+    answers = [lane("a", 0, "BUS ONLY"), lane("x", 0, "TAXI RANK"), lane("p", 0, "NO ENTRY")]
+    waiting = routed(session, world, as_, ROADS, {"image": "road.png"}, answers)
+    assert (waiting["state"], waiting["result"]) == ("adjudicate", None)

@@ -60,9 +60,15 @@ def test_the_score_is_the_mean_over_the_labels_either_side_used():
 
 def test_nothing_to_compare_gives_none():
     assert score([], []) is None
-    line = {"id": "l", "label": "lanes", "type": "polyline",
-            "value": {"class": "lane", "points": [[0, 0], [5, 5]]}}
-    assert score([line], [line]) is None  # polylines have no score
+
+
+def test_polylines_are_matched_by_their_similarity_along_the_line():
+    def line(rid, y):
+        return {"id": rid, "label": "lanes", "type": "polyline",
+                "value": {"class": "lane", "points": [[0, y], [100, y]]}}
+
+    assert score([line("l", 0)], [line("m", 0)]) == 1.0
+    assert score([line("l", 0), line("k", 50)], [line("m", 5)]) == pytest.approx(2 / 3)
 
 
 def test_one_label_with_two_types_is_refused():

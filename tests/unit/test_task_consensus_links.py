@@ -135,3 +135,58 @@ def test_video_tracks_fuse_up_to_the_tasks_frame_count_and_carry_their_transcrip
                                    (2, "t"): "consensus-cars-0"}
     assert [r.value for r in found["plate"].regions] == [
         TranscriptionValue("AB 123", "consensus-cars-0")]
+
+
+ROADS = parse_schema({
+    "data": [{"name": "image", "type": "image"}],
+    "labels": [{"name": "lanes", "type": "polyline", "source": "image",
+                "classes": [{"name": "lane"}]},
+               {"name": "marking", "type": "transcription", "source": "image"}]})
+NOTES = parse_schema({
+    "data": [{"name": "text", "type": "text"}],
+    "labels": [{"name": "ner", "type": "span", "source": "text",
+                "classes": [{"name": "PER"}]},
+               {"name": "gloss", "type": "transcription", "source": "text"}]})
+
+
+def test_polylines_fuse_by_their_medoid_and_carry_their_transcriptions():
+    def lane(rid, y, text, points=None):
+        line = points or [[0, y], [50, y + 1], [100, y]]
+        return [{"id": rid, "label": "lanes", "type": "polyline",
+                 "value": {"class": "lane", "points": line}},
+                said(f"{rid}-t", text, rid, label="marking")]
+
+    answers = works(lane("a", 0, "BUS ONLY") + lane("b", 200, "STOP"),
+                    lane("x", 200, "STOP", [[100, 201], [0, 201]]) + lane("y", 2, "BUS ONLY"),
+                    lane("p", 1, "BUS 0NLY") + lane("q", 400, "SLOW"))
+    found = by_label(consensus_of_task(ROADS, answers, {"image": "road.png"}))
+    lanes = found["lanes"]
+    assert lanes.method == "fused_clusters"
+    # the lane at y 0-2 by all three, at y 200 by two; the third's lane at 400 is dropped
+    assert [(r.id, r.value.points[0]) for r in lanes.regions] == [
+        ("consensus-lanes-0", (0.0, 1.0)), ("consensus-lanes-1", (0.0, 200.0))]
+    assert lanes.detail.n_dropped == 1
+    marking = {r.value.region: r.value.text for r in found["marking"].regions}
+    assert marking == {"consensus-lanes-0": "BUS ONLY", "consensus-lanes-1": "STOP"}
+    supports = [round(t.support, 3) for t in found["marking"].detail.transcriptions]
+    assert supports == [round((1 + 1 + 0.5) / 3, 3), round(2 / 3, 3)]  # "0NLY": 1 of 2 words
+
+
+def test_span_transcriptions_follow_the_spans_matched_to_the_token_vote():
+    text = "Ada Lovelace met Charles Babbage."
+
+    def person(rid, start, end, gloss):
+        return [{"id": rid, "label": "ner", "type": "span",
+                 "value": {"class": "PER", "start": start, "end": end}},
+                said(f"{rid}-g", gloss, rid, label="gloss")]
+
+    answers = works(person("s", 0, 12, "mathematician") + person("t", 17, 32, "engineer"),
+                    person("u", 0, 3, "mathematician") + person("v", 17, 32, "engineer"),
+                    person("w", 0, 12, "mathematician"))
+    found = by_label(consensus_of_task(NOTES, answers, {"text": text}))
+    spans = {r.id: text[r.value.start:r.value.end] for r in found["ner"].regions}
+    assert spans == {"consensus-ner-0": "Ada Lovelace", "consensus-ner-1": "Charles Babbage"}
+    gloss = {spans[r.value.region]: r.value.text for r in found["gloss"].regions}
+    assert gloss == {"Ada Lovelace": "mathematician", "Charles Babbage": "engineer"}
+    # bob's "Ada" covers one token of two: IoU 0.25, no match, so his gloss is unmatched
+    assert found["gloss"].detail.unmatched == ((1, 0),)

@@ -1,4 +1,5 @@
-"""How much two regions overlap: IoU of boxes, polygons, masks and intervals, and keypoint OKS.
+"""How much two regions overlap: IoU of boxes, polygons, masks and intervals, keypoint OKS, and
+the similarity of polylines along their length (`accord.core.line_similarity`).
 
 Every function compares two sets at once and returns an `(n, m)` array of similarities in
 [0, 1], row i for `a[i]`, column j for `b[j]`. Units are the region format's (docs/regions.md):
@@ -34,6 +35,7 @@ import numpy as np
 from accord.core._iou_ratio import iou_ratio as _ratio
 from accord.core.errors import InputError
 from accord.core.geometry import rotated_box_corners
+from accord.core.line_similarity import polyline_similarity
 from accord.core.regions import Region
 from accord.core.rle import decode_rle_counts, mask_iou
 
@@ -292,8 +294,8 @@ def keypoint_oks(a: Any, b: Any, *, sigmas: Any, areas: Any) -> np.ndarray:
 # The 17 COCO person keypoints' sigmas (COCOeval.Params.kpt_oks_sigmas), the default for K=17.
 COCO_PERSON_SIGMAS: Final = (0.26, 0.25, 0.25, 0.35, 0.35, 0.79, 0.79, 0.72, 0.72, 0.62, 0.62,
                              1.07, 1.07, 0.87, 0.87, 0.89, 0.89)
-_COMPARED: Final = ("bbox", "polygon", "mask", "keypoints", "span", "audio_segment",
-                     "video_segment")
+_COMPARED: Final = ("bbox", "polygon", "polyline", "mask", "keypoints", "span",
+                     "audio_segment", "video_segment")
 
 
 def _region_type(regions: Sequence[Region], name: str) -> str | None:
@@ -337,7 +339,8 @@ def region_similarity(a: Sequence[Region], b: Sequence[Region], *,
     """(n, m) overlap of parsed regions of one type, by the measure that type calls for.
 
     bbox: `box_iou`, or `polygon_iou` of the corners when a box is rotated; polygon:
-    `polygon_iou`; mask: `mask_iou`; span, audio_segment, video_segment: `segment_iou`; keypoints:
+    `polygon_iou`; polyline: `line_similarity.polyline_similarity`; mask: `mask_iou`; span,
+    audio_segment, video_segment: `segment_iou`; keypoints:
     `keypoint_oks` with `a` as the reference, `keypoint_sigmas` (default: COCO's person
     sigmas, for 17 points) and `keypoint_areas` (default: the area of the bounds of each
     reference's labelled points). Classes are not looked at (see `matching.match_regions`).
@@ -365,6 +368,8 @@ def region_similarity(a: Sequence[Region], b: Sequence[Region], *,
                        [[r.value.x, r.value.y, r.value.width, r.value.height] for r in b])
     if kind == "polygon":
         return polygon_iou([r.value.points for r in a], [r.value.points for r in b])
+    if kind == "polyline":
+        return polyline_similarity([r.value.points for r in a], [r.value.points for r in b])
     if kind == "mask":
         return mask_iou([_rle(r) for r in a], [_rle(r) for r in b])
     if kind == "keypoints":

@@ -5,7 +5,7 @@ answer is checked against.
 | label type | rule |
 | --- | --- |
 | classification, rating | majority vote, ties undecided |
-| bbox, polygon, mask, audio segment, video segment | matched clusters fused into one region (IoU ≥ 0.5, temporal for segments; same class, one region per annotator); clusters drawn by fewer than half the annotators are dropped |
+| bbox, polygon, polyline, mask, audio segment, video segment | matched clusters fused into one region (IoU ≥ 0.5, temporal for segments, similarity along the line for polylines; same class, one region per annotator); clusters drawn by fewer than half the annotators are dropped |
 | span | token voting, a token's class needs more than half the annotators |
 | video track | tracks matched by their IDF1 (per-frame IoU ≥ 0.5 over the frames both are in view; same class, one track per annotator), clusters drawn by more than half the annotators fused: per frame the mean box of the members in view, out of view where at most half the annotators' tracks are, keyframes only where the fused box bends; per-frame attributes by majority |
 | transcription | per consensus region transcribed (the members' regions linked to it) and for the whole item: the medoid transcript (least total word edits to the others), kept when more than half the annotators transcribed the target; support: mean 1 - WER against it |
@@ -47,8 +47,8 @@ from accord.services.qa_data import Work, answer_of, load_answers, of_label
 from accord.services.qa_json import to_json
 
 VOTED = frozenset({LabelType.CLASSIFICATION, LabelType.RATING})
-FUSED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.MASK, LabelType.AUDIO_SEGMENT,
-                   LabelType.VIDEO_SEGMENT})
+FUSED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.POLYLINE, LabelType.MASK,
+                   LabelType.AUDIO_SEGMENT, LabelType.VIDEO_SEGMENT})
 #: labels whose regions point at other regions by id: their consensus follows the links
 REFERRING = frozenset({LabelType.TRANSCRIPTION, LabelType.RELATION})
 QUORUM = 0.5

@@ -35,8 +35,9 @@ from accord.services.qa_overlaps import Overlaps
 
 #: Consensus is a reference only when more than two annotators stand behind it.
 CONSENSUS_MIN_ANNOTATORS = 3
-GOLD_MATCHED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.MASK,
-                          LabelType.KEYPOINTS, LabelType.SPAN, LabelType.AUDIO_SEGMENT})
+GOLD_MATCHED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.POLYLINE,
+                          LabelType.MASK, LabelType.KEYPOINTS, LabelType.SPAN,
+                          LabelType.AUDIO_SEGMENT})
 #: Drift: a change needs this many annotations on each side, at this level.
 DRIFT_MIN_SEGMENT = 20
 DRIFT_ALPHA = 0.01

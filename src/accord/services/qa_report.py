@@ -61,9 +61,9 @@ from accord.services.qa_quality import (
 from accord.services.qa_throughput import throughput_section
 
 #: Label types whose regions are compared by matching them one-to-one by overlap.
-MATCHED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.MASK, LabelType.KEYPOINTS,
-                     LabelType.SPAN, LabelType.AUDIO_SEGMENT})
-#: The overlap (IoU, OKS) at which two regions count as the same object.
+MATCHED = frozenset({LabelType.BBOX, LabelType.POLYGON, LabelType.POLYLINE, LabelType.MASK,
+                     LabelType.KEYPOINTS, LabelType.SPAN, LabelType.AUDIO_SEGMENT})
+#: The overlap (IoU, OKS, line similarity) at which two regions count as the same object.
 MATCH_THRESHOLD = 0.5
 #: Labels whose agreement needs to know the tasks' media: text lengths, frame counts.
 NEEDS_MEDIA = frozenset({LabelType.SPAN, LabelType.VIDEO_TRACK, LabelType.VIDEO_SEGMENT})
@@ -369,7 +369,7 @@ def regions_by_task(work: ProjectWork, label: LabelDef
 def _matched(work: ProjectWork, label: LabelDef, similarity: Similarity | None
              ) -> dict[str, Any]:
     """Detection-style agreement: regions matched one-to-one by overlap (IoU, OKS, temporal
-    IoU for audio segments), class-aware."""
+    IoU for audio segments, similarity along the line for polylines), class-aware."""
     data = regions_by_task(work, label)
     result = region_agreement(data, threshold=MATCH_THRESHOLD, annotators=work.annotators,
                               similarity=similarity)

@@ -1,8 +1,9 @@
-"""Consensus of regions (boxes, polygons, masks, audio and video segments) on one unit from N
-annotators.
+"""Consensus of regions (boxes, polygons, polylines, masks, audio and video segments) on one
+unit from N annotators.
 
 1. **Cluster.** All the unit's regions are compared at once by `overlap.region_similarity`
-   (IoU; exact for rotated boxes and polygons, run by run for masks). Clusters are built by
+   (IoU; exact for rotated boxes and polygons, run by run for masks; for polylines, which
+   have no area, their similarity along their length, `accord.core.line_similarity`). Clusters are built by
    complete-linkage agglomeration with a cannot-link rule: start from single regions, and
    repeatedly merge the two clusters whose *least* similar cross pair is the most similar,
    while that least similarity reaches `threshold` (and is above 0) and no annotator would
@@ -12,8 +13,8 @@ annotators.
    `"ignore"` they may, and the cluster's class is voted. The result does not depend on the
    order of the annotators (exact ties in similarity go to the lower region index).
 2. **Fuse.** Boxes: the mean of x, y, width and height, weighted by the regions' `score`
-   with `box_weights="score"`; rotations by their circular mean. Polygons: the medoid, the
-   member with the highest mean IoU with the others. Masks: by default the per-pixel
+   with `box_weights="score"`; rotations by their circular mean. Polygons and polylines:
+   the medoid, the member with the highest mean similarity with the others. Masks: by default the per-pixel
    majority (a pixel is foreground when more than half the members cover it), which is the
    mask with the least total pixel disagreement with the members (a median in Hamming
    distance); `mask_fusion="medoid"` picks a member as for polygons. A medoid tie (always,
@@ -67,7 +68,7 @@ from accord.core.schema import AttributeValue
 
 __all__ = ["ConsensusRegion", "RegionConsensus", "region_consensus"]
 
-FUSED_TYPES = ("bbox", "polygon", "mask", "audio_segment", "video_segment")
+FUSED_TYPES = ("bbox", "polygon", "polyline", "mask", "audio_segment", "video_segment")
 _GROUPED_FROM = 256  # regions of a unit from which clusters are built group by group
 
 
@@ -105,8 +106,8 @@ def region_consensus(annotations: Sequence[Sequence[Region]], *, threshold: floa
                      similarity: Similarity | None = None) -> RegionConsensus:
     """Cluster, fuse and score (see the module) one unit's regions: `annotations` has one
     sequence of parsed regions per annotator (empty for one who drew nothing), all of one
-    type: bbox, polygon, mask, audio_segment or video_segment. `threshold` and `quorum` are
-    in [0, 1]. `similarity(a, b)` replaces `overlap.region_similarity` (called once, on all
+    type: bbox, polygon, polyline, mask, audio_segment or video_segment. `threshold` and
+    `quorum` are in [0, 1]. `similarity(a, b)` replaces `overlap.region_similarity` (called once, on all
     the regions against themselves), for a caller that has the overlaps already."""
     _check_options(threshold, classes, quorum, below_quorum, box_weights, mask_fusion)
     if isinstance(annotations, (str, bytes)) or not isinstance(annotations, Sequence):

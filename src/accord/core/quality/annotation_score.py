@@ -8,7 +8,7 @@ over those labels (None when no label could be compared):
 | --- | --- |
 | classification, rating | 1 when the answers are equal, else 0 (an answer on one side only: 0) |
 | multilabel | Jaccard index of the two class sets |
-| bbox, polygon, mask, keypoints, span, audio and video segments | F1 of a one-to-one matching at `threshold` (IoU, OKS for keypoints; same class required): 2m / (n_candidate + n_reference) |
+| bbox, polygon, polyline, mask, keypoints, span, audio and video segments | F1 of a one-to-one matching at `threshold` (IoU, OKS for keypoints, `line_similarity` for polylines; same class required): 2m / (n_candidate + n_reference) |
 | video_track | IDF1 of the two sides' tracks (`agreement.tracks`: per-frame IoU >= `threshold`, same class, tracks matched one-to-one for the whole video) |
 | transcription | per target (the whole item, or a region): 1 - min(1, CER) of the two transcripts of it (`normalize="whitespace"`), summed over the targets both transcribed, as an F1: 2 Σ / (n_candidate + n_reference) targets |
 | relation | F1 of the relations whose two ends are matched regions, with the same class and direction: 2m / (n_candidate + n_reference) |
@@ -19,8 +19,8 @@ matched to in its own label's matching above (one-to-one at `threshold`, same cl
 transcription of a segment is compared with the reference's transcription of the matched
 segment (a region without a match, or of a type without a matching, such as a track,
 transcribes nothing the reference has). `label_score`, which sees one label only, compares
-transcriptions by the region ids as given, and relations not at all. Polylines are not
-scored (they have no overlap measure yet). A label neither side marked is not compared.
+transcriptions by the region ids as given, and relations not at all. A label neither side
+marked is not compared.
 
 >>> from accord.core.regions import parse_regions
 >>> def box(i, x, cls="car"):
@@ -49,8 +49,8 @@ from accord.core.regions import Region
 __all__ = ["annotation_score", "label_score"]
 
 _ANSWERS = frozenset({"classification", "rating"})
-_MATCHED = frozenset({"bbox", "polygon", "mask", "keypoints", "span", "audio_segment",
-                      "video_segment"})
+_MATCHED = frozenset({"bbox", "polygon", "polyline", "mask", "keypoints", "span",
+                      "audio_segment", "video_segment"})
 _REFERRING = frozenset({"transcription", "relation"})  # point at the answer's regions
 
 
@@ -94,7 +94,7 @@ def annotation_score(candidate: Sequence[Region], reference: Sequence[Region], *
 def label_score(candidate: Sequence[Region], reference: Sequence[Region], *,
                 threshold: float = 0.5, similarity: Similarity | None = None) -> float | None:
     """The score of one label's regions (all of one label and type) by the module's table;
-    None for a type without a score (relations, polylines), or when neither side has a
+    None for a type without a score (relations), or when neither side has a
     region. `similarity(a, b)` replaces `overlap.region_similarity` in the matching (to
     reuse overlaps already computed)."""
     if not candidate and not reference:

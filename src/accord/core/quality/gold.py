@@ -11,7 +11,8 @@ zero_division=np.nan)`, with None (and the reason) where scikit-learn has NaN.
 
 **Regions** (`region_gold_accuracy`): per item and label, the annotator's regions are
 matched one-to-one with the gold regions (`accord.core.matching.match_regions`, IoU for
-boxes, polygons, masks, spans and segments, OKS for keypoints, at `threshold`). A matched
+boxes, polygons, masks, spans and segments, OKS for keypoints, `line_similarity` for
+polylines, at `threshold`). A matched
 pair of the same class is a true positive of that class; an unmatched gold region is a false
 negative, an unmatched annotator region a false positive; with `classes="ignore"` a matched
 pair of different classes is a false positive of the annotator's class and a false negative
