@@ -3,12 +3,12 @@ CoNLL-2003 and the BIO/IOB/BILOU files share."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from accord.core.errors import InputError
 from accord.formats._tag_lines import DOCSTART
-from accord.formats._tokens import SCHEMES, Scheme, TextBuilder, Token, tags_of
-from accord.formats.base import Export, ExportItem, ReadContext, fail
+from accord.formats._tokens import SCHEMES, Entity, Scheme, TextBuilder, Token, tags_of
+from accord.formats.base import ONTO_TASK, Export, ExportItem, ReadContext, fail
 from accord.formats.binding import Binding
 
 
@@ -25,6 +25,40 @@ def span_record(context: ReadContext, builder: TextBuilder, first_lines: list[st
                         "type": "span", "value": {"class": cls, "start": start, "end": end}})
     data = {context.binding.data_key("text"): builder.text(), **(extra or {})}
     return {"data": data, "annotations": [{"regions": regions}]}
+
+
+def sentences_record(context: ReadContext, sentences: list[TaggedSentence], name: str,
+                     where: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The task record of one unit's tagged sentences. When the import puts labels onto
+    stored tasks (`context.stored_text`) and a task's text holds these tokens, in order
+    with only whitespace between and around them, the spans are found in that text and the
+    record goes onto that task (`ONTO_TASK`; its data as stored, `extra` not added);
+    otherwise the text is rebuilt (`TextBuilder`)."""
+    stored = None
+    if context.stored_text is not None:
+        try:
+            stored = context.stored_text("".join(t for s in sentences for t in s.tokens))
+        except InputError as exc:
+            raise fail(where, exc.message) from None
+    builder = TextBuilder(None if stored is None else stored[1])
+    for sentence in sentences:
+        builder.add(sentence.tokens, sentence.entities,
+                    lambda i, lines=sentence.lines: f"{name}, line {lines[i]}")
+    builder.finish(where)
+    first_lines = [f"{name}, line {s.lines[start]}" for s in sentences
+                   for _, start, _ in s.entities]
+    record = span_record(context, builder, first_lines, None if stored else extra)
+    if stored is not None:
+        record[ONTO_TASK] = stored[0]
+    return record
+
+
+class TaggedSentence(NamedTuple):
+    """One sentence as read: its tokens, its entities and the line of each token."""
+
+    tokens: list[str]
+    entities: list[Entity]
+    lines: list[int]
 
 
 def _check_class(context: ReadContext, label: str, cls: str, where: str) -> None:
@@ -58,11 +92,6 @@ def item_sentences(export: Export, item: ExportItem, scheme: Scheme) -> list[lis
         raise InputError(f"{task}: a line starts with the token {DOCSTART}, which readers "
                          "take for a document break", task=item.task_id)
     return sentences
-
-
-def entity_lines(lines: list[int], entities: list[tuple[str, int, int]], name: str
-                 ) -> list[str]:
-    return [f"{name}, line {lines[start]}" for _, start, _ in entities]
 
 
 def setting_scheme(context: ReadContext, default: Scheme) -> Scheme:

@@ -1,8 +1,9 @@
 """Tokens, tags and character spans, for the token-per-line formats (CoNLL, BIO, IOB, BILOU).
 
-A task's text is its sentences joined by line breaks, each sentence its tokens joined by
-single spaces; reading a tagged file builds exactly that text, and writing one splits it
-back: lines are sentences, whitespace separates tokens, and a span boundary inside a token
+A new task's text is its sentences joined by line breaks, each sentence its tokens joined
+by single spaces; reading a tagged file builds exactly that text (or, for labels onto a
+task that holds its text already, finds the tokens in it: `align`), and writing one splits
+it back: lines are sentences, whitespace separates tokens, and a span boundary inside a token
 splits it too (`tags_of`). So spans read from tags fall on token boundaries, and an export
 finds the same tokens the import made.
 
@@ -224,14 +225,32 @@ def _pieces(words: list[tuple[int, int]], cuts: list[int]) -> list[tuple[int, in
 
 
 class TextBuilder:
-    """Builds a task's text from sentences of tokens, and the character spans of entities."""
+    """A task's text and the character spans of its entities, from sentences of tokens.
 
-    def __init__(self) -> None:
+    Without `stored` the text is rebuilt: tokens joined by single spaces, sentences by line
+    breaks. With `stored` (the text of the task the tokens came from) the tokens are found
+    in it instead (`align`), so the spans land on its characters whatever separated the
+    tokens there; `finish` then checks that no text is left after the last token.
+    """
+
+    def __init__(self, stored: str | None = None) -> None:
+        self.stored = stored
         self.parts: list[str] = []
-        self.length = 0
+        self.length = 0  # rebuilt: the text's length so far; stored: where the next token may start
         self.spans: list[tuple[str, int, int]] = []
 
-    def add(self, tokens: Sequence[str], entities: Sequence[Entity]) -> None:
+    def add(self, tokens: Sequence[str], entities: Sequence[Entity],
+            where: Callable[[int], str] = str) -> None:
+        """One sentence; `where(i)` names the line of token i (for a token not found)."""
+        if self.stored is not None:
+            offsets = align(self.stored, tokens, self.length, where)
+            self.length = offsets[-1][1] if offsets else self.length
+            self.parts += tokens
+        else:
+            offsets = self._append(tokens)
+        self.spans += [(cls, offsets[a][0], offsets[b - 1][1]) for cls, a, b in entities]
+
+    def _append(self, tokens: Sequence[str]) -> list[tuple[int, int]]:
         if self.parts:
             self.parts.append("\n")
             self.length += 1
@@ -243,7 +262,42 @@ class TextBuilder:
             offsets.append((self.length, self.length + len(token)))
             self.parts.append(token)
             self.length += len(token)
-        self.spans += [(cls, offsets[a][0], offsets[b - 1][1]) for cls, a, b in entities]
+        return offsets
+
+    def finish(self, where: str) -> None:
+        """Refuse a stored text that goes on after the last token (tokens cover it all)."""
+        if self.stored is not None and self.stored[self.length:].strip():
+            rest = self.stored[self.length:]
+            at = self.length + len(rest) - len(rest.lstrip())
+            raise fail(where, f"the tokens end before the task's text does: from character "
+                              f"{at} it reads {self.stored[at:at + 30]!r}, which no token "
+                              "holds")
 
     def text(self) -> str:
-        return "".join(self.parts)
+        return self.stored if self.stored is not None else "".join(self.parts)
+
+
+def align(text: str, tokens: Sequence[str], start: int, where: Callable[[int], str]
+          ) -> list[tuple[int, int]]:
+    """The (start, end) of each token in `text`, in order from `start`: each token is the
+    text right after the previous one, past whitespace only (any amount, none included, so
+    `Paris` `,` are found in `Paris,`). A token that is not there is an error at its line,
+    naming it and what the text holds there.
+
+    >>> align("Paris,  1999\\nEnd", ["Paris", ",", "1999", "End"], 0, str)
+    [(0, 5), (5, 6), (8, 12), (13, 16)]
+    """
+    offsets = []
+    at = start
+    for i, token in enumerate(tokens):
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if not text.startswith(token, at):
+            found = text[at:at + max(len(token), 12)]
+            raise fail(where(i), f"token {token!r} is not in the task's text where the "
+                                 f"tokens before it end: at character {at} the text reads "
+                                 f"{found!r}" if found else
+                                 f"token {token!r} is past the end of the task's text")
+        offsets.append((at, at + len(token)))
+        at += len(token)
+    return offsets

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from accord.formats.source import Source
 
 ImportTarget = Literal["annotations", "predictions", "gold", "tasks"]
+#: a record key only readers set: the id of the stored task the record's labels go onto
+ONTO_TASK = "onto_task"
 IMPORT_TARGETS: tuple[ImportTarget, ...] = ("annotations", "predictions", "gold", "tasks")
 ExportRegions = Literal["final", "gold", "predictions"]
 EXPORT_REGIONS: tuple[ExportRegions, ...] = ("final", "gold", "predictions")
@@ -78,6 +80,10 @@ class ReadContext:
     options: ImportOptions = field(default_factory=ImportOptions)
     #: told each media name when the import copies media (copy_media)
     on_media: Callable[[str], None] | None = None
+    #: the (id, text) of the project's task whose text, without its whitespace, is the
+    #: string given, or None; set when an import puts labels onto stored tasks, so the
+    #: tagged-text readers find their tokens in that text (`StoredTexts` in services)
+    stored_text: Callable[[str], tuple[int, str] | None] | None = None
 
     def media(self, name: str) -> str:
         """The task data value for a media file the dataset names (prefix applied)."""

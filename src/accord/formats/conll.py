@@ -15,14 +15,14 @@ from typing import Any
 from accord.core.errors import InputError
 from accord.formats._tag_lines import DOCSTART, Sentence, read_sentences
 from accord.formats._tag_records import (
-    entity_lines,
+    TaggedSentence,
     export_scheme,
     item_sentences,
+    sentences_record,
     setting_scheme,
-    span_record,
     tag_column,
 )
-from accord.formats._tokens import Scheme, TextBuilder, Token, decode, sentence_tokens
+from accord.formats._tokens import Scheme, Token, decode, sentence_tokens
 from accord.formats.base import Export, ExportItem, Format, ReadContext
 from accord.formats.source import Source
 
@@ -31,31 +31,30 @@ PLACEHOLDER = "-X-"
 
 
 class _Document:
-    """The sentences of one task being read, with their other columns and entity lines."""
+    """The sentences of one task being read, with their other columns."""
 
     def __init__(self, where: str) -> None:
         self.where = where
-        self.builder = TextBuilder()
+        self.sentences: list[TaggedSentence] = []
         self.extra: list[list[str]] = []  # per other column: its sentences, space-joined
-        self.entity_lines: list[str] = []
 
     def add(self, sentence: Sentence, tag: int, name: str, scheme: Scheme) -> None:
         rows = sentence.rows
         entities = decode([row[tag] for row in rows], scheme,
                           lambda i: f"{name}, line {sentence.lines[i]}")
-        self.builder.add([row[0] for row in rows], entities)
+        self.sentences.append(TaggedSentence([row[0] for row in rows], entities,
+                                             sentence.lines))
         others = [i for i in range(1, len(rows[0])) if i != tag]
         if not self.extra:
             self.extra = [[] for _ in others]
         for column, index in zip(self.extra, others, strict=True):
             column.append(" ".join(row[index] for row in rows))
-        self.entity_lines += entity_lines(sentence.lines, entities, name)
 
-    def record(self, context: ReadContext) -> tuple[str, dict[str, Any]]:
+    def record(self, context: ReadContext, name: str) -> tuple[str, dict[str, Any]]:
         columns = ["\n".join(column) for column in self.extra]
         kept = any(value != PLACEHOLDER for column in columns for value in column.split())
         extra = {COLUMNS_KEY: columns} if kept else None
-        return self.where, span_record(context, self.builder, self.entity_lines, extra)
+        return self.where, sentences_record(context, self.sentences, name, self.where, extra)
 
 
 def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -72,20 +71,20 @@ def read(source: Source, context: ReadContext) -> Iterator[tuple[str, dict[str, 
         with source.open(path) as stream:
             for event in read_sentences(stream, name):
                 if isinstance(event, int):  # a -DOCSTART- line
-                    if document is not None and document.builder.parts:
-                        yield document.record(context)
+                    if document is not None and document.sentences:
+                        yield document.record(context, name)
                     document = None
                     continue
                 where = f"{name}, line {event.lines[0]}"
                 if tag is None:
                     tag = tag_column(context, len(event.rows[0]), where)
                 if document is None or unit == "sentence":
-                    if document is not None and document.builder.parts:
-                        yield document.record(context)
+                    if document is not None and document.sentences:
+                        yield document.record(context, name)
                     document = _Document(where)
                 document.add(event, tag, name, scheme)
-        if document is not None and document.builder.parts:
-            yield document.record(context)
+        if document is not None and document.sentences:
+            yield document.record(context, name)
 
 
 def write(export: Export) -> Iterator[bytes]:

@@ -15,8 +15,8 @@ from functools import partial
 from typing import Any
 
 from accord.formats._tag_lines import Sentence, read_sentences
-from accord.formats._tag_records import entity_lines, item_sentences, span_record
-from accord.formats._tokens import Scheme, TextBuilder, decode
+from accord.formats._tag_records import TaggedSentence, item_sentences, sentences_record
+from accord.formats._tokens import Scheme, decode
 from accord.formats.base import Export, Format, ReadContext
 from accord.formats.source import Source
 
@@ -38,12 +38,10 @@ def read(scheme: Scheme, source: Source, context: ReadContext
 
 def _record(sentence: Sentence, scheme: Scheme, name: str, context: ReadContext
             ) -> dict[str, Any]:
-    tokens = [row[0] for row in sentence.rows]
     entities = decode([row[1] for row in sentence.rows], scheme,
                       lambda i: f"{name}, line {sentence.lines[i]}")
-    builder = TextBuilder()
-    builder.add(tokens, entities)
-    return span_record(context, builder, entity_lines(sentence.lines, entities, name))
+    tagged = TaggedSentence([row[0] for row in sentence.rows], entities, sentence.lines)
+    return sentences_record(context, [tagged], name, f"{name}, line {sentence.lines[0]}")
 
 
 def write(scheme: Scheme, export: Export) -> Iterator[bytes]:

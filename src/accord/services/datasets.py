@@ -17,9 +17,9 @@ from accord import formats
 from accord.core.errors import InputError, NotFound
 from accord.core.records import AnnotationStatus
 from accord.core.schema import DataType, Schema
-from accord.core.task_records import parse_task_record
 from accord.db.tables import Annotation, Prediction, Task
 from accord.formats.base import (
+    ONTO_TASK,
     Export,
     ExportItem,
     ExportOptions,
@@ -30,9 +30,10 @@ from accord.formats.base import (
 from accord.formats.binding import Binding
 from accord.formats.source import Source
 from accord.media import local
-from accord.services import collector, export_rows, projects, tasks, versions
+from accord.services import collector, export_rows, projects, stored_tasks, tasks, versions
 from accord.services.caller import Caller
 from accord.services.media_copy import MediaCopy
+from accord.services.stored_tasks import StoredAnswers, StoredTexts
 
 ITEM_CHUNK = 2000
 #: bytes gathered from a writer before one chunk of an export goes out
@@ -42,22 +43,43 @@ REPORT_EVERY = 256
 #: answers that count for a task's final regions when no result was accepted yet
 LIVE_STATUSES = (AnnotationStatus.SUBMITTED, AnnotationStatus.ACCEPTED)
 MEDIA_TYPES = (DataType.IMAGE, DataType.VIDEO, DataType.AUDIO)
+#: formats of tokens without the text between them: their predictions and gold go onto
+#: the stored tasks whose text holds the tokens
+ONTO_STORED_TEXT = frozenset({"conll", "bio", "iob", "bilou"})
 
 
-def read_context(session: Session, project_id: int, options: ImportOptions) -> ReadContext:
+def read_context(session: Session, project_id: int, options: ImportOptions,
+                 format: str | None = None) -> ReadContext:
+    """What a reader reads with; for predictions or gold in a token-per-line `format`, the
+    project's texts to place them on (`stored_tasks`)."""
     _, schema = versions.current_schema(session, project_id)
-    return ReadContext(schema=schema, binding=Binding(schema, options.labels), options=options)
+    binding = Binding(schema, options.labels)
+    stored = None
+    if format in ONTO_STORED_TEXT and options.target in ("predictions", "gold"):
+        stored = StoredTexts(session, project_id, binding.data_key("text"))
+    return ReadContext(schema=schema, binding=binding, options=options, stored_text=stored)
 
 
 def records(source: Source, format: str, context: ReadContext,
-            media: MediaCopy | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+            media: MediaCopy | None = None,
+            onto: Callable[[str, int, dict[str, Any]], None] | None = None
+            ) -> Iterator[tuple[str, dict[str, Any]]]:
     """The source's task records in `format`, made what the import options ask for; with
-    `media`, each media name the reader gives is noted for copying."""
+    `media`, each media name the reader gives is noted for copying. A record a reader put
+    onto a stored task goes to `onto(where, task id, record)` instead."""
     read = formats.reader(format)
     if media is not None:
         context = replace(context, on_media=lambda name: media.want(name, source.name))
     for where, record in read(source, context):
-        yield where, apply_import_options(record, context.options)
+        record = apply_import_options(record, context.options)
+        task_id = record.pop(ONTO_TASK, None)
+        if task_id is None:
+            yield where, record
+        elif onto is None:
+            raise InputError(f"{where}: the labels go onto stored task {task_id}, which "
+                             "this pass cannot write", where=where)
+        else:
+            onto(where, task_id, record)
 
 
 def media_copy(source: Source, context: ReadContext, media_root: Path | None
@@ -77,13 +99,15 @@ def check_records(source: Source, format: str, context: ReadContext,
     """Read and check every record without writing; the number of records, or the first
     error with its position (media to copy that the upload lacks included)."""
     checked = 0
+
+    def onto(where: str, task_id: int, raw: dict[str, Any]) -> None:
+        nonlocal checked
+        stored_tasks.check(context.schema, where, raw)
+        checked += 1
+
     for where, raw in records(source, format, context,
-                              media_copy(source, context, media_root)):
-        try:
-            tasks.check_record(context.schema, parse_task_record(raw))
-        except InputError as exc:
-            raise InputError(f"{where}: {exc.message}", **{**exc.details, "where": where}
-                             ) from exc
+                              media_copy(source, context, media_root), onto):
+        stored_tasks.check(context.schema, where, raw)
         checked += 1
         if progress:
             progress(checked)
@@ -101,20 +125,30 @@ def import_source(session: Session, caller: Caller, project_id: int, source: Sou
     written, for a caller whose own transaction commits later."""
     formats.reader(format)
     projects.get_project(session, project_id)
-    context = read_context(session, project_id, options or ImportOptions())
+    context = read_context(session, project_id, options or ImportOptions(), format)
     media = media_copy(source, context, media_root)
+    onto = StoredAnswers(session, project_id, context.schema)
+
+    def before_commit() -> None:
+        onto.finish()
+        if media:
+            media.commit()
+
     try:
         report = tasks.import_records(session, caller, project_id,
-                                      records(source, format, context, media), progress,
-                                      before_commit=media.commit if media else None)
+                                      records(source, format, context, media, onto.add),
+                                      progress, before_commit=before_commit)
     except BaseException:
         if media:
             media.undo()
         raise
     if media and copied is not None:
         copied.extend(media.written)
-    return {"created": report.created, "skipped_duplicates": report.skipped_duplicates,
-            "annotations": report.annotations, "predictions": report.predictions}
+    # a stored task that got labels is one the file holds and the project had already
+    return {"created": report.created,
+            "skipped_duplicates": report.skipped_duplicates + len(onto.tasks),
+            "annotations": report.annotations,
+            "predictions": report.predictions + onto.predictions}
 
 
 def export_chunks(session: Session, project_id: int, format: str,

@@ -49,7 +49,7 @@ def create_predictions(session: Session, caller: Caller, project_id: int,
                             found[row["task_id"]])
     if rows:
         session.execute(insert(Prediction), rows)
-        _requeue(session, project_id, sorted(wanted))
+        requeue(session, project_id, sorted(wanted))
     audit.record(session, caller, "predictions.create", "project", project_id, project_id,
                  count=len(rows))
     session.commit()
@@ -64,12 +64,12 @@ def delete_prediction(session: Session, caller: Caller, project_id: int,
                        prediction_id=prediction_id)
     session.delete(prediction)
     session.flush()
-    _requeue(session, project_id, [prediction.task_id])
+    requeue(session, project_id, [prediction.task_id])
     audit.record(session, caller, "prediction.delete", "prediction", prediction_id, project_id)
     session.commit()
 
 
-def _requeue(session: Session, project_id: int, task_ids: list[int]) -> None:
+def requeue(session: Session, project_id: int, task_ids: list[int]) -> None:
     """Under uncertainty-first ordering, a task's place in the queue follows its predictions."""
     policy = workflow.get_policy(session, project_id)
     if policy.ordering is Ordering.UNCERTAINTY:
