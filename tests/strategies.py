@@ -49,3 +49,19 @@ def video_tracks(draw, classes=("car", "person"), frames=30, max_tracks=3):
                      for k, f in enumerate(at)]
         tracks.append({"class": draw(st.sampled_from(classes)), "keyframes": keyframes})
     return tracks
+
+
+@st.composite
+def texts_with_free_spans(draw, alphabet="ab,.(é) \n", max_size=30):
+    """A text of a few lines and non-overlapping spans anywhere on it that start and end on
+    non-whitespace characters within one line: cutting tokens, as snapped spans do
+    (`Paris` of `Paris,`), or not. (class, start, end) triples, in order."""
+    text = draw(st.text(alphabet, min_size=1, max_size=max_size))
+    cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=8)))
+    spans = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        covered = text[start:end]
+        if (covered and not covered[0].isspace() and not covered[-1].isspace()
+                and "\n" not in covered and draw(st.booleans())):
+            spans.append((draw(st.sampled_from(["PER", "LOC"])), start, end))
+    return text, spans

@@ -32,6 +32,12 @@ if not CONFORMANCE.is_dir():  # a clone beside the shared folder
     CONFORMANCE = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "datumaro"
 
 
+#: a text field and a span label with CoNLL-2003's four entity classes
+NER_SCHEMA = {"data": [{"name": "text", "type": "text"}],
+              "labels": [{"name": "entities", "type": "span", "source": "text",
+                          "classes": [{"name": n} for n in ("PER", "ORG", "LOC", "MISC")]}]}
+
+
 class Project:
     def __init__(self, tmp_path: Path, schema: dict[str, Any] | None,
                  name: str = "Formats") -> None:

@@ -19,11 +19,8 @@ from accord.formats.base import ImportOptions, ReadContext
 from accord.formats.binding import Binding
 from accord.formats.source import open_source
 from strategies import EXAMPLES
+from tests.formats.support import NER_SCHEMA as SCHEMA
 from tests.formats.support import Project, jsonl
-
-SCHEMA = {"data": [{"name": "text", "type": "text"}],
-          "labels": [{"name": "entities", "type": "span", "source": "text",
-                      "classes": [{"name": n} for n in ("PER", "ORG", "LOC", "MISC")]}]}
 
 # the opening of CoNLL-2003's eng.train, in its original IOB1 tags
 IOB1_SAMPLE = b"""\

@@ -19,12 +19,9 @@ from accord.formats._tokens import TextBuilder, decode, tags_of
 from accord.formats.base import Export, ExportItem, ReadContext
 from accord.formats.binding import Binding
 from accord.formats.source import open_source
-from strategies import EXAMPLES
+from strategies import EXAMPLES, texts_with_free_spans
+from tests.formats.support import NER_SCHEMA as SCHEMA
 from tests.formats.support import Project, jsonl
-
-SCHEMA = {"data": [{"name": "text", "type": "text"}],
-          "labels": [{"name": "entities", "type": "span", "source": "text",
-                      "classes": [{"name": n} for n in ("PER", "ORG", "LOC", "MISC")]}]}
 
 SAMPLES = {
     "bio": b"Peter\tB-PER\nBlackburn\tI-PER\nvisited\tO\nNew\tB-LOC\nYork\tI-LOC\n\n"
@@ -217,24 +214,8 @@ def read_conll(data: bytes):
             return list(conll.read(source, ReadContext(None, Binding(None))))
 
 
-@st.composite
-def text_and_free_spans(draw):
-    """A text of a few lines and non-overlapping spans anywhere on it that start and end on
-    non-whitespace characters within one line: cutting tokens, as snapped spans do
-    (`Paris` of `Paris,`), or not."""
-    text = draw(st.text("ab,.(é) \n", min_size=1, max_size=30))
-    cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=8)))
-    spans = []
-    for start, end in zip(cuts, cuts[1:], strict=False):
-        covered = text[start:end]
-        if (covered and not covered[0].isspace() and not covered[-1].isspace()
-                and "\n" not in covered and draw(st.booleans())):
-            spans.append((draw(st.sampled_from(["PER", "LOC"])), start, end))
-    return text, spans
-
-
 @EXAMPLES
-@given(case=text_and_free_spans(), fmt=st.sampled_from(["bio", "iob", "bilou", "conll"]))
+@given(case=texts_with_free_spans(), fmt=st.sampled_from(["bio", "iob", "bilou", "conll"]))
 def test_spans_off_token_boundaries_split_tokens_and_come_back_the_same(case, fmt):
     """Every span that starts and ends on non-whitespace exports; the import gives the same
     spans (class and covered text, in order) in the text of the written tokens, and a second

@@ -18,12 +18,10 @@ from accord.formats._tokens import align
 from accord.formats.base import ONTO_TASK, Export, ExportItem, ImportOptions, ReadContext
 from accord.formats.binding import Binding
 from accord.formats.source import open_source
-from strategies import EXAMPLES
+from strategies import EXAMPLES, texts_with_free_spans
+from tests.formats.support import NER_SCHEMA as SCHEMA
 from tests.formats.support import Project, jsonl
 
-SCHEMA = {"data": [{"name": "text", "type": "text"}],
-          "labels": [{"name": "entities", "type": "span", "source": "text",
-                      "classes": [{"name": n} for n in ("PER", "ORG", "LOC", "MISC")]}]}
 TAGGED = {f.name: f for f in tagged.FORMATS}
 
 # a text as a user stored it: a paragraph break, two spaces, punctuation against words
@@ -121,25 +119,11 @@ def test_bio_sentences_land_on_their_stored_sentence_tasks():
         3, "Paris,   1999", [("LOC", 0, 5)])
 
 
-@st.composite
-def stored_texts(draw):
-    """A text with any whitespace between its tokens (none, runs, line breaks, blank lines)
-    and non-overlapping spans on non-whitespace characters within one line."""
-    text = draw(st.text("ab,.(é) \n\t", min_size=1, max_size=40))
-    cuts = sorted(draw(st.sets(st.integers(0, len(text)), max_size=8)))
-    spans = []
-    for start, end in zip(cuts, cuts[1:], strict=False):
-        covered = text[start:end]
-        if (covered and not covered[0].isspace() and not covered[-1].isspace()
-                and "\n" not in covered and draw(st.booleans())):
-            spans.append((draw(st.sampled_from(["PER", "LOC"])), start, end))
-    return text, spans
-
-
 @EXAMPLES
-@given(case=stored_texts(), fmt=st.sampled_from(["conll", "bio", "iob", "bilou"]))
+@given(case=texts_with_free_spans("ab,.(é) \n\t", 40), fmt=st.sampled_from(["conll", "bio", "iob", "bilou"]))
 def test_an_export_read_onto_its_stored_tasks_gives_their_text_and_offsets_exactly(case, fmt):
-    """Export → import onto the tasks that hold the text is exact: the same text, the same
+    """Export → import onto the tasks that hold the text is exact, whatever whitespace is
+    between the tokens (none, runs, tabs, line breaks, blank lines): the same text, the same
     offsets, for CoNLL's one document and for BIO/IOB/BILOU's tasks of one line each."""
     text, spans = case
     module = conll if fmt == "conll" else TAGGED[fmt]
