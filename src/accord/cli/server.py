@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from accord.settings import Settings
@@ -29,7 +31,7 @@ def run_server(settings: Settings) -> None:
     options = {"host": settings.host, "port": settings.port,
                "proxy_headers": settings.trust_proxy_headers, "log_level": "info"}
     if settings.workers == 1:
-        uvicorn.run(create_app(settings, engine), **options)
+        uvicorn.run(settled(create_app(settings, engine)), **options)
         return
     engine.dispose()
     # each worker process builds its app from the environment (`worker_app`)
@@ -47,4 +49,21 @@ def worker_app() -> Any:
     limits and queues live in the database), so any process can take any request."""
     from accord.api.app import create_app
 
-    return create_app(Settings.model_validate_json(os.environ[SETTINGS_VARIABLE]))
+    return settled(create_app(Settings.model_validate_json(os.environ[SETTINGS_VARIABLE])))
+
+
+def settled(app: Any) -> Any:
+    """The app, with the garbage collector settled once it has started
+    (`services.collector.settle`): a server's process, not a test's, lives long enough."""
+    from accord.services import collector
+
+    started = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[Any]:
+        async with started(app) as state:
+            collector.settle()
+            yield state
+
+    app.router.lifespan_context = lifespan
+    return app
