@@ -216,6 +216,13 @@ def run(session: Session, statement: Executable, **params: Any) -> CursorResult[
     return session.connection().execute(statement, params, execution_options=PREPARE)
 
 
+def has_writing_ctes(session: Session) -> bool:
+    """Whether the session's database takes data-modifying CTEs (`WITH … INSERT …
+    RETURNING`): PostgreSQL does, so a hot path's writes go to it in one statement; SQLite
+    does not, and runs them one by one (it pays no round trip for each)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def hold(session: Session, instance: Any) -> Any:
     """Keep `instance` strongly referenced for the session's life and return it.
 

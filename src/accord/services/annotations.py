@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, or_, select, update
+from sqlalchemy import bindparam, delete, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from accord.core.errors import Conflict, InputError, NotFound, PermissionDenied
 from accord.core.records import AnnotationStatus, Stage, TaskState
-from accord.db.engine import PREPARE, hold
-from accord.db.tables import Annotation, Project, Task
+from accord.db.engine import PREPARE, has_writing_ctes, hold
+from accord.db.tables import Annotation, AuditEntry, Project, Task
 from accord.db.types import utcnow
 from accord.services import audit, pagination, queue, routing, tasks, versions, workflow
 from accord.services.caller import Caller
@@ -50,16 +50,6 @@ _DRAFT = select(Annotation).where(Annotation.task_id == bindparam("task_id"),
                                   Annotation.author_id == bindparam("author_id"),
                                   Annotation.status == AnnotationStatus.DRAFT
                                   ).execution_options(**PREPARE)
-
-
-def _mine(session: Session, task_id: int, author_id: int) -> list[Annotation]:
-    """The author's annotations on the task (a draft, their answers), oldest first."""
-    return list(session.scalars(_MINE, {"task_id": task_id, "author_id": author_id}))
-
-
-_MINE = select(Annotation).where(Annotation.task_id == bindparam("task_id"),
-                                 Annotation.author_id == bindparam("author_id")
-                                 ).order_by(Annotation.id).execution_options(**PREPARE)
 
 
 def get_draft(session: Session, caller: Caller, project_id: int, task_id: int
@@ -152,41 +142,35 @@ _BY_KEY = select(Annotation).where(Annotation.author_id == bindparam("author_id"
 
 
 def _mine_and_keyed(session: Session, task_id: int, author_id: int, key: str | None
-                    ) -> tuple[Annotation | None, list[Annotation]]:
-    """The author's annotation stored under `key` (on any task), and theirs on the task,
-    oldest first: one read for both, as every submission needs them."""
-    if key is None:
-        return None, _mine(session, task_id, author_id)
+                    ) -> tuple[Task | None, Annotation | None, list[Annotation]]:
+    """What every submission reads first, in one statement: the task (None when there is
+    none) with its project, the author's annotation stored under `key` (on any task), and
+    theirs on the task, oldest first. The project is held in the session, where the
+    services that need its policy and versions find it."""
+    rows = session.execute(_MINE_AND_KEYED, {"task_id": task_id, "author_id": author_id,
+                                             "key": key}).all()
+    if not rows:  # no such task: only a replay may still be answered
+        return None, _by_key(session, author_id, key) if key is not None else None, []
+    task, project = rows[0][0], rows[0][1]
+    hold(session, project)
     keyed, mine = None, []
-    for row in session.scalars(_MINE_OR_KEYED, {"task_id": task_id, "author_id": author_id,
-                                                "key": key}):
-        if row.idempotency_key == key:
+    for *_, row in rows:
+        if row is not None and key is not None and row.idempotency_key == key:
             keyed = row
-        if row.task_id == task_id:
+        if row is not None and row.task_id == task_id:
             mine.append(row)
-    return keyed, mine
+    return task, keyed, mine
 
 
 #: each side of the OR on its own index (the task's; author and key), so neither database
-#: reads all of the author's work
-_MINE_OR_KEYED = select(Annotation).where(or_(
-    (Annotation.task_id == bindparam("task_id")) & (Annotation.author_id == bindparam("author_id")),
-    (Annotation.author_id == bindparam("author_id")) & (Annotation.idempotency_key == bindparam("key"))
-)).order_by(Annotation.id).execution_options(**PREPARE)
-
-
-def _task_and_project(session: Session, project_id: int, task_id: int) -> Task:
-    """The task, with its project read in the same statement: a submission needs both (the
-    task's state; the project's policy and its schema and guideline versions), and the
-    services that look them up then find them in the session."""
-    row = session.execute(_TASK_AND_PROJECT, {"task_id": task_id}).first()
-    if row is not None:
-        hold(session, row.Project)
-    return tasks.get_task(session, project_id, task_id)  # NotFound for another project's
-
-
-_TASK_AND_PROJECT = select(Task, Project).join(Project, Project.id == Task.project_id).where(
-    Task.id == bindparam("task_id")).execution_options(**PREPARE)
+#: reads all of the author's work; a missing key (NULL) matches nothing
+_MINE_AND_KEYED = select(Task, Project, Annotation).join(
+    Project, Project.id == Task.project_id).outerjoin(Annotation, or_(
+        (Annotation.task_id == bindparam("task_id"))
+        & (Annotation.author_id == bindparam("author_id")),
+        (Annotation.author_id == bindparam("author_id"))
+        & (Annotation.idempotency_key == bindparam("key")))
+).where(Task.id == bindparam("task_id")).order_by(Annotation.id).execution_options(**PREPARE)
 
 
 def _replay(existing: Annotation, task_id: int, regions: list[Any]) -> dict[str, Any]:
@@ -206,10 +190,10 @@ def submit(session: Session, caller: Caller, project_id: int, task_id: int,
     if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
         raise InputError(f"Idempotency-Key must have 1 to {MAX_IDEMPOTENCY_KEY} characters",
                          field="Idempotency-Key")
-    existing, mine = _mine_and_keyed(session, task_id, caller.user_id, idempotency_key)
+    task, existing, mine = _mine_and_keyed(session, task_id, caller.user_id, idempotency_key)
     if existing is not None:
         return _replay(existing, task_id, regions), False
-    task = _task_and_project(session, project_id, task_id)
+    task = tasks.get_task(session, project_id, task_id)  # NotFound for another project's
     current, schema = versions.current_schema(session, project_id)
     if schema_version is not None and schema_version != current:
         save_draft(session, caller, project_id, task_id, regions, started_at, lead_time_s)
@@ -224,24 +208,22 @@ def submit(session: Session, caller: Caller, project_id: int, task_id: int,
     if draft is not None:
         session.delete(draft)
     _, guideline_version = versions.get_project_versions(session, project_id)
-    annotation = Annotation(
-        task_id=task_id, project_id=project_id, author_id=caller.user_id, stage=stage,
-        status=AnnotationStatus.ACCEPTED if stage is Stage.ADJUDICATE
-        else AnnotationStatus.SUBMITTED, regions=regions, schema_version=current,
-        guideline_version=guideline_version, started_at=started, submitted_at=utcnow(),
-        lead_time_s=lead_time_s, idempotency_key=idempotency_key,
-        parent_id=previous.id if previous else None)
-    session.add(annotation)
+    now = utcnow()
     try:
-        session.flush()
+        annotation = _store(session, caller, {
+            "task_id": task_id, "project_id": project_id, "author_id": caller.user_id,
+            "stage": stage, "status": AnnotationStatus.ACCEPTED if stage is Stage.ADJUDICATE
+            else AnnotationStatus.SUBMITTED, "regions": regions, "schema_version": current,
+            "guideline_version": guideline_version, "started_at": started,
+            "submitted_at": now, "lead_time_s": lead_time_s, "parent_id":
+            previous.id if previous else None, "version": 1, "gold_score": None,
+            "idempotency_key": idempotency_key, "created_at": now, "updated_at": now})
     except IntegrityError:  # the same key won a race in another transaction
         session.rollback()
         existing = _by_key(session, caller.user_id, idempotency_key or "")
         if existing is None:
             raise
         return _replay(existing, task_id, regions), False
-    audit.record(session, caller, "annotation.submit", "annotation", annotation.id, project_id,
-                 task_id=task_id, stage=stage.value)
     if stage is Stage.LABEL:
         replaced = previous is not None and previous.status is AnnotationStatus.SUPERSEDED
         routing.after_label_answer(session, caller, task, annotation, replaced)
@@ -249,6 +231,38 @@ def submit(session: Session, caller: Caller, project_id: int, task_id: int,
         routing.after_adjudication(session, caller, task, annotation)
     session.commit()
     return annotation_view(annotation), True
+
+
+def _store(session: Session, caller: Caller, values: dict[str, Any]) -> Annotation:
+    """Insert a submitted annotation and its audit row: one statement on PostgreSQL
+    (`_STORE`), the ORM's insert and the audit's on SQLite."""
+    details = {"task_id": values["task_id"], "stage": values["stage"].value}
+    if has_writing_ctes(session):
+        return session.scalars(_STORE, {**values, "details": details}).one()
+    annotation = Annotation(**values)
+    session.add(annotation)
+    session.flush()
+    audit.record(session, caller, "annotation.submit", "annotation", annotation.id,
+                 values["project_id"], **details)
+    return annotation
+
+
+def _store_statement() -> Any:
+    """The annotation's INSERT … RETURNING as a CTE that the audit row's INSERT reads."""
+    table, log = Annotation.__table__, AuditEntry.__table__
+    stored = insert(table).values({c.name: bindparam(c.name, type_=c.type)
+                                   for c in table.c if c.name != "id"}
+                                  ).returning(*table.c).cte("stored")
+    logged = insert(log).from_select(
+        ["at", "actor_id", "action", "object_type", "object_id", "project_id", "details"],
+        select(stored.c.created_at, stored.c.author_id, literal("annotation.submit"),
+               literal("annotation"), stored.c.id, stored.c.project_id,
+               bindparam("details", type_=log.c.details.type))).cte("logged")
+    return select(Annotation).from_statement(select(stored).add_cte(logged)
+                                             ).execution_options(**PREPARE)
+
+
+_STORE = _store_statement()
 
 
 def _claim(session: Session, caller: Caller, task: Task, mine: list[Annotation],

@@ -21,16 +21,18 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal,
     not_,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from accord.core.errors import PermissionDenied
+from accord.core.errors import NotFound, PermissionDenied
 from accord.core.records import (
     AnnotationStatus,
     AssignmentKind,
@@ -39,8 +41,15 @@ from accord.core.records import (
     Tier,
 )
 from accord.core.workflow import WorkflowPolicy, serve_gold
-from accord.db.engine import PREPARE, run
-from accord.db.tables import Annotation, AnnotatorStats, Assignment, Project, Task
+from accord.db.engine import PREPARE, has_writing_ctes, hold, run
+from accord.db.tables import (
+    Annotation,
+    AnnotatorStats,
+    Assignment,
+    AuditEntry,
+    Project,
+    Task,
+)
 from accord.db.types import utcnow
 from accord.services import annotations, audit, projects, reviews, tasks, workflow
 from accord.services.caller import Caller
@@ -97,50 +106,45 @@ def next_task(session: Session, caller: Caller, project_id: int, stage: Stage
               ) -> dict[str, Any]:
     """The caller's next task in `stage`, leased to them; `task` is None when there is none
     (`reason` says why)."""
-    project = projects.get_project(session, project_id)
+    now = utcnow()
+    project, expired, served, held = _start(session, caller, project_id, stage, now)
     policy = workflow.policy_of(project)
     tier = check_may_take(session, caller, project_id, policy, stage)
-    now = utcnow()
-    expired, served = run(session, _EXPIRED_AND_SERVED, project_id=project_id,
-                          user_id=caller.user_id, now=now).one()
     if expired:
         reclaim_expired(session, project_id, now)
-    held = _held(session, caller, project_id, stage)
+        held = _held(session, caller, project_id, stage)  # it may have been one of them
     if held is not None:
         if held.kind is AssignmentKind.LEASE:
             held.expires_at = now + timedelta(seconds=policy.lease_seconds)
-        offer = _offer(session, caller, project_id, held.task_id, lease_view(held))
+        task = tasks.get_task(session, project_id, held.task_id)
+        offer = _offer(session, caller, task, lease_view(held), fresh=False)
         session.commit()  # last: nothing may start another transaction after it
         return offer
-    found = _pick(session, caller, project, policy, stage, tier, served or 0)
+    try:
+        found = _pick(session, caller, project, policy, stage, tier, served or 0, now)
+    except IntegrityError:  # the same user asked twice at once; the other call has it
+        session.rollback()
+        return next_task(session, caller, project_id, stage)
     if isinstance(found, str):
         session.commit()
         nothing = {"task": None, "lease": None, "answers": [], "draft": None, "reason": found}
         return {**nothing, "returned": None} if stage is Stage.LABEL else nothing
-    task, counted = found
-    expires_at = now + timedelta(seconds=policy.lease_seconds)
-    try:
-        lease_id = run(session, _LEASE, project_id=project_id, task_id=task.id,
-                       user_id=caller.user_id, stage=stage, kind=AssignmentKind.LEASE,
-                       expires_at=expires_at).scalar_one()
-    except IntegrityError:  # the same user asked twice at once; the other call has it
-        session.rollback()
-        return next_task(session, caller, project_id, stage)
-    if stage is Stage.LABEL:
-        run(session, _COUNT_SERVED[_dialect(session)], project_id=project_id,
-            user_id=caller.user_id)
-    audit.record(session, caller, "task.lease", "task", task.id, project_id,
-                 stage=stage.value, counted=counted)
-    offer = _offer(session, caller, project_id, task.id, {
-        "id": lease_id, "stage": stage, "kind": AssignmentKind.LEASE, "expires_at": expires_at})
+    offer = _offer(session, caller, *found, fresh=True)
     session.commit()
     return offer
 
 
-_LEASE = insert(Assignment).values(
-    {name: bindparam(name) for name in
-     ("project_id", "task_id", "user_id", "stage", "kind", "expires_at")}
-).returning(Assignment.id)
+def _start(session: Session, caller: Caller, project_id: int, stage: Stage, now: datetime
+           ) -> tuple[Project, bool, int | None, Assignment | None]:
+    """What every hand-out reads first, in one statement: the project, whether any of its
+    leases has expired, how many label tasks the caller was handed, and the work they hold
+    in `stage` (`_held`)."""
+    row = session.execute(_START, {"project_id": project_id, "user_id": caller.user_id,
+                                   "stage": stage, "state": STATE_OF[stage], "now": now}
+                          ).first()
+    if row is None:
+        raise NotFound(f"project {project_id} not found", project_id=project_id)
+    return hold(session, row[0]), row[1], row[2], row[3]
 
 
 def _held(session: Session, caller: Caller, project_id: int, stage: Stage
@@ -159,13 +163,29 @@ _HELD = select(Assignment).join(Task, Task.id == Assignment.task_id).where(
 ).execution_options(**PREPARE)
 
 
-def _offer(session: Session, caller: Caller, project_id: int, task_id: int,
-           lease: dict[str, Any]) -> dict[str, Any]:
+_current_hold = aliased(Assignment, _HELD.subquery("held"))
+#: `_start`'s one statement
+_START = select(
+    Project,
+    exists().where(Assignment.project_id == bindparam("project_id"),
+                   Assignment.kind == AssignmentKind.LEASE,
+                   Assignment.expires_at < bindparam("now")),
+    select(AnnotatorStats.served).where(
+        AnnotatorStats.project_id == bindparam("project_id"),
+        AnnotatorStats.user_id == bindparam("user_id")).scalar_subquery(),
+    _current_hold,
+).outerjoin(_current_hold, true()).where(Project.id == bindparam("project_id")
+                                         ).execution_options(**PREPARE)
+
+
+def _offer(session: Session, caller: Caller, task: Task, lease: dict[str, Any], *,
+           fresh: bool) -> dict[str, Any]:
     """The task with the work to judge (review, adjudication) or the caller's own draft
-    (labeling), so that a label stream opens a task in one request."""
-    task = tasks.get_task(session, project_id, task_id)
+    (labeling), so that a label stream opens a task in one request. A `fresh` hand-out has
+    none of the caller's work to show: the queue offers only tasks they never touched."""
     if lease["stage"] is Stage.LABEL:
-        draft, returned = _own_work(session, task.id, caller.user_id)
+        draft, returned = (None, None) if fresh else _own_work(session, task.id,
+                                                               caller.user_id)
         return {"task": tasks.task_view(task, caller), "lease": lease, "answers": [],
                 "draft": annotations.annotation_view(draft) if draft is not None else None,
                 "reason": None, "returned": returned}
@@ -221,42 +241,129 @@ def _returned_count(project_id: int, user_id: int) -> ColumnElement[int]:
 
 
 def _pick(session: Session, caller: Caller, project: Project, policy: WorkflowPolicy,
-          stage: Stage, tier: Tier, served: int) -> tuple[Task, bool] | str:
-    """A task to lease, and whether it takes a slot (gold and calibration tasks do not);
-    or why there is none. `served`: how many label tasks the caller was handed so far."""
+          stage: Stage, tier: Tier, served: int, now: datetime
+          ) -> tuple[Task, dict[str, Any]] | str:
+    """Lease the caller a task — a calibration task first, gold at its rate, then the
+    queue's next — and return it with its lease; or why there is none. `served`: how many
+    label tasks the caller was handed so far."""
     excluded = sorted(policy.excluded_batches(tier))
-    params = {"user_id": caller.user_id, "project_id": project.id, "excluded": excluded,
-              "calibration": policy.calibration_batch, "pilot": policy.pilot_batch}
+    expires_at = now + timedelta(seconds=policy.lease_seconds)
+    params = {"user_id": caller.user_id, "project": project.id, "excluded": excluded,
+              "calibration": policy.calibration_batch, "pilot": policy.pilot_batch,
+              "stage": stage, "kind": AssignmentKind.LEASE, "expires_at": expires_at,
+              "now": now}
+    lease = {"stage": stage, "kind": AssignmentKind.LEASE, "expires_at": expires_at}
+    shared = []  # gold and calibration tasks are answered by everyone: they take no slot
     if stage is Stage.LABEL:
         if policy.calibration_batch and policy.calibration_batch not in excluded:
-            task = session.scalar(_CALIBRATION, params)
-            if task is not None:
-                return task, False
+            shared.append(_CALIBRATION)
         if serve_gold(policy, caller.user_id, served):
-            task = session.scalar(_gold(bool(excluded)), params)
-            if task is not None:
-                return task, False
+            shared.append(_gold(bool(excluded)))
+    for candidates in shared:
+        task, lease_id = _lease(session, caller, candidates, stage, False, params)
+        if task is not None:
+            return task, {"id": lease_id, **lease}
     pilot = workflow.pilot_pending(project, policy)
     candidates = _candidates(stage, bool(policy.calibration_batch), bool(excluded), pilot,
                              _dialect(session) == "postgresql")
     for _ in range(3):  # a compare-and-set lost to a concurrent caller: look again
-        task = session.scalar(candidates, params)
+        task, lease_id = _lease(session, caller, candidates, stage, True, params)
         if task is None:
             break
-        if run(session, _TAKE_SLOT[stage], task_id=task.id).rowcount == 1:
-            return task, True
+        if lease_id is not None:
+            return task, {"id": lease_id, **lease}
     if pilot:
         return (f"the pilot batch {policy.pilot_batch!r} awaits a manager's approval; "
                 "the rest of the project opens then")
     return f"no task left in the {stage.value} stage for you"
 
 
+def _lease(session: Session, caller: Caller, candidates: Select[tuple[Task]], stage: Stage,
+           counted: bool, params: dict[str, Any]) -> tuple[Task | None, int | None]:
+    """Lease the first of `candidates` to the caller — taking one of its slots if
+    `counted`, counting it served (labeling), auditing it — and return it with the lease's
+    id: the task is None when there is none, the id when a concurrent caller took its last
+    slot first. One statement on PostgreSQL (`_lease_in_one`), one for each step on
+    SQLite, which has no data-modifying CTEs."""
+    if has_writing_ctes(session):
+        row = session.execute(_lease_in_one(candidates, stage, counted), params).first()
+        return (None, None) if row is None else (row[0], row[1])
+    task = session.scalar(candidates, params)
+    if task is None:
+        return None, None
+    if counted and run(session, _TAKE_SLOT[stage], task_id=task.id).rowcount != 1:
+        return task, None
+    lease_id = run(session, _LEASE, project_id=params["project"], task_id=task.id,
+                   user_id=caller.user_id, stage=stage, kind=AssignmentKind.LEASE,
+                   expires_at=params["expires_at"]).scalar_one()
+    if stage is Stage.LABEL:
+        run(session, _COUNT_SERVED["sqlite"], project_id=params["project"],
+            user_id=caller.user_id)
+    audit.record(session, caller, "task.lease", "task", task.id, params["project"],
+                 stage=stage.value, counted=counted)
+    return task, lease_id
+
+
+_LEASE = insert(Assignment).values(
+    {name: bindparam(name) for name in
+     ("project_id", "task_id", "user_id", "stage", "kind", "expires_at")}
+).returning(Assignment.id)
+
+
+@functools.cache
+def _lease_in_one(candidates: Select[tuple[Task]], stage: Stage, counted: bool) -> Any:
+    """`_lease` as one PostgreSQL statement, for one shape of candidates: the candidate row
+    (locked FOR UPDATE SKIP LOCKED when it is the queue's) feeds data-modifying CTEs that
+    take its slot by the same compare-and-set as `_TAKE_SLOT`, insert the lease, count it
+    served and write the audit row; the statement returns the task and the lease's id, NULL
+    when the compare-and-set failed. The steps of one hand-out cost PostgreSQL and the
+    driver more in round trips than in work."""
+    tasks_, leases = Task.__table__, Assignment.__table__
+    stats, log = AnnotatorStats.__table__, AuditEntry.__table__
+    picked = candidates.cte("picked")
+    source: Any = picked
+    if counted:
+        source = (update(tasks_).where(tasks_.c.id == picked.c.id,
+                                       tasks_.c.state == STATE_OF[stage], open_slot(stage))
+                  .values(taken=tasks_.c.taken + 1).returning(tasks_.c.id).cte("took"))
+    now = bindparam("now", type_=leases.c.created_at.type)
+    project_id = bindparam("project", type_=leases.c.project_id.type)
+    user_id = bindparam("user_id", type_=leases.c.user_id.type)
+    lease = insert(leases).from_select(
+        ["project_id", "task_id", "user_id", "stage", "kind", "expires_at", "created_at"],
+        select(project_id, source.c.id, user_id,
+               bindparam("stage", type_=leases.c.stage.type),
+               bindparam("kind", type_=leases.c.kind.type),
+               bindparam("expires_at", type_=leases.c.expires_at.type), now)
+    ).returning(leases.c.id, leases.c.task_id).cte("lease")
+    logged = insert(log).from_select(
+        ["at", "actor_id", "action", "object_type", "object_id", "project_id", "details"],
+        select(now, user_id, literal("task.lease"), literal("task"), lease.c.task_id,
+               project_id,
+               literal({"stage": stage.value, "counted": counted}, log.c.details.type))
+    ).cte("logged")
+    found = select(picked, lease.c.id.label("lease_id")).select_from(
+        picked.outerjoin(lease, true())).add_cte(logged)
+    if stage is Stage.LABEL:
+        served = _INSERTS["postgresql"](stats).from_select(
+            ["project_id", "user_id", "served", "gold_answers", "gold_score_sum",
+             "agreement_window"],
+            select(project_id, user_id, literal(1), literal(0), literal(0.0),
+                   literal([], stats.c.agreement_window.type)).select_from(lease)
+        ).on_conflict_do_update(index_elements=[stats.c.project_id, stats.c.user_id],
+                                set_={"served": stats.c.served + 1}).cte("served")
+        found = found.add_cte(served)
+    leased = select(Task, found.selected_columns.lease_id).from_statement(found)
+    return leased.execution_options(**PREPARE)
+
+
 def _untouched() -> Select[tuple[Task]]:
     """The project's tasks, not frozen, that the user has never annotated, leased or skipped:
-    nobody labels a task twice or reviews their own work."""
+    nobody labels a task twice or reviews their own work. The project's parameter is not
+    named after a column of `tasks`: the slot's UPDATE in `_lease_in_one` would SET it."""
     user_id = bindparam("user_id")
     return select(Task).where(
-        Task.project_id == bindparam("project_id"), not_(Task.frozen),
+        Task.project_id == bindparam("project"), not_(Task.frozen),
         ~exists().where(Annotation.task_id == Task.id, Annotation.author_id == user_id),
         ~exists().where(Assignment.task_id == Task.id, Assignment.user_id == user_id))
 
@@ -306,15 +413,6 @@ def _candidates(stage: Stage, calibration: bool, excluded: bool, pilot: bool, lo
 _TAKE_SLOT = {stage: update(Task).where(Task.id == bindparam("task_id"),
                                         Task.state == STATE_OF[stage], open_slot(stage))
               .values(taken=Task.taken + 1) for stage in Stage}
-#: whether any of the project's leases has expired, and how many label tasks the user was
-#: handed: the two reads every hand-out starts with, in one statement
-_EXPIRED_AND_SERVED = select(
-    exists().where(Assignment.project_id == bindparam("project_id"),
-                   Assignment.kind == AssignmentKind.LEASE,
-                   Assignment.expires_at < bindparam("now")),
-    select(AnnotatorStats.served).where(
-        AnnotatorStats.project_id == bindparam("project_id"),
-        AnnotatorStats.user_id == bindparam("user_id")).scalar_subquery())
 
 
 def _dialect(session: Session) -> str:
@@ -341,6 +439,28 @@ _ENSURE_STATS = {dialect: _stats_row(dialect, 0).on_conflict_do_nothing()
 def ensure_stats(session: Session, project_id: int, user_id: int) -> None:
     """Create the member's statistics row if missing, racing safely with other requests."""
     run(session, _ENSURE_STATS[_dialect(session)], project_id=project_id, user_id=user_id)
+
+
+def add_gold_score(session: Session, project_id: int, user_id: int, answers: int,
+                   score: float) -> None:
+    """Add `answers` gold answers scoring `score` in all to the member's statistics (an
+    upsert: their row may not exist yet)."""
+    run(session, _ADD_GOLD_SCORE[_dialect(session)], project_id=project_id, user_id=user_id,
+        answers=answers, score=score)
+
+
+def _gold_scored(dialect: str) -> Any:
+    row = _INSERTS[dialect](AnnotatorStats).values(
+        project_id=bindparam("project_id"), user_id=bindparam("user_id"), served=0,
+        gold_answers=bindparam("answers"), gold_score_sum=bindparam("score"),
+        agreement_window=[])
+    return row.on_conflict_do_update(
+        index_elements=[AnnotatorStats.project_id, AnnotatorStats.user_id],
+        set_={"gold_answers": AnnotatorStats.gold_answers + row.excluded.gold_answers,
+              "gold_score_sum": AnnotatorStats.gold_score_sum + row.excluded.gold_score_sum})
+
+
+_ADD_GOLD_SCORE = {dialect: _gold_scored(dialect) for dialect in _INSERTS}
 
 
 def reclaim_expired(session: Session, project_id: int, now: datetime) -> int:
@@ -476,7 +596,7 @@ def queue_counts(session: Session, caller: Caller, project_id: int) -> dict[str,
         available = _open(stage, False, bool(excluded), workflow.pilot_pending(project, policy))
         capped = available.with_only_columns(Task.id).limit(COUNT_CAP + 1).subquery()
         n = session.scalar(select(func.count()).select_from(capped), {
-            "user_id": caller.user_id, "project_id": project_id, "excluded": excluded,
+            "user_id": caller.user_id, "project": project_id, "excluded": excluded,
             "pilot": policy.pilot_batch}) or 0
         counts[stage.value] = {"available": min(n, COUNT_CAP), "more": n > COUNT_CAP,
                                "mine": mine}

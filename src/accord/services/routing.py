@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from accord.core.quality.annotation_score import annotation_score
@@ -129,14 +129,9 @@ def _score_gold(session: Session, task: Task, answer: Annotation, replaced: bool
     earlier = session.get(Annotation, answer.parent_id) if replaced and answer.parent_id \
         else None
     earlier_score = earlier.gold_score if earlier is not None else None
-    queue.ensure_stats(session, task.project_id, answer.author_id)
-    session.execute(update(AnnotatorStats).where(
-        AnnotatorStats.project_id == task.project_id,
-        AnnotatorStats.user_id == answer.author_id).values(
-        gold_answers=AnnotatorStats.gold_answers + (1 if earlier_score is None else 0),
-        gold_score_sum=AnnotatorStats.gold_score_sum + answer.gold_score
-        - (earlier_score or 0.0))
-        .execution_options(synchronize_session=False))
+    queue.add_gold_score(session, task.project_id, answer.author_id,
+                         1 if earlier_score is None else 0,
+                         answer.gold_score - (earlier_score or 0.0))
 
 
 def _gold_accuracies(session: Session, project_id: int, user_ids: list[int], minimum: int
