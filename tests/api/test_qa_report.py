@@ -307,42 +307,47 @@ def test_audio_segments_agree_by_temporal_iou_and_their_transcripts_by_wer(sessi
     assert words["pairs"]["values"][second][first] == pytest.approx(1 / 5)
 
 
-ROAD_SCHEMA = {"data": [{"name": "image", "type": "image"}],
-               "labels": [{"name": "lanes", "type": "polyline", "source": "image",
-                           "classes": [{"name": "lane"}]},
-                          {"name": "notes", "type": "transcription", "source": "image"}]}
-NOTE_SCHEMA = {"data": [{"name": "text", "type": "text"}],
-               "labels": [{"name": "ner", "type": "span", "source": "text",
-                           "classes": [{"name": "PER"}]},
-                          {"name": "notes", "type": "transcription", "source": "text"}]}
+def _noted(data_type: str, label: dict) -> dict:
+    """A schema of one data field, a region label on it and a transcription per region."""
+    return {"data": [{"name": "item", "type": data_type}],
+            "labels": [{**label, "source": "item"},
+                       {"name": "notes", "type": "transcription", "source": "item"}]}
 
 
-@pytest.mark.parametrize("modality", ["polyline", "span"])
-def test_transcriptions_of_polylines_and_spans_agree_by_wer_of_the_matched_regions(
-        session, as_, world, modality):
-    """Issue 8: a transcription per region has the same agreement whatever the region."""
-    def region(region_id, offset):
-        if modality == "polyline":
-            return {"id": region_id, "label": "lanes", "type": "polyline",
-                    "value": {"class": "lane", "points": [[0, offset], [100, offset]]}}
-        return {"id": region_id, "label": "ner", "type": "span",
-                "value": {"class": "PER", "start": offset, "end": offset + 12}}
+NOTED = {  # per region type: its schema, the item, and a region at an offset
+    "polyline": (_noted("image", {"name": "lanes", "type": "polyline",
+                                  "classes": [{"name": "lane"}]}), {"item": "road.png"},
+                 lambda at: {"class": "lane", "points": [[0, at], [100, at]]}),
+    "span": (_noted("text", {"name": "ner", "type": "span", "classes": [{"name": "PER"}]}),
+             {"item": "x" * 220}, lambda at: {"class": "PER", "start": at, "end": at + 12}),
+    "video_track": (_noted("video", {"name": "cars", "type": "video_track",
+                                     "classes": [{"name": "car"}]}),
+                    {"item": "v.mp4", "frame_count": 10},
+                    lambda at: {"class": "car", "track_id": 1, "keyframes": [
+                        {"frame": 0, "x": at, "y": 0, "width": 40, "height": 40}]}),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NOTED))
+def test_transcriptions_of_polylines_spans_and_tracks_agree_by_wer_of_matched_regions(
+        session, as_, world, kind):
+    """Issue 8: a transcription per region has the same agreement whatever the region:
+    the regions matched as for their own agreement (a track by its IDF1), then WER/CER."""
+    schema, data, value = NOTED[kind]
+    target = schema["labels"][0]["name"]
+
+    def region(region_id, at):
+        return {"id": region_id, "label": target, "type": kind, "value": value(at)}
 
     def said(region_id, text):
         return {"id": f"w-{region_id}", "label": "notes", "type": "transcription",
                 "value": {"text": text, "region": region_id}}
 
-    near, far = (0, 2) if modality == "polyline" else (0, 0)
-    answers = {"reviewer": [region("a", near), said("a", "bus lane only"),
+    answers = {"reviewer": [region("a", 0), said("a", "bus lane only"),
                             region("b", 200), said("b", "stop")],
-               "annotator": [region("x", far), said("x", "bus lane")]}
-    schema = ROAD_SCHEMA if modality == "polyline" else NOTE_SCHEMA
-    data = {"image": "road.png"} if modality == "polyline" else {"text": "x" * 220}
-    project = _two_answers(session, world, f"Notes {modality}", schema, data, answers)
-    regions = _section(as_, project, "lanes" if modality == "polyline" else "ner")
-    assert regions["agreement"]["n_matched"] == 1
+               "annotator": [region("x", 0 if kind == "span" else 2), said("x", "bus lane")]}
+    project = _two_answers(session, world, f"Notes {kind}", schema, data, answers)
     words = _section(as_, project, "notes")
-    target = "lanes" if modality == "polyline" else "ner"
     assert words["regions"][target]["matched"] == 1
     # one matched pair both transcribed: "bus lane" against "bus lane only" and back
     assert words["agreement"]["value"] == pytest.approx((1 + 1) / (2 + 3))

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from accord.core.consensus import track_consensus
 from accord.core.errors import InputError
+from accord.core.overlap import region_similarity
 from accord.core.regions import parse_regions
 from accord.core.tracks import boxes_at, frames_of
 
@@ -242,3 +243,18 @@ def test_the_order_of_the_annotators_does_not_matter(raw_tracks, extra, data):
     assert shape(first) == shape(second)
     for mine, theirs in zip(boxes(first), boxes(second), strict=True):
         assert np.asarray(mine) == pytest.approx(np.asarray(theirs), abs=1e-9)
+
+
+def test_region_similarity_compares_video_tracks_by_their_idf1():
+    def track(rid, x, outside_from=None):
+        keyframes = [{"frame": 0, "x": x, "y": 0, "width": 10, "height": 10},
+                     {"frame": 9, "x": x, "y": 0, "width": 10, "height": 10}]
+        if outside_from is not None:
+            keyframes[1] = {**keyframes[1], "frame": outside_from, "outside": True}
+        return {"id": rid, "label": "cars", "type": "video_track", "value": {
+            "class": "car", "track_id": 1, "keyframes": keyframes}}
+
+    mine = parse_regions([track("a", 0), track("b", 100)])
+    theirs = parse_regions([track("c", 1, outside_from=5), track("d", 500)])
+    # a and c: in view together on frames 0-4 of a's 10 and c's 5, 2 * 5 / 15
+    np.testing.assert_allclose(region_similarity(mine, theirs), [[2 / 3, 0.0], [0.0, 0.0]])

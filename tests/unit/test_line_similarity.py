@@ -96,3 +96,4 @@ def test_a_line_that_is_not_two_or_more_points_is_named(line, message):
 def test_sigma_must_be_positive():
     with pytest.raises(InputError, match="sigma must be a number above 0; got 0"):
         polyline_similarity([[(0, 0), (1, 1)]], [[(0, 0), (1, 1)]], sigma=0)
+

@@ -190,3 +190,19 @@ def test_span_transcriptions_follow_the_spans_matched_to_the_token_vote():
     assert gloss == {"Ada Lovelace": "mathematician", "Charles Babbage": "engineer"}
     # bob's "Ada" covers one token of two: IoU 0.25, no match, so his gloss is unmatched
     assert found["gloss"].detail.unmatched == ((1, 0),)
+
+
+def test_an_answer_transcribing_its_track_as_the_consensus_does_scores_one():
+    def track(x, text):
+        return [{"id": "t", "label": "cars", "type": "video_track", "value": {
+            "class": "car", "track_id": 7, "keyframes": [
+                {"frame": 0, "x": x, "y": 0, "width": 10, "height": 10},
+                {"frame": 9, "x": x + 90, "y": 0, "width": 10, "height": 10}]}},
+                said("p", text, "t", label="plate")]
+
+    answers = works(track(0, "AB 123"), track(0, "AB 123"), track(0, "XY 999"))
+    consensus = [r for c in consensus_of_task(VIDEO, answers, {"video": "v.mp4"})
+                 for r in c.regions]
+    # the tracks are matched by IDF1, so each plate is compared with the consensus's plate
+    assert [annotation_score(w.regions, consensus) for w in answers] == pytest.approx(
+        [1.0, 1.0, (1 + 1 / 6) / 2])  # "XY 999" against "AB 123": 5 of 6 characters differ

@@ -295,7 +295,7 @@ def keypoint_oks(a: Any, b: Any, *, sigmas: Any, areas: Any) -> np.ndarray:
 COCO_PERSON_SIGMAS: Final = (0.26, 0.25, 0.25, 0.35, 0.35, 0.79, 0.79, 0.72, 0.72, 0.62, 0.62,
                              1.07, 1.07, 0.87, 0.87, 0.89, 0.89)
 _COMPARED: Final = ("bbox", "polygon", "polyline", "mask", "keypoints", "span",
-                     "audio_segment", "video_segment")
+                     "audio_segment", "video_segment", "video_track")
 
 
 def _region_type(regions: Sequence[Region], name: str) -> str | None:
@@ -340,7 +340,8 @@ def region_similarity(a: Sequence[Region], b: Sequence[Region], *,
 
     bbox: `box_iou`, or `polygon_iou` of the corners when a box is rotated; polygon:
     `polygon_iou`; polyline: `line_similarity.polyline_similarity`; mask: `mask_iou`; span,
-    audio_segment, video_segment: `segment_iou`; keypoints:
+    audio_segment, video_segment: `segment_iou`; video_track: its IDF1
+    (`consensus.tracks.track_similarity`); keypoints:
     `keypoint_oks` with `a` as the reference, `keypoint_sigmas` (default: COCO's person
     sigmas, for 17 points) and `keypoint_areas` (default: the area of the bounds of each
     reference's labelled points). Classes are not looked at (see `matching.match_regions`).
@@ -374,6 +375,10 @@ def region_similarity(a: Sequence[Region], b: Sequence[Region], *,
         return mask_iou([_rle(r) for r in a], [_rle(r) for r in b])
     if kind == "keypoints":
         return _keypoint_similarity(a, b, keypoint_sigmas, keypoint_areas)
+    if kind == "video_track":
+        # imported here: the consensus package imports this module
+        from accord.core.consensus.tracks import track_similarity
+        return track_similarity(a, b)
     return segment_iou([[r.value.start, r.value.end] for r in a],
                        [[r.value.start, r.value.end] for r in b])
 

@@ -62,7 +62,7 @@ from accord.core.regions import Keyframe, Region, VideoTrackValue
 from accord.core.schema import AttributeValue
 from accord.core.tracks import KeyframeArrays
 
-__all__ = ["ConsensusTrack", "TrackConsensus", "track_consensus"]
+__all__ = ["ConsensusTrack", "TrackConsensus", "track_consensus", "track_similarity"]
 
 #: how far (px) a dropped keyframe's box may be from the interpolation of the kept ones
 TOLERANCE_PX: Final = 1e-6
@@ -166,20 +166,46 @@ def _similarity(tracks: list[_Track], boxes: list[_Boxes], n: int, frame_iou: fl
                 ) -> np.ndarray:
     """(tracks, tracks) IDF1 of each pair of tracks of different annotators (0 elsewhere)."""
     base = np.cumsum([0] + [sum(t.annotator == a for t in tracks) for a in range(n)])
-    frames = [np.bincount(b.track, minlength=base[a + 1] - base[a]) for a, b in enumerate(boxes)]
     similarity = np.zeros((len(tracks), len(tracks)))
     for x in range(n):
         for y in range(x + 1, n):
-            if not boxes[x].frame.size or not boxes[y].frame.size:
-                continue
-            _, g, h, _, _ = _eligible(boxes[x], boxes[y], frame_iou)
-            n_h = int(base[y + 1] - base[y])
-            pair, together = _distinct(g * n_h + h)
-            g, h = pair // n_h, pair % n_h
-            value = 2 * together / (frames[x][g] + frames[y][h])
-            similarity[base[x] + g, base[y] + h] = value
-            similarity[base[y] + h, base[x] + g] = value
+            block = _pair_idf1(boxes[x], boxes[y], int(base[x + 1] - base[x]),
+                               int(base[y + 1] - base[y]), frame_iou)
+            similarity[base[x]:base[x + 1], base[y]:base[y + 1]] = block
+            similarity[base[y]:base[y + 1], base[x]:base[x + 1]] = block.T
     return similarity
+
+
+def _pair_idf1(first: _Boxes, second: _Boxes, n_first: int, n_second: int, frame_iou: float
+               ) -> np.ndarray:
+    """(n_first, n_second) IDF1 of each track of one annotator with each of another's: 2 ×
+    the frames both are in view with box IoU >= `frame_iou` (and the same class code) over
+    the frames each is in view."""
+    out = np.zeros((n_first, n_second))
+    if not first.frame.size or not second.frame.size:
+        return out
+    _, g, h, _, _ = _eligible(first, second, frame_iou)
+    pair, together = _distinct(g * n_second + h)
+    g, h = pair // n_second, pair % n_second
+    frames_first = np.bincount(first.track, minlength=n_first)
+    frames_second = np.bincount(second.track, minlength=n_second)
+    out[g, h] = 2 * together / (frames_first[g] + frames_second[h])
+    return out
+
+
+def track_similarity(a: Sequence[Region], b: Sequence[Region], *, frame_iou: float = 0.5
+                     ) -> np.ndarray:
+    """(n, m) similarity of video_track regions `a[i]` and `b[j]`: their IDF1, as
+    `track_consensus` matches tracks (frames both are in view with box IoU >= `frame_iou`,
+    twice, over the frames each is in view; a track held after its last keyframe to the
+    last keyframe either side marked). Classes are not looked at (as in
+    `overlap.region_similarity`, which gives this for tracks)."""
+    first = [_read_track(r, f"a[{i}]")[1] for i, r in enumerate(a)]
+    second = [_read_track(r, f"b[{j}]")[1] for j, r in enumerate(b)]
+    end = max((int(k.frame[-1]) + 1 for k in (*first, *second)), default=0)
+    return _pair_idf1(_expand([([(0, k) for k in first], end)]),
+                      _expand([([(0, k) for k in second], end)]), len(first), len(second),
+                      frame_iou)
 
 
 def _visible(boxes: list[_Boxes], track: _Track) -> tuple[np.ndarray, np.ndarray]:

@@ -17,9 +17,10 @@ A transcription's target and a relation's ends are regions of the answer, and th
 name their regions differently: a candidate's region stands for the reference region it is
 matched to in its own label's matching above (one-to-one at `threshold`, same class), so a
 transcription of a segment is compared with the reference's transcription of the matched
-segment (a region without a match, or of a type without a matching, such as a track,
-transcribes nothing the reference has). `label_score`, which sees one label only, compares
-transcriptions by the region ids as given, and relations not at all. A label neither side
+segment; tracks are matched one-to-one by their IDF1 (`consensus.tracks.track_similarity`)
+for this, and a region without a match transcribes nothing the reference has.
+`label_score`, which sees one label only, compares transcriptions by the region ids as
+given, and relations not at all. A label neither side
 marked is not compared.
 
 >>> from accord.core.regions import parse_regions
@@ -52,6 +53,7 @@ _ANSWERS = frozenset({"classification", "rating"})
 _MATCHED = frozenset({"bbox", "polygon", "polyline", "mask", "keypoints", "span",
                       "audio_segment", "video_segment"})
 _REFERRING = frozenset({"transcription", "relation"})  # point at the answer's regions
+_LINKED = _MATCHED | {"video_track"}  # regions a transcription or relation may point at
 
 
 def annotation_score(candidate: Sequence[Region], reference: Sequence[Region], *,
@@ -71,7 +73,7 @@ def annotation_score(candidate: Sequence[Region], reference: Sequence[Region], *
     scores = []
     for name, (mine, theirs) in by_label.items():
         kind = kinds[name]
-        if kind in _REFERRING or (name not in wanted and not (linked and kind in _MATCHED)):
+        if kind in _REFERRING or (name not in wanted and not (linked and kind in _LINKED)):
             continue
         if kind in _MATCHED:
             matching = match_regions(mine, theirs, threshold=threshold, similarity=similarity)
@@ -80,6 +82,9 @@ def annotation_score(candidate: Sequence[Region], reference: Sequence[Region], *
             score: float | None = 2 * matching.n_matched / (len(mine) + len(theirs))
         else:
             score = label_score(mine, theirs, threshold=threshold, similarity=similarity)
+            if linked and kind == "video_track":  # tracks matched by IDF1 (track_similarity)
+                counterpart.update((mine[p.a].id, theirs[p.b].id) for p in match_regions(
+                    mine, theirs, threshold=threshold, similarity=similarity).pairs)
         if name in wanted and score is not None:
             scores.append(score)
     for name in wanted:
