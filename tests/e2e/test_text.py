@@ -231,6 +231,43 @@ def test_a_selection_over_a_page_break_makes_one_span_in_global_offsets(page: Pa
     project.close()
 
 
+def test_a_click_and_a_shift_click_a_page_on_make_one_span_of_thousands_of_characters(
+        page: Page, live_server, screenshot):
+    text = " ".join(f"word{i}" for i in range(3000))  # ASCII: UTF-16 and code points agree
+    project = make_text_project(live_server.url, live_server.data_dir, [text])
+    errors = watch_errors(page)
+    open_text_stream(page, project)
+    task_id = shown_task_id(page)
+    end = int(text_region(page).get_attribute("data-page-end") or 0)
+    first = text.index(" ", end - 1500) + 1  # a word 1,500 characters before the break…
+    stop = text.index(" ", end + 900)  # …to one 900 characters into the next page, past its seam
+    page.keyboard.press("2")
+    click_char(page, first + 2)  # inside the first word: the span snaps out to its start
+    page.keyboard.press("Alt+PageDown")
+    expect(page.get_by_role("navigation", name="Pages of the text")).to_contain_text("Page 2 of")
+    expect(page.get_by_role("status").filter(has_text="Shift+click marks a span from")) \
+        .to_contain_text("on page 1")
+    assert int(text_region(page).get_attribute("data-page-start") or 0) == end
+    page.keyboard.down("Shift")
+    click_char(page, stop - 2)  # inside the last word: snapped out to its end
+    page.keyboard.up("Shift")
+    # Drawn on this page from the top of its seam (the end of page 1) to the word clicked.
+    drawn = page.locator('[data-spans="r1"]')
+    expect(drawn.first).to_be_visible()
+    shown_from = int(text_region(page).locator("[data-at]").first.get_attribute("data-at") or 0)
+    assert first < shown_from < end
+    assert "".join(drawn.all_text_contents()) == text[shown_from:stop]
+    page.keyboard.press("p")
+    page.get_by_role("radio", name="2").check()
+    page.get_by_role("button", name="Submit").click()
+    submitted(page)
+    [annotation] = project.annotations(task_id)
+    assert spans_of(annotation["regions"]) == [("LOC", first, stop)]
+    assert stop - first > 2000
+    assert errors == []
+    project.close()
+
+
 HTML_SCHEMA = {**SCHEMA, "data": [{"name": "text", "type": "html"}]}
 
 

@@ -319,6 +319,13 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
     [schema, regions, placed, state.selected, state.tool, commands, onCommand, help, readOnly],
   );
 
+  // The panels' callbacks stay the same function while the selection changes, so the
+  // memoised panels that do not show it are not re-rendered.
+  const latestPerform = useRef(perform);
+  latestPerform.current = perform;
+  const onPick = useCallback((label: string, cls: string) => latestPerform.current({ kind: "class", label, class: cls }), []);
+  const onSetItem = useCallback((label: Label, region: Unsaved | null) => dispatch({ type: "set_item", label: label.name, region }), []);
+
   const nudging = useRef(false);
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
@@ -482,10 +489,10 @@ export const Workbench = forwardRef<WorkbenchHandle, WorkbenchProps>(function Wo
           {props.sideTop}
           {props.data && <TaskData fields={props.data.fields} data={props.data.values} />}
           {!readOnly && (
-            <ClassPicker labels={placedLabels} active={state.active} colorOf={colorOf} classKey={classKey} onPick={(label, cls) => perform({ kind: "class", label, class: cls })} />
+            <ClassPicker labels={placedLabels} active={state.active} colorOf={colorOf} classKey={classKey} onPick={onPick} />
           )}
           <fieldset className="editor__fields" disabled={readOnly}>
-            <ItemLabels labels={itemLabels} regions={regions} classKey={classKey} onSet={(label, region) => dispatch({ type: "set_item", label: label.name, region })} />
+            <ItemLabels labels={itemLabels} regions={regions} classKey={classKey} onSet={onSetItem} />
             {selectedRegion && selectedLabel && (
               <AttributeEditor
                 region={selectedRegion}

@@ -12,7 +12,9 @@ import type { ActiveClass } from "./editorState";
 /** The key shown for a class: the keymap's, which may be assigned when the schema gave none. */
 export type ClassKey = (label: string, cls: string) => { text: string; aria: string } | null;
 
-export function ClassPicker({
+/** The classes to draw with. Memoised, as the other panels here are: a change of selection
+ * (a Tab held down) re-renders only what shows the selection. */
+export const ClassPicker = memo(function ClassPicker({
   labels,
   active,
   onPick,
@@ -58,7 +60,7 @@ export function ClassPicker({
       ))}
     </section>
   );
-}
+});
 
 /** A colour chip as SVG: the CSP forbids inline styles, and attributes carry any colour. */
 export function Swatch({ color }: { color: string }) {
@@ -69,7 +71,7 @@ export function Swatch({ color }: { color: string }) {
   );
 }
 
-export function ItemLabels({
+export const ItemLabels = memo(function ItemLabels({
   labels,
   regions,
   onSet,
@@ -99,7 +101,7 @@ export function ItemLabels({
       })}
     </section>
   );
-}
+});
 
 function ItemControl({
   label,
@@ -291,6 +293,13 @@ function AttributeField({
   }
 }
 
+/** Scrolls a windowed list of rows `rowPx` high just enough to show row `index`. */
+export function scrollRowIntoView(element: HTMLElement, index: number, rowPx: number): void {
+  const top = index * rowPx;
+  if (top < element.scrollTop) element.scrollTop = top;
+  else if (top + rowPx > element.scrollTop + element.clientHeight) element.scrollTop = top + rowPx - element.clientHeight;
+}
+
 /** Rows are a fixed height so the list can render only the rows in view (`ROW_PX` in CSS). */
 const ROW_PX = 30;
 const SPARE_ROWS = 8;
@@ -342,14 +351,16 @@ export const RegionList = memo(function RegionList({
 
   useLayoutEffect(measure, [measure]);
 
-  // The selected region's row is scrolled into view (Tab through regions, a click on the canvas).
+  // The selected region's row is scrolled into view (Tab through regions, a click on the
+  // canvas) on the next frame: read now, the scroll offset would lay the page out at once,
+  // once per key when Tab comes faster than frames, instead of once in the frame.
   useEffect(() => {
-    const element = scroller.current;
     const index = shapes.findIndex((r) => r.id === selected);
-    if (!element || index < 0) return;
-    const top = index * ROW_PX;
-    if (top < element.scrollTop) element.scrollTop = top;
-    else if (top + ROW_PX > element.scrollTop + element.clientHeight) element.scrollTop = top + ROW_PX - element.clientHeight;
+    if (index < 0) return;
+    const frame = requestAnimationFrame(() => {
+      if (scroller.current) scrollRowIntoView(scroller.current, index, ROW_PX);
+    });
+    return () => cancelAnimationFrame(frame);
   }, [selected, shapes]);
 
   const shown = shapes.slice(view.first, view.first + view.rows);
@@ -432,7 +443,7 @@ const RegionRow = memo(function RegionRow({
   );
 });
 
-export function ProblemList({ problems, onSelect }: { problems: readonly Problem[]; onSelect: (id: string) => void }) {
+export const ProblemList = memo(function ProblemList({ problems, onSelect }: { problems: readonly Problem[]; onSelect: (id: string) => void }) {
   if (problems.length === 0) return null;
   return (
     <section className="panel panel--problems" aria-labelledby="problems-heading">
@@ -455,10 +466,10 @@ export function ProblemList({ problems, onSelect }: { problems: readonly Problem
       </ul>
     </section>
   );
-}
+});
 
 /** The task's other data fields (text, metadata, …), as plain text. */
-export function TaskData({ fields, data }: { fields: readonly DataField[]; data: Record<string, unknown> }) {
+export const TaskData = memo(function TaskData({ fields, data }: { fields: readonly DataField[]; data: Record<string, unknown> }) {
   const shown = fields.filter((f) => data[dataKey(f)] !== undefined);
   if (shown.length === 0) return null;
   return (
@@ -476,7 +487,7 @@ export function TaskData({ fields, data }: { fields: readonly DataField[]; data:
       </dl>
     </section>
   );
-}
+});
 
 function asText(value: unknown): string {
   if (typeof value === "string") return value;

@@ -7,10 +7,10 @@
  * those in view (and a few more) are in the DOM, so hundreds of relations cost a page load
  * or a selection no more than a screenful does.
  */
-import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Region, RelationRegion } from "../../lib/regions";
 import type { Label } from "../../lib/schema";
-import { Swatch } from "../panels";
+import { scrollRowIntoView, Swatch } from "../panels";
 import type { SpanMark } from "./marks";
 import type { TextOffsets } from "./offsets";
 
@@ -81,14 +81,15 @@ export const RelationPanel = memo(function RelationPanel({
     list.current?.style.setProperty("transform", `translateY(${view.first * ROW_PX}px)`);
   }, [rows.length, view.first, empty]);
   useLayoutEffect(measure, [measure, empty]);
-  // The selected relation's row is scrolled into view (Tab, a click in the region list).
+  // The selected relation's row is scrolled into view (Tab, a click in the region list), on
+  // the next frame as the region list does.
   const index = selected === null ? -1 : rows.findIndex((r) => r.kind === "own" && r.key === selected);
-  useLayoutEffect(() => {
-    const element = scroller.current;
-    if (!element || index < 0) return;
-    const top = index * ROW_PX;
-    if (top < element.scrollTop) element.scrollTop = top;
-    else if (top + ROW_PX > element.scrollTop + element.clientHeight) element.scrollTop = top + ROW_PX - element.clientHeight;
+  useEffect(() => {
+    if (index < 0) return;
+    const frame = requestAnimationFrame(() => {
+      if (scroller.current) scrollRowIntoView(scroller.current, index, ROW_PX);
+    });
+    return () => cancelAnimationFrame(frame);
   }, [index]);
 
   if (empty) return null;

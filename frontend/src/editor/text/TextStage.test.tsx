@@ -61,6 +61,17 @@ function clickPiece(container: HTMLElement, at: number) {
   });
 }
 
+/** A click that leaves the caret at UTF-16 offset `at` of the document (Shift: extending). */
+function clickAt(container: HTMLElement, at: number, init: MouseEventInit = {}) {
+  const piece = Array.from(doc(container).querySelectorAll<HTMLElement>("[data-at]")).find((p) => Number(p.dataset.at) <= at && at < Number(p.dataset.end)) as HTMLElement;
+  const selection = window.getSelection() as Selection;
+  selection.removeAllRanges();
+  selection.collapse(piece.firstChild as Text, at - Number(piece.dataset.at));
+  act(() => {
+    piece.dispatchEvent(new MouseEvent("mouseup", { bubbles: true, button: 0, ...init }));
+  });
+}
+
 async function workbench(text: string, regions: Region[] = [], html = false, extra: Partial<Parameters<typeof Workbench>[0]> = {}) {
   const onChange = vi.fn();
   rendered = await render(
@@ -188,6 +199,58 @@ describe("TextStage", () => {
     const drawn = Array.from(doc(container).querySelectorAll<HTMLElement>('[data-spans="r1"]'));
     expect(drawn.map((p) => p.textContent).join("")).toBe("word word word");
     expect(drawn[0]?.closest(".text-seam--before")).not.toBeNull();
+  });
+
+  it("marks a span of any length over page breaks with a click and a Shift+click pages on", async () => {
+    const long = `😀 ${"word ".repeat(3000)}`;
+    const onChange = await workbench(long);
+    const container = rendered?.container as HTMLElement;
+    const start = long.indexOf("word", 1000) + 2; // inside a word on page 1
+    clickAt(container, start);
+    const next = getByRole(container, "button", "Next page");
+    await click(next);
+    await click(next);
+    const root = doc(container);
+    expect(container.querySelector(".text-stage__status")?.textContent).toContain("Shift+click marks a span from “rd word");
+    expect(container.querySelector(".text-stage__status")?.textContent).toContain("on page 1");
+    const pageStart = Number(root.dataset.pageStart);
+    const end = pageStart + 501; // inside a word on page 3, past its seams
+    expect(long.slice(end - 1, end + 1)).toMatch(/^\w\w$/);
+    clickAt(container, end, { shiftKey: true });
+    const [made] = last(onChange);
+    // Snapped out to whole words, in code points (the emoji before them is one).
+    const [a, b] = [long.lastIndexOf(" ", start) + 1, long.indexOf(" ", end)];
+    expect(made?.value).toEqual({ class: "PER", start: a - 1, end: b - 1 });
+    expect(b - a).toBeGreaterThan(4000);
+    expect(container.querySelector(".text-stage__status")).toBeNull();
+  });
+
+  it("runs the keyboard cursor on into the next page, and keeps its anchor while pages turn", async () => {
+    const long = "word ".repeat(3000);
+    const onChange = await workbench(long);
+    const container = rendered?.container as HTMLElement;
+    const root = doc(container);
+    const key = (k: string, init: KeyboardEventInit = {}) =>
+      act(() => {
+        root.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, ...init }));
+      });
+    key("End"); // the last word shown: the end of the seam from page 2
+    const shownEnd = Number(Array.from(root.querySelectorAll<HTMLElement>("[data-at]")).at(-1)?.dataset.end);
+    key("ArrowRight", { shiftKey: true }); // past it: page 2 turns up
+    expect(container.textContent).toMatch(/Page 2 of/);
+    key("Enter");
+    expect(last(onChange)[0]?.value).toEqual({ class: "PER", start: shownEnd - 5, end: shownEnd + 4 });
+    // From the first word, over two page turns, Shift+→ takes the cursor up on page 3.
+    key("Home");
+    const first = Number(root.querySelector<HTMLElement>("[data-at]")?.dataset.at);
+    press("PageDown", { altKey: true });
+    expect(container.textContent).toMatch(/Page 3 of/);
+    key("ArrowRight", { shiftKey: true });
+    key("ArrowRight", { shiftKey: true });
+    const taken = Number(root.querySelector<HTMLElement>("[data-at]")?.dataset.at);
+    key("Enter");
+    expect(last(onChange)[1]?.value).toEqual({ class: "PER", start: first, end: taken + 9 });
+    expect(taken - first).toBeGreaterThan(2000);
   });
 
   it("shows the rating's rubric beside its values on a text task", async () => {

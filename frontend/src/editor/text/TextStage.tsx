@@ -9,8 +9,10 @@
  *
  * Offsets are code points in the work and UTF-16 on screen (offsets.ts converts); every page
  * keeps the document's global offsets (pages.ts), and is shown with seams of its neighbours,
- * so a selection may run from one page onto the next. HTML is shown as document.ts rebuilt
- * it, never through innerHTML.
+ * so a selection may run from one page onto the next. A span over more than a seam is made
+ * from a click and a Shift+click pages apart, or with the keyboard cursor, which keeps its
+ * document offsets while pages turn: neither needs both ends in the DOM at once. HTML is
+ * shown as document.ts rebuilt it, never through innerHTML.
  */
 import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type CSSProperties, type MouseEvent as ReactMouseEvent, type ReactNode, type UIEvent } from "react";
 import { buildKeymap, hotkeyId, parseHotkey } from "../../lib/hotkeys";
@@ -25,7 +27,7 @@ import { laneCount, pieceStyle, spanMarks, type MarkSource, type PieceStyle, typ
 import { TextOffsets } from "./offsets";
 import { pageOf, paginate, withSeams, type PageView as ShownPage } from "./pages";
 import { RelationPanel, relationLabelsFor } from "./RelationPanel";
-import { exactRange, snapToTokens, tokenRanges } from "./tokens";
+import { exactRange, nextToken, previousToken, snapToTokens, tokenRanges } from "./tokens";
 import "./text.css";
 
 type TextMedia = Extract<StageMedia, { kind: "text" }>;
@@ -37,11 +39,14 @@ export interface Relating {
   class?: string;
 }
 
-/** The keyboard cursor: token indices in what the current page shows, anchor and focus. */
+/** A token of the text: UTF-16 [start, end) in the document. */
+type Token = readonly [number, number];
+
+/** The keyboard cursor: the token it started on and the token it reaches, in document
+ * offsets, so it keeps its place while pages turn and may run over any number of them. */
 interface Cursor {
-  page: number;
-  anchor: number;
-  focus: number;
+  anchor: Token;
+  focus: Token;
 }
 
 const NO_OVERLAYS: NonNullable<MediaStageProps["overlays"]> = [];
@@ -66,6 +71,9 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
   const [snap, setSnap] = useState(true);
   const [relating, setRelating] = useState<Relating | null>(null);
   const [cursor, setCursor] = useState<Cursor | null>(null);
+  // Where the last plain click in the text fell (UTF-16), kept while pages turn: a
+  // Shift+click, on this page or another, marks a span from there to where it falls.
+  const [clickAnchor, setClickAnchor] = useState<number | null>(null);
   const [hint, setHint] = useState<string | null>(null);
   const root = useRef<HTMLDivElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
@@ -103,13 +111,10 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
     if (tokenCache.current?.view !== view) tokenCache.current = { view, tokens: tokenRanges(doc.text, view.start, view.end) };
     return tokenCache.current.tokens;
   }, [doc, view]);
-  const cursorRange = useMemo((): [number, number] | null => {
-    if (!cursor || cursor.page !== pageIndex) return null;
-    const tokens = pageTokens();
-    const a = tokens[Math.min(cursor.anchor, cursor.focus)];
-    const b = tokens[Math.max(cursor.anchor, cursor.focus)];
-    return a && b ? [a[0], b[1]] : null;
-  }, [cursor, pageIndex, pageTokens]);
+  const cursorRange = useMemo(
+    (): [number, number] | null => (cursor ? [Math.min(cursor.anchor[0], cursor.focus[0]), Math.max(cursor.anchor[1], cursor.focus[1])] : null),
+    [cursor],
+  );
 
   useImperativeHandle(
     ref,
@@ -121,7 +126,10 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
   relatingRef.current = relating;
   const cursorRef = useRef(cursor);
   cursorRef.current = cursor;
+  const clickAnchorRef = useRef(clickAnchor);
+  clickAnchorRef.current = clickAnchor;
   function cancel(): boolean {
+    setClickAnchor(null); // dropped on the way, without taking the key
     if (relatingRef.current) {
       setRelating(null);
       return true;
@@ -156,6 +164,18 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
     });
     return () => cancelAnimationFrame(frame);
   }, [selected, work, view]);
+
+  // The cursor's moving end is kept in view, on the next frame as a selected span is.
+  useEffect(() => {
+    if (!cursor || cursor.focus[0] < view.start || cursor.focus[0] >= view.end) return;
+    const forward = cursor.focus[0] >= cursor.anchor[0];
+    const frame = requestAnimationFrame(() => {
+      const shown = root.current?.querySelectorAll(".text-piece--cursor");
+      const piece = shown?.[forward ? shown.length - 1 : 0];
+      if (piece && "scrollIntoView" in piece) piece.scrollIntoView({ block: "nearest" });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [cursor, view]);
 
   // A new page starts at its top. The scroll offset is noted as it changes, so a page turn
   // that finds the text at its top (as when turning page after page) does not set it, which
@@ -285,16 +305,28 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
       const element = root.current;
       if (!element || event.button !== 0) return;
       const selection = window.getSelection();
+      const focus = selection?.focusNode && element.contains(selection.focusNode) ? offsetAt(element, selection.focusNode, selection.focusOffset, view) : null;
+      // Shift+click: from the last click, which may be pages away, to this one.
+      const from = clickAnchorRef.current;
+      if (event.shiftKey && from !== null && focus !== null && focus !== from && !readOnly && !relatingRef.current) {
+        selection?.removeAllRanges();
+        setCursor(null);
+        setClickAnchor(null);
+        addSpan(Math.min(from, focus), Math.max(from, focus), event.altKey);
+        return;
+      }
       if (selection && !selection.isCollapsed && selection.rangeCount > 0 && selection.anchorNode && selection.focusNode) {
         const a = offsetAt(element, selection.anchorNode, selection.anchorOffset, view);
         const b = offsetAt(element, selection.focusNode, selection.focusOffset, view);
         selection.removeAllRanges();
         if (a !== b) {
           setCursor(null);
+          setClickAnchor(null);
           addSpan(Math.min(a, b), Math.max(a, b), event.altKey);
           return;
         }
       }
+      if (focus !== null && !relatingRef.current) setClickAnchor(focus);
       const piece = (event.target as Element).closest?.("[data-at]");
       if (!piece || !element.contains(piece)) {
         if (!relatingRef.current) latest.current.onSelect(null);
@@ -332,40 +364,44 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
   );
 
   // The keyboard cursor: ←/→ move a token, Shift extends, Home/End, Enter makes the span.
+  // Past what is shown the cursor goes on into the next (or previous) page, which turns; a
+  // cursor left on another page is taken up again on the first (←: last) token shown, with
+  // its anchor kept under Shift, so a span may run over any number of pages.
   const onKeyDown = useCallback(
     (event: ReactKeyboardEvent) => {
       if (event.ctrlKey || event.metaKey || event.altKey || !CURSOR_KEYS.has(event.key)) return;
-      const tokens = pageTokens();
-      const last = tokens.length - 1;
-      if (last < 0) return;
-      const current = cursor && cursor.page === pageIndex ? cursor : null;
-      const move = (focus: number) => {
-        const clamped = Math.max(0, Math.min(last, focus));
-        setCursor({ page: pageIndex, anchor: event.shiftKey && current ? current.anchor : clamped, focus: clamped });
+      const shown = (t: Token) => t[0] >= view.start && t[0] < view.end;
+      const current = cursor && shown(cursor.focus) ? cursor : null;
+      const place = (focus: Token | null | undefined) => {
+        if (!focus) return;
+        setCursor({ anchor: event.shiftKey && cursor ? cursor.anchor : focus, focus });
+        if (!shown(focus)) setPageIndex(pageOf(pages, focus[0]));
       };
       let handled = true;
       switch (event.key) {
         case "ArrowRight":
-          move(current ? current.focus + 1 : 0);
+          place(current ? nextToken(doc.text, current.focus[1]) : pageTokens()[0]);
           break;
         case "ArrowLeft":
-          move(current ? current.focus - 1 : 0);
+          place(current ? previousToken(doc.text, current.focus[0]) : pageTokens().at(-1));
           break;
         case "Home":
-          move(0);
+          place(pageTokens()[0]);
           break;
         case "End":
-          move(last);
+          place(pageTokens().at(-1));
           break;
         case "Enter":
-          if (cursorRange && !readOnly) {
+          if (cursor && cursorRange && !readOnly) {
             addSpan(cursorRange[0], cursorRange[1], true);
-            setCursor(current ? { ...current, anchor: current.focus } : null);
+            setCursor({ anchor: cursor.focus, focus: cursor.focus });
           } else handled = false;
           break;
         case "Escape":
-          if (current) setCursor(null);
-          else handled = false;
+          if (cursor) {
+            setCursor(null);
+            setClickAnchor(null);
+          } else handled = false;
           break;
         default:
           handled = false;
@@ -375,13 +411,18 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
         event.stopPropagation();
       }
     },
-    [pageTokens, cursor, pageIndex, cursorRange, readOnly, addSpan],
+    [view, pages, doc, pageTokens, cursor, cursorRange, readOnly, addSpan],
   );
 
   const selectedMark = selected ? work.get(selected) : undefined;
+  // The last click, when it is on another page: said, so a Shift+click here is expected.
+  const anchorElsewhere = clickAnchor !== null && !readOnly && (clickAnchor < view.start || clickAnchor >= view.end) ? clickAnchor : null;
   const status = relating
     ? `Relating from ${describe(work.get(relating.from), doc.text)}: click the target span, or select it and press the relate key.`
-    : hint;
+    : (hint ??
+      (anchorElsewhere !== null
+        ? `Shift+click marks a span from “${doc.text.slice(anchorElsewhere, anchorElsewhere + 24).trim()}…” on page ${pageOf(pages, anchorElsewhere) + 1} to where you click.`
+        : null));
 
   return (
     <div className="text-stage">
@@ -452,7 +493,7 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
       <p id="text-stage-help" className="text-stage__help">
         {readOnly
           ? "Click a span to select it."
-          : "Select text to mark it with the chosen class (it snaps to whole words; hold Alt to keep it exact). Or focus the text: ←/→ move by token, Shift+←/→ extend, Enter marks. Click a span to select it, again for the span around it."}
+          : "Select text to mark it with the chosen class (it snaps to whole words; hold Alt to keep it exact), or click where a span starts and Shift+click where it ends, pages on if need be. Or focus the text: ←/→ move by token, Shift+←/→ extend, Enter marks. Click a span to select it, again for the span around it."}
       </p>
       <RelationPanel
         relations={relations}
@@ -460,7 +501,7 @@ export const TextStage = forwardRef<StageHandle, MediaStageProps<TextMedia>>(fun
         work={work}
         text={doc.text}
         offsets={offsets}
-        selected={selected}
+        selected={selectedRegion?.type === "relation" ? selected : null}
         colorOf={colorOf}
         onSelect={selectRelation}
       />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exactRange, snapToTokens, tokenRanges } from "./tokens";
+import { exactRange, nextToken, previousToken, snapToTokens, tokenRanges } from "./tokens";
 
 const text = "Angela Merkel visited New-York, (briefly) on 3.5 days 😀 ok";
 const at = (word: string) => text.indexOf(word);
@@ -57,5 +57,26 @@ describe("exactRange", () => {
 describe("tokenRanges", () => {
   it("lists words and punctuation, no whitespace", () => {
     expect(tokenRanges("Hi, you 😀!").map(([a, b]) => "Hi, you 😀!".slice(a, b))).toEqual(["Hi", ",", "you", "😀", "!"]);
+  });
+});
+
+describe("nextToken and previousToken", () => {
+  const line = "Hi,  you 😀!\n\nend";
+  const all = tokenRanges(line);
+
+  it("step through the same tokens as tokenRanges, both ways, over runs of whitespace", () => {
+    const forward: [number, number][] = [];
+    for (let t = nextToken(line, 0); t; t = nextToken(line, t[1])) forward.push(t);
+    expect(forward).toEqual(all);
+    const backward: [number, number][] = [];
+    for (let t = previousToken(line, line.length); t; t = previousToken(line, t[0])) backward.push(t);
+    expect(backward.reverse()).toEqual(all);
+  });
+
+  it("give null past the ends of the text", () => {
+    expect(nextToken(line, line.length)).toBeNull();
+    expect(nextToken("a   ", 1)).toBeNull();
+    expect(previousToken(line, 0)).toBeNull();
+    expect(previousToken("   a", 3)).toBeNull();
   });
 });

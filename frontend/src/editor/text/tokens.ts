@@ -100,3 +100,24 @@ export function tokenRanges(text: string, from = 0, to = text.length): [number, 
   }
   return out;
 }
+
+/** The first token starting at or after `from`, or null at the end of the text (the
+ * keyboard cursor's next token, on this page or the next). */
+export function nextToken(text: string, from: number): [number, number] | null {
+  let i = charBoundary(text, from);
+  while (i < text.length && isSpace(charAt(text, i))) i += charAt(text, i).length;
+  return i < text.length ? (tokenRanges(text, i, i + 1)[0] ?? null) : null;
+}
+
+/** The last token ending at or before `to`, or null at the start of the text; `to` is a
+ * token's edge (a cursor token's start), so a word before it ends there. */
+export function previousToken(text: string, to: number): [number, number] | null {
+  let b = charBoundary(text, to);
+  while (b > 0 && isSpace(charBefore(text, b))) b -= charBefore(text, b).length;
+  if (b <= 0) return null;
+  let a = b - charBefore(text, b).length;
+  if (isWordChar(charBefore(text, b))) {
+    while (a > 0 && isWordChar(charBefore(text, a))) a -= charBefore(text, a).length;
+  }
+  return [a, b];
+}
