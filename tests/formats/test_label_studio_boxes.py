@@ -15,17 +15,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accord.core import validation
+from accord.core._plain_boxes import CheckedBoxes
 from accord.core.errors import InputError
 from accord.core.label_studio_config import schema_from_label_studio
 from accord.core.schema import parse_schema
 from accord.formats._json_array import element_value, parse_array, split_array
-from accord.formats._label_studio_boxes import _rounded, box_labels, plain_boxes
+from accord.formats._label_studio_boxes import _rounded, plain_boxes
 from accord.formats._label_studio_read import ResultReader, TaskMedia
 from accord.formats.binding import Binding
 from tests.formats.test_label_studio import IMAGE_CONFIG
 from tests.strategies import EXAMPLES
 
 SCHEMA = parse_schema(schema_from_label_studio(IMAGE_CONFIG))
+#: the same boxes under rules: a class left out, minimum sizes, inside the image, counts
+RULED = parse_schema({"data": [{"name": "image", "type": "image"}], "labels": [
+    {"name": "objects", "type": "bbox", "source": "image", "classes": [{"name": "car"}],
+     "rules": {"min_width": 100, "min_height": 50, "inside_image": True, "required": True,
+               "max_instances": 2}}]})
 NUMBERS = (st.floats(-5, 105) | st.integers(-5, 105) | st.sampled_from(
     [0, 100, 100.0000001, -0.0000001, math.nan, math.inf, True, None, "5", [1]]))
 
@@ -82,7 +89,7 @@ def test_a_detection_exports_boxes_take_the_fast_path():
                                                                     rectanglelabels=...,
                                                                     rectangle=["person"])]
     media = TaskMedia({}, SCHEMA, "t")
-    found = plain_boxes(results, box_labels(SCHEMA), media, False)
+    found = plain_boxes(results, SCHEMA, media, False)
     assert found is not None and [r["id"] for r in found] == ["r1", "r2", "r1:objects"]
     assert found[0] == {"label": "objects", "type": "bbox", "id": "r1", "value": {
         "class": "car", "x": 84.0, "y": 120.0, "width": 242.0, "height": 240.0}}
@@ -90,11 +97,40 @@ def test_a_detection_exports_boxes_take_the_fast_path():
     assert outcome(False, results, {}, False) == outcome(True, results, {}, False)
 
 
+@EXAMPLES
+@given(st.lists(changes, max_size=3), st.booleans(), st.sampled_from([SCHEMA, RULED]),
+       st.sampled_from([{}, {"width": 800, "height": 600}, {"width": 640, "height": 480}]))
+def test_boxes_come_checked_only_when_validate_finds_no_problem(edits: list[dict[str, Any]],
+                                                               prediction: bool, schema: Any,
+                                                               data: dict[str, Any]):
+    media = TaskMedia(dict(data), schema, "t")
+    found = plain_boxes([box(**edit) for edit in edits], schema, media, prediction)
+    if found is None:
+        return
+    info = validation.media_info(schema, {"width": media.size[0], "height": media.size[1]}
+                                 if media.size else {})
+    full = validation._validate_fully(schema, list(found), info)
+    assert validation.validate(schema, found, media=info) == full
+    assert isinstance(found, CheckedBoxes) == (not full)
+
+
+def test_a_detection_exports_boxes_come_checked_and_validate_takes_them_as_they_are():
+    media = TaskMedia({}, RULED, "t")
+    found = plain_boxes([box(width=15), box(id="r2", y=0, height=10)], RULED, media, False)
+    assert isinstance(found, CheckedBoxes) and found.size == (800, 600)
+    assert validation.validate(RULED, found, media=validation.MediaInfo(800, 600)) == []
+    found.append(dict(found[0], id="r3"))  # three: one more than the label allows
+    assert [p.code for p in validation.validate(RULED, found, media=validation.MediaInfo(
+        800, 600))] == ["too_many_instances"]
+    narrow = plain_boxes([box(width=10)], RULED, TaskMedia({}, RULED, "t"), False)
+    assert narrow is not None and not isinstance(narrow, CheckedBoxes)
+
+
 @pytest.mark.parametrize("edit", [{"rotation": 30}, {"width": -5}, {"meta": {"attributes":
                                                                         {"occluded": True}}},
                                   {"type": "polygonlabels"}, {"x": 95}])
 def test_boxes_the_fast_path_does_not_take_go_to_the_general_reader(edit: dict[str, Any]):
-    assert plain_boxes([box(**edit)], box_labels(SCHEMA), TaskMedia({}, SCHEMA, "t"),
+    assert plain_boxes([box(**edit)], SCHEMA, TaskMedia({}, SCHEMA, "t"),
                        False) is None
 
 

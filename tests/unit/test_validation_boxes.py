@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accord.core import validation
+from accord.core._plain_boxes import are_plain_valid_boxes
 from accord.core.schema import parse_schema
 from accord.core.validation import MediaInfo, validate
 from tests.strategies import EXAMPLES
@@ -72,7 +73,7 @@ media = st.sampled_from([None, MediaInfo(), MediaInfo(image_width=640, image_hei
 def test_the_fast_path_reports_what_the_full_checks_report(schema, changes, info):
     regions = [region(edit, i) for i, edit in enumerate(changes)]
     expected = validation._validate_fully(schema, regions, info)
-    if validation._are_plain_valid_boxes(schema, regions, info):
+    if are_plain_valid_boxes(schema, regions, info):
         assert expected == []
     assert validate(schema, regions, media=info) == expected
 
@@ -85,7 +86,7 @@ def test_a_detection_annotations_boxes_take_the_fast_path():
                    "inside_image": True}}]})
     regions = [region({}, i) for i in range(5)] + [region({"score": 0.5, "rotation": 10}, 5)]
     info = MediaInfo(image_width=640, image_height=480)
-    assert not validation._are_plain_valid_boxes(schema, regions, info)  # six: too many
+    assert not are_plain_valid_boxes(schema, regions, info)  # six: too many
     assert [p.code for p in validate(schema, regions, media=info)] == ["too_many_instances"]
-    assert validation._are_plain_valid_boxes(schema, regions[1:], info)
+    assert are_plain_valid_boxes(schema, regions[1:], info)
     assert validate(schema, regions[1:], media=info) == []

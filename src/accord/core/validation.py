@@ -20,14 +20,13 @@ outside_image regions[0].value
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 from accord.core._json_reader import is_kind
+from accord.core._plain_boxes import CheckedBoxes, are_plain_valid_boxes
 from accord.core._value_checks import VALUE_CHECKS, At, Context, MediaInfo, Problem, ProblemCode
-from accord.core.geometry import INSIDE_TOLERANCE_PX, fits_inside, rotated_box_corners
 from accord.core.regions import (
     MultilabelValue,
     Region,
@@ -67,7 +66,9 @@ def validate(schema: Schema, regions: Sequence[Region] | Any, *,
     Media checks (inside the image, text and audio bounds, frame count, mask size) run only
     for what `media` tells; without it they are skipped, not failed.
     """
-    if type(regions) is list and _are_plain_valid_boxes(schema, regions, media):
+    if type(regions) is CheckedBoxes and regions.passes(schema, media):
+        return []  # a reader checked them as it made them
+    if type(regions) is list and are_plain_valid_boxes(schema, regions, media):
         return []
     return _validate_fully(schema, regions, media)
 
@@ -274,96 +275,3 @@ def _check_overlaps(checked: list[tuple[At, Region, LabelDef]]) -> Iterator[Prob
                      "spans (rules.allow_overlap)")
         if furthest is None or value.end > furthest[0]:
             reach[label.name] = (value.end, at.region_id)
-
-
-class _BoxLabel(NamedTuple):
-    classes: frozenset[str]
-    min_width: float | None
-    min_height: float | None
-    inside_image: bool
-
-
-class _BoxRules(NamedTuple):
-    labels: dict[str, _BoxLabel]  # bbox labels whose regions need no attributes
-    counts: tuple[tuple[str, bool, int | None, int | None], ...]  # every label's count rules
-
-
-_BOX_RULES: dict[int, tuple[Schema, _BoxRules]] = {}
-_NUMBERS: Final = (int, float)
-
-
-def _box_rules(schema: Schema) -> _BoxRules:
-    """What `_are_plain_valid_boxes` checks, worked out once per schema."""
-    found = _BOX_RULES.get(id(schema))
-    if found is None or found[0] is not schema:
-        labels: dict[str, _BoxLabel] = {}
-        for label in schema.labels:
-            if label.type is LabelType.BBOX and label.classes and not any(
-                    a.required and a.default is None for a in label.attributes):
-                labels.setdefault(label.name, _BoxLabel(
-                    frozenset(c.name for c in label.classes), label.rules.min_width,
-                    label.rules.min_height, label.rules.inside_image))
-        counts = tuple((label.name, label.rules.required, label.rules.min_instances,
-                        label.rules.max_instances) for label in schema.labels
-                       if label.rules.required or label.rules.min_instances is not None
-                       or label.rules.max_instances is not None)
-        if len(_BOX_RULES) > 16:
-            _BOX_RULES.clear()
-        found = _BOX_RULES[id(schema)] = (schema, _BoxRules(labels, counts))
-    return found[1]
-
-
-def _are_plain_valid_boxes(schema: Schema, regions: list[Any], media: MediaInfo | None
-                           ) -> bool:
-    """Whether `regions` are well-formed boxes (no attributes) that pass every check: then
-    `validate` has no problem to report. Imports of detection datasets check millions of
-    them; False for anything else or anything wrong, which the full checks then report."""
-    rules = _box_rules(schema)
-    ids: set[str] = set()
-    counts: dict[str, int] = {}
-    width, height = (media.image_width, media.image_height) if media else (None, None)
-    numbers, isfinite = _NUMBERS, math.isfinite  # bound here: looked up for every box
-    for region in regions:
-        if type(region) is not dict or region.get("type") != "bbox":
-            return False
-        keys, region_id, name = len(region), region.get("id"), region.get("label")
-        score = region.get("score")
-        if not (keys == 4 or (keys == 5 and "score" in region)) or type(region_id) is not str \
-                or not region_id or region_id in ids or type(name) is not str:
-            return False
-        label, value = rules.labels.get(name), region.get("value")
-        if label is None or type(value) is not dict:
-            return False
-        class_name = value.get("class")
-        if type(class_name) is not str or class_name not in label.classes:
-            return False
-        x, y, w, h = value.get("x"), value.get("y"), value.get("width"), value.get("height")
-        rotation = value.get("rotation", 0.0)
-        if (len(value) != (6 if "rotation" in value else 5) or type(x) not in numbers
-                or type(y) not in numbers or type(w) not in numbers
-                or type(h) not in numbers or type(rotation) not in numbers
-                or not isfinite(x + y + w + h + rotation)):
-            return False  # a sum too large for a float takes the full checks, as NaN does
-        if w < 0 or h < 0 or (label.min_width is not None and w < label.min_width) or (
-                label.min_height is not None and h < label.min_height):
-            return False
-        if label.inside_image and width is not None and height is not None:
-            if rotation % 360:
-                if not fits_inside(rotated_box_corners(x, y, w, h, rotation), width, height):
-                    return False
-            else:  # the corners' bounds, as fits_inside takes them (w, h >= 0 here)
-                x, y = float(x), float(y)
-                if (x < -INSIDE_TOLERANCE_PX or y < -INSIDE_TOLERANCE_PX
-                        or x + float(w) > width + INSIDE_TOLERANCE_PX
-                        or y + float(h) > height + INSIDE_TOLERANCE_PX):
-                    return False
-        if keys == 5 and not (type(score) in numbers and 0.0 <= score <= 1.0):
-            return False  # NaN fails the comparison; infinities are out of range
-        ids.add(region_id)
-        counts[name] = counts.get(name, 0) + 1
-    for name, required, least, most in rules.counts:
-        n = counts.get(name, 0)
-        if (required and n == 0) or (least is not None and n < least) or (
-                most is not None and n > most):
-            return False
-    return True

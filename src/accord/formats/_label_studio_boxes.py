@@ -5,7 +5,9 @@ the image size and nothing else; `plain_boxes` converts such a list in one pass,
 per-result position strings. It gives exactly what the general reader gives for them, and
 None for anything it does not take (any other type, rotation, attributes, a negative or
 out-of-range value, a size that differs from the task's), which the general reader then
-reads, and refuses by position where it must: it stays the reference.
+reads, and refuses by position where it must: it stays the reference. The boxes are checked
+against the schema's rules on the way (`accord.core._plain_boxes`): when all pass, the list
+comes as `CheckedBoxes`, which `validate` then passes without reading each box again.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Final
 
+from accord.core._plain_boxes import CheckedBoxes, box_fits, box_rules, counts_fit
 from accord.core.schema import LabelType, Schema
 from accord.formats._label_studio_geometry import DECIMALS, PERCENT_TOLERANCE
 from accord.formats.base import EDGE_TOLERANCE_PX
@@ -65,15 +68,17 @@ def box_labels(schema: Schema) -> dict[str, str]:
     return found[1]
 
 
-def plain_boxes(results: Any, labels: dict[str, str], media: TaskMedia, prediction: bool
+def plain_boxes(results: Any, schema: Schema, media: TaskMedia, prediction: bool
                 ) -> list[dict[str, Any]] | None:
-    """The regions of a list of plain boxes on `labels` (`box_labels`), or None.
+    """The regions of a list of plain boxes on the schema's bbox labels, or None.
 
     One loop, names bound locally: it runs for every box of a detection import, where each
     Python step counts (the general reader's checks, in its order of refusal, stay in
     `_label_studio_read`)."""
     if type(results) is not list:
         return None
+    labels, rules = box_labels(schema), box_rules(schema)
+    checked, counts, fits, rule_labels = True, {}, box_fits, rules.labels
     size = media.size
     regions: list[dict[str, Any]] = []
     ids: set[str] = set()
@@ -127,12 +132,19 @@ def plain_boxes(results: Any, labels: dict[str, str], media: TaskMedia, predicti
             return None
         region: dict[str, Any] = {"label": name, "type": "bbox", "value": {
             "class": names[0], "x": px, "y": py, "width": pw, "height": ph}}
+        if checked:  # as validate would check it
+            rule = rule_labels.get(name)
+            if rule is None or not fits(rule, names[0], px, py, pw, ph, 0, width, height):
+                checked = False
+            else:
+                counts[name] = counts.get(name, 0) + 1
         score = item.get("score")
         if score is not None:
             if type(score) not in numbers or not math.isfinite(score):
                 return None
             if prediction or 0 <= score <= 1:
                 region["score"] = float(score)
+                checked = checked and 0 <= score <= 1
         raw = item.get("id")
         if raw is None:
             raw = str(len(regions) + 1)
@@ -153,4 +165,6 @@ def plain_boxes(results: Any, labels: dict[str, str], media: TaskMedia, predicti
         regions.append(region)
     if media.size is None and size is not None:
         media.size, media.learned = size, True
+    if checked and counts_fit(rules, counts):
+        return CheckedBoxes(regions, schema, size)
     return regions

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from accord.core.schema import LabelDef, Schema
-from accord.formats._label_studio_boxes import box_labels, plain_boxes
+from accord.formats._label_studio_boxes import plain_boxes
 from accord.formats._label_studio_brush import BrushError, brush_to_mask
 from accord.formats._label_studio_geometry import (
     PERCENT_TOLERANCE,
@@ -121,7 +121,7 @@ class ResultReader:
         0–1: Label Studio keeps the score of the prediction an answer started from, on any
         scale the model used."""
         if self.schema is not None:
-            fast = plain_boxes(results, box_labels(self.schema), self.media, prediction)
+            fast = plain_boxes(results, self.schema, self.media, prediction)
             if fast is not None:
                 return fast
         return self.general_regions(results, where, prediction)
