@@ -16,9 +16,14 @@ make the peaks (decoding the file once); the reloads find them made.
 
 Frames (bench/_ui_frames.py's probe, ~`--duration` s each): **zoom** (wheel steps in and out
 over the waveform: every step a new zoom level, its peaks computed), **scroll** (Shift+wheel
-through the recording at a close zoom), **drag** (a segment's body dragged back and forth in
+through the recording with about 30 s in view: 12 wheel steps in from the whole recording,
+whatever zoom the zoom case ended at), **drag** (a segment's body dragged back and forth in
 its band), **play** (playback with the playhead following, turning pages) and **idle**.
 "Frames under 16 ms" as in ui_render.py: work p95 < 16 ms and interval p95 < 25 ms.
+
+Then the renderer main thread's CPU per action (`actions_cpu`: thread time from a Chromium
+trace, which a loaded machine inflates far less than frame times): a zoom step, a scroll
+step, a drag's pointer move, each waited for until drawn, and a reload.
 
 `--profile DIR` then repeats a reload and each interaction under the CPU profiler and a
 Chromium trace with an unminified build (bench/_ui_profile.py) and prints where the time goes.
@@ -42,6 +47,7 @@ import _ui_frames as frames
 import numpy as np
 from _results import machine, write_block
 from _ui_stream import TIMEOUT_MS, VIEWPORT, open_stream
+from _ui_text import main_thread_cpu_ms
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from accord.client import Client
@@ -134,6 +140,10 @@ def seed(server: AccordProcess, data_dir: Path, count: int) -> tuple[int, int]:
         worker.close()
 
 
+#: Resolves once the page has drawn two frames: what an action changed is then on screen.
+TWO_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
 def wait_until_ready(page: Page) -> Load:
     deadline = time.monotonic() + TIMEOUT_MS / 1000
     while not page.evaluate("(mark) => performance.getEntriesByName(mark).length", READY_MARK):
@@ -168,9 +178,12 @@ def zoom(page: Page, duration_s: float, record: Any) -> Any:
 
 def scroll(page: Page, duration_s: float, record: Any) -> Any:
     box = wave_box(page)
+    # From the whole recording, whatever the zoom case left, 12 steps in: about 30 s in view.
+    page.get_by_role("button", name="Fit", exact=True).click()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    for _ in range(12):  # about 30 s in view
+    for _ in range(12):
         page.mouse.wheel(0, -120)
+        page.evaluate(TWO_FRAMES)
     page.keyboard.down("Shift")
     record.start(page)
     started, step = time.monotonic(), 0
@@ -219,9 +232,65 @@ def idle(page: Page, duration_s: float, record: Any) -> Any:
 
 INTERACTIONS = (zoom, scroll, drag, play, idle)
 
+def actions_cpu(browser: Browser, page: Page, steps: int) -> dict[str, float]:
+    """Renderer main-thread CPU ms per action (thread time from a Chromium trace, as the
+    text case measures it), each action waited for until drawn (two frames) so that none is
+    merged with the next: a wheel step of zoom from the whole recording in and out again, a
+    Shift+wheel step of scroll at ~30 s in view, a pointer move dragging a segment, the two
+    frames alone (in every other row too), and a reload to interactive."""
+    box = wave_box(page)
+    x, y = box["x"] + box["width"] * 0.4, box["y"] + box["height"] / 2
+
+    def zoom_steps() -> None:
+        page.mouse.move(x, y)
+        for i in range(steps):
+            page.mouse.wheel(0, -120 if i < steps // 2 else 120)
+            page.evaluate(TWO_FRAMES)
+
+    def scroll_steps() -> None:
+        page.keyboard.down("Shift")
+        for i in range(steps):
+            page.mouse.wheel(0, 200 if i < steps // 2 else -200)
+            page.evaluate(TWO_FRAMES)
+        page.keyboard.up("Shift")
+
+    def frames_alone() -> None:
+        for _ in range(steps):
+            page.evaluate(TWO_FRAMES)
+
+    def reload() -> None:
+        page.reload()
+        wait_until_ready(page)
+
+    page.get_by_role("button", name="Fit", exact=True).click()
+    page.mouse.move(x, y)
+    out = {"zoom (a wheel step)": main_thread_cpu_ms(browser, page, zoom_steps) / steps}
+    for _ in range(12):  # about 30 s in view, as the scroll interaction
+        page.mouse.wheel(0, -120)
+        page.evaluate(TWO_FRAMES)
+    out["scroll (a Shift+wheel step)"] = main_thread_cpu_ms(browser, page, scroll_steps) / steps
+    target = page.locator(".audio-band--work .audio-segment").first.bounding_box()
+    assert target is not None
+    sx, sy = target["x"] + target["width"] / 2, target["y"] + target["height"] / 2
+    page.mouse.move(sx, sy)
+    page.mouse.down()
+
+    def drag_moves() -> None:
+        for i in range(steps):
+            page.mouse.move(sx + (30 if i % 2 == 0 else 0), sy)
+            page.evaluate(TWO_FRAMES)
+
+    out["drag (a pointer move)"] = main_thread_cpu_ms(browser, page, drag_moves) / steps
+    page.mouse.up()
+    page.keyboard.press("Control+z")
+    out["two frames, no input (in every row above)"] = (
+        main_thread_cpu_ms(browser, page, frames_alone) / steps)
+    out["load (reload to interactive)"] = main_thread_cpu_ms(browser, page, reload)
+    return out
+
 
 def measure(browser: Browser, args: Namespace
-            ) -> tuple[Load, list[Load], list[frames.Frames], int, str]:
+            ) -> tuple[Load, list[Load], list[frames.Frames], int, dict[str, float], str]:
     with tempfile.TemporaryDirectory(prefix="accord-bench-audio-") as tmp:
         data_dir = Path(tmp) / "data"
         server = AccordProcess(data_dir, Path(tmp) / "server.log")
@@ -236,6 +305,7 @@ def measure(browser: Browser, args: Namespace
                 loads.append(wait_until_ready(page))
             probe = frames.Probe()
             measured = [how(page, args.duration, probe) for how in INTERACTIONS]
+            cpu = actions_cpu(browser, page, 24)
             page.close()
             summary = ""
             if args.profile:
@@ -249,13 +319,13 @@ def measure(browser: Browser, args: Namespace
                 summary = _ui_profile.profile(browser, profiled,
                                               {how.__name__: how for how in INTERACTIONS},
                                               args.duration, args.profile)
-            return cold, loads, measured, regions, summary
+            return cold, loads, measured, regions, cpu, summary
         finally:
             server.stop()
 
 
 def report(cold: Load, loads: list[Load], measured: list[frames.Frames], regions: int,
-           args: Namespace, chromium: str) -> str:
+           cpu: dict[str, float], args: Namespace, chromium: str) -> str:
     ready = [load.ready_ms for load in loads]
     lines = frames.load_table(cold, loads, f"`{READY_MARK}` (waveform drawn)")
     rows, verdicts = frames.frames_table(measured, ready, TARGET_READY_MS)
@@ -269,7 +339,10 @@ def report(cold: Load, loads: list[Load], measured: list[frames.Frames], regions
             f"\n\nLoad to interactive, {len(loads)} reloads:\n\n" + "\n".join(lines)
             + f"\n\nFrames over {args.duration:g} s of input each (ms, as in the image case):"
             "\n\n" + "\n".join(rows) + "\n\nTargets (work p95 < 16 ms and interval p95 < "
-            "25 ms): " + "; ".join(verdicts) + ".\n")
+            "25 ms): " + "; ".join(verdicts) + ".\n\nRenderer main-thread CPU per action "
+            "(thread time from a Chromium trace; unlike the frame figures it does not grow "
+            "when other processes take the cores):\n\n| action | CPU ms |\n|---|--:|\n"
+            + "\n".join(f"| {name} | {ms:.1f} |" for name, ms in cpu.items()) + "\n")
 
 
 def main(args: Namespace) -> None:
@@ -279,8 +352,8 @@ def main(args: Namespace) -> None:
     with sync_playwright() as playwright:
         browser = launch(playwright)
         try:
-            cold, loads, measured, regions, summary = measure(browser, args)
-            block = report(cold, loads, measured, regions, args, browser.version)
+            cold, loads, measured, regions, cpu, summary = measure(browser, args)
+            block = report(cold, loads, measured, regions, cpu, args, browser.version)
         finally:
             browser.close()
     print(block)

@@ -16,7 +16,8 @@ import type { MediaStageProps, StageKey } from "../MediaStage";
 import type { StageMedia } from "../taskMedia";
 import "./audio.css";
 import { audioKeys, SPEEDS, stepSpeed, type AudioAction } from "./keys";
-import { BandRows, bandsHeight as heightOf, layoutBands, placeTrack, SegmentBands, type Band, type BandOf } from "./SegmentBands";
+import { bandsHeight as heightOf, layoutBands, type Band } from "./bands";
+import { BandRows, SegmentBands, type BandOf } from "./SegmentBands";
 import { isSegment, moveRange, rangeFromDrag, resizeRange, partAt, segmentInFocus, segmentsOf, transcriptionLabels } from "./segments";
 import { clampView, fitView, follow, formatTick, formatTime, scrollBy, ticks, timeAt, xAt, zoomAt, type TimeView } from "./timeline";
 import { Transcriptions } from "./Transcriptions";
@@ -56,7 +57,6 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
   const playhead = useRef<SVGLineElement>(null);
   const bandPlayhead = useRef<HTMLDivElement>(null);
   const bandsBox = useRef<HTMLDivElement>(null);
-  const track = useRef<HTMLDivElement>(null);
   const clock = useRef<HTMLSpanElement>(null);
   const [loaded, setLoaded] = useState<Loaded>({ status: "loading" });
   const [metaDuration, setMetaDuration] = useState(0);
@@ -153,11 +153,9 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
     latest.current.onReady?.();
   }, [loaded, view.width]);
 
-  // The scrollbar under the waveform spans the recording at the current zoom, and so does
-  // the segments' track.
+  // The scrollbar under the waveform spans the recording at the current zoom.
   useLayoutEffect(() => {
     spacer.current?.style.setProperty("width", `${Math.ceil(view.duration * view.pxPerS)}px`);
-    if (track.current) placeTrack(track.current, view);
     const element = scroller.current;
     const left = view.start * view.pxPerS;
     if (element && Math.abs(element.scrollLeft - left) > 1) element.scrollLeft = left;
@@ -516,18 +514,17 @@ export const AudioStage = forwardRef<StageHandle, MediaStageProps<RecordingMedia
         </div>
         <div ref={bandsBox} className="audio-stage__bands" role="group" aria-label="Segments">
           <BandRows layout={layout} />
-          <div ref={track} className="audio-stage__track">
-            <SegmentBands
-              layout={layout}
-              duration={view.duration}
-              selected={selected}
-              invalid={invalid}
-              colorOf={segmentColor}
-              interactive
-              pickable={props.onOverlayPick !== undefined}
-              onDown={onSegmentDown}
-            />
-          </div>
+          <SegmentBands
+            layout={layout}
+            view={view}
+            heightPx={bandsHeight}
+            selected={selected}
+            invalid={invalid}
+            colorOf={segmentColor}
+            interactive
+            pickable={props.onOverlayPick !== undefined}
+            onDown={onSegmentDown}
+          />
           <div ref={bandPlayhead} className="audio-stage__band-playhead" />
         </div>
         <div

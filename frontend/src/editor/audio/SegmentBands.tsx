@@ -2,104 +2,25 @@
  * The bands under the waveform: the work's segments on lanes (overlapping ones on separate
  * lanes), then a model's suggestions, then one band per other annotator in their colour.
  *
- * Zoom and scroll must not touch hundreds of segments, so each segment is an HTML box placed
- * once in fractions of the recording (left and width in %) on a track as wide as the
- * recording at the current zoom; a zoom sets the track's width, a scroll its translation
- * (`placeTrack`, two style writes and no render). A segment is rendered again only when it
- * changes (memo per segment); its name is cut by CSS to what fits. Positions and colours are
- * written through the CSSOM, which the CSP allows (it forbids style attributes).
- * Presentational: gestures go back through the callbacks.
+ * A zoom or a scroll must cost the segments in view, not the recording's hundreds: the
+ * bands are painted on one canvas (bandCanvas.ts), and only the segments in view have an
+ * element, a transparent box over the paint at the same place (bands.ts segmentBox) that
+ * takes the pointer (select, move, resize, take) and shows the segment's description as its
+ * tooltip. Boxes are placed through the CSSOM, which the CSP allows (it forbids style
+ * attributes). Presentational: gestures go back through the callbacks.
  */
-import { memo, useLayoutEffect, useRef, type PointerEvent as ReactPointerEvent, type ReactNode } from "react";
+import { memo, useLayoutEffect, useMemo, useRef, type PointerEvent as ReactPointerEvent, type ReactNode } from "react";
 import type { AudioSegmentRegion } from "../../lib/regions";
-import { describeSegment, lanes } from "./segments";
+import { paintBands } from "./bandCanvas";
+import { BOX_TOP_PX, inView, LANE_PX, segmentBox, type Band, type BandLayout } from "./bands";
+import { describeSegment } from "./segments";
 import type { TimeView } from "./timeline";
-
-export const LANE_PX = 24;
-
-export interface Band {
-  /** "work", "predictions" or an overlay's id. */
-  id: string;
-  kind: "work" | "predictions" | "overlay";
-  title: string;
-  segments: readonly AudioSegmentRegion[];
-  /** Overlays draw every segment in the annotator's colour. */
-  color?: string;
-}
-
-export type BandLayout = { band: Band; lane: Map<string, number>; lanes: number; top: number }[];
-
-/** Band heights and their lanes, computed once per change of the segments, not per frame. */
-export function layoutBands(bands: readonly Band[]): BandLayout {
-  let top = 0;
-  return bands.map((band) => {
-    const { lane, count } = lanes(band.segments);
-    const laid = { band, lane, lanes: Math.max(1, count), top };
-    top += laid.lanes * LANE_PX + 1;
-    return laid;
-  });
-}
-
-/** Total height of the bands, px. */
-export function bandsHeight(layout: BandLayout): number {
-  return layout.reduce((h, b) => h + b.lanes * LANE_PX + 1, 0);
-}
-
-/** The track's width and translation for `view`: the whole recording at its zoom, moved
- * so that `view.start` is at the left edge. */
-export function trackPlacement(view: TimeView): { width: number; x: number } {
-  return { width: view.duration * view.pxPerS, x: -view.start * view.pxPerS };
-}
-
-/** Moves the track to `view` (a zoom or a scroll): two style writes, no render. */
-export function placeTrack(track: HTMLElement, view: TimeView): void {
-  const { width, x } = trackPlacement(view);
-  track.style.setProperty("width", `${width}px`);
-  track.style.setProperty("transform", `translateX(${x}px)`);
-}
-
-/** A segment's box on the track in % of the recording (the track is the recording). */
-export function segmentPlacement(start: number, end: number, duration: number): { left: string; width: string } {
-  if (!(duration > 0)) return { left: "0%", width: "0%" };
-  return { left: `${(start / duration) * 100}%`, width: `${((end - start) / duration) * 100}%` };
-}
-
-/** How much of a segment's colour its box shows over the band (audio.css mixes the same). */
-export function fillShare(kind: Band["kind"], selected: boolean): number {
-  if (selected) return 0.85;
-  return kind === "work" ? 0.55 : kind === "overlay" ? 0.4 : 0.15;
-}
-
-const ROW_BG: Record<Band["kind"], [number, number, number]> = { work: [0x26, 0x2a, 0x30], predictions: [0x2f, 0x34, 0x3b], overlay: [0x2f, 0x34, 0x3b] };
-
-function luminance([r, g, b]: readonly number[]): number {
-  const [R, G, B] = [r, g, b].map((c) => {
-    const v = (c as number) / 255;
-    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-  }) as [number, number, number];
-  return 0.2126 * R + 0.7152 * G + 0.0722 * B;
-}
-
-/**
- * The text colour for a segment's name, dark or light, whichever contrasts more with its box:
- * `color` (#rgb or #rrggbb; anything else is taken as dark) mixed with the band's row by
- * `share`. WCAG's contrast: black or white always reaches 4.58:1 with some box, so the names
- * stay readable (AA) in every class colour.
- */
-export function inkOn(color: string, share: number, kind: Band["kind"] = "work"): string {
-  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim())?.[1];
-  const rgb = hex ? (hex.length === 3 ? hex.split("").map((c) => parseInt(c + c, 16)) : [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16))) : [0, 0, 0];
-  const under = ROW_BG[kind];
-  const box = luminance(rgb.map((c, i) => share * (c as number) + (1 - share) * (under[i] as number)));
-  const light = 1.05 / (box + 0.05);
-  const dark = (box + 0.05) / 0.05;
-  return light >= dark ? "#ffffff" : "#000000";
-}
 
 export interface BandsProps {
   layout: BandLayout;
-  /** Length of the recording, seconds: segments are placed in fractions of it. */
-  duration: number;
+  view: TimeView;
+  /** Height of the bands, px (bands.ts bandsHeight). */
+  heightPx: number;
   selected: string | null;
   invalid: ReadonlySet<string>;
   colorOf: (region: AudioSegmentRegion) => string;
@@ -126,32 +47,40 @@ export const BandRows = memo(function BandRows({ layout }: { layout: BandLayout 
   );
 });
 
-/** The segments of every band, on the track. */
-export const SegmentBands = memo(function SegmentBands({ layout, duration, selected, invalid, colorOf, interactive, pickable, onDown }: BandsProps) {
+/** Key of a segment's box among every band's. */
+const boxKey = (bandId: string, segmentId: string) => `${bandId}\n${segmentId}`;
+
+/** The segments of every band: painted on the canvas, with a box each for those in view. */
+export const SegmentBands = memo(function SegmentBands({ layout, view, heightPx, selected, invalid, colorOf, interactive, pickable, onDown }: BandsProps) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const boxes = useRef(new Map<string, HTMLElement>()).current;
+  const shown = useMemo(() => layout.map(({ band }) => inView(band.segments, view)), [layout, view]);
+  // After the boxes' own effects (children first): place every box in view, then paint.
+  useLayoutEffect(() => {
+    layout.forEach(({ band }, i) => {
+      for (const segment of shown[i] ?? []) {
+        const style = boxes.get(boxKey(band.id, segment.id))?.style;
+        if (!style) continue;
+        const { left, width } = segmentBox(view, segment.value);
+        style.setProperty("left", `${left}px`);
+        style.setProperty("width", `${width}px`);
+      }
+    });
+    if (canvas.current && view.width > 0) paintBands(canvas.current, { layout, shown, view, heightPx, selected, invalid, colorOf });
+  }, [layout, shown, view, heightPx, selected, invalid, colorOf, boxes]);
   return (
     <>
-      {layout.map(({ band, lane, top, lanes: count }) => {
+      {layout.map(({ band, lane, top, lanes: count }, i) => {
         const takes = band.kind === "overlay" ? pickable : interactive;
         return (
           <Placed key={band.id} className={`audio-band audio-band--${band.kind}`} top={top} height={count * LANE_PX} data-band={band.id} role="group" aria-label={band.title}>
-            {band.segments.map((segment) => (
-              <Segment
-                key={segment.id}
-                bandId={band.id}
-                kind={band.kind}
-                segment={segment}
-                lane={lane.get(segment.id) ?? 0}
-                duration={duration}
-                color={band.color ?? colorOf(segment)}
-                selected={band.kind === "work" && segment.id === selected}
-                invalid={band.kind === "work" && invalid.has(segment.id)}
-                takes={takes}
-                onDown={onDown}
-              />
+            {(shown[i] ?? []).map((segment) => (
+              <SegmentBox key={segment.id} bandId={band.id} kind={band.kind} segment={segment} lane={lane.get(segment.id) ?? 0} takes={takes} boxes={boxes} onDown={onDown} />
             ))}
           </Placed>
         );
       })}
+      <canvas ref={canvas} className="audio-stage__bands-canvas" aria-hidden="true" />
     </>
   );
 });
@@ -169,44 +98,30 @@ function Placed({ top, height, children, ...rest }: { top: number; height: numbe
   );
 }
 
-interface SegmentProps {
+interface SegmentBoxProps {
   bandId: string;
   kind: Band["kind"];
   segment: AudioSegmentRegion;
   lane: number;
-  duration: number;
-  color: string;
-  selected: boolean;
-  invalid: boolean;
   takes: boolean;
+  /** Where the box registers itself for SegmentBands to place it. */
+  boxes: Map<string, HTMLElement>;
   onDown: BandsProps["onDown"];
 }
 
-const Segment = memo(function Segment({ bandId, kind, segment, lane, duration, color, selected, invalid, takes, onDown }: SegmentProps) {
+/** A segment's box: rendered again only when the segment, its lane or its band changes. */
+const SegmentBox = memo(function SegmentBox({ bandId: id, kind, segment, lane, takes, boxes, onDown }: SegmentBoxProps) {
   const element = useRef<HTMLDivElement>(null);
-  const { start, end } = segment.value;
   useLayoutEffect(() => {
-    const style = element.current?.style;
-    if (!style) return;
-    const { left, width } = segmentPlacement(start, end, duration);
-    style.setProperty("left", left);
-    style.setProperty("width", width);
-    style.setProperty("top", `${lane * LANE_PX + 2}px`);
-    style.setProperty("--segment-color", color);
-    style.setProperty("--segment-ink", inkOn(color, fillShare(kind, selected), kind));
-  }, [start, end, duration, lane, color, kind, selected]);
-  const className = [
-    "audio-segment",
-    `audio-segment--${kind}`,
-    selected && "audio-segment--selected",
-    invalid && "audio-segment--invalid",
-    takes && "audio-segment--interactive",
-  ]
-    .filter(Boolean)
-    .join(" ");
-  return (
-    <div ref={element} className={className} data-region={segment.id} title={describeSegment(segment)} onPointerDown={takes ? (e) => onDown(e, { id: bandId, kind }, segment) : undefined}>
-      <span className="audio-segment__name">{segment.value.class}</span>
-    </div>
-  );
+    const box = element.current;
+    if (!box) return;
+    const key = boxKey(id, segment.id);
+    boxes.set(key, box);
+    return () => {
+      if (boxes.get(key) === box) boxes.delete(key);
+    };
+  }, [boxes, id, segment.id]);
+  useLayoutEffect(() => element.current?.style.setProperty("top", `${lane * LANE_PX + BOX_TOP_PX}px`), [lane]);
+  const className = `audio-segment audio-segment--${kind}${takes ? " audio-segment--interactive" : ""}`;
+  return <div ref={element} className={className} data-region={segment.id} title={describeSegment(segment)} onPointerDown={takes ? (e) => onDown(e, { id, kind }, segment) : undefined} />;
 });

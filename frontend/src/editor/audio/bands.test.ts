@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bandsHeight, fillShare, inkOn, LANE_PX, layoutBands, segmentPlacement, trackPlacement } from "./SegmentBands";
+import { bandsHeight, fillShare, fitLabel, inkOn, inView, LANE_PX, layoutBands, segmentBox } from "./bands";
 import { xAt, type TimeView } from "./timeline";
 
 function contrast(a: string, b: [number, number, number]): number {
@@ -14,20 +14,35 @@ function contrast(a: string, b: [number, number, number]): number {
 }
 
 describe("segment bands", () => {
-  it("place a segment on the track where the view's arithmetic puts it, at any zoom and scroll", () => {
+  it("place a segment's box where the view's arithmetic puts it, at any zoom and scroll, cut just past the view", () => {
     const duration = 600;
     for (const view of [
       { start: 0, pxPerS: 2.4, width: 1440, duration },
       { start: 123.4, pxPerS: 48, width: 1440, duration },
-      { start: 599, pxPerS: 2000, width: 1440, duration },
+      { start: 130.5, pxPerS: 2000, width: 1440, duration },
     ] satisfies TimeView[]) {
-      const { width, x } = trackPlacement(view);
-      const { left, width: w } = segmentPlacement(130, 131.5, duration);
-      const onScreen = x + (parseFloat(left) / 100) * width;
-      expect(onScreen).toBeCloseTo(xAt(view, 130), 6);
-      expect((parseFloat(w) / 100) * width).toBeCloseTo(1.5 * view.pxPerS, 6);
+      const { left, width } = segmentBox(view, { start: 130, end: 131.5 });
+      expect(left).toBeCloseTo(Math.max(-2, xAt(view, 130)), 6);
+      expect(left + width).toBeCloseTo(Math.min(view.width + 2, xAt(view, 131.5)), 6);
     }
-    expect(segmentPlacement(1, 2, 0)).toEqual({ left: "0%", width: "0%" });
+    // A millisecond at the widest zoom is still a pixel.
+    expect(segmentBox({ start: 0, pxPerS: 2.4, width: 1440, duration }, { start: 10, end: 10.001 }).width).toBe(1);
+  });
+
+  it("show only the segments the view reaches, touching ones included", () => {
+    const seg = (id: string, start: number, end: number) => ({ id, value: { start, end } });
+    const view: TimeView = { start: 10, pxPerS: 100, width: 1000, duration: 600 };
+    const segments = [seg("before", 0, 9.9), seg("touches", 5, 10), seg("inside", 12, 13), seg("across", 0, 600), seg("end", 20, 21), seg("after", 20.1, 22)];
+    expect(inView(segments, view).map((s) => s.id)).toEqual(["touches", "inside", "across", "end"]);
+  });
+
+  it("cut a name to its box with an ellipsis, or leave it out", () => {
+    const measure = (s: string) => s.length * 6;
+    expect(fitLabel("speech", 36, measure)).toBe("speech");
+    expect(fitLabel("speech", 30, measure)).toBe("spee…");
+    expect(fitLabel("speech", 12, measure)).toBe("s…");
+    expect(fitLabel("speech", 11, measure)).toBe("");
+    expect(fitLabel("speech", -4, measure)).toBe("");
   });
 
   it("stack bands with their lanes", () => {
