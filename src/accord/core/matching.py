@@ -36,8 +36,6 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from accord.core.errors import InputError
 from accord.core.overlap import region_similarity
@@ -373,6 +371,11 @@ def _optimal_edges(a_key: np.ndarray, b_key: np.ndarray, sim: np.ndarray) -> np.
     rows = np.concatenate([row, np.arange(p), p + np.arange(q), p + col])
     cols = np.concatenate([col, q + np.arange(p), np.arange(q), q + row])
     costs = np.concatenate([2.0 - sim[rest], np.full(p + q + rest.size, 2.0)])
+    # imported here, as scipy.optimize above: scipy.sparse is a fifth of every command's
+    # start-up, and only a matching needs it
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
     graph = csr_array((costs, (rows, cols)), shape=(p + q, p + q))
     matched_rows, matched_cols = min_weight_full_bipartite_matching(graph)
     partner = np.full(p, -1)

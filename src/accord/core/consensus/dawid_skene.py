@@ -31,14 +31,16 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from scipy.sparse import csr_array
 
 from accord.core.consensus._labels import Labels, read_labels
 from accord.core.consensus._ties import TiePolicy, check_ties, decode, resolve
 from accord.core.errors import InputError
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
 
 __all__ = ["DawidSkeneResult", "dawid_skene"]
 
@@ -158,6 +160,9 @@ def _triples(labels: Labels, labelled: np.ndarray) -> _Triples:
     occurs = np.bincount(pair, minlength=len(labels.annotators) * k) > 0
     pairs = np.flatnonzero(occurs)
     answer = (np.cumsum(occurs) - 1)[pair]  # compact pair index, without sorting
+    # imported here: scipy.sparse is a fifth of every command's start-up (see matching.py)
+    from scipy.sparse import csr_array
+
     incidence = csr_array((np.ones(unit.size), (unit, answer)),
                           shape=(int(labelled.sum()), pairs.size))
     return _Triples(incidence, pairs // k, pairs % k, len(labels.annotators), k, unit.size)

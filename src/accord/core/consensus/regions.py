@@ -49,8 +49,6 @@ from functools import cache
 from typing import Any, Literal
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
 from accord.core.errors import InputError
 from accord.core.matching import Similarity
@@ -171,6 +169,10 @@ def _clusters(similarity: np.ndarray, annotator: np.ndarray, class_names: list[s
         linkage[names[:, None] != names[None, :]] = -np.inf
     if n < _GROUPED_FROM:
         return _linked(linkage)
+    # imported here: scipy.sparse is a fifth of every command's start-up (see matching.py)
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
     _, group = connected_components(csr_matrix(np.isfinite(linkage)), directed=False)
     clusters = []
     for members in _groups(group):
