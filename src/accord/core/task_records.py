@@ -85,11 +85,13 @@ def _unknown(raw: Mapping[str, Any], allowed: frozenset[str], where: str) -> Non
         raise _fail(f"{where}.{extra[0]}", f"unknown field; allowed: {', '.join(sorted(allowed))}")
 
 
-def _regions(value: Any, where: str) -> list[Any]:
+def _regions(value: Any, where: str, field: str = "") -> list[Any]:
+    """The regions list; `where` + `field` names it in errors (joined only for one, as
+    this runs for every answer of an import)."""
     if not isinstance(value, list):
-        raise _fail(where, f"expected a list of regions, got {type(value).__name__}")
+        raise _fail(where + field, f"expected a list of regions, got {type(value).__name__}")
     if len(value) > MAX_REGIONS:
-        raise _fail(where, f"at most {MAX_REGIONS} regions per list; got {len(value)}")
+        raise _fail(where + field, f"at most {MAX_REGIONS} regions per list; got {len(value)}")
     return value
 
 
@@ -156,12 +158,14 @@ def _annotation(raw: Any, where: str) -> AnnotationRecord:
         schema_version = _number(schema_version, f"{where}.schema_version", int)
     if guideline_version is not None:
         guideline_version = _number(guideline_version, f"{where}.guideline_version", int)
+    submitted = raw.get("submitted_at")
     return AnnotationRecord(
-        regions=_regions(raw.get("regions"), f"{where}.regions"), author=author,
+        regions=_regions(raw.get("regions"), where, ".regions"), author=author,
         lead_time_s=None if lead is None else _number(lead, f"{where}.lead_time_s", float),
         status=_choice(raw, "status", IMPORTED_STATUSES, "submitted", where),
         stage=_choice(raw, "stage", STAGES, "label", where),
-        submitted_at=_timestamp(raw.get("submitted_at"), f"{where}.submitted_at"),
+        submitted_at=None if submitted is None else _timestamp(submitted,
+                                                               f"{where}.submitted_at"),
         schema_version=schema_version, guideline_version=guideline_version)
 
 
@@ -174,7 +178,7 @@ def parse_prediction(raw: Any, where: str) -> PredictionRecord:
         raise _fail(f"{where}.model_version", f"expected a string, got {version!r}")
     score = raw.get("score")
     return PredictionRecord(
-        regions=_regions(raw.get("regions"), f"{where}.regions"), model_version=version,
+        regions=_regions(raw.get("regions"), where, ".regions"), model_version=version,
         score=None if score is None else _number(score, f"{where}.score", float))
 
 

@@ -154,7 +154,7 @@ def _insert_chunk(session: Session, project_id: int, records: list[TaskRecord],
                        {"project_id": project_id, "created_at": now},
                        skip_conflicts=("project_id", "content_hash")).insert(
         (task_id, r.data, r.media_url, r.batch, r.priority, r.gold, r.gold is not None,
-         digest, *_queue_fields(policy, r, digest))
+         digest, *_queue_fields(policy, r, digest, now))
         for task_id, (r, digest) in zip(ids, fresh, strict=True))
     kept = list(zip(ids, (r for r, _ in fresh), strict=True))
     if stored != len(fresh):  # some were in the project already: which are ours
@@ -206,22 +206,28 @@ _ANNOTATION_COLUMNS = ("task_id", "regions", "author_id", "stage", "status", "sc
 _PREDICTION_COLUMNS = ("task_id", "regions", "model_version", "score")
 
 
-def _queue_fields(policy: WorkflowPolicy, record: TaskRecord, digest: str
+#: the stage and statuses of imported answers that take a labeling slot, as the records
+#: spell them
+_LABEL = Stage.LABEL.value
+_ANSWERED = frozenset({AnnotationStatus.SUBMITTED.value, AnnotationStatus.ACCEPTED.value})
+
+
+def _queue_fields(policy: WorkflowPolicy, record: TaskRecord, digest: str, now: datetime
                   ) -> tuple[int, int, TaskState, str | None, datetime | None, int]:
     """A new task's place in the workflow (overlap, taken, state, result source, state
     time, queue rank): its overlap and queue rank, and — when it comes with answers —
-    their slots, or done when they are enough (imports are not re-routed)."""
+    their slots, or done when they are enough (imports are not re-routed), done at the
+    import's time `now`, which its batch shares (one value for the database to take)."""
     # with an overlap of one there is nothing to draw (the draw hashes the task: a tenth of
     # a plain task's import)
     overlap = 1 if policy.overlap == 1 else initial_overlap(policy, digest)
     rank = workflow.queue_rank(policy, record.batch, record.priority)
     if not record.annotations:
         return overlap, 0, TaskState.LABEL, None, None, rank
-    answered = {a.author for a in record.annotations if a.stage == Stage.LABEL.value
-                and a.status in (AnnotationStatus.SUBMITTED.value,
-                                 AnnotationStatus.ACCEPTED.value)}
+    answered = {a.author for a in record.annotations if a.stage == _LABEL
+                and a.status in _ANSWERED}
     if answered and record.gold is None and len(answered) >= overlap:
-        return overlap, 0, TaskState.DONE, "import", utcnow(), rank
+        return overlap, 0, TaskState.DONE, "import", now, rank
     return overlap, len(answered), TaskState.LABEL, None, None, rank
 
 
