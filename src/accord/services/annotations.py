@@ -146,7 +146,14 @@ def _mine_and_keyed(session: Session, task_id: int, author_id: int, key: str | N
     """What every submission reads first, in one statement: the task (None when there is
     none) with its project, the author's annotation stored under `key` (on any task), and
     theirs on the task, oldest first. The project is held in the session, where the
-    services that need its policy and versions find it."""
+    services that need its policy and versions find it.
+
+    On PostgreSQL the task's row stays locked until the submission ends (FOR NO KEY UPDATE,
+    which the foreign keys' checks do not wait for), so submissions to one task take turns,
+    each seeing the task as the one before left it: two last answers arriving at once would
+    otherwise each count the task's answers without the other's, and neither would route
+    it — the task would wait, full, forever. SQLite runs one writer at a time anyway.
+    """
     rows = session.execute(_MINE_AND_KEYED, {"task_id": task_id, "author_id": author_id,
                                              "key": key}).all()
     if not rows:  # no such task: only a replay may still be answered
@@ -170,7 +177,8 @@ _MINE_AND_KEYED = select(Task, Project, Annotation).join(
         & (Annotation.author_id == bindparam("author_id")),
         (Annotation.author_id == bindparam("author_id"))
         & (Annotation.idempotency_key == bindparam("key")))
-).where(Task.id == bindparam("task_id")).order_by(Annotation.id).execution_options(**PREPARE)
+).where(Task.id == bindparam("task_id")).order_by(Annotation.id).with_for_update(
+    of=Task, key_share=True).execution_options(**PREPARE)
 
 
 def _replay(existing: Annotation, task_id: int, regions: list[Any]) -> dict[str, Any]:
@@ -209,15 +217,17 @@ def submit(session: Session, caller: Caller, project_id: int, task_id: int,
         session.delete(draft)
     _, guideline_version = versions.get_project_versions(session, project_id)
     now = utcnow()
+    values = {
+        "task_id": task_id, "project_id": project_id, "author_id": caller.user_id,
+        "stage": stage, "status": AnnotationStatus.ACCEPTED if stage is Stage.ADJUDICATE
+        else AnnotationStatus.SUBMITTED, "regions": regions, "schema_version": current,
+        "guideline_version": guideline_version, "started_at": started, "submitted_at": now,
+        "lead_time_s": lead_time_s, "parent_id": previous.id if previous else None,
+        "version": 1, "idempotency_key": idempotency_key, "created_at": now,
+        "updated_at": now,
+        "gold_score": routing.gold_score(task, regions) if stage is Stage.LABEL else None}
     try:
-        annotation = _store(session, caller, {
-            "task_id": task_id, "project_id": project_id, "author_id": caller.user_id,
-            "stage": stage, "status": AnnotationStatus.ACCEPTED if stage is Stage.ADJUDICATE
-            else AnnotationStatus.SUBMITTED, "regions": regions, "schema_version": current,
-            "guideline_version": guideline_version, "started_at": started,
-            "submitted_at": now, "lead_time_s": lead_time_s, "parent_id":
-            previous.id if previous else None, "version": 1, "gold_score": None,
-            "idempotency_key": idempotency_key, "created_at": now, "updated_at": now})
+        annotation = _store(session, caller, values)
     except IntegrityError:  # the same key won a race in another transaction
         session.rollback()
         existing = _by_key(session, caller.user_id, idempotency_key or "")

@@ -48,9 +48,10 @@ def move(session: Session, task: Task, state: TaskState, caller: Caller | None, 
     """Put the task in `state`: its leases of the stage it leaves go, the slot count
     restarts, and the move is audited."""
     leaving = task.state
+    # first: the DELETE's flush then writes the task's whole change in one UPDATE
+    task.state, task.state_at, task.taken = state, utcnow(), 0
     if leaving is not TaskState.DONE:
         queue.drop_leases(session, task.id, Stage(leaving.value))
-    task.state, task.state_at, task.taken = state, utcnow(), 0
     audit.record(session, caller, "task.route", "task", task.id, task.project_id,
                  **{"from": leaving.value, "to": state.value, "reason": reason, **details})
 
@@ -120,12 +121,20 @@ def _consensus(schema: Schema | None, task: Task, answers: Sequence[Annotation]
     return agreement, [r.to_dict() for r in consensus], scores, ""
 
 
+def gold_score(task: Task, regions: list[Any]) -> float | None:
+    """An answer's score against the task's gold answer, stored with the answer; None
+    unless the task is gold. Nothing comparable scores 0: nothing in it is right."""
+    if not task.is_gold:
+        return None
+    score = annotation_score(regions_of(regions), regions_of(task.gold or []))
+    return 0.0 if score is None else score
+
+
 def _score_gold(session: Session, task: Task, answer: Annotation, replaced: bool) -> None:
-    """Score the answer against the gold one and add it to the author's gold accuracy; an
-    answer that replaces the author's earlier one on this task replaces its score too (one
-    task, one gold answer)."""
-    score = annotation_score(regions_of(answer.regions), regions_of(task.gold or []))
-    answer.gold_score = 0.0 if score is None else score  # nothing comparable: nothing right
+    """Add the answer's gold score to the author's gold accuracy; an answer that replaces
+    the author's earlier one on this task replaces its score too (one task, one gold
+    answer)."""
+    assert answer.gold_score is not None, "submit stores a gold answer with its score"
     earlier = session.get(Annotation, answer.parent_id) if replaced and answer.parent_id \
         else None
     earlier_score = earlier.gold_score if earlier is not None else None
