@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 import xss
-from e2e.labeling import shown_task_id
+from e2e.labeling import Labeling, shown_task_id
 from e2e.reviewing import log_in_as
 from e2e.test_accessibility import violations
 from e2e.test_shell import watch_errors
@@ -40,6 +40,16 @@ TEXT = "😀 Angela Merkel visited Paris for Siemens ."
 
 def submitted(page: Page) -> None:
     expect(page.get_by_text("1 submitted this session")).to_be_visible()
+
+
+def submit_with_item_labels(page: Page, project: Labeling, task_id: int) -> list[dict]:
+    """The topic by its key and a rating of 2, submitted: the regions the API then holds."""
+    page.keyboard.press("p")
+    page.get_by_role("radio", name="2").check()
+    page.get_by_role("button", name="Submit").click()
+    submitted(page)
+    [annotation] = project.annotations(task_id)
+    return annotation["regions"]
 
 
 def spans_of(regions: list[dict]) -> list[tuple[str, int, int]]:
@@ -153,12 +163,7 @@ def test_pre_labels_are_shown_taken_in_with_a_click_and_edited(page: Page, live_
     expect(page.locator('[data-spans="r1"]')).to_have_text("Merkel")
     click_char(page, at("Merkel"))
     page.keyboard.press("1")
-    page.keyboard.press("p")
-    page.get_by_role("radio", name="2").check()
-    page.get_by_role("button", name="Submit").click()
-    submitted(page)
-    [annotation] = project.annotations(task_id)
-    assert spans_of(annotation["regions"]) == [("PER", 9, 15)]
+    assert spans_of(submit_with_item_labels(page, project, task_id)) == [("PER", 9, 15)]
     assert errors == []
     project.close()
 
@@ -189,12 +194,7 @@ def test_a_long_document_is_paged_and_offsets_stay_global(page: Page, live_serve
     expect(page.locator('[data-spans="r1"]')).to_have_count(0)
     page.keyboard.press("Tab")  # the selected span brings its page back
     expect(page.locator('[data-spans="r1"]')).to_have_text("Berlin")
-    page.keyboard.press("p")
-    page.get_by_role("radio", name="2").check()
-    page.get_by_role("button", name="Submit").click()
-    submitted(page)
-    [annotation] = project.annotations(task_id)
-    assert spans_of(annotation["regions"]) == [("LOC", start, start + 6)]
+    assert spans_of(submit_with_item_labels(page, project, task_id)) == [("LOC", start, start + 6)]
     assert errors == []
     project.close()
 
@@ -221,12 +221,7 @@ def test_a_selection_over_a_page_break_makes_one_span_in_global_offsets(page: Pa
     expect(page.get_by_role("navigation", name="Pages of the text")).to_contain_text("Page 2 of")
     expect(page.locator('.text-seam--before [data-spans="r1"]')).to_have_count(1)
     assert "".join(page.locator('[data-spans="r1"]').all_text_contents()) == text[first:stop]
-    page.keyboard.press("p")
-    page.get_by_role("radio", name="2").check()
-    page.get_by_role("button", name="Submit").click()
-    submitted(page)
-    [annotation] = project.annotations(task_id)
-    assert spans_of(annotation["regions"]) == [("LOC", first, stop)]
+    assert spans_of(submit_with_item_labels(page, project, task_id)) == [("LOC", first, stop)]
     assert errors == []
     project.close()
 
@@ -257,12 +252,7 @@ def test_a_click_and_a_shift_click_a_page_on_make_one_span_of_thousands_of_chara
     shown_from = int(text_region(page).locator("[data-at]").first.get_attribute("data-at") or 0)
     assert first < shown_from < end
     assert "".join(drawn.all_text_contents()) == text[shown_from:stop]
-    page.keyboard.press("p")
-    page.get_by_role("radio", name="2").check()
-    page.get_by_role("button", name="Submit").click()
-    submitted(page)
-    [annotation] = project.annotations(task_id)
-    assert spans_of(annotation["regions"]) == [("LOC", first, stop)]
+    assert spans_of(submit_with_item_labels(page, project, task_id)) == [("LOC", first, stop)]
     assert stop - first > 2000
     assert errors == []
     project.close()

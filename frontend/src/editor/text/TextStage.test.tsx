@@ -61,6 +61,14 @@ function clickPiece(container: HTMLElement, at: number) {
   });
 }
 
+/** Presses keys on the text region itself (the keyboard cursor's keys). */
+function keysOn(root: HTMLElement) {
+  return (k: string, init: KeyboardEventInit = {}) =>
+    act(() => {
+      root.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, ...init }));
+    });
+}
+
 /** A click that leaves the caret at UTF-16 offset `at` of the document (Shift: extending). */
 function clickAt(container: HTMLElement, at: number, init: MouseEventInit = {}) {
   const piece = Array.from(doc(container).querySelectorAll<HTMLElement>("[data-at]")).find((p) => Number(p.dataset.at) <= at && at < Number(p.dataset.end)) as HTMLElement;
@@ -140,10 +148,7 @@ describe("TextStage", () => {
     const onChange = await workbench(TEXT);
     const container = rendered?.container as HTMLElement;
     const root = doc(container);
-    const key = (k: string, init: KeyboardEventInit = {}) =>
-      act(() => {
-        root.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, ...init }));
-      });
+    const key = keysOn(root);
     key("ArrowRight"); // the first token: the emoji
     key("ArrowRight"); // Angela
     key("ArrowRight", { shiftKey: true }); // Angela Merkel
@@ -230,10 +235,7 @@ describe("TextStage", () => {
     const onChange = await workbench(long);
     const container = rendered?.container as HTMLElement;
     const root = doc(container);
-    const key = (k: string, init: KeyboardEventInit = {}) =>
-      act(() => {
-        root.dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true, ...init }));
-      });
+    const key = keysOn(root);
     key("End"); // the last word shown: the end of the seam from page 2
     const shownEnd = Number(Array.from(root.querySelectorAll<HTMLElement>("[data-at]")).at(-1)?.dataset.end);
     key("ArrowRight", { shiftKey: true }); // past it: page 2 turns up
