@@ -5,38 +5,16 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, insert, select
 
-from accord.db.engine import make_engine, write_session
-from accord.db.migrate import migrate
+from accord.db.engine import write_session
 from accord.db.tables import Job, JobKind, JobState, Project
 from accord.db.types import utcnow
 from accord.services import jobs
-from servers import fresh_database
 
 JOBS = 40
 RUNNERS = 6
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'claims.db'}")
-        migrate(engine, "head")
-        yield engine
-        engine.dispose()
-        return
-    with fresh_database(request.getfixturevalue("postgres_url"), "accord_claims") as url:
-        engine = make_engine(url)
-        migrate(engine, "head")
-        try:
-            yield engine
-        finally:
-            engine.dispose()
 
 
 def queue_jobs(engine: Engine, count: int) -> list[int]:
@@ -51,8 +29,8 @@ def queue_jobs(engine: Engine, count: int) -> list[int]:
         return list(connection.scalars(select(Job.id).order_by(Job.id)))
 
 
-def test_racing_runners_claim_every_job_exactly_once(engine: Engine):
-    queued = queue_jobs(engine, JOBS)
+def test_racing_runners_claim_every_job_exactly_once(committing_engine: Engine):
+    queued = queue_jobs(committing_engine, JOBS)
     claims: dict[str, list[int]] = {f"runner-{i}": [] for i in range(RUNNERS)}
     start = threading.Barrier(RUNNERS)
     errors: list[BaseException] = []
@@ -61,7 +39,7 @@ def test_racing_runners_claim_every_job_exactly_once(engine: Engine):
         try:
             start.wait()
             while True:
-                with write_session(engine) as session:
+                with write_session(committing_engine) as session:
                     job_id = jobs.claim_next(session, runner_id)
                 if job_id is None:
                     return
@@ -78,16 +56,16 @@ def test_racing_runners_claim_every_job_exactly_once(engine: Engine):
     counted = Counter(job_id for ids in claims.values() for job_id in ids)
     assert sorted(counted) == queued
     assert set(counted.values()) == {1}
-    with engine.connect() as connection:
+    with committing_engine.connect() as connection:
         rows = connection.execute(select(Job.id, Job.state, Job.claimed_by)).all()
     owner = {job_id: runner for runner, ids in claims.items() for job_id in ids}
     assert all(state == JobState.RUNNING and claimed_by == owner[job_id]
                for job_id, state, claimed_by in rows)
 
 
-def test_progress_and_finish_belong_to_the_claiming_runner_only(engine: Engine):
-    (job_id,) = queue_jobs(engine, 1)
-    with write_session(engine) as session:
+def test_progress_and_finish_belong_to_the_claiming_runner_only(committing_engine: Engine):
+    (job_id,) = queue_jobs(committing_engine, 1)
+    with write_session(committing_engine) as session:
         assert jobs.claim_next(session, "mine") == job_id
         assert jobs.claim_next(session, "theirs") is None
         assert not jobs.report_progress(session, job_id, "theirs", 5, 10, "writing")

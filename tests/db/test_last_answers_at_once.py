@@ -5,43 +5,21 @@ PostgreSQL, each submitter on its own connection and thread."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import Engine, event, select
 
 from accord.core.records import Role, Stage, TaskState
-from accord.db.engine import make_engine, write_session
-from accord.db.migrate import migrate
+from accord.db.engine import write_session
 from accord.db.tables import Annotation, Task
 from accord.services import annotations, projects, queue, tasks, workflow
 from accord.services.caller import Caller
 from builders import SCHEMA, box, caller_of, make_user
-from servers import fresh_database
 
 OVERLAP = 3
 #: how long a submitter that has counted the answers waits for the other one to count
 #: them too: the interleaving that left the task unrouted, if the other can get there
 COUNTED_WAIT_S = 1.0
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'answers.db'}")
-        migrate(engine, "head")
-        yield engine
-        engine.dispose()
-        return
-    with fresh_database(request.getfixturevalue("postgres_url"), "accord_answers") as url:
-        engine = make_engine(url)
-        migrate(engine, "head")
-        try:
-            yield engine
-        finally:
-            engine.dispose()
 
 
 def one_task_leased_to_three(engine: Engine) -> tuple[int, int, list[Caller]]:
@@ -72,9 +50,9 @@ def submit(engine: Engine, annotator: Caller, project_id: int, task_id: int) -> 
         annotations.submit(session, annotator, project_id, task_id, [box()])
 
 
-def test_two_last_answers_at_once_route_the_task(engine: Engine) -> None:
-    project_id, task_id, crowd = one_task_leased_to_three(engine)
-    submit(engine, crowd[0], project_id, task_id)
+def test_two_last_answers_at_once_route_the_task(committing_engine: Engine) -> None:
+    project_id, task_id, crowd = one_task_leased_to_three(committing_engine)
+    submit(committing_engine, crowd[0], project_id, task_id)
     counted = threading.Barrier(2, timeout=COUNTED_WAIT_S)
     errors: list[BaseException] = []
 
@@ -87,21 +65,21 @@ def test_two_last_answers_at_once_route_the_task(engine: Engine) -> None:
 
     def race(annotator: Caller) -> None:
         try:
-            submit(engine, annotator, project_id, task_id)
+            submit(committing_engine, annotator, project_id, task_id)
         except BaseException as exc:  # reported below, not lost in the thread
             errors.append(exc)
 
     racers = [threading.Thread(target=race, args=(a,)) for a in crowd[1:]]
-    event.listen(engine, "after_cursor_execute", after_counting)
+    event.listen(committing_engine, "after_cursor_execute", after_counting)
     try:
         for thread in racers:
             thread.start()
         for thread in racers:
             thread.join(60)
     finally:
-        event.remove(engine, "after_cursor_execute", after_counting)
+        event.remove(committing_engine, "after_cursor_execute", after_counting)
     assert errors == []
-    with write_session(engine) as session:
+    with write_session(committing_engine) as session:
         task = session.get_one(Task, task_id)
         answers = session.scalars(select(Annotation.id).where(Annotation.task_id == task_id))
         assert len(list(answers)) == OVERLAP
