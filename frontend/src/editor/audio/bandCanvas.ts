@@ -6,6 +6,7 @@
  * element per segment. The canvas is transparent where nothing is painted, so the rows'
  * backgrounds (audio.css) show through it, as under the boxes' translucent fill.
  */
+import { sizedCanvas } from "./canvas";
 import { BOX_PX, BOX_TOP_PX, fillShare, fitLabel, inkOn, LANE_PX, segmentBox, type Band, type BandLayout } from "./bands";
 import type { AudioSegmentRegion } from "../../lib/regions";
 import type { TimeView } from "./timeline";
@@ -40,15 +41,10 @@ function measurer(context: CanvasRenderingContext2D): (text: string) => number {
 
 export function paintBands(canvas: HTMLCanvasElement, paint: BandsPaint): void {
   const { layout, shown, view, heightPx } = paint;
-  const dpr = window.devicePixelRatio || 1;
-  const width = Math.max(1, Math.round(view.width * dpr));
-  const height = Math.max(1, Math.round(heightPx * dpr));
-  if (canvas.width !== width) canvas.width = width;
-  if (canvas.height !== height) canvas.height = height;
-  const context = canvas.getContext("2d");
-  if (!context) return;
+  const sized = sizedCanvas(canvas, view.width, heightPx);
+  if (!sized) return;
+  const { context, dpr } = sized;
   context.setTransform(dpr, 0, 0, dpr, 0, 0);
-  context.clearRect(0, 0, view.width, heightPx);
   const style = getComputedStyle(canvas);
   context.font = `${style.fontSize} ${style.fontFamily}`;
   context.textBaseline = "middle";

@@ -5,6 +5,7 @@
  * plays), resampled to DECODE_RATE, then read into peak blocks in chunks (waveform.ts).
  * Drawing is one filled path of min/max columns in device pixels.
  */
+import { sizedCanvas } from "./canvas";
 import { fetchPeaks } from "./peaks";
 import { buildBlocks, PeakCache } from "./waveform";
 import type { TimeView } from "./timeline";
@@ -62,14 +63,9 @@ export interface Mark {
  * `marks` in view; with no peaks yet, only the centre line. The waveform's colour comes
  * from the canvas's CSS `color`. */
 export function drawWaveform(canvas: HTMLCanvasElement, peaks: PeakCache | null, view: TimeView, heightPx: number, marks: readonly Mark[] = []): void {
-  const dpr = window.devicePixelRatio || 1;
-  const width = Math.max(1, Math.round(view.width * dpr));
-  const height = Math.max(1, Math.round(heightPx * dpr));
-  if (canvas.width !== width) canvas.width = width;
-  if (canvas.height !== height) canvas.height = height;
-  const context = canvas.getContext("2d");
-  if (!context) return;
-  context.clearRect(0, 0, width, height);
+  const sized = sizedCanvas(canvas, view.width, heightPx);
+  if (!sized) return;
+  const { context, dpr, width, height } = sized;
   const viewEnd = view.start + view.width / view.pxPerS;
   for (const mark of marks) {
     if (mark.end < view.start || mark.start > viewEnd) continue;
