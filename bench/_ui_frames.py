@@ -46,7 +46,7 @@ PROBE = """
     if (frame) { frame.end = performance.now(); probe.frames.push(frame); }
   };
   let last = null, inputs = 0;
-  for (const type of ["pointerdown", "pointermove", "pointerup", "wheel"]) {
+  for (const type of ["pointerdown", "pointermove", "pointerup", "wheel", "keydown"]) {
     window.addEventListener(type, () => { inputs += 1; }, { capture: true, passive: true });
   }
   const tick = (ts) => {
@@ -124,12 +124,12 @@ class Frames:
 
     @property
     def rate(self) -> float:
-        """Pointer and wheel events per second that the page took."""
+        """Pointer, wheel and keydown events per second that the page took."""
         return float(self.events.sum()) / (self.elapsed_ms / 1000)
 
     @property
     def with_input(self) -> int:
-        """Frames in which at least one pointer or wheel event was dispatched."""
+        """Frames in which at least one pointer, wheel or keydown event was dispatched."""
         return int((self.events > 0).sum())
 
     @property

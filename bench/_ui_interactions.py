@@ -1,5 +1,5 @@
 """The interactions bench/ui_render.py measures, each ~`duration_s` of continuous input
-from Playwright's mouse between `record.start` and `record.stop` (set-up and checks stay
+from Playwright's mouse (or keyboard, for the media cases' keys) between `record.start` and `record.stop` (set-up and checks stay
 outside, so that a profile holds only the input's work).
 
 Each mouse leg goes as STEPS moves within one Playwright call, so no round trip to the
@@ -7,12 +7,21 @@ benchmark's process comes between them; a move still waits until Chromium has ta
 which it does at most once a frame and only when the main thread is free for it. So the
 input events per second an interaction reaches are themselves a measure: the *empty page*
 row is what the driver delivers when the page costs nothing.
+
+Keys (the video and text cases' key-driven rows) go as a held key does, at KEY_REPEAT_HZ
+(`hold_keys`): keydown after keydown on a fixed clock, then one keyup. Sent back to back
+instead (`press_back_to_back`, kept for rows without a target), each press waits only for the
+renderer to take it, so the driver keeps the main thread busy every frame however cheap a
+key is: a bare `<video>` stepped that way (the video case's browser floor, 1.5 ms of CPU a
+step) shows a work p95 of 16.7 ms too. That row measures the driver; the repeat rate
+measures what a user holding the key gets.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 from _ui_frames import Recorder
@@ -20,6 +29,11 @@ from playwright.sync_api import Page
 
 from e2e.labeling import Stage
 
+#: A held key's auto-repeat rate, per second: the top of a PC keyboard's typematic rates
+#: (30.0 characters a second, kbdrate(8)) and Windows' fastest keyboard-speed setting
+#: (SPI_SETKEYBOARDSPEED 31, "approximately 30 repetitions per second"); X servers default
+#: to 25. What a user who holds → to step through a video sends at most.
+KEY_REPEAT_HZ = 30.0
 EMPTY = (0.0, 0.0, 280.0, 200.0)  # image px kept free of boxes: where the pan starts
 LEGS, STEPS = 24, 6  # a figure of eight in 24 legs of 6 mouse moves
 
@@ -31,6 +45,63 @@ def wiggle(page: Page, x0: float, y0: float, rx: float, ry: float, duration_s: f
         leg += 1
         angle = 2 * math.pi * leg / LEGS
         page.mouse.move(x0 + rx * math.sin(angle), y0 + ry * math.sin(2 * angle), steps=STEPS)
+
+
+def _split(key: str) -> tuple[list[str], str]:
+    """"Shift+ArrowRight" -> (["Shift"], "ArrowRight"), as Playwright names keys."""
+    *modifiers, main = key.split("+")
+    return modifiers, main
+
+
+def hold_keys(page: Page, key_at: Callable[[int], str], duration_s: float,
+              rate_hz: float = KEY_REPEAT_HZ) -> int:
+    """Hold keys for `duration_s` as a keyboard auto-repeats them: keydown number n (from 0)
+    of `key_at(n)` (e.g. "Shift+ArrowRight") at n / `rate_hz` s on a fixed clock, `repeat`
+    set on each after the first of a key (Playwright sets it for a key already down); a new
+    key releases the one held, and all are released at the end. A press the page is slow to
+    take delays the next ones, which then go as soon as it has (a keyboard's repeats queue
+    too). Returns the keydowns sent."""
+    held: str | None = None
+
+    def release() -> None:
+        if held is None:
+            return
+        modifiers, main = _split(held)
+        page.keyboard.up(main)
+        for modifier in reversed(modifiers):
+            page.keyboard.up(modifier)
+
+    started, sent = time.monotonic(), 0
+    try:
+        while True:
+            due = sent / rate_hz
+            if due >= duration_s:
+                break
+            wait = due - (time.monotonic() - started)
+            if wait > 0:
+                time.sleep(wait)
+            key = key_at(sent)
+            if key != held:
+                release()
+                held = key
+                for modifier in _split(key)[0]:
+                    page.keyboard.down(modifier)
+            page.keyboard.down(_split(key)[1])
+            sent += 1
+    finally:
+        release()
+    return sent
+
+
+def press_back_to_back(page: Page, key_at: Callable[[int], str], duration_s: float) -> int:
+    """Press (down and up) `key_at(n)` for the n-th press, each as soon as the renderer has
+    taken the one before, for `duration_s`: the driver's ceiling, not a user's rate (see the
+    module's docstring). Returns the presses sent."""
+    started, sent = time.monotonic(), 0
+    while time.monotonic() - started < duration_s:
+        page.keyboard.press(key_at(sent))
+        sent += 1
+    return sent
 
 
 def fit(page: Page) -> None:

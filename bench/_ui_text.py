@@ -15,9 +15,10 @@ pieces of text in the DOM once ready, and the spans drawn on the first page.
 Frames (bench/_ui_frames.py's probe, ~`--duration` s each): **select** (the mouse pressed on
 the text and moved over it, the browser extending a live selection across lines; let go
 after the recording, which makes one span), **scroll** (wheel steps down and up over the
-page), **page** (Alt+PageDown/PageUp as fast as the driver sends keys: each a new page of
-~3,000 characters and its spans), **next span** (Tab: selects the next span, the stage
-follows it to its page and scrolls it into view), and **idle**. "Frames under 16 ms" as in
+page), **page** (Alt+PageDown held for six pages, then Alt+PageUp for six, and again: each a new
+page of ~3,000 characters and its spans), **next span** (Tab held: selects the next span,
+the stage follows it to its page and scrolls it into view), and **idle**. Keys are held as a
+keyboard repeats them, 30 a second (bench/_ui_interactions.py hold_keys). "Frames under 16 ms" as in
 ui_render.py: work p95 < 16 ms and interval p95 < 25 ms.
 
 Server: the CPU time of `accord serve` per next-task answer (the task and its draft, as a
@@ -47,6 +48,7 @@ from typing import Any
 import _ui_frames as frames
 import httpx
 from _results import machine, write_block
+from _ui_interactions import hold_keys
 from _ui_stream import TIMEOUT_MS, VIEWPORT, open_stream
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
@@ -247,19 +249,14 @@ def scroll(page: Page, duration_s: float, record: Any) -> Any:
 
 def flip(page: Page, duration_s: float, record: Any) -> Any:
     record.start(page)
-    started, step = time.monotonic(), 0
-    while time.monotonic() - started < duration_s:
-        page.keyboard.press("Alt+PageDown" if (step // 6) % 2 == 0 else "Alt+PageUp")
-        step += 1
+    hold_keys(page, lambda n: "Alt+PageDown" if (n // 6) % 2 == 0 else "Alt+PageUp", duration_s)
     return record.stop(page, "page")
 
 
 def next_span(page: Page, duration_s: float, record: Any) -> Any:
     page.locator(".text-stage__scroller").click(position={"x": 5, "y": 5})
     record.start(page)
-    started = time.monotonic()
-    while time.monotonic() - started < duration_s:
-        page.keyboard.press("Tab")
+    hold_keys(page, lambda _: "Tab", duration_s)
     return record.stop(page, "next span")
 
 

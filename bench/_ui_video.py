@@ -14,17 +14,21 @@ the stage reported its first frame presented with the work drawn), over `--repea
 reloads. DOM size: elements in the page once ready, and the boxes drawn (only the current
 frame's; the timeline is one canvas).
 
-Frames (bench/_ui_frames.py's probe, ~`--duration` s each): **step** (ArrowRight pressed
-as fast as the driver sends keys: one frame per press, each a seek), **step 10**
-(Shift+ArrowRight), **scrub** (the mouse drags the frame slider to and fro across the whole
-video), **play** (Space, playback at 1×, Space), and **idle**. "Frames under 16 ms" as in
-ui_render.py: work p95 < 16 ms and interval p95 < 25 ms. Keys per second taken is reported
-as the image case reports input events. Then the renderer main thread's CPU per action (a
-step, a step of 10, a slider move, a frame played, a reload), from the thread time of a
-Chromium trace: the figure that stays comparable when the shared machine is loaded.
+Frames (bench/_ui_frames.py's probe, ~`--duration` s each): **step** (ArrowRight held: a
+keydown at a keyboard's auto-repeat rate, 30 a second, bench/_ui_interactions.py
+KEY_REPEAT_HZ; one frame per key, each a seek), **step 10** (Shift+ArrowRight held),
+**scrub** (the mouse drags the frame slider to and fro across the whole video), **play**
+(Space, playback at 1×, Space), and **idle**. "Frames under 16 ms" as in ui_render.py: work
+p95 < 16 ms and interval p95 < 25 ms. The *keys back to back* rows (no target) press the
+same keys as fast as the driver sends them: each waits only for the renderer to take the
+last, so they keep the main thread busy every frame whatever a step costs, as the bare
+`<video>` shows (below); they say how many steps a second the page can take, not what a
+user holding a key sees. Then the renderer main thread's CPU per action (a step held and
+back to back, a step of 10, a slider move, a frame played, a reload), from the thread time
+of a Chromium trace: the figure that stays comparable when the shared machine is loaded.
 
 **browser floor** rows (no target): a bare page of the same origin holding only a `<video>`
-of the same file at the editor's size, stepped by the same keys with the editor's seek (the
+of the same file at the editor's size, stepped by the same keys (held and back to back) with the editor's seek (the
 middle of the frame, one seek in flight, the latest target waiting): what the browser's
 seek, decode and paint cost any web page, with no app code. `--profile DIR`: a reload, each
 interaction but idle and the floor's step once more with the front end built unminified,
@@ -47,6 +51,7 @@ from typing import Any
 
 import _ui_frames as frames
 from _results import machine, write_block
+from _ui_interactions import KEY_REPEAT_HZ, hold_keys, press_back_to_back
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from accord.client import Client
@@ -184,15 +189,22 @@ def idle(page: Page, duration_s: float, record: frames.Probe) -> tuple[frames.Fr
     return record.stop(page, "idle"), 0
 
 
-def press_for(page: Page, key: str, duration_s: float, record: frames.Probe,
-              name: str) -> tuple[frames.Frames, int]:
-    page.get_by_role("application", name="Video canvas").focus()
+def keys(page: Page, key: str, duration_s: float, record: frames.Recorder, name: str,
+         held: bool = True) -> tuple[frames.Frames, int]:
+    """`key` held (at the keyboard's repeat rate) or pressed back to back for `duration_s`."""
     record.start(page)
-    started, presses = time.monotonic(), 0
-    while time.monotonic() - started < duration_s:
-        page.keyboard.press(key)
-        presses += 1
-    return record.stop(page, name), presses
+    if held:
+        sent = hold_keys(page, lambda _: key, duration_s)
+    else:
+        sent = press_back_to_back(page, lambda _: key, duration_s)
+    return record.stop(page, name), sent
+
+
+def press_for(page: Page, key: str, duration_s: float, record: frames.Recorder, name: str,
+              held: bool = True) -> tuple[frames.Frames, int]:
+    """The stage's keys (focus on the video canvas): `keys`."""
+    page.get_by_role("application", name="Video canvas").focus()
+    return keys(page, key, duration_s, record, name, held)
 
 
 def scrub(page: Page, duration_s: float, record: frames.Probe) -> tuple[frames.Frames, int]:
@@ -268,37 +280,41 @@ def floor_page(page: Page, url: str) -> Page:
     return floor
 
 
+#: The key-driven rows, each (key, name): held at the keyboard's repeat rate (the targets),
+#: then pressed back to back (no target: the driver's ceiling, bench/_ui_interactions.py).
+STEPS = (("ArrowRight", "step"), ("Shift+ArrowRight", "step 10"))
+BACK_TO_BACK = ", keys back to back"
+
+
 def floor_steps(page: Page, url: str, duration_s: float,
                 record: frames.Recorder) -> list[tuple[frames.Frames, int]]:
-    """The step and step-10 rows on the bare `<video>` page (floor_page)."""
+    """The step and step-10 rows on the bare `<video>` page (floor_page), held and back to back."""
     floor = floor_page(page, url)
     try:
-        out = []
-        for key, name in (("ArrowRight", "browser floor: step"), ("Shift+ArrowRight", "browser floor: step 10")):
-            record.start(floor)
-            started, presses = time.monotonic(), 0
-            while time.monotonic() - started < duration_s:
-                floor.keyboard.press(key)
-                presses += 1
-            out.append((record.stop(floor, name), presses))
-        return out
+        return [keys(floor, key, duration_s, record, f"browser floor: {name}{suffix}", held)
+                for held, suffix in ((True, ""), (False, BACK_TO_BACK)) for key, name in STEPS]
     finally:
         floor.close()
 
 
 def actions_cpu(browser: Browser, page: Page, url: str, presses: int) -> dict[str, float]:
     """Renderer main-thread CPU ms per action (thread time from a Chromium trace, as
-    bench/_ui_text.py reads it: not inflated when other processes take the cores)."""
+    bench/_ui_text.py reads it: not inflated when other processes take the cores). Keys are
+    held for `presses` repeats at the keyboard's rate, and pressed back to back for as long."""
     from _ui_text import main_thread_cpu_ms
 
     canvas = page.get_by_role("application", name="Video canvas")
+    seconds = presses / KEY_REPEAT_HZ
 
-    def keys(key: str) -> Callable[[], None]:
-        def press() -> None:
-            canvas.focus()
-            for _ in range(presses):
-                page.keyboard.press(key)
-        return press
+    def per_key(on: Page, key: str, held: bool = True) -> float:
+        sent: list[int] = []
+
+        def send() -> None:
+            if on is page:
+                canvas.focus()
+            how = hold_keys if held else press_back_to_back
+            sent.append(how(on, lambda _: key, seconds))
+        return main_thread_cpu_ms(browser, on, send) / sent[0]
 
     slider = page.get_by_role("slider", name="Frame").bounding_box()
     assert slider is not None
@@ -324,19 +340,17 @@ def actions_cpu(browser: Browser, page: Page, url: str, presses: int) -> dict[st
         page.reload()
         wait_until_ready(page)
 
-    out = {"step (→)": main_thread_cpu_ms(browser, page, keys("ArrowRight")) / presses,
-           "step 10 (Shift+→)": main_thread_cpu_ms(browser, page, keys("Shift+ArrowRight")) / presses,
+    rate = f"held, {KEY_REPEAT_HZ:g}/s"
+    out = {f"step (→ {rate})": per_key(page, "ArrowRight"),
+           f"step 10 (Shift+→ {rate})": per_key(page, "Shift+ArrowRight"),
+           "step (→ back to back)": per_key(page, "ArrowRight", held=False),
            "scrub (a slider move)": main_thread_cpu_ms(browser, page, drag) / presses}
     out["play (a frame played)"] = main_thread_cpu_ms(browser, page, run) / played[0]
     out["load (reload to interactive)"] = main_thread_cpu_ms(browser, page, reload)
     floor = floor_page(page, url)
-
-    def bare() -> None:
-        for _ in range(presses):
-            floor.keyboard.press("ArrowRight")
-
     try:
-        out["browser floor: step (→) on a bare `<video>`"] = main_thread_cpu_ms(browser, floor, bare) / presses
+        out[f"browser floor: step (→ {rate}) on a bare `<video>`"] = per_key(floor, "ArrowRight")
+        out["browser floor: step (→ back to back) on a bare `<video>`"] = per_key(floor, "ArrowRight", held=False)
     finally:
         floor.close()
     return out
@@ -375,9 +389,10 @@ def measure(args: Namespace) -> dict[str, Any]:
                 loads.append(wait_until_ready(page))
             probe = frames.Probe()
             measured = [idle(page, args.duration, probe),
-                        press_for(page, "ArrowRight", args.duration, probe, "step"),
-                        press_for(page, "Shift+ArrowRight", args.duration, probe, "step 10"),
+                        *(press_for(page, key, args.duration, probe, name) for key, name in STEPS),
                         scrub(page, args.duration, probe), play(page, args.duration, probe),
+                        *(press_for(page, key, args.duration, probe, name + BACK_TO_BACK, held=False)
+                          for key, name in STEPS),
                         *floor_steps(page, server.url, args.duration, probe)]
             cpu = actions_cpu(browser, page, server.url, 40)
             summary = profile(browser, server.url, project_id, annotator, args) if args.profile else ""
@@ -402,11 +417,10 @@ def profile(browser: Browser, url: str, project_id: int, annotator: str, args: N
     def floor_step(page: Page) -> list[str]:
         floor = floor_page(page, url)
         profiler = _ui_profile.Profiler(browser, floor, args.profile)
-        profiler.start(floor)
-        started = time.monotonic()
-        while time.monotonic() - started < args.duration:
-            floor.keyboard.press("ArrowRight")
-        return [profiler.stop(floor, "browser floor step")]
+        try:
+            return [keys(floor, "ArrowRight", args.duration, profiler, "browser floor step")[0]]
+        finally:
+            floor.close()
 
     interactions = {
         "step": lambda page, s, p: press_for(page, "ArrowRight", s, p, "step")[0],
@@ -428,7 +442,7 @@ def report(figures: dict[str, Any], args: Namespace, build: str) -> str:
         met = work < frames.BUDGET_MS and interval < frames.LATE_MS
         cells = " | ".join(f"{f.p(v, q):.1f}" for v in (f.intervals_ms, f.work_ms) for q in (50, 95, 100))
         verdict = "PASS" if met else "MISS"
-        diagnostic = f.name == "idle" or f.name.startswith("browser floor")
+        diagnostic = f.name == "idle" or f.name.startswith("browser floor") or f.name.endswith(BACK_TO_BACK)
         lines.append(f"| {f.name} | {f.elapsed_ms / 1000:.1f} | {inputs} | {f.intervals_ms.size} | {cells} "
                      f"| {f.over_budget} | {f.late} | {'—' if diagnostic else verdict} |")
         if not diagnostic:
