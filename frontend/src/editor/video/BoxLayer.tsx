@@ -4,9 +4,10 @@
  * tracks in their colours (a click hands one to the host when it takes them). One element
  * per box in view on this frame, none for the frames around it.
  */
-import { memo, type PointerEvent as ReactPointerEvent } from "react";
-import type { VideoTrackRegion } from "../../lib/regions";
-import type { Box } from "./tracks";
+import { memo, useMemo, type PointerEvent as ReactPointerEvent, type ReactNode } from "react";
+import type { Region, VideoTrackRegion } from "../../lib/regions";
+import { useFrame, type FrameStore } from "./frameStore";
+import { boxAt, isTrack, keyframeOn, type Box } from "./tracks";
 
 export interface ShownBox {
   region: VideoTrackRegion;
@@ -81,3 +82,47 @@ export const BoxLayer = memo(function BoxLayer({
     </g>
   );
 });
+
+export interface FrameBoxesProps {
+  frames: FrameStore;
+  /** The work's tracks, a model's suggestions and other people's regions (tracks among them drawn). */
+  tracks: readonly VideoTrackRegion[];
+  predictions: readonly Region[];
+  overlays: readonly { id: string; color: string; regions: readonly Region[] }[];
+  /** The work's box being moved or resized, drawn where the pointer has it. */
+  editing: { id: string; box: Box } | null;
+  colorOf: (region: Pick<Region, "label" | "value">) => string;
+  selected: string | null;
+  invalid: ReadonlySet<string>;
+  unit: number;
+  interactive: boolean;
+  onDown: (event: ReactPointerEvent, shown: ShownBox) => void;
+  /** What to draw on the selected work track's box (its handles), when it is in view. */
+  withSelected?: (box: Box) => ReactNode;
+}
+
+/**
+ * The boxes of the current frame: the one part of the stage's view that a step renders.
+ * Each track's box is found by binary search of its keyframes (tracks.ts), so a frame costs
+ * the boxes in view, not the keyframes of the work.
+ */
+export function FrameBoxes({ frames, tracks, predictions, overlays, editing, colorOf, selected, withSelected, ...layer }: FrameBoxesProps) {
+  const frame = useFrame(frames);
+  const shown = useMemo(() => {
+    const out: ShownBox[] = [];
+    const add = (r: Region, source: string, color: string, box: Box | null) => {
+      if (box && isTrack(r)) out.push({ region: r, box, source, color, keyframe: keyframeOn(r.value.keyframes, frame) >= 0 });
+    };
+    for (const overlay of overlays) for (const r of overlay.regions) add(r, overlay.id, overlay.color, isTrack(r) ? boxAt(r.value.keyframes, frame) : null);
+    for (const r of predictions) add(r, "prediction", colorOf(r), isTrack(r) ? boxAt(r.value.keyframes, frame) : null);
+    for (const r of tracks) add(r, "work", colorOf(r), editing?.id === r.id ? editing.box : boxAt(r.value.keyframes, frame));
+    return out;
+  }, [overlays, predictions, tracks, frame, editing, colorOf]);
+  const selectedBox = withSelected ? shown.find((b) => b.source === "work" && b.region.id === selected)?.box : undefined;
+  return (
+    <>
+      <BoxLayer boxes={shown} selected={selected} {...layer} />
+      {selectedBox && withSelected?.(selectedBox)}
+    </>
+  );
+}

@@ -6,9 +6,10 @@
  * columns (timeline.ts), and only when the work, the size or the scroll changes: stepping
  * moves the playhead alone, so a 15,000-frame video costs a frame no more than a short one.
  */
-import { useCallback, useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
+import { memo, useCallback, useLayoutEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from "react";
 import type { Region, VideoSegmentRegion, VideoTrackRegion } from "../../lib/regions";
 import { timecode } from "./frames";
+import { useFrame, type FrameStore } from "./frameStore";
 import { frameToX, keyframeColumns, rangeSpans, rowsInView, xToFrame } from "./timeline";
 import { visibleRanges } from "./tracks";
 
@@ -30,7 +31,8 @@ export type TimelineRow =
 export interface TimelineProps {
   rows: readonly TimelineRow[];
   frameCount: number;
-  frame: number;
+  /** The current frame: the scrubber and the playhead follow it; the rows do not. */
+  frames: FrameStore;
   fps: number;
   selected: string | null;
   /** A range of frames being marked: from here to the current frame. */
@@ -42,8 +44,10 @@ export interface TimelineProps {
   onPickOther?: (other: OtherSegment) => void;
 }
 
-export function Timeline(props: TimelineProps) {
-  const { rows, frameCount, frame, fps, selected, rangeStart, colorOf } = props;
+/** Memoised, with the frame in a store: a step renders the scrubber and moves the playhead,
+ * nothing else here. */
+export const Timeline = memo(function Timeline(props: TimelineProps) {
+  const { rows, frameCount, frames, fps, selected, rangeStart, colorOf } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const sizer = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -119,17 +123,23 @@ export function Timeline(props: TimelineProps) {
     }
   }, [rows, frameCount, width, scrollTop, selected, colorOf, shownRows]);
 
-  // The playhead and a range being marked: one transform per frame.
+  // The playhead and a range being marked: one transform per frame, written as the frame
+  // changes (no render).
   useLayoutEffect(() => {
     const element = playhead.current;
     if (!element || width === 0) return;
-    const span = Math.max(1, width - GUTTER_PX);
-    const x = GUTTER_PX + frameToX(frame, frameCount, span);
-    const from = rangeStart === null ? x : GUTTER_PX + frameToX(Math.min(rangeStart, frame), frameCount, span);
-    const to = rangeStart === null ? x : GUTTER_PX + frameToX(Math.max(rangeStart, frame) + 1, frameCount, span);
-    element.style.setProperty("transform", `translateX(${from}px)`);
-    element.style.setProperty("width", `${Math.max(2, to - from)}px`);
-  }, [frame, frameCount, width, rangeStart]);
+    const place = () => {
+      const frame = frames.get();
+      const span = Math.max(1, width - GUTTER_PX);
+      const x = GUTTER_PX + frameToX(frame, frameCount, span);
+      const from = rangeStart === null ? x : GUTTER_PX + frameToX(Math.min(rangeStart, frame), frameCount, span);
+      const to = rangeStart === null ? x : GUTTER_PX + frameToX(Math.max(rangeStart, frame) + 1, frameCount, span);
+      element.style.setProperty("transform", `translateX(${from}px)`);
+      element.style.setProperty("width", `${Math.max(2, to - from)}px`);
+    };
+    place();
+    return frames.subscribe(place);
+  }, [frames, frameCount, width, rangeStart]);
 
   const onRowsDown = useCallback(
     (event: ReactPointerEvent<HTMLCanvasElement>) => {
@@ -140,7 +150,7 @@ export function Timeline(props: TimelineProps) {
       const at = x >= GUTTER_PX ? xToFrame(x - GUTTER_PX, frameCount, Math.max(1, width - GUTTER_PX)) : null;
       if (row.kind === "track") {
         props.onSelect(row.track.id);
-        props.onSeek(at ?? row.track.value.keyframes[0]?.frame ?? frame);
+        props.onSeek(at ?? row.track.value.keyframes[0]?.frame ?? frames.get());
       } else if (at !== null) {
         const holds = (s: VideoSegmentRegion) => s.value.start <= at && at < s.value.end;
         const segment = row.segments.find(holds);
@@ -150,23 +160,13 @@ export function Timeline(props: TimelineProps) {
         props.onSeek(at);
       }
     },
-    [rows, scrollTop, frameCount, width, frame, props],
+    [rows, scrollTop, frameCount, width, frames, props],
   );
 
   const tracks = rows.filter((r) => r.kind === "track").length;
   return (
     <div className="video-timeline">
-      <input
-        type="range"
-        className="video-timeline__scrubber"
-        min={0}
-        max={Math.max(frameCount - 1, 0)}
-        step={1}
-        value={frame}
-        aria-label="Frame"
-        aria-valuetext={`Frame ${frame} of ${frameCount}, ${timecode(frame, fps)}`}
-        onChange={(e) => props.onSeek(Number(e.currentTarget.value))}
-      />
+      <Scrubber frames={frames} frameCount={frameCount} fps={fps} onSeek={props.onSeek} />
       <div className="video-timeline__body">
       <div ref={scroller} className="video-timeline__rows" onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
         <div ref={sizer} className="video-timeline__sizer">
@@ -182,5 +182,23 @@ export function Timeline(props: TimelineProps) {
         <div ref={playhead} className={`video-timeline__playhead${rangeStart === null ? "" : " video-timeline__playhead--range"}`} aria-hidden="true" />
       </div>
     </div>
+  );
+});
+
+/** The slider of every frame (the keyboard's and assistive technology's way along the video). */
+function Scrubber({ frames, frameCount, fps, onSeek }: { frames: FrameStore; frameCount: number; fps: number; onSeek: (frame: number) => void }) {
+  const frame = useFrame(frames);
+  return (
+    <input
+      type="range"
+      className="video-timeline__scrubber"
+      min={0}
+      max={Math.max(frameCount - 1, 0)}
+      step={1}
+      value={frame}
+      aria-label="Frame"
+      aria-valuetext={`Frame ${frame} of ${frameCount}, ${timecode(frame, fps)}`}
+      onChange={(e) => onSeek(Number(e.currentTarget.value))}
+    />
   );
 }

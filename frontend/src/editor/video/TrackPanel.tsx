@@ -8,6 +8,7 @@
 import { memo, type ReactElement } from "react";
 import type { Attribute, AttributeValue, Label } from "../../lib/schema";
 import type { VideoSegmentRegion, VideoTrackRegion } from "../../lib/regions";
+import { useFrame, type FrameStore } from "./frameStore";
 import { attributesAt } from "./keyframes";
 import type { VideoCommand } from "./keys";
 import { boxAt, keyframeOn } from "./tracks";
@@ -28,9 +29,15 @@ export interface TrackPanelProps {
   onSeek: (frame: number) => void;
 }
 
-/** Memoised: the stage gives it a fixed frame while nothing is selected, so a step with
- * nothing selected does not render it again. */
-export const TrackPanel = memo(function TrackPanel(props: TrackPanelProps) {
+/** The panel at the current frame: it follows the frame only while a track or segment is
+ * selected (nothing in it depends on the frame otherwise), so a step with nothing selected
+ * does not render it. */
+export function TrackPanel({ frames, ...props }: Omit<TrackPanelProps, "frame"> & { frames: FrameStore }) {
+  const frame = useFrame(frames, props.track !== null || props.segment !== null);
+  return <PanelAt {...props} frame={frame} />;
+}
+
+const PanelAt = memo(function PanelAt(props: TrackPanelProps) {
   const { frame, track, trackLabel, segment, segmentClass, rangeStart, readOnly, keyOf, run } = props;
   const button = (command: VideoCommand, text: string, extra: { pressed?: boolean; disabled?: boolean } = {}) => (
     <button type="button" aria-keyshortcuts={ariaKey(keyOf(command))} aria-pressed={extra.pressed} disabled={extra.disabled} onClick={() => run(command)}>

@@ -13,14 +13,15 @@ import type { AttributeValue } from "../../lib/schema";
 import type { StageHandle } from "../ImageStage";
 import type { MediaStageProps, StageKey } from "../MediaStage";
 import type { StageMedia } from "../taskMedia";
-import { BoxLayer, type ShownBox } from "./BoxLayer";
+import { FrameBoxes, type ShownBox } from "./BoxLayer";
 import { timecode } from "./frames";
+import { useFrame, type FrameStore } from "./frameStore";
 import { adjacentKeyframe, clampBox, newTrack, roundBox, toggleOutside, withBox, withKeyframe, withKeyframeAttribute, withoutKeyframe } from "./keyframes";
 import { pickKeys, type VideoCommand } from "./keys";
 import { isSegment, markFrame, segmentBetween, segmentsAt, withEdge } from "./segments";
 import { Timeline, type OtherSegment, type TimelineRow } from "./Timeline";
 import { TrackPanel } from "./TrackPanel";
-import { boxAt, isTrack, keyframeOn, nextTrackId, type Box } from "./tracks";
+import { keyframeOn, isTrack, nextTrackId, type Box } from "./tracks";
 import { usePlayback } from "./usePlayback";
 import "./video.css";
 
@@ -58,7 +59,7 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
     latest.current.onReady?.();
   }, []);
   const playback = usePlayback(video, { fps: media.fps, frameCount: media.frameCount }, onPresented);
-  const { frame, size, fps } = playback;
+  const { frames, size, fps } = playback;
   const frameCount = playback.frameCount ?? 1;
   const [drag, setDrag] = useState<Drag | null>(null);
   const [view, setView] = useState<View>({ zoom: 1, x: 0, y: 0 });
@@ -91,6 +92,13 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
     observer.observe(element);
     return () => observer.disconnect();
   }, [size]);
+
+  // `data-frame` (tests wait on it) follows the store, so a step does not render the stage.
+  useLayoutEffect(() => {
+    const write = () => viewport.current?.setAttribute("data-frame", String(frames.get()));
+    write();
+    return frames.subscribe(write);
+  }, [frames]);
 
   useLayoutEffect(() => {
     frameBox.current?.style.setProperty("transform", `translate(${view.x}px, ${view.y}px) scale(${view.zoom})`);
@@ -126,22 +134,24 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
   const markSegment = useCallback(
     (from: number | null) => {
       if (!segmentClass) return;
+      const frame = frames.get();
       if (from === null) {
         const edit = markFrame(regions, segmentClass.label, segmentClass.class, frame);
         if (edit.kind === "add") latest.current.onAdd({ label: segmentClass.label, type: "video_segment", value: edit.value });
         else if (edit.kind === "update") update(edit.region);
       } else latest.current.onAdd({ label: segmentClass.label, type: "video_segment", value: segmentBetween(segmentClass.class, from, frame) });
     },
-    [segmentClass, regions, frame, update],
+    [segmentClass, regions, frames, update],
   );
 
   const jumpKeyframe = useCallback(
     (step: 1 | -1) => {
       const pool = selectedTrack ? [selectedTrack] : tracks;
+      const frame = frames.get();
       const found = pool.map((t) => adjacentKeyframe(t.value.keyframes, frame, step)).filter((f): f is number => f !== null);
       if (found.length) playback.seek(step === 1 ? Math.min(...found) : Math.max(...found));
     },
-    [selectedTrack, tracks, frame, playback],
+    [selectedTrack, tracks, frames, playback],
   );
 
   const commands: Record<VideoCommand, () => void> = {
@@ -154,12 +164,15 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
     last_frame: () => playback.seek(frameCount - 1),
     next_keyframe: () => jumpKeyframe(1),
     previous_keyframe: () => jumpKeyframe(-1),
-    toggle_keyframe: () => trackEdit((t) => (keyframeOn(t.value.keyframes, frame) >= 0 ? withoutKeyframe(t.value, frame) : withKeyframe(t.value, frame))),
-    toggle_outside: () => trackEdit((t) => toggleOutside(t.value, frame)),
+    toggle_keyframe: () => {
+      const frame = frames.get();
+      trackEdit((t) => (keyframeOn(t.value.keyframes, frame) >= 0 ? withoutKeyframe(t.value, frame) : withKeyframe(t.value, frame)));
+    },
+    toggle_outside: () => trackEdit((t) => toggleOutside(t.value, frames.get())),
     mark_frame: () => markSegment(null),
     mark_range: () => {
       if (!segmentClass) return;
-      if (rangeStart === null) setRangeStart(frame);
+      if (rangeStart === null) setRangeStart(frames.get());
       else {
         markSegment(rangeStart);
         setRangeStart(null);
@@ -169,10 +182,6 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
   const run = useRef(commands);
   run.current = commands;
   const runCommand = useCallback((command: VideoCommand) => run.current[command](), []);
-  // The frame for callbacks that must not change identity each frame (so the panels they
-  // go to are not rendered again on every step).
-  const frameNow = useRef(frame);
-  frameNow.current = frame;
 
   const picked = useMemo(() => pickKeys(schema, readOnly), [schema, readOnly]);
   const stageKeys = useMemo<StageKey[]>(() => picked.map((k) => ({ hotkey: k.hotkey, description: k.description, run: () => run.current[k.command]() })), [picked]);
@@ -288,7 +297,7 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
       const box = rectOf(drag.from, drag.to);
       const screen = pxPerUnit * view.zoom;
       if (drawClass && box.width * screen >= MIN_BOX_SCREEN_PX && box.height * screen >= MIN_BOX_SCREEN_PX) {
-        props.onAdd({ label: drawClass.label, type: "video_track", value: newTrack(drawClass.class, nextTrackId(regions), frame, box) });
+        props.onAdd({ label: drawClass.label, type: "video_track", value: newTrack(drawClass.class, nextTrackId(regions), frames.get(), box) });
       }
       return;
     }
@@ -296,30 +305,10 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
     const moved = roundBox(drag.box);
     const before = roundBox(drag.original);
     if (!track || (moved.x === before.x && moved.y === before.y && moved.width === before.width && moved.height === before.height)) return;
-    update({ ...track, value: withBox(track.value, frame, moved) });
+    update({ ...track, value: withBox(track.value, frames.get(), moved) });
   }
 
-  // The current frame's boxes: the work's (the one being dragged as it moves), the
-  // predictions' and each overlay's.
   const editing = drag && (drag.kind === "move" || drag.kind === "resize") ? drag : null;
-  const shown = useMemo(() => {
-    const out: ShownBox[] = [];
-    for (const overlay of overlays) {
-      for (const r of overlay.regions) {
-        const box = isTrack(r) ? boxAt(r.value.keyframes, frame) : null;
-        if (box && isTrack(r)) out.push({ region: r, box, source: overlay.id, color: overlay.color, keyframe: keyframeOn(r.value.keyframes, frame) >= 0 });
-      }
-    }
-    for (const r of props.predictions) {
-      const box = isTrack(r) ? boxAt(r.value.keyframes, frame) : null;
-      if (box && isTrack(r)) out.push({ region: r, box, source: "prediction", color: colorOf(r), keyframe: keyframeOn(r.value.keyframes, frame) >= 0 });
-    }
-    for (const r of tracks) {
-      const box = editing?.id === r.id ? editing.box : boxAt(r.value.keyframes, frame);
-      if (box) out.push({ region: r, box, source: "work", color: colorOf(r), keyframe: keyframeOn(r.value.keyframes, frame) >= 0 });
-    }
-    return out;
-  }, [overlays, props.predictions, tracks, frame, editing, colorOf]);
 
   const timelineRows = useMemo<TimelineRow[]>(() => {
     const segmentLabels = schema.labels.filter((l) => l.type === "video_segment" && l.source === field);
@@ -346,20 +335,21 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
   }, []);
 
   const onKeyframeAttribute = useCallback(
-    (name: string, value: AttributeValue | undefined) => trackEdit((t) => withKeyframeAttribute(withKeyframe(t.value, frameNow.current), frameNow.current, name, value)),
-    [trackEdit],
+    (name: string, value: AttributeValue | undefined) => {
+      const frame = frames.get();
+      trackEdit((t) => withKeyframeAttribute(withKeyframe(t.value, frame), frame, name, value));
+    },
+    [trackEdit, frames],
   );
   const onSegmentEdge = useCallback(
     (edge: "start" | "end") => {
       if (!selectedSegment || readOnly) return;
-      const value = withEdge(selectedSegment.value, edge, frameNow.current);
+      const value = withEdge(selectedSegment.value, edge, frames.get());
       if (value) update({ ...selectedSegment, value });
     },
-    [selectedSegment, readOnly, update],
+    [selectedSegment, readOnly, update, frames],
   );
 
-  const selectedBox = selectedTrack ? (editing?.id === selectedTrack.id ? editing.box : boxAt(selectedTrack.value.keyframes, frame)) : null;
-  const here = segmentsAt(segments, frame);
   const preview = drag?.kind === "draw" ? rectOf(drag.from, drag.to) : null;
   const unit = 1 / (pxPerUnit * view.zoom);
   const gestureClass = drag ? ` video-stage__view--${drag.kind}` : "";
@@ -371,7 +361,6 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
         role="application"
         aria-label="Video canvas"
         aria-roledescription="video annotation surface"
-        data-frame={frame}
         data-fps={fps ?? ""}
         data-frame-count={playback.frameCount ?? ""}
         data-playing={playback.playing}
@@ -386,11 +375,23 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
           <video ref={video} className="video-stage__video" src={media.url} preload="auto" muted playsInline disablePictureInPicture aria-label={`Video ${media.field.name}`} />
           {size && (
             <svg ref={svg} className="video-stage__boxes" viewBox={`0 0 ${size.width} ${size.height}`} preserveAspectRatio="xMidYMid meet">
-              <BoxLayer boxes={shown} selected={selected} invalid={invalid} unit={unit} interactive={!drag} onDown={onBoxDown} />
+              <FrameBoxes
+                frames={frames}
+                tracks={tracks}
+                predictions={props.predictions}
+                overlays={overlays}
+                editing={editing}
+                colorOf={colorOf}
+                selected={selected}
+                invalid={invalid}
+                unit={unit}
+                interactive={!drag}
+                onDown={onBoxDown}
+                withSelected={readOnly ? undefined : (box) => <Handles box={box} unit={unit} onDown={onHandleDown} />}
+              />
               {preview && drawClass && (
                 <rect className="video-box__preview" x={preview.x} y={preview.y} width={preview.width} height={preview.height} stroke={colorOf({ label: drawClass.label, value: { class: drawClass.class } })} vectorEffect="non-scaling-stroke" />
               )}
-              {selectedBox && !readOnly && <Handles box={selectedBox} unit={unit} onDown={onHandleDown} />}
             </svg>
           )}
         </div>
@@ -400,9 +401,9 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
           </p>
         )}
       </div>
-      <Transport playback={playback} frameCount={frameCount} keyOf={keyOf} run={runCommand} here={here.map((s) => s.value.class).join(", ")} />
+      <Transport playback={playback} frameCount={frameCount} keyOf={keyOf} run={runCommand} segments={segments} />
       <TrackPanel
-        frame={selectedTrack || selectedSegment ? frame : 0}
+        frames={frames}
         track={selectedTrack}
         trackLabel={selectedTrack ? schema.labels.find((l) => l.name === selectedTrack.label) : undefined}
         segment={selectedSegment}
@@ -416,7 +417,7 @@ export const VideoStage = forwardRef<StageHandle, MediaStageProps<VideoMedia>>(f
         onSeek={playback.seek}
       />
       {fps !== null && (
-        <Timeline rows={timelineRows} frameCount={frameCount} frame={frame} fps={fps} selected={selected} rangeStart={rangeStart} colorOf={colorOf} onSeek={playback.seek} onSelect={props.onSelect} onPickOther={onPickOther} />
+        <Timeline rows={timelineRows} frameCount={frameCount} frames={frames} fps={fps} selected={selected} rangeStart={rangeStart} colorOf={colorOf} onSeek={playback.seek} onSelect={props.onSelect} onPickOther={onPickOther} />
       )}
     </div>
   );
@@ -442,22 +443,33 @@ function Handles({ box, unit, onDown }: { box: Box; unit: number; onDown: (event
   );
 }
 
-function Transport({ playback, frameCount, keyOf, run, here }: { playback: ReturnType<typeof usePlayback>; frameCount: number; keyOf: (c: VideoCommand) => string | undefined; run: (c: VideoCommand) => void; here: string }) {
-  const { fps, frame, playing, fpsSource } = playback;
+function Transport({ playback, frameCount, keyOf, run, segments }: { playback: ReturnType<typeof usePlayback>; frameCount: number; keyOf: (c: VideoCommand) => string | undefined; run: (c: VideoCommand) => void; segments: readonly VideoSegmentRegion[] }) {
+  const { fps, playing } = playback;
   return (
     <div className="video-transport" role="toolbar" aria-label="Playback">
       <TransportButtons fps={fps} playing={playing} keyOf={keyOf} run={run} />
-      <span className="video-transport__readout">
-        Frame <output aria-label="Current frame">{frame}</output> / {Math.max(frameCount - 1, 0)}
-        {fps !== null && (
-          <>
-            {" · "}
-            {timecode(frame, fps)} · {Number(fps.toFixed(3))} fps{fpsSource === "task" ? "" : fpsSource === "measured" ? " (measured)" : " (assumed)"}
-          </>
-        )}
-        {here && <> · {here}</>}
-      </span>
+      <Readout frames={playback.frames} frameCount={frameCount} fps={fps} fpsSource={playback.fpsSource} segments={segments} />
     </div>
+  );
+}
+
+/** The frame, its time, the rate and this frame's segment classes: all that a step renders here. */
+function Readout({ frames, frameCount, fps, fpsSource, segments }: { frames: FrameStore; frameCount: number; fps: number | null; fpsSource: ReturnType<typeof usePlayback>["fpsSource"]; segments: readonly VideoSegmentRegion[] }) {
+  const frame = useFrame(frames);
+  const here = segmentsAt(segments, frame)
+    .map((s) => s.value.class)
+    .join(", ");
+  return (
+    <span className="video-transport__readout">
+      Frame <output aria-label="Current frame">{frame}</output> / {Math.max(frameCount - 1, 0)}
+      {fps !== null && (
+        <>
+          {" · "}
+          {timecode(frame, fps)} · {Number(fps.toFixed(3))} fps{fpsSource === "task" ? "" : fpsSource === "measured" ? " (measured)" : " (assumed)"}
+        </>
+      )}
+      {here && <> · {here}</>}
+    </span>
   );
 }
 

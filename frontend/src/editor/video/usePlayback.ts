@@ -12,6 +12,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { clampFrame, estimateFps, frameCountOf, frameOfMediaTime, frameOfTime, frameTime } from "./frames";
+import { createFrameStore, type FrameStore } from "./frameStore";
 
 export type FpsSource = "task" | "measured" | "assumed";
 
@@ -20,8 +21,9 @@ export interface Playback {
   fpsSource: FpsSource | null;
   frameCount: number | null;
   size: { width: number; height: number } | null;
-  /** The frame the stage shows and edits: the one asked for, or the one playing. */
-  frame: number;
+  /** The frame the stage shows and edits: the one asked for, or the one playing (a store,
+   * so that a step renders only what shows the frame). */
+  frames: FrameStore;
   playing: boolean;
   error: string | null;
   seek(frame: number): void;
@@ -55,7 +57,7 @@ export function usePlayback(
   const [fpsSource, setFpsSource] = useState<FpsSource | null>(given.fps ? "task" : null);
   const [duration, setDuration] = useState<number | null>(null);
   const [size, setSize] = useState<{ width: number; height: number } | null>(null);
-  const [frame, setFrame] = useState(0);
+  const [frames] = useState(createFrameStore);
   const presented = useRef(onPresented);
   presented.current = onPresented;
   const setShown = useCallback((at: number) => presented.current(at), []);
@@ -67,7 +69,6 @@ export function usePlayback(
   const frameCount = fps !== null && duration !== null ? frameCountOf(duration, fps, given.frameCount) : (given.frameCount ?? null);
   const countRef = useRef(frameCount);
   countRef.current = frameCount;
-  const frameRef = useRef(frame);
   const pending = useRef<number | null>(null);
   const measuring = useRef<number[] | null>(null);
   const playingRef = useRef(false);
@@ -89,11 +90,10 @@ export function usePlayback(
       if (!element || rate === null) return;
       if (!element.paused) element.pause();
       const next = clampFrame(to, countRef.current ?? 1);
-      frameRef.current = next;
-      setFrame(next);
+      frames.set(next);
       seekElement(frameTime(next, rate));
     },
-    [video, seekElement],
+    [video, seekElement, frames],
   );
 
   // Presented frames: the confirmation of a seek, the clock of playback, the fps probe.
@@ -112,13 +112,12 @@ export function usePlayback(
       const at = clampFrame(frameOfMediaTime(metadata.mediaTime, rate), countRef.current ?? Infinity);
       setShown(at);
       if (playingRef.current) {
-        frameRef.current = at;
-        setFrame(at);
+        frames.set(at);
       }
     };
     handle = element.requestVideoFrameCallback(onFrame);
     return () => element.cancelVideoFrameCallback?.(handle);
-  }, [video, setShown]);
+  }, [video, setShown, frames]);
 
   useEffect(() => {
     const element = video.current as FrameCallbackVideo | null;
@@ -160,8 +159,7 @@ export function usePlayback(
     };
     const seekTo0 = () => {
       const rate = fpsRef.current ?? ASSUMED_FPS;
-      frameRef.current = 0;
-      setFrame(0);
+      frames.set(0);
       seekElement(frameTime(0, rate));
     };
     const onSeeked = () => {
@@ -182,8 +180,7 @@ export function usePlayback(
           const rate = fpsRef.current;
           if (rate !== null) {
             const at = clampFrame(frameOfTime(element.currentTime, rate), countRef.current ?? Infinity);
-            frameRef.current = at;
-            setFrame(at);
+            frames.set(at);
             setShown(at);
           }
           ticker = requestAnimationFrame(tick);
@@ -199,7 +196,7 @@ export function usePlayback(
       // Stopped between two frames: settle on the middle of the frame last shown, so that
       // the next step is exactly one frame.
       const rate = fpsRef.current;
-      if (rate !== null) seekElement(frameTime(frameRef.current, rate));
+      if (rate !== null) seekElement(frameTime(frames.get(), rate));
     };
     const onError = () => setError("This browser cannot play the video (it needs WebM with VP8 or VP9, or MP4 with H.264).");
     element.addEventListener("loadedmetadata", onMetadata);
@@ -219,18 +216,18 @@ export function usePlayback(
       element.removeEventListener("ended", onPause);
       element.removeEventListener("error", onError);
     };
-  }, [video, seekElement, setShown]);
+  }, [video, seekElement, setShown, frames]);
 
-  const step = useCallback((by: number) => seek(frameRef.current + by), [seek]);
+  const step = useCallback((by: number) => seek(frames.get() + by), [seek, frames]);
   const pause = useCallback(() => video.current?.pause(), [video]);
   const toggle = useCallback(() => {
     const element = video.current;
     if (!element || fpsRef.current === null) return;
     if (element.paused) {
-      if (frameRef.current >= (countRef.current ?? 1) - 1) seek(0);
+      if (frames.get() >= (countRef.current ?? 1) - 1) seek(0);
       void element.play().catch(() => undefined);
     } else element.pause();
-  }, [video, seek]);
+  }, [video, seek, frames]);
 
-  return { fps, fpsSource, frameCount, size, frame, playing, error, seek, step, toggle, pause };
+  return { fps, fpsSource, frameCount, size, frames, playing, error, seek, step, toggle, pause };
 }
