@@ -49,13 +49,16 @@ PROBE = """
   for (const type of ["pointerdown", "pointermove", "pointerup", "wheel", "keydown"]) {
     window.addEventListener(type, () => { inputs += 1; }, { capture: true, passive: true });
   }
-  const tick = (ts) => {
-    if (!probe.running) return;
+  // One loop per recording: a start soon after a stop must not leave the last one running
+  // beside it (two ticks a frame, intervals of 0).
+  let loop = 0;
+  const tick = (ts, mine) => {
+    if (!probe.running || mine !== loop) return;
     open.push({ start: ts, interval: last === null ? null : ts - last, inputs });
     inputs = 0;
     last = ts;
     channel.port2.postMessage(null);
-    requestAnimationFrame(tick);
+    requestAnimationFrame((t) => tick(t, mine));
   };
   const types = PerformanceObserver.supportedEntryTypes;
   probe.supported = { loaf: types.includes("long-animation-frame") };
@@ -75,7 +78,9 @@ PROBE = """
   probe.start = () => {
     probe.frames = []; probe.longFrames = []; open.length = 0;
     last = null; probe.running = true; probe.since = performance.now();
-    requestAnimationFrame(tick);
+    loop += 1;
+    const mine = loop;
+    requestAnimationFrame((t) => tick(t, mine));
   };
   probe.stop = () => new Promise((resolve) => {
     // two more frames, so that the last frame's message has run and observers reported
