@@ -7,6 +7,7 @@ import io
 import pytest
 
 from accord.core.errors import InputError
+from accord.core.task_records import parse_task_record
 from accord.formats import jsonl
 from accord.formats.base import ReadContext
 from accord.formats.binding import Binding
@@ -39,3 +40,10 @@ def test_a_line_that_is_not_a_task_object_is_named(tmp_path, line: bytes):
     with open_source(path) as source, pytest.raises(
             InputError, match=r"tasks.jsonl, line 2: expected a task object"):
         list(jsonl.read(source, ReadContext(None, Binding(None))))
+
+
+@pytest.mark.parametrize("value", [[], {}, ["submitted"], 1, None])
+def test_an_answers_status_or_stage_that_is_not_a_name_is_named(value):
+    for key in ("status", "stage"):
+        with pytest.raises(InputError, match=rf"annotations\[0\]\.{key}: expected one of "):
+            parse_task_record({"data": {}, "annotations": [{"regions": [], key: value}]})

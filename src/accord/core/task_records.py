@@ -115,7 +115,7 @@ def _number(value: Any, where: str, kind: type) -> Any:
 def _choice(raw: Mapping[str, Any], key: str, allowed: frozenset[str], default: str,
             where: str) -> str:
     value = raw.get(key, default)
-    if value not in allowed:
+    if type(value) is not str or value not in allowed:  # a list or object is no member
         raise _fail(f"{where}.{key}", f"expected one of {', '.join(sorted(allowed))}, got "
                     f"{value!r}")
     return str(value)
