@@ -50,8 +50,9 @@ export const BoxLayer = memo(function BoxLayer({
         ]
           .filter(Boolean)
           .join(" ");
-        // The tag is placed by its transform, so a step moves it without laying its text
-        // out again (new x/y on an SVG text are a text layout; a transform is not).
+        // The tag is placed by its group's transform, so a step moves it without laying its
+        // text out again (new x/y or a new transform on an SVG text are a text layout; a
+        // parent's transform is not).
         return (
           <g key={`${source}-${region.id}`}>
             <rect
@@ -72,9 +73,11 @@ export const BoxLayer = memo(function BoxLayer({
               <title>{`${region.value.class} #${region.value.track_id}${shown.keyframe ? ", keyframe" : ", interpolated"}`}</title>
             </rect>
             {work && (
-              <text className="video-box__tag" transform={`translate(${box.x} ${box.y})`} y={-3 * unit} fontSize={11 * unit} strokeWidth={2.5 * unit} fill={color}>
-                {region.value.class} #{region.value.track_id}
-              </text>
+              <g transform={`translate(${box.x} ${box.y})`}>
+                <text className="video-box__tag" y={-3 * unit} fontSize={11 * unit} strokeWidth={2.5 * unit} fill={color}>
+                  {region.value.class} #{region.value.track_id}
+                </text>
+              </g>
             )}
           </g>
         );
